@@ -1,0 +1,32 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast logic tests beside the code, and integration tests under test/ that run against
+// the real services platform/testing installs and starts once for the whole run.
+const decorators = swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' } });
+
+export default defineConfig({
+  plugins: [decorators],
+  test: {
+    projects: [
+      {
+        plugins: [decorators],
+        test: {
+          name: 'unit',
+          include: ['{platform,contracts,connectors,domains,deploy}/*/src/**/*.test.ts', 'edge-gateway/src/**/*.test.ts', 'tools/**/*.test.ts'],
+        },
+      },
+      {
+        plugins: [decorators],
+        test: {
+          name: 'integration',
+          include: ['{platform,contracts,connectors,domains,deploy}/*/test/**/*.test.ts', 'edge-gateway/test/**/*.test.ts'],
+          globalSetup: ['platform/testing/src/vitest.global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
