@@ -1,0 +1,117 @@
+/**
+ * The project's Kafka port. Every Fieldmesh program talks to Kafka through these interfaces so that the
+ * client library (kafkajs or @platformatic/kafka) is an adapter choice, not a dependency of callers.
+ *
+ * Lifecycle: `connect()` before use, `disconnect()` is idempotent. Byte payloads are Buffers; offsets are
+ * decimal strings (64-bit) so nothing loses precision.
+ */
+
+export type HeaderValue = string | Buffer;
+
+/** A record as read from a topic partition. */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  /** 64-bit offset as a decimal string. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+  /** Record timestamp in epoch milliseconds. */
+  timestamp: number;
+}
+
+/** A record to produce. Without a partition, the key chooses it (murmur2, as the Java client). */
+export interface OutgoingRecord {
+  topic: string;
+  key?: Buffer | string | null;
+  value: Buffer | null;
+  headers?: Record<string, HeaderValue>;
+  partition?: number;
+  timestamp?: number;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  /** Offset of the first record of this send on that partition, as a decimal string. */
+  baseOffset: string;
+}
+
+export interface KafkaProducerPort {
+  connect(): Promise<void>;
+  /** Resolves once every record is acknowledged by all in-sync replicas (acks=all, idempotent). */
+  send(records: OutgoingRecord[]): Promise<RecordMetadata[]>;
+  disconnect(): Promise<void>;
+}
+
+/** A batch handed to a consumer handler: records of one or more partitions of the subscribed topics. */
+export interface ConsumedBatch {
+  records: ConsumedRecord[];
+}
+
+/**
+ * The handler's promise settling successfully means its outputs are acknowledged; only then are the
+ * batch's offsets committed. A rejected promise (or a crash) leaves offsets uncommitted so the batch is
+ * redelivered: at-least-once, never loss.
+ */
+export type BatchHandler = (batch: ConsumedBatch) => Promise<void>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. Default 'earliest'. */
+  fromBeginning?: boolean;
+  /** Upper bound on records per handler call. */
+  maxBatchRecords?: number;
+  /** How long a fetch waits for data before returning a smaller batch. */
+  maxWaitMs?: number;
+  sessionTimeoutMs?: number;
+}
+
+export interface KafkaConsumerPort {
+  connect(): Promise<void>;
+  /** Starts consuming; resolves once the consumer has joined its group and is running. */
+  run(handler: BatchHandler): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Kafka topic configs passed through by their own names, e.g. { 'retention.ms': '604800000' }. */
+  configs?: Record<string, string>;
+}
+
+export interface KafkaAdminPort {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist; existing topics are left alone. Returns the names created. */
+  createTopics(topics: TopicSpec[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  /** Effective configs of a topic, by Kafka config name. */
+  describeTopicConfigs(topic: string): Promise<Record<string, string>>;
+  alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void>;
+  deleteTopics(topics: string[]): Promise<void>;
+  /** Committed offsets of a group, per topic partition (decimal strings). */
+  fetchGroupOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /** The end offset (high watermark) of each partition of a topic. */
+  fetchTopicEndOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  disconnect(): Promise<void>;
+}
+
+export type KafkaClientName = 'kafkajs' | 'platformatic';
+
+export interface KafkaClientConfig {
+  clientId: string;
+  brokers: string[];
+  /** Which adapter implements the port. */
+  client?: KafkaClientName;
+}
+
+/** A factory for the three roles, bound to one cluster. */
+export interface KafkaPort {
+  producer(options?: { compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'; lingerMs?: number }): KafkaProducerPort;
+  consumer(options: ConsumerOptions): KafkaConsumerPort;
+  admin(): KafkaAdminPort;
+}
