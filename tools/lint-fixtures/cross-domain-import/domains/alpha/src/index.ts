@@ -1,0 +1,1 @@
+export const alphaProduct = 'alpha.readings.v1';
