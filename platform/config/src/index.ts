@@ -1,0 +1,3 @@
+export { ConfigInvalid } from './errors';
+export { loadConfig } from './load-config';
+export { formatProblems, parseWith, type ParseResult, type Problem } from './problems';

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+
+/** One thing wrong with a configuration or document: where (a dotted path) and what. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+/** Dotted path of a zod issue, e.g. `connectors.0.url`; `(root)` for the document itself. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/**
+ * Parses untrusted input with a zod schema and returns the typed value or every problem found, each
+ * naming its field. Every entry point (gateway start, `fieldmesh validate`, the registry API) reports
+ * this same list, the way Kafka Connect's validate endpoint does.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): ParseResult<z.output<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, problems: result.error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message })) };
+}
+
+/** One line per problem, for terminals and logs. */
+export function formatProblems(problems: readonly Problem[]): string {
+  return problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n');
+}
