@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkContract, loadAllContracts, loadContract, validateRecord } from './index';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const rawFile = join(root, 'contracts', 'plant-telemetry', 'raw.yaml');
+const rawText = readFileSync(rawFile, 'utf8');
+
+function problemsOf(text: string) {
+  const result = checkContract('test.yaml', text, root);
+  return result.ok ? [] : result.problems;
+}
+
+describe('data contracts', () => {
+  it('loads every contract in the repository', async () => {
+    const contracts = await loadAllContracts(root);
+    expect(contracts.map((c) => c.contract.id)).toContain('plant-telemetry.raw');
+  });
+
+  it('resolves the raw telemetry contract with its Avro schema', () => {
+    const raw = loadContract(rawFile, root);
+    expect(raw.contract.kafka.topic).toBe('plant.telemetry.raw.v1');
+    expect(raw.avroType.name).toBe('fieldmesh.plant_telemetry.RawReading');
+    expect(raw.contract.fields.operatorBadge).toMatchObject({ classification: 'personal', masking: 'pseudonymise' });
+  });
+
+  it('names the field when a personal field has no masking', () => {
+    const text = rawText.replace('    masking: pseudonymise\n', '');
+    expect(problemsOf(text)).toContainEqual({ path: 'fields.operatorBadge.masking', message: "a personal field needs masking 'pseudonymise' or 'drop'" });
+  });
+
+  it('names a schema field the contract does not document', () => {
+    const text = rawText.replace(/  signal: \{[^\n]*\n/, '');
+    expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'fields.signal' }));
+  });
+
+  it('rejects a retention that is not an ISO 8601 duration', () => {
+    const text = rawText.replace('kafka: P7D', 'kafka: 7 days');
+    expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'retention.kafka' }));
+  });
+
+  it('rejects a topic whose major version differs from the contract version', () => {
+    const text = rawText.replace('version: 1.0.0', 'version: 2.0.0');
+    expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'kafka.topic' }));
+  });
+
+  it('reports YAML syntax errors as a problem, not a crash', () => {
+    expect(problemsOf('owner: [unclosed')[0]?.message).toMatch(/not valid YAML/);
+  });
+});
+
+describe('contract examples', () => {
+  const raw = loadContract(rawFile, root);
+  const dir = join(root, 'contracts', 'plant-telemetry', 'examples', 'raw');
+  const read = (kind: string, name: string) => JSON.parse(readFileSync(join(dir, kind, name), 'utf8')) as Record<string, unknown>;
+
+  it.each(readdirSync(join(dir, 'valid')))('valid/%s passes schema and quality rules', (name) => {
+    expect(validateRecord(raw, read('valid', name))).toEqual([]);
+  });
+
+  // Invalid examples are named <field>--<reason>.json: the problem must name that field.
+  it.each(readdirSync(join(dir, 'invalid')))('invalid/%s is rejected naming its field', (name) => {
+    const field = name.split('--')[0];
+    const problems = validateRecord(raw, read('invalid', name));
+    expect(problems.map((p) => p.path)).toContain(field);
+  });
+});

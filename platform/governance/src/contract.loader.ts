@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseWith, type Problem } from '@fieldmesh/config';
+import avro from 'avsc';
+import { parse as parseYaml } from 'yaml';
+import { dataContractSchema, type DataContract } from './contract.schema';
+import { ContractInvalid } from './errors';
+
+/** A validated contract with its Avro schema resolved from `schemas/`. */
+export interface LoadedContract {
+  file: string;
+  contract: DataContract;
+  /** The Avro schema as written in the .avsc file. */
+  avroSchema: avro.schema.RecordType;
+  avroType: avro.types.RecordType;
+}
+
+function readAvro(root: string, ref: string): { schema?: avro.schema.RecordType; type?: avro.types.RecordType; problem?: Problem } {
+  try {
+    const schema = JSON.parse(readFileSync(join(root, ref), 'utf8')) as avro.schema.RecordType;
+    const type = avro.Type.forSchema(schema) as avro.types.RecordType;
+    if (type.typeName !== 'record') return { problem: { path: 'schema.ref', message: `${ref} must define an Avro record` } };
+    return { schema, type };
+  } catch (error) {
+    return { problem: { path: 'schema.ref', message: `cannot read Avro schema ${ref}: ${(error as Error).message}` } };
+  }
+}
+
+/** Checks that the contract and its schema agree: documented fields, key, rules, topic version. */
+function crossCheck(contract: DataContract, type: avro.types.RecordType): Problem[] {
+  const problems: Problem[] = [];
+  const avroFields = new Set(type.fields.map((f) => f.name));
+  for (const name of avroFields) {
+    if (!contract.fields[name]) problems.push({ path: `fields.${name}`, message: 'field is in the Avro schema but has no semantics (description, classification) in the contract' });
+  }
+  for (const name of Object.keys(contract.fields)) {
+    if (!avroFields.has(name)) problems.push({ path: `fields.${name}`, message: 'field is not in the Avro schema' });
+  }
+  if (!avroFields.has(contract.kafka.key)) problems.push({ path: 'kafka.key', message: `'${contract.kafka.key}' is not a field of the Avro schema` });
+  contract.quality.forEach((rule, i) => {
+    if (!avroFields.has(rule.field)) problems.push({ path: `quality.${i}.field`, message: `'${rule.field}' is not a field of the Avro schema` });
+  });
+  const major = contract.version.split('.')[0];
+  if (!contract.kafka.topic.endsWith(`.v${major}`)) problems.push({ path: 'kafka.topic', message: `topic must end with .v${major} to match contract version ${contract.version}` });
+  return problems;
+}
+
+/** Parses and validates contract text; returns the contract or every problem found. */
+export function checkContract(file: string, text: string, root: string): { ok: true; value: LoadedContract } | { ok: false; problems: Problem[] } {
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(root)', message: `not valid YAML: ${(error as Error).message}` }] };
+  }
+  const parsed = parseWith(dataContractSchema, document);
+  if (!parsed.ok) return parsed;
+  const avroFile = readAvro(root, parsed.value.schema.ref);
+  if (avroFile.problem || !avroFile.schema || !avroFile.type) return { ok: false, problems: [avroFile.problem!] };
+  const problems = crossCheck(parsed.value, avroFile.type);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { file, contract: parsed.value, avroSchema: avroFile.schema, avroType: avroFile.type } };
+}
+
+/** Loads one contract file; throws ContractInvalid listing every problem. */
+export function loadContract(file: string, root: string): LoadedContract {
+  const result = checkContract(relative(root, file) || file, readFileSync(file, 'utf8'), root);
+  if (!result.ok) throw new ContractInvalid(file, result.problems);
+  return result.value;
+}
+
+/** Every contract under `<root>/contracts/<domain>/<product>.yaml`. */
+export async function loadAllContracts(root: string): Promise<LoadedContract[]> {
+  const base = join(root, 'contracts');
+  const contracts: LoadedContract[] = [];
+  for (const domain of await readdir(base, { withFileTypes: true })) {
+    if (!domain.isDirectory()) continue;
+    for (const entry of await readdir(join(base, domain.name), { withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.yaml')) contracts.push(loadContract(join(base, domain.name, entry.name), root));
+    }
+  }
+  return contracts;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { isIsoDuration } from './iso-duration';
+
+const isoDuration = z.string().refine(isIsoDuration, { message: 'must be an ISO 8601 duration such as P7D or PT30S' });
+
+export const compatibilityModes = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'] as const;
+
+export const classifications = ['public', 'internal', 'personal'] as const;
+
+/** How a personal field leaves the site: a keyed hash (stable pseudonym) or not at all. */
+export const maskings = ['none', 'pseudonymise', 'drop'] as const;
+
+const fieldSemantics = z
+  .object({
+    description: z.string().min(1),
+    unit: z.string().optional(),
+    classification: z.enum(classifications),
+    masking: z.enum(maskings).default('none'),
+  })
+  .refine((f) => f.classification !== 'personal' || f.masking !== 'none', {
+    message: "a personal field needs masking 'pseudonymise' or 'drop'",
+    path: ['masking'],
+  });
+
+const qualityRule = z.discriminatedUnion('rule', [
+  z.object({ name: z.string(), field: z.string(), rule: z.literal('finite') }),
+  z.object({ name: z.string(), field: z.string(), rule: z.literal('notNull') }),
+  z.object({ name: z.string(), field: z.string(), rule: z.literal('range'), min: z.number().optional(), max: z.number().optional() }),
+  z.object({ name: z.string(), field: z.string(), rule: z.literal('pattern'), pattern: z.string() }),
+  z.object({ name: z.string(), field: z.string(), rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
+]);
+
+const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const topicName = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.v\d+$/;
+
+/** A data product's contract, `contracts/<domain>/<product>.yaml`. Field names follow ODCS where they fit. */
+export const dataContractSchema = z.object({
+  apiVersion: z.literal('fieldmesh.dev/v1'),
+  kind: z.literal('DataContract'),
+  id: z.string().min(1),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.2.0'),
+  status: z.enum(['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired']),
+  domain: z.string().regex(kebab, 'must be kebab-case'),
+  dataProduct: z.string().regex(kebab, 'must be kebab-case'),
+  description: z.object({ purpose: z.string().min(1), usage: z.string().optional(), limitations: z.string().optional() }),
+  owner: z.object({ team: z.string().min(1), contact: z.string().min(1) }),
+  schema: z.object({ type: z.literal('avro'), ref: z.string().endsWith('.avsc') }),
+  kafka: z.object({
+    topic: z.string().regex(topicName, 'must be <domain>.<product>.v<major>'),
+    partitions: z.number().int().positive(),
+    replicationFactor: z.number().int().positive(),
+    key: z.string().min(1),
+  }),
+  compatibility: z.enum(compatibilityModes),
+  retention: z.object({ kafka: isoDuration, warehouse: isoDuration }),
+  slos: z.object({
+    freshness: z.object({ maxAge: isoDuration }),
+    completeness: z.object({ minRatio: z.number().min(0).max(1), window: isoDuration }),
+  }),
+  fields: z.record(z.string(), fieldSemantics),
+  quality: z.array(qualityRule).default([]),
+  upstream: z.array(z.string()).default([]),
+});
+
+export type DataContract = z.output<typeof dataContractSchema>;
+export type QualityRule = DataContract['quality'][number];
+export type CompatibilityMode = (typeof compatibilityModes)[number];
