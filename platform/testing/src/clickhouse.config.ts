@@ -1,0 +1,85 @@
+export interface ClickhouseConfigInput {
+  httpPort: number;
+  tcpPort: number;
+  /** Folder for data, metadata and temporary files. */
+  dataDir: string;
+  logFile: string;
+}
+
+export const CLICKHOUSE_USER = 'fieldmesh';
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * config.xml in the `<yandex>` format that Debian's ClickHouse 18.16 reads (newer servers still accept it).
+ * Caches are small because this is a test server on a 2-core machine, not the 8 GiB defaults; no
+ * interserver port because there are no replicas.
+ */
+export function clickhouseConfigXml(input: ClickhouseConfigInput): string {
+  const dir = input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`;
+  return `<?xml version="1.0"?>
+<yandex>
+    <logger>
+        <level>information</level>
+        <log>${escapeXml(input.logFile)}</log>
+        <size>100M</size>
+        <count>1</count>
+    </logger>
+    <listen_host>127.0.0.1</listen_host>
+    <http_port>${input.httpPort}</http_port>
+    <tcp_port>${input.tcpPort}</tcp_port>
+    <path>${escapeXml(dir)}</path>
+    <tmp_path>${escapeXml(dir)}tmp/</tmp_path>
+    <user_files_path>${escapeXml(dir)}user_files/</user_files_path>
+    <format_schema_path>${escapeXml(dir)}format_schemas/</format_schema_path>
+    <users_config>users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <timezone>UTC</timezone>
+    <max_concurrent_queries>100</max_concurrent_queries>
+    <mark_cache_size>268435456</mark_cache_size>
+    <uncompressed_cache_size>268435456</uncompressed_cache_size>
+    <mlock_executable>false</mlock_executable>
+</yandex>
+`;
+}
+
+/**
+ * users.xml: `default` without a password (what tools assume) and `fieldmesh` with one, so that tests
+ * cover authentication the way a deployment uses it. Both only from 127.0.0.1.
+ */
+export function clickhouseUsersXml(input: { password: string }): string {
+  const user = (name: string, password: string) => `        <${name}>
+            <password>${escapeXml(password)}</password>
+            <networks><ip>127.0.0.1</ip></networks>
+            <profile>default</profile>
+            <quota>default</quota>
+        </${name}>`;
+  return `<?xml version="1.0"?>
+<yandex>
+    <profiles>
+        <default>
+            <max_memory_usage>4000000000</max_memory_usage>
+        </default>
+    </profiles>
+    <users>
+${user('default', '')}
+${user(CLICKHOUSE_USER, input.password)}
+    </users>
+    <quotas>
+        <default>
+            <interval>
+                <duration>3600</duration>
+                <queries>0</queries>
+                <errors>0</errors>
+                <result_rows>0</result_rows>
+                <read_rows>0</read_rows>
+                <execution_time>0</execution_time>
+            </interval>
+        </default>
+    </quotas>
+</yandex>
+`;
+}

@@ -1,0 +1,16 @@
+export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.client';
+export { ServiceInstallError, ServiceStartError, StackStateError, UnknownServiceError } from './errors';
+export { findFreePort } from './free-port';
+export { logTail } from './log-tail';
+export { LOCAL_STACK_DIR, REPO_ROOT, TEST_STACK_DIR, defaultCacheDir } from './paths';
+export { SERVICE_NAMES, type ServiceName, type StackAddresses } from './service';
+export {
+  Stack,
+  attachStack,
+  defaultServices,
+  runningStack,
+  startStack,
+  type ServiceStatus,
+  type StackLifetime,
+  type StartStackOptions,
+} from './stack';

@@ -1,0 +1,64 @@
+import type { LaunchSpec } from './process.supervisor';
+
+export const SERVICE_NAMES = ['kafka', 'mosquitto', 'clickhouse', 'registry'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Where the stack's services listen; a service that is not part of the stack leaves its keys out. */
+export interface StackAddresses {
+  /** host:port of the PLAINTEXT listener, comma-separated like every Kafka client expects. */
+  kafkaBrokers?: string;
+  mqttUrl?: string;
+  clickhouseUrl?: string;
+  clickhouseUser?: string;
+  clickhousePassword?: string;
+  registryUrl?: string;
+}
+
+/** What a service keeps across restarts: its ports and generated secrets (stored in state.json). */
+export interface ServiceSettings {
+  ports: Record<string, number>;
+  secrets: Record<string, string>;
+}
+
+export interface ServiceContext {
+  /** The service's own folder inside the stack folder: configs and data. */
+  dir: string;
+  logFile: string;
+  cacheDir: string;
+  repoRoot: string;
+  settings: ServiceSettings;
+  /** Addresses of the services started before this one (the registry needs Kafka's). */
+  addresses: StackAddresses;
+}
+
+/**
+ * One service of the stack. The stack calls install, then prepare and launch, then probe until it
+ * answers; startService after a stopService runs prepare again on the same settings and data.
+ */
+export interface ServiceDefinition {
+  name: ServiceName;
+  portNames: readonly string[];
+  /** Generated once when the stack is created and kept across restarts (e.g. Kafka's cluster id). */
+  createSecrets(): Record<string, string>;
+  dependsOn: readonly ServiceName[];
+  readyTimeoutMs: number;
+  /** Makes sure the binaries exist (installing them when missing); idempotent. */
+  install(context: ServiceContext): Promise<void>;
+  /** Writes configuration (and formats storage) and says how to run the process. */
+  prepare(context: ServiceContext): Promise<Omit<LaunchSpec, 'logFile'>>;
+  /** One readiness attempt with a real request; throws the reason it is not ready. */
+  probe(context: ServiceContext): Promise<void>;
+  addresses(settings: ServiceSettings): StackAddresses;
+}
+
+export function port(settings: ServiceSettings, name: string): number {
+  const value = settings.ports[name];
+  if (value === undefined) throw new Error(`no port '${name}' allocated (have ${Object.keys(settings.ports).join(', ')})`);
+  return value;
+}
+
+export function secret(settings: ServiceSettings, name: string): string {
+  const value = settings.secrets[name];
+  if (value === undefined) throw new Error(`no secret '${name}' generated (have ${Object.keys(settings.secrets).join(', ')})`);
+  return value;
+}

@@ -1,0 +1,306 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { clickhouseService } from './clickhouse.service';
+import { ServiceInstallError, ServiceStartError, UnknownServiceError } from './errors';
+import { findFreePort } from './free-port';
+import { kafkaService } from './kafka.service';
+import { logTail } from './log-tail';
+import { mosquittoService } from './mosquitto.service';
+import { REPO_ROOT, defaultCacheDir } from './paths';
+import { isRunning, killNow, launch, stopProcess } from './process.supervisor';
+import { waitUntilReady } from './readiness';
+import { REGISTRY_MAIN, registryService } from './registry.service';
+import type { ServiceContext, ServiceDefinition, ServiceName, StackAddresses } from './service';
+import { readState, stateFile, writeState, type ServiceState, type StackState } from './stack.state';
+
+const DEFINITIONS: Record<ServiceName, ServiceDefinition> = {
+  kafka: kafkaService,
+  mosquitto: mosquittoService,
+  clickhouse: clickhouseService,
+  registry: registryService,
+};
+
+/**
+ * Kafka, Mosquitto and ClickHouse, plus the registry once contracts/registry/src/main.ts exists.
+ */
+export function defaultServices(): ServiceName[] {
+  const services: ServiceName[] = ['kafka', 'mosquitto', 'clickhouse'];
+  if (existsSync(join(REPO_ROOT, REGISTRY_MAIN))) services.push('registry');
+  return services;
+}
+
+/**
+ * 'session': the services die with this Node process, also when it exits without calling stop (tests).
+ * 'detached': they outlive it until someone calls stop (`deploy/local up`, test workers restarting Kafka).
+ */
+export type StackLifetime = 'session' | 'detached';
+
+export interface StartStackOptions {
+  /** The stack's folder: configs, data, logs/, run/ (pid files) and state.json. Emptied first. */
+  dir: string;
+  services?: readonly ServiceName[];
+  cacheDir?: string;
+  lifetime?: StackLifetime;
+  /** Progress lines (installs, each service ready and how long it took). */
+  log?: (line: string) => void;
+}
+
+export interface ServiceStatus {
+  name: ServiceName;
+  running: boolean;
+  pid: number | undefined;
+  logFile: string;
+  addresses: StackAddresses;
+}
+
+const noLog = () => undefined;
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** Each requested service after the ones it depends on; a missing dependency is an error, not a surprise. */
+function startOrder(services: readonly ServiceName[]): ServiceName[] {
+  for (const name of services) {
+    const definition = DEFINITIONS[name];
+    if (!definition) throw new UnknownServiceError(name, Object.keys(DEFINITIONS));
+    const missing = definition.dependsOn.filter((dependency) => !services.includes(dependency));
+    if (missing.length > 0) throw new Error(`${name} needs ${missing.join(', ')}: add it to the stack's services`);
+  }
+  const ordered: ServiceName[] = [];
+  const visit = (name: ServiceName) => {
+    if (ordered.includes(name)) return;
+    DEFINITIONS[name].dependsOn.forEach(visit);
+    ordered.push(name);
+  };
+  [...new Set(services)].forEach(visit);
+  return ordered;
+}
+
+async function allocatePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await findFreePort());
+  return [...ports];
+}
+
+function asStartError(service: ServiceName, logFile: string, error: unknown): Error {
+  if (error instanceof ServiceStartError || error instanceof ServiceInstallError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ServiceStartError(service, reason, logFile, logTail(logFile), { cause: error });
+}
+
+/** Like Promise.all, but waits for every promise: nothing may still be starting when the stack is torn down. */
+async function settleAll(promises: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+const sessionDirs = new Set<string>();
+
+/** Kills a session stack's processes if this Node process exits or is signalled without stopping it. */
+function killWithThisProcess(dir: string): void {
+  if (sessionDirs.has(dir)) return;
+  sessionDirs.add(dir);
+  const killAll = () => {
+    try {
+      for (const service of readState(dir).services) if (service.process) killNow(service.process);
+    } catch {
+      // No state file (already stopped): nothing to kill.
+    }
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAll();
+      // Alone, our listener would swallow the signal; then die of it as the process would have.
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** A handle on a stack folder; every operation reads state.json fresh, so several processes can share one stack. */
+export class Stack {
+  constructor(
+    readonly dir: string,
+    private readonly log: (line: string) => void = noLog,
+  ) {}
+
+  get state(): StackState {
+    return readState(this.dir);
+  }
+
+  /** Every address of every service in the stack (they stay the same across stopService/startService). */
+  get addresses(): StackAddresses {
+    return Object.assign({}, ...this.state.services.map((service) => DEFINITIONS[service.name].addresses(service)));
+  }
+
+  status(): ServiceStatus[] {
+    return this.state.services.map((service) => ({
+      name: service.name,
+      running: service.process !== null && isRunning(service.process),
+      pid: service.process?.pid,
+      logFile: service.logFile,
+      addresses: DEFINITIONS[service.name].addresses(service),
+    }));
+  }
+
+  private service(name: ServiceName): ServiceState {
+    const services = this.state.services;
+    const found = services.find((service) => service.name === name);
+    if (!found) throw new UnknownServiceError(name, services.map((service) => service.name));
+    return found;
+  }
+
+  private update(name: ServiceName, change: Partial<ServiceState>): void {
+    const state = this.state;
+    writeState({ ...state, services: state.services.map((service) => (service.name === name ? { ...service, ...change } : service)) });
+  }
+
+  private context(service: ServiceState): ServiceContext {
+    const state = this.state;
+    const before = state.services.slice(0, state.services.findIndex((other) => other.name === service.name));
+    return {
+      dir: join(this.dir, service.name),
+      logFile: service.logFile,
+      cacheDir: state.cacheDir,
+      repoRoot: REPO_ROOT,
+      settings: { ports: service.ports, secrets: service.secrets },
+      addresses: Object.assign({}, ...before.map((other) => DEFINITIONS[other.name].addresses(other))),
+    };
+  }
+
+  /** Makes sure the service's binaries exist, installing what is missing. */
+  async install(name: ServiceName): Promise<void> {
+    const service = this.service(name);
+    const started = Date.now();
+    try {
+      await DEFINITIONS[name].install(this.context(service));
+    } catch (error) {
+      throw asStartError(name, service.logFile, error);
+    }
+    this.log(`${name} installed (checked in ${seconds(started)})`);
+  }
+
+  /** Starts a stopped service with the ports, secrets and data it had; resolves once it answers requests. */
+  async startService(name: ServiceName): Promise<void> {
+    const service = this.service(name);
+    if (service.process && isRunning(service.process)) return;
+    const definition = DEFINITIONS[name];
+    const context = this.context(service);
+    const started = Date.now();
+    try {
+      mkdirSync(context.dir, { recursive: true });
+      const spec = await definition.prepare(context);
+      const launched = await launch({ ...spec, logFile: context.logFile });
+      writeFileSync(join(this.dir, 'run', `${name}.pid`), `${launched.ref.pid}\n`);
+      this.update(name, { process: launched.ref });
+      await waitUntilReady(definition, context, launched);
+    } catch (error) {
+      await this.stopService(name);
+      throw asStartError(name, context.logFile, error);
+    }
+    this.log(`${name} ready in ${seconds(started)}`);
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`; data and ports stay for startService. */
+  async stopService(name: ServiceName, graceMs?: number): Promise<void> {
+    const service = this.service(name);
+    if (service.process) await stopProcess(service.process, graceMs);
+    rmSync(join(this.dir, 'run', `${name}.pid`), { force: true });
+    this.update(name, { process: null });
+  }
+
+  /** Stops every service, dependents first. Logs and data stay in the folder until the next start. */
+  async stop(): Promise<void> {
+    const services = [...this.state.services].reverse();
+    for (const service of services) await this.stopService(service.name);
+  }
+}
+
+/** A handle on the stack in `dir` (e.g. the test run's, from a test worker). Throws StackStateError when there is none. */
+export function attachStack(dir: string, log?: (line: string) => void): Stack {
+  const stack = new Stack(resolve(dir), log);
+  void stack.state;
+  return stack;
+}
+
+/** The stack in `dir` when it has state and all its processes are alive; otherwise undefined. */
+export function runningStack(dir: string): Stack | undefined {
+  if (!existsSync(stateFile(dir))) return undefined;
+  try {
+    const stack = attachStack(dir);
+    return stack.status().every((service) => service.running) ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stops whatever processes `<dir>/state.json` still lists, e.g. left by a test run that was killed. */
+async function stopLeftovers(dir: string): Promise<void> {
+  if (!existsSync(stateFile(dir))) return;
+  let stack: Stack;
+  try {
+    stack = attachStack(dir);
+  } catch {
+    return; // unreadable state: it names no process we could safely signal
+  }
+  await stack.stop();
+}
+
+/**
+ * Installs what is missing, then starts the services on free 127.0.0.1 ports and waits until each answers.
+ * If one cannot start, the ones already started are stopped and a ServiceStartError names it, says why
+ * and shows the last lines of its log.
+ */
+export async function startStack(options: StartStackOptions): Promise<Stack> {
+  const dir = resolve(options.dir);
+  const log = options.log ?? noLog;
+  const order = startOrder(options.services ?? defaultServices());
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+
+  await stopLeftovers(dir);
+  if (existsSync(dir) && !existsSync(stateFile(dir)) && readdirSync(dir).length > 0) {
+    throw new Error(`${dir} is not empty and holds no stack (no state.json): choose an empty or new folder for the stack`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  for (const folder of ['logs', 'run']) mkdirSync(join(dir, folder), { recursive: true });
+
+  const services: ServiceState[] = [];
+  for (const name of order) {
+    const definition = DEFINITIONS[name];
+    const ports = await allocatePorts(definition.portNames.length);
+    services.push({
+      name,
+      ports: Object.fromEntries(definition.portNames.map((portName, index) => [portName, ports[index] as number])),
+      secrets: definition.createSecrets(),
+      logFile: join(dir, 'logs', `${name}.log`),
+      process: null,
+    });
+  }
+  writeState({ dir, cacheDir, createdAt: new Date().toISOString(), services });
+  if ((options.lifetime ?? 'session') === 'session') killWithThisProcess(dir);
+
+  const stack = new Stack(dir, log);
+  const startedAt = Date.now();
+  try {
+    // Installs run side by side (apt calls queue on dpkg's lock; Maven runs beside them).
+    await settleAll(order.map((name) => stack.install(name)));
+    // Services whose dependencies are up start together: Kafka, Mosquitto and ClickHouse at once, then the registry.
+    const pending = [...order];
+    while (pending.length > 0) {
+      const wave = pending.filter((name) => DEFINITIONS[name].dependsOn.every((dependency) => !pending.includes(dependency)));
+      await settleAll(wave.map((name) => stack.startService(name)));
+      pending.splice(0, pending.length, ...pending.filter((name) => !wave.includes(name)));
+    }
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  log(`stack ready in ${seconds(startedAt)} (${dir})`);
+  return stack;
+}
