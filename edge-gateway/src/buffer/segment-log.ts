@@ -136,15 +136,18 @@ export class SegmentLog {
   /**
    * Appends records in order and resolves with their sequence numbers once they are durable (per the
    * fsync policy). When the buffer is full it waits for commits ('block') or drops the oldest segment.
+   * Given a function, it is called with the first sequence number the records will get, so records can
+   * carry their own sequence number.
    */
-  append(payloads: Buffer[]): Promise<number[]> {
+  append(payloads: Buffer[] | ((firstSeq: number) => Buffer[])): Promise<number[]> {
     const result = this.appendChain.then(() => this.appendNow(payloads));
     this.appendChain = result.catch(() => undefined);
     return result;
   }
 
-  private async appendNow(payloads: Buffer[]): Promise<number[]> {
+  private async appendNow(build: Buffer[] | ((firstSeq: number) => Buffer[])): Promise<number[]> {
     if (this.closed) throw new BufferClosed();
+    const payloads = typeof build === 'function' ? build(this.next) : build;
     const seqs = payloads.map((_, i) => this.next + i);
     const frames = payloads.map((payload, i) => encodeFrame(seqs[i]!, payload));
     const incoming = frames.reduce((sum, f) => sum + f.length, 0);
