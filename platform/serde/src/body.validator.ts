@@ -106,13 +106,12 @@ function blocks(item: Step, itemIsEmpty: boolean, what: string): Step {
         const size = readLong(cursor);
         if (size < 0 || size > cursor.buf.length - cursor.pos) throw malformed(cursor, `${what} block size ${size} out of bounds`, start);
       }
-      cursor.itemsLeft -= count;
-      if (cursor.itemsLeft < 0) throw new DecodeLimitExceeded('maxCollectionItems', cursor.limits.maxCollectionItems, cursor.context);
-      if (itemIsEmpty) continue;
-      if (count > cursor.buf.length - cursor.pos) {
+      if (!itemIsEmpty && count > cursor.buf.length - cursor.pos) {
         throw malformed(cursor, `truncated: ${what} block declares ${count} items, ${cursor.buf.length - cursor.pos} bytes remain`, start);
       }
-      for (let i = 0; i < count; i++) item(cursor);
+      cursor.itemsLeft -= count;
+      if (cursor.itemsLeft < 0) throw new DecodeLimitExceeded('maxCollectionItems', cursor.limits.maxCollectionItems, cursor.context);
+      if (!itemIsEmpty) for (let i = 0; i < count; i++) item(cursor);
     }
     cursor.depth--;
   };
@@ -144,9 +143,8 @@ function compile(type: Type, compiled: Map<Type, Step>): Step {
   const known = compiled.get(type);
   if (known) return known;
   // Recursive schemas refer back to a type still being compiled: go through an indirection.
-  let resolved: Step | undefined;
-  compiled.set(type, (cursor) => resolved!(cursor));
-  resolved = build(type, compiled);
+  compiled.set(type, (cursor) => resolved(cursor));
+  const resolved = build(type, compiled);
   compiled.set(type, resolved);
   return resolved;
 }
