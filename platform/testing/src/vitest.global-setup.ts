@@ -1,16 +1,52 @@
 import type { TestProject } from 'vitest/node';
+import { LOCAL_STACK_DIR, TEST_STACK_DIR } from './paths';
+import type { StackAddresses } from './service';
+import { defaultServices, runningStack, startStack, type Stack } from './stack';
 
-// PLACEHOLDER until platform/testing's stack lands: uses a broker given by FIELDMESH_DEV_KAFKA.
-// The real version installs and starts Kafka, Mosquitto, ClickHouse and the registry, and provides
-// the same keys.
-export default async function setup(project: TestProject) {
-  const brokers = process.env.FIELDMESH_DEV_KAFKA;
-  if (!brokers) throw new Error('platform/testing stack not implemented yet: set FIELDMESH_DEV_KAFKA=127.0.0.1:19092');
-  project.provide('kafkaBrokers', brokers);
+function provideAddresses(project: TestProject, stack: Stack): void {
+  const addresses: StackAddresses = stack.addresses;
+  for (const key of ['kafkaBrokers', 'mqttUrl', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'registryUrl'] as const) {
+    const value = addresses[key];
+    if (value !== undefined) project.provide(key, value);
+  }
+  project.provide('stackDir', stack.dir);
+}
+
+/**
+ * Starts the real services once for the whole integration run (installing what is missing) and stops
+ * them afterwards. A stack that a developer keeps running with `npm run stack -- up` is reused instead,
+ * which saves its start time on every run; it is left running.
+ */
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  const local = runningStack(LOCAL_STACK_DIR);
+  if (local) {
+    console.log(`[fieldmesh stack] reusing the running stack in ${LOCAL_STACK_DIR} (started by 'npm run stack -- up'; 'npm run stack -- down' stops it)`);
+    provideAddresses(project, local);
+    return undefined;
+  }
+  const stack = await startStack({
+    dir: TEST_STACK_DIR,
+    services: defaultServices(),
+    lifetime: 'session',
+    log: (line) => console.log(`[fieldmesh stack] ${line}`),
+  });
+  provideAddresses(project, stack);
+  return () => stack.stop();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** host:port of the Kafka broker (KRaft, PLAINTEXT). */
     kafkaBrokers: string;
+    /** mqtt://127.0.0.1:<port>, anonymous. */
+    mqttUrl: string;
+    /** http://127.0.0.1:<port> of the ClickHouse server (Debian 18.16). */
+    clickhouseUrl: string;
+    clickhouseUser: string;
+    clickhousePassword: string;
+    /** http://127.0.0.1:<port> of the schema registry (contracts/registry). */
+    registryUrl: string;
+    /** The stack's folder: `attachStack(inject('stackDir'))` to stop and start services from a test. */
+    stackDir: string;
   }
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
+
+function parse(properties: string): Map<string, string> {
+  return new Map(properties.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+}
+
+describe('kafka config', () => {
+  const properties = parse(kafkaServerProperties({ brokerPort: 41001, controllerPort: 41002, dataDir: '/stack/kafka/data' }));
+
+  it('runs one KRaft node as broker and controller, listening only on 127.0.0.1 ports given', () => {
+    expect(properties.get('process.roles')).toBe('broker,controller');
+    expect(properties.get('node.id')).toBe('1');
+    expect(properties.get('listeners')).toBe('PLAINTEXT://127.0.0.1:41001,CONTROLLER://127.0.0.1:41002');
+    expect(properties.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:41001');
+    expect(properties.get('controller.quorum.voters')).toBe('1@127.0.0.1:41002');
+    expect(properties.get('log.dirs')).toBe('/stack/kafka/data');
+  });
+
+  it('works with a single broker and never creates topics by accident', () => {
+    expect(properties.get('offsets.topic.replication.factor')).toBe('1');
+    expect(properties.get('transaction.state.log.replication.factor')).toBe('1');
+    expect(properties.get('transaction.state.log.min.isr')).toBe('1');
+    expect(properties.get('group.initial.rebalance.delay.ms')).toBe('0');
+    expect(properties.get('auto.create.topics.enable')).toBe('false');
+  });
+
+  it('logs to stdout (captured in logs/kafka.log)', () => {
+    expect(kafkaLog4jProperties()).toContain('log4j.rootLogger=INFO, stdout');
+    expect(kafkaLog4jProperties()).toContain('org.apache.log4j.ConsoleAppender');
+  });
+
+  it('makes cluster ids in the form StorageTool accepts: 16 bytes, base64url, no padding', () => {
+    const id = kafkaClusterId();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    expect(kafkaClusterId()).not.toBe(id);
+  });
+});

@@ -1,0 +1,35 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { isRunning, launch, processStartTime, stopProcess } from './process.supervisor';
+
+describe('process supervisor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldmesh-supervisor-'));
+
+  it('appends output to the log and stops the process and its children with SIGTERM', async () => {
+    const logFile = join(dir, 'polite.log');
+    const launched = await launch({ command: 'sh', args: ['-c', 'echo started; sleep 60 & wait'], cwd: dir, logFile });
+    expect(isRunning(launched.ref)).toBe(true);
+    await stopProcess(launched.ref, 5_000);
+    expect(isRunning(launched.ref)).toBe(false);
+    expect(readFileSync(logFile, 'utf8')).toContain('started');
+  });
+
+  it('kills a process that ignores SIGTERM once the grace period is over', async () => {
+    const logFile = join(dir, 'stubborn.log');
+    const launched = await launch({ command: 'sh', args: ['-c', 'trap "" TERM; echo trapped; while true; do sleep 1; done'], cwd: dir, logFile });
+    while (!readFileSync(logFile, 'utf8').includes('trapped')) await sleep(20);
+    const started = Date.now();
+    await stopProcess(launched.ref, 500);
+    expect(isRunning(launched.ref)).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect((await launched.exited).signal).toBe('SIGKILL');
+  });
+
+  it('never mistakes a reused pid for our process', () => {
+    expect(isRunning({ pid: process.pid, startTime: 'not-the-start-time' })).toBe(false);
+    expect(isRunning({ pid: process.pid, startTime: processStartTime(process.pid) ?? '' })).toBe(true);
+  });
+});
