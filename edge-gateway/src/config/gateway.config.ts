@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { calibrationRuleSchema } from '../enrich/calibration';
+
+const size = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(B|KiB|MiB|GiB)$/, 'must be a byte count or a size such as 256MiB')])
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)$/.exec(value)!;
+    return Math.floor(Number(amount) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'B']);
+  });
+
+export const gatewayConfigSchema = z.object({
+  gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Identifies this gateway in records, sequence numbers and lineage').meta({ examples: ['gw-berlin-1'] }),
+  stateDir: z.string().min(1).describe('Where the gateway keeps its buffer, keys and sessions').meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
+  contract: z.string().endsWith('.yaml').default('contracts/plant-telemetry/raw.yaml').describe('The data contract of the product the gateway publishes'),
+  kafka: z.object({
+    brokers: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1).describe('Bootstrap brokers').meta({ examples: [['127.0.0.1:9092']] }),
+    client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
+  }),
+  registryUrl: z.url().describe('Confluent-compatible schema registry').meta({ examples: ['http://127.0.0.1:8081'] }),
+  connectors: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+        type: z.enum(['mqtt', 'opcua']).describe('Which source connector'),
+        config: z.record(z.string(), z.unknown()).describe("The connector's own configuration (see its docs)"),
+      }),
+    )
+    .min(1, 'configure at least one connector'),
+  calibration: z.array(calibrationRuleSchema).default([]),
+  buffer: z
+    .object({
+      maxBytes: size.default(256 * 1024 ** 2).describe('Disk buffer limit'),
+      segmentBytes: size.default(16 * 1024 ** 2).describe('Size of one buffer segment file'),
+      fsync: z.enum(['always', 'interval', 'never']).default('always').describe("'always' loses nothing a source was acknowledged for, even on power loss"),
+      fsyncIntervalMs: z.number().int().positive().default(1000),
+      onFull: z.enum(['block', 'drop-oldest']).default('block').describe("'block' stops acknowledging sources (they keep data, e.g. MQTT QoS 1); 'drop-oldest' drops and counts"),
+    })
+    .refine((b) => b.segmentBytes * 2 <= b.maxBytes, { message: 'segmentBytes must be at most half of maxBytes', path: ['segmentBytes'] })
+    .default({ maxBytes: 256 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, fsync: 'always', fsyncIntervalMs: 1000, onFull: 'block' }),
+  forward: z.object({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
+  observability: z
+    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464).describe('/metrics and /health; 0 picks a free port') })
+    .default({ host: '127.0.0.1', port: 9464 }),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

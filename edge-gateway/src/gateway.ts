@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { loadConfig } from '@fieldmesh/config';
+import type { SourceConnectorSpec } from '@fieldmesh/connect';
+import { type DataContract, durationToMs, loadContract } from '@fieldmesh/governance';
+import { createKafka, dlqTopicFor, type KafkaPort } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { SegmentLog } from './buffer/segment-log';
+import type { GatewayConfig } from './config/gateway.config';
+import { Calibration } from './enrich/calibration';
+import { resolveWriter } from './enrich/writer.cache';
+import { Forwarder } from './forward/forwarder';
+import { Ingestor } from './ingest/ingestor';
+import { GatewayMetrics } from './observe/gateway.metrics';
+import { type HealthReport, startObservabilityServer } from './observe/http.server';
+import { Pseudonymiser } from './privacy/pseudonymiser';
+import { SourceRunner } from './runtime/source.runner';
+
+export type ConnectorCatalog = Record<GatewayConfig['connectors'][number]['type'], SourceConnectorSpec>;
+
+export interface GatewayOptions {
+  /** Repository root: contracts and schemas are resolved from here. */
+  root: string;
+  connectors: ConnectorCatalog;
+  log?: (line: string) => void;
+}
+
+/** Where every message went, for reconciliation: received = accepted + dead-lettered, accepted ⊆ buffered → forwarded. */
+export interface GatewayCounts {
+  received: number;
+  accepted: number;
+  deadLettered: number;
+  forwarded: number;
+  pending: number;
+  dropped: number;
+}
+
+/**
+ * The edge gateway: source connectors → enrich, mask, validate, encode → disk buffer → Kafka.
+ * A source batch is acknowledged only once it is durable in the buffer, so a kill -9 loses nothing a
+ * source was told was delivered; the forwarder drains the buffer in order whenever Kafka is reachable.
+ */
+export class Gateway {
+  private readonly counts = { received: 0, accepted: 0, deadLettered: 0, forwarded: 0 };
+
+  private constructor(
+    readonly config: GatewayConfig,
+    private readonly log: SegmentLog,
+    private readonly forwarder: Forwarder,
+    private readonly runners: SourceRunner[],
+    private readonly metrics: GatewayMetrics,
+    private readonly closeOthers: Array<() => Promise<void>>,
+    readonly observabilityUrl: string,
+  ) {}
+
+  static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
+    const say = options.log ?? ((line: string) => console.error(line));
+    const contract = loadContract(join(options.root, config.contract), options.root);
+    const topic = contract.contract.kafka.topic;
+    const metrics = new GatewayMetrics();
+    const pseudonymiser = await Pseudonymiser.fromKeyFile(join(config.stateDir, 'keys', 'pseudonymisation.key'));
+    const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.gatewayId });
+    const writer = await resolveWriter(serde, topic, contract.avroSchema, join(config.stateDir, 'writer-schema.json'), (error) =>
+      say(`registry unreachable (${String(error)}); encoding with the schema id cached from an earlier start`),
+    );
+    const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer });
+    const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
+    const producer = kafka.producer();
+
+    let gateway: Gateway | undefined;
+    const forwarder = new Forwarder(log, producer, {
+      batchRecords: config.forward.batchRecords,
+      idleWaitMs: 50,
+      prepare: async () => {
+        await producer.connect();
+        await ensureTopics(kafka, contract.contract, topic);
+      },
+    }, {
+      onForwarded: (count, lagMs) => {
+        if (gateway) gateway.counts.forwarded += count;
+        metrics.forwarded.inc(count);
+        metrics.forwardLag.set(lagMs / 1000);
+      },
+      onUplinkChange: (up, error) => {
+        metrics.uplink.set(up ? 1 : 0);
+        say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${String(error)}): buffering on disk`);
+      },
+    });
+    const ingestor = new Ingestor({
+      log,
+      contract,
+      serde,
+      writer,
+      build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), pseudonymiser },
+      personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
+    });
+    const runners = config.connectors.map((entry, index) => {
+      const spec = options.connectors[entry.type];
+      const connectorConfig = loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`);
+      const source = spec.create(connectorConfig, { instanceName: entry.name, stateDir: join(config.stateDir, 'connectors', entry.name) });
+      const connected = new Set<boolean>();
+      return new SourceRunner(entry.name, source, {
+        onBatch: async (batch) => {
+          const outcome = await ingestor.ingest(entry.name, batch);
+          const c = gateway!.counts;
+          c.received += batch.readings.length + batch.rejects.length;
+          c.accepted += outcome.accepted;
+          c.deadLettered += outcome.deadLettered.length;
+          metrics.readingsIn.inc({ connector: entry.name }, batch.readings.length + batch.rejects.length);
+          metrics.readingsAccepted.inc({ connector: entry.name }, outcome.accepted);
+          for (const dead of outcome.deadLettered) metrics.deadLetters.inc({ connector: entry.name, stage: dead.stage, error: dead.errorClass });
+          forwarder.notify();
+        },
+        onConnected: (up, error) => {
+          metrics.connectorUp.set({ connector: entry.name }, up ? 1 : 0);
+          if (!up && !connected.has(false)) say(`connector ${entry.name} disconnected (${String(error)}); reconnecting with backoff`);
+          connected.clear();
+          connected.add(up);
+        },
+        onReconnect: () => metrics.reconnects.inc({ connector: entry.name }),
+      });
+    });
+    const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => gateway!.health());
+    gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close()], server.url);
+    forwarder.start();
+    for (const runner of runners) runner.start();
+    return gateway;
+  }
+
+  /** Where every message went so far. */
+  stats(): GatewayCounts {
+    const buffer = this.log.stats;
+    this.metrics.bufferBytes.set(buffer.bytes);
+    this.metrics.bufferPending.set(this.log.pending);
+    this.metrics.dropped.set(buffer.droppedRecords);
+    return { ...this.counts, pending: this.log.pending, dropped: buffer.droppedRecords };
+  }
+
+  health(): HealthReport {
+    const counts = this.stats();
+    return { status: this.forwarder.uplink ? 'ok' : 'degraded', gatewayId: this.config.gatewayId, uplink: this.forwarder.uplink, ...counts };
+  }
+
+  /** Stops sources first, then lets the forwarder finish its batch; the buffer keeps the rest. Idempotent. */
+  async close(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.close()));
+    await this.forwarder.close();
+    for (const close of this.closeOthers) await close().catch(() => undefined);
+    await this.log.close();
+  }
+}
+
+/** The product topic and its dead-letter topic, configured from the contract (existing topics are left alone). */
+async function ensureTopics(kafka: KafkaPort, contract: DataContract, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const configs = { 'retention.ms': String(durationToMs(contract.retention.kafka)) };
+    await admin.createTopics([
+      { topic, partitions: contract.kafka.partitions, replicationFactor: contract.kafka.replicationFactor, configs },
+      { topic: dlqTopicFor(topic), partitions: 1, replicationFactor: contract.kafka.replicationFactor, configs },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+}

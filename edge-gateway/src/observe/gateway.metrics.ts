@@ -1,0 +1,17 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** The gateway's Prometheus metrics; names follow Prometheus conventions (unit suffixes, _total counters). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly readingsIn = new Counter({ name: 'fieldmesh_gateway_readings_received_total', help: 'Readings received from sources', labelNames: ['connector'], registers: [this.registry] });
+  readonly readingsAccepted = new Counter({ name: 'fieldmesh_gateway_readings_accepted_total', help: 'Readings that passed the contract and were buffered for Kafka', labelNames: ['connector'], registers: [this.registry] });
+  readonly deadLetters = new Counter({ name: 'fieldmesh_gateway_dead_letters_total', help: 'Messages sent to the dead-letter topic', labelNames: ['connector', 'stage', 'error'], registers: [this.registry] });
+  readonly forwarded = new Counter({ name: 'fieldmesh_gateway_records_forwarded_total', help: 'Records acknowledged by Kafka', registers: [this.registry] });
+  readonly dropped = new Gauge({ name: 'fieldmesh_gateway_buffer_dropped_records', help: 'Records dropped because the disk buffer was full (drop-oldest policy), since start', registers: [this.registry] });
+  readonly bufferBytes = new Gauge({ name: 'fieldmesh_gateway_buffer_bytes', help: 'Bytes in the disk buffer', registers: [this.registry] });
+  readonly bufferPending = new Gauge({ name: 'fieldmesh_gateway_buffer_pending_records', help: 'Records buffered and not yet acknowledged by Kafka', registers: [this.registry] });
+  readonly forwardLag = new Gauge({ name: 'fieldmesh_gateway_forward_lag_seconds', help: 'Age of the oldest record in the last batch Kafka acknowledged', registers: [this.registry] });
+  readonly uplink = new Gauge({ name: 'fieldmesh_gateway_uplink_up', help: '1 when Kafka accepts records, 0 while buffering', registers: [this.registry] });
+  readonly connectorUp = new Gauge({ name: 'fieldmesh_gateway_connector_up', help: '1 when the source connector is connected', labelNames: ['connector'], registers: [this.registry] });
+  readonly reconnects = new Counter({ name: 'fieldmesh_gateway_connector_reconnects_total', help: 'Source reconnect attempts', labelNames: ['connector'], registers: [this.registry] });
+}

@@ -1,0 +1,59 @@
+import type { Source, SourceBatch } from '@fieldmesh/connect';
+import { backoffMs, sleep } from './backoff';
+
+export interface SourceRunnerEvents {
+  onBatch(batch: SourceBatch): Promise<void>;
+  onConnected(up: boolean, error?: unknown): void;
+  onReconnect(): void;
+}
+
+/**
+ * Owns a source's lifecycle: connect, read batches, hand each to the gateway and ack it once it is
+ * durable; on any failure nack, close and reconnect with backoff (sources hold no retry loops).
+ */
+export class SourceRunner {
+  private readonly stop = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(
+    readonly name: string,
+    private readonly source: Source,
+    private readonly events: SourceRunnerEvents,
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    for (let attempt = 0; !this.stop.signal.aborted; ) {
+      try {
+        await this.source.connect();
+        attempt = 0;
+        this.events.onConnected(true);
+        while (!this.stop.signal.aborted) {
+          const batch = await this.source.read(this.stop.signal);
+          try {
+            await this.events.onBatch(batch);
+          } catch (error) {
+            await batch.nack(error instanceof Error ? error : new Error(String(error)));
+            throw error;
+          }
+          await batch.ack();
+        }
+      } catch (error) {
+        if (this.stop.signal.aborted) break;
+        this.events.onConnected(false, error);
+        await this.source.close().catch(() => undefined);
+        this.events.onReconnect();
+        await sleep(backoffMs(attempt++, 250, 15_000), this.stop.signal);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.source.close();
+    await this.running;
+  }
+}
