@@ -1,0 +1,20 @@
+export { type BrowseMappingRules, type MappedSignal, mapBrowsePath } from './browse.mapping';
+export type { SignalNode } from './client';
+export {
+  type BrowseConfig,
+  type DeadbandConfig,
+  DEPRECATED_SECURITY_POLICIES,
+  type OpcuaNodeConfig,
+  type OpcuaSourceConfig,
+  opcuaSourceConfigSchema,
+  parseOpcuaSourceConfig,
+  SECURITY_MODES,
+  SECURITY_POLICIES,
+} from './config';
+export { CredentialFileUnreadable, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
+export { ucumUnitOf } from './eu.units';
+export { type CertificateSummary, describeCertificate, type TrustServerOptions, trustServerCertificate } from './pki.trust';
+export { toSourceReading } from './reading.mapping';
+export { type ConnectorLog, OpcuaSource, type OpcuaSourceMetrics } from './source';
+export { opcuaSourceSpec } from './spec';
+export { qualityOf } from './status.quality';

@@ -1,0 +1,250 @@
+import { join } from 'node:path';
+import { type ConnectorContext, NotConnected, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
+import type { DataValue, OPCUACertificateManager } from 'node-opcua';
+import { DEADBAND_REJECTIONS, OpcuaClientSession, type SignalNode } from './client';
+import type { OpcuaSourceConfig } from './config';
+import { openCertificateManager } from './pki.trust';
+import { toSourceReading } from './reading.mapping';
+
+/** Counters a gateway exports per connector instance. */
+export interface OpcuaSourceMetrics {
+  /** Data change notifications received from the server. */
+  dataChangesIn: number;
+  /** Readings the gateway acknowledged. */
+  readingsOut: number;
+  /** Successful connects after the first one. */
+  reconnects: number;
+  /** Monitored items created without their deadband because the server rejected the filter. */
+  deadbandFallbacks: number;
+  /** Oldest readings dropped because the gateway did not read for maxBufferedReadings readings. */
+  readingsDropped: number;
+  /** Monitored items the server refused outright (unknown node, no access). */
+  itemsFailed: number;
+  /** Signal variables monitored on the current connection. */
+  itemsMonitored: number;
+}
+
+/** Where the connector's warnings go; the gateway passes its own, the default writes to stderr. */
+export interface ConnectorLog {
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+const stderrLog: ConnectorLog = {
+  warn: (message, fields) => console.warn(`[connector-opcua] ${message}`, fields),
+};
+
+/**
+ * OPC UA source: one session with one subscription whose monitored items push data changes into a
+ * bounded in-memory buffer that `read()` drains in batches. OPC UA has no acknowledgement to its peer,
+ * so `ack()` only counts and `nack()` puts the batch back at the front for redelivery.
+ *
+ * Reconnects are the runtime's: when the channel or session is lost, buffered readings are still
+ * delivered, then `read()` throws NotConnected; the next `connect()` builds a new client, session,
+ * subscription and monitored items (a restarted server has none of the old ones).
+ */
+export class OpcuaSource implements Source {
+  private session: OpcuaClientSession | undefined;
+  private certificateManager: OPCUACertificateManager | undefined;
+  private lostCause: Error | undefined;
+  private connectedOnce = false;
+  private closed = false;
+  private overflowWarned = false;
+  private readonly buffer: SourceReading[] = [];
+  private readonly rejects: SourceReject[] = [];
+  private wake: (() => void) | undefined;
+  private readonly counters: OpcuaSourceMetrics = {
+    dataChangesIn: 0,
+    readingsOut: 0,
+    reconnects: 0,
+    deadbandFallbacks: 0,
+    readingsDropped: 0,
+    itemsFailed: 0,
+    itemsMonitored: 0,
+  };
+
+  readonly pkiDir: string;
+  private readonly applicationUri: string;
+
+  constructor(
+    private readonly config: OpcuaSourceConfig,
+    private readonly context: ConnectorContext,
+    private readonly log: ConnectorLog = stderrLog,
+  ) {
+    this.pkiDir = config.pkiDir ?? join(context.stateDir, 'pki');
+    this.applicationUri = config.applicationUri ?? `urn:fieldmesh:gateway:${context.instanceName}`;
+  }
+
+  metrics(): OpcuaSourceMetrics {
+    return { ...this.counters };
+  }
+
+  async connect(): Promise<void> {
+    if (this.closed) throw new Error(`${this.context.instanceName} is closed; create a new source to connect again.`);
+    await this.releaseConnection();
+    // A fresh certificate manager per connect sees trust-list changes an operator made meanwhile.
+    const certificateManager = await openCertificateManager(this.pkiDir);
+    this.certificateManager = certificateManager;
+    const session = await OpcuaClientSession.open(
+      this.config,
+      { connector: this.context.instanceName, pkiDir: this.pkiDir, applicationUri: this.applicationUri, certificateManager },
+      (cause) => this.connectionLost(session, cause),
+    );
+    this.session = session;
+    this.lostCause = undefined;
+    try {
+      await this.subscribe(session);
+      if (this.lostCause) throw this.lostCause;
+    } catch (cause) {
+      this.session = undefined;
+      await session.close();
+      throw cause instanceof NotConnected ? cause : new NotConnected(this.context.instanceName, this.config.endpointUrl, { cause });
+    }
+    if (this.connectedOnce) this.counters.reconnects++;
+    this.connectedOnce = true;
+  }
+
+  private async subscribe(session: OpcuaClientSession): Promise<void> {
+    const configured: SignalNode[] = this.config.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      assetPath: n.assetPath,
+      signal: n.signal,
+      ...(n.unit ? { unit: n.unit } : {}),
+      ...(n.deadband ? { deadband: n.deadband } : {}),
+    }));
+    const browsed = this.config.browse ? await session.browseSignals(this.config.browse) : [];
+    if (this.config.browse && browsed.length === 0) {
+      this.log.warn('browse found no signal variables; check browse.rootNodeId, browse.levels and browse.maxDepth against the server\'s address space', {
+        connector: this.context.instanceName,
+        endpoint: this.config.endpointUrl,
+        browse: this.config.browse,
+      });
+    }
+    const configuredIds = new Set(configured.map((s) => s.nodeId));
+    const signals = [...configured, ...browsed.filter((s) => !configuredIds.has(s.nodeId))];
+    const described = await session.describe(signals);
+    await session.createSubscription(this.config.subscription);
+    const deviceId = this.config.deviceId ?? session.server.applicationUri;
+    let monitored = 0;
+    await Promise.all(
+      described.map(async ({ signal, numeric }) => {
+        const onChange = (dataValue: DataValue) => this.dataChanged(signal, deviceId, dataValue);
+        // Deadbands only apply to numeric variables; a text signal (state) is monitored as is.
+        const deadband = numeric ? (signal.deadband ?? this.config.deadband) : undefined;
+        let result = await session.monitor(signal.nodeId, this.config.subscription, deadband, onChange);
+        if (deadband && DEADBAND_REJECTIONS.has(result.statusCode)) {
+          this.counters.deadbandFallbacks++;
+          this.log.warn(
+            `the server rejected the ${deadband.type} deadband on ${signal.nodeId} (${result.statusName}); monitoring it without a deadband, so every change is reported. ` +
+              (deadband.type === 'percent'
+                ? 'Fix: give the variable an EURange on the server, or use deadband.type absolute for this node.'
+                : 'Fix: remove the deadband for this node in the connector config, or enable deadband filters on the server.'),
+            { connector: this.context.instanceName, nodeId: signal.nodeId, status: result.statusName, deadband },
+          );
+          result = await session.monitor(signal.nodeId, this.config.subscription, undefined, onChange);
+        }
+        if (result.statusCode !== 0) {
+          this.counters.itemsFailed++;
+          this.log.warn(`the server refused to monitor ${signal.nodeId} (${result.statusName}); check the node id and the user's access rights`, {
+            connector: this.context.instanceName,
+            nodeId: signal.nodeId,
+            status: result.statusName,
+          });
+          return;
+        }
+        monitored++;
+      }),
+    );
+    this.counters.itemsMonitored = monitored;
+  }
+
+  private dataChanged(signal: SignalNode, deviceId: string, dataValue: DataValue): void {
+    this.counters.dataChangesIn++;
+    const mapped = toSourceReading(signal, deviceId, dataValue, Date.now());
+    if ('errorClass' in mapped) this.rejects.push(mapped);
+    else {
+      if (this.buffer.length >= this.config.maxBufferedReadings) {
+        this.buffer.shift();
+        this.counters.readingsDropped++;
+        if (!this.overflowWarned) {
+          this.overflowWarned = true;
+          this.log.warn(`the gateway is not reading fast enough; dropping the oldest readings beyond maxBufferedReadings (${this.config.maxBufferedReadings}). Raise it or fix the downstream stall.`, {
+            connector: this.context.instanceName,
+          });
+        }
+      }
+      this.buffer.push(mapped);
+    }
+    this.wakeReader();
+  }
+
+  private connectionLost(session: OpcuaClientSession, cause: Error): void {
+    if (this.session !== session) return;
+    this.lostCause = cause;
+    this.wakeReader();
+  }
+
+  private wakeReader(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async read(signal: AbortSignal): Promise<SourceBatch> {
+    for (;;) {
+      signal.throwIfAborted();
+      // Readings that arrived before a connection loss are delivered before the loss is reported.
+      if (this.buffer.length > 0 || this.rejects.length > 0) return this.takeBatch();
+      if (this.closed || !this.session || this.lostCause) {
+        throw new NotConnected(this.context.instanceName, this.config.endpointUrl, this.lostCause ? { cause: this.lostCause } : undefined);
+      }
+      await new Promise<void>((resolve) => {
+        const onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.wake = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private takeBatch(): SourceBatch {
+    const readings = this.buffer.splice(0, this.config.maxBatchSize);
+    const rejects = this.rejects.splice(0, this.config.maxBatchSize);
+    if (this.buffer.length < this.config.maxBufferedReadings / 2) this.overflowWarned = false;
+    let settled = false;
+    return {
+      readings,
+      rejects,
+      ack: async () => {
+        if (settled) return;
+        settled = true;
+        this.counters.readingsOut += readings.length;
+      },
+      nack: async () => {
+        if (settled) return;
+        settled = true;
+        // OPC UA cannot ask the server again: redeliver from memory, ahead of newer readings.
+        this.buffer.unshift(...readings);
+        this.rejects.unshift(...rejects);
+        this.wakeReader();
+      },
+    };
+  }
+
+  private async releaseConnection(): Promise<void> {
+    const session = this.session;
+    const certificateManager = this.certificateManager;
+    this.session = undefined;
+    this.certificateManager = undefined;
+    await session?.close();
+    await certificateManager?.dispose();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.releaseConnection();
+    this.wakeReader();
+  }
+}
