@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { HttpResponse } from './http.types';
 import { RegistryService } from '../registry.service';
 
@@ -43,11 +43,14 @@ export class SubjectsController {
     response.send(this.registry.getVersion(subject, version, flag(deleted)).schema);
   }
 
+  // Confluent answers every successful POST with 200, not 201.
+  @HttpCode(200)
   @Post(':subject/versions')
   register(@Param('subject') subject: string, @Body() body: unknown) {
     return this.registry.register(subject, body);
   }
 
+  @HttpCode(200)
   @Post(':subject')
   lookup(@Param('subject') subject: string, @Body() body: unknown, @Query('deleted') deleted?: string) {
     return this.registry.lookup(subject, body, flag(deleted));
@@ -95,11 +98,13 @@ export class SchemasController {
 export class CompatibilityController {
   constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
 
+  @HttpCode(200)
   @Post(':subject/versions/:version')
   againstVersion(@Param('subject') subject: string, @Param('version') version: string, @Body() body: unknown, @Query('verbose') verbose?: string) {
     return this.registry.testCompatibility(subject, version, body, flag(verbose));
   }
 
+  @HttpCode(200)
   @Post(':subject/versions')
   againstSubject(@Param('subject') subject: string, @Body() body: unknown, @Query('verbose') verbose?: string) {
     return this.registry.testCompatibility(subject, undefined, body, flag(verbose));
