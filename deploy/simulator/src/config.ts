@@ -1,0 +1,77 @@
+import { loadConfig } from '@fieldmesh/config';
+import { z } from 'zod';
+import { FAILURE_MODES } from './failure.modes';
+import { SECURITY_MODES, SECURITY_POLICIES } from './opcua.server';
+import { ASSET_CLASSES, SIGNAL_NAMES } from './signal.catalog';
+
+export const failureScheduleEntry = z.object({
+  asset: z.string().min(1).describe('ISA-95 asset path, or its unique tail such as `line-1/pump-1`').meta({ example: 'acme/berlin/press-shop/line-1/pump-1' }),
+  mode: z.enum(FAILURE_MODES),
+  signal: z.enum(SIGNAL_NAMES).optional().describe('The faulty sensor, for stuck_sensor, drifting_sensor, spikes and dropout'),
+  at: z.number().nonnegative().describe('Onset in simulated seconds after the start'),
+  duration: z.number().positive().describe('Length of the episode in simulated seconds'),
+});
+
+export const failureSchedule = z.array(failureScheduleEntry);
+
+const opcuaConfig = z.object({
+  port: z.number().int().min(0).max(65535).default(0).describe('TCP port on 127.0.0.1; 0 picks a free one'),
+  securityPolicies: z.array(z.enum(SECURITY_POLICIES)).min(1).default([...SECURITY_POLICIES]),
+  securityModes: z.array(z.enum(SECURITY_MODES)).min(1).default([...SECURITY_MODES]),
+  allowAnonymous: z.boolean().default(true),
+  users: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+  trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
+});
+
+export const replayConfig = z.object({
+  csv: z.string().min(1).describe('CSV file: a timestamp column and one column per signal'),
+  mapping: z.string().min(1).describe('YAML mapping naming asset and signal per column'),
+  historical: z.boolean().default(false).describe('Mark replayed readings as historical (Sparkplug is_historical)'),
+});
+
+export const simulatorConfig = z
+  .object({
+    seed: z.number().int().default(42),
+    startTimeMs: z.number().int().nonnegative().optional().describe('Simulated clock at the start; defaults to now'),
+    plant: z
+      .object({
+        enterprise: z.string().min(1).default('acme'),
+        sites: z.array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes')).min(1).default(['berlin']),
+        area: z.string().min(1).default('press-shop'),
+        linesPerSite: z.number().int().min(1).max(100).default(2),
+        assetClasses: z.array(z.enum(ASSET_CLASSES)).min(1).default([...ASSET_CLASSES]),
+      })
+      .prefault({}),
+    rate: z.number().positive().max(1000).default(1).describe('Samples per second of every signal, in simulated time'),
+    speed: z.number().positive().default(1).describe('Simulated seconds per wall-clock second'),
+    durationSeconds: z.number().positive().optional().describe('Stop after this much simulated time; runs until stopped when absent'),
+    mqtt: z
+      .object({
+        url: z.string().regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL'),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        clientIdPrefix: z.string().min(1).default('fieldmesh-simulator'),
+        sparkplugMaxMetricsPerMessage: z.number().int().positive().default(500),
+      })
+      .optional(),
+    json: z.boolean().default(false).describe('Publish MQTT JSON on the ISA-95 topic tree'),
+    sparkplug: z.boolean().default(false).describe('Publish MQTT Sparkplug B'),
+    opcua: opcuaConfig.optional().describe('Run the OPC UA server when present'),
+    stateDir: z.string().min(1).default('.fieldmesh/simulator').describe('PKI folder and default label files live here'),
+    failures: failureSchedule.default([]),
+    labels: z.object({ jsonl: z.string().optional(), csv: z.string().optional() }).optional().describe('Label files; default <stateDir>/labels.jsonl'),
+    replay: replayConfig.optional().describe('Replay a recorded plant instead of simulating one'),
+  })
+  .superRefine((config, context) => {
+    if ((config.json || config.sparkplug) && !config.mqtt) {
+      context.addIssue({ code: 'custom', path: ['mqtt', 'url'], message: 'required when json or sparkplug output is on' });
+    }
+  });
+
+export type SimulatorConfigInput = z.input<typeof simulatorConfig>;
+export type SimulatorConfig = z.output<typeof simulatorConfig>;
+export type FailureScheduleEntry = z.output<typeof failureScheduleEntry>;
+
+export function parseSimulatorConfig(input: unknown, source = 'simulator config'): SimulatorConfig {
+  return loadConfig(simulatorConfig, input, source);
+}

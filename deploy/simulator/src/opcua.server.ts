@@ -1,0 +1,189 @@
+import { join } from 'node:path';
+import {
+  DataType,
+  makeEUInformation,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAServer,
+  SecurityPolicy,
+  StatusCodes,
+  type Namespace,
+  type StatusCode,
+  type UAObject,
+  type UAVariable,
+} from 'node-opcua';
+import { OutputStartFailed } from './errors';
+import type { Plant } from './plant.model';
+import type { PlantOutput } from './plant.output';
+import type { Reading, StatusName } from './reading';
+
+export const APPLICATION_URI = 'urn:fieldmesh:simulator';
+
+export const SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
+export const SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+
+export interface OpcuaServerOptions {
+  port: number;
+  /** Holds `pki/` (own certificate and key, trusted and rejected client certificates). */
+  stateDir: string;
+  securityPolicies: readonly (typeof SECURITY_POLICIES)[number][];
+  securityModes: readonly (typeof SECURITY_MODES)[number][];
+  allowAnonymous: boolean;
+  users: readonly { username: string; password: string }[];
+  /**
+   * Accept any client certificate (a test peer), or only those an operator moved to
+   * `pki/trusted/certs` (what a real server does; refused ones land in `pki/rejected`).
+   */
+  trustAllClients: boolean;
+}
+
+const STATUS_CODES: Record<StatusName, StatusCode> = {
+  Good: StatusCodes.Good,
+  UncertainLastUsableValue: StatusCodes.UncertainLastUsableValue,
+  UncertainSensorNotAccurate: StatusCodes.UncertainSensorNotAccurate,
+  BadSensorFailure: StatusCodes.BadSensorFailure,
+  BadNoCommunication: StatusCodes.BadNoCommunication,
+};
+
+/** The OPC UA node id string of a signal: `<site>.<line>.<asset>.<signal>` in namespace 1. */
+export function signalNodeId(reading: Pick<Reading, 'asset' | 'signal'>): string {
+  return `ns=1;s=${reading.asset.site}.${reading.asset.line}.${reading.asset.id}.${reading.signal.name}`;
+}
+
+/**
+ * The plant as an OPC UA server: Objects/<site>/<line>/<asset>/<signal>, numeric signals as
+ * AnalogItemType with EngineeringUnits (UNECE codes) and EURange, sensor faults as status codes.
+ */
+export class OpcuaPlantServer implements PlantOutput {
+  readonly name = 'opcua';
+  private server: OPCUAServer | undefined;
+  private readonly variables = new Map<string, UAVariable>();
+  private readonly lastValues = new Map<string, number | string>();
+  private count = 0;
+
+  constructor(
+    private readonly plant: Plant,
+    private readonly options: OpcuaServerOptions,
+  ) {}
+
+  get endpointUrl(): string {
+    return `opc.tcp://127.0.0.1:${this.options.port}`;
+  }
+
+  /** The server's certificate (PEM): what a client operator adds to its trust list. */
+  get certificateFile(): string {
+    return join(this.pkiFolder, 'own', 'certs', 'certificate.pem');
+  }
+
+  get pkiFolder(): string {
+    return join(this.options.stateDir, 'pki');
+  }
+
+  async start(): Promise<void> {
+    const users = this.options.users;
+    try {
+      const serverCertificateManager = new OPCUACertificateManager({ rootFolder: this.pkiFolder, automaticallyAcceptUnknownCertificate: this.options.trustAllClients });
+      await serverCertificateManager.initialize();
+      this.server = new OPCUAServer({
+        port: this.options.port,
+        host: '127.0.0.1',
+        hostname: '127.0.0.1',
+        serverCertificateManager,
+        certificateFile: this.certificateFile,
+        privateKeyFile: join(this.pkiFolder, 'own', 'private', 'private_key.pem'),
+        securityPolicies: this.options.securityPolicies.map((policy) => SecurityPolicy[policy]),
+        securityModes: this.options.securityModes.map((mode) => MessageSecurityMode[mode]),
+        allowAnonymous: this.options.allowAnonymous,
+        userManager: { isValidUser: (username: string, password: string) => users.some((user) => user.username === username && user.password === password) },
+        serverInfo: { applicationUri: APPLICATION_URI, productUri: 'fieldmesh-simulator', applicationName: { text: 'Fieldmesh plant simulator' } },
+        buildInfo: { productName: 'Fieldmesh plant simulator', manufacturerName: 'Fieldmesh' },
+        disableDiscovery: true,
+      });
+      await this.server.initialize();
+      this.buildAddressSpace();
+      await this.server.start();
+    } catch (cause) {
+      await this.server?.shutdown(0).catch(() => undefined);
+      this.server = undefined;
+      throw new OutputStartFailed('opcua', this.endpointUrl, 'Choose a free --opcua-port, or remove a damaged pki folder under the state dir.', { cause });
+    }
+  }
+
+  async publish(readings: readonly Reading[]): Promise<void> {
+    for (const reading of readings) {
+      const nodeId = signalNodeId(reading);
+      const variable = this.variables.get(nodeId);
+      if (!variable) continue;
+      // A Bad reading has no value; the last good one stays in the variant as OPC UA clients expect a Double.
+      const value = reading.value ?? this.lastValues.get(nodeId) ?? (reading.signal.kind === 'number' ? 0 : '');
+      if (reading.value !== null) this.lastValues.set(nodeId, reading.value);
+      variable.setValueFromSource(
+        { dataType: typeof value === 'number' ? DataType.Double : DataType.String, value },
+        STATUS_CODES[reading.status],
+        new Date(reading.timestampMs),
+      );
+      this.count += 1;
+    }
+  }
+
+  published(): number {
+    return this.count;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    await server?.shutdown(0);
+  }
+
+  private buildAddressSpace(): void {
+    const addressSpace = this.server?.engine.addressSpace;
+    if (!addressSpace) throw new Error('OPC UA server has no address space after initialize()');
+    const namespace = addressSpace.getOwnNamespace();
+    const folders = new Map<string, UAObject>();
+    const folder = (id: string, name: string, parent: UAObject): UAObject => {
+      const existing = folders.get(id);
+      if (existing) return existing;
+      const created = namespace.addFolder(parent, { browseName: name, nodeId: `s=${id}` });
+      folders.set(id, created);
+      return created;
+    };
+    for (const line of this.plant.lines) {
+      const siteFolder = folder(line.site, line.site, addressSpace.rootFolder.objects);
+      const lineFolder = folder(`${line.site}.${line.id}`, line.id, siteFolder);
+      for (const asset of line.assets) this.addAsset(namespace, lineFolder, asset);
+    }
+  }
+
+  private addAsset(namespace: Namespace, lineFolder: UAObject, asset: Plant['assets'][number]): void {
+    const assetId = `${asset.site}.${asset.line}.${asset.id}`;
+    const object = namespace.addObject({ organizedBy: lineFolder, browseName: asset.id, nodeId: `s=${assetId}` });
+    namespace.addVariable({
+      propertyOf: object,
+      browseName: 'AssetPath',
+      nodeId: `s=${assetId}#AssetPath`,
+      dataType: 'String',
+      value: { dataType: DataType.String, value: asset.path },
+    });
+    for (const signal of asset.signals) {
+      const nodeId = `s=${assetId}.${signal.name}`;
+      const initial = { dataType: signal.kind === 'number' ? DataType.Double : DataType.String, value: signal.kind === 'number' ? 0 : '' };
+      const variable =
+        signal.kind === 'number' && signal.unece && signal.range
+          ? namespace.addAnalogDataItem({
+              componentOf: object,
+              browseName: signal.name,
+              nodeId,
+              dataType: 'Double',
+              engineeringUnits: makeEUInformation(signal.unece.code, signal.unece.symbol, signal.unece.description),
+              engineeringUnitsRange: signal.range,
+              minimumSamplingInterval: 100,
+              value: initial,
+            })
+          : namespace.addVariable({ componentOf: object, browseName: signal.name, nodeId, dataType: signal.kind === 'number' ? 'Double' : 'String', minimumSamplingInterval: 100, value: initial });
+      // Nothing measured yet: clients see the node but no usable value until the first reading.
+      variable.setValueFromSource(initial, StatusCodes.BadWaitingForInitialData);
+      this.variables.set(`ns=1;${nodeId}`, variable);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PlantOutput } from './plant.output';
+import type { PlantSimulation } from './plant.simulation';
+import type { Reading } from './reading';
+
+/** The readings of one instant of plant time. */
+export interface TimedBatch {
+  timestampMs: number;
+  readings: Reading[];
+}
+
+export interface BatchSource {
+  next(): TimedBatch | undefined;
+}
+
+/** Steps a simulation at a fixed sample interval until an optional end of simulated time. */
+export class SimulationSource implements BatchSource {
+  constructor(
+    private readonly simulation: PlantSimulation,
+    private readonly tickMs: number,
+    private readonly endMs?: number,
+  ) {}
+
+  next(): TimedBatch | undefined {
+    if (this.endMs !== undefined && this.simulation.nowMs + this.tickMs > this.endMs) return undefined;
+    const readings = this.simulation.step(this.tickMs);
+    return { timestampMs: this.simulation.nowMs, readings };
+  }
+}
+
+export interface RunnerStats {
+  batches: number;
+  readings: number;
+  publishErrors: number;
+  lastError?: string;
+  /** Plant time of the last batch. */
+  plantTimeMs?: number;
+}
+
+/**
+ * Publishes batches to every output, paced so that plant time runs `speed` times faster than wall
+ * time. A runner that falls behind (outputs slower than the pace) publishes back to back and does
+ * not skip: every reading is published.
+ */
+export class TickRunner {
+  readonly done: Promise<void>;
+  private running = true;
+  private readonly counters: RunnerStats = { batches: 0, readings: 0, publishErrors: 0 };
+
+  constructor(
+    private readonly source: BatchSource,
+    private readonly outputs: readonly PlantOutput[],
+    private readonly speed: number,
+    private readonly originMs: number,
+  ) {
+    this.done = this.loop();
+  }
+
+  stats(): RunnerStats {
+    return { ...this.counters };
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+  }
+
+  private async loop(): Promise<void> {
+    const wallStart = performance.now();
+    while (this.running) {
+      const batch = this.source.next();
+      if (!batch) break;
+      const due = wallStart + (batch.timestampMs - this.originMs) / this.speed;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      else if (this.counters.batches % 64 === 0) await sleep(0); // let timers and sockets run when behind
+      if (!this.running) break;
+      const results = await Promise.allSettled(this.outputs.map((output) => output.publish(batch.readings)));
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          this.counters.publishErrors += 1;
+          this.counters.lastError = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        }
+      }
+      this.counters.batches += 1;
+      this.counters.readings += batch.readings.length;
+      this.counters.plantTimeMs = batch.timestampMs;
+    }
+  }
+}
