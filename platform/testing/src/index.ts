@@ -2,6 +2,7 @@ export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.
 export { ServiceInstallError, ServiceStartError, StackStateError, UnknownServiceError } from './errors';
 export { findFreePort } from './free-port';
 export { logTail } from './log-tail';
+export { startMosquitto, type MosquittoInstance, type MosquittoTlsOptions, type StartMosquittoOptions } from './mosquitto.service';
 export { LOCAL_STACK_DIR, REPO_ROOT, TEST_STACK_DIR, defaultCacheDir } from './paths';
 export { SERVICE_NAMES, type ServiceName, type StackAddresses } from './service';
 export {

@@ -16,3 +16,22 @@ describe('mosquitto config', () => {
     expect(lines).toContain('user root');
   });
 });
+
+describe('mosquitto config with a client-certificate listener', () => {
+  const tls = { port: 48883, cafile: '/ca/ca.crt', certfile: '/ca/broker.crt', keyfile: '/ca/broker.key', crlfile: '/ca/crl.pem', aclFile: '/ca/acl.conf' };
+  const config = mosquittoConfig({ port: 41883, dataDir: '/stack/mosquitto/data', user: 'root', tls });
+  const [plain = '', secure = ''] = config.split(/\n(?=listener )/).slice(1);
+
+  it('keeps the plain listener open to anonymous clients', () => {
+    expect(plain.split('\n')).toEqual(['listener 41883 127.0.0.1', 'protocol mqtt', 'allow_anonymous true', '']);
+    expect(config.split('\n')).toContain('per_listener_settings true');
+  });
+
+  it('requires a certificate from the CA, checks the CRL, and takes the CN as username on the TLS listener', () => {
+    const lines = secure.split('\n');
+    expect(lines[0]).toBe('listener 48883 127.0.0.1');
+    for (const line of ['cafile /ca/ca.crt', 'crlfile /ca/crl.pem', 'require_certificate true', 'use_identity_as_username true', 'tls_version tlsv1.2', 'allow_anonymous false', 'acl_file /ca/acl.conf']) {
+      expect(lines).toContain(line);
+    }
+  });
+});

@@ -3,17 +3,50 @@ export interface MosquittoConfigInput {
   dataDir: string;
   /** The account mosquitto keeps when started as root (it would otherwise switch to `mosquitto`, which cannot write our data folder). */
   user: string;
+  /** A second listener that admits only clients with a certificate from `cafile` (device onboarding). */
+  tls?: MosquittoTlsListenerInput;
+}
+
+export interface MosquittoTlsListenerInput {
+  port: number;
+  /** PEM of the CA whose client certificates are accepted (and which signed the broker's certificate). */
+  cafile: string;
+  certfile: string;
+  keyfile: string;
+  /** PEM CRL of that CA; re-read on SIGHUP, so a revoked client is refused from its next connection on. */
+  crlfile?: string;
+  /** Mosquitto ACL file for this listener; usernames in it are certificate CNs. */
+  aclFile?: string;
+}
+
+function tlsListener(tls: MosquittoTlsListenerInput): string[] {
+  return [
+    `listener ${tls.port} 127.0.0.1`,
+    'protocol mqtt',
+    `cafile ${tls.cafile}`,
+    `certfile ${tls.certfile}`,
+    `keyfile ${tls.keyfile}`,
+    ...(tls.crlfile ? [`crlfile ${tls.crlfile}`] : []),
+    'require_certificate true',
+    // The certificate's CN becomes the username, so ACLs can name devices without passwords.
+    'use_identity_as_username true',
+    'tls_version tlsv1.2',
+    'allow_anonymous false',
+    ...(tls.aclFile ? [`acl_file ${tls.aclFile}`] : []),
+    '',
+  ];
 }
 
 /**
- * One plain listener on 127.0.0.1 with anonymous access: enough for connector tests. TLS with client
- * certificates will be a second listener here, beside this one.
+ * One plain listener on 127.0.0.1 with anonymous access: enough for connector tests. With `tls`, a second
+ * listener requires client certificates; settings are then per listener so that its ACL and its refusal
+ * of anonymous clients leave the plain listener as it was.
  */
 export function mosquittoConfig(input: MosquittoConfigInput): string {
+  const plainListener = [`listener ${input.port} 127.0.0.1`, 'protocol mqtt'];
   return [
     `user ${input.user}`,
-    'per_listener_settings false',
-    'allow_anonymous true',
+    ...(input.tls ? ['per_listener_settings true'] : ['per_listener_settings false', 'allow_anonymous true']),
     'persistence true',
     `persistence_location ${input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`}`,
     // stdout is appended to logs/mosquitto.log by the supervisor.
@@ -25,8 +58,7 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     'connection_messages true',
     'log_timestamp_format %Y-%m-%dT%H:%M:%S',
     '',
-    `listener ${input.port} 127.0.0.1`,
-    'protocol mqtt',
-    '',
+    ...plainListener,
+    ...(input.tls ? ['allow_anonymous true', '', ...tlsListener(input.tls)] : ['']),
   ].join('\n');
 }

@@ -1,9 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
-import { mosquittoConfig } from './mosquitto.config';
-import { port, type ServiceDefinition } from './service';
+import { join, resolve } from 'node:path';
+import { findFreePort } from './free-port';
+import { mosquittoConfig, type MosquittoTlsListenerInput } from './mosquitto.config';
+import { isRunning, killNow, launch, stopProcess } from './process.supervisor';
+import { waitUntilReady } from './readiness';
+import { port, type ServiceContext, type ServiceDefinition } from './service';
 import { ensureDebianExecutable } from './system-package.installer';
 
 // MQTT 3.1.1 CONNECT with clean session, keep-alive 10 s and an empty client id (the broker assigns one).
@@ -57,3 +60,76 @@ export const mosquittoService: ServiceDefinition = {
     return { mqttUrl: `mqtt://127.0.0.1:${port(settings, 'mqtt')}` };
   },
 };
+
+export type MosquittoTlsOptions = Omit<MosquittoTlsListenerInput, 'port'>;
+
+export interface StartMosquittoOptions {
+  /** Its own folder (config, data, mosquitto.log); created when missing. */
+  dir: string;
+  /** Adds a listener requiring client certificates (see MosquittoTlsListenerInput). */
+  tls?: MosquittoTlsOptions;
+}
+
+/** A Mosquitto of its own, apart from the shared stack, for tests that need a broker configured their way. */
+export interface MosquittoInstance {
+  pid: number;
+  /** mqtt://127.0.0.1:<port>, anonymous. */
+  url: string;
+  /** mqtts://127.0.0.1:<port> when started with `tls`. */
+  tlsUrl: string | undefined;
+  logFile: string;
+  /**
+   * SIGHUP: Mosquitto 2.0 re-reads its config, certificates, CRL and ACL files. Resolves once the broker
+   * has answered a new connection, which it accepts only after the reload. Open connections stay open.
+   */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's Mosquitto on free 127.0.0.1 ports and waits until it accepts MQTT clients. It dies with
+ * this Node process when not stopped before.
+ */
+export async function startMosquitto(options: StartMosquittoOptions): Promise<MosquittoInstance> {
+  const dir = resolve(options.dir);
+  const binary = await ensureDebianExecutable('mosquitto', 'mosquitto', ['mosquitto']);
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const ports = { mqtt: await findFreePort(), ...(options.tls ? { mqtts: await findFreePort() } : {}) };
+  const configFile = join(dir, 'mosquitto.conf');
+  const tls = options.tls && ports.mqtts ? { ...options.tls, port: ports.mqtts } : undefined;
+  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, user: userInfo().username, ...(tls ? { tls } : {}) }));
+  const context: ServiceContext = {
+    dir,
+    logFile: join(dir, 'mosquitto.log'),
+    cacheDir: dir,
+    repoRoot: dir,
+    settings: { ports, secrets: {} },
+    addresses: {},
+  };
+  const launched = await launch({ command: binary, args: ['-c', configFile], cwd: dir, logFile: context.logFile });
+  const killOnExit = () => killNow(launched.ref);
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    await stopProcess(launched.ref, 5_000);
+    process.removeListener('exit', killOnExit);
+  };
+  try {
+    await waitUntilReady(mosquittoService, context, launched);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    pid: launched.ref.pid,
+    url: `mqtt://127.0.0.1:${ports.mqtt}`,
+    tlsUrl: ports.mqtts ? `mqtts://127.0.0.1:${ports.mqtts}` : undefined,
+    logFile: context.logFile,
+    async reload() {
+      if (!isRunning(launched.ref)) throw new Error(`mosquitto (pid ${launched.ref.pid}) is not running: nothing to reload; see ${context.logFile}`);
+      process.kill(launched.ref.pid, 'SIGHUP');
+      await mqttHandshake('127.0.0.1', ports.mqtt);
+    },
+    stop,
+  };
+}
