@@ -61,7 +61,7 @@ export class AvroSerde {
   ) {
     this.config = loadConfig(avroSerdeConfigSchema, options, 'Avro serde options');
     this.registry = new SchemaRegistry(
-      { host: this.config.registryUrl, clientId: this.config.clientId },
+      { host: this.config.registryUrl, clientId: this.config.clientId, ...(this.config.basicAuth ? { auth: this.config.basicAuth } : {}) },
       // The registry client builds the writer types it fetches: with our longs and logical types.
       { [SchemaType.AVRO]: avroTypeOptions() },
     );

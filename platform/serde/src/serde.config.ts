@@ -29,6 +29,10 @@ export type DecodeLimits = z.output<typeof decodeLimitsSchema>;
 export const avroSerdeConfigSchema = z.object({
   registryUrl: z.url().describe('Base URL of a Confluent-compatible schema registry. Example: http://127.0.0.1:8081'),
   clientId: z.string().min(1).default('fieldmesh-serde').describe('Sent to the registry as the client id.'),
+  basicAuth: z
+    .object({ username: z.string().min(1), password: z.string() })
+    .optional()
+    .describe('HTTP basic credentials for registries that need them (Confluent Cloud: API key and secret).'),
   autoRegister: z
     .boolean()
     .default(true)
