@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { NotConnected } from '@fieldmesh/connect';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { MqttSourceConfig, TlsConfig } from './config';
+import type { InboundMessage } from './decoded-message';
+import { SubscriptionRefused, TlsFileUnreadable } from './errors';
+
+export interface Subscription {
+  topic: string;
+  qos: 0 | 1;
+}
+
+export interface ConnectionHandlers {
+  /** `messageId` is set for QoS 1 messages: they stay unacknowledged until `puback(messageId)`. */
+  message(message: InboundMessage, messageId: number | undefined): void;
+  /** The connection is gone (broker down, network, keep-alive timeout, or closed by us). */
+  closed(cause: Error | undefined): void;
+}
+
+/** mqtt.js keeps its packet writer private; we need it to send a PUBACK when the runtime acks, not on receipt. */
+interface PacketWriter {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number }, callback?: () => void): void;
+}
+
+/** mqtt.js sends the PUBACK itself after handleMessage calls back without an error; this one skips it. */
+const PUBACK_DEFERRED = new Error('PUBACK deferred until the gateway acknowledges the batch');
+
+function readTlsFile(field: string, file: string | undefined): Buffer | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (cause) {
+    throw new TlsFileUnreadable(`tls.${field}`, file, { cause });
+  }
+}
+
+function tlsOptions(tls: TlsConfig | undefined): Partial<IClientOptions> {
+  if (!tls) return {};
+  const ca = readTlsFile('caFile', tls.caFile);
+  const cert = readTlsFile('certFile', tls.certFile);
+  const key = readTlsFile('keyFile', tls.keyFile);
+  return {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(tls.serverName ? { servername: tls.serverName } : {}),
+  };
+}
+
+export function clientOptions(config: MqttSourceConfig): IClientOptions {
+  return {
+    clientId: config.clientId,
+    protocolVersion: config.protocolVersion,
+    clean: config.cleanSession,
+    keepalive: config.keepaliveSeconds,
+    connectTimeout: config.connectTimeoutMs,
+    // The gateway runtime reconnects with backoff after NotConnected; a second retry loop in mqtt.js would
+    // hide the outage from it and deliver into a source nobody is reading.
+    reconnectPeriod: 0,
+    resubscribe: false,
+    manualConnect: true,
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    ...(config.protocolVersion === 5
+      ? {
+          properties: {
+            sessionExpiryInterval: config.cleanSession ? 0 : config.sessionExpirySeconds,
+            // The broker stops sending once this many QoS 1 messages wait for our PUBACK.
+            receiveMaximum: config.batchMaxMessages,
+            maximumPacketSize: Math.min(config.maxPayloadBytes * 2 + 65_536, 268_435_455),
+          },
+        }
+      : {}),
+    ...tlsOptions(config.tls),
+  };
+}
+
+/**
+ * One MQTT connection (no automatic reconnect). QoS 1 messages are handed over without PUBACK; the
+ * source sends it with `puback` once the runtime has acknowledged the batch, so a gateway that dies
+ * before that gets them again from the broker's persistent session.
+ */
+export class MqttConnection {
+  private closing = false;
+
+  private constructor(
+    private readonly client: MqttClient,
+    readonly endpoint: string,
+  ) {}
+
+  static async open(config: MqttSourceConfig, subscriptions: readonly Subscription[], handlers: ConnectionHandlers, connector: string): Promise<MqttConnection> {
+    const client = mqtt.connect(config.url, clientOptions(config));
+    const connection = new MqttConnection(client, config.url);
+    client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+      const message: InboundMessage = {
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        qos: packet.qos,
+        retain: packet.retain,
+        dup: packet.dup,
+        receivedTime: Date.now(),
+      };
+      if (packet.qos === 1 && packet.messageId !== undefined) {
+        handlers.message(message, packet.messageId);
+        callback(PUBACK_DEFERRED);
+      } else {
+        // QoS 0 has nothing to acknowledge; QoS 2 is never subscribed, so the broker cannot send it.
+        handlers.message(message, undefined);
+        callback();
+      }
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      const fail = (cause: Error | undefined) => {
+        client.removeAllListeners();
+        client.end(true);
+        reject(new NotConnected(connector, config.url, { cause: cause ?? new Error('connection closed before CONNACK') }));
+      };
+      let lastError: Error | undefined;
+      client.once('connect', () => {
+        client.removeAllListeners('close');
+        resolve();
+      });
+      client.on('error', (error) => {
+        lastError = error;
+      });
+      client.once('close', () => fail(lastError));
+      client.connect();
+    });
+
+    client.on('close', () => {
+      if (connection.closing) return;
+      connection.closing = true;
+      handlers.closed(undefined);
+    });
+
+    if (subscriptions.length > 0) {
+      let grants;
+      try {
+        grants = await client.subscribeAsync(
+          Object.fromEntries(
+            // Retain handling 1: retained messages only for a new subscription, not on every reconnect (MQTT 5).
+            subscriptions.map(({ topic, qos }) => [topic, { qos, ...(config.protocolVersion === 5 ? { rh: 1 } : {}) }]),
+          ),
+        );
+      } catch (cause) {
+        await connection.close(true);
+        throw new NotConnected(connector, config.url, { cause });
+      }
+      const refused = grants.find((grant) => grant.qos > 2);
+      if (refused) {
+        await connection.close(true);
+        throw new SubscriptionRefused(refused.topic, refused.qos);
+      }
+    }
+    return connection;
+  }
+
+  get connected(): boolean {
+    return !this.closing && this.client.connected;
+  }
+
+  puback(messageId: number): void {
+    (this.client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId });
+  }
+
+  async publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
+    await this.client.publishAsync(topic, payload, { qos });
+  }
+
+  /**
+   * `abrupt` drops the socket without DISCONNECT, as a crash would; otherwise a DISCONNECT keeps the
+   * session (and the unacknowledged messages) for the next connection.
+   */
+  async close(abrupt = false): Promise<void> {
+    this.closing = true;
+    await new Promise<void>((resolve) => this.client.end(abrupt, () => resolve()));
+  }
+}

@@ -1,0 +1,203 @@
+import { NotConnected, type ConnectorContext, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
+import { MqttConnection, type Subscription } from './client';
+import type { MqttSourceConfig } from './config';
+import type { InboundMessage, MessageDecoder } from './decoded-message';
+import { JsonDecoder } from './json.decoder';
+import { PubackSequencer, type PendingAck } from './puback.sequencer';
+import { emptyMetrics, type MqttSourceMetrics } from './source.metrics';
+import { BirthRegistry } from './sparkplug.births';
+import { SparkplugDecoder } from './sparkplug.decoder';
+import { rebirthCommand } from './sparkplug.payload';
+import { ncmdTopic, SPARKPLUG_NAMESPACE } from './sparkplug.topic';
+import { parseTopicPattern } from './topic.pattern';
+
+const SPARKPLUG_TOPICS = ['NBIRTH/+', 'NDEATH/+', 'NDATA/+', 'DBIRTH/+/+', 'DDEATH/+/+', 'DDATA/+/+'];
+
+/** Explicit subscriptions, or the filters the mapping rules (JSON) or Sparkplug groups need. */
+export function subscriptionsFor(config: MqttSourceConfig): Subscription[] {
+  if (config.subscriptions) return config.subscriptions;
+  const topics =
+    config.format === 'json'
+      ? config.mappings.map((mapping) => parseTopicPattern(mapping.topic).filter)
+      : config.sparkplug.groupIds.flatMap((group) => SPARKPLUG_TOPICS.map((suffix) => `${SPARKPLUG_NAMESPACE}/${group}/${suffix}`));
+  return [...new Set(topics)].map((topic) => ({ topic, qos: 1 as const }));
+}
+
+interface Received {
+  message: InboundMessage;
+  ack?: PendingAck;
+}
+
+/** State of one MQTT connection; a new one (and new PUBACK bookkeeping) after every reconnect. */
+interface Session {
+  connection: MqttConnection;
+  sequencer: PubackSequencer;
+  queue: Received[];
+  lost?: Error;
+}
+
+/**
+ * MQTT source: reads batches of up to `batchMaxMessages` messages (or whatever arrived within
+ * `batchMaxWaitMs` of the first), decodes them to readings and rejects, and sends the QoS 1 PUBACKs only
+ * when the runtime acks the batch. A nack, like a crash, leaves them unacknowledged: the connection is
+ * dropped, `read` throws NotConnected, and the broker redelivers them when the runtime reconnects.
+ */
+export class MqttSource implements Source {
+  private session: Session | undefined;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private readonly decoder: MessageDecoder;
+  private readonly counters = emptyMetrics();
+
+  constructor(
+    private readonly config: MqttSourceConfig,
+    private readonly context: ConnectorContext,
+  ) {
+    this.decoder =
+      config.format === 'json'
+        ? new JsonDecoder(config.mappings, config.json, config.maxPayloadBytes)
+        : new SparkplugDecoder(config.sparkplug, config.maxPayloadBytes, new BirthRegistry());
+  }
+
+  /** A snapshot of the counters. */
+  metrics(): MqttSourceMetrics {
+    return { ...this.counters, rejectsByErrorClass: { ...this.counters.rejectsByErrorClass } };
+  }
+
+  async connect(): Promise<void> {
+    if (this.session && !this.session.lost) return;
+    this.closed = false;
+    const session: Omit<Session, 'connection'> = { sequencer: new PubackSequencer(), queue: [] };
+    const connection = await MqttConnection.open(
+      this.config,
+      subscriptionsFor(this.config),
+      {
+        // Messages may arrive before open() resolves: the broker resends unacknowledged ones right after CONNACK.
+        message: (message, messageId) => {
+          if (session.lost) return; // the broker resends it on the next connection
+          session.queue.push({ message, ...(messageId !== undefined ? { ack: session.sequencer.received(messageId) } : {}) });
+          this.wake?.();
+        },
+        closed: () => {
+          if (session.lost) return;
+          session.lost = new Error('connection to the broker closed');
+          this.counters.connectionsLost++;
+          this.wake?.();
+        },
+      },
+      this.context.instanceName,
+    );
+    this.session = Object.assign(session, { connection });
+  }
+
+  async read(signal: AbortSignal): Promise<SourceBatch> {
+    for (;;) {
+      const session = this.liveSession();
+      await this.waitFor(signal, () => session.queue.length > 0 || session.lost !== undefined);
+      this.liveSession();
+      // Give the batch time to fill, up to its size.
+      const deadline = Date.now() + this.config.batchMaxWaitMs;
+      await this.waitFor(signal, () => session.queue.length >= this.config.batchMaxMessages || session.lost !== undefined, deadline);
+      this.liveSession();
+
+      const taken = session.queue.splice(0, this.config.batchMaxMessages);
+      const readings: SourceReading[] = [];
+      const rejects: SourceReject[] = [];
+      for (const { message } of taken) {
+        const result = this.decoder.decode(message);
+        readings.push(...result.readings);
+        rejects.push(...result.rejects);
+        this.counters.sparkplugSeqGaps += result.seqGaps;
+        this.counters.sparkplugDeaths += result.deaths;
+        for (const rebirth of result.rebirths) {
+          this.counters.sparkplugRebirthsRequested++;
+          // QoS 0 as Sparkplug specifies for commands; a lost request is repeated at the next unknown alias.
+          void session.connection.publish(ncmdTopic(rebirth.group, rebirth.node), rebirthCommand(Date.now()), 0).catch(() => undefined);
+        }
+      }
+      this.counters.messagesIn += taken.length;
+      const acks = taken.flatMap(({ ack }) => (ack ? [ack] : []));
+      if (readings.length === 0 && rejects.length === 0) {
+        // Births without values, commands, stale deaths: nothing for the runtime, acknowledge right away.
+        this.acknowledge(session, acks);
+        continue;
+      }
+      return this.batch(session, readings, rejects, acks);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const session = this.session;
+    this.session = undefined;
+    this.wake?.();
+    if (session && !session.lost) {
+      session.lost = new Error('source closed');
+      await session.connection.close();
+    }
+  }
+
+  private batch(session: Session, readings: SourceReading[], rejects: SourceReject[], acks: PendingAck[]): SourceBatch {
+    let settled = false;
+    return {
+      readings,
+      rejects,
+      ack: async () => {
+        if (settled) return;
+        settled = true;
+        this.counters.readingsOut += readings.length;
+        for (const reject of rejects) this.counters.rejectsByErrorClass[reject.errorClass] = (this.counters.rejectsByErrorClass[reject.errorClass] ?? 0) + 1;
+        this.counters.batchesAcked++;
+        this.acknowledge(session, acks);
+      },
+      nack: async () => {
+        if (settled) return;
+        settled = true;
+        this.counters.batchesNacked++;
+        if (session.lost) return; // already gone: the broker resends anyway
+        // MQTT has no negative acknowledgement: only a new connection makes the broker resend.
+        session.lost = new Error('a batch was nacked; reconnecting makes the broker redeliver it');
+        this.wake?.();
+        await session.connection.close(true);
+      },
+    };
+  }
+
+  /** PUBACKs on the connection the messages came in on; after a reconnect the broker resends them instead. */
+  private acknowledge(session: Session, acks: readonly PendingAck[]): void {
+    if (acks.length === 0) return;
+    const messageIds = session.sequencer.acknowledge(acks);
+    if (session.lost) return;
+    for (const messageId of messageIds) session.connection.puback(messageId);
+  }
+
+  private liveSession(): Session {
+    const session = this.session;
+    if (!session || session.lost) {
+      throw new NotConnected(this.context.instanceName, this.config.url, session?.lost ? { cause: session.lost } : undefined);
+    }
+    return session;
+  }
+
+  /** Resolves when `ready()` holds, the deadline passes or the source is woken; throws when aborted. */
+  private async waitFor(signal: AbortSignal, ready: () => boolean, deadline?: number): Promise<void> {
+    while (!ready() && !this.closed) {
+      signal.throwIfAborted();
+      const remaining = deadline === undefined ? undefined : deadline - Date.now();
+      if (remaining !== undefined && remaining <= 0) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.wake = undefined;
+          resolve();
+        };
+        const timer = remaining === undefined ? undefined : setTimeout(done, remaining);
+        signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
+      });
+    }
+    signal.throwIfAborted();
+  }
+}

@@ -1,0 +1,167 @@
+import type { Quality, SourceReading } from '@fieldmesh/connect';
+import type { SparkplugFormat } from './config';
+import { decoded, oversized, reject, type DecodedMessage, type InboundMessage, type MessageDecoder, type RebirthRequest } from './decoded-message';
+import { bdSeqOf, type BirthRegistry, type DeadDevice, type MetricDefinition } from './sparkplug.births';
+import { datatypeName, decodeSparkplugPayload, metricValue, type SparkplugMetric, type SparkplugPayload } from './sparkplug.payload';
+import { parseSparkplugTopic, type SparkplugTopic } from './sparkplug.topic';
+import { renderTemplate } from './topic.pattern';
+
+/** Node metrics that drive the Sparkplug session itself rather than measure anything. */
+function isControlMetric(name: string): boolean {
+  return name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/');
+}
+
+/** The OPC DA style `Quality` property some edge nodes (Ignition) put on metrics: 192 good, 64 uncertain. */
+function qualityOf(metric: SparkplugMetric): { quality: Quality; qualityCode?: number } {
+  const code = metric.properties.Quality;
+  if (typeof code !== 'number') return { quality: 'GOOD' };
+  return { quality: code >= 192 ? 'GOOD' : code >= 64 ? 'UNCERTAIN' : 'BAD', qualityCode: code };
+}
+
+/**
+ * Turns Sparkplug B messages into readings: births register metric definitions (and their current values
+ * are readings), DATA metrics are resolved by alias, deaths mark the signals BAD until the next birth.
+ * An unknown alias or a seq gap asks the edge node for a rebirth (rate-limited per node).
+ */
+export class SparkplugDecoder implements MessageDecoder {
+  constructor(
+    private readonly format: SparkplugFormat,
+    private readonly maxPayloadBytes: number,
+    private readonly births: BirthRegistry,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  decode(message: InboundMessage): DecodedMessage {
+    const tooLarge = oversized(message, this.maxPayloadBytes);
+    if (tooLarge) return tooLarge;
+    const topic = parseSparkplugTopic(message.topic);
+    if (!topic) {
+      return decoded({ rejects: [reject(message, 'SparkplugTopicInvalid', `"${message.topic}" is not a spBv1.0/<group>/<type>/<node>[/<device>] topic`)] });
+    }
+    if (topic.type === 'NCMD' || topic.type === 'DCMD') return decoded();
+
+    let payload: SparkplugPayload;
+    try {
+      payload = decodeSparkplugPayload(message.payload);
+    } catch (error) {
+      return decoded({ rejects: [reject(message, 'SparkplugDecodeFailed', `payload is not a Sparkplug B protobuf: ${(error as Error).message}`)] });
+    }
+
+    const { group, node, device } = topic;
+    const result = decoded();
+    if (topic.type === 'NDEATH') {
+      const dead = this.births.nodeDeath(group, node, bdSeqOf(payload.metrics));
+      if (dead) this.died(topic, message, dead, result);
+      return result;
+    }
+
+    if (topic.type === 'NBIRTH') {
+      this.births.nodeBirth(group, node, payload.metrics, payload.seq);
+    } else if (this.births.checkSeq(group, node, payload.seq) === 'gap' && !message.dup) {
+      // A redelivered message (dup) repeats an old seq: not a loss at the edge node.
+      result.seqGaps = 1;
+      this.requestRebirth(group, node, 'SparkplugSeqGap', result);
+    }
+    if (topic.type === 'DBIRTH' && device !== undefined) this.births.deviceBirth(group, node, device, payload.metrics);
+    if (topic.type === 'DDEATH' && device !== undefined) {
+      this.died(topic, message, [this.births.deviceDeath(group, node, device)], result);
+      return result;
+    }
+
+    const stale = this.births.isDead(group, node, device);
+    const unknownAliases: number[] = [];
+    for (const metric of payload.metrics) {
+      if (metric.name !== undefined && isControlMetric(metric.name)) continue;
+      const definition = this.births.lookup(group, node, device, metric);
+      const name = definition?.name ?? metric.name;
+      if (name === undefined) {
+        unknownAliases.push(metric.alias ?? -1);
+        continue;
+      }
+      const datatype = metric.datatype ?? definition?.datatype;
+      const value = metricValue(metric, datatype);
+      if (!value.ok) {
+        result.rejects.push(reject(message, 'SparkplugMetricUnreadable', `metric "${name}": ${value.reason}`));
+        continue;
+      }
+      const { quality, qualityCode } = stale ? { quality: 'BAD' as const, qualityCode: undefined } : qualityOf(metric);
+      const reading = this.reading(topic, message, name, definition, {
+        readingTime: metric.timestamp ?? payload.timestamp ?? message.receivedTime,
+        value: value.value,
+        quality,
+        isHistorical: metric.isHistorical,
+      });
+      if (qualityCode !== undefined) reading.qualityCode = qualityCode;
+      if (metric.alias !== undefined) reading.attributes['sparkplug.alias'] = String(metric.alias);
+      reading.attributes['sparkplug.datatype'] = datatypeName(datatype);
+      if (payload.seq !== undefined) reading.attributes['sparkplug.seq'] = String(payload.seq);
+      if (result.seqGaps > 0) reading.attributes['sparkplug.seqGap'] = 'true';
+      if (stale) reading.attributes['sparkplug.stale'] = 'true';
+      result.readings.push(reading);
+    }
+    if (unknownAliases.length > 0) {
+      const where = [group, node, device].filter(Boolean).join('/');
+      result.rejects.push(
+        reject(message, 'UnknownSparkplugAlias', `alias ${unknownAliases.join(', ')} has no birth certificate for ${where}; a rebirth was requested`),
+      );
+      this.requestRebirth(group, node, 'UnknownSparkplugAlias', result);
+    }
+    return result;
+  }
+
+  /** One BAD reading with no value per signal of each dead device, so consumers see the signals go stale. */
+  private died(topic: SparkplugTopic, message: InboundMessage, dead: DeadDevice[], result: DecodedMessage): void {
+    result.deaths = 1;
+    for (const { device, metrics } of dead) {
+      for (const definition of metrics) {
+        if (isControlMetric(definition.name)) continue;
+        const reading = this.reading({ ...topic, ...(device !== undefined ? { device } : {}) }, message, definition.name, definition, {
+          readingTime: message.receivedTime,
+          value: null,
+          quality: 'BAD',
+          isHistorical: false,
+        });
+        reading.attributes['sparkplug.event'] = topic.type;
+        result.readings.push(reading);
+      }
+    }
+  }
+
+  private reading(
+    topic: Pick<SparkplugTopic, 'group' | 'node' | 'device' | 'type'>,
+    message: InboundMessage,
+    metric: string,
+    definition: MetricDefinition | undefined,
+    fields: Pick<SourceReading, 'readingTime' | 'value' | 'quality' | 'isHistorical'>,
+  ): SourceReading {
+    const { format } = this;
+    const variables = {
+      group: topic.group,
+      node: topic.node,
+      nodePath: topic.node.split(format.nodeIdSeparator).join('/'),
+      device: topic.device ?? '',
+      metric,
+    };
+    const reading: SourceReading = {
+      ...fields,
+      deviceId: renderTemplate(format.deviceId, variables).split('/').filter(Boolean).join('/'),
+      assetPath: renderTemplate(format.assetPath, variables).split('/').filter(Boolean).join('/'),
+      signal: renderTemplate(format.signal, variables),
+      sourceProtocol: 'SPARKPLUG_B',
+      sourceAddress: message.topic,
+      attributes: {
+        'sparkplug.group': topic.group,
+        'sparkplug.node': topic.node,
+        ...(topic.device !== undefined ? { 'sparkplug.device': topic.device } : {}),
+        'sparkplug.messageType': topic.type,
+      },
+    };
+    if (definition?.unit !== undefined) reading.unit = definition.unit;
+    return reading;
+  }
+
+  private requestRebirth(group: string, node: string, reason: RebirthRequest['reason'], result: DecodedMessage): void {
+    if (result.rebirths.length > 0) return;
+    if (this.births.rebirthDue(group, node, this.now(), this.format.rebirthIntervalMs)) result.rebirths.push({ group, node, reason });
+  }
+}

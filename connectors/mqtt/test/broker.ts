@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Source, SourceReading, SourceReject } from '@fieldmesh/connect';
+import mqtt, { type MqttClient } from 'mqtt';
+import { inject } from 'vitest';
+import { mqttSourceConfigSchema, type MqttSourceConfig } from '../src/config';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mqttUrl: string;
+  }
+}
+
+/** The Mosquitto that platform/testing starts for the integration run. */
+export function brokerUrl(): string {
+  const url = inject('mqttUrl');
+  if (!url) throw new Error('No mqttUrl from the integration global setup: platform/testing must start Mosquitto (see vitest.config.ts).');
+  return url;
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+export function sourceConfig(input: Record<string, unknown>): MqttSourceConfig {
+  return mqttSourceConfigSchema.parse({ url: brokerUrl(), batchMaxWaitMs: 50, ...input });
+}
+
+export async function publisher(): Promise<MqttClient> {
+  return mqtt.connectAsync(brokerUrl(), { clientId: uniqueId('test-publisher'), reconnectPeriod: 0 });
+}
+
+export const context = (name: string) => ({ instanceName: name, stateDir: '/tmp' });
+
+export interface Collected {
+  readings: SourceReading[];
+  rejects: SourceReject[];
+}
+
+/** Reads (and acks, unless told not to) batches until `enough` holds or the time is up. */
+export async function collect(source: Source, enough: (collected: Collected) => boolean, options: { ack?: boolean; timeoutMs?: number } = {}): Promise<Collected> {
+  const collected: Collected = { readings: [], rejects: [] };
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  while (!enough(collected)) {
+    let batch;
+    try {
+      batch = await source.read(signal);
+    } catch (error) {
+      if (signal.aborted) throw new Error(`timed out with ${collected.readings.length} readings and ${collected.rejects.length} rejects`);
+      throw error;
+    }
+    collected.readings.push(...batch.readings);
+    collected.rejects.push(...batch.rejects);
+    if (options.ack !== false) await batch.ack();
+  }
+  return collected;
+}

@@ -1,0 +1,136 @@
+import { NotConnected } from '@fieldmesh/connect';
+import type { MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MqttSource } from '../src/source';
+import { collect, context, publisher, sourceConfig, uniqueId } from './broker';
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((resource) => resource.close()));
+});
+
+async function startPublisher(): Promise<MqttClient> {
+  const client = await publisher();
+  opened.push({ close: async () => void (await client.endAsync()) });
+  return client;
+}
+
+function jsonSource(enterprise: string, clientId: string, protocolVersion: 4 | 5 = 5): MqttSource {
+  const source = new MqttSource(
+    sourceConfig({
+      clientId,
+      protocolVersion,
+      format: 'json',
+      mappings: [{ topic: `${enterprise}/+site/+area/+line/+asset/+signal`, assetPath: `${enterprise}/{site}/{area}/{line}/{asset}`, deviceId: '{asset}' }],
+    }),
+    context(clientId),
+  );
+  opened.push(source);
+  return source;
+}
+
+const payload = (value: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ timestamp_ms: 1_795_000_000_000, value, unit: 'Cel', quality: 'GOOD', ...extra });
+
+describe('MQTT JSON source against Mosquitto', () => {
+  it('maps plant topics to asset path and signal, keeps the operator badge personal, and dead-letters bad payloads without stopping', async () => {
+    const enterprise = uniqueId('acme');
+    const source = jsonSource(enterprise, uniqueId('gw'));
+    await source.connect();
+    const plant = await startPublisher();
+    const base = `${enterprise}/berlin/press-shop/line-1/compressor-1`;
+    await plant.publishAsync(`${base}/bearing_temperature`, payload(61.5, { operator: 'badge-4711' }), { qos: 1 });
+    await plant.publishAsync(`${base}/vibration_rms`, '{"value": ', { qos: 1 });
+    await plant.publishAsync(`${base}/flow`, JSON.stringify({ value: 'high', timestamp_ms: 'yesterday' }), { qos: 1 });
+    await plant.publishAsync(`${base}/power`, JSON.stringify({ unit: 'kW' }), { qos: 1 });
+    await plant.publishAsync(`${base}/state`, payload('RUNNING', { unit: undefined }), { qos: 1 });
+
+    const { readings, rejects } = await collect(source, (c) => c.readings.length + c.rejects.length >= 5);
+
+    expect(readings).toEqual([
+      expect.objectContaining({
+        assetPath: `${enterprise}/berlin/press-shop/line-1/compressor-1`,
+        deviceId: 'compressor-1',
+        signal: 'bearing_temperature',
+        value: 61.5,
+        unit: 'Cel',
+        quality: 'GOOD',
+        readingTime: 1_795_000_000_000,
+        sourceProtocol: 'MQTT_JSON',
+        sourceAddress: `${base}/bearing_temperature`,
+        personal: { operatorBadge: 'badge-4711' },
+      }),
+      expect.objectContaining({ signal: 'state', value: 'RUNNING' }),
+    ]);
+    expect(JSON.stringify(readings[0]!.attributes)).not.toContain('badge-4711');
+    expect(rejects.map((r) => [r.sourceAddress, r.errorClass])).toEqual([
+      [`${base}/vibration_rms`, 'PayloadNotJson'],
+      [`${base}/flow`, 'WrongFieldType'],
+      [`${base}/power`, 'MissingValue'],
+    ]);
+    expect(rejects[1]!.reason).toContain('timestamp_ms');
+    expect(source.metrics()).toMatchObject({ messagesIn: 5, readingsOut: 2, rejectsByErrorClass: { PayloadNotJson: 1, WrongFieldType: 1, MissingValue: 1 } });
+  });
+
+  it.each([4, 5] as const)('delivers QoS 1 readings published while the gateway was stopped once it restarts (MQTT protocol %i, persistent session)', async (protocolVersion) => {
+    const enterprise = uniqueId('acme');
+    const clientId = uniqueId('gw');
+    const first = jsonSource(enterprise, clientId, protocolVersion);
+    await first.connect(); // creates the session and its subscription
+    await first.close();
+
+    const plant = await startPublisher();
+    for (let i = 0; i < 20; i++) await plant.publishAsync(`${enterprise}/berlin/press-shop/line-1/pump-1/flow`, payload(i), { qos: 1 });
+
+    const restarted = jsonSource(enterprise, clientId, protocolVersion);
+    await restarted.connect();
+    const { readings } = await collect(restarted, (c) => c.readings.length >= 20);
+    expect(readings.map((r) => r.value)).toEqual([...Array(20).keys()]);
+  });
+
+  it('redelivers a batch that was read but never acked when the gateway goes away', async () => {
+    const enterprise = uniqueId('acme');
+    const clientId = uniqueId('gw');
+    const crashed = jsonSource(enterprise, clientId);
+    await crashed.connect();
+    const plant = await startPublisher();
+    for (let i = 0; i < 5; i++) await plant.publishAsync(`${enterprise}/berlin/press-shop/line-2/motor-1/motor_current`, payload(i), { qos: 1 });
+    const unacked = await collect(crashed, (c) => c.readings.length >= 5, { ack: false });
+    expect(unacked.readings).toHaveLength(5);
+    await crashed.close();
+
+    const restarted = jsonSource(enterprise, clientId);
+    await restarted.connect();
+    const { readings } = await collect(restarted, (c) => c.readings.length >= 5);
+    expect(readings.map((r) => r.value)).toEqual([0, 1, 2, 3, 4]);
+
+    // Acked now: a third start gets nothing more.
+    await restarted.close();
+    const third = jsonSource(enterprise, clientId);
+    await third.connect();
+    await expect(collect(third, (c) => c.readings.length >= 1, { timeoutMs: 1_000 })).rejects.toThrow(/timed out with 0 readings/);
+  });
+
+  it('a nacked batch makes read throw NotConnected and comes again after the runtime reconnects', async () => {
+    const enterprise = uniqueId('acme');
+    const source = jsonSource(enterprise, uniqueId('gw'));
+    await source.connect();
+    const plant = await startPublisher();
+    for (let i = 0; i < 3; i++) await plant.publishAsync(`${enterprise}/berlin/press-shop/line-1/conveyor-1/power`, payload(i), { qos: 1 });
+    const signal = AbortSignal.timeout(10_000);
+    const batches = [];
+    let received = 0;
+    while (received < 3) {
+      const batch = await source.read(signal);
+      batches.push(batch);
+      received += batch.readings.length;
+    }
+    await batches[0]!.nack(new Error('disk buffer full'));
+    await expect(source.read(signal)).rejects.toBeInstanceOf(NotConnected);
+
+    await source.connect();
+    const { readings } = await collect(source, (c) => c.readings.length >= 3);
+    expect(readings.map((r) => r.value)).toEqual([0, 1, 2]);
+    expect(source.metrics().batchesNacked).toBe(1);
+  });
+});
