@@ -1,0 +1,68 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningRegistry } from '@fieldmesh/registry';
+import { deleteTopics, startRegistry, uniqueSubject, uniqueTopic } from './registry.harness';
+
+const brokers = inject('kafkaBrokers');
+const topic = uniqueTopic();
+let registry: RunningRegistry;
+
+beforeAll(async () => {
+  registry = await startRegistry(brokers, topic);
+});
+
+afterAll(async () => {
+  await registry?.close();
+  await deleteTopics(brokers, [topic]);
+});
+
+const telemetry = {
+  type: 'record',
+  name: 'Reading',
+  namespace: 'fieldmesh.test',
+  fields: [
+    { name: 'deviceId', type: 'string' },
+    { name: 'time', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'value', type: 'double' },
+    { name: 'unit', type: ['null', 'string'], default: null },
+  ],
+};
+
+describe('the official @kafkajs/confluent-schema-registry client', () => {
+  it('registers, encodes in the Confluent wire format and decodes through this registry', async () => {
+    const client = new SchemaRegistry({ host: registry.url });
+    const subject = uniqueSubject('client');
+    const { id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(telemetry) }, { subject });
+    expect(await client.getLatestSchemaId(subject)).toBe(id);
+    expect(await client.getRegistryId(subject, 1)).toBe(id);
+
+    const record = { deviceId: 'press-7', time: 1_763_700_000_000, value: 21.5, unit: 'C' };
+    const encoded = await client.encode(id, record);
+    expect(encoded.readUInt8(0)).toBe(0);
+    expect(encoded.readInt32BE(1)).toBe(id);
+
+    // A fresh client knows nothing cached: it must fetch the writer schema by id from the registry.
+    const decoded = await new SchemaRegistry({ host: registry.url }).decode(encoded);
+    expect(decoded).toEqual(record);
+  });
+
+  it('gets the same id again when registering an unchanged schema, and a new one for a compatible change', async () => {
+    const client = new SchemaRegistry({ host: registry.url });
+    const subject = uniqueSubject('client-evolve');
+    const first = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(telemetry) }, { subject });
+    const again = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(telemetry) }, { subject });
+    expect(again.id).toBe(first.id);
+    const evolved = { ...telemetry, fields: [...telemetry.fields, { name: 'quality', type: 'string', default: 'GOOD' }] };
+    const second = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(evolved) }, { subject });
+    expect(second.id).not.toBe(first.id);
+    expect(await client.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(telemetry) })).toBe(first.id);
+  });
+
+  it('surfaces an incompatible registration as the registry error the client reports', async () => {
+    const client = new SchemaRegistry({ host: registry.url });
+    const subject = uniqueSubject('client-break');
+    await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(telemetry) }, { subject });
+    const breaking = { ...telemetry, fields: [...telemetry.fields, { name: 'site', type: 'string' }] };
+    await expect(client.register({ type: SchemaType.AVRO, schema: JSON.stringify(breaking) }, { subject })).rejects.toThrow(/incompatible/);
+  });
+});
