@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file is platform/testing/src/paths.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The test run's stack and the one `npm run stack -- up` starts for people; both gitignored. */
-export const TEST_STACK_DIR = join(REPO_ROOT, '.fieldmesh', 'test-stack');
+/**
+ * Each test run's stack gets its own folder under TEST_STACKS_DIR (several runs may share a working tree);
+ * LOCAL_STACK_DIR holds the one `npm run stack -- up` starts for people. Both gitignored.
+ */
+export const TEST_STACKS_DIR = join(REPO_ROOT, '.fieldmesh', 'test-stack');
 export const LOCAL_STACK_DIR = join(REPO_ROOT, '.fieldmesh', 'stack');
 
 /** Downloads reused across clones and runs: FIELDMESH_CACHE_DIR, else $XDG_CACHE_HOME/fieldmesh, else ~/.cache/fieldmesh. */

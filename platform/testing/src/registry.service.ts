@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { port, type ServiceDefinition, type ServiceSettings } from './service';
 
 /** Spawned by path, as a process: platform code may not import contracts/. */
@@ -15,7 +15,7 @@ export const registryService: ServiceDefinition = {
   portNames: ['http'],
   createSecrets: () => ({}),
   dependsOn: ['kafka'],
-  readyTimeoutMs: 60_000,
+  readyTimeoutMs: 90_000,
 
   async install(context) {
     if (!existsSync(join(context.repoRoot, REGISTRY_MAIN))) throw new Error(`${REGISTRY_MAIN} does not exist in ${context.repoRoot}`);
@@ -29,6 +29,8 @@ export const registryService: ServiceDefinition = {
       args: [REGISTRY_MAIN],
       cwd: context.repoRoot,
       env: {
+        // tsx starts `node` from PATH: put the pinned Node 24 first, as npm scripts do, whoever starts the stack.
+        PATH: [join(context.repoRoot, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter),
         FIELDMESH_REGISTRY_PORT: String(port(context.settings, 'http')),
         FIELDMESH_REGISTRY_HOST: '127.0.0.1',
         FIELDMESH_KAFKA_BROKERS: brokers,

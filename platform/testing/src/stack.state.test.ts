@@ -13,6 +13,7 @@ describe('stack state', () => {
       dir,
       cacheDir: '/cache',
       createdAt: '2026-01-01T00:00:00.000Z',
+      owner: null,
       services: [{ name: 'kafka', ports: { broker: 1, controller: 2 }, secrets: { clusterId: 'x' }, logFile: join(dir, 'logs/kafka.log'), process: { pid: 42, startTime: '7' } }],
     };
     writeState(state);
@@ -20,7 +21,7 @@ describe('stack state', () => {
   });
 
   it('names the broken field of a state file', () => {
-    writeFileSync(stateFile(dir), JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', services: [{ name: 'zookeeper', ports: {}, secrets: {}, logFile: 'l', process: null }] }));
+    writeFileSync(stateFile(dir), JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', owner: null, services: [{ name: 'zookeeper', ports: {}, secrets: {}, logFile: 'l', process: null }] }));
     expect(() => readState(dir)).toThrow(StackStateError);
     expect(() => readState(dir)).toThrow(/services\.0\.name/);
   });

@@ -19,6 +19,8 @@ const stackState = z.object({
   /** Where the Kafka jars are cached; startService needs it again. */
   cacheDir: z.string(),
   createdAt: z.string(),
+  /** The process whose exit ends a 'session' stack; null for a detached one. */
+  owner: processRef.nullable(),
   /** Services in start order; stop goes in reverse. */
   services: z.array(z.object({ name: z.enum(SERVICE_NAMES) }).extend(serviceState.shape)),
 });

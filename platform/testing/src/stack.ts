@@ -7,10 +7,10 @@ import { kafkaService } from './kafka.service';
 import { logTail } from './log-tail';
 import { mosquittoService } from './mosquitto.service';
 import { REPO_ROOT, defaultCacheDir } from './paths';
-import { isRunning, killNow, launch, stopProcess } from './process.supervisor';
+import { isRunning, killNow, launch, processStartTime, stopProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
-import { REGISTRY_MAIN, registryService } from './registry.service';
-import type { ServiceContext, ServiceDefinition, ServiceName, StackAddresses } from './service';
+import { registryService } from './registry.service';
+import { SERVICE_NAMES, type ServiceContext, type ServiceDefinition, type ServiceName, type StackAddresses } from './service';
 import { readState, stateFile, writeState, type ServiceState, type StackState } from './stack.state';
 
 const DEFINITIONS: Record<ServiceName, ServiceDefinition> = {
@@ -20,13 +20,9 @@ const DEFINITIONS: Record<ServiceName, ServiceDefinition> = {
   registry: registryService,
 };
 
-/**
- * Kafka, Mosquitto and ClickHouse, plus the registry once contracts/registry/src/main.ts exists.
- */
+/** Everything the integration tests and `deploy/local` run, in start order. */
 export function defaultServices(): ServiceName[] {
-  const services: ServiceName[] = ['kafka', 'mosquitto', 'clickhouse'];
-  if (existsSync(join(REPO_ROOT, REGISTRY_MAIN))) services.push('registry');
-  return services;
+  return [...SERVICE_NAMES];
 }
 
 /**
@@ -253,6 +249,27 @@ async function stopLeftovers(dir: string): Promise<void> {
 }
 
 /**
+ * Stops and removes the stacks under `root` whose owning process is gone: test runs that were killed
+ * before their teardown. Stacks of runs still going (several engineers, one working tree) are left alone.
+ */
+export async function removeAbandonedStacks(root: string): Promise<void> {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const dir = join(root, entry.name);
+    let state: StackState;
+    try {
+      state = readState(dir);
+    } catch {
+      continue; // not a stack folder, or one being created right now
+    }
+    if (state.owner === null || isRunning(state.owner)) continue;
+    await new Stack(dir).stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Installs what is missing, then starts the services on free 127.0.0.1 ports and waits until each answers.
  * If one cannot start, the ones already started are stopped and a ServiceStartError names it, says why
  * and shows the last lines of its log.
@@ -282,8 +299,10 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
       process: null,
     });
   }
-  writeState({ dir, cacheDir, createdAt: new Date().toISOString(), services });
-  if ((options.lifetime ?? 'session') === 'session') killWithThisProcess(dir);
+  const session = (options.lifetime ?? 'session') === 'session';
+  const owner = session ? { pid: process.pid, startTime: processStartTime(process.pid) ?? '' } : null;
+  writeState({ dir, cacheDir, createdAt: new Date().toISOString(), owner, services });
+  if (session) killWithThisProcess(dir);
 
   const stack = new Stack(dir, log);
   const startedAt = Date.now();

@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
-import { LOCAL_STACK_DIR, TEST_STACK_DIR } from './paths';
+import { join } from 'node:path';
+import { LOCAL_STACK_DIR, TEST_STACKS_DIR } from './paths';
 import type { StackAddresses } from './service';
-import { defaultServices, runningStack, startStack, type Stack } from './stack';
+import { defaultServices, removeAbandonedStacks, runningStack, startStack, type Stack } from './stack';
 
 function provideAddresses(project: TestProject, stack: Stack): void {
   const addresses: StackAddresses = stack.addresses;
@@ -24,8 +25,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     provideAddresses(project, local);
     return undefined;
   }
+  await removeAbandonedStacks(TEST_STACKS_DIR);
   const stack = await startStack({
-    dir: TEST_STACK_DIR,
+    dir: join(TEST_STACKS_DIR, `run-${process.pid}`),
     services: defaultServices(),
     lifetime: 'session',
     log: (line) => console.log(`[fieldmesh stack] ${line}`),

@@ -116,6 +116,13 @@ describe('the real-service stack', () => {
     }
   });
 
+  it('runs the schema registry, answering the Confluent API', async () => {
+    const response = await fetch(`${inject('registryUrl')}/subjects`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/vnd\.schemaregistry\.v1\+json/);
+    expect(Array.isArray(await response.json())).toBe(true);
+  });
+
   it('stops Kafka and starts it again on the same address with its data', async () => {
     const stack = attachStack(inject('stackDir'));
     const topic = `stack-test.restart.${randomUUID()}`;
