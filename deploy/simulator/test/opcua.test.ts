@@ -66,7 +66,7 @@ describe('OPC UA server', () => {
     const endpoints = await client.getEndpoints();
     await client.disconnect();
     expect(new Set(endpoints.map((endpoint) => endpoint.server.applicationUri))).toEqual(new Set(['urn:fieldmesh:simulator']));
-    const offered = new Set(endpoints.map((endpoint) => `${endpoint.securityPolicyUri.split('#')[1]}/${MessageSecurityMode[endpoint.securityMode]}`));
+    const offered = new Set(endpoints.map((endpoint) => `${(endpoint.securityPolicyUri ?? '').split('#')[1]}/${MessageSecurityMode[endpoint.securityMode]}`));
     for (const policy of ['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss']) {
       expect(offered).toContain(`${policy}/Sign`);
       expect(offered).toContain(`${policy}/SignAndEncrypt`);
