@@ -83,6 +83,16 @@ describe('Avro through Kafka and the registry, interoperating with the official 
     expect(key.schemaId).not.toBe(first.schemaId);
   });
 
+  it('reports a schema the subject\'s compatibility refuses as SchemaRejected', async () => {
+    const topic = uniqueName('incompatible');
+    const serde = new AvroSerde({ registryUrl });
+    const v1 = { type: 'record', name: 'Reading', namespace: 'fieldmesh.test', fields: [{ name: 'signal', type: 'string' }] };
+    await serde.writerFor(topic, v1);
+    // BACKWARD: a new required field without a default cannot be read from old records.
+    const v2 = { ...v1, fields: [...v1.fields, { name: 'unit', type: 'string' }] };
+    await expect(serde.writerFor(topic, v2)).rejects.toMatchObject({ name: 'SchemaRejected', subject: `${topic}-value`, status: 409 });
+  });
+
   it('refuses to encode with a schema the subject lacks when auto-registration is off', async () => {
     const serde = new AvroSerde({ registryUrl, autoRegister: false });
     await expect(serde.writerFor(uniqueName('unregistered'), rawReadingSchema)).rejects.toMatchObject({ name: 'SchemaNotRegistered' });

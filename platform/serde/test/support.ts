@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createKafka, type ConsumedRecord, type KafkaConsumerPort, type KafkaPort } from '@fieldmesh/kafka';
 import { inject } from 'vitest';
 
@@ -61,4 +63,31 @@ export async function consumeAll(
   });
   await waitFor(`${count} records`, () => seen.size >= count);
   return [...seen.values()].sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+}
+
+/**
+ * A pass-through HTTP proxy in front of the real registry that records each request line, so a test
+ * can count what the serde asks the registry. It answers nothing itself.
+ */
+export async function countingProxy(targetUrl: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = createServer(async (request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const upstream = await fetch(new URL(request.url!, targetUrl), {
+      method: request.method!,
+      headers: { 'content-type': request.headers['content-type'] ?? 'application/vnd.schemaregistry.v1+json' },
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+    });
+    response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
