@@ -1,8 +1,17 @@
-import { registryConfigFromEnv } from './config';
+import { ConfigInvalid } from '@fieldmesh/config';
+import { registryConfigFromEnv, type RegistryConfig } from './config';
 import { createRegistryApp } from './registry.app';
 
 // Entry point of the registry process: configuration from FIELDMESH_* environment variables.
-const config = registryConfigFromEnv(process.env);
+let config: RegistryConfig;
+try {
+  config = registryConfigFromEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigInvalid)) throw error;
+  // The message already lists each variable and what is wrong with it; a stack trace would only hide it.
+  console.error(error.message);
+  process.exit(2);
+}
 const registry = await createRegistryApp(config);
 console.log(`fieldmesh registry listening on ${registry.url} (log topic '${config.topic}', brokers ${config.brokers.join(',')})`);
 

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { api, deleteTopics, readingSchema, uniqueSubject, uniqueTopic } from './registry.harness';
+
+const brokers = inject('kafkaBrokers');
+const repoRoot = join(import.meta.dirname, '../../..');
+let child: ChildProcess | undefined;
+const topic = uniqueTopic();
+
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+});
+
+afterAll(async () => {
+  await deleteTopics(brokers, [topic]);
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** Runs main.ts the way the test stack and deploy/local do, on the node running this test. */
+function spawnRegistry(env: Record<string, string>): { process: ChildProcess; output: () => string } {
+  let output = '';
+  const started = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['contracts/registry/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.stdout?.on('data', (chunk) => (output += chunk));
+  started.stderr?.on('data', (chunk) => (output += chunk));
+  return { process: started, output: () => output };
+}
+
+describe('contracts/registry/src/main.ts', () => {
+  it('serves on the configured port, answers GET /subjects, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_PORT: String(port), FIELDMESH_REGISTRY_TOPIC: topic });
+    child = started.process;
+    const url = `http://127.0.0.1:${port}`;
+    await expect
+      .poll(async () => (await fetch(`${url}/subjects`).catch(() => undefined))?.status, { timeout: 60_000, interval: 250 })
+      .toBe(200);
+    const { body } = await api(url).register(uniqueSubject('main'), readingSchema());
+    expect(body.id).toBe(1);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code, started.output()).toBe(0);
+  });
+
+  it('refuses to start without brokers and names the variable', async () => {
+    const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: '' });
+    child = started.process;
+    const [code] = await once(child, 'exit');
+    expect(code).not.toBe(0);
+    expect(started.output()).toContain('FIELDMESH_KAFKA_BROKERS');
+  });
+});
