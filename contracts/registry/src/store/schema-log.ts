@@ -32,6 +32,8 @@ export class SchemaLog {
   /** Outcomes of this instance's own records, kept until their writer collects them. */
   private readonly outcomes = new Map<bigint, ApplyOutcome>();
   private readonly waiters = new Map<bigint, Waiter>();
+  /** Own records whose writer gave up waiting: their outcome is not kept when they arrive. */
+  private readonly abandoned = new Set<bigint>();
   private readonly writeTimeoutMs: number;
   private readonly startTimeoutMs: number;
 
@@ -67,7 +69,6 @@ export class SchemaLog {
       groupId: `fieldmesh-registry-${this.instanceId}`,
       topics: [topic],
       fromBeginning: true,
-      maxWaitMs: 50,
       maxBatchRecords: 5_000,
     });
     await this.consumer.connect();
@@ -115,6 +116,7 @@ export class SchemaLog {
     return new Promise<ApplyOutcome>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(offset);
+        this.abandoned.add(offset);
         reject(RegistryErrors.storeTimeout(`record at offset ${offset} of '${this.options.topic}' was not read back within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiters.set(offset, {
@@ -133,7 +135,7 @@ export class SchemaLog {
       if (offset <= this.applied) continue;
       const outcome = this.state.apply(decodeRecord(record.key, record.value));
       this.applied = offset;
-      if (record.headers[WRITER_HEADER]?.toString() !== this.instanceId) continue;
+      if (record.headers[WRITER_HEADER]?.toString() !== this.instanceId || this.abandoned.delete(offset)) continue;
       const waiter = this.waiters.get(offset);
       if (waiter) {
         this.waiters.delete(offset);
