@@ -21,7 +21,7 @@ export class ServerCertificateUntrusted extends NotConnected {
     const move = rejectedFile ? `move ${rejectedFile} to ${trustedDir}/` : `copy the server certificate into ${trustedDir}/`;
     this.message =
       `server certificate ${thumbprint} (${subject}) of ${endpoint} is not trusted, so ${connector} refused the secure channel. ` +
-      `If this is your server, ${move} or run \`npx tsx connectors/opcua/src/trust-server.cli.ts --pki ${pkiDir} ${endpoint}\` ` +
+      `If this is your server, ${move} or run \`npx tsx connectors/opcua/src/trust-server.cli.ts --pki ${pkiDir} --thumbprint ${thumbprint} ${endpoint}\` ` +
       '(trustServerCertificate() in code); the gateway retries with backoff and connects once it is trusted.';
   }
 }
