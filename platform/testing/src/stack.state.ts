@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatProblems, parseWith } from '@fieldmesh/config';
 import { z } from 'zod';
 import { StackStateError } from './errors';
 import { SERVICE_NAMES } from './service';
@@ -50,12 +51,9 @@ export function readState(dir: string): StackState {
   } catch (error) {
     throw new StackStateError(file, 'the file is not JSON', { cause: error });
   }
-  const parsed = stackState.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new StackStateError(file, problems);
-  }
-  return parsed.data;
+  const parsed = parseWith(stackState, json);
+  if (!parsed.ok) throw new StackStateError(file, `it does not describe a stack:\n${formatProblems(parsed.problems)}\n`);
+  return parsed.value;
 }
 
 /** Written to a temporary file and renamed, so a reader never sees half a file. */

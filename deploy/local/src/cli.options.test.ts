@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli } from './cli.options';
+
+describe('stack CLI options', () => {
+  it('reads each command with its options', () => {
+    expect(parseCli(['up'])).toEqual({ ok: true, value: { command: 'up' } });
+    expect(parseCli(['down', '--dir', '/tmp/s'])).toEqual({ ok: true, value: { command: 'down', dir: '/tmp/s' } });
+    expect(parseCli(['logs', 'kafka', '-f'])).toEqual({ ok: true, value: { command: 'logs', service: 'kafka', follow: true, lines: 100 } });
+    expect(parseCli(['logs', '--lines', '5'])).toEqual({ ok: true, value: { command: 'logs', follow: false, lines: 5 } });
+    expect(parseCli(['start', '--duration', '30'])).toEqual({ ok: true, value: { command: 'start', duration: 30 } });
+  });
+
+  it('shows help without a command or with --help', () => {
+    expect(parseCli([])).toEqual({ ok: true, value: { command: 'help' } });
+    expect(parseCli(['up', '--help'])).toEqual({ ok: true, value: { command: 'help' } });
+  });
+
+  it('names the argument that is wrong', () => {
+    expect(parseCli(['launch'])).toEqual({ ok: false, problems: [{ path: 'command', message: 'must be one of up, down, status, logs, start (see --help)' }] });
+    expect(parseCli(['logs', 'kafak'])).toEqual({ ok: false, problems: [{ path: 'service', message: 'must be one of kafka, mosquitto, clickhouse, registry' }] });
+    expect(parseCli(['start', '--duration', 'soon'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be a number of seconds' }] });
+    expect(parseCli(['start', '--duration', '0'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be more than 0 seconds' }] });
+    expect(parseCli(['up', '--duration', '5'])).toEqual({ ok: false, problems: [{ path: 'duration', message: "is not an option of 'up'" }] });
+    expect(parseCli(['up', 'now'])).toEqual({ ok: false, problems: [{ path: '(arguments)', message: "unexpected 'now' after 'up'" }] });
+    expect(parseCli(['up', '--colour'])).toMatchObject({ ok: false, problems: [{ path: '(arguments)' }] });
+  });
+});

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { parseWith, type ParseResult } from '@fieldmesh/config';
+import { SERVICE_NAMES } from '@fieldmesh/testing';
+import { z } from 'zod';
+
+export const USAGE = `Usage: npm run stack -- <command> [options]      (or: npx tsx deploy/local/src/main.ts <command>)
+
+Runs Fieldmesh's services on this machine, on 127.0.0.1 with free ports, installing what is missing
+(Kafka jars from Maven Central into ~/.cache/fieldmesh, Mosquitto and ClickHouse from Debian).
+
+Commands:
+  up                   start Kafka, Mosquitto, ClickHouse and the schema registry in the background
+                       and print where each listens (a fresh stack each time; data of the last one is removed)
+  down                 stop them (SIGTERM, then SIGKILL after 15 s)
+  status               say which services run, their pids and addresses (exit code 1 if any is down)
+  logs [service] [-f]  print the last lines of the logs (one service or all); -f keeps following
+  start                up, then stay in the foreground until Ctrl-C (or --duration), then down
+                       (this is 'npm start')
+
+Options:
+  --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)
+  --duration <s>       with start: stop after this many seconds
+  --lines <n>          with logs: how many lines per service (default 100)
+  -f, --follow         with logs: keep printing new lines until Ctrl-C
+  -h, --help           this text
+
+Services: ${SERVICE_NAMES.join(', ')}. Logs are in <dir>/logs, pids in <dir>/run and <dir>/state.json.`;
+
+const serviceName = z.enum(SERVICE_NAMES, { error: `must be one of ${SERVICE_NAMES.join(', ')}` });
+const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds');
+
+const base = { dir: z.string().min(1).optional() };
+
+const cliSchema = z.discriminatedUnion(
+  'command',
+  [
+    z.object({ command: z.literal('help') }),
+    z.object({ command: z.literal('up'), ...base }),
+    z.object({ command: z.literal('down'), ...base }),
+    z.object({ command: z.literal('status'), ...base }),
+    z.object({
+      command: z.literal('logs'),
+      ...base,
+      service: serviceName.optional(),
+      follow: z.boolean().default(false),
+      lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
+    }),
+    z.object({ command: z.literal('start'), ...base, duration: seconds.optional() }),
+  ],
+  { error: 'must be one of up, down, status, logs, start (see --help)' },
+);
+
+export type CliCommand = z.output<typeof cliSchema>;
+
+const OPTIONS = {
+  dir: { type: 'string' },
+  duration: { type: 'string' },
+  lines: { type: 'string' },
+  follow: { type: 'boolean', short: 'f' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function readArgs(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+/** Parses the command line into a validated command, or the list of problems naming each bad argument. */
+export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
+  let parsed: ReturnType<typeof readArgs>;
+  try {
+    parsed = readArgs(argv);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '(arguments)', message: error instanceof Error ? error.message : String(error) }] };
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || command === undefined || command === 'help') return { ok: true, value: { command: 'help' } };
+  const extra = command === 'logs' ? rest.slice(1) : rest;
+  if (extra.length > 0) return { ok: false, problems: [{ path: '(arguments)', message: `unexpected '${extra.join(' ')}' after '${command}'` }] };
+
+  // Options that do not belong to the command are refused by name rather than ignored.
+  const allowed: Record<string, readonly string[]> = { logs: ['dir', 'lines', 'follow'], start: ['dir', 'duration'] };
+  const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));
+  if (misplaced.length > 0) {
+    return { ok: false, problems: misplaced.map((name) => ({ path: name, message: `is not an option of '${command}'` })) };
+  }
+  return parseWith(cliSchema, { command, ...parsed.values, ...(command === 'logs' && rest[0] ? { service: rest[0] } : {}) });
+}

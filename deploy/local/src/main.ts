@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { formatProblems } from '@fieldmesh/config';
+import { LOCAL_STACK_DIR } from '@fieldmesh/testing';
+import { USAGE, parseCli } from './cli.options';
+import { down, logs, start, status, up, type Output } from './stack.commands';
+
+// The CLI for people: `npm run stack -- up|down|status|logs` and `npm start`. See USAGE.
+const output: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseCli(argv);
+  if (!parsed.ok) {
+    output.err(`Invalid command line:\n${formatProblems(parsed.problems)}\nRun with --help for the commands and options.`);
+    return 2;
+  }
+  const command = parsed.value;
+  if (command.command === 'help') {
+    output.out(USAGE);
+    return 0;
+  }
+  const dir = resolve(command.dir ?? LOCAL_STACK_DIR);
+  // Ctrl-C ends `start` and `logs -f` cleanly (`start` then stops the services); a second Ctrl-C gives up waiting.
+  const interrupted = new AbortController();
+  if (command.command === 'start' || command.command === 'logs') {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        if (interrupted.signal.aborted) process.exit(130);
+        interrupted.abort();
+      });
+    }
+  }
+  switch (command.command) {
+    case 'up':
+      return up(command, dir, output);
+    case 'down':
+      return down(command, dir, output);
+    case 'status':
+      return status(command, dir, output);
+    case 'logs':
+      return logs(command, dir, output, interrupted.signal);
+    case 'start':
+      return start(command, dir, output, interrupted.signal);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    output.err(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/testing';
+import type { CliCommand } from './cli.options';
+import { followLogs } from './log.follower';
+import { formatStatus } from './stack.printer';
+
+type Command<K extends CliCommand['command']> = Extract<CliCommand, { command: K }>;
+
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+function hasState(dir: string): boolean {
+  return existsSync(join(dir, 'state.json'));
+}
+
+/** Starts the stack in the background unless it already runs; returns it either way. */
+async function bringUp(dir: string, output: Output): Promise<{ stack: Stack; startedNow: boolean }> {
+  const running = runningStack(dir);
+  if (running) {
+    output.err(`The stack in ${dir} is already running.`);
+    return { stack: running, startedNow: false };
+  }
+  output.err(`Starting the stack in ${dir} (installs what is missing on first use)...`);
+  const stack = await startStack({ dir, lifetime: 'detached', log: (line) => output.err(`  ${line}`) });
+  return { stack, startedNow: true };
+}
+
+export async function up(command: Command<'up'>, dir: string, output: Output): Promise<number> {
+  const { stack } = await bringUp(dir, output);
+  output.out(formatStatus(stack.status()));
+  output.err(`Stop it with 'npm run stack -- down'.`);
+  return 0;
+}
+
+export async function down(_command: Command<'down'>, dir: string, output: Output): Promise<number> {
+  if (!hasState(dir)) {
+    output.err(`No stack in ${dir}: nothing to stop.`);
+    return 0;
+  }
+  await attachStack(dir).stop();
+  output.err(`Stopped the stack in ${dir}. Its logs stay in ${join(dir, 'logs')} until the next 'up'.`);
+  return 0;
+}
+
+export async function status(_command: Command<'status'>, dir: string, output: Output): Promise<number> {
+  if (!hasState(dir)) {
+    output.err(`No stack in ${dir}. Start one with 'npm run stack -- up'.`);
+    return 1;
+  }
+  const services = attachStack(dir).status();
+  output.out(formatStatus(services));
+  return services.every((service) => service.running) ? 0 : 1;
+}
+
+export async function logs(command: Command<'logs'>, dir: string, output: Output, signal: AbortSignal): Promise<number> {
+  if (!hasState(dir)) {
+    output.err(`No stack in ${dir}, so no logs. Start one with 'npm run stack -- up'.`);
+    return 1;
+  }
+  const services = attachStack(dir).status().filter((service) => !command.service || service.name === command.service);
+  if (services.length === 0) {
+    output.err(`The stack in ${dir} has no ${command.service}.`);
+    return 1;
+  }
+  const label = (name: string) => (services.length > 1 ? `${name.padEnd(10)}| ` : '');
+  for (const service of services) {
+    const tail = logTail(service.logFile, command.lines);
+    for (const line of tail ? tail.split('\n') : []) output.out(`${label(service.name)}${line}`);
+  }
+  if (command.follow) await followLogs(services.map((service) => ({ label: label(service.name), file: service.logFile })), output.out, signal);
+  return 0;
+}
+
+/** `npm start`: up, print the addresses, wait for Ctrl-C (or --duration), then down (unless `up` had started it). */
+export async function start(command: Command<'start'>, dir: string, output: Output, signal: AbortSignal): Promise<number> {
+  const { stack, startedNow } = await bringUp(dir, output);
+  output.out(formatStatus(stack.status()));
+  const until = command.duration ? `for ${command.duration} s or until Ctrl-C` : 'until Ctrl-C';
+  output.err(`Fieldmesh's services are running ${until}.`);
+  await new Promise<void>((resolve) => {
+    const timer = command.duration ? setTimeout(resolve, command.duration * 1000) : undefined;
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+  if (!startedNow) {
+    output.err(`Leaving the stack running: 'npm run stack -- up' started it, 'npm run stack -- down' stops it.`);
+    return 0;
+  }
+  output.err('Stopping...');
+  await stack.stop();
+  output.err('Stopped.');
+  return 0;
+}

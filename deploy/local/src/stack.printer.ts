@@ -1,0 +1,17 @@
+import { relative } from 'node:path';
+import type { ServiceStatus } from '@fieldmesh/testing';
+
+/** One line per service: name, state, where it listens, pid and log (paths relative to the working directory). */
+export function formatStatus(services: readonly ServiceStatus[]): string {
+  const width = Math.max(...services.map((service) => service.name.length));
+  return services
+    .map((service) => {
+      const a = service.addresses;
+      const where = [a.kafkaBrokers && `kafka ${a.kafkaBrokers}`, a.mqttUrl, a.clickhouseUrl && `${a.clickhouseUrl} (user ${a.clickhouseUser}, password ${a.clickhousePassword})`, a.registryUrl]
+        .filter(Boolean)
+        .join(' ');
+      const state = service.running ? `running (pid ${service.pid})` : 'stopped';
+      return `${service.name.padEnd(width)}  ${where}  ${state}  log ${relative(process.cwd(), service.logFile) || service.logFile}`;
+    })
+    .join('\n');
+}
