@@ -52,7 +52,7 @@ function certificate(metrics: readonly SparkplugMetric[]): Certificate {
 /** The birth/death sequence number NBIRTH and NDEATH carry, to pair a death with its birth. */
 export function bdSeqOf(metrics: readonly SparkplugMetric[]): number | undefined {
   const raw = metrics.find((metric) => metric.name === 'bdSeq')?.raw;
-  return raw?.longValue ?? raw?.intValue;
+  return raw?.longValue !== undefined ? Number(raw.longValue) : raw?.intValue;
 }
 
 /**

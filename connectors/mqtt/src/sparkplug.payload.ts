@@ -34,7 +34,8 @@ export interface SparkplugMetric {
 
 interface RawValue {
   intValue?: number;
-  longValue?: number;
+  /** uint64 on the wire; Int64 is its two's complement. */
+  longValue?: bigint;
   floatValue?: number;
   doubleValue?: number;
   booleanValue?: boolean;
@@ -47,15 +48,20 @@ export interface SparkplugPayload {
   metrics: SparkplugMetric[];
 }
 
-interface PlainPropertyValue extends RawValue {
+/** protobufjs' plain object with 64-bit fields as decimal strings, so nothing is rounded before we convert. */
+interface PlainValue extends Omit<RawValue, 'longValue'> {
+  longValue?: string;
+}
+
+interface PlainPropertyValue extends PlainValue {
   type?: number;
   isNull?: boolean;
 }
 
-interface PlainMetric extends RawValue {
+interface PlainMetric extends PlainValue {
   name?: string;
-  alias?: number;
-  timestamp?: number;
+  alias?: string;
+  timestamp?: string;
   datatype?: number;
   isHistorical?: boolean;
   isNull?: boolean;
@@ -63,15 +69,16 @@ interface PlainMetric extends RawValue {
 }
 
 function scalar(value: PlainPropertyValue): string | number | boolean | undefined {
-  return value.isNull ? undefined : (value.stringValue ?? value.doubleValue ?? value.floatValue ?? value.longValue ?? value.intValue ?? value.booleanValue);
+  if (value.isNull) return undefined;
+  return value.stringValue ?? value.doubleValue ?? value.floatValue ?? (value.longValue !== undefined ? Number(value.longValue) : undefined) ?? value.intValue ?? value.booleanValue;
 }
 
 /** Throws when the bytes are not a Sparkplug B payload. */
 export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
-  const plain = Payload.toObject(Payload.decode(bytes), { longs: Number }) as { timestamp?: number; seq?: number; metrics?: PlainMetric[] };
+  const plain = Payload.toObject(Payload.decode(bytes), { longs: String }) as { timestamp?: string; seq?: string; metrics?: PlainMetric[] };
   return {
-    ...(plain.timestamp !== undefined ? { timestamp: plain.timestamp } : {}),
-    ...(plain.seq !== undefined ? { seq: plain.seq } : {}),
+    ...(plain.timestamp !== undefined ? { timestamp: Number(plain.timestamp) } : {}),
+    ...(plain.seq !== undefined ? { seq: Number(plain.seq) } : {}),
     metrics: (plain.metrics ?? []).map((metric) => {
       const properties: SparkplugMetric['properties'] = {};
       const keys = metric.properties?.keys ?? [];
@@ -83,13 +90,13 @@ export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
       const { name, alias, timestamp, datatype, intValue, longValue, floatValue, doubleValue, booleanValue, stringValue } = metric;
       return {
         ...(name !== undefined ? { name } : {}),
-        ...(alias !== undefined ? { alias } : {}),
-        ...(timestamp !== undefined ? { timestamp } : {}),
+        ...(alias !== undefined ? { alias: Number(alias) } : {}),
+        ...(timestamp !== undefined ? { timestamp: Number(timestamp) } : {}),
         ...(datatype !== undefined ? { datatype } : {}),
         isHistorical: metric.isHistorical === true,
         isNull: metric.isNull === true,
         properties,
-        raw: { intValue, longValue, floatValue, doubleValue, booleanValue, stringValue },
+        raw: { intValue, longValue: longValue === undefined ? undefined : BigInt(longValue), floatValue, doubleValue, booleanValue, stringValue },
       };
     }),
   };
@@ -111,11 +118,11 @@ export function metricValue(metric: SparkplugMetric, datatype: number | undefine
       value = raw.intValue;
       break;
     case 4:
-      // Int64 travels as uint64 in two's complement.
-      value = raw.longValue === undefined ? undefined : raw.longValue >= 2 ** 63 ? raw.longValue - 2 ** 64 : raw.longValue;
+      value = raw.longValue === undefined ? undefined : Number(BigInt.asIntN(64, raw.longValue));
       break;
     case 7: case 8: case 13:
-      value = raw.longValue;
+      // Readings carry doubles: integers above 2^53 lose their last digits here.
+      value = raw.longValue === undefined ? undefined : Number(raw.longValue);
       break;
     case 9:
       value = raw.floatValue;

@@ -1,0 +1,150 @@
+import type { MqttClient } from 'mqtt';
+import { get } from 'sparkplug-payload';
+import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MqttSource } from '../src/source';
+import { collect, context, publisher, sourceConfig, uniqueId } from './broker';
+
+const sparkplug = get('spBv1.0')!;
+const NODE = 'press-shop.line-1';
+const DEVICE = 'compressor-1';
+const T0 = 1_795_000_000_000;
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((resource) => resource.close()));
+});
+
+async function startClient(): Promise<MqttClient> {
+  const client = await publisher();
+  opened.push({ close: async () => void (await client.endAsync()) });
+  return client;
+}
+
+function sparkplugSource(group: string): MqttSource {
+  const clientId = uniqueId('gw');
+  const source = new MqttSource(
+    sourceConfig({ clientId, format: 'sparkplugb', sparkplug: { groupIds: [group], assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs: 60_000 } }),
+    context(clientId),
+  );
+  opened.push(source);
+  return source;
+}
+
+/** An edge node as the plant's conventions describe it: NBIRTH, one DBIRTH, then DDATA by alias. */
+function edgeNode(client: MqttClient, group: string) {
+  let seq = 0;
+  const publish = (type: string, metrics: UMetric[], device?: string, payload: Partial<UPayload> = {}) =>
+    client.publishAsync(
+      [`spBv1.0/${group}/${type}/${NODE}`, device].filter(Boolean).join('/'),
+      Buffer.from(sparkplug.encodePayload({ timestamp: T0, seq: type === 'NDEATH' ? undefined : seq++ % 256, metrics, ...payload } as UPayload)),
+      { qos: 1 },
+    );
+  const engUnit = (unit: string) => ({ engUnit: { type: 'String' as const, value: unit } });
+  return {
+    nbirth: () =>
+      publish('NBIRTH', [
+        { name: 'bdSeq', type: 'UInt64', value: 0 },
+        { name: 'Node Control/Rebirth', type: 'Boolean', value: false },
+      ]),
+    dbirth: () =>
+      publish(
+        'DBIRTH',
+        [
+          { name: 'bearing_temperature', alias: 1, type: 'Double', value: 60, properties: engUnit('Cel') },
+          { name: 'vibration_rms', alias: 2, type: 'Double', value: 2.1, properties: engUnit('mm/s') },
+          { name: 'state', alias: 3, type: 'String', value: 'RUNNING' },
+        ],
+        DEVICE,
+      ),
+    ddata: (metrics: UMetric[]) => publish('DDATA', metrics, DEVICE),
+    ndeath: () => publish('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 0 }]),
+    skipSeq: () => void seq++,
+  };
+}
+
+describe('Sparkplug B source against Mosquitto', () => {
+  it('resolves DDATA aliases through the birth certificate to named, unit-carrying readings on the ISA-95 asset path', async () => {
+    const group = uniqueId('berlin');
+    const source = sparkplugSource(group);
+    await source.connect();
+    const node = edgeNode(await startClient(), group);
+    await node.nbirth();
+    await node.dbirth();
+    await node.ddata([
+      { alias: 1, type: 'Double', value: 61.5, timestamp: T0 + 1_000 },
+      { alias: 2, type: 'Double', value: 2.4, timestamp: T0 - 60_000, isHistorical: true },
+    ]);
+
+    const { readings, rejects } = await collect(source, (c) => c.readings.length >= 5);
+    expect(rejects).toEqual([]);
+    const assetPath = `acme/${group}/press-shop/line-1/compressor-1`;
+    expect(readings.map((r) => [r.signal, r.value, r.unit, r.isHistorical, r.attributes['sparkplug.messageType']])).toEqual([
+      ['bearing_temperature', 60, 'Cel', false, 'DBIRTH'],
+      ['vibration_rms', 2.1, 'mm/s', false, 'DBIRTH'],
+      ['state', 'RUNNING', undefined, false, 'DBIRTH'],
+      ['bearing_temperature', 61.5, 'Cel', false, 'DDATA'],
+      ['vibration_rms', 2.4, 'mm/s', true, 'DDATA'],
+    ]);
+    expect(readings[3]).toMatchObject({
+      assetPath,
+      deviceId: `${group}/${NODE}/${DEVICE}`,
+      readingTime: T0 + 1_000,
+      quality: 'GOOD',
+      sourceProtocol: 'SPARKPLUG_B',
+      sourceAddress: `spBv1.0/${group}/DDATA/${NODE}/${DEVICE}`,
+      attributes: { 'sparkplug.group': group, 'sparkplug.node': NODE, 'sparkplug.device': DEVICE, 'sparkplug.alias': '1', 'sparkplug.datatype': 'Double', 'sparkplug.seq': '2' },
+    });
+    expect(readings[4]!.readingTime).toBe(T0 - 60_000);
+  });
+
+  it('rejects a metric with an unknown alias and asks the edge node for a rebirth with NCMD Node Control/Rebirth', async () => {
+    const group = uniqueId('berlin');
+    const source = sparkplugSource(group);
+    await source.connect();
+    const edge = await startClient();
+    const commands: UPayload[] = [];
+    edge.on('message', (_topic, payload) => commands.push(sparkplug.decodePayload(payload)));
+    await edge.subscribeAsync(`spBv1.0/${group}/NCMD/${NODE}`, { qos: 1 });
+    const node = edgeNode(edge, group);
+    await node.nbirth();
+    await node.dbirth();
+    await node.ddata([{ alias: 99, type: 'Double', value: 1 }]);
+    await node.ddata([{ alias: 98, type: 'Double', value: 2 }]); // within the rate limit: no second request
+    await node.ddata([{ alias: 1, type: 'Double', value: 62 }]);
+
+    const { rejects, readings } = await collect(source, (c) => c.rejects.length >= 2 && c.readings.length >= 4);
+    expect(rejects.map((r) => r.errorClass)).toEqual(['UnknownSparkplugAlias', 'UnknownSparkplugAlias']);
+    expect(rejects[0]!.reason).toContain('alias 99');
+    expect(rejects[0]!.sourceAddress).toBe(`spBv1.0/${group}/DDATA/${NODE}/${DEVICE}`);
+    expect(readings.at(-1)).toMatchObject({ signal: 'bearing_temperature', value: 62 });
+
+    await expect.poll(() => commands.length).toBe(1);
+    expect(commands[0]!.metrics).toEqual([expect.objectContaining({ name: 'Node Control/Rebirth', type: 'Boolean', value: true })]);
+    expect(source.metrics()).toMatchObject({ sparkplugRebirthsRequested: 1, rejectsByErrorClass: { UnknownSparkplugAlias: 2 } });
+  });
+
+  it('counts a seq gap and marks what follows; after NDEATH every signal goes BAD until the node is born again', async () => {
+    const group = uniqueId('berlin');
+    const source = sparkplugSource(group);
+    await source.connect();
+    const node = edgeNode(await startClient(), group);
+    await node.nbirth();
+    await node.dbirth();
+    node.skipSeq(); // a DDATA lost on the way
+    await node.ddata([{ alias: 1, type: 'Double', value: 63 }]);
+    await node.ndeath();
+    await node.ddata([{ alias: 1, type: 'Double', value: 64 }]);
+
+    const { readings } = await collect(source, (c) => c.readings.length >= 3 + 1 + 3 + 1);
+    const afterGap = readings[3]!;
+    expect(afterGap).toMatchObject({ value: 63, attributes: expect.objectContaining({ 'sparkplug.seqGap': 'true' }) });
+    expect(readings.slice(4, 7).map((r) => [r.signal, r.value, r.quality, r.attributes['sparkplug.event']])).toEqual([
+      ['bearing_temperature', null, 'BAD', 'NDEATH'],
+      ['vibration_rms', null, 'BAD', 'NDEATH'],
+      ['state', null, 'BAD', 'NDEATH'],
+    ]);
+    expect(readings[7]).toMatchObject({ value: 64, quality: 'BAD', attributes: expect.objectContaining({ 'sparkplug.stale': 'true' }) });
+    expect(source.metrics()).toMatchObject({ sparkplugSeqGaps: 1, sparkplugDeaths: 1, sparkplugRebirthsRequested: 1 });
+  });
+});
