@@ -77,6 +77,12 @@ export const RegistryErrors = {
       42201,
       `Invalid schema: unsupported schema type '${schemaType}'. This registry supports AVRO only; point Fieldmesh at Confluent or Karapace for JSON Schema and Protobuf.`,
     ),
+  referenceExists: (subject: string, version: number) =>
+    new RegistryError(
+      422,
+      42206,
+      `One or more references exist to the schema {subject=${subject},version=${version}}. Delete the schemas that reference it first.`,
+    ),
   invalidVersion: (version: string) =>
     new RegistryError(422, 42202, `The specified version '${version}' is not a valid version id. ${VALID_VERSION_HINT}`),
   invalidCompatibilityLevel: (level: unknown) =>

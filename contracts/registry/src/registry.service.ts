@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { checkCompatibility, type PreviousSchema } from './compatibility/compatibility.checker';
 import { DEFAULT_COMPATIBILITY_LEVEL, parseCompatibilityLevel, type CompatibilityLevel } from './compatibility/compatibility.level';
 import { RegistryErrors, SchemaIncompatibleError } from './errors';
-import { parseSchema, parseStoredSchema, type ParsedSchema } from './schema/avro.schema';
+import { parseSchema, type ParsedSchema, type SchemaReference } from './schema/avro.schema';
 import { RegistryState, type VersionEntry } from './store/registry.state';
 import { SchemaLog } from './store/schema-log';
 import { configKey, schemaKey, type LogRecord } from './store/schema-log.records';
@@ -26,21 +26,18 @@ export function parseVersion(text: string): VersionParam {
 const schemaBodySchema = z.object({
   schema: z.string({ error: 'is required: the schema as a JSON string' }),
   schemaType: z.string().optional(),
-  references: z.array(z.unknown()).optional(),
+  references: z
+    .array(z.object({ name: z.string().min(1), subject: z.string().min(1), version: z.number().int().min(1).max(MAX_VERSION) }))
+    .optional(),
 });
 
-/** Validates a request body carrying a schema (register, lookup, compatibility) and parses the schema. */
-export function parseSchemaBody(body: unknown): ParsedSchema {
+/** Validates the shape of a request body carrying a schema (register, lookup, compatibility). */
+function readSchemaBody(body: unknown): z.output<typeof schemaBodySchema> {
   const result = schemaBodySchema.safeParse(body);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-    if (result.error.issues.some((issue) => issue.path[0] === 'schema')) throw RegistryErrors.invalidSchema(problems);
-    throw RegistryErrors.unprocessable(problems);
-  }
-  if (result.data.references && result.data.references.length > 0) {
-    throw RegistryErrors.invalidSchema('schema references are not supported by this registry yet; inline the referenced types');
-  }
-  return parseSchema(result.data.schema, result.data.schemaType ?? 'AVRO');
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+  if (result.error.issues.some((issue) => issue.path[0] === 'schema' || issue.path[0] === 'references')) throw RegistryErrors.invalidSchema(problems);
+  throw RegistryErrors.unprocessable(problems);
 }
 
 export interface SubjectVersionView {
@@ -49,6 +46,16 @@ export interface SubjectVersionView {
   id: number;
   schema: string;
   schemaType?: string;
+  references?: SchemaReference[];
+}
+
+/** Confluent leaves schemaType out for AVRO and references out when there are none. */
+function schemaFields(stored: { schema: string; schemaType: string; references: SchemaReference[] }) {
+  return {
+    schema: stored.schema,
+    ...(stored.schemaType !== 'AVRO' ? { schemaType: stored.schemaType } : {}),
+    ...(stored.references.length > 0 ? { references: stored.references } : {}),
+  };
 }
 
 /**
@@ -85,22 +92,22 @@ export class RegistryService {
   }
 
   lookup(subject: string, body: unknown, includeDeleted: boolean): SubjectVersionView {
-    const parsed = parseSchemaBody(body);
+    const parsed = this.parseBody(body);
     const versions = this.requireVersions(subject, includeDeleted);
-    const id = this.state.idFor(parsed.canonical, parsed.schemaType);
+    const id = this.state.idFor(parsed.canonical, parsed.schemaType, parsed.references);
     const entry = versions.filter((candidate) => candidate.id === id).at(-1);
     if (!entry) throw RegistryErrors.schemaNotFound();
     return this.view(subject, entry);
   }
 
   register(subject: string, body: unknown): Promise<{ id: number }> {
-    const parsed = parseSchemaBody(body);
+    const parsed = this.parseBody(body);
     return this.serialised(async () => {
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
         await this.log.sync();
         const versions = this.state.versions(subject);
         const live = versions.filter((entry) => !entry.deleted);
-        const knownId = this.state.idFor(parsed.canonical, parsed.schemaType);
+        const knownId = this.state.idFor(parsed.canonical, parsed.schemaType, parsed.references);
         if (knownId !== undefined && live.some((entry) => entry.id === knownId)) return { id: knownId };
         const level = this.effectiveLevel(subject);
         const verdict = checkCompatibility(parsed.type, this.previous(live), level);
@@ -109,7 +116,11 @@ export class RegistryService {
         // Versions keep counting past soft-deleted ones, as Confluent's do.
         const version = (versions.at(-1)?.version ?? 0) + 1;
         const [outcome] = await this.log.append([
-          { kind: 'schema', key: schemaKey(subject, version), value: { subject, version, id, schema: parsed.canonical, deleted: false } },
+          {
+            kind: 'schema',
+            key: schemaKey(subject, version),
+            value: { subject, version, id, ...schemaFields({ ...parsed, schema: parsed.canonical }), deleted: false },
+          },
         ]);
         if (outcome === 'accepted') return { id };
         await this.repairLostClaim(subject, version);
@@ -131,7 +142,7 @@ export class RegistryService {
     const stored = winner && this.state.schemaById(winner.id);
     if (!winner || !stored) return;
     await this.log.append([
-      { kind: 'schema', key: schemaKey(subject, version), value: { subject, version, id: winner.id, schema: stored.schema, deleted: winner.deleted } },
+      { kind: 'schema', key: schemaKey(subject, version), value: { subject, version, id: winner.id, ...schemaFields(stored), deleted: winner.deleted } },
     ]);
   }
 
@@ -141,6 +152,7 @@ export class RegistryService {
       const versions = this.state.versions(subject);
       if (versions.length === 0) throw RegistryErrors.subjectNotFound(subject);
       const live = versions.filter((entry) => !entry.deleted);
+      for (const entry of permanent ? versions : live) this.refuseIfReferenced(subject, entry.version);
       if (!permanent) {
         if (live.length === 0) throw RegistryErrors.subjectSoftDeleted(subject);
         await this.log.append(live.map((entry) => this.softDeleteRecord(subject, entry)));
@@ -161,6 +173,7 @@ export class RegistryService {
       const candidates = permanent ? versions : versions.filter((entry) => !entry.deleted);
       const entry = version === 'latest' ? candidates.at(-1) : versions.find((candidate) => candidate.version === version);
       if (!entry) throw RegistryErrors.versionNotFound(version === 'latest' ? -1 : version);
+      this.refuseIfReferenced(subject, entry.version);
       if (!permanent) {
         if (entry.deleted) throw RegistryErrors.versionSoftDeleted(subject, entry.version);
         await this.log.append([this.softDeleteRecord(subject, entry)]);
@@ -174,9 +187,14 @@ export class RegistryService {
 
   // ---- schemas by id ----
 
-  getSchemaById(id: string): { schema: string; schemaType?: string } {
-    const stored = this.requireSchema(id);
-    return { schema: stored.schema, ...(stored.schemaType !== 'AVRO' ? { schemaType: stored.schemaType } : {}) };
+  getSchemaById(id: string): { schema: string; schemaType?: string; references?: SchemaReference[] } {
+    return schemaFields(this.requireSchema(id));
+  }
+
+  /** Ids of the schemas whose references name this subject version. */
+  referencedBy(subject: string, versionText: string): number[] {
+    const { version } = this.getVersion(subject, versionText, false);
+    return this.state.referencingIds(subject, version);
   }
 
   getSubjectVersionsById(id: string, includeDeleted: boolean): Array<{ subject: string; version: number }> {
@@ -191,7 +209,7 @@ export class RegistryService {
 
   testCompatibility(subject: string, versionText: string | undefined, body: unknown, verbose: boolean): { is_compatible: boolean; messages?: string[] } {
     const version = versionText === undefined ? undefined : parseVersion(versionText);
-    const parsed = parseSchemaBody(body);
+    const parsed = this.parseBody(body);
     const live = this.state.versions(subject).filter((entry) => !entry.deleted);
     let against: VersionEntry[] = live;
     if (version !== undefined) {
@@ -264,7 +282,7 @@ export class RegistryService {
   private view(subject: string, entry: VersionEntry): SubjectVersionView {
     const stored = this.state.schemaById(entry.id);
     if (!stored) throw RegistryErrors.schemaNotFound(entry.id);
-    return { subject, version: entry.version, id: entry.id, schema: stored.schema, ...(stored.schemaType !== 'AVRO' ? { schemaType: stored.schemaType } : {}) };
+    return { subject, version: entry.version, id: entry.id, ...schemaFields(stored) };
   }
 
   private previous(entries: VersionEntry[]): PreviousSchema[] {
@@ -273,17 +291,47 @@ export class RegistryService {
       if (!stored) throw RegistryErrors.schemaNotFound(entry.id);
       let type = this.parsedById.get(entry.id);
       if (!type) {
-        type = parseStoredSchema(stored.schema);
+        type = parseSchema(stored.schema, stored.schemaType, this.dependencies(stored.references)).type;
         this.parsedById.set(entry.id, type);
       }
       return { version: entry.version, canonical: stored.schema, type };
     });
   }
 
+  private parseBody(body: unknown): ParsedSchema {
+    const request = readSchemaBody(body);
+    const references = request.references ?? [];
+    return parseSchema(request.schema, request.schemaType ?? 'AVRO', this.dependencies(references), references);
+  }
+
+  /**
+   * The schema texts that references resolve to, each after its own dependencies and each once, so that
+   * parsing them in order into one registry of named types defines every type before its use.
+   */
+  private dependencies(references: SchemaReference[], resolved = new Map<number, string>(), path: number[] = []): string[] {
+    for (const reference of references) {
+      const entry = this.state.versions(reference.subject).find((candidate) => candidate.version === reference.version);
+      const stored = entry && this.state.schemaById(entry.id);
+      if (!stored) {
+        throw RegistryErrors.invalidSchema(
+          `reference '${reference.name}' names ${reference.subject} version ${reference.version}, which is not registered; register it first`,
+        );
+      }
+      if (resolved.has(stored.id) || path.includes(stored.id)) continue;
+      this.dependencies(stored.references, resolved, [...path, stored.id]);
+      resolved.set(stored.id, stored.schema);
+    }
+    return [...resolved.values()];
+  }
+
+  private refuseIfReferenced(subject: string, version: number): void {
+    if (this.state.referencingIds(subject, version).length > 0) throw RegistryErrors.referenceExists(subject, version);
+  }
+
   private softDeleteRecord(subject: string, entry: VersionEntry): LogRecord {
     const stored = this.state.schemaById(entry.id);
     if (!stored) throw RegistryErrors.schemaNotFound(entry.id);
-    return { kind: 'schema', key: schemaKey(subject, entry.version), value: { subject, version: entry.version, id: entry.id, schema: stored.schema, deleted: true } };
+    return { kind: 'schema', key: schemaKey(subject, entry.version), value: { subject, version: entry.version, id: entry.id, ...schemaFields(stored), deleted: true } };
   }
 
   /** Runs writes of this instance one at a time; a failed write does not block the next. */

@@ -66,3 +66,29 @@ describe('the official @kafkajs/confluent-schema-registry client', () => {
     await expect(client.register({ type: SchemaType.AVRO, schema: JSON.stringify(breaking) }, { subject })).rejects.toThrow(/incompatible/);
   });
 });
+
+describe('the official client with schema references', () => {
+  it('encodes and decodes a record whose schema references a type registered under another subject', async () => {
+    const client = new SchemaRegistry({ host: registry.url });
+    const locationSubject = uniqueSubject('client-location');
+    const location = { type: 'record', name: 'Location', namespace: 'fieldmesh.test', fields: [{ name: 'site', type: 'string' }] };
+    await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(location) }, { subject: locationSubject });
+    const located = {
+      type: 'record',
+      name: 'LocatedReading',
+      namespace: 'fieldmesh.test',
+      fields: [{ name: 'value', type: 'double' }, { name: 'location', type: 'fieldmesh.test.Location' }],
+    };
+    const { id } = await client.register(
+      {
+        type: SchemaType.AVRO,
+        schema: JSON.stringify(located),
+        references: [{ name: 'fieldmesh.test.Location', subject: locationSubject, version: 1 }],
+      },
+      { subject: uniqueSubject('client-located') },
+    );
+    const record = { value: 3.5, location: { site: 'plant-1' } };
+    const encoded = await client.encode(id, record);
+    expect(await new SchemaRegistry({ host: registry.url }).decode(encoded)).toEqual(record);
+  });
+});

@@ -240,3 +240,37 @@ describe('compatibility configuration and checks', () => {
     expect((await client.post(`/subjects/${subject}/versions`, dropsDefault)).body.error_code).toBe(409);
   });
 });
+
+describe('schema references', () => {
+  const location = { type: 'record', name: 'Location', namespace: 'fieldmesh.test', fields: [{ name: 'site', type: 'string' }] };
+  const located = {
+    type: 'record',
+    name: 'LocatedReading',
+    namespace: 'fieldmesh.test',
+    fields: [{ name: 'value', type: 'double' }, { name: 'location', type: 'fieldmesh.test.Location' }],
+  };
+
+  it('registers a schema using a type from another subject, serves its references, and protects the referenced version', async () => {
+    const locationSubject = uniqueSubject('location');
+    const subject = uniqueSubject('located');
+    await client.register(locationSubject, location);
+    const references = [{ name: 'fieldmesh.test.Location', subject: locationSubject, version: 1 }];
+    const registered = await client.post(`/subjects/${subject}/versions`, { schema: JSON.stringify(located), references });
+    expect(registered.status).toBe(200);
+    expect((await client.get(`/schemas/ids/${registered.body.id}`)).body).toEqual({ schema: JSON.stringify(located), references });
+    expect((await client.get(`/subjects/${subject}/versions/1`)).body.references).toEqual(references);
+    expect((await client.get(`/subjects/${locationSubject}/versions/1/referencedby`)).body).toEqual([registered.body.id]);
+    const lookedUp = await client.post(`/subjects/${subject}`, { schema: JSON.stringify(located), references });
+    expect(lookedUp.body.id).toBe(registered.body.id);
+
+    const blocked = await client.delete(`/subjects/${locationSubject}/versions/1`);
+    expect([blocked.status, blocked.body.error_code]).toEqual([422, 42206]);
+    const missingType = await client.post(`/subjects/${uniqueSubject('unresolved')}/versions`, { schema: JSON.stringify(located) });
+    expect(missingType.body.error_code).toBe(42201);
+    const missingReference = await client.post(`/subjects/${uniqueSubject('dangling')}/versions`, {
+      schema: JSON.stringify(located),
+      references: [{ name: 'fieldmesh.test.Location', subject: uniqueSubject('nobody'), version: 1 }],
+    });
+    expect(missingReference.body.error_code).toBe(42201);
+  });
+});

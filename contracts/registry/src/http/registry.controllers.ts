@@ -43,6 +43,11 @@ export class SubjectsController {
     response.send(this.registry.getVersion(subject, version, flag(deleted)).schema);
   }
 
+  @Get(':subject/versions/:version/referencedby')
+  referencedBy(@Param('subject') subject: string, @Param('version') version: string): number[] {
+    return this.registry.referencedBy(subject, version);
+  }
+
   // Confluent answers every successful POST with 200, not 201.
   @HttpCode(200)
   @Post(':subject/versions')

@@ -3,11 +3,19 @@ import { RegistryErrors } from '../errors';
 
 export type SchemaType = 'AVRO';
 
+/** A named type taken from another registered schema: Avro `name` is the referenced type's full name. */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
 /** A parsed, validated Avro schema and the one text form the registry stores and compares. */
 export interface ParsedSchema {
   schemaType: SchemaType;
-  /** Canonical JSON text: stored in the log, returned by the API, and the identity of the schema. */
+  /** Canonical JSON text: stored in the log, returned by the API, and (with the references) the identity of the schema. */
   canonical: string;
+  references: SchemaReference[];
   type: avsc.Type;
 }
 
@@ -55,10 +63,17 @@ function canonicalField(field: unknown): unknown {
 }
 
 /**
- * Parses and validates an Avro schema given as text (as the REST API carries it). Invalid JSON, an invalid
- * schema (unknown type, bad name, default not matching its type…) or another schema type is a 42201 error.
+ * Parses and validates an Avro schema given as text (as the REST API carries it). `dependencies` are the
+ * texts of the schemas its references resolve to, dependencies first, whose named types it may use.
+ * Invalid JSON, an invalid schema (unknown type, bad name, default not matching its type…) or another
+ * schema type is a 42201 error.
  */
-export function parseSchema(text: unknown, schemaType: unknown = 'AVRO'): ParsedSchema {
+export function parseSchema(
+  text: unknown,
+  schemaType: unknown = 'AVRO',
+  dependencies: string[] = [],
+  references: SchemaReference[] = [],
+): ParsedSchema {
   if (schemaType !== 'AVRO') throw RegistryErrors.unsupportedSchemaType(String(schemaType));
   if (typeof text !== 'string' || text.trim() === '') throw RegistryErrors.invalidSchema('the "schema" field is empty or not a string');
   let json: unknown;
@@ -69,14 +84,11 @@ export function parseSchema(text: unknown, schemaType: unknown = 'AVRO'): Parsed
   }
   let type: avsc.Type;
   try {
-    type = avsc.Type.forSchema(json as avsc.Schema);
+    const registry: Record<string, avsc.Type> = {};
+    for (const dependency of dependencies) avsc.Type.forSchema(JSON.parse(dependency) as avsc.Schema, { registry });
+    type = avsc.Type.forSchema(json as avsc.Schema, { registry });
   } catch (error) {
     throw RegistryErrors.invalidSchema((error as Error).message, error);
   }
-  return { schemaType: 'AVRO', canonical: JSON.stringify(canonicalNode(json)), type };
-}
-
-/** Parses a schema that is already in the registry (canonical text from the log). */
-export function parseStoredSchema(canonical: string): avsc.Type {
-  return avsc.Type.forSchema(JSON.parse(canonical) as avsc.Schema);
+  return { schemaType: 'AVRO', canonical: JSON.stringify(canonicalNode(json)), references, type };
 }

@@ -1,4 +1,5 @@
 import type { CompatibilityLevel } from '../compatibility/compatibility.level';
+import type { SchemaReference } from '../schema/avro.schema';
 import type { LogRecord, SchemaValue } from './schema-log.records';
 
 export interface VersionEntry {
@@ -11,12 +12,15 @@ export interface StoredSchema {
   id: number;
   schema: string;
   schemaType: string;
+  references: SchemaReference[];
 }
 
 /** Whether a record changed the state, or was a losing claim that every instance ignores alike. */
 export type ApplyOutcome = 'accepted' | 'rejected';
 
-const contentOf = (value: { schema: string; schemaType?: string }) => `${value.schemaType ?? 'AVRO'}\u0000${value.schema}`;
+// The same text with other references is another schema: its named types may resolve differently.
+const contentOf = (value: { schema: string; schemaType?: string; references?: SchemaReference[] }) =>
+  `${value.schemaType ?? 'AVRO'}\u0000${value.schema}\u0000${JSON.stringify((value.references ?? []).map(({ name, subject, version }) => [name, subject, version]))}`;
 const keyOf = (subject: string, version: number) => JSON.stringify([subject, version]);
 
 /**
@@ -78,7 +82,7 @@ export class RegistryState {
     const subjectVersions = versions ?? new Map<number, VersionEntry>();
     subjectVersions.set(value.version, { version: value.version, id: value.id, deleted: value.deleted });
     this.subjects.set(value.subject, subjectVersions);
-    this.schemasById.set(value.id, { id: value.id, schema: value.schema, schemaType: value.schemaType ?? 'AVRO', content });
+    this.schemasById.set(value.id, { id: value.id, schema: value.schema, schemaType: value.schemaType ?? 'AVRO', references: value.references ?? [], content });
     this.idsByContent.set(content, value.id);
     this.usage.set(value.id, (this.usage.get(value.id) ?? 0) + 1);
     this.highestId = Math.max(this.highestId, value.id);
@@ -114,12 +118,20 @@ export class RegistryState {
   schemaById(id: number): StoredSchema | undefined {
     const stored = this.schemasById.get(id);
     if (!stored || (this.usage.get(id) ?? 0) <= 0) return undefined;
-    return { id: stored.id, schema: stored.schema, schemaType: stored.schemaType };
+    return { id: stored.id, schema: stored.schema, schemaType: stored.schemaType, references: stored.references };
   }
 
-  /** The id bound to this schema text, if it was ever registered. */
-  idFor(schema: string, schemaType = 'AVRO'): number | undefined {
-    return this.idsByContent.get(contentOf({ schema, schemaType }));
+  /** The id bound to this schema text and references, if it was ever registered. */
+  idFor(schema: string, schemaType = 'AVRO', references: SchemaReference[] = []): number | undefined {
+    return this.idsByContent.get(contentOf({ schema, schemaType, references }));
+  }
+
+  /** Ids of served schemas whose references name this subject version. */
+  referencingIds(subject: string, version: number): number[] {
+    return [...this.schemasById.values()]
+      .filter((stored) => (this.usage.get(stored.id) ?? 0) > 0)
+      .filter((stored) => stored.references.some((reference) => reference.subject === subject && reference.version === version))
+      .map((stored) => stored.id);
   }
 
   /** Every subject/version using an id. */

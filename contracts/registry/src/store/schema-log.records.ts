@@ -1,4 +1,5 @@
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../compatibility/compatibility.level';
+import type { SchemaReference } from '../schema/avro.schema';
 
 /**
  * Records of the registry log: one topic (`_schemas` by default), one partition, cleanup.policy=compact.
@@ -7,7 +8,8 @@ import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../compatibility/
  *
  *   SCHEMA  key   {"keytype":"SCHEMA","subject":"plant.telemetry.raw.v1-value","version":1,"magic":1}
  *           value {"subject":"plant.telemetry.raw.v1-value","version":1,"id":7,"schema":"<canonical text>","deleted":false}
- *                 (schemaType is omitted for AVRO, as Confluent does). A later value for the same key with
+ *                 (schemaType is omitted for AVRO and references when empty, as Confluent does; references
+ *                 are [{"name":"<full type name>","subject":"…","version":1}]). A later value for the same key with
  *                 the same id and schema changes only `deleted` (soft delete). A null value (tombstone) is
  *                 a permanent delete of that version.
  *   CONFIG  key   {"keytype":"CONFIG","subject":"<subject>" | null,"magic":0}   (null subject = global level)
@@ -30,6 +32,7 @@ export interface SchemaValue {
   id: number;
   schema: string;
   schemaType?: string;
+  references?: SchemaReference[];
   deleted: boolean;
 }
 
@@ -66,6 +69,9 @@ export function encodeRecord(record: LogRecord): { key: string; value: Buffer | 
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+const isReference = (value: unknown): value is SchemaReference =>
+  isObject(value) && typeof value.name === 'string' && typeof value.subject === 'string' && typeof value.version === 'number';
+
 /** Decodes a consumed record; anything this registry does not understand decodes as `ignored`. */
 export function decodeRecord(key: Buffer | null, value: Buffer | null): LogRecord {
   if (!key) return { kind: 'ignored' };
@@ -92,6 +98,9 @@ export function decodeRecord(key: Buffer | null, value: Buffer | null): LogRecor
         id: parsedValue.id,
         schema: parsedValue.schema,
         ...(typeof parsedValue.schemaType === 'string' && parsedValue.schemaType !== 'AVRO' ? { schemaType: parsedValue.schemaType } : {}),
+        ...(Array.isArray(parsedValue.references) && parsedValue.references.length > 0
+          ? { references: parsedValue.references.filter(isReference).map(({ name, subject, version }) => ({ name, subject, version })) }
+          : {}),
         deleted: parsedValue.deleted === true,
       },
     };
