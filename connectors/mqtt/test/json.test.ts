@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { NotConnected } from '@fieldmesh/connect';
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -132,5 +134,46 @@ describe('MQTT JSON source against Mosquitto', () => {
     const { readings } = await collect(source, (c) => c.readings.length >= 3);
     expect(readings.map((r) => r.value)).toEqual([0, 1, 2]);
     expect(source.metrics().batchesNacked).toBe(1);
+  });
+});
+
+describe('MQTT JSON source and a gateway killed with kill -9', () => {
+  it('gets every reading the killed process had read but not acked from the broker again', async () => {
+    const enterprise = uniqueId('acme');
+    const clientId = uniqueId('gw');
+    const config = sourceConfig({
+      clientId,
+      format: 'json',
+      mappings: [{ topic: `${enterprise}/+site/+area/+line/+asset/+signal`, assetPath: `${enterprise}/{site}/{area}/{line}/{asset}` }],
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./crash-reader.ts', import.meta.url)), JSON.stringify(config)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    opened.push({ close: async () => void child.kill('SIGKILL') });
+    let output = '';
+    const printed = (line: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => line.test(output) && resolve();
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        child.once('exit', () => reject(new Error(`crash-reader exited before printing ${line}; it printed: ${output}`)));
+        check();
+      });
+    await printed(/SUBSCRIBED/);
+    const plant = await startPublisher();
+    for (let i = 0; i < 10; i++) await plant.publishAsync(`${enterprise}/berlin/press-shop/line-1/pump-1/flow`, payload(i), { qos: 1 });
+    const heldAll = printed(/HELD 10\n/);
+    await heldAll;
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const restarted = new MqttSource(config, context(clientId));
+    opened.push(restarted);
+    await restarted.connect();
+    const { readings } = await collect(restarted, (c) => c.readings.length >= 10);
+    expect(readings.map((r) => r.value)).toEqual([...Array(10).keys()]);
   });
 });
