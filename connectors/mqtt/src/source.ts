@@ -5,7 +5,8 @@ import type { InboundMessage, MessageDecoder } from './decoded-message';
 import { JsonDecoder } from './json.decoder';
 import { PubackSequencer, type PendingAck } from './puback.sequencer';
 import { emptyMetrics, type MqttSourceMetrics } from './source.metrics';
-import { BirthRegistry } from './sparkplug.births';
+import { BirthStore } from './births.store';
+import type { BirthRegistry } from './sparkplug.births';
 import { SparkplugDecoder } from './sparkplug.decoder';
 import { rebirthCommand } from './sparkplug.payload';
 import { ncmdTopic, SPARKPLUG_NAMESPACE } from './sparkplug.topic';
@@ -48,15 +49,20 @@ export class MqttSource implements Source {
   private wake: (() => void) | undefined;
   private readonly decoder: MessageDecoder;
   private readonly counters = emptyMetrics();
+  /** Sparkplug only: birth certificates and where they are kept across restarts. */
+  private readonly births?: { registry: BirthRegistry; store: BirthStore };
 
   constructor(
     private readonly config: MqttSourceConfig,
     private readonly context: ConnectorContext,
   ) {
-    this.decoder =
-      config.format === 'json'
-        ? new JsonDecoder(config.mappings, config.json, config.maxPayloadBytes)
-        : new SparkplugDecoder(config.sparkplug, config.maxPayloadBytes, new BirthRegistry());
+    if (config.format === 'json') {
+      this.decoder = new JsonDecoder(config.mappings, config.json, config.maxPayloadBytes);
+    } else {
+      const store = new BirthStore(context.stateDir);
+      this.births = { registry: store.load(), store };
+      this.decoder = new SparkplugDecoder(config.sparkplug, config.maxPayloadBytes, this.births.registry);
+    }
   }
 
   /** A snapshot of the counters. */
@@ -116,6 +122,7 @@ export class MqttSource implements Source {
         }
       }
       this.counters.messagesIn += taken.length;
+      this.births?.store.save(this.births.registry);
       const acks = taken.flatMap(({ ack }) => (ack ? [ack] : []));
       if (readings.length === 0 && rejects.length === 0) {
         // Births without values, commands, stale deaths: nothing for the runtime, acknowledge right away.

@@ -25,6 +25,12 @@ interface NodeState {
   lastRebirthRequest?: number;
 }
 
+/** What survives a gateway restart: the certificates, so that redelivered DATA still resolves its aliases. */
+export interface PersistedBirths {
+  version: 1;
+  nodes: { group: string; node: string; bdSeq?: number; dead: boolean; metrics: MetricDefinition[]; devices: { device: string; dead: boolean; metrics: MetricDefinition[] }[] }[];
+}
+
 export type SeqCheck = 'in-order' | 'gap' | 'first';
 
 export interface DeadDevice {
@@ -61,6 +67,43 @@ export function bdSeqOf(metrics: readonly SparkplugMetric[]): number | undefined
  */
 export class BirthRegistry {
   private readonly nodes = new Map<string, NodeState>();
+  /** Bumped on every birth and death, so the owner knows when to persist. */
+  revision = 0;
+
+  static restore(persisted: PersistedBirths): BirthRegistry {
+    const registry = new BirthRegistry();
+    const restored = (metrics: MetricDefinition[], dead: boolean): Certificate => ({
+      byName: new Map(metrics.map((m) => [m.name, m])),
+      byAlias: new Map(metrics.flatMap((m) => (m.alias !== undefined ? [[m.alias, m] as const] : []))),
+      dead,
+    });
+    for (const node of persisted.nodes) {
+      registry.nodes.set(registry.key(node.group, node.node), {
+        dead: node.dead,
+        node: restored(node.metrics, node.dead),
+        devices: new Map(node.devices.map((d) => [d.device, restored(d.metrics, d.dead)])),
+        ...(node.bdSeq !== undefined ? { bdSeq: node.bdSeq } : {}),
+      });
+    }
+    return registry;
+  }
+
+  persist(): PersistedBirths {
+    return {
+      version: 1,
+      nodes: [...this.nodes.entries()].map(([key, state]) => {
+        const separator = key.indexOf('/');
+        return {
+          group: key.slice(0, separator),
+          node: key.slice(separator + 1),
+          ...(state.bdSeq !== undefined ? { bdSeq: state.bdSeq } : {}),
+          dead: state.dead,
+          metrics: [...state.node.byName.values()],
+          devices: [...state.devices.entries()].map(([device, cert]) => ({ device, dead: cert.dead, metrics: [...cert.byName.values()] })),
+        };
+      }),
+    };
+  }
 
   private key(group: string, node: string): string {
     return `${group}/${node}`;
@@ -78,6 +121,7 @@ export class BirthRegistry {
 
   /** NBIRTH replaces everything known about the node: its devices must be born again after it. */
   nodeBirth(group: string, node: string, metrics: readonly SparkplugMetric[], seq: number | undefined): void {
+    this.revision++;
     const previous = this.nodes.get(this.key(group, node));
     const bdSeq = bdSeqOf(metrics);
     this.nodes.set(this.key(group, node), {
@@ -91,6 +135,7 @@ export class BirthRegistry {
   }
 
   deviceBirth(group: string, node: string, device: string, metrics: readonly SparkplugMetric[]): void {
+    this.revision++;
     this.nodeState(group, node).devices.set(device, certificate(metrics));
   }
 
@@ -127,6 +172,7 @@ export class BirthRegistry {
     const state = this.nodes.get(this.key(group, node));
     if (!state) return [];
     if (state.bdSeq !== undefined && bdSeq !== undefined && state.bdSeq !== bdSeq) return undefined;
+    this.revision++;
     state.dead = true;
     delete state.lastSeq;
     const dead: DeadDevice[] = [{ metrics: [...state.node.byName.values()] }];
@@ -140,6 +186,7 @@ export class BirthRegistry {
   deviceDeath(group: string, node: string, device: string): DeadDevice {
     const cert = this.nodes.get(this.key(group, node))?.devices.get(device);
     if (!cert) return { device, metrics: [] };
+    this.revision++;
     cert.dead = true;
     return { device, metrics: [...cert.byName.values()] };
   }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Source, SourceReading, SourceReject } from '@fieldmesh/connect';
 import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
@@ -27,7 +30,8 @@ export async function publisher(): Promise<MqttClient> {
   return mqtt.connectAsync(brokerUrl(), { clientId: uniqueId('test-publisher'), reconnectPeriod: 0 });
 }
 
-export const context = (name: string) => ({ instanceName: name, stateDir: '/tmp' });
+/** A connector context with its own state folder (pass one to share it between a source and its restart). */
+export const context = (name: string, stateDir = mkdtempSync(join(tmpdir(), 'fieldmesh-mqtt-'))) => ({ instanceName: name, stateDir });
 
 export interface Collected {
   readings: SourceReading[];

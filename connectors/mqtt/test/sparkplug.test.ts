@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { get } from 'sparkplug-payload';
 import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
@@ -21,11 +24,10 @@ async function startClient(): Promise<MqttClient> {
   return client;
 }
 
-function sparkplugSource(group: string): MqttSource {
-  const clientId = uniqueId('gw');
+function sparkplugSource(group: string, clientId = uniqueId('gw'), stateDir?: string): MqttSource {
   const source = new MqttSource(
     sourceConfig({ clientId, format: 'sparkplugb', sparkplug: { groupIds: [group], assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs: 60_000 } }),
-    context(clientId),
+    context(clientId, stateDir),
   );
   opened.push(source);
   return source;
@@ -146,5 +148,26 @@ describe('Sparkplug B source against Mosquitto', () => {
     ]);
     expect(readings[7]).toMatchObject({ value: 64, quality: 'BAD', attributes: expect.objectContaining({ 'sparkplug.stale': 'true' }) });
     expect(source.metrics()).toMatchObject({ sparkplugSeqGaps: 1, sparkplugDeaths: 1, sparkplugRebirthsRequested: 1 });
+  });
+
+  it('resolves aliases of DDATA published while the gateway was down, from the birth certificates it kept in its state folder', async () => {
+    const group = uniqueId('berlin');
+    const clientId = uniqueId('gw');
+    const stateDir = mkdtempSync(join(tmpdir(), 'fieldmesh-mqtt-'));
+    const first = sparkplugSource(group, clientId, stateDir);
+    await first.connect();
+    const node = edgeNode(await startClient(), group);
+    await node.nbirth();
+    await node.dbirth();
+    await collect(first, (c) => c.readings.length >= 3);
+    await first.close();
+
+    await node.ddata([{ alias: 1, type: 'Double', value: 65 }]);
+    const restarted = sparkplugSource(group, clientId, stateDir);
+    await restarted.connect();
+    const { readings, rejects } = await collect(restarted, (c) => c.readings.length >= 1);
+    expect(rejects).toEqual([]);
+    expect(readings[0]).toMatchObject({ signal: 'bearing_temperature', unit: 'Cel', value: 65, quality: 'GOOD' });
+    expect(restarted.metrics().sparkplugRebirthsRequested).toBe(0);
   });
 });
