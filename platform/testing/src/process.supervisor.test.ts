@@ -10,11 +10,14 @@ describe('process supervisor', () => {
 
   it('appends output to the log and stops the process and its children with SIGTERM', async () => {
     const logFile = join(dir, 'polite.log');
-    const launched = await launch({ command: 'sh', args: ['-c', 'echo started; sleep 60 & wait'], cwd: dir, logFile });
-    expect(isRunning(launched.ref)).toBe(true);
+    const launched = await launch({ command: 'sh', args: ['-c', 'sleep 60 & echo "child $!"; wait'], cwd: dir, logFile });
+    let child: RegExpExecArray | null = null;
+    while (!(child = /child (\d+)/.exec(readFileSync(logFile, 'utf8')))) await sleep(20);
+    const childPid = Number(child[1]);
+    expect(processStartTime(childPid)).toBeDefined();
     await stopProcess(launched.ref, 5_000);
     expect(isRunning(launched.ref)).toBe(false);
-    expect(readFileSync(logFile, 'utf8')).toContain('started');
+    while (processStartTime(childPid) !== undefined) await sleep(20); // reaped by init shortly after
   });
 
   it('kills a process that ignores SIGTERM once the grace period is over', async () => {
