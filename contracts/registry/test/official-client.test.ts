@@ -1,6 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningRegistry } from '@fieldmesh/registry';
+import type { RunningRegistry } from '../src/index';
 import { deleteTopics, startRegistry, uniqueSubject, uniqueTopic } from './registry.harness';
 
 const brokers = inject('kafkaBrokers');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningRegistry } from '@fieldmesh/registry';
+import type { RunningRegistry } from '../src/index';
 import { api, CONTENT_TYPE, deleteTopics, readingSchema, startRegistry, uniqueSubject, uniqueTopic } from './registry.harness';
 
 const brokers = inject('kafkaBrokers');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { RunningRegistry } from '@fieldmesh/registry';
+import type { RunningRegistry } from '../src/index';
 import { api, deleteTopics, readingSchema, startRegistry, uniqueSubject, uniqueTopic } from './registry.harness';
 
 const brokers = inject('kafkaBrokers');

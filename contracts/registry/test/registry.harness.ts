@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createKafka } from '@fieldmesh/kafka';
-import { createRegistryApp, type RunningRegistry } from '@fieldmesh/registry';
+import { createRegistryApp, type RunningRegistry } from '../src/index';
 
 export const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
