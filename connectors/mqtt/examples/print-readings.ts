@@ -2,7 +2,7 @@
  * Prints the readings of the simulated plant's MQTT JSON topics and acks each batch.
  * Run: npx tsx connectors/mqtt/examples/print-readings.ts mqtt://127.0.0.1:1883
  */
-import { mqttSourceConfigSchema, mqttSourceSpec } from '@fieldmesh/connector-mqtt';
+import { mqttSourceConfigSchema, mqttSourceSpec } from '../src/index';
 
 const config = mqttSourceConfigSchema.parse({
   url: process.argv[2] ?? 'mqtt://127.0.0.1:1883',
