@@ -33,6 +33,12 @@ const keyOf = (subject: string, version: number) => JSON.stringify([subject, ver
  *  - its id is free or already bound to the same schema text;
  *  - its schema text is not already bound to a different id (one schema, one global id, as Confluent).
  * Otherwise it is rejected: ignored by every instance, and its writer catches up and claims again.
+ *
+ * Compaction keeps only the last record per key, so a rejected claim must not stay the last one for its
+ * key: a writer that lost a version to another claim writes the winner's value again, and one that lost
+ * an id claims the same subject/version again with another id. A writer that dies between losing and
+ * retrying leaves its rejected claim last; that is harmless unless the record it lost to is later rewritten
+ * or deleted and then compacted away, after which a replay could accept it.
  */
 export class RegistryState {
   private readonly subjects = new Map<string, Map<number, VersionEntry>>();
