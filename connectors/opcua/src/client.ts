@@ -161,7 +161,7 @@ export class OpcuaClientSession {
       const trustedDir = `${settings.pkiDir}/trusted/certs`;
       return new ServerCertificateUntrusted(settings.connector, config.endpointUrl, summary.thumbprint, summary.subject, rejectedFile, trustedDir, settings.pkiDir, { cause });
     }
-    if (/cannot find endpoint/i.test(message)) {
+    if (/cannot find (an )?endpoint/i.test(message)) {
       return new SecurityNotOffered(config.endpointUrl, config.securityMode, config.securityPolicy, await OpcuaClientSession.offeredSecurity(config, settings), { cause });
     }
     return new NotConnected(settings.connector, config.endpointUrl, { cause });

@@ -94,3 +94,33 @@ describe('server restart', () => {
     await expect(opcua.connect()).rejects.toBeInstanceOf(NotConnected);
   });
 });
+
+describe('delivery to the gateway', () => {
+  it('redelivers a nacked batch before newer readings', async () => {
+    const opcua = source({ nodes: [node('pump-1', pump, 'flow')] });
+    await opcua.connect();
+    await readUntil(opcua, (r) => r.length > 0);
+    plant.setValue('pump-1', 'flow', 41);
+    const first = await opcua.read(AbortSignal.timeout(10_000));
+    expect(first.readings.map((r) => r.value)).toEqual([41]);
+    await first.nack(new Error('kafka and disk buffer unavailable'));
+    plant.setValue('pump-1', 'flow', 42);
+    const readings = await readUntil(opcua, (r) => r.some((x) => x.value === 42));
+    expect(readings.map((r) => r.value)).toEqual([41, 42]);
+  });
+
+  it('drops the oldest readings beyond maxBufferedReadings, counts them and warns once', async () => {
+    const log = recordingLog();
+    const opcua = source({ nodes: [node('pump-1', pump, 'flow')], maxBufferedReadings: 2 }, log);
+    await opcua.connect();
+    await readUntil(opcua, (r) => r.length > 0);
+    for (const value of [43, 44, 45, 46, 47]) {
+      plant.setValue('pump-1', 'flow', value);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // one publish each, so the server queue does not merge them
+    }
+    const readings = await readUntil(opcua, (r) => r.some((x) => x.value === 47));
+    expect(readings.map((r) => r.value)).toEqual([46, 47]);
+    expect(opcua.metrics().readingsDropped).toBe(3);
+    expect(log.warnings.filter((w) => w.message.includes('maxBufferedReadings'))).toHaveLength(1);
+  });
+});

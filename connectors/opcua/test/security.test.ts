@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotConnected } from '@fieldmesh/connect';
-import { OPCUACertificateManager } from 'node-opcua';
+import { OPCUACertificateManager, SecurityPolicy } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpcuaSource, parseOpcuaSourceConfig, ServerCertificateUntrusted, trustServerCertificate, UserIdentityRejected } from '../src/index';
+import { OpcuaSource, parseOpcuaSourceConfig, SecurityNotOffered, ServerCertificateUntrusted, trustServerCertificate, UserIdentityRejected } from '../src/index';
 import { PlantTestServer } from './fixtures/plant-test-server';
 import { readUntil } from './fixtures/source.harness';
 
@@ -119,5 +119,23 @@ describe('user tokens', () => {
     const privateKeyFile = userPki.privateKey;
     await userPki.dispose();
     await receivesData(source({ ...secure, userIdentity: { type: 'certificate', certificateFile, privateKeyFile } }));
+  });
+});
+
+describe('security the server does not offer', () => {
+  it('says which mode/policy pairs the server offers', async () => {
+    const basicOnly = await PlantTestServer.start({ pkiDir: join(dir, 'server-pki'), securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256] });
+    try {
+      const error = await source({ endpointUrl: basicOnly.endpointUrl, securityMode: 'SignAndEncrypt', securityPolicy: 'Aes256_Sha256_RsaPss' })
+        .connect()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(SecurityNotOffered);
+      expect((error as Error).message).toMatch(/offers no endpoint with securityMode SignAndEncrypt and securityPolicy Aes256_Sha256_RsaPss; it offers .*SignAndEncrypt\/Basic256Sha256/);
+    } finally {
+      await basicOnly.stop();
+    }
   });
 });
