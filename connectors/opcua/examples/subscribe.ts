@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { opcuaSourceSpec } from '@fieldmesh/connector-opcua';
+import { opcuaSourceSpec } from '../src/index';
 import { PlantTestServer } from '../test/fixtures/plant-test-server';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'opcua-example-'));
