@@ -7,12 +7,6 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
 import { mqttSourceConfigSchema, type MqttSourceConfig } from '../src/config';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mqttUrl: string;
-  }
-}
-
 /** The Mosquitto that platform/testing starts for the integration run. */
 export function brokerUrl(): string {
   const url = inject('mqttUrl');
