@@ -132,22 +132,25 @@ const COMMANDS: Record<string, CommandSpec> = {
       san: { type: 'string', multiple: true, help: 'Subject alternative name, dns:<name> or ip:<address>; repeat. Required for brokers.' },
     },
     async run(values) {
-      const ca = await SiteCa.open(caDir(values));
+      // Every usage mistake is reported before anything is read or signed.
+      const [csr, out, type] = [required(values, 'csr'), required(values, 'out'), oneOf<CertificateType>(values, 'type', CERTIFICATE_TYPES)];
       const days = positiveNumber(values, 'days');
       const notBefore = date(values, 'not-before');
       const notAfter = date(values, 'not-after');
       const id = text(values, 'id');
+      const names = subjectAltNames(values);
+      const ca = await SiteCa.open(caDir(values));
       const { record, pem } = await ca.issue({
-        csrPem: readFileSync(required(values, 'csr'), 'utf8'),
-        type: oneOf<CertificateType>(values, 'type', CERTIFICATE_TYPES),
-        subjectAltNames: subjectAltNames(values),
+        csrPem: readFileSync(csr, 'utf8'),
+        type,
+        subjectAltNames: names,
         ...(id ? { id } : {}),
         ...(days ? { days } : {}),
         ...(notBefore ? { notBefore } : {}),
         ...(notAfter ? { notAfter } : {}),
       });
-      writeFileSync(required(values, 'out'), pem);
-      console.log(`issued ${record.type} '${record.id}' serial ${record.serial}, valid ${record.notBefore} .. ${record.notAfter} -> ${text(values, 'out')}`);
+      writeFileSync(out, pem);
+      console.log(`issued ${record.type} '${record.id}' serial ${record.serial}, valid ${record.notBefore} .. ${record.notAfter} -> ${out}`);
       if (record.type === 'gateway') console.log("a new gateway needs ACL rights: run 'ca acl' and reload the broker");
     },
   },
@@ -163,8 +166,8 @@ const COMMANDS: Record<string, CommandSpec> = {
       const serial = text(values, 'serial');
       const cert = text(values, 'cert');
       if ((serial === undefined) === (cert === undefined)) throw new UsageError('give exactly one of --serial and --cert');
-      const ca = await SiteCa.open(caDir(values));
       const reason = oneOf<RevocationReason>(values, 'reason', REVOCATION_REASONS, 'unspecified');
+      const ca = await SiteCa.open(caDir(values));
       const record = await ca.revoke(serial !== undefined ? { serial } : { certificatePem: readFileSync(cert ?? '', 'utf8') }, reason);
       console.log(`revoked ${record.type} '${record.id}' serial ${record.serial} (${reason}); CRL written to ${ca.files.crl}`);
       reload(values);
