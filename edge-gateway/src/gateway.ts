@@ -66,7 +66,8 @@ export class Gateway {
     const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
     const producer = kafka.producer();
 
-    let gateway: Gateway | undefined;
+    // Callbacks below run only after start() has built the gateway.
+    const ref: { gateway?: Gateway } = {};
     const forwarder = new Forwarder(log, producer, {
       batchRecords: config.forward.batchRecords,
       idleWaitMs: 50,
@@ -76,7 +77,7 @@ export class Gateway {
       },
     }, {
       onForwarded: (count, lagMs) => {
-        if (gateway) gateway.counts.forwarded += count;
+        if (ref.gateway) ref.gateway.counts.forwarded += count;
         metrics.forwarded.inc(count);
         metrics.forwardLag.set(lagMs / 1000);
       },
@@ -101,7 +102,7 @@ export class Gateway {
       return new SourceRunner(entry.name, source, {
         onBatch: async (batch) => {
           const outcome = await ingestor.ingest(entry.name, batch);
-          const c = gateway!.counts;
+          const c = ref.gateway!.counts;
           c.received += batch.readings.length + batch.rejects.length;
           c.accepted += outcome.accepted;
           c.deadLettered += outcome.deadLettered.length;
@@ -119,8 +120,9 @@ export class Gateway {
         onReconnect: () => metrics.reconnects.inc({ connector: entry.name }),
       });
     });
-    const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => gateway!.health());
-    gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close()], server.url);
+    const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => ref.gateway!.health());
+    const gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close()], server.url);
+    ref.gateway = gateway;
     forwarder.start();
     for (const runner of runners) runner.start();
     return gateway;
