@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -19,6 +19,8 @@ export interface ChdbClient {
   path: string;
   /** The embedded ClickHouse's version, as `SELECT version()` reports it. */
   version: string;
+  /** Closes the client and removes the data folder if it was a temporary one made here. */
+  close(): Promise<void>;
 }
 
 /**
@@ -27,15 +29,24 @@ export interface ChdbClient {
  */
 export async function openChdbClient(options: ChdbClientOptions = {}): Promise<ChdbClient> {
   const path = options.path ?? mkdtempSync(join(tmpdir(), 'fieldmesh-chdb-'));
+  const removeTemporary = () => {
+    if (!options.path) rmSync(path, { recursive: true, force: true });
+  };
   let client: ClickHouseClient | undefined;
   try {
     client = createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
     const result = await client.query({ query: 'SELECT version() AS version', format: 'JSONEachRow' });
     const [row] = await result.json<{ version: string }>();
     if (!row?.version) throw new Error('SELECT version() returned no row');
-    return { client, path, version: row.version };
+    const opened = client;
+    const close = async () => {
+      await opened.close();
+      removeTemporary();
+    };
+    return { client, path, version: row.version, close };
   } catch (error) {
     await client?.close().catch(() => undefined);
+    removeTemporary();
     const reason = error instanceof Error ? error.message : String(error);
     throw new ServiceStartError('chdb', `opening chDB at ${path} failed: ${reason} (is the 'chdb' npm package installed with its native library, and no other process holding this path?)`, undefined, '', { cause: error });
   }

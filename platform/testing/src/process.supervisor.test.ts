@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isRunning, launch, processStartTime, stopProcess } from './process.supervisor';
 
 describe('process supervisor', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fieldmesh-supervisor-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('appends output to the log and stops the process and its children with SIGTERM', async () => {
     const logFile = join(dir, 'polite.log');

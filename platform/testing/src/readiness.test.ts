@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceStartError } from './errors';
 import { launch, stopProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
@@ -28,6 +28,8 @@ function context(logFile: string): ServiceContext {
 }
 
 describe('readiness', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('fails at once, naming the service, when its process exits, with the last lines of its log', async () => {
     const logFile = join(dir, 'crash.log');
     const launched = await launch({ command: 'sh', args: ['-c', 'echo "Error: address already in use"; exit 3'], cwd: dir, logFile });

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StackStateError } from './errors';
 import { readState, stateFile, writeState, type StackState } from './stack.state';
 
 describe('stack state', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fieldmesh-state-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads back what it wrote', () => {
     const state: StackState = {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import mqtt from 'mqtt';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT, ServiceStartError, attachStack, openChdbClient, startStack } from '../src/index';
 import { isRunning } from '../src/process.supervisor';
 
@@ -47,7 +47,11 @@ async function produce(topic: string, value: string): Promise<void> {
   }
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'fieldmesh-stack-test-'));
+
 describe('the real-service stack', () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
   it('runs a Kafka broker that creates topics and delivers a produced record', async () => {
     const topic = `stack-test.${randomUUID()}`;
     await createTopic(topic);
@@ -112,8 +116,9 @@ describe('the real-service stack', () => {
       const result = await chdb.client.query({ query: 'SELECT asset, value FROM readings ORDER BY asset', format: 'JSONEachRow' });
       expect(await result.json()).toEqual([{ asset: 'pump-1', value: 21.5 }, { asset: 'pump-2', value: 3 }]);
     } finally {
-      await chdb.client.close();
+      await chdb.close();
     }
+    expect(existsSync(chdb.path)).toBe(false);
   });
 
   it('runs the schema registry, answering the Confluent API', async () => {
@@ -140,7 +145,7 @@ describe('the real-service stack', () => {
   });
 
   it('stops every process of a stack, also when its owner exits without stopping it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fieldmesh-exit-'));
+    const dir = mkdtempSync(join(scratch, 'exit-'));
     await promisify(execFile)(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(import.meta.dirname, 'fixtures', 'exit-without-stop.ts'), dir], { cwd: REPO_ROOT });
     const [mosquitto] = attachStack(dir).state.services;
     expect(mosquitto?.process).not.toBeNull();
@@ -148,7 +153,7 @@ describe('the real-service stack', () => {
   });
 
   it('fails naming the service, the reason and the end of its log when a service cannot start', async () => {
-    const stack = await startStack({ dir: mkdtempSync(join(tmpdir(), 'fieldmesh-broken-')), services: ['mosquitto'] });
+    const stack = await startStack({ dir: mkdtempSync(join(scratch, 'broken-')), services: ['mosquitto'] });
     const squatter = createServer();
     try {
       await stack.stopService('mosquitto');
