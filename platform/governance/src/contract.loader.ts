@@ -40,6 +40,9 @@ function crossCheck(contract: DataContract, type: avro.types.RecordType): Proble
   if (!avroFields.has(contract.kafka.key)) problems.push({ path: 'kafka.key', message: `'${contract.kafka.key}' is not a field of the Avro schema` });
   contract.quality.forEach((rule, i) => {
     if (!avroFields.has(rule.field)) problems.push({ path: `quality.${i}.field`, message: `'${rule.field}' is not a field of the Avro schema` });
+    for (const field of Object.keys(rule.where ?? {})) {
+      if (!avroFields.has(field)) problems.push({ path: `quality.${i}.where.${field}`, message: `'${field}' is not a field of the Avro schema` });
+    }
   });
   const major = contract.version.split('.')[0];
   if (!contract.kafka.topic.endsWith(`.v${major}`)) problems.push({ path: 'kafka.topic', message: `topic must end with .v${major} to match contract version ${contract.version}` });

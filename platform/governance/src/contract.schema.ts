@@ -22,12 +22,15 @@ const fieldSemantics = z
     path: ['masking'],
   });
 
+/** Every rule names its field; `where` limits it to records whose fields equal the given values (e.g. one signal). */
+const ruleBase = { name: z.string().min(1), field: z.string().min(1), where: z.record(z.string(), z.string()).optional() };
+
 const qualityRule = z.discriminatedUnion('rule', [
-  z.object({ name: z.string(), field: z.string(), rule: z.literal('finite') }),
-  z.object({ name: z.string(), field: z.string(), rule: z.literal('notNull') }),
-  z.object({ name: z.string(), field: z.string(), rule: z.literal('range'), min: z.number().optional(), max: z.number().optional() }),
-  z.object({ name: z.string(), field: z.string(), rule: z.literal('pattern'), pattern: z.string() }),
-  z.object({ name: z.string(), field: z.string(), rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
+  z.object({ ...ruleBase, rule: z.literal('finite') }),
+  z.object({ ...ruleBase, rule: z.literal('notNull') }),
+  z.object({ ...ruleBase, rule: z.literal('range'), min: z.number().optional(), max: z.number().optional() }),
+  z.object({ ...ruleBase, rule: z.literal('pattern'), pattern: z.string() }),
+  z.object({ ...ruleBase, rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
 ]);
 
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

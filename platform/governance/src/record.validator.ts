@@ -36,6 +36,7 @@ export function validateRecord(loaded: LoadedContract, record: Record<string, un
   });
   if (problems.length > 0) return problems;
   for (const rule of loaded.contract.quality) {
+    if (rule.where && !Object.entries(rule.where).every(([field, value]) => String(record[field]) === value)) continue;
     const reason = violation(rule, record[rule.field]);
     if (reason) problems.push({ path: rule.field, message: `${rule.name}: ${reason}` });
   }
