@@ -67,6 +67,8 @@ export interface ConsumerOptions {
   /** How long a fetch waits for data before returning a smaller batch. */
   maxWaitMs?: number;
   sessionTimeoutMs?: number;
+  /** Pause before a batch whose handler failed is delivered again, so a failing batch does not spin. */
+  retryBackoffMs?: number;
 }
 
 export interface KafkaConsumerPort {
@@ -100,6 +102,18 @@ export interface KafkaAdminPort {
   disconnect(): Promise<void>;
 }
 
+export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export interface ProducerOptions {
+  /** Record batch compression, the same codec for both adapters. Default 'lz4'. */
+  compression?: CompressionName;
+  /**
+   * How long concurrent send() calls wait to share one request (Kafka's linger.ms). Default 0: a send()
+   * is already a batch (one record batch per partition), so callers that batch need no extra delay.
+   */
+  lingerMs?: number;
+}
+
 export type KafkaClientName = 'kafkajs' | 'platformatic';
 
 export interface KafkaClientConfig {
@@ -111,7 +125,7 @@ export interface KafkaClientConfig {
 
 /** A factory for the three roles, bound to one cluster. */
 export interface KafkaPort {
-  producer(options?: { compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'; lingerMs?: number }): KafkaProducerPort;
+  producer(options?: ProducerOptions): KafkaProducerPort;
   consumer(options: ConsumerOptions): KafkaConsumerPort;
   admin(): KafkaAdminPort;
 }

@@ -1,0 +1,31 @@
+export { DEFAULT_CLIENT, consumerOptionsSchema, kafkaClientConfigSchema, producerOptionsSchema } from './config';
+export {
+  buildDlqHeaders,
+  DLQ_HEADER_PREFIX,
+  DlqHeaders,
+  dlqTopicFor,
+  readDlqHeaders,
+  type DlqErrorInfo,
+  type DlqFailure,
+} from './dlq.headers';
+export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from './dlq.writer';
+export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
+export { createKafka } from './kafka.factory';
+export type {
+  BatchHandler,
+  CompressionName,
+  ConsumedBatch,
+  ConsumedRecord,
+  ConsumerOptions,
+  HeaderValue,
+  KafkaAdminPort,
+  KafkaClientConfig,
+  KafkaClientName,
+  KafkaConsumerPort,
+  KafkaPort,
+  KafkaProducerPort,
+  OutgoingRecord,
+  ProducerOptions,
+  RecordMetadata,
+  TopicSpec,
+} from './ports';
