@@ -37,9 +37,3 @@ export async function subscriber(url: string, topics: string[]): Promise<{ clien
   };
   return { client, messages, waitFor };
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mqttUrl: string;
-  }
-}

@@ -84,6 +84,8 @@ describe('OPC UA server', () => {
       expect(compressor.get('bearing_temperature')).toBe('ns=1;s=berlin.line-1.compressor-1.bearing_temperature');
       expect((await session.read({ nodeId: compressor.get('AssetPath') ?? '', attributeId: AttributeIds.Value })).value.value).toBe('acme/berlin/press-shop/line-1/compressor-1');
 
+      // Until the first sample the server answers BadWaitingForInitialData, as OPC UA prescribes.
+      await expect.poll(async () => (await session.read({ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value })).statusCode.name).toBe('Good');
       const temperature = await browseNames(session, 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature');
       const [value, units, range] = await session.read([
         { nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value },
