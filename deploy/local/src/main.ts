@@ -19,13 +19,18 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const dir = resolve(command.dir ?? LOCAL_STACK_DIR);
-  // Ctrl-C ends `start` and `logs -f` cleanly (`start` then stops the services); a second Ctrl-C gives up waiting.
+  // Ctrl-C ends `start` and `logs -f` cleanly (`start` then stops the services). A terminal's Ctrl-C reaches
+  // us twice under tsx (once from the terminal, once relayed by tsx), so only a second Ctrl-C a moment
+  // later gives up waiting for the stop.
   const interrupted = new AbortController();
   if (command.command === 'start' || command.command === 'logs') {
+    let firstAt = 0;
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.on(signal, () => {
-        if (interrupted.signal.aborted) process.exit(130);
-        interrupted.abort();
+        if (!interrupted.signal.aborted) {
+          firstAt = Date.now();
+          interrupted.abort();
+        } else if (Date.now() - firstAt > 1_000) process.exit(130);
       });
     }
   }

@@ -81,7 +81,8 @@ export async function start(command: Command<'start'>, dir: string, output: Outp
   const until = command.duration ? `for ${command.duration} s or until Ctrl-C` : 'until Ctrl-C';
   output.err(`Fieldmesh's services are running ${until}.`);
   await new Promise<void>((resolve) => {
-    const timer = command.duration ? setTimeout(resolve, command.duration * 1000) : undefined;
+    // A timer keeps Node running: signal listeners alone do not, and without --duration nothing else would.
+    const timer = setTimeout(resolve, command.duration ? command.duration * 1000 : 2 ** 31 - 1);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
       resolve();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mosquittoConfig } from './mosquitto.config';
 
 describe('mosquitto config', () => {
-  const lines = mosquittoConfig({ port: 41883, dataDir: '/stack/mosquitto/data', user: 'root' }).split('\n');
+  const lines = mosquittoConfig({ port: 41883, dataDir: '/stack/mosquitto/data', logFile: '/stack/logs/mosquitto.log', user: 'root' }).split('\n');
 
   it('listens on 127.0.0.1 only, on the given port, for anonymous clients', () => {
     expect(lines).toContain('listener 41883 127.0.0.1');
@@ -14,6 +14,10 @@ describe('mosquitto config', () => {
     expect(lines).toContain('persistence true');
     expect(lines).toContain('persistence_location /stack/mosquitto/data/');
     expect(lines).toContain('user root');
+  });
+
+  it('logs into the stack log folder', () => {
+    expect(lines).toContain('log_dest file /stack/logs/mosquitto.log');
   });
 });
 

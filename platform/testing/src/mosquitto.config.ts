@@ -1,6 +1,7 @@
 export interface MosquittoConfigInput {
   port: number;
   dataDir: string;
+  logFile: string;
   /** The account mosquitto keeps when started as root (it would otherwise switch to `mosquitto`, which cannot write our data folder). */
   user: string;
   /** A second listener that admits only clients with a certificate from `cafile` (device onboarding). */
@@ -49,8 +50,9 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     ...(input.tls ? ['per_listener_settings true'] : ['per_listener_settings false', 'allow_anonymous true']),
     'persistence true',
     `persistence_location ${input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`}`,
-    // stdout is appended to logs/mosquitto.log by the supervisor.
-    'log_dest stdout',
+    // Into the file the supervisor appends stdout to: mosquitto flushes its log file per line, its stdout
+    // only when the buffer fills, so `logs -f` would lag.
+    `log_dest file ${input.logFile}`,
     'log_type error',
     'log_type warning',
     'log_type notice',

@@ -50,7 +50,7 @@ export const mosquittoService: ServiceDefinition = {
     const dataDir = join(context.dir, 'data');
     mkdirSync(dataDir, { recursive: true });
     const configFile = join(context.dir, 'mosquitto.conf');
-    writeFileSync(configFile, mosquittoConfig({ port: port(context.settings, 'mqtt'), dataDir, user: userInfo().username }));
+    writeFileSync(configFile, mosquittoConfig({ port: port(context.settings, 'mqtt'), dataDir, logFile: context.logFile, user: userInfo().username }));
     return { command: binary, args: ['-c', configFile], cwd: context.dir };
   },
 
