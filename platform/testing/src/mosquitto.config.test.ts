@@ -23,7 +23,7 @@ describe('mosquitto config', () => {
 
 describe('mosquitto config with a client-certificate listener', () => {
   const tls = { port: 48883, cafile: '/ca/ca.crt', certfile: '/ca/broker.crt', keyfile: '/ca/broker.key', crlfile: '/ca/crl.pem', aclFile: '/ca/acl.conf' };
-  const config = mosquittoConfig({ port: 41883, dataDir: '/stack/mosquitto/data', user: 'root', tls });
+  const config = mosquittoConfig({ port: 41883, dataDir: '/stack/mosquitto/data', logFile: '/stack/logs/mosquitto.log', user: 'root', tls });
   const [plain = '', secure = ''] = config.split(/\n(?=listener )/).slice(1);
 
   it('keeps the plain listener open to anonymous clients', () => {

@@ -98,10 +98,11 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   const ports = { mqtt: await findFreePort(), ...(options.tls ? { mqtts: await findFreePort() } : {}) };
   const configFile = join(dir, 'mosquitto.conf');
   const tls = options.tls && ports.mqtts ? { ...options.tls, port: ports.mqtts } : undefined;
-  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, user: userInfo().username, ...(tls ? { tls } : {}) }));
+  const logFile = join(dir, 'mosquitto.log');
+  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}) }));
   const context: ServiceContext = {
     dir,
-    logFile: join(dir, 'mosquitto.log'),
+    logFile,
     cacheDir: dir,
     repoRoot: dir,
     settings: { ports, secrets: {} },
