@@ -83,7 +83,7 @@ export class Gateway {
       },
       onUplinkChange: (up, error) => {
         metrics.uplink.set(up ? 1 : 0);
-        say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${String(error)}): buffering on disk`);
+        say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${describe(error)}): buffering on disk`);
       },
     });
     const ingestor = new Ingestor({
@@ -97,9 +97,10 @@ export class Gateway {
     const runners = config.connectors.map((entry, index) => {
       const spec = options.connectors[entry.type];
       const connectorConfig = loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`);
-      const source = spec.create(connectorConfig, { instanceName: entry.name, stateDir: join(config.stateDir, 'connectors', entry.name) });
-      const connected = new Set<boolean>();
-      return new SourceRunner(entry.name, source, {
+      const createSource = () => spec.create(connectorConfig, { instanceName: entry.name, stateDir: join(config.stateDir, 'connectors', entry.name) });
+      // Log an outage once, and again only when its reason changes: no line per retry.
+      let lastReason: string | undefined;
+      return new SourceRunner(entry.name, createSource, {
         onBatch: async (batch) => {
           const outcome = await ingestor.ingest(entry.name, batch);
           const c = ref.gateway!.counts;
@@ -113,9 +114,10 @@ export class Gateway {
         },
         onConnected: (up, error) => {
           metrics.connectorUp.set({ connector: entry.name }, up ? 1 : 0);
-          if (!up && !connected.has(false)) say(`connector ${entry.name} disconnected (${String(error)}); reconnecting with backoff`);
-          connected.clear();
-          connected.add(up);
+          const reason = up ? undefined : describe(error);
+          if (reason && reason !== lastReason) say(`connector ${entry.name} disconnected (${reason}); reconnecting with backoff`);
+          if (up && lastReason) say(`connector ${entry.name} connected`);
+          lastReason = reason;
         },
         onReconnect: () => metrics.reconnects.inc({ connector: entry.name }),
       });
@@ -164,4 +166,11 @@ async function ensureTopics(kafka: KafkaPort, contract: DataContract, topic: str
   } finally {
     await admin.disconnect();
   }
+}
+
+/** An error and its causes on one line, for the operator log. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 4; e = e instanceof Error ? e.cause : undefined) parts.push(String(e));
+  return parts.join(' <- ');
 }

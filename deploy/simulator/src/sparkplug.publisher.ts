@@ -63,10 +63,17 @@ class EdgeNodeSession {
       current.set(reading.signal.name, reading);
       this.current.set(reading.asset.id, current);
     }
-    if (!this.born) await this.birth();
+    // A birth carries each metric's current value, so the readings it carries are delivered by it:
+    // sending them again in DDATA would deliver them twice.
+    const inBirth = new Set<Reading>();
+    if (!this.born) {
+      await this.birth();
+      for (const current of this.current.values()) for (const reading of current.values()) inBirth.add(reading);
+    }
     const now = Date.now();
     const sends: Promise<void>[] = [];
-    for (const [deviceId, list] of byDevice) {
+    for (const [deviceId, all] of byDevice) {
+      const list = all.filter((reading) => !inBirth.has(reading));
       for (let i = 0; i < list.length; i += this.options.maxMetricsPerMessage) {
         sends.push(this.send(this.node.ddata(deviceId, list.slice(i, i + this.options.maxMetricsPerMessage), now)));
       }

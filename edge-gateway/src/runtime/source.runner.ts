@@ -9,15 +9,17 @@ export interface SourceRunnerEvents {
 
 /**
  * Owns a source's lifecycle: connect, read batches, hand each to the gateway and ack it once it is
- * durable; on any failure nack, close and reconnect with backoff (sources hold no retry loops).
+ * durable; on any failure nack, close, and connect a fresh instance with backoff (sources hold no retry
+ * loops, and a closed source is never reused).
  */
 export class SourceRunner {
   private readonly stop = new AbortController();
   private running?: Promise<void>;
+  private source?: Source;
 
   constructor(
     readonly name: string,
-    private readonly source: Source,
+    private readonly createSource: () => Source,
     private readonly events: SourceRunnerEvents,
   ) {}
 
@@ -27,12 +29,14 @@ export class SourceRunner {
 
   private async loop(): Promise<void> {
     for (let attempt = 0; !this.stop.signal.aborted; ) {
+      const source = this.createSource();
+      this.source = source;
       try {
-        await this.source.connect();
+        await source.connect();
         attempt = 0;
         this.events.onConnected(true);
         while (!this.stop.signal.aborted) {
-          const batch = await this.source.read(this.stop.signal);
+          const batch = await source.read(this.stop.signal);
           try {
             await this.events.onBatch(batch);
           } catch (error) {
@@ -42,9 +46,9 @@ export class SourceRunner {
           await batch.ack();
         }
       } catch (error) {
+        await source.close().catch(() => undefined);
         if (this.stop.signal.aborted) break;
         this.events.onConnected(false, error);
-        await this.source.close().catch(() => undefined);
         this.events.onReconnect();
         await sleep(backoffMs(attempt++, 250, 15_000), this.stop.signal);
       }
@@ -53,7 +57,7 @@ export class SourceRunner {
 
   async close(): Promise<void> {
     this.stop.abort();
-    await this.source.close();
+    await this.source?.close();
     await this.running;
   }
 }

@@ -1,0 +1,50 @@
+import type { GatewayConfig } from '@fieldmesh/edge-gateway';
+import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
+
+export interface GatewayPeers {
+  gatewayId: string;
+  stateDir: string;
+  kafkaBrokers: string;
+  registryUrl: string;
+  mqttUrl?: string;
+  opcuaEndpoint?: string;
+  /** Extra buffer settings, e.g. a small limit for buffer-full scenarios. */
+  buffer?: Partial<GatewayConfig['buffer']>;
+}
+
+/**
+ * A gateway configuration for the simulated plant: MQTT JSON on the ISA-95 tree, Sparkplug B and the OPC
+ * UA server, mapped as connectors/mqtt and connectors/opcua document. The main job and
+ * the end-to-end tests use it.
+ */
+export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
+  const connectors: Array<{ name: string; type: 'mqtt' | 'opcua'; config: Record<string, unknown> }> = [];
+  if (peers.mqttUrl) {
+    connectors.push({
+      name: 'plant-json',
+      type: 'mqtt',
+      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-json`, format: 'json', mappings: [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' }] },
+    });
+    connectors.push({
+      name: 'plant-sparkplug',
+      type: 'mqtt',
+      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-sparkplug`, format: 'sparkplugb', sparkplug: { groupIds: ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' } },
+    });
+  }
+  if (peers.opcuaEndpoint) {
+    connectors.push({
+      name: 'plant-opcua',
+      type: 'opcua',
+      config: { endpointUrl: peers.opcuaEndpoint, securityMode: 'None', securityPolicy: 'None', browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }, samplingInterval: 250, publishingInterval: 250 },
+    });
+  }
+  return gatewayConfigSchema.parse({
+    gatewayId: peers.gatewayId,
+    stateDir: peers.stateDir,
+    kafka: { brokers: [peers.kafkaBrokers] },
+    registryUrl: peers.registryUrl,
+    connectors,
+    buffer: { maxBytes: '64MiB', segmentBytes: '4MiB', ...peers.buffer },
+    observability: { port: 0 },
+  });
+}
