@@ -49,6 +49,9 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     `user ${input.user}`,
     ...(input.tls ? ['per_listener_settings true'] : ['per_listener_settings false', 'allow_anonymous true']),
     'persistence true',
+    // A gateway that is down (or restarting after a crash) keeps its persistent session: the broker must
+    // queue what the plant publishes meanwhile, far beyond mosquitto's default of 1000 messages per client.
+    'max_queued_messages 2000000',
     `persistence_location ${input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`}`,
     // Into the file the supervisor appends stdout to: mosquitto flushes its log file per line, its stdout
     // only when the buffer fills, so `logs -f` would lag.

@@ -32,7 +32,7 @@ describe('readiness', () => {
 
   it('fails at once, naming the service, when its process exits, with the last lines of its log', async () => {
     const logFile = join(dir, 'crash.log');
-    const launched = await launch({ command: 'sh', args: ['-c', 'echo "Error: address already in use"; exit 3'], cwd: dir, logFile });
+    const launched = await launch({ command: 'sh', args: ['-c', 'echo "Error: address already in use"; sleep 0.3; exit 3'], cwd: dir, logFile });
     const error = await waitUntilReady(definition(() => Promise.reject(new Error('connection refused'))), context(logFile), launched).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceStartError);
     expect((error as ServiceStartError).service).toBe('mosquitto');
