@@ -59,6 +59,8 @@ export function clientOptions(config: MqttSourceConfig): IClientOptions {
     // hide the outage from it and deliver into a source nobody is reading.
     reconnectPeriod: 0,
     resubscribe: false,
+    // A rebirth request while disconnected is dropped, not queued for a connection that never comes back.
+    queueQoSZero: false,
     manualConnect: true,
     ...(config.username !== undefined ? { username: config.username } : {}),
     ...(config.password !== undefined ? { password: config.password } : {}),
@@ -68,7 +70,8 @@ export function clientOptions(config: MqttSourceConfig): IClientOptions {
             sessionExpiryInterval: config.cleanSession ? 0 : config.sessionExpirySeconds,
             // The broker stops sending once this many QoS 1 messages wait for our PUBACK.
             receiveMaximum: config.batchMaxMessages,
-            maximumPacketSize: Math.min(config.maxPayloadBytes * 2 + 65_536, 268_435_455),
+            // No maximumPacketSize: a broker silently drops what exceeds it, while an oversized message
+            // that reaches us becomes a PayloadTooLarge reject in the dead-letter topic.
           },
         }
       : {}),

@@ -158,6 +158,11 @@ const baseSchema = z.object({
     500,
   ),
   batchMaxWaitMs: field(z.number().int().positive().default(200), 'A batch is returned at the latest this long after its first message.', 200),
+  batchIdleMs: field(
+    z.number().int().positive().default(10),
+    'A batch is returned early when no message arrived for this long. Brokers hold messages back while their in-flight window waits for our PUBACKs (Mosquitto: 20 for MQTT 3.1.1 clients), so waiting longer only stalls.',
+    10,
+  ),
 });
 
 export const mqttSourceConfigSchema = z.discriminatedUnion('format', [

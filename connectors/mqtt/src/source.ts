@@ -34,6 +34,7 @@ interface Session {
   connection: MqttConnection;
   sequencer: PubackSequencer;
   queue: Received[];
+  lastArrival: number;
   lost?: Error;
 }
 
@@ -73,7 +74,7 @@ export class MqttSource implements Source {
   async connect(): Promise<void> {
     if (this.session && !this.session.lost) return;
     this.closed = false;
-    const session: Omit<Session, 'connection'> = { sequencer: new PubackSequencer(), queue: [] };
+    const session: Omit<Session, 'connection'> = { sequencer: new PubackSequencer(), queue: [], lastArrival: 0 };
     const connection = await MqttConnection.open(
       this.config,
       subscriptionsFor(this.config),
@@ -82,6 +83,7 @@ export class MqttSource implements Source {
         message: (message, messageId) => {
           if (session.lost) return; // the broker resends it on the next connection
           session.queue.push({ message, ...(messageId !== undefined ? { ack: session.sequencer.received(messageId) } : {}) });
+          session.lastArrival = Date.now();
           this.wake?.();
         },
         closed: () => {
@@ -99,11 +101,15 @@ export class MqttSource implements Source {
   async read(signal: AbortSignal): Promise<SourceBatch> {
     for (;;) {
       const session = this.liveSession();
-      await this.waitFor(signal, () => session.queue.length > 0 || session.lost !== undefined);
+      while (session.queue.length === 0 && !session.lost && !this.closed) await this.nextEvent(signal);
       this.liveSession();
-      // Give the batch time to fill, up to its size.
+      // Let the batch fill up to its size, but not beyond batchMaxWaitMs, and not once the messages stop
+      // coming: the broker may be holding the rest back until we PUBACK (its in-flight window).
       const deadline = Date.now() + this.config.batchMaxWaitMs;
-      await this.waitFor(signal, () => session.queue.length >= this.config.batchMaxMessages || session.lost !== undefined, deadline);
+      const filling = () => session.queue.length < this.config.batchMaxMessages && !session.lost && !this.closed;
+      while (filling() && Date.now() < Math.min(deadline, session.lastArrival + this.config.batchIdleMs)) {
+        await this.nextEvent(signal, Math.min(deadline, session.lastArrival + this.config.batchIdleMs));
+      }
       this.liveSession();
 
       const taken = session.queue.splice(0, this.config.batchMaxMessages);
@@ -187,24 +193,20 @@ export class MqttSource implements Source {
     return session;
   }
 
-  /** Resolves when `ready()` holds, the deadline passes or the source is woken; throws when aborted. */
-  private async waitFor(signal: AbortSignal, ready: () => boolean, deadline?: number): Promise<void> {
-    while (!ready() && !this.closed) {
-      signal.throwIfAborted();
-      const remaining = deadline === undefined ? undefined : deadline - Date.now();
-      if (remaining !== undefined && remaining <= 0) return;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          this.wake = undefined;
-          resolve();
-        };
-        const timer = remaining === undefined ? undefined : setTimeout(done, remaining);
-        signal.addEventListener('abort', done, { once: true });
-        this.wake = done;
-      });
-    }
+  /** Resolves at the next message, connection loss or close, or at `deadline`; throws when aborted. */
+  private async nextEvent(signal: AbortSignal, deadline?: number): Promise<void> {
+    signal.throwIfAborted();
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = deadline === undefined ? undefined : setTimeout(done, Math.max(0, deadline - Date.now()));
+      signal.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
     signal.throwIfAborted();
   }
 }
