@@ -48,6 +48,20 @@ function setup(rebirthIntervalMs = 10_000) {
 }
 
 describe('Sparkplug B decoding', () => {
+  it('does not deliver again the values a rebirth restates, but delivers newer ones', () => {
+    const { born, send } = setup();
+    expect(born().readings).toHaveLength(3);
+    send('DDATA', [{ alias: 1, type: 'Double', value: 61.5, timestamp: 9 }], { device: 'pump-1' });
+    // Rebirth: bearing_temperature restates t=9, state and count restate the birth's t=5; nothing is new.
+    send('NBIRTH', [{ name: 'bdSeq', type: 'UInt64', value: 1 }]);
+    const restated = send('DBIRTH', [
+      { name: 'bearing_temperature', alias: 1, type: 'Double', value: 61.5, timestamp: 9 },
+      { name: 'state', alias: 2, type: 'String', value: 'RUNNING' },
+      { name: 'count', alias: 3, type: 'Int64', value: 7, timestamp: 12 },
+    ], { device: 'pump-1' });
+    expect(restated.readings.map((r) => [r.signal, r.value])).toEqual([['count', 7]]);
+  });
+
   it('keeps birth certificates: DDATA aliases become the birth metric name, datatype and engUnit', () => {
     const { born, send } = setup();
     const birth = born();

@@ -24,6 +24,9 @@ function qualityOf(metric: SparkplugMetric): { quality: Quality; qualityCode?: n
  * An unknown alias or a seq gap asks the edge node for a rebirth (rate-limited per node).
  */
 export class SparkplugDecoder implements MessageDecoder {
+  /** Newest reading time delivered per metric, so that a rebirth's restated values are not delivered again. */
+  private readonly lastDelivered = new Map<string, number>();
+
   constructor(
     private readonly format: SparkplugFormat,
     private readonly maxPayloadBytes: number,
@@ -84,9 +87,16 @@ export class SparkplugDecoder implements MessageDecoder {
         result.rejects.push(reject(message, 'SparkplugMetricUnreadable', `metric "${name}": ${value.reason}`));
         continue;
       }
+      const readingTime = metric.timestamp ?? payload.timestamp ?? message.receivedTime;
+      // A birth restates each metric's current value; a value already delivered (same or older time) or
+      // not yet measured (null) is not a new reading, so a rebirth delivers nothing twice.
+      const metricKey = `${group}/${node}/${device ?? ''}/${name}`;
+      const delivered = this.lastDelivered.get(metricKey) ?? -Infinity;
+      if ((topic.type === 'NBIRTH' || topic.type === 'DBIRTH') && (value.value === null || readingTime <= delivered)) continue;
+      this.lastDelivered.set(metricKey, Math.max(delivered, readingTime));
       const { quality, qualityCode } = stale ? { quality: 'BAD' as const, qualityCode: undefined } : qualityOf(metric);
       const reading = this.reading(topic, message, name, definition, {
-        readingTime: metric.timestamp ?? payload.timestamp ?? message.receivedTime,
+        readingTime,
         value: value.value,
         quality,
         isHistorical: metric.isHistorical,

@@ -1,2 +1,1 @@
-export { gatewayConfigFor, type GatewayPeers } from './gateway.config.builder';
 export { readTelemetry, type TelemetryRecord } from './telemetry.reader';

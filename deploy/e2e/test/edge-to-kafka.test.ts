@@ -5,7 +5,8 @@ import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { gatewayConfigFor, readTelemetry, type TelemetryRecord } from '../src/index';
+import { gatewayConfigFor } from '@fieldmesh/deploy-local';
+import { readTelemetry, type TelemetryRecord } from '../src/index';
 import { connectorUp, waitFor } from './support/wait';
 
 const topic = 'plant.telemetry.raw.v1';
@@ -41,6 +42,8 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
       stateDir: join(dir, 'simulator'),
     });
     await waitFor('the OPC UA connector', () => connectorUp(gateway.observabilityUrl, 'plant-opcua'), 60_000);
+    // Malformed payloads in the middle of the stream: each must reach the DLQ, and the readings after them still arrive.
+    for (const kind of ['bad-json', 'wrong-type', 'out-of-range', 'oversized', 'unknown-alias'] as const) await simulator.injectBadInput({ kind, asset: 'line-1/compressor-1' });
     await simulator.done;
     published = simulator.stats().published;
     const mine = (r: TelemetryRecord) => r.value.gatewayId === gatewayId;
@@ -88,6 +91,30 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
     }
     const temperature = records.find((r) => r.value.signal === 'bearing_temperature' && r.value.sourceProtocol === 'MQTT_JSON');
     expect(temperature?.value).toMatchObject({ unit: 'Cel', deviceId: expect.any(String), sourceAddress: expect.stringMatching(/^acme\/berlin\/press-shop\/line-1\/[a-z]+-1\/bearing_temperature$/) });
+  });
+
+  it('sends every malformed payload to the dead-letter topic with the reason, and keeps going', async () => {
+    const dead = (
+      await readTelemetry({ brokers, registryUrl, topic: `${topic}.dlq`, decode: false, timeoutMs: 30_000, until: (all) => all.filter((r) => r.headers['fieldmesh.gateway'] === gatewayId).length >= 5 })
+    ).filter((r) => r.headers['fieldmesh.gateway'] === gatewayId);
+    const reasons = Object.fromEntries(dead.map((r) => [r.headers['__fieldmesh.errors.exception.class.name'], r.headers['__fieldmesh.errors.exception.message']]));
+    expect(Object.keys(reasons).sort()).toEqual(['PayloadNotJson', 'PayloadTooLarge', 'ReadingInvalid', 'UnknownSparkplugAlias', 'WrongFieldType']);
+    expect(reasons.ReadingInvalid).toMatch(/bearing-temperature-plausible|vibration-rms-plausible|plausible: value must be <=/);
+    for (const record of dead) {
+      expect(record.headers).toMatchObject({ '__fieldmesh.errors.stage': expect.stringMatching(/^(source:plant-(json|sparkplug)|validate)$/), '__fieldmesh.errors.topic': expect.stringMatching(/^(acme|spBv1\.0)\//) });
+    }
+    // The stream went on: every reading published after the bad ones arrived (checked exactly above).
+    expect(simulator.stats().badInputs).toBe(5);
+  });
+
+  it('never puts an operator badge on Kafka in clear', async () => {
+    const badges = records.filter((r) => r.value.signal === 'state' && r.value.sourceProtocol === 'MQTT_JSON').map((r) => r.value.operatorBadge);
+    expect(badges.length).toBeGreaterThan(0);
+    for (const badge of badges) expect(badge).toMatch(/^ps_[A-Za-z0-9_-]{32}$/);
+    const raw = await readTelemetry({ brokers, registryUrl, topic, decode: false, timeoutMs: 30_000, until: (all) => all.length >= records.length });
+    const dlq = await readTelemetry({ brokers, registryUrl, topic: `${topic}.dlq`, decode: false, timeoutMs: 5_000, until: () => false });
+    const clearBadge = /B-\d{4}/;
+    for (const record of [...raw, ...dlq]) expect(clearBadge.test((record.value.raw as Buffer).toString('latin1'))).toBe(false);
   });
 
   it('reports where every message went', () => {

@@ -1,7 +1,7 @@
 export { BAD_INPUT_KINDS, type BadInputKind } from './bad-input';
 export { failureSchedule, parseSimulatorConfig, simulatorConfig, type SimulatorConfig, type SimulatorConfigInput } from './config';
 export { FailureNotApplicable, OutputStartFailed, ReplayCsvInvalid, UnknownAsset } from './errors';
-export { FAILURE_MODES, type FailureEpisode, type FailureMode } from './failure.modes';
+export { FAILURE_MODES, MODE_CLASSES, PROCESS_MODES, type FailureEpisode, type FailureMode } from './failure.modes';
 export { jsonPayload, jsonTopic, type JsonReadingPayload } from './mqtt-json.publisher';
 export { APPLICATION_URI, signalNodeId } from './opcua.server';
 export { buildPlant, type Asset, type Plant } from './plant.model';
