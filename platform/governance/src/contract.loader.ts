@@ -44,6 +44,11 @@ function crossCheck(contract: DataContract, type: avro.types.RecordType): Proble
       if (!avroFields.has(field)) problems.push({ path: `quality.${i}.where.${field}`, message: `'${field}' is not a field of the Avro schema` });
     }
   });
+  const processing = contract.processing;
+  if (processing && !avroFields.has(processing.eventTime)) problems.push({ path: 'processing.eventTime', message: `'${processing.eventTime}' is not a field of the Avro schema` });
+  processing?.deduplication?.key.forEach((field, i) => {
+    if (!avroFields.has(field)) problems.push({ path: `processing.deduplication.key.${i}`, message: `'${field}' is not a field of the Avro schema` });
+  });
   const major = contract.version.split('.')[0];
   if (!contract.kafka.topic.endsWith(`.v${major}`)) problems.push({ path: 'kafka.topic', message: `topic must end with .v${major} to match contract version ${contract.version}` });
   return problems;

@@ -33,6 +33,20 @@ const qualityRule = z.discriminatedUnion('rule', [
   z.object({ ...ruleBase, rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
 ]);
 
+/**
+ * How a stream job derives the product in event time, so the job reads its lateness, deduplication and
+ * window from the contract instead of restating them. `lateReadings` says what happens to an input
+ * reading older than the newest one of its series by more than `allowedLateness`: `flag` keeps it,
+ * marked; `dlq` dead-letters it with the reason. Nothing late is dropped silently.
+ */
+const processing = z.object({
+  eventTime: z.string().min(1),
+  allowedLateness: isoDuration,
+  lateReadings: z.enum(['flag', 'dlq']),
+  deduplication: z.object({ key: z.array(z.string().min(1)).min(1), horizon: isoDuration }).optional(),
+  window: z.object({ size: isoDuration }).optional(),
+});
+
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const topicName = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.v\d+$/;
 
@@ -63,6 +77,7 @@ export const dataContractSchema = z.object({
   fields: z.record(z.string(), fieldSemantics),
   quality: z.array(qualityRule).default([]),
   upstream: z.array(z.string()).default([]),
+  processing: processing.optional(),
 });
 
 export type DataContract = z.output<typeof dataContractSchema>;
