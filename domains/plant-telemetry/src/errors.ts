@@ -1,0 +1,41 @@
+import { formatProblems, type Problem } from '@fieldmesh/config';
+
+/** A reading broke the clean contract's schema or quality rules after cleaning; it goes to the DLQ. */
+export class CleanContractViolated extends Error {
+  override readonly name = 'CleanContractViolated';
+  constructor(
+    readonly reading: { gatewayId: string; sequenceNumber: number; assetPath: string; signal: string },
+    readonly problems: Problem[],
+  ) {
+    super(
+      `Reading ${reading.gatewayId}/${reading.sequenceNumber} (${reading.assetPath} ${reading.signal}) breaks the clean contract:\n` +
+        `${formatProblems(problems)}\nFix the source or the rule in contracts/plant-telemetry/clean.yaml, then replay the reading from the DLQ.`,
+    );
+  }
+}
+
+/** A reading arrived later than the contract's allowed lateness and the contract dead-letters such readings. */
+export class ReadingLate extends Error {
+  override readonly name = 'ReadingLate';
+  constructor(
+    readonly reading: { gatewayId: string; sequenceNumber: number; assetPath: string; signal: string; readingTime: number },
+    readonly allowedLatenessMs: number,
+  ) {
+    super(
+      `Reading ${reading.gatewayId}/${reading.sequenceNumber} (${reading.assetPath} ${reading.signal}) at ${new Date(reading.readingTime).toISOString()} ` +
+        `is older than the newest reading of its series by more than the allowed lateness (${allowedLatenessMs} ms). ` +
+        'Raise processing.allowedLateness in the contract or set lateReadings: flag to keep late readings.',
+    );
+  }
+}
+
+/** The contract a pipeline runs from lacks what the pipeline needs (e.g. the processing section). */
+export class ContractIncomplete extends Error {
+  override readonly name = 'ContractIncomplete';
+  constructor(
+    readonly contractId: string,
+    readonly missing: string,
+  ) {
+    super(`Contract ${contractId} has no ${missing}, which its pipeline reads. Add it to the contract (see contracts/plant-telemetry/clean.yaml).`);
+  }
+}
