@@ -41,6 +41,7 @@ export interface GatewayCounts {
  */
 export class Gateway {
   private readonly counts = { received: 0, accepted: 0, deadLettered: 0, forwarded: 0 };
+  private readonly connected = new Map<string, boolean>();
 
   private constructor(
     readonly config: GatewayConfig,
@@ -114,6 +115,7 @@ export class Gateway {
         },
         onConnected: (up, error) => {
           metrics.connectorUp.set({ connector: entry.name }, up ? 1 : 0);
+          ref.gateway?.connected.set(entry.name, up);
           const reason = up ? undefined : describe(error);
           if (reason && reason !== lastReason) say(`connector ${entry.name} disconnected (${reason}); reconnecting with backoff`);
           if (up && lastReason) say(`connector ${entry.name} connected`);
@@ -141,7 +143,9 @@ export class Gateway {
 
   health(): HealthReport {
     const counts = this.stats();
-    return { status: this.forwarder.uplink ? 'ok' : 'degraded', gatewayId: this.config.gatewayId, uplink: this.forwarder.uplink, ...counts };
+    const connectors = Object.fromEntries(this.config.connectors.map((c) => [c.name, this.connected.get(c.name) ?? false]));
+    const healthy = this.forwarder.uplink && Object.values(connectors).every(Boolean);
+    return { status: healthy ? 'ok' : 'degraded', gatewayId: this.config.gatewayId, uplink: this.forwarder.uplink, connectors, ...counts };
   }
 
   /** Stops sources first, then lets the forwarder finish its batch; the buffer keeps the rest. Idempotent. */

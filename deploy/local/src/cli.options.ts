@@ -14,8 +14,9 @@ Commands:
   down                 stop them (SIGTERM, then SIGKILL after 15 s)
   status               say which services run, their pids and addresses (exit code 1 if any is down)
   logs [service] [-f]  print the last lines of the logs (one service or all); -f keeps following
-  start                up, then stay in the foreground until Ctrl-C (or --duration), then down
-                       (this is 'npm start')
+  start                the main job ('npm start'): up, then the whole pipeline on a simulated plant
+                       (simulator → MQTT/OPC UA → gateway → Kafka) with progress, until Ctrl-C or
+                       --duration; then a report accounting for every message, then down
 
 Options:
   --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)

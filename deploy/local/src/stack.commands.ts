@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/testing';
 import type { CliCommand } from './cli.options';
 import { followLogs } from './log.follower';
+import { runMainJob } from './main-job/main-job';
+import { type MainJobReport, reconcile } from './main-job/report';
 import { formatStatus } from './stack.printer';
 
 type Command<K extends CliCommand['command']> = Extract<CliCommand, { command: K }>;
@@ -74,26 +76,24 @@ export async function logs(command: Command<'logs'>, dir: string, output: Output
   return 0;
 }
 
-/** `npm start`: up, print the addresses, wait for Ctrl-C (or --duration), then down (unless `up` had started it). */
+/**
+ * `npm start`, the main job: up, then the whole pipeline on a simulated plant until Ctrl-C (or --duration),
+ * a report that accounts for every message, then down (unless `up` had started the stack).
+ */
 export async function start(command: Command<'start'>, dir: string, output: Output, signal: AbortSignal): Promise<number> {
   const { stack, startedNow } = await bringUp(dir, output);
   output.out(formatStatus(stack.status()));
-  const until = command.duration ? `for ${command.duration} s or until Ctrl-C` : 'until Ctrl-C';
-  output.err(`Fieldmesh's services are running ${until}.`);
-  await new Promise<void>((resolve) => {
-    // A timer keeps Node running: signal listeners alone do not, and without --duration nothing else would.
-    const timer = setTimeout(resolve, command.duration ? command.duration * 1000 : 2 ** 31 - 1);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-  if (!startedNow) {
-    output.err(`Leaving the stack running: 'npm run stack -- up' started it, 'npm run stack -- down' stops it.`);
-    return 0;
+  let report: MainJobReport | undefined;
+  try {
+    report = await runMainJob({ stack, stateDir: join(dir, 'main-job', String(Date.now())), signal, output, ...(command.duration ? { durationSeconds: command.duration } : {}) });
+  } finally {
+    if (startedNow) {
+      output.err('Stopping the stack...');
+      await stack.stop();
+      output.err('Stopped.');
+    } else {
+      output.err(`Leaving the stack running: 'npm run stack -- up' started it, 'npm run stack -- down' stops it.`);
+    }
   }
-  output.err('Stopping...');
-  await stack.stop();
-  output.err('Stopped.');
-  return 0;
+  return reconcile(report).every((check) => check.ok) ? 0 : 1;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, type MainJobReport, reconcile } from './report';
+
+const balanced: MainJobReport = {
+  seconds: 60,
+  plant: { published: { 'mqtt-json': 100, sparkplug: 100, opcua: 100 }, badInputs: 2 },
+  gateway: { received: 262, accepted: 260, deadLettered: 2, forwarded: 262, pending: 0, dropped: 0 },
+  kafka: { 'plant.telemetry.raw.v1': 260, 'plant.telemetry.raw.v1.dlq': 2 },
+  failures: 1,
+};
+
+describe('main job reconciliation', () => {
+  it('accepts a run where every message is accounted for', () => {
+    expect(reconcile(balanced).filter((c) => !c.ok)).toEqual([]);
+    expect(formatReport(balanced)).toContain('Every message is accounted for.');
+  });
+
+  it('flags a reading that vanished between the gateway and Kafka', () => {
+    const lost = { ...balanced, kafka: { ...balanced.kafka, 'plant.telemetry.raw.v1': 259 } };
+    expect(reconcile(lost).filter((c) => !c.ok).map((c) => c.check)).toEqual(['Kafka raw + DLQ records = gateway forwarded']);
+    expect(formatReport(lost)).toContain('UNEXPLAINED LOSSES');
+  });
+
+  it('flags MQTT readings the gateway never received', () => {
+    const missed = { ...balanced, gateway: { ...balanced.gateway, received: 150, accepted: 148, forwarded: 150 }, kafka: { 'plant.telemetry.raw.v1': 148, 'plant.telemetry.raw.v1.dlq': 2 } };
+    expect(reconcile(missed).find((c) => !c.ok)?.check).toBe('gateway received ≥ MQTT readings the plant published');
+  });
+
+  it('counts buffer drops as a failure', () => {
+    const dropped = { ...balanced, gateway: { ...balanced.gateway, forwarded: 252, dropped: 10 }, kafka: { 'plant.telemetry.raw.v1': 250, 'plant.telemetry.raw.v1.dlq': 2 } };
+    expect(reconcile(dropped).find((c) => !c.ok)?.check).toBe('records dropped by a full buffer');
+  });
+});
