@@ -12,7 +12,9 @@ export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from
 export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 export { createKafka } from './kafka.factory';
 export type {
+  BatchCommit,
   BatchHandler,
+  CommitOffset,
   CompressionName,
   ConsumedBatch,
   ConsumedRecord,

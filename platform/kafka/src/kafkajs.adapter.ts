@@ -3,7 +3,9 @@ import type { ConsumerSettings, KafkaClientSettings, ProducerSettings } from './
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import { registerKafkajsCodecs } from './kafkajs.codecs';
 import type {
+  BatchCommit,
   BatchHandler,
+  CommitOffset,
   ConsumedRecord,
   KafkaAdminPort,
   KafkaConsumerPort,
@@ -14,6 +16,8 @@ import type {
 } from './ports';
 import { chunk, groupByTopic, headerBuffers, keyBuffer, nextOffset, sleep } from './records';
 import type { KafkaAdapter } from './adapter';
+
+const partitionKey = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
 const { CompressionTypes, ConfigResourceTypes, Kafka: KafkaClient, Partitioners, logLevel } = kafkajs;
 
@@ -146,6 +150,7 @@ class KafkajsConsumer implements KafkaConsumerPort {
         reject(event.payload.error);
       });
     });
+    const committed = new Map<string, CommitOffset>();
     await consumer.run({
       // Offsets are committed by hand, only after the handler's promise resolves.
       autoCommit: false,
@@ -156,16 +161,25 @@ class KafkajsConsumer implements KafkaConsumerPort {
           const first = messages[0];
           const last = messages[messages.length - 1];
           if (!first || !last) return;
+          let result: void | BatchCommit;
           try {
-            await handler({ records: messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m)) });
+            result = await handler({ records: messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m)) });
           } catch {
-            // Not committed: deliver the same records again after a pause, and keep consuming.
+            // Not committed: resume every partition from its last committed position after a pause.
             await sleep(s.retryBackoffMs);
-            if (isRunning()) consumer.seek({ topic: batch.topic, partition: batch.partition, offset: first.offset });
+            if (!isRunning()) return;
+            committed.set(partitionKey(batch.topic, batch.partition), committed.get(partitionKey(batch.topic, batch.partition)) ?? {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: first.offset,
+            });
+            for (const position of committed.values()) consumer.seek(position);
             return;
           }
           resolveOffset(last.offset);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }]);
+          const positions = result ? result.commit : [{ topic: batch.topic, partition: batch.partition, offset: nextOffset(last.offset) }];
+          await consumer.commitOffsets(positions);
+          for (const position of positions) committed.set(partitionKey(position.topic, position.partition), position);
           await heartbeat();
         }
       },

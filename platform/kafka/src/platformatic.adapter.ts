@@ -13,6 +13,7 @@ import type { KafkaAdapter } from './adapter';
 import type { ConsumerSettings, KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import type {
+  BatchCommit,
   BatchHandler,
   ConsumedRecord,
   KafkaAdminPort,
@@ -233,13 +234,16 @@ class PlatformaticConsumer implements KafkaConsumerPort {
       await new Promise((resolve) => setImmediate(resolve));
       const messages = this.buffer.splice(0, this.settings.maxBatchRecords);
       if (this.buffer.length < this.settings.maxBatchRecords && this.stream?.isPaused()) this.stream.resume();
+      let result: void | BatchCommit;
       try {
-        await handler({ records: messages.map(toConsumedRecord) });
+        result = await handler({ records: messages.map(toConsumedRecord) });
       } catch {
         await this.reopenStream().catch((error) => this.retryLater(error));
         continue;
       }
-      await this.commit(messages).catch(() => this.reopenStream().catch((error) => this.retryLater(error)));
+      await this.commit(result ? positionsOf(result) : batchEnds(messages)).catch(() =>
+        this.reopenStream().catch((error) => this.retryLater(error)),
+      );
     }
   }
 
@@ -248,12 +252,8 @@ class PlatformaticConsumer implements KafkaConsumerPort {
     this.streamError = error;
   }
 
-  private async commit(messages: KafkaMessage[]): Promise<void> {
-    const next = new Map<string, { topic: string; partition: number; offset: bigint; leaderEpoch: number }>();
-    for (const m of messages) {
-      next.set(`${m.topic}\0${m.partition}`, { topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch });
-    }
-    await this.consumer?.commit({ offsets: [...next.values()] });
+  private async commit(offsets: CommitPosition[]): Promise<void> {
+    if (offsets.length > 0) await this.consumer?.commit({ offsets });
   }
 
   async disconnect(): Promise<void> {
@@ -266,6 +266,27 @@ class PlatformaticConsumer implements KafkaConsumerPort {
     this.stream = undefined;
     await consumer?.close(true);
   }
+}
+
+interface CommitPosition {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+}
+
+/** The next offset of every partition in the batch. */
+function batchEnds(messages: KafkaMessage[]): CommitPosition[] {
+  const next = new Map<string, CommitPosition>();
+  for (const m of messages) {
+    next.set(`${m.topic}\0${m.partition}`, { topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch });
+  }
+  return [...next.values()];
+}
+
+/** Positions a handler chose; their leader epoch is unknown (-1), which the broker accepts. */
+function positionsOf(result: BatchCommit): CommitPosition[] {
+  return result.commit.map((c) => ({ topic: c.topic, partition: c.partition, offset: BigInt(c.offset), leaderEpoch: -1 }));
 }
 
 class PlatformaticAdmin implements KafkaAdminPort {

@@ -50,12 +50,27 @@ export interface ConsumedBatch {
   records: ConsumedRecord[];
 }
 
+/** Where the group resumes one partition: the offset of the next record to read, as a decimal string. */
+export interface CommitOffset {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * What a handler that holds records beyond its batch (open windows) resolves with: commit exactly these
+ * positions instead of the batch's end, so that a restart replays what it still holds.
+ */
+export interface BatchCommit {
+  commit: CommitOffset[];
+}
+
 /**
  * The handler's promise settling successfully means its outputs are acknowledged; only then are the
- * batch's offsets committed. A rejected promise (or a crash) leaves offsets uncommitted so the batch is
- * redelivered: at-least-once, never loss.
+ * batch's offsets committed (or the positions it resolved with). A rejected promise (or a crash) leaves
+ * offsets uncommitted and delivery resumes from the last committed positions: at-least-once, never loss.
  */
-export type BatchHandler = (batch: ConsumedBatch) => Promise<void>;
+export type BatchHandler = (batch: ConsumedBatch) => Promise<void | BatchCommit>;
 
 export interface ConsumerOptions {
   groupId: string;
