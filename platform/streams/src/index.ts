@@ -1,0 +1,10 @@
+export { CheckpointStore, checkpointTopicFor, type JobCheckpoint } from './checkpoint.store';
+export { eachRecord } from './each-record';
+export { CheckpointUnreadable, DuplicateTopicHandler, NoTopicHandlers, RecordFailed, StreamJobConfigInvalid, UndeclaredOutputTopic } from './errors';
+export { partitionKey, type PartitionOffset } from './partition.position';
+export type { ReplayableState, StateCheckpoint } from './replayable.state';
+export { runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobStats } from './stream-job';
+export { streamJobSettingsSchema, type StreamJobSettings } from './stream-job.config';
+export type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+export { TestDriver, type TestDeadLetter, type TestDriverOptions, type TestInput } from './test.driver';
+export { TumblingWindows, type TumblingWindowsOptions, type TumblingWindowsStats, type WindowBounds, type WindowResult } from './tumbling.windows';

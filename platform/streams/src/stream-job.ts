@@ -1,0 +1,227 @@
+import { type BatchCommit, type ConsumedBatch, type ConsumedRecord, type DeadLetter, DlqWriter, type KafkaPort, type OutgoingRecord, type ProducerOptions } from '@fieldmesh/kafka';
+import { type AvroSerde, decodeBatch, type WriterSchema } from '@fieldmesh/serde';
+import { processBatch } from './batch.processor';
+import { CheckpointStore, type JobCheckpoint } from './checkpoint.store';
+import { UndeclaredOutputTopic, type RecordFailed } from './errors';
+import { keepLowest, partitionKey, type PartitionOffset } from './partition.position';
+import type { ReplayableState } from './replayable.state';
+import { parseStreamJobSettings } from './stream-job.config';
+import { toStreamRecord } from './stream-record.mapper';
+import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+
+/** What a lineage emitter learns about a job: its datasets, at start and at stop. */
+export interface StreamJobDescription {
+  name: string;
+  groupId: string;
+  inputs: string[];
+  /** Output topic → Avro schema. */
+  outputs: Record<string, object>;
+}
+
+/** Optional hooks, e.g. an OpenLineage emitter sending START and COMPLETE run events. */
+export interface StreamJobLineage {
+  started(job: StreamJobDescription): Promise<void> | void;
+  stopped(job: StreamJobDescription, stats: StreamJobStats): Promise<void> | void;
+}
+
+export interface StreamJobOptions {
+  name: string;
+  kafka: KafkaPort;
+  serde: AvroSerde;
+  groupId: string;
+  inputs: string[];
+  /** Output topic → Avro schema; looked up (or registered) once at start. */
+  outputs: Record<string, object>;
+  handler: StreamHandler;
+  /** Upper bound on records per handler call. Default 2000. */
+  maxBatchRecords?: number;
+  /** How long a fetch waits to fill a batch. Default 100 ms. */
+  maxWaitMs?: number;
+  /** States that hold records across batches (TumblingWindows): offsets are committed only below what they hold. */
+  state?: ReplayableState[];
+  lineage?: StreamJobLineage;
+  producer?: ProducerOptions;
+}
+
+export interface StreamJobStats {
+  batches: number;
+  recordsIn: number;
+  recordsOut: number;
+  deadLettered: { deserialize: number; process: number };
+  /** Batches that failed (decode, produce or commit) and were replayed from the committed offsets. */
+  replays: number;
+}
+
+export interface StreamJob {
+  stats(): StreamJobStats;
+  /** Finishes the batch in progress (outputs acknowledged and committed), then leaves the group. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs a domain handler over Kafka topics: decode a batch (bad bytes → `<topic>.dlq`, stage
+ * 'deserialize'), run the handler (RecordFailed → DLQ, stage 'process'), produce its outputs and the
+ * dead letters with acks=all, and only then let the consumer commit. A crash anywhere before the commit
+ * replays the batch; nothing is lost.
+ *
+ * With `state`, the commit per partition stops at the oldest record an open window still holds (the
+ * commit low-watermark), and a checkpoint (watermarks, read positions) goes out with every batch, so a
+ * restart rebuilds the open windows from the replay and skips records of windows it had already emitted.
+ */
+export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob> {
+  const settings = parseStreamJobSettings({
+    name: options.name,
+    groupId: options.groupId,
+    inputs: options.inputs,
+    outputTopics: Object.keys(options.outputs),
+    maxBatchRecords: options.maxBatchRecords,
+    maxWaitMs: options.maxWaitMs,
+  });
+  const { kafka, serde, handler } = options;
+  const states = options.state ?? [];
+  const description: StreamJobDescription = { name: settings.name, groupId: settings.groupId, inputs: settings.inputs, outputs: options.outputs };
+
+  const writers = new Map<string, WriterSchema>();
+  for (const [topic, schema] of Object.entries(options.outputs)) writers.set(topic, await serde.writerFor(topic, schema));
+  const encode = (output: StreamOutput): OutgoingRecord => {
+    const writer = writers.get(output.topic);
+    if (!writer) throw new UndeclaredOutputTopic(settings.name, output.topic, [...writers.keys()]);
+    return { topic: output.topic, key: output.key, value: serde.encode(writer, output.value), headers: output.headers, timestamp: output.timestamp };
+  };
+
+  const checkpoints = states.length > 0 ? new CheckpointStore(kafka, settings.groupId) : undefined;
+  let checkpoint: JobCheckpoint = (await checkpoints?.load()) ?? { watermarks: {}, readUntil: {} };
+  const restoreStates = (): void => {
+    const readUntil = new Map(Object.entries(checkpoint.readUntil).map(([at, offset]) => [at, BigInt(offset)]));
+    for (const state of states) state.restore({ watermark: checkpoint.watermarks[state.name] ?? Number.NEGATIVE_INFINITY, readUntil });
+  };
+  restoreStates();
+
+  const producer = kafka.producer(options.producer);
+  await producer.connect();
+  const dlq = new DlqWriter(producer);
+  const stats: StreamJobStats = { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };
+  /** Next offset to read per partition, as far as this process has read since the last restore. */
+  let positions = new Map<string, PartitionOffset>();
+
+  const forgetUncommitted = (): void => {
+    // Delivery resumes from the committed offsets: rebuild state from the last checkpoint.
+    positions = new Map();
+    restoreStates();
+    stats.replays += 1;
+  };
+
+  const onBatch = async ({ records }: ConsumedBatch): Promise<void | BatchCommit> => {
+    const ends = batchEnds(records);
+    if (states.length > 0 && isRedelivery(records, positions)) forgetUncommitted();
+    try {
+      const { decoded, failures } = await decodeBatch(serde, records);
+      const input: StreamRecord<unknown>[] = new Array(decoded.length);
+      for (let i = 0; i < decoded.length; i += 1) {
+        const entry = decoded[i] as (typeof decoded)[number];
+        input[i] = toStreamRecord(entry.record, entry.value);
+      }
+      const processed = await processBatch(handler, input, encode);
+      const outgoing = processed.encoded;
+      const produced = outgoing.length;
+      const next = new Map(positions);
+      for (const [at, end] of ends) next.set(at, end);
+      let commit: BatchCommit | undefined;
+      if (checkpoints) {
+        const lowest = new Map<string, PartitionOffset>(next);
+        for (const state of states) keepLowest(lowest, state.heldOffsets());
+        commit = { commit: [...lowest.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset.toString() })) };
+        checkpoint = {
+          watermarks: Object.fromEntries(states.map((state) => [state.name, state.watermark()])),
+          readUntil: Object.fromEntries([...next].map(([at, p]) => [at, p.offset.toString()])),
+        };
+        outgoing.push(checkpoints.record(checkpoint));
+      }
+      if (outgoing.length > 0) await producer.send(outgoing);
+      const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
+      if (processed.failed.length > 0) letters.push(...deadLettersOf(processed.failed, decoded.map((d) => d.record), input));
+      await dlq.write(letters);
+      positions = next;
+      stats.batches += 1;
+      stats.recordsIn += records.length;
+      stats.recordsOut += produced;
+      stats.deadLettered.deserialize += failures.length;
+      stats.deadLettered.process += processed.failed.length;
+      return commit;
+    } catch (error) {
+      if (states.length > 0) forgetUncommitted();
+      else stats.replays += 1;
+      throw error;
+    }
+  };
+
+  const consumer = kafka.consumer({
+    groupId: settings.groupId,
+    topics: settings.inputs,
+    fromBeginning: true,
+    maxBatchRecords: settings.maxBatchRecords,
+    maxWaitMs: settings.maxWaitMs,
+  });
+  await consumer.connect();
+  await consumer.run(onBatch);
+  await options.lineage?.started(description);
+
+  let closing: Promise<void> | undefined;
+  return {
+    stats: () => ({ ...stats, deadLettered: { ...stats.deadLettered } }),
+    close() {
+      closing ??= (async () => {
+        await consumer.disconnect();
+        await producer.disconnect();
+        await options.lineage?.stopped(description, { ...stats, deadLettered: { ...stats.deadLettered } });
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Next offset per partition after this batch. */
+function batchEnds(records: ConsumedRecord[]): Map<string, PartitionOffset> {
+  const last = new Map<string, ConsumedRecord>();
+  for (const record of records) last.set(partitionKey(record.topic, record.partition), record);
+  const ends = new Map<string, PartitionOffset>();
+  for (const [at, record] of last) ends.set(at, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) + 1n });
+  return ends;
+}
+
+/** A batch that starts before where this process had read: the consumer went back to the committed offsets. */
+function isRedelivery(records: ConsumedRecord[], positions: Map<string, PartitionOffset>): boolean {
+  const seen = new Set<string>();
+  for (const record of records) {
+    const at = partitionKey(record.topic, record.partition);
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const position = positions.get(at);
+    if (position && BigInt(record.offset) < position.offset) return true;
+  }
+  return false;
+}
+
+/** The consumed bytes of each failed record, so the DLQ gets them unchanged. */
+function deadLettersOf(failed: RecordFailed[], consumed: ConsumedRecord[], input: StreamRecord<unknown>[]): DeadLetter[] {
+  const byRecord = new Map<StreamRecord<unknown>, ConsumedRecord>();
+  for (let i = 0; i < input.length; i += 1) byRecord.set(input[i] as StreamRecord<unknown>, consumed[i] as ConsumedRecord);
+  return failed.map((failure) => ({
+    record: byRecord.get(failure.record) ?? fromStreamRecord(failure.record),
+    error: failure.cause ?? failure,
+    stage: 'process',
+  }));
+}
+
+/** A failure named a record that is not one of the batch's (built by the handler): keep its position at least. */
+function fromStreamRecord(record: StreamRecord<unknown>): ConsumedRecord {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: record.key === null ? null : Buffer.from(record.key),
+    value: null,
+    headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, Buffer.from(value)])),
+    timestamp: record.timestamp,
+  };
+}
