@@ -26,8 +26,10 @@ class DoublingController {
   constructor(@Inject(Doubler) private readonly doubler: Doubler) {}
 
   @EventPattern('readings')
-  async onReadings(@Payload() records: StreamRecord<{ v: number }>[], @Ctx() context: StreamsContext): Promise<Array<StreamOutput | RecordFailed>> {
-    return eachRecord(records, (r) => ({ topic: 'doubled', key: r.key ?? '', value: { v: this.doubler.double(r.value.v), from: context.getTopic() } }));
+  // Nest 12 types the arguments after the payload as unknown: take the context as such and narrow it.
+  async onReadings(@Payload() records: StreamRecord<{ v: number }>[], @Ctx() context: unknown): Promise<Array<StreamOutput | RecordFailed>> {
+    const topic = (context as StreamsContext).getTopic();
+    return eachRecord(records, (r) => ({ topic: 'doubled', key: r.key ?? '', value: { v: this.doubler.double(r.value.v), from: topic } }));
   }
 
   @EventPattern('commands')
