@@ -4,12 +4,13 @@ import type { SourceConnectorSpec } from '@fieldmesh/connect';
 import { type DataContract, durationToMs, loadContract } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaPort } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
+import { decodeEnvelope } from './buffer/envelope';
 import { SegmentLog } from './buffer/segment-log';
 import type { GatewayConfig } from './config/gateway.config';
 import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
-import { Ingestor } from './ingest/ingestor';
+import { Ingestor, READING_ID_HEADER } from './ingest/ingestor';
 import { GatewayMetrics } from './observe/gateway.metrics';
 import { type HealthReport, startObservabilityServer } from './observe/http.server';
 import { Pseudonymiser } from './privacy/pseudonymiser';
@@ -24,10 +25,12 @@ export interface GatewayOptions {
   log?: (line: string) => void;
 }
 
-/** Where every message went, for reconciliation: received = accepted + dead-lettered, accepted ⊆ buffered → forwarded. */
+/** Where every message went: received = accepted + dead-lettered + duplicates; buffered = forwarded + pending + dropped. */
 export interface GatewayCounts {
   received: number;
   accepted: number;
+  /** Readings a source redelivered after a crash that the buffer already held. */
+  duplicates: number;
   deadLettered: number;
   forwarded: number;
   pending: number;
@@ -40,7 +43,7 @@ export interface GatewayCounts {
  * source was told was delivered; the forwarder drains the buffer in order whenever Kafka is reachable.
  */
 export class Gateway {
-  private readonly counts = { received: 0, accepted: 0, deadLettered: 0, forwarded: 0 };
+  private readonly counts = { received: 0, accepted: 0, duplicates: 0, deadLettered: 0, forwarded: 0 };
   private readonly connected = new Map<string, boolean>();
 
   private constructor(
@@ -64,6 +67,7 @@ export class Gateway {
       say(`registry unreachable (${String(error)}); encoding with the schema id cached from an earlier start`),
     );
     const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer });
+    const recentlyBuffered = new Set((await log.lastSessionTail()).map((record) => decodeEnvelope(record.payload).headers[READING_ID_HEADER]).filter((id): id is string => id !== undefined));
     const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
     const producer = kafka.producer();
 
@@ -94,6 +98,7 @@ export class Gateway {
       writer,
       build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), pseudonymiser },
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
+      recentlyBuffered,
     });
     const runners = config.connectors.map((entry, index) => {
       const spec = options.connectors[entry.type];
@@ -107,9 +112,11 @@ export class Gateway {
           const c = ref.gateway!.counts;
           c.received += batch.readings.length + batch.rejects.length;
           c.accepted += outcome.accepted;
+          c.duplicates += outcome.duplicates;
           c.deadLettered += outcome.deadLettered.length;
           metrics.readingsIn.inc({ connector: entry.name }, batch.readings.length + batch.rejects.length);
           metrics.readingsAccepted.inc({ connector: entry.name }, outcome.accepted);
+          metrics.duplicates.inc({ connector: entry.name }, outcome.duplicates);
           for (const dead of outcome.deadLettered) metrics.deadLetters.inc({ connector: entry.name, stage: dead.stage, error: dead.errorClass });
           forwarder.notify();
         },

@@ -102,3 +102,19 @@ describe('SegmentLog', () => {
     expect(await log.append([payload(1)])).toEqual([1]);
   });
 });
+
+describe('SegmentLog.lastSessionTail', () => {
+  it('returns what the previous session buffered last, forwarded or not', async () => {
+    const { log, dir } = await openLog();
+    await log.append([payload(0), payload(1)]);
+    await log.commit(2);
+    await log.close();
+    const { log: reopened } = await openLog({ dir });
+    expect(texts(await reopened.lastSessionTail())).toEqual(['record-0', 'record-1']);
+  });
+
+  it('is empty on a first start', async () => {
+    const { log } = await openLog();
+    expect(await log.lastSessionTail()).toEqual([]);
+  });
+});

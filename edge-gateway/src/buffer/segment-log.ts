@@ -240,6 +240,22 @@ export class SegmentLog {
     return data;
   }
 
+  /**
+   * The records of the newest segment written before this open: what was being buffered when the
+   * gateway last stopped (or crashed). Read once at start to recognise sources redelivering them.
+   */
+  async lastSessionTail(): Promise<BufferedRecord[]> {
+    const previous = this.segments.slice(0, -1).reverse().find((segment) => segment.bytes > 0);
+    if (!previous) return [];
+    const data = await readFile(previous.path).catch(() => Buffer.alloc(0));
+    const records: BufferedRecord[] = [];
+    for (let offset = 0, frame = decodeFrame(data, 0); frame; frame = decodeFrame(data, offset)) {
+      offset += frame.size;
+      records.push({ seq: frame.seq, payload: Buffer.from(frame.payload) });
+    }
+    return records;
+  }
+
   /** Marks every record up to `seq` as forwarded; whole forwarded segments are deleted. */
   async commit(seq: number): Promise<void> {
     if (seq <= this.committed) return;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SourceBatch, SourceReading, SourceReject } from '@fieldmesh/connect';
 import { type LoadedContract, validateRecord } from '@fieldmesh/governance';
 import { buildDlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
@@ -16,9 +17,21 @@ export class ReadingInvalid extends Error {
   }
 }
 
+/**
+ * What identifies a reading at its source: a source redelivering it (MQTT after a gateway crash, before
+ * the PUBACK went out) yields the same id. Readings whose source gives no timestamp cannot be recognised.
+ */
+export function readingId(reading: SourceReading): string {
+  return createHash('sha256').update(`${reading.sourceProtocol}|${reading.sourceAddress}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`).digest('base64url').slice(0, 22);
+}
+
+export const READING_ID_HEADER = 'fieldmesh.reading-id';
+
 export interface IngestOutcome {
   /** Readings buffered for the product topic. */
   accepted: number;
+  /** Readings a source redelivered after a crash that were already buffered: dropped, not sent twice. */
+  duplicates: number;
   /** Records buffered for the dead-letter topic, by stage. */
   deadLettered: Array<{ stage: string; errorClass: string }>;
 }
@@ -31,6 +44,8 @@ export interface IngestorDeps {
   build: BuildContext;
   /** JSON keys that may hold personal data in source payloads (redacted in dead letters). */
   personalKeys: string[];
+  /** Ids of the readings buffered last before this start (see SegmentLog.lastSessionTail). */
+  recentlyBuffered?: Set<string>;
   clock?: () => number;
 }
 
@@ -50,11 +65,14 @@ export class Ingestor {
 
   async ingest(connector: string, batch: SourceBatch): Promise<IngestOutcome> {
     const now = (this.deps.clock ?? Date.now)();
-    const outcome: IngestOutcome = { accepted: 0, deadLettered: [] };
+    const outcome: IngestOutcome = { accepted: 0, duplicates: 0, deadLettered: [] };
+    const recent = this.deps.recentlyBuffered;
+    const readings = recent && recent.size > 0 ? batch.readings.filter((reading) => !recent.delete(readingId(reading))) : batch.readings;
+    outcome.duplicates = batch.readings.length - readings.length;
     await this.deps.log.append((firstSeq) => {
       let seq = firstSeq;
       const payloads: Buffer[] = [];
-      for (const reading of batch.readings) payloads.push(this.readingEnvelope(connector, reading, seq++, now, outcome));
+      for (const reading of readings) payloads.push(this.readingEnvelope(connector, reading, seq++, now, outcome));
       for (const reject of batch.rejects) payloads.push(this.rejectEnvelope(connector, reject, seq++, now, outcome));
       return payloads;
     });
@@ -63,7 +81,7 @@ export class Ingestor {
 
   private readingEnvelope(connector: string, reading: SourceReading, seq: number, now: number, outcome: IngestOutcome): Buffer {
     const record = buildRawReading(reading, seq, now, this.deps.build);
-    const headers = this.provenance(connector, seq, now);
+    const headers = { ...this.provenance(connector, seq, now), [READING_ID_HEADER]: readingId(reading) };
     try {
       const problems = validateRecord(this.deps.contract, record as unknown as Record<string, unknown>);
       if (problems.length > 0) throw new ReadingInvalid(problems);

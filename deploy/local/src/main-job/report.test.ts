@@ -4,7 +4,7 @@ import { formatReport, type MainJobReport, reconcile } from './report';
 const balanced: MainJobReport = {
   seconds: 60,
   plant: { published: { 'mqtt-json': 100, sparkplug: 100, opcua: 100 }, badInputs: 2 },
-  gateway: { received: 262, accepted: 260, deadLettered: 2, forwarded: 262, pending: 0, dropped: 0 },
+  gateway: { received: 262, accepted: 260, duplicates: 0, deadLettered: 2, forwarded: 262, pending: 0, dropped: 0 },
   kafka: { 'plant.telemetry.raw.v1': 260, 'plant.telemetry.raw.v1.dlq': 2 },
   failures: 1,
 };

@@ -28,7 +28,7 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
   const mqtt = (report.plant.published['mqtt-json'] ?? 0) + (report.plant.published.sparkplug ?? 0);
   const rows: Array<[string, number, number]> = [
     ['gateway received ≥ MQTT readings the plant published', mqtt, Math.min(g.received, mqtt)],
-    ['gateway received = accepted + dead-lettered', g.received, g.accepted + g.deadLettered],
+    ['gateway received = accepted + dead-lettered + redelivered duplicates', g.received, g.accepted + g.deadLettered + g.duplicates],
     ['gateway buffered = forwarded to Kafka + pending', g.accepted + g.deadLettered, g.forwarded + g.pending + g.dropped],
     ['records dropped by a full buffer', 0, g.dropped],
     ['Kafka raw + DLQ records = gateway forwarded', g.forwarded, raw + dlq],
@@ -44,9 +44,9 @@ export function formatReport(report: MainJobReport): string {
     '',
     `Fieldmesh main job: ${report.seconds} s`,
     '',
-    'Stage                          in        out   dead-letter   pending  dropped',
+    'Stage                          in        out   dead-letter   pending  dropped  duplicates',
     `plant (simulator)               -  ${pad(p['mqtt-json']! + p.sparkplug! + p.opcua!, 9)}             -         -        -   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
-    `gateway                 ${pad(g.received, 9)}  ${pad(g.accepted, 9)}  ${pad(g.deadLettered, 12)}  ${pad(g.pending, 8)}  ${pad(g.dropped, 7)}`,
+    `gateway                 ${pad(g.received, 9)}  ${pad(g.accepted, 9)}  ${pad(g.deadLettered, 12)}  ${pad(g.pending, 8)}  ${pad(g.dropped, 7)}  ${pad(g.duplicates, 10)}`,
     ...Object.entries(report.kafka).map(([topic, count]) => `kafka ${topic.padEnd(30)} ${pad(count, 9)} records`),
     '',
     `Failures injected: ${report.failures}`,
