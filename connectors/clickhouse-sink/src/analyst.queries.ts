@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/** The documented example queries, `queries/*.sql` beside this package's src/. */
+export const ANALYST_QUERIES_DIR = fileURLToPath(new URL('../queries/', import.meta.url));
+
+export interface AnalystQuery {
+  name: string;
+  /** The file's leading `--` comment lines: what the query answers. */
+  description: string;
+  sql: string;
+}
+
+export interface AnalystQueryResult extends AnalystQuery {
+  rows: Array<Record<string, unknown>>;
+}
+
+/** Reads the example queries; `{database}` in them is the warehouse database. */
+export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES_DIR): AnalystQuery[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const description = text
+        .split('\n')
+        .filter((line) => line.startsWith('--'))
+        .map((line) => line.replace(/^--\s?/, ''))
+        .join(' ');
+      const sql = text
+        .split('\n')
+        .filter((line) => !line.startsWith('--'))
+        .join('\n')
+        .trim()
+        .replace(/;$/, '')
+        .replaceAll('fieldmesh.', `${database}.`);
+      return { name: basename(file, '.sql'), description, sql };
+    });
+}
+
+/**
+ * Runs every example query and returns its rows, for the main job's report. Each runs with
+ * `readonly = 1` in its own SETTINGS clause, so even through the sink's writing client a query can
+ * only read (on a server, analysts connect as the read-only user instead).
+ */
+export async function runAnalystQueries(client: ClickHouseClient, options: { database?: string } = {}): Promise<AnalystQueryResult[]> {
+  const results: AnalystQueryResult[] = [];
+  for (const query of loadAnalystQueries(options.database)) {
+    const result = await client.query({ query: `${query.sql}\nSETTINGS readonly = 1`, format: 'JSONEachRow' });
+    results.push({ ...query, rows: await result.json<Record<string, unknown>>() });
+  }
+  return results;
+}

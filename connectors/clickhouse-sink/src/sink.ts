@@ -1,0 +1,243 @@
+import { resolve } from 'node:path';
+import { loadConfig } from '@fieldmesh/config';
+import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
+import { createDlqTopic, createKafka, DlqWriter, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
+import { AvroSerde, DecodeError } from '@fieldmesh/serde';
+import { dropExpiredPartitions, planTable, provisionTable, RowBinaryEncoder, RowEncodeFailed, type TableDrift, type TablePlan } from '@fieldmesh/warehouse';
+import { openWarehouse, type Warehouse } from './client';
+import { clickhouseSinkConfigSchema, type ClickhouseSinkConfig, type ClickhouseSinkSettings } from './config';
+import { TombstoneRecord } from './errors';
+import { TableOffsetStore } from './offset.store';
+
+/** Per product table: what went where since start. */
+export interface TableStats {
+  topic: string;
+  table: string;
+  /** Rows written to ClickHouse. */
+  inserted: number;
+  /** Records skipped because their (partition, offset) was already in the table (replays). */
+  skippedStored: number;
+  /** Records dead-lettered with stage 'sink'. */
+  deadLettered: number;
+  inserts: number;
+}
+
+export interface ClickhouseSinkStats {
+  backend: 'chdb' | 'server';
+  serverVersion: string;
+  database: string;
+  tables: TableStats[];
+  /** Mean rows per second of the inserts themselves (encode + INSERT), since start. */
+  insertRowsPerSecond: number;
+  /** Partitions dropped by the retention job (servers without TTL). */
+  partitionsDropped: number;
+}
+
+export interface ClickhouseSinkHandle {
+  stats(): ClickhouseSinkStats;
+  /** Tables with their plans, as created for this server, and any drift found at start. */
+  tables(): Array<{ plan: TablePlan; drift: TableDrift[] }>;
+  warehouse: Warehouse;
+  close(): Promise<void>;
+}
+
+export interface ClickhouseSinkDependencies {
+  /** Contracts to sink instead of reading `contractsRoot` (tests give theirs unique topics). */
+  contracts?: LoadedContract[];
+  /** Warnings (server too old for TTL, drift); default console.warn. */
+  warn?: (message: string) => void;
+}
+
+interface Product {
+  plan: TablePlan;
+  encoder: RowBinaryEncoder;
+  stats: TableStats;
+}
+
+const SINK_STAGE = 'sink';
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * Kafka → ClickHouse for every product: one table per contract, one consumer group for all product
+ * topics. Each batch: records already in the table are skipped (TableOffsetStore), the rest are decoded
+ * and encoded as RowBinary, one INSERT per table, then records that cannot become a row go to
+ * `<topic>.dlq` with stage 'sink', and only then does the consumer commit. A crash at any point replays
+ * the batch, and the replay adds exactly the rows that are missing: no duplicates, no gaps.
+ */
+export async function startClickhouseSink(config: ClickhouseSinkConfig, dependencies: ClickhouseSinkDependencies = {}): Promise<ClickhouseSinkHandle> {
+  const settings: ClickhouseSinkSettings = loadConfig(clickhouseSinkConfigSchema, config, 'ClickHouse sink config');
+  const warn = dependencies.warn ?? ((message: string) => console.warn(`[clickhouse-sink] ${message}`));
+  const all = dependencies.contracts ?? (await loadAllContracts(resolve(settings.contractsRoot)));
+  const contracts = settings.products ? all.filter((c) => settings.products!.includes(c.contract.kafka.topic)) : all;
+  const missing = (settings.products ?? []).filter((topic) => !contracts.some((c) => c.contract.kafka.topic === topic));
+  if (missing.length > 0) throw new Error(`No contract for product(s) ${missing.join(', ')} under ${resolve(settings.contractsRoot)}/contracts: fix 'products' or add the contracts.`);
+  if (contracts.length === 0) throw new Error(`No product to sink: no contract under ${resolve(settings.contractsRoot)}/contracts.`);
+
+  const warehouse = await openWarehouse(settings.clickhouse);
+  const cleanups: Array<() => Promise<unknown>> = [() => warehouse.close()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const products = new Map<string, Product>();
+    const provisioned: Array<{ plan: TablePlan; drift: TableDrift[] }> = [];
+    for (const loaded of contracts) {
+      const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database });
+      plan.warnings.forEach(warn);
+      const { drift } = await provisionTable(warehouse.client, plan);
+      for (const d of drift) warn(`table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`);
+      provisioned.push({ plan, drift });
+      products.set(plan.topic, {
+        plan,
+        encoder: new RowBinaryEncoder(plan.columns),
+        stats: { topic: plan.topic, table: plan.table, inserted: 0, skippedStored: 0, deadLettered: 0, inserts: 0 },
+      });
+    }
+    const offsets = await TableOffsetStore.load(
+      warehouse.client,
+      provisioned.map((p) => p.plan),
+    );
+
+    const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId });
+    const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, ...(settings.kafka.client ? { client: settings.kafka.client } : {}) });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of products.keys()) await createDlqTopic(admin, topic);
+    } finally {
+      await admin.disconnect();
+    }
+    const producer: KafkaProducerPort = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    const dlq = new DlqWriter(producer);
+    const consumer: KafkaConsumerPort = kafka.consumer({
+      groupId: settings.groupId,
+      topics: [...products.keys()],
+      maxBatchRecords: settings.batch.maxRows,
+      maxWaitMs: settings.batch.maxWaitMs,
+    });
+    await consumer.connect();
+    cleanups.push(() => consumer.disconnect());
+
+    let insertMs = 0;
+    let insertedRows = 0;
+    let lastInsertAt = 0;
+    let partitionsDropped = 0;
+
+    const handle = async ({ records }: ConsumedBatch): Promise<void> => {
+      if (records.length < settings.batch.maxRows) {
+        const wait = lastInsertAt + settings.batch.minIntervalMs - Date.now();
+        if (wait > 0) await sleep(wait);
+      }
+      const byTopic = new Map<string, ConsumedRecord[]>();
+      for (const record of records) {
+        const list = byTopic.get(record.topic);
+        if (list) list.push(record);
+        else byTopic.set(record.topic, [record]);
+      }
+      for (const [topic, list] of byTopic) {
+        const product = products.get(topic);
+        if (!product) continue;
+        const letters = await writeTopic(product, list);
+        if (letters.length > 0) {
+          await dlq.write(letters);
+          product.stats.deadLettered += letters.length;
+        }
+      }
+    };
+
+    const writeTopic = async (product: Product, records: ConsumedRecord[]): Promise<DeadLetter[]> => {
+      const { plan, encoder, stats } = product;
+      const replayed = records.filter((r) => offsets.mayBeStored(r.topic, r.partition, r.offset));
+      const stored = replayed.length > 0 ? await offsets.stored(warehouse.client, plan, replayed) : new Set<string>();
+      const letters: DeadLetter[] = [];
+      const started = performance.now();
+      try {
+        for (const record of records) {
+          if (stored.has(`${record.partition}:${record.offset}`)) {
+            stats.skippedStored += 1;
+            continue;
+          }
+          if (record.value === null) {
+            letters.push({ record, stage: SINK_STAGE, error: new TombstoneRecord(record.topic, record.partition, record.offset) });
+            continue;
+          }
+          try {
+            const { value } = await serde.decode<Record<string, unknown>>(record.value, { topic: record.topic });
+            encoder.append(value, record);
+          } catch (error) {
+            if (!(error instanceof DecodeError) && !(error instanceof RowEncodeFailed)) throw error;
+            letters.push({ record, stage: SINK_STAGE, error });
+          }
+        }
+      } catch (error) {
+        // The batch comes again (registry down, say): it must start from an empty encoder.
+        encoder.take();
+        throw error;
+      }
+      const rows = encoder.rows;
+      const bytes = encoder.take();
+      if (rows > 0) {
+        await warehouse.insertRowBinary(plan, bytes);
+        insertMs += performance.now() - started;
+        insertedRows += rows;
+        lastInsertAt = Date.now();
+        stats.inserted += rows;
+        stats.inserts += 1;
+      }
+      for (const record of records) offsets.advance(record.topic, record.partition, record.offset);
+      return letters;
+    };
+
+    await consumer.run(async (batch) => {
+      try {
+        await handle(batch);
+      } catch (error) {
+        // Not committed: the consumer delivers the batch again after its backoff.
+        warn(`a batch of ${batch.records.length} records failed and will be delivered again: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        throw error;
+      }
+    });
+
+    let retentionTimer: NodeJS.Timeout | undefined;
+    if (!warehouse.capabilities.ttl) {
+      const enforce = async () => {
+        for (const { plan } of products.values()) {
+          const dropped = await dropExpiredPartitions(warehouse.client, plan).catch((error: unknown) => {
+            warn(`retention job on ${plan.table} failed: ${(error as Error).message}; it runs again in ${settings.retentionCheckIntervalMs} ms`);
+            return [];
+          });
+          partitionsDropped += dropped.length;
+        }
+      };
+      await enforce();
+      retentionTimer = setInterval(() => void enforce(), settings.retentionCheckIntervalMs);
+      retentionTimer.unref();
+    }
+
+    let closed: Promise<void> | undefined;
+    return {
+      warehouse,
+      tables: () => provisioned,
+      stats: () => ({
+        backend: warehouse.backend,
+        serverVersion: warehouse.capabilities.version,
+        database: settings.clickhouse.database,
+        tables: [...products.values()].map((p) => ({ ...p.stats })),
+        insertRowsPerSecond: insertMs > 0 ? Math.round((insertedRows / insertMs) * 1000) : 0,
+        partitionsDropped,
+      }),
+      close: () => {
+        closed ??= (async () => {
+          if (retentionTimer) clearInterval(retentionTimer);
+          await closeAll();
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,25 @@
+import { clickhouseSinkConfigSchema } from './config';
+import { startClickhouseSink } from './sink';
+
+/**
+ * The sink's declaration (platform/connect declares sources only so far; this has the same fields plus
+ * `outputs`). Docs and `--help` are generated from it and from the described config fields.
+ */
+export const clickhouseSinkSpec = {
+  name: 'clickhouse',
+  kind: 'sink',
+  status: 'beta',
+  summary:
+    'Writes every data product topic into its ClickHouse table (DDL from the contract), in RowBinary batches bounded by rows and time, ' +
+    'exactly once across crashes: rows carry their Kafka partition and offset, and replayed records already in the table are skipped. ' +
+    'chDB (embedded) by default; a server when clickhouse.url is set.',
+  config: clickhouseSinkConfigSchema,
+  inputs: ['kafka topics of data products (Avro, Confluent wire format)'],
+  outputs: ['clickhouse tables <database>.<topic with _ for . and ->'],
+  metadata: [
+    { key: '_topic', description: 'Column: Kafka topic the row was read from.' },
+    { key: '_partition', description: 'Column: Kafka partition of the record.' },
+    { key: '_offset', description: 'Column: Kafka offset of the record; (_partition, _offset) is unique per table.' },
+  ],
+  create: startClickhouseSink,
+} as const;
