@@ -6,6 +6,13 @@ import { type CleanerStats, type RawReading, ReadingCleaner } from './reading.cl
 /** Most input positions remembered for a rerun; a batch is at most a few thousand records. */
 const MAX_REMEMBERED_POSITIONS = 100_000;
 
+export interface CleanPipelineOptions {
+  maxDedupeChunks?: number;
+  /** Topics other than the contract's (its upstream and its own): for tests and side-by-side runs. */
+  inputTopic?: string;
+  outputTopic?: string;
+}
+
 export interface CleanPipelineStats extends CleanerStats {
   /** Records replayed after a restart or failed batch whose outputs were already acknowledged: skipped. */
   replayed: number;
@@ -33,11 +40,11 @@ export class CleanPipeline implements ReplayableState {
   private newestEventTime = Number.NEGATIVE_INFINITY;
   private replayed = 0;
 
-  constructor(contract: LoadedContract, options: { maxDedupeChunks?: number } = {}) {
-    const input = contract.contract.upstream[0];
+  constructor(contract: LoadedContract, options: CleanPipelineOptions = {}) {
+    const input = options.inputTopic ?? contract.contract.upstream[0];
     if (!input) throw new ContractIncomplete(contract.contract.id, 'upstream product (the raw topic it cleans)');
     this.inputTopic = input;
-    this.outputTopic = contract.contract.kafka.topic;
+    this.outputTopic = options.outputTopic ?? contract.contract.kafka.topic;
     this.outputSchema = contract.avroSchema;
     this.cleaner = new ReadingCleaner(contract, options);
   }

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKafka, DlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { REPO_ROOT } from '@fieldmesh/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type PlantTelemetryDomain, type RawReading, startPlantTelemetry } from '../src/index';
+import { type ReadRecord, readTopic } from './support/topic.reader';
+
+const rawSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'RawReading.avsc'), 'utf8')) as object;
+const T0 = Date.now() - 60_000;
+
+describe('plant-telemetry clean job on Kafka and the registry', () => {
+  const brokers = inject('kafkaBrokers');
+  const registryUrl = inject('registryUrl');
+  const id = randomUUID().slice(0, 8);
+  const rawTopic = `plant.telemetry.raw.v1.test-${id}`;
+  const cleanTopic = `plant.telemetry.clean.v1.test-${id}`;
+  const gatewayId = `gw-test-${id}`;
+  const asset = `acme/site-${id}/hall/line-1/compressor-1`;
+  let domain: PlantTelemetryDomain;
+  let clean: ReadRecord[];
+  let dead: ReadRecord[];
+
+  const raw = (seq: number, overrides: Partial<RawReading> = {}): RawReading => ({
+    readingTime: new Date(T0 + seq * 1000), receivedTime: new Date(T0 + seq * 1000 + 30), gatewayId, sequenceNumber: BigInt(seq), deviceId: 'plc-1', assetPath: asset,
+    signal: 'bearing_temperature', value: 60 + seq / 10, valueText: null, unit: 'Cel', quality: 'GOOD', qualityCode: null, sourceProtocol: 'MQTT_JSON',
+    sourceAddress: `${asset}/bearing_temperature`, isHistorical: false, operatorBadge: null, attributes: {}, ...overrides,
+  });
+
+  beforeAll(async () => {
+    const kafka = createKafka({ clientId: 'clean-test', brokers: [brokers] });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics([{ topic: rawTopic, partitions: 3, replicationFactor: 1 }]);
+    await admin.disconnect();
+    domain = await startPlantTelemetry({ kafka: { brokers: [brokers] }, registryUrl, groupId: `clean-test-${id}`, topics: { input: rawTopic, output: cleanTopic } });
+
+    const serde = new AvroSerde({ registryUrl });
+    const writer = await serde.writerFor(rawTopic, rawSchema);
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (readings: RawReading[]) => producer.send(readings.map((r) => ({ topic: rawTopic, key: r.assetPath, value: serde.encode(writer, r) })));
+    await send([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seq) => raw(seq)));
+    // The gateway replays 4..6 after a crash; then a Fahrenheit reading, a broken vibration sensor, and a reading ten minutes late.
+    await send([
+      raw(4), raw(5), raw(6),
+      raw(11, { value: 212, unit: '[degF]' }),
+      raw(12, { signal: 'vibration_rms', value: -4, unit: 'mm/s', sourceAddress: `${asset}/vibration_rms` }),
+      raw(13, { readingTime: new Date(T0 - 10 * 60_000) }),
+    ]);
+    await producer.disconnect();
+
+    const mine = (records: ReadRecord[]) => records.filter((r) => r.value.gatewayId === gatewayId);
+    [clean, dead] = await Promise.all([
+      readTopic({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 60_000, until: (all) => mine(all).length >= 12 }),
+      readTopic({ brokers, registryUrl, topic: dlqTopicFor(rawTopic), timeoutMs: 60_000, until: (all) => mine(all).length >= 1 }),
+    ]);
+    // Anything arriving after the expected records would be a duplicate: give it time to show up.
+    clean = await readTopic({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 3_000, until: () => false });
+  }, 180_000);
+
+  afterAll(async () => {
+    await domain?.close();
+  });
+
+  it('emits each reading once, whatever the gateway replayed', () => {
+    expect(clean.map((r) => Number(r.value.sequenceNumber)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
+    expect(clean.every((r) => r.key === asset)).toBe(true);
+    expect(domain.stats().clean).toMatchObject({ duplicates: 3 });
+  });
+
+  it('converts a Fahrenheit reading to Celsius', () => {
+    const converted = clean.find((r) => r.value.sequenceNumber === 11n);
+    expect(converted?.value).toMatchObject({ value: 100, unit: 'Cel', sourceUnit: '[degF]' });
+  });
+
+  it('keeps the late reading, marked LATE as the contract says', () => {
+    expect(clean.find((r) => r.value.sequenceNumber === 13n)?.value.arrival).toBe('LATE');
+  });
+
+  it('puts the quality-rule violation on the DLQ with the rule in its headers', () => {
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.value).toMatchObject({ gatewayId, sequenceNumber: 12n, signal: 'vibration_rms' });
+    expect(dead[0]?.headers[DlqHeaders.stage]).toBe('process');
+    expect(dead[0]?.headers[DlqHeaders.exceptionMessage]).toMatch(/vibration-rms-plausible: must be >= 0, got -4/);
+  });
+
+  it('counts what it did', () => {
+    expect(domain.stats().job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
+  });
+});
