@@ -40,6 +40,7 @@ Options
   --out <file.csv>         record: output CSV (mapping and labels are written beside it)
   --csv <file>, --mapping <file.yaml>, --historical   replay input; mark readings historical
   --batch-size <n>         load with --sparkplug: metrics per DDATA (default 100)
+  --wall-clock             load: stamp readings with the send time (for latency measurements)
   --kind <kind>, --asset <path>, --bytes <n>          bad-input: what, where, oversized size
   -h, --help               this help
 `;
@@ -65,6 +66,7 @@ const OPTIONS = {
   mapping: { type: 'string' },
   historical: { type: 'boolean' },
   'batch-size': { type: 'string' },
+  'wall-clock': { type: 'boolean' },
   kind: { type: 'string' },
   asset: { type: 'string' },
   bytes: { type: 'string' },
@@ -174,7 +176,7 @@ export async function runCli(argv: string[], log: (line: string) => void = conso
         const load = loadConfig(loadFlags, { rate: numeric(flags.rate), duration: numeric(flags.duration), 'batch-size': numeric(flags['batch-size']) }, 'load options');
         const protocol = flags.sparkplug ? 'sparkplug' : 'json';
         log(`load: ${load.rate} points/s via ${protocol}${protocol === 'sparkplug' ? ` (${load['batch-size']} metrics per DDATA)` : ' (one reading per message)'} for ${load.duration} s`);
-        const result = await runLoad(config, { protocol, pointsPerSecond: load.rate, durationSeconds: load.duration, batchSize: load['batch-size'] }, (points, seconds) =>
+        const result = await runLoad(config, { protocol, pointsPerSecond: load.rate, durationSeconds: load.duration, batchSize: load['batch-size'], wallClockTimestamps: flags['wall-clock'] ?? false }, (points, seconds) =>
           log(`  ${points} points acknowledged in ${seconds.toFixed(1)} s (${Math.round(points / seconds)} points/s)`),
         );
         log(`achieved ${Math.round(result.achievedPointsPerSecond)} points/s (${result.points} points in ${result.seconds.toFixed(2)} s; target ${load.rate})`);

@@ -13,6 +13,12 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Metrics per Sparkplug DDATA (readings of one device from consecutive samples). */
   batchSize: number;
+  /**
+   * Stamp each reading with the wall clock as it is sent. Plant time otherwise advances at the target
+   * rate in whole ticks (and Sparkplug batches span several), so it leads or trails the wall clock; a
+   * latency measurement from the source timestamp needs the send time.
+   */
+  wallClockTimestamps?: boolean;
 }
 
 export interface LoadResult {
@@ -48,6 +54,11 @@ class ReadingFeed {
       }
     }
   }
+}
+
+function stampedNow(readings: readonly Reading[]): Reading[] {
+  const now = Date.now();
+  return readings.map((reading) => ({ ...reading, timestampMs: now }));
 }
 
 /**
@@ -89,7 +100,8 @@ export async function runLoad(config: SimulatorConfig, options: LoadOptions, onP
         await sleep(Math.max(1, (unit / options.pointsPerSecond) * 1000));
         continue;
       }
-      const readings = options.protocol === 'json' ? feed.take(Math.min(due, 200, maxInFlightPoints - inFlightPoints)) : feed.deviceBatch(options.batchSize);
+      const taken = options.protocol === 'json' ? feed.take(Math.min(due, 200, maxInFlightPoints - inFlightPoints)) : feed.deviceBatch(options.batchSize);
+      const readings = options.wallClockTimestamps ? stampedNow(taken) : taken;
       sent += readings.length;
       inFlightPoints += readings.length;
       const publish = output.publish(readings).finally(() => {
