@@ -21,6 +21,9 @@ export interface ConsumptionPipelineOptions {
   tariffs: TariffConfig;
   /** Longest gap between power readings that is still integrated. Default 60 s. */
   maxGapMs?: number;
+  /** Topics other than the contract's (its upstream and its own): for tests and side-by-side runs. */
+  inputTopic?: string;
+  outputTopic?: string;
 }
 
 export interface ConsumptionPipelineStats {
@@ -60,10 +63,10 @@ export class ConsumptionPipeline {
   constructor(contract: LoadedContract, options: ConsumptionPipelineOptions) {
     const { id, processing, upstream, kafka } = contract.contract;
     if (!processing?.window) throw new ContractIncomplete(id, 'processing.window');
-    const input = upstream[0];
+    const input = options.inputTopic ?? upstream[0];
     if (!input) throw new ContractIncomplete(id, 'upstream product (the clean telemetry topic)');
     this.inputTopic = input;
-    this.outputTopic = kafka.topic;
+    this.outputTopic = options.outputTopic ?? kafka.topic;
     this.outputSchema = contract.avroSchema;
     this.calendar = new TariffCalendar(options.tariffs);
     this.allowedLatenessMs = durationToMs(processing.allowedLateness);

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKafka } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { REPO_ROOT } from '@fieldmesh/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type EnergyDomain, startEnergy } from '../src/index';
+import { type ReadRecord, readTopic } from './support/topic.reader';
+
+// Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
+const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
+const MIN = 60_000;
+// Monday 2026-05-04 08:00 in Berlin: the first window is in the peak period (08:00-08:15), the second is not.
+const T0 = Date.UTC(2026, 4, 4, 6, 0, 0);
+
+async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('clean power readings → energy.consumption-15m on Kafka and the registry', () => {
+  const brokers = inject('kafkaBrokers');
+  const registryUrl = inject('registryUrl');
+  const id = randomUUID().slice(0, 8);
+  const topics = { clean: `plant.telemetry.clean.v1.test-${id}`, energy: `energy.consumption-15m.v1.test-${id}` };
+  const site = `acme/site-${id}`;
+  const press = `${site}/hall/line-1/press-1`;
+  const pump = `${site}/hall/line-1/pump-1`;
+  const fan = `${site}/hall/line-2/fan-1`;
+  let energy: EnergyDomain;
+  let rows: ReadRecord[];
+
+  beforeAll(async () => {
+    const kafka = createKafka({ clientId: 'energy-test', brokers: [brokers] });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics([{ topic: topics.clean, partitions: 6, replicationFactor: 1 }]);
+    await admin.disconnect();
+    energy = await startEnergy({
+      kafka: { brokers: [brokers] },
+      registryUrl,
+      groupId: `energy-test-${id}`,
+      topics: { input: topics.clean, output: topics.energy },
+      tariffs: { sites: { [site]: { timeZone: 'Europe/Berlin', basePricePerKwh: 0.2, basePeriodName: 'off-peak', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:00', to: '08:15' }] } } },
+    });
+
+    const serde = new AvroSerde({ registryUrl });
+    const writer = await serde.writerFor(topics.clean, cleanSchema);
+    const producer = kafka.producer();
+    await producer.connect();
+    let seq = 0;
+    const reading = (assetPath: string, time: number, value: number) => {
+      seq += 1;
+      const value_ = {
+        readingTime: new Date(time), receivedTime: new Date(time + 20), gatewayId: `gw-${id}`, sequenceNumber: BigInt(seq), deviceId: 'meter', assetPath, signal: 'power',
+        value, valueText: null, unit: 'kW', sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: `${assetPath}/power`,
+        isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+      };
+      return { topic: topics.clean, key: assetPath, value: serde.encode(writer, value_) };
+    };
+    // Half an hour of steady load, one reading every 10 s per asset.
+    const half: ReturnType<typeof reading>[] = [];
+    for (let t = T0; t < T0 + 30 * MIN; t += 10_000) half.push(reading(press, t, 60), reading(pump, t, 20), reading(fan, t, 12));
+    await producer.send(half);
+    await waitFor('the energy job to read the half hour', () => energy.stats().consumption.powerReadings >= half.length, 60_000);
+    // Time goes on: a reading past the second window's end plus the allowed lateness closes both windows.
+    await producer.send([reading(press, T0 + 33 * MIN, 60)]);
+    await producer.disconnect();
+    rows = await readTopic({ brokers, registryUrl, topic: topics.energy, timeoutMs: 60_000, until: (all) => all.length >= 12 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await energy?.close();
+  });
+
+  const row = (level: string, scopePath: string, minute: number) =>
+    rows.find((r) => r.value.level === level && r.value.scopePath === scopePath && (r.value.windowStart as Date).getTime() === T0 + minute * MIN)?.value;
+
+  it('emits one row per asset, line and site for each of the two windows', () => {
+    expect(rows).toHaveLength(2 * (3 + 2 + 1));
+  });
+
+  it('integrates power to kWh per asset', () => {
+    expect(row('ASSET', press, 0)).toMatchObject({ energyKwh: 15, coverageRatio: 1, readingCount: 90 });
+    expect(row('ASSET', pump, 15)?.energyKwh).toBeCloseTo(5, 9);
+    expect(row('ASSET', fan, 15)?.energyKwh).toBeCloseTo(3, 9);
+  });
+
+  it('sums lines and the site, priced by the site tariff per window', () => {
+    expect(row('LINE', `${site}/hall/line-1`, 0)).toMatchObject({ assetCount: 2, tariffPeriod: 'peak', pricePerKwh: 0.3, currency: 'EUR' });
+    expect(row('LINE', `${site}/hall/line-1`, 0)?.energyKwh).toBeCloseTo(20, 9);
+    expect(row('LINE', `${site}/hall/line-1`, 0)?.cost).toBeCloseTo(6, 9);
+    expect(row('SITE', site, 15)).toMatchObject({ assetCount: 3, tariffPeriod: 'off-peak' });
+    expect(row('SITE', site, 15)?.energyKwh).toBeCloseTo(23, 9);
+    expect(row('SITE', site, 15)?.cost).toBeCloseTo(4.6, 9);
+  });
+
+  it('keys each row by its scope', () => {
+    expect(rows.every((r) => r.key === r.value.scopePath)).toBe(true);
+  });
+});
