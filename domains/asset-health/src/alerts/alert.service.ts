@@ -1,0 +1,166 @@
+import { AlertNotFound, AlertTransitionInvalid } from '../errors';
+import type { AlertAction, AlertEvent, AlertEventType, AlertView } from './alert-event';
+
+/** A person's step on an alert. */
+export interface AlertCommand {
+  alertId: string;
+  action: AlertAction;
+  /** Account id of the person taking the step. */
+  by: string;
+  /** When; defaults to now. */
+  at?: Date;
+  note?: string;
+  /** Required for DIAGNOSED: the failure mode found. */
+  diagnosis?: string;
+  /** Required for DISPATCHED: the work order. */
+  workOrderId?: string;
+}
+
+/** The details of an alert the anomaly operator opens. */
+export interface AlertOpening {
+  assetPath: string;
+  assetClass: string;
+  onset: Date;
+  at: Date;
+  by: string;
+  score: number;
+  threshold: number;
+  modelName: string;
+  modelVersion: string;
+  contributors: string[];
+  note?: string;
+}
+
+/**
+ * The workflow: each step follows the previous one (Alert → Acknowledge → Diagnose → Dispatch → Verify →
+ * Close). An alert that needs no work order can be closed early from OPEN, ACKNOWLEDGED or DIAGNOSED, with
+ * a note saying why (false alarm, fixed on the spot).
+ */
+const NEXT: Record<AlertEventType, readonly AlertAction[]> = {
+  OPENED: ['ACKNOWLEDGED', 'CLOSED'],
+  ACKNOWLEDGED: ['DIAGNOSED', 'CLOSED'],
+  DIAGNOSED: ['DISPATCHED', 'CLOSED'],
+  DISPATCHED: ['VERIFIED'],
+  VERIFIED: ['CLOSED'],
+  CLOSED: [],
+};
+
+/**
+ * Applies alert workflow steps with validation and keeps each alert's state. Every accepted step is an
+ * AlertEvent for `asset-health.alerts.v1`; `replay` folds events read back from that topic, so the
+ * state can be rebuilt from the product itself.
+ */
+export class AlertService {
+  private readonly alerts = new Map<string, AlertView>();
+  /** The alert not yet closed, per asset: an asset has at most one. */
+  private readonly openByAsset = new Map<string, string>();
+
+  open(opening: AlertOpening): AlertEvent {
+    const alertId = `${opening.assetPath}@${opening.onset.getTime()}`;
+    const current = this.openFor(opening.assetPath);
+    if (current) throw new AlertTransitionInvalid(alertId, current.status, 'OPENED', `asset ${opening.assetPath} already has alert ${current.alertId} in progress`);
+    const event: AlertEvent = {
+      eventId: `${alertId}/OPENED`,
+      alertId,
+      assetPath: opening.assetPath,
+      assetClass: opening.assetClass,
+      type: 'OPENED',
+      at: opening.at,
+      by: opening.by,
+      note: opening.note ?? null,
+      score: opening.score,
+      threshold: opening.threshold,
+      modelName: opening.modelName,
+      modelVersion: opening.modelVersion,
+      windowStart: opening.onset,
+      contributors: opening.contributors,
+      diagnosis: null,
+      workOrderId: null,
+    };
+    this.replay(event);
+    return event;
+  }
+
+  /** Validates a person's step and returns its event; the state changes only if it is valid. */
+  apply(command: AlertCommand): AlertEvent {
+    const alert = this.get(command.alertId);
+    const invalid = (reason: string) => new AlertTransitionInvalid(command.alertId, alert.status, command.action, reason);
+    if (!NEXT[alert.status].includes(command.action)) {
+      throw invalid(alert.status === 'CLOSED' ? 'it is closed' : `from ${alert.status} the next steps are ${NEXT[alert.status].join(' or ')}`);
+    }
+    if (!command.by.trim()) throw invalid('the step needs who took it (by)');
+    if (command.action === 'DIAGNOSED' && !command.diagnosis?.trim()) throw invalid('a diagnosis needs the failure mode found (diagnosis)');
+    if (command.action === 'DISPATCHED' && !command.workOrderId?.trim()) throw invalid('a dispatch needs the work order (workOrderId)');
+    if (command.action === 'CLOSED' && alert.status !== 'VERIFIED' && !command.note?.trim()) {
+      throw invalid('closing before the repair is verified needs a note saying why (e.g. false alarm)');
+    }
+    const event: AlertEvent = {
+      eventId: `${alert.alertId}/${command.action}`,
+      alertId: alert.alertId,
+      assetPath: alert.assetPath,
+      assetClass: alert.assetClass,
+      type: command.action,
+      at: command.at ?? new Date(),
+      by: command.by,
+      note: command.note ?? null,
+      score: null,
+      threshold: null,
+      modelName: null,
+      modelVersion: null,
+      windowStart: null,
+      contributors: [],
+      diagnosis: command.diagnosis ?? null,
+      workOrderId: command.workOrderId ?? null,
+    };
+    this.replay(event);
+    return event;
+  }
+
+  /** Folds an event into the state (events of one alert in order; a repeated event id is ignored). */
+  replay(event: AlertEvent): void {
+    const known = this.alerts.get(event.alertId);
+    if (known?.history.some((e) => e.eventId === event.eventId)) return;
+    if (event.type === 'OPENED') {
+      this.alerts.set(event.alertId, {
+        alertId: event.alertId,
+        assetPath: event.assetPath,
+        assetClass: event.assetClass,
+        status: 'OPENED',
+        openedAt: event.at,
+        onset: event.windowStart,
+        score: event.score,
+        modelName: event.modelName,
+        modelVersion: event.modelVersion,
+        contributors: event.contributors,
+        diagnosis: null,
+        workOrderId: null,
+        history: [event],
+      });
+      this.openByAsset.set(event.assetPath, event.alertId);
+      return;
+    }
+    if (!known) return;
+    known.status = event.type;
+    known.history.push(event);
+    if (event.diagnosis) known.diagnosis = event.diagnosis;
+    if (event.workOrderId) known.workOrderId = event.workOrderId;
+    if (event.type === 'CLOSED' && this.openByAsset.get(event.assetPath) === event.alertId) this.openByAsset.delete(event.assetPath);
+  }
+
+  get(alertId: string): AlertView {
+    const alert = this.alerts.get(alertId);
+    if (!alert) throw new AlertNotFound(alertId);
+    return alert;
+  }
+
+  /** The asset's alert that is not closed yet, if any. */
+  openFor(assetPath: string): AlertView | undefined {
+    const id = this.openByAsset.get(assetPath);
+    return id ? this.alerts.get(id) : undefined;
+  }
+
+  /** Alerts, newest first, optionally only those in the given states. */
+  list(filter: { status?: readonly AlertEventType[] } = {}): AlertView[] {
+    return [...this.alerts.values()].filter((alert) => !filter.status || filter.status.includes(alert.status)).sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime());
+  }
+}
