@@ -37,6 +37,8 @@ export interface StreamJobOptions {
   maxBatchRecords?: number;
   /** How long a fetch waits to fill a batch. Default 100 ms. */
   maxWaitMs?: number;
+  /** How long the group waits for a silent member before a restarted job gets its partitions. Default 30 s. */
+  sessionTimeoutMs?: number;
   /** States that hold records across batches (TumblingWindows): offsets are committed only below what they hold. */
   state?: ReplayableState[];
   lineage?: StreamJobLineage;
@@ -76,6 +78,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     outputTopics: Object.keys(options.outputs),
     maxBatchRecords: options.maxBatchRecords,
     maxWaitMs: options.maxWaitMs,
+    sessionTimeoutMs: options.sessionTimeoutMs,
   });
   const { kafka, serde, handler } = options;
   const states = options.state ?? [];
@@ -161,6 +164,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     fromBeginning: true,
     maxBatchRecords: settings.maxBatchRecords,
     maxWaitMs: settings.maxWaitMs,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
   });
   await consumer.connect();
   await consumer.run(onBatch);

@@ -1,0 +1,18 @@
+/**
+ * A test job in its own process, so a test can kill it with SIGKILL mid-batch:
+ * `node --import tsx job.main.ts <pass-through|windowed> <json options>`. Prints one JSON line per event.
+ */
+import { createKafka } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { passThroughJob, windowedSumJob } from './test-jobs';
+
+const [kind, json] = process.argv.slice(2);
+const options = JSON.parse(json ?? '{}') as { brokers: string[]; registryUrl: string; groupId: string; input: string; output: string; slowMs?: number };
+const say = (event: object): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
+
+const kafka = createKafka({ clientId: `streams-test-${kind}`, brokers: options.brokers });
+const serde = new AvroSerde({ registryUrl: options.registryUrl });
+const run = kind === 'windowed' ? windowedSumJob : passThroughJob;
+const job = await run({ ...options, kafka, serde, onBatch: (records) => say({ event: 'batch', records }) });
+say({ event: 'ready' });
+process.on('SIGTERM', () => void job.close().then(() => process.exit(0)));
