@@ -1,0 +1,115 @@
+import { dlqTopicFor, TopicNotFound, type KafkaAdminPort } from '@fieldmesh/kafka';
+import type { LoadedContract } from './contract.loader';
+import type { DataContract } from './contract.schema';
+import { durationToDays } from './iso-duration';
+import { RegistryClient } from './provision.registry';
+import { topicConfigsFor, valueSubjectFor } from './provision.topic';
+
+export type DriftTarget = 'topic' | 'registry' | 'table';
+
+/** One difference between a contract and reality. Errors break the contract; warnings are worth a look. */
+export interface DriftFinding {
+  product: string;
+  target: DriftTarget;
+  /** What differs: `exists`, `partitions`, `retention.ms`, `compatibility`, `schema`, `columns`, `ttl`… */
+  field: string;
+  expected: string;
+  actual: string;
+  severity: 'error' | 'warning';
+}
+
+/** What the warehouse knows of a product's table (from platform/warehouse's introspection). */
+export interface TableDescription {
+  /** `<database>.<table>`. */
+  table: string;
+  columns: string[];
+  /** Days after which rows are removed (a TTL, or dropped partitions on servers without TTL); null if never. */
+  retentionDays: number | null;
+}
+
+/** Describes the table of a contract's product, or null when it does not exist. */
+export type DescribeTable = (contract: DataContract) => Promise<TableDescription | null>;
+
+export interface DriftTargets {
+  /** A connected admin client. */
+  admin: KafkaAdminPort;
+  registryUrl: string;
+  /** Table introspection; without it the table is not checked (and `checkDrift` says nothing about it). */
+  describeTable?: DescribeTable;
+}
+
+async function topicDrift(contract: DataContract, admin: KafkaAdminPort, finding: Finder): Promise<DriftFinding[]> {
+  const topic = contract.kafka.topic;
+  const listed = new Set(await admin.listTopics());
+  const dlq = listed.has(dlqTopicFor(topic)) ? [] : [finding('topic', 'dlq', dlqTopicFor(topic), 'missing', 'warning')];
+  const missing = [finding('topic', 'exists', topic, 'missing'), ...dlq];
+  if (!listed.has(topic)) return missing;
+  let actual: Record<string, string>;
+  let partitions: number;
+  try {
+    actual = await admin.describeTopicConfigs(topic);
+    partitions = (await admin.fetchTopicEndOffsets(topic)).length;
+  } catch (error) {
+    // Deleted between the listing and the describe.
+    if (error instanceof TopicNotFound) return missing;
+    throw error;
+  }
+  const findings: DriftFinding[] = [];
+  if (partitions !== contract.kafka.partitions) findings.push(finding('topic', 'partitions', String(contract.kafka.partitions), String(partitions)));
+  for (const [name, value] of Object.entries(topicConfigsFor(contract))) {
+    if (actual[name] !== value) findings.push(finding('topic', name, value, actual[name] ?? '(unset)'));
+  }
+  return [...findings, ...dlq];
+}
+
+async function registryDrift(loaded: LoadedContract, registry: RegistryClient, finding: Finder): Promise<DriftFinding[]> {
+  const { contract } = loaded;
+  const subject = valueSubjectFor(contract);
+  const findings: DriftFinding[] = [];
+  const own = await registry.subjectCompatibility(subject);
+  if (own === null) {
+    const global = await registry.globalCompatibility();
+    findings.push(finding('registry', 'compatibility', contract.compatibility, `${global} (global default; ${subject} has no level of its own)`, global === contract.compatibility ? 'warning' : 'error'));
+  } else if (own !== contract.compatibility) {
+    findings.push(finding('registry', 'compatibility', contract.compatibility, own));
+  }
+  const latest = await registry.latest(subject);
+  if (!latest) return [...findings, finding('registry', 'schema', `${contract.schema.ref} registered under ${subject}`, 'subject has no schema')];
+  const match = await registry.lookup(subject, JSON.stringify(loaded.avroSchema));
+  if (!match) findings.push(finding('registry', 'schema', `latest version of ${subject} = ${contract.schema.ref}`, `latest is version ${latest.version} (id ${latest.id}); the contract's schema is not registered`));
+  else if (match.version !== latest.version) {
+    findings.push(finding('registry', 'schema', `latest version of ${subject} = ${contract.schema.ref}`, `latest is version ${latest.version} (id ${latest.id}); the contract's schema is version ${match.version}`));
+  }
+  return findings;
+}
+
+async function tableDrift(loaded: LoadedContract, describeTable: DescribeTable, finding: Finder): Promise<DriftFinding[]> {
+  const table = await describeTable(loaded.contract);
+  if (!table) return [finding('table', 'exists', `table of ${loaded.contract.kafka.topic}`, 'missing')];
+  const findings: DriftFinding[] = [];
+  const expectedColumns = loaded.avroType.fields.map((f) => f.name);
+  const missingColumns = expectedColumns.filter((c) => !table.columns.includes(c));
+  const extraColumns = table.columns.filter((c) => !expectedColumns.includes(c));
+  if (missingColumns.length > 0) findings.push(finding('table', 'columns', `${table.table} with ${missingColumns.join(', ')}`, `missing ${missingColumns.join(', ')}`));
+  // Columns beyond the schema may be the sink's own (ingestion metadata), so they only warn.
+  if (extraColumns.length > 0) findings.push(finding('table', 'columns', `${table.table} with the schema's fields only`, `extra ${extraColumns.join(', ')}`, 'warning'));
+  const days = durationToDays(loaded.contract.retention.warehouse);
+  if (table.retentionDays !== days) findings.push(finding('table', 'ttl', `${days} days`, table.retentionDays === null ? 'none' : `${table.retentionDays} days`));
+  return findings;
+}
+
+type Finder = (target: DriftTarget, field: string, expected: string, actual: string, severity?: DriftFinding['severity']) => DriftFinding;
+
+/**
+ * Every difference between a contract and its topic, registry subject and (when `describeTable` is
+ * given) ClickHouse table. An empty list means reality matches the contract.
+ */
+export async function checkDrift(loaded: LoadedContract, targets: DriftTargets): Promise<DriftFinding[]> {
+  const finding: Finder = (target, field, expected, actual, severity = 'error') => ({ product: loaded.contract.id, target, field, expected, actual, severity });
+  const registry = new RegistryClient(targets.registryUrl);
+  return [
+    ...(await topicDrift(loaded.contract, targets.admin, finding)),
+    ...(await registryDrift(loaded, registry, finding)),
+    ...(targets.describeTable ? await tableDrift(loaded, targets.describeTable, finding) : []),
+  ];
+}
