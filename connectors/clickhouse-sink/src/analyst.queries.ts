@@ -48,7 +48,13 @@ export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES
 export async function runAnalystQueries(client: ClickHouseClient, options: { database?: string } = {}): Promise<AnalystQueryResult[]> {
   const results: AnalystQueryResult[] = [];
   for (const query of loadAnalystQueries(options.database)) {
-    const result = await client.query({ query: `${query.sql}\nSETTINGS readonly = 1`, format: 'JSONEachRow' });
+    if (!/^(SELECT|WITH)\b/i.test(query.sql)) throw new Error(`Analyst query ${query.name} must be a SELECT; example queries only read.`);
+    const result = await client.query({
+      query: `${query.sql}\nSETTINGS readonly = 1`,
+      format: 'JSONEachRow',
+      // Numbers as numbers on both backends (the server quotes 64-bit integers in JSON by default).
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
     results.push({ ...query, rows: await result.json<Record<string, unknown>>() });
   }
   return results;
