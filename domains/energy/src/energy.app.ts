@@ -4,13 +4,18 @@ import { loadConfig } from '@fieldmesh/config';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { createStreamsApp, type StreamJobLineage, type StreamJobStats } from '@fieldmesh/streams';
+import type { LineageEmitter } from '@fieldmesh/lineage';
+import { createStreamsApp, type StreamJobStats } from '@fieldmesh/streams';
+import { consumptionColumnLineage } from './consumption-15m/consumption.lineage';
 import { ConsumptionModule } from './consumption-15m/consumption.module';
 import { ConsumptionPipeline, type ConsumptionPipelineStats } from './consumption-15m/consumption.pipeline';
 import { type EnergyConfigInput, energyConfigSchema } from './energy.config';
 import { ensureProductTopics } from './product.topics';
+import { productLineage } from './stream-job.lineage';
 
 export const CONSUMPTION_CONTRACT = join('contracts', 'energy', 'consumption-15m.yaml');
+/** The input product's contract (plant-telemetry's), read for its schema only. */
+export const CLEAN_TELEMETRY_CONTRACT = join('contracts', 'plant-telemetry', 'clean.yaml');
 
 export interface EnergyStats {
   job: StreamJobStats;
@@ -25,9 +30,10 @@ export interface EnergyDomain {
 
 /**
  * Runs the energy domain in this process: the consumption-15m product's Nest app on the streams
- * transport, consuming clean telemetry until closed. Resolves once the job has joined its group.
+ * transport, consuming clean telemetry until closed. Resolves once the job has joined its group. With a
+ * lineage emitter, the job reports an OpenLineage run (with the product's column lineage).
  */
-export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: StreamJobLineage } = {}): Promise<EnergyDomain> {
+export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: LineageEmitter } = {}): Promise<EnergyDomain> {
   const config = loadConfig(energyConfigSchema, input, 'energy config');
   const contract = loadContract(join(config.root, CONSUMPTION_CONTRACT), config.root);
   const pipeline = new ConsumptionPipeline(contract, { tariffs: config.tariffs, maxGapMs: config.maxGapMs, inputTopic: config.topics.input, outputTopic: config.topics.output });
@@ -44,7 +50,18 @@ export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: S
       outputs: { [pipeline.outputTopic]: pipeline.outputSchema },
       state: pipeline.state,
       maxBatchRecords: config.maxBatchRecords,
-      ...(hooks.lineage ? { lineage: hooks.lineage } : {}),
+      ...(hooks.lineage
+        ? {
+            lineage: productLineage({
+              emitter: hooks.lineage,
+              brokers: config.kafka.brokers,
+              contract: contract.contract,
+              input: { topic: pipeline.inputTopic, schema: loadContract(join(config.root, CLEAN_TELEMETRY_CONTRACT), config.root).avroSchema },
+              output: { topic: pipeline.outputTopic, schema: pipeline.outputSchema },
+              columns: consumptionColumnLineage,
+            }),
+          }
+        : {}),
     },
     { logger: ['error', 'warn'] },
   );

@@ -4,13 +4,17 @@ import { loadConfig } from '@fieldmesh/config';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { createStreamsApp, type StreamJobLineage, type StreamJobStats } from '@fieldmesh/streams';
+import type { LineageEmitter } from '@fieldmesh/lineage';
+import { createStreamsApp, type StreamJobStats } from '@fieldmesh/streams';
+import { cleanColumnLineage } from './clean/clean.lineage';
 import { CleanModule } from './clean/clean.module';
 import { CleanPipeline, type CleanPipelineStats } from './clean/clean.pipeline';
 import { type PlantTelemetryConfigInput, plantTelemetryConfigSchema } from './plant-telemetry.config';
 import { ensureProductTopics } from './product.topics';
+import { productLineage } from './stream-job.lineage';
 
 export const CLEAN_CONTRACT = join('contracts', 'plant-telemetry', 'clean.yaml');
+export const RAW_CONTRACT = join('contracts', 'plant-telemetry', 'raw.yaml');
 
 export interface PlantTelemetryStats {
   job: StreamJobStats;
@@ -25,9 +29,10 @@ export interface PlantTelemetryDomain {
 
 /**
  * Runs the plant-telemetry domain in this process: the clean product's Nest app on the streams
- * transport, consuming the raw product until closed. Resolves once the job has joined its group.
+ * transport, consuming the raw product until closed. Resolves once the job has joined its group. With a
+ * lineage emitter, the job reports an OpenLineage run (with the clean product's column lineage).
  */
-export async function startPlantTelemetry(input: PlantTelemetryConfigInput, hooks: { lineage?: StreamJobLineage } = {}): Promise<PlantTelemetryDomain> {
+export async function startPlantTelemetry(input: PlantTelemetryConfigInput, hooks: { lineage?: LineageEmitter } = {}): Promise<PlantTelemetryDomain> {
   const config = loadConfig(plantTelemetryConfigSchema, input, 'plant-telemetry config');
   const contract = loadContract(join(config.root, CLEAN_CONTRACT), config.root);
   const pipeline = new CleanPipeline(contract, { maxDedupeChunks: config.maxDedupeChunks, inputTopic: config.topics.input, outputTopic: config.topics.output });
@@ -44,7 +49,18 @@ export async function startPlantTelemetry(input: PlantTelemetryConfigInput, hook
       outputs: { [pipeline.outputTopic]: pipeline.outputSchema },
       state: [pipeline],
       maxBatchRecords: config.maxBatchRecords,
-      ...(hooks.lineage ? { lineage: hooks.lineage } : {}),
+      ...(hooks.lineage
+        ? {
+            lineage: productLineage({
+              emitter: hooks.lineage,
+              brokers: config.kafka.brokers,
+              contract: contract.contract,
+              input: { topic: pipeline.inputTopic, schema: loadContract(join(config.root, RAW_CONTRACT), config.root).avroSchema },
+              output: { topic: pipeline.outputTopic, schema: pipeline.outputSchema },
+              columns: cleanColumnLineage,
+            }),
+          }
+        : {}),
     },
     { logger: ['error', 'warn'] },
   );

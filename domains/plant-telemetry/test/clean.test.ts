@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka, DlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
+import { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,6 +23,8 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   let domain: PlantTelemetryDomain;
   let clean: ReadRecord[];
   let dead: ReadRecord[];
+  let lineage: LineageEmitter;
+  const lineageTopic = `_fieldmesh.lineage.test-${id}`;
 
   const raw = (seq: number, overrides: Partial<RawReading> = {}): RawReading => ({
     readingTime: new Date(T0 + seq * 1000), receivedTime: new Date(T0 + seq * 1000 + 30), gatewayId, sequenceNumber: BigInt(seq), deviceId: 'plc-1', assetPath: asset,
@@ -35,7 +38,8 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     await admin.connect();
     await admin.createTopics([{ topic: rawTopic, partitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    domain = await startPlantTelemetry({ kafka: { brokers: [brokers] }, registryUrl, groupId: `clean-test-${id}`, topics: { input: rawTopic, output: cleanTopic } });
+    lineage = new LineageEmitter({ kafka, topic: lineageTopic });
+    domain = await startPlantTelemetry({ kafka: { brokers: [brokers] }, registryUrl, groupId: `clean-test-${id}`, topics: { input: rawTopic, output: cleanTopic } }, { lineage });
 
     const serde = new AvroSerde({ registryUrl });
     const writer = await serde.writerFor(rawTopic, rawSchema);
@@ -63,6 +67,7 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
 
   afterAll(async () => {
     await domain?.close();
+    await lineage?.close();
   });
 
   it('emits each reading once, whatever the gateway replayed', () => {
@@ -89,5 +94,12 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
 
   it('counts what it did', () => {
     expect(domain.stats().job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
+  });
+
+  it('reports its run to OpenLineage with the column lineage of the clean product', async () => {
+    const [event] = await readTopic({ brokers, registryUrl, topic: lineageTopic, format: 'json', timeoutMs: 30_000, until: (all) => all.length >= 1 });
+    expect(event?.value).toMatchObject({ eventType: 'START', job: { name: 'plant-telemetry.clean' }, inputs: [{ name: rawTopic }], outputs: [{ name: cleanTopic }] });
+    const columns = (event?.value.outputs as Array<{ facets: { columnLineage: { fields: Record<string, { inputFields: Array<{ name: string; field: string }> }> } } }>)[0]?.facets.columnLineage.fields;
+    expect(columns?.value?.inputFields).toEqual([expect.objectContaining({ name: rawTopic, field: 'value' }), expect.objectContaining({ name: rawTopic, field: 'unit' })]);
   });
 });

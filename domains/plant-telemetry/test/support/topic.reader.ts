@@ -12,7 +12,15 @@ export interface ReadRecord {
  * Reads a topic from its start with a throwaway group and decodes every value through the registry, until
  * `until` holds or the time is up (then it returns what it has, and the test's assertions say what is missing).
  */
-export async function readTopic(options: { brokers: string; registryUrl: string; topic: string; until: (records: ReadRecord[]) => boolean; timeoutMs: number }): Promise<ReadRecord[]> {
+export async function readTopic(options: {
+  brokers: string;
+  registryUrl: string;
+  topic: string;
+  until: (records: ReadRecord[]) => boolean;
+  timeoutMs: number;
+  /** Values are Avro through the registry (default) or JSON (the lineage topic). */
+  format?: 'avro' | 'json';
+}): Promise<ReadRecord[]> {
   const serde = new AvroSerde({ registryUrl: options.registryUrl });
   const consumer = createKafka({ clientId: 'test-reader', brokers: [options.brokers] }).consumer({ groupId: `reader-${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitMs: 100 });
   const records: ReadRecord[] = [];
@@ -20,7 +28,7 @@ export async function readTopic(options: { brokers: string; registryUrl: string;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const toRecord = async (record: ConsumedRecord): Promise<ReadRecord> => ({
     key: record.key?.toString() ?? null,
-    value: (await serde.decode<Record<string, unknown>>(record.value!)).value,
+    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!)).value,
     headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString()])),
   });
   await consumer.connect();
