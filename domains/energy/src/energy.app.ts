@@ -10,7 +10,7 @@ import { consumptionColumnLineage } from './consumption-15m/consumption.lineage'
 import { ConsumptionModule } from './consumption-15m/consumption.module';
 import { ConsumptionPipeline, type ConsumptionPipelineStats } from './consumption-15m/consumption.pipeline';
 import { type EnergyConfigInput, energyConfigSchema } from './energy.config';
-import { ensureProductTopics } from './product.topics';
+import { provisionProductTopics } from './product.provisioner';
 import { productLineage } from './stream-job.lineage';
 
 export const CONSUMPTION_CONTRACT = join('contracts', 'energy', 'consumption-15m.yaml');
@@ -38,7 +38,7 @@ export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: L
   const contract = loadContract(join(config.root, CONSUMPTION_CONTRACT), config.root);
   const pipeline = new ConsumptionPipeline(contract, { tariffs: config.tariffs, maxGapMs: config.maxGapMs, inputTopic: config.topics.input, outputTopic: config.topics.output });
   const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
-  if (config.createTopics) await ensureProductTopics(kafka, contract, pipeline.outputTopic, [pipeline.inputTopic]);
+  if (config.provision) await provisionProductTopics(kafka, config.registryUrl, contract, pipeline.outputTopic, [pipeline.inputTopic]);
   const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.kafka.clientId, compatibility: contract.contract.compatibility });
   const { app, transport } = await createStreamsApp(
     ConsumptionModule.forPipeline(pipeline),

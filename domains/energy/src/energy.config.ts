@@ -27,7 +27,7 @@ export const energyConfigSchema = z.object({
     .object({ input: z.string().min(1).optional(), output: z.string().min(1).optional() })
     .default({})
     .describe("Topics other than the contract's clean and consumption topics, for tests and side-by-side runs"),
-  createTopics: z.boolean().default(true).describe('Create the consumption topic and the dead-letter topics from the contract when missing'),
+  provision: z.boolean().default(true).describe('Provision the consumption product from its contract at start (topic, retention, DLQ, compatibility, schema) and the DLQ of its input'),
 });
 
 export type EnergyConfig = z.output<typeof energyConfigSchema>;

@@ -10,7 +10,7 @@ import { cleanColumnLineage } from './clean/clean.lineage';
 import { CleanModule } from './clean/clean.module';
 import { CleanPipeline, type CleanPipelineStats } from './clean/clean.pipeline';
 import { type PlantTelemetryConfigInput, plantTelemetryConfigSchema } from './plant-telemetry.config';
-import { ensureProductTopics } from './product.topics';
+import { provisionProductTopics } from './product.provisioner';
 import { productLineage } from './stream-job.lineage';
 
 export const CLEAN_CONTRACT = join('contracts', 'plant-telemetry', 'clean.yaml');
@@ -37,7 +37,7 @@ export async function startPlantTelemetry(input: PlantTelemetryConfigInput, hook
   const contract = loadContract(join(config.root, CLEAN_CONTRACT), config.root);
   const pipeline = new CleanPipeline(contract, { maxDedupeChunks: config.maxDedupeChunks, inputTopic: config.topics.input, outputTopic: config.topics.output });
   const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
-  if (config.createTopics) await ensureProductTopics(kafka, contract, pipeline.outputTopic, [pipeline.inputTopic]);
+  if (config.provision) await provisionProductTopics(kafka, config.registryUrl, contract, pipeline.outputTopic, [pipeline.inputTopic]);
   const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.kafka.clientId, compatibility: contract.contract.compatibility });
   const { app, transport } = await createStreamsApp(
     CleanModule.forPipeline(pipeline),

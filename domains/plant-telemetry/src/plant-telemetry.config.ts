@@ -19,7 +19,7 @@ export const plantTelemetryConfigSchema = z.object({
     .object({ input: z.string().min(1).optional(), output: z.string().min(1).optional() })
     .default({})
     .describe('Topics other than the contract\'s raw and clean topics, for tests and side-by-side runs'),
-  createTopics: z.boolean().default(true).describe('Create the clean topic and the dead-letter topics from the contract when missing'),
+  provision: z.boolean().default(true).describe('Provision the clean product from its contract at start (topic, retention, DLQ, compatibility, schema) and the DLQ of its input'),
 });
 
 export type PlantTelemetryConfig = z.output<typeof plantTelemetryConfigSchema>;

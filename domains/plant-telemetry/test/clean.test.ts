@@ -102,4 +102,15 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     const columns = (event?.value.outputs as Array<{ facets: { columnLineage: { fields: Record<string, { inputFields: Array<{ name: string; field: string }> }> } } }>)[0]?.facets.columnLineage.fields;
     expect(columns?.value?.inputFields).toEqual([expect.objectContaining({ name: rawTopic, field: 'value' }), expect.objectContaining({ name: rawTopic, field: 'unit' })]);
   });
+
+  it('provisions the clean topic from its contract', async () => {
+    const admin = createKafka({ clientId: 'clean-test-admin', brokers: [brokers] }).admin();
+    await admin.connect();
+    try {
+      expect((await admin.describeTopicConfigs(cleanTopic))['retention.ms']).toBe(String(7 * 86_400_000));
+      expect(await admin.fetchTopicEndOffsets(cleanTopic)).toHaveLength(6);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
