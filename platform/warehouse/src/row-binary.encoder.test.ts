@@ -37,3 +37,14 @@ describe('RowBinary encoding', () => {
     expect(encoder.take()).toEqual(Buffer.from([1, 0, 0, 0, 1]));
   });
 });
+
+describe('RowBinary 64-bit integers', () => {
+  it('writes safe integers, bigints and decimal strings alike, negatives in two\'s complement', () => {
+    const encoder = new RowBinaryEncoder([column('l', 'Int64', { kind: 'int64' })]);
+    const values = [0, 1, -1, 2 ** 40 + 5, -(2 ** 40) - 5, 9_223_372_036_854_775_807n, '-9223372036854775808', '123'];
+    for (const l of values) encoder.append({ l }, kafka);
+    const bytes = encoder.take();
+    const read = values.map((_, i) => bytes.readBigInt64LE(i * 8));
+    expect(read).toEqual([0n, 1n, -1n, 2n ** 40n + 5n, -(2n ** 40n) - 5n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n, 123n]);
+  });
+});

@@ -32,7 +32,32 @@ class ByteSink {
     this.buffer[this.position++] = v;
   }
 
+  /** Safe integers without a BigInt: low and high 32-bit words (two's complement for negatives). */
+  int64(value: number): void {
+    this.ensure(8);
+    const low = value % 0x1_0000_0000;
+    const high = Math.floor(value / 0x1_0000_0000);
+    this.buffer.writeUInt32LE(low < 0 ? low + 0x1_0000_0000 : low, this.position);
+    this.buffer.writeInt32LE(high, this.position + 4);
+    this.position += 8;
+  }
+
   string(text: string): void {
+    // Short ASCII strings (asset paths, units, enums as text) are most of a row: copy them without
+    // measuring and re-encoding; anything else goes through the UTF-8 encoder.
+    if (text.length < 128) {
+      this.ensure(text.length + 1);
+      const start = this.position;
+      this.buffer[this.position++] = text.length;
+      let i = 0;
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        this.buffer[this.position++] = code;
+      }
+      if (i === text.length) return;
+      this.position = start;
+    }
     const length = Buffer.byteLength(text);
     this.varUInt(length);
     this.ensure(length);
@@ -75,6 +100,8 @@ function writerFor(encoding: ColumnEncoding, fail: (value: unknown) => never): V
     case 'int64':
     case 'uint64':
       return (s, v) => {
+        const n = typeof v === 'bigint' || typeof v === 'string' ? Number(v) : v;
+        if (typeof n === 'number' && Number.isSafeInteger(n) && (n >= 0 || encoding.kind === 'int64')) return s.int64(n);
         const big = typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : isInteger(v) ? BigInt(v) : fail(v);
         s.ensure(8);
         s.position = encoding.kind === 'int64' ? s.buffer.writeBigInt64LE(big, s.position) : s.buffer.writeBigUInt64LE(big, s.position);
@@ -103,9 +130,8 @@ function writerFor(encoding: ColumnEncoding, fail: (value: unknown) => never): V
     case 'datetime64ms':
       return (s, v) => {
         const ms = epochMs(v);
-        if (ms === undefined || !Number.isFinite(ms)) fail(v);
-        s.ensure(8);
-        s.position = s.buffer.writeBigInt64LE(BigInt(ms as number), s.position);
+        if (ms === undefined || !Number.isSafeInteger(ms)) fail(v);
+        s.int64(ms as number);
       };
     case 'datetime':
       return (s, v) => {
