@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { AnomalyScore } from '../anomaly-scores/anomaly-score';
+import { AlertTransitionInvalid } from '../errors';
+import { AlertPolicy } from './alert.policy';
+import { AlertService } from './alert.service';
+
+const PUMP = 'acme/berlin/press-shop/line-1/pump-1';
+
+function score(window: number, value: number, overrides: Partial<AnomalyScore> = {}): AnomalyScore {
+  return {
+    assetPath: PUMP,
+    assetClass: 'pump',
+    windowStart: new Date(window * 10_000),
+    windowEnd: new Date((window + 1) * 10_000),
+    modelName: 'asset-health-pump',
+    modelVersion: '1.0.0',
+    role: 'CHAMPION',
+    score: value,
+    threshold: 10,
+    anomalous: value > 10,
+    contributors: [{ feature: 'bearing_temperature.mean', share: 0.8, value: 80, expected: 52 }],
+    imputedFeatures: [],
+    ...overrides,
+  };
+}
+
+function openOne(service: AlertService) {
+  return service.open({ assetPath: PUMP, assetClass: 'pump', onset: new Date(0), at: new Date(20_000), by: 'system:asset-health', score: 30, threshold: 10, modelName: 'm', modelVersion: '1.0.0', contributors: [] });
+}
+
+describe('AlertService', () => {
+  it('takes an alert through acknowledge, diagnose, dispatch, verify and close, recording who and when', () => {
+    const service = new AlertService();
+    const opened = openOne(service);
+    expect(opened).toMatchObject({ alertId: `${PUMP}@0`, eventId: `${PUMP}@0/OPENED`, type: 'OPENED' });
+    const at = new Date('2026-05-04T08:00:00Z');
+    service.apply({ alertId: opened.alertId, action: 'ACKNOWLEDGED', by: 'op-1', at });
+    service.apply({ alertId: opened.alertId, action: 'DIAGNOSED', by: 'op-1', diagnosis: 'bearing_wear' });
+    service.apply({ alertId: opened.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-77' });
+    service.apply({ alertId: opened.alertId, action: 'VERIFIED', by: 'tech-3', note: 'bearing replaced' });
+    const closed = service.apply({ alertId: opened.alertId, action: 'CLOSED', by: 'op-1' });
+    expect(closed).toMatchObject({ eventId: `${PUMP}@0/CLOSED`, by: 'op-1' });
+    const view = service.get(opened.alertId);
+    expect(view).toMatchObject({ status: 'CLOSED', diagnosis: 'bearing_wear', workOrderId: 'WO-77' });
+    expect(view.history.map((e) => [e.type, e.by])).toEqual([
+      ['OPENED', 'system:asset-health'], ['ACKNOWLEDGED', 'op-1'], ['DIAGNOSED', 'op-1'], ['DISPATCHED', 'planner-2'], ['VERIFIED', 'tech-3'], ['CLOSED', 'op-1'],
+    ]);
+    expect(view.history[1]?.at).toEqual(at);
+    expect(service.openFor(PUMP)).toBeUndefined();
+  });
+
+  it('refuses steps out of order or missing what they need, and leaves the alert as it was', () => {
+    const service = new AlertService();
+    const { alertId } = openOne(service);
+    expect(() => service.apply({ alertId, action: 'VERIFIED', by: 'op-1' })).toThrow(AlertTransitionInvalid);
+    expect(() => service.apply({ alertId, action: 'CLOSED', by: 'op-1' })).toThrow(/needs a note/);
+    service.apply({ alertId, action: 'ACKNOWLEDGED', by: 'op-1' });
+    expect(() => service.apply({ alertId, action: 'DIAGNOSED', by: 'op-1' })).toThrow(/diagnosis/);
+    expect(() => service.apply({ alertId, action: 'ACKNOWLEDGED', by: '' })).toThrow(AlertTransitionInvalid);
+    expect(service.get(alertId).status).toBe('ACKNOWLEDGED');
+    service.apply({ alertId, action: 'CLOSED', by: 'op-1', note: 'false alarm: sensor recalibrated' });
+    expect(() => service.apply({ alertId, action: 'ACKNOWLEDGED', by: 'op-1' })).toThrow(/it is closed/);
+    expect(() => service.apply({ alertId: 'nope', action: 'ACKNOWLEDGED', by: 'op-1' })).toThrow(/not known/);
+  });
+
+  it('rebuilds the same state from the events on the topic, ignoring a replayed event', () => {
+    const source = new AlertService();
+    const { alertId } = openOne(source);
+    source.apply({ alertId, action: 'ACKNOWLEDGED', by: 'op-1' });
+    const rebuilt = new AlertService();
+    for (const event of [...source.get(alertId).history, ...source.get(alertId).history]) rebuilt.replay(event);
+    expect(rebuilt.get(alertId).history).toHaveLength(2);
+    expect(rebuilt.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
+  });
+});
+
+describe('AlertPolicy', () => {
+  const options = { openAfterWindows: 2, autoCloseAfterWindows: 3 };
+
+  it('opens an alert after consecutive anomalous windows, with the onset at the first of them', () => {
+    const service = new AlertService();
+    const policy = new AlertPolicy(service, options);
+    expect(policy.observe([score(0, 3), score(1, 30), score(2, 4), score(3, 25)])).toEqual([]);
+    const [opened] = policy.observe([score(4, 40)]);
+    expect(opened).toMatchObject({ type: 'OPENED', alertId: `${PUMP}@30000`, at: new Date(50_000), score: 40, threshold: 10, contributors: ['bearing_temperature.mean'] });
+    expect(opened?.note).toContain('bearing_temperature.mean 80.00 (normal 52.00)');
+    expect(policy.observe([score(5, 50), score(6, 60)])).toEqual([]);
+  });
+
+  it('never alerts on shadow scores', () => {
+    const policy = new AlertPolicy(new AlertService(), options);
+    expect(policy.observe([0, 1, 2, 3].map((w) => score(w, 90, { role: 'SHADOW' })))).toEqual([]);
+  });
+
+  it('closes an alert nobody acknowledged once the asset stays normal, but not one a person took', () => {
+    const service = new AlertService();
+    const policy = new AlertPolicy(service, options);
+    policy.observe([score(0, 30), score(1, 30)]);
+    const closed = policy.observe([score(2, 1), score(3, 1), score(4, 1)]);
+    expect(closed).toMatchObject([{ type: 'CLOSED', by: 'system:asset-health' }]);
+
+    const [second] = policy.observe([score(10, 30), score(11, 30)]);
+    service.apply({ alertId: second!.alertId, action: 'ACKNOWLEDGED', by: 'op-1' });
+    expect(policy.observe([12, 13, 14, 15].map((w) => score(w, 1)))).toEqual([]);
+    expect(service.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
+  });
+});
