@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@fieldmesh/config';
+import { z } from 'zod';
+
+export const USAGE = `npm run bench [-- options]
+
+Starts a stack of its own (.fieldmesh/bench-stack), runs the edge gateway in this process and the
+simulator's load mode in another, and prints end-to-end and per-stage figures. Results also go to
+.fieldmesh/bench/results.json. Takes about 4 minutes with the defaults.
+
+Options
+  --saturation-seconds <s>   load per gateway saturation run (default 20)
+  --bridge-seconds <s>       load per bare-bridge run (default 15)
+  --drain-seconds <s>        most to wait after a run for the system to catch up (default 15)
+  --json-rate <n>            points/s asked of the MQTT JSON load generator (default 60000)
+  --sparkplug-rate <n>       points/s asked of the Sparkplug load generator (default 400000)
+  --latency-rate <n>         fixed rate of the latency run (default 2000)
+  --latency-seconds <s>      length of the latency run (default 30)
+  --consume-seconds <s>      most time for the Kafka consume measurement (default 10)
+  --profile                  CPU-profile the gateway runs; .cpuprofile files go to .fieldmesh/bench/
+  -h, --help                 this help
+`;
+
+const seconds = z.number().int().min(1).max(600);
+const rate = z.number().int().min(1).max(10_000_000);
+
+export const benchOptionsSchema = z.object({
+  saturationSeconds: seconds.default(20),
+  bridgeSeconds: seconds.default(15),
+  drainSeconds: seconds.default(15),
+  jsonTargetRate: rate.default(60_000),
+  sparkplugTargetRate: rate.default(400_000),
+  latencyRate: rate.default(2_000),
+  latencySeconds: seconds.default(30),
+  consumeSeconds: seconds.default(10),
+  profile: z.boolean().default(false),
+});
+
+export type BenchOptions = z.output<typeof benchOptionsSchema>;
+
+const FLAGS = {
+  'saturation-seconds': 'saturationSeconds',
+  'bridge-seconds': 'bridgeSeconds',
+  'drain-seconds': 'drainSeconds',
+  'json-rate': 'jsonTargetRate',
+  'sparkplug-rate': 'sparkplugTargetRate',
+  'latency-rate': 'latencyRate',
+  'latency-seconds': 'latencySeconds',
+  'consume-seconds': 'consumeSeconds',
+} as const;
+
+/** The options, or `help` when asked; a wrong value throws ConfigInvalid naming the flag's field. */
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      profile: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const input: Record<string, unknown> = { profile: values.profile ?? false };
+  for (const [flag, field] of Object.entries(FLAGS)) {
+    const text = (values as Record<string, unknown>)[flag];
+    // Text that is not a number reaches zod as text, so the problem names the field.
+    if (typeof text === 'string') input[field] = Number.isFinite(Number(text)) ? Number(text) : text;
+  }
+  return loadConfig(benchOptionsSchema, input, 'bench options');
+}

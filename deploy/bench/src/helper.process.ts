@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { HelperProcessFailed } from './errors';
+
+export interface HelperProcess {
+  /** Resolves when the process exits with code 0; rejects with HelperProcessFailed otherwise. */
+  readonly finished: Promise<void>;
+  /** SIGTERM, then waits for the exit; idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A TypeScript entry point of this repository in its own Node process (load generator, sink), so that
+ * it does not share the event loop of what it measures. Each stdout line goes to `onLine`.
+ */
+export function startHelper(name: string, entry: string, args: string[], options: { cwd: string; onLine: (line: string) => void }): HelperProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+  };
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    keep(line);
+    options.onLine(line);
+  });
+  createInterface({ input: child.stderr }).on('line', keep);
+  let stopping = false;
+  const finished = new Promise<void>((resolve, reject) => {
+    child.once('error', (error) => reject(new HelperProcessFailed(name, null, `${String(error)}\n${tail.join('\n')}`)));
+    child.once('close', (code) => (code === 0 || (stopping && code === null) ? resolve() : reject(new HelperProcessFailed(name, code, tail.join('\n')))));
+  });
+  // Whoever awaits `finished` sees the failure; an unawaited helper must not crash the bench by itself.
+  finished.catch(() => undefined);
+  return {
+    finished,
+    stop: async () => {
+      if (!stopping && child.exitCode === null && child.signalCode === null) {
+        stopping = true;
+        child.kill('SIGTERM');
+      }
+      await finished.catch(() => undefined);
+    },
+  };
+}
