@@ -3,6 +3,7 @@ import { loadConfig } from '@fieldmesh/config';
 import type { SourceConnectorSpec } from '@fieldmesh/connect';
 import { type DataContract, durationToMs, loadContract } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaPort } from '@fieldmesh/kafka';
+import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { decodeEnvelope } from './buffer/envelope';
 import { SegmentLog } from './buffer/segment-log';
@@ -11,6 +12,7 @@ import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
 import { Ingestor, READING_ID_HEADER } from './ingest/ingestor';
+import { gatewayLineageJob } from './observe/gateway.lineage';
 import { GatewayMetrics } from './observe/gateway.metrics';
 import { type HealthReport, startObservabilityServer } from './observe/http.server';
 import { Pseudonymiser } from './privacy/pseudonymiser';
@@ -23,6 +25,8 @@ export interface GatewayOptions {
   root: string;
   connectors: ConnectorCatalog;
   log?: (line: string) => void;
+  /** Reports the gateway's run (machines' topics and nodes → product topic) as OpenLineage events. */
+  lineage?: LineageEmitter;
 }
 
 /** Where every message went: received = accepted + dead-lettered + duplicates; buffered = forwarded + pending + dropped. */
@@ -132,7 +136,11 @@ export class Gateway {
       });
     });
     const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => ref.gateway!.health());
-    const gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close()], server.url);
+    // Lineage is reported, not required: a site without an uplink still runs; the event goes when it can.
+    const lineageRun = options.lineage?.run(gatewayLineageJob(config, topic, contract.avroSchema));
+    lineageRun?.start().catch((error: unknown) => say(`lineage event not delivered (${describe(error)})`));
+    const closeLineage = async () => void (await lineageRun?.complete().catch(() => undefined));
+    const gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close(), closeLineage], server.url);
     ref.gateway = gateway;
     forwarder.start();
     for (const runner of runners) runner.start();

@@ -54,7 +54,7 @@ describe('Ingestor', () => {
       ['plant.telemetry.raw.v1', 'acme/berlin/press-shop/line-1/pump-1', '1'],
       ['plant.telemetry.raw.v1', 'acme/berlin/press-shop/line-1/pump-1', '2'],
     ]);
-    expect(unframe(envelopes[0]!.value).schemaId).toBe(7);
+    expect(unframe(envelopes[0]!.value, 1 << 20, {}).schemaId).toBe(7);
     expect(envelopes[1]!.headers[READING_ID_HEADER]).toBe(readingId(reading('bearing_temperature', 61, 2)));
   });
 
