@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createDlqTopic, createKafka, DlqWriter, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
+import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde, DecodeError } from '@fieldmesh/serde';
 import { dropExpiredPartitions, planTable, provisionTable, RowBinaryEncoder, RowEncodeFailed, type TableDrift, type TablePlan } from '@fieldmesh/warehouse';
 import { openWarehouse, type Warehouse } from './client';
 import { clickhouseSinkConfigSchema, type ClickhouseSinkConfig, type ClickhouseSinkSettings } from './config';
 import { TombstoneRecord } from './errors';
 import { TableOffsetStore } from './offset.store';
+import { sinkLineageJob } from './sink.lineage';
 
 /** Per product table: what went where since start. */
 export interface TableStats {
@@ -46,6 +48,8 @@ export interface ClickhouseSinkDependencies {
   contracts?: LoadedContract[];
   /** Warnings (server too old for TTL, drift); default console.warn. */
   warn?: (message: string) => void;
+  /** Reports one OpenLineage run per product (topic → table, column by column). */
+  lineage?: LineageEmitter;
 }
 
 interface Product {
@@ -93,6 +97,11 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
         stats: { topic: plan.topic, table: plan.table, inserted: 0, skippedStored: 0, deadLettered: 0, inserts: 0 },
       });
     }
+    const lineageRuns = dependencies.lineage
+      ? contracts.map((loaded) => dependencies.lineage!.run(sinkLineageJob(loaded, products.get(loaded.contract.kafka.topic)!.plan, { brokers: settings.kafka.brokers, server: settings.clickhouse.url ?? 'chdb' })))
+      : [];
+    for (const run of lineageRuns) await run.start().catch((error: unknown) => warn(`lineage event not delivered: ${(error as Error).message}`));
+    cleanups.push(async () => Promise.all(lineageRuns.map((run) => run.complete())));
     const offsets = await TableOffsetStore.load(
       warehouse.client,
       provisioned.map((p) => p.plan),
