@@ -46,3 +46,4 @@ export {
   type Transformation,
 } from './openlineage.schema';
 export { runEvent, type JobSpec, type RunEventInput } from './run-event.builder';
+export { streamJobLineage, type StreamJobShape } from './stream-job.lineage';
