@@ -9,7 +9,7 @@ import { createStreamsApp, type StreamJobStats } from '@fieldmesh/streams';
 import { consumptionColumnLineage } from './consumption-15m/consumption.lineage';
 import { ConsumptionModule } from './consumption-15m/consumption.module';
 import { ConsumptionPipeline, type ConsumptionPipelineStats } from './consumption-15m/consumption.pipeline';
-import { type EnergyConfigInput, energyConfigSchema } from './energy.config';
+import { type EnergyConfigInput, energyConfigSchema, loadTariffs } from './energy.config';
 import { provisionProductTopics } from './product.provisioner';
 import { productLineage } from './stream-job.lineage';
 
@@ -36,7 +36,7 @@ export interface EnergyDomain {
 export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: LineageEmitter } = {}): Promise<EnergyDomain> {
   const config = loadConfig(energyConfigSchema, input, 'energy config');
   const contract = loadContract(join(config.root, CONSUMPTION_CONTRACT), config.root);
-  const pipeline = new ConsumptionPipeline(contract, { tariffs: config.tariffs, maxGapMs: config.maxGapMs, inputTopic: config.topics.input, outputTopic: config.topics.output });
+  const pipeline = new ConsumptionPipeline(contract, { tariffs: config.tariffs ?? loadTariffs(), maxGapMs: config.maxGapMs, inputTopic: config.topics.input, outputTopic: config.topics.output });
   const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
   if (config.provision) await provisionProductTopics(kafka, config.registryUrl, contract, pipeline.outputTopic, [pipeline.inputTopic]);
   const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.kafka.clientId, compatibility: contract.contract.compatibility });

@@ -20,7 +20,7 @@ export const energyConfigSchema = z.object({
   registryUrl: z.url().describe('Schema registry base URL. Example: http://127.0.0.1:8081'),
   groupId: z.string().min(1).default('energy.consumption-15m').describe('Consumer group; its checkpoints topic is <groupId>.checkpoints'),
   root: z.string().min(1).default(DEFAULT_ROOT).describe('Repository root holding contracts/ and schemas/'),
-  tariffs: tariffConfigSchema.prefault({}).describe('Prices per site; see tariffs.yaml. Without a tariff a window carries no cost'),
+  tariffs: tariffConfigSchema.optional().describe('Prices per site (see tariffs.yaml, used when absent); a site without a tariff and no default gets no cost'),
   maxGapMs: z.number().int().positive().default(60_000).describe('Longest gap between power readings that is still integrated, in ms'),
   maxBatchRecords: z.number().int().min(1).max(100_000).default(2_000).describe('Most clean readings per handler call'),
   topics: z

@@ -15,7 +15,7 @@ const { values } = parseArgs({
 const fromFile = values.config ? (parseYaml(readFileSync(values.config, 'utf8')) as Record<string, unknown>) : {};
 const domain = await startEnergy({
   ...fromFile,
-  tariffs: fromFile.tariffs ?? loadTariffs(values.tariffs),
+  ...(values.tariffs ? { tariffs: loadTariffs(values.tariffs) } : {}),
   ...(values.brokers ? { kafka: { ...(fromFile.kafka as object), brokers: values.brokers.split(',') } } : {}),
   ...(values.registry ? { registryUrl: values.registry } : {}),
   ...(values.group ? { groupId: values.group } : {}),
