@@ -1,4 +1,5 @@
 import { rm, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
@@ -39,6 +40,8 @@ export interface SaturationRun {
   kafkaOutPerSecond: number;
   /** Rows per second the sink inserted into ClickHouse in the window (gateway runs). */
   clickhouseRowsPerSecond?: number;
+  /** 1-minute load average when the load stopped: other work on the machine lowers every figure. */
+  loadAverage1m: number;
   /** After the load stopped: how long the bench waited for the system to catch up, and what it left. */
   drain: { seconds: number; caughtUp: boolean; pointsNotForwarded: number };
 }
@@ -49,6 +52,7 @@ export interface LatencyRun {
   load: LoadSummary;
   /** Readings stamped in the load's first second (connections, first produce) are left out. */
   warmupExcluded: number;
+  loadAverage1m: number;
   total: LatencySummary;
   toGateway: LatencySummary;
   toKafka: LatencySummary;
@@ -175,7 +179,7 @@ async function measureWindow(bench: Bench, spec: LoadSpec, counters: Counter[], 
   const to = await snapshot(counters);
   await during?.stop();
   const windowSeconds = (to.get(counters[0]!)!.atMs - from.get(counters[0]!)!.atMs) / 1000;
-  return { summary, rates: ratesBetween(counters, from, to), windowSeconds };
+  return { summary, rates: ratesBetween(counters, from, to), windowSeconds, loadAverage1m: round(os.loadavg()[0]!) };
 }
 
 async function saturateGateway(bench: Bench, protocol: Protocol, profiles: BenchResults['profiles']): Promise<SaturationRun> {
@@ -211,6 +215,7 @@ async function saturateGateway(bench: Bench, protocol: Protocol, profiles: Bench
       system: 'gateway',
       load: { ...window.summary, targetPointsPerSecond: spec.pointsPerSecond },
       windowSeconds: round(window.windowSeconds),
+      loadAverage1m: window.loadAverage1m,
       stages: window.rates,
       kafkaOutPerSecond: rate(bench.kafkaOut.name),
       clickhouseRowsPerSecond: rate(bench.sink.counters[0]!.name),
@@ -241,6 +246,7 @@ async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<Sat
       system: 'bare bridge',
       load: { ...window.summary, targetPointsPerSecond: spec.pointsPerSecond },
       windowSeconds: round(window.windowSeconds),
+      loadAverage1m: window.loadAverage1m,
       stages: window.rates,
       kafkaOutPerSecond: window.rates[1]!.perSecond,
       drain: { seconds: round((performance.now() - drainStarted) / 1000), caughtUp, pointsNotForwarded: Math.max(0, window.summary.points - (await forwarded.read())) },
@@ -272,6 +278,7 @@ async function measureLatency(bench: Bench): Promise<LatencyRun> {
       seconds: latencySeconds,
       load: summary,
       warmupExcluded: probe.samples.length - measured.length,
+      loadAverage1m: round(os.loadavg()[0]!),
       total: summarise(measured.map((s) => s.total)),
       toGateway: summarise(measured.map((s) => s.toGateway)),
       toKafka: summarise(measured.map((s) => s.toKafka)),
@@ -303,11 +310,16 @@ async function measureConsume(bench: Bench): Promise<BenchResults['kafkaConsume'
   try {
     await consumer.run(async (batch) => {
       first ??= performance.now();
-      for (const record of batch.records) if (record.value) await serde.decode(record.value, { topic: bench.rawTopic });
+      try {
+        for (const record of batch.records) if (record.value) await serde.decode(record.value, { topic: bench.rawTopic });
+      } catch (error) {
+        bench.log(`Kafka consume: a batch failed to decode and is delivered again: ${String(error)}`);
+        throw error;
+      }
       records += batch.records.length;
       last = performance.now();
     });
-    await waitUntil('the consumer read the whole topic', () => records >= total, limitMs).catch(() => undefined);
+    await waitUntil('the consumer read the whole topic', () => records >= total, limitMs).catch(() => bench.log(`Kafka consume: ${records} of ${total} records read in ${bench.options.consumeSeconds} s`));
   } finally {
     await consumer.disconnect();
   }

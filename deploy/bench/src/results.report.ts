@@ -46,6 +46,7 @@ export function formatResults(results: BenchResults): string {
     ['  broker ingest during the bridge run', ...both((p) => bridge[p]?.load.achievedPointsPerSecond)],
     ['gateway as % of the bare bridge', ...(['json', 'sparkplug'] as const).map((p) => (ratio(p) === undefined ? '-' : `${ratio(p)}%`))],
     ['left unforwarded when a gateway run ended', ...both((p) => gateway[p]?.drain.pointsNotForwarded)],
+    ['machine load average (1 min) at the end of the gateway run', ...(['json', 'sparkplug'] as const).map((p) => String(gateway[p]?.loadAverage1m ?? '-'))],
   ]);
   const { latency } = results;
   const latencyTable = table([
@@ -62,7 +63,7 @@ export function formatResults(results: BenchResults): string {
     saturation,
     '',
     latencyTable,
-    `  ${number(latency.total.count)} readings measured (${latency.warmupExcluded} of the first second left out); p99 target ≤ ${number(TARGETS.p99Ms)} ms ${latency.total.p99 <= TARGETS.p99Ms ? 'met' : 'missed'}`,
+    `  ${number(latency.total.count)} readings measured (${latency.warmupExcluded} of the first second left out; load average ${latency.loadAverage1m}); p99 target ≤ ${number(TARGETS.p99Ms)} ms ${latency.total.p99 <= TARGETS.p99Ms ? 'met' : 'missed'}`,
     '',
     `Kafka consume with Avro decode (new group, from the start): ${number(results.kafkaConsume.recordsPerSecond)} records/s (${number(results.kafkaConsume.records)} records in ${results.kafkaConsume.seconds} s)`,
   ];
