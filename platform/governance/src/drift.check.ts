@@ -1,7 +1,6 @@
 import { dlqTopicFor, TopicNotFound, type KafkaAdminPort } from '@fieldmesh/kafka';
 import type { LoadedContract } from './contract.loader';
 import type { DataContract } from './contract.schema';
-import { durationToDays } from './iso-duration';
 import { RegistryClient } from './provision.registry';
 import { topicConfigsFor, valueSubjectFor } from './provision.topic';
 
@@ -18,24 +17,21 @@ export interface DriftFinding {
   severity: 'error' | 'warning';
 }
 
-/** What the warehouse knows of a product's table (from platform/warehouse's introspection). */
-export interface TableDescription {
-  /** `<database>.<table>`. */
-  table: string;
-  columns: string[];
-  /** Days after which rows are removed (a TTL, or dropped partitions on servers without TTL); null if never. */
-  retentionDays: number | null;
-}
+/** A difference a table check found (the product and target are filled in by `checkDrift`). */
+export type TableFinding = Omit<DriftFinding, 'product' | 'target'>;
 
-/** Describes the table of a contract's product, or null when it does not exist. */
-export type DescribeTable = (contract: DataContract) => Promise<TableDescription | null>;
+/**
+ * Compares a product's ClickHouse table with its contract. platform/warehouse implements it (it derives
+ * the table from the contract and depends on this library, so it is injected rather than imported).
+ */
+export type TableCheck = (loaded: LoadedContract) => Promise<TableFinding[]>;
 
 export interface DriftTargets {
   /** A connected admin client. */
   admin: KafkaAdminPort;
   registryUrl: string;
-  /** Table introspection; without it the table is not checked (and `checkDrift` says nothing about it). */
-  describeTable?: DescribeTable;
+  /** The table check; without it tables are not checked (and `checkDrift` says nothing about them). */
+  checkTable?: TableCheck;
 }
 
 async function topicDrift(contract: DataContract, admin: KafkaAdminPort, finding: Finder): Promise<DriftFinding[]> {
@@ -83,26 +79,11 @@ async function registryDrift(loaded: LoadedContract, registry: RegistryClient, f
   return findings;
 }
 
-async function tableDrift(loaded: LoadedContract, describeTable: DescribeTable, finding: Finder): Promise<DriftFinding[]> {
-  const table = await describeTable(loaded.contract);
-  if (!table) return [finding('table', 'exists', `table of ${loaded.contract.kafka.topic}`, 'missing')];
-  const findings: DriftFinding[] = [];
-  const expectedColumns = loaded.avroType.fields.map((f) => f.name);
-  const missingColumns = expectedColumns.filter((c) => !table.columns.includes(c));
-  const extraColumns = table.columns.filter((c) => !expectedColumns.includes(c));
-  if (missingColumns.length > 0) findings.push(finding('table', 'columns', `${table.table} with ${missingColumns.join(', ')}`, `missing ${missingColumns.join(', ')}`));
-  // Columns beyond the schema may be the sink's own (ingestion metadata), so they only warn.
-  if (extraColumns.length > 0) findings.push(finding('table', 'columns', `${table.table} with the schema's fields only`, `extra ${extraColumns.join(', ')}`, 'warning'));
-  const days = durationToDays(loaded.contract.retention.warehouse);
-  if (table.retentionDays !== days) findings.push(finding('table', 'ttl', `${days} days`, table.retentionDays === null ? 'none' : `${table.retentionDays} days`));
-  return findings;
-}
-
 type Finder = (target: DriftTarget, field: string, expected: string, actual: string, severity?: DriftFinding['severity']) => DriftFinding;
 
 /**
- * Every difference between a contract and its topic, registry subject and (when `describeTable` is
- * given) ClickHouse table. An empty list means reality matches the contract.
+ * Every difference between a contract and its topic, registry subject and (when `checkTable` is given)
+ * ClickHouse table. An empty list means reality matches the contract.
  */
 export async function checkDrift(loaded: LoadedContract, targets: DriftTargets): Promise<DriftFinding[]> {
   const finding: Finder = (target, field, expected, actual, severity = 'error') => ({ product: loaded.contract.id, target, field, expected, actual, severity });
@@ -110,6 +91,6 @@ export async function checkDrift(loaded: LoadedContract, targets: DriftTargets):
   return [
     ...(await topicDrift(loaded.contract, targets.admin, finding)),
     ...(await registryDrift(loaded, registry, finding)),
-    ...(targets.describeTable ? await tableDrift(loaded, targets.describeTable, finding) : []),
+    ...(targets.checkTable ? (await targets.checkTable(loaded)).map((f) => finding('table', f.field, f.expected, f.actual, f.severity)) : []),
   ];
 }

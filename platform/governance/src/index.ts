@@ -3,7 +3,7 @@ export { classifications, compatibilityModes, dataContractSchema, maskings, type
 export { ContractInvalid } from './errors';
 export { durationToDays, durationToMs, isIsoDuration } from './iso-duration';
 export { validateRecord } from './record.validator';
-export { checkDrift, type DescribeTable, type DriftFinding, type DriftTarget, type DriftTargets, type TableDescription } from './drift.check';
+export { checkDrift, type DriftFinding, type DriftTarget, type DriftTargets, type TableCheck, type TableFinding } from './drift.check';
 export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './provision.errors';
 export { provisionProduct, type ProvisionResult, type ProvisionTargets } from './provision.product';
 export { RegistryClient, type RegisteredSchema } from './provision.registry';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, loadContract, provisionProduct, SchemaIncompatible, type LoadedContract, type TableDescription } from '../src/index';
+import { checkDrift, loadContract, provisionProduct, SchemaIncompatible, type LoadedContract } from '../src/index';
 
 const registryUrl = inject('registryUrl');
 let admin: KafkaAdminPort;
@@ -102,17 +102,17 @@ describe('drift check', () => {
     ]);
   });
 
-  it('checks the table through the injected introspection: missing columns, extra columns and TTL', async () => {
+  it('adds the findings of the injected table check, as table findings of the product', async () => {
     const product = uniqueProduct();
     await provisionProduct(product, { admin, registryUrl });
-    const columns = product.avroType.fields.map((f) => f.name).filter((c) => c !== 'operatorBadge');
-    const describeTable = async (): Promise<TableDescription> => ({ table: 'fieldmesh.raw', columns: [...columns, '_offset'], retentionDays: 30 });
-    const findings = await checkDrift(product, { admin, registryUrl, describeTable });
-    expect(findings.map((f) => [f.target, f.field, f.actual, f.severity])).toEqual([
-      ['table', 'columns', 'missing operatorBadge', 'error'],
-      ['table', 'columns', 'extra _offset', 'warning'],
-      ['table', 'ttl', '30 days', 'error'],
+    const checked: string[] = [];
+    const checkTable = async (loaded: LoadedContract) => {
+      checked.push(loaded.contract.kafka.topic);
+      return [{ field: 'ttl', expected: '90 days', actual: '30 days', severity: 'error' as const }];
+    };
+    expect(await checkDrift(product, { admin, registryUrl, checkTable })).toEqual([
+      { product: 'plant-telemetry.raw', target: 'table', field: 'ttl', expected: '90 days', actual: '30 days', severity: 'error' },
     ]);
-    expect(await checkDrift(product, { admin, registryUrl, describeTable: async () => null })).toEqual([expect.objectContaining({ target: 'table', field: 'exists', actual: 'missing' })]);
+    expect(checked).toEqual([product.contract.kafka.topic]);
   });
 });

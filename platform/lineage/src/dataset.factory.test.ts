@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clickhouseDataset, kafkaDataset, kafkaNamespace, mqttDataset, opcuaDataset } from './dataset.factory';
+import { schemaFacetSchema } from './openlineage.schema';
 
 const rawSchema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../schemas/plant-telemetry/RawReading.avsc'), 'utf8')) as object;
 
@@ -24,7 +25,7 @@ describe('dataset names', () => {
 
   it('carry the Avro schema as a schema facet with types and docs, and the owner and data source', () => {
     const dataset = kafkaDataset('127.0.0.1:9092', 'plant.telemetry.raw.v1', rawSchema, { owner: { team: 'plant-telemetry', contact: 'pt@example.com' } });
-    const fields = (dataset.facets?.schema as { fields: Array<{ name: string; type: string; description?: string }> }).fields;
+    const fields = schemaFacetSchema.parse(dataset.facets?.schema).fields;
     expect(fields).toHaveLength(17);
     expect(fields.find((f) => f.name === 'readingTime')).toMatchObject({ type: 'timestamp-millis', description: expect.stringContaining('source timestamp') });
     expect(fields.find((f) => f.name === 'value')?.type).toBe('union<null,double>');
@@ -36,7 +37,7 @@ describe('dataset names', () => {
 
   it('lists the fields of nested records', () => {
     const schema = { type: 'record', name: 'A', fields: [{ name: 'where', type: ['null', { type: 'record', name: 'Loc', fields: [{ name: 'line', type: 'string' }] }] }] };
-    const fields = (kafkaDataset('k:1', 't.v1', schema).facets?.schema as { fields: unknown[] }).fields;
+    const fields = schemaFacetSchema.parse(kafkaDataset('k:1', 't.v1', schema).facets?.schema).fields;
     expect(fields).toEqual([{ name: 'where', type: 'union<null,record Loc>', fields: [{ name: 'line', type: 'string' }] }]);
   });
 });
