@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigInvalid } from '@fieldmesh/config';
-import { ContractInvalid, type DescribeTable } from '@fieldmesh/governance';
+import { ContractInvalid } from '@fieldmesh/governance';
 import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
 import { contractsLintCommand } from './commands/contracts-lint.command';
@@ -8,14 +8,7 @@ import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { productsApplyCommand } from './commands/products-apply.command';
 
-export interface CliOptions {
-  /** Table introspection for `governance check` (platform/warehouse's, once wired). */
-  describeTable?: DescribeTable;
-}
-
-export function cliCommands(options: CliOptions = {}): CliCommand[] {
-  return [productsApplyCommand, governanceCheckCommand(options.describeTable), lineageShowCommand, contractsLintCommand];
-}
+export const CLI_COMMANDS: readonly CliCommand[] = [productsApplyCommand, governanceCheckCommand, lineageShowCommand, contractsLintCommand];
 
 function usage(commands: readonly CliCommand[]): string {
   const names = commands.map((c) => `${c.group} ${c.verb}`);
@@ -36,8 +29,7 @@ function isExpected(error: unknown): error is Error {
 }
 
 /** Runs one command line and returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
-  const commands = cliCommands(options);
+export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CliCommand[] = CLI_COMMANDS): Promise<number> {
   const [group, verb] = argv;
   const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
   if (group === undefined || group === 'help' || ((group === '--help' || group === '-h') && argv.length === 1)) {

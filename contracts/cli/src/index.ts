@@ -1,2 +1,2 @@
 export { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
-export { cliCommands, runCli, type CliOptions } from './cli';
+export { CLI_COMMANDS, runCli } from './cli';

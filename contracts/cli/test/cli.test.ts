@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createClient } from '@clickhouse/client';
 import { createKafka, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { clickhouseDataset, columnLineage, identityColumnLineage, kafkaDataset, lineageEmitter, mqttDataset, opcuaDataset } from '@fieldmesh/lineage';
 import { REPO_ROOT } from '@fieldmesh/testing';
@@ -21,7 +22,14 @@ interface Run {
 
 /** Runs the installed `fieldmesh` bin as a user would, with the stack's addresses in the environment. */
 async function fieldmesh(...args: string[]): Promise<Run> {
-  const env = { ...process.env, FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_URL: registryUrl };
+  const env = {
+    ...process.env,
+    FIELDMESH_KAFKA_BROKERS: brokers,
+    FIELDMESH_REGISTRY_URL: registryUrl,
+    FIELDMESH_CLICKHOUSE_URL: inject('clickhouseUrl'),
+    FIELDMESH_CLICKHOUSE_USER: inject('clickhouseUser'),
+    FIELDMESH_CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
+  };
   try {
     const { stdout, stderr } = await promisify(execFile)(BIN, args, { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr };
@@ -35,6 +43,9 @@ let kafka: KafkaPort;
 let admin: KafkaAdminPort;
 const dirs: string[] = [];
 const topics: string[] = [];
+const tables: string[] = [];
+
+const tableOf = (topic: string) => topic.replace(/[^A-Za-z0-9]+/g, '_');
 
 /** A repository root holding the raw telemetry contract on a topic of its own. */
 function productRoot(): { root: string; topic: string } {
@@ -42,6 +53,7 @@ function productRoot(): { root: string; topic: string } {
   dirs.push(root);
   const topic = `test-${randomUUID().slice(0, 8)}.plant.telemetry.raw.v1`;
   topics.push(topic, `${topic}.dlq`);
+  tables.push(tableOf(topic));
   mkdirSync(join(root, 'contracts', 'plant-telemetry'), { recursive: true });
   cpSync(join(REPO_ROOT, 'schemas'), join(root, 'schemas'), { recursive: true });
   const text = readFileSync(join(REPO_ROOT, 'contracts', 'plant-telemetry', 'raw.yaml'), 'utf8');
@@ -58,6 +70,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin.deleteTopics(topics).catch(() => undefined);
   await admin.disconnect();
+  const clickhouse = createClient({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword') });
+  for (const table of tables) await clickhouse.command({ query: `DROP TABLE IF EXISTS fieldmesh.${table}` });
+  await clickhouse.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -81,13 +96,34 @@ describe('fieldmesh products apply and governance check', () => {
     const applied = await fieldmesh('products', 'apply', '--root', root);
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('[1/1] applying plant-telemetry.raw');
-    expect(applied.stdout).toMatch(new RegExp(`^plant-telemetry.raw  ${topic.replaceAll('.', '\\.')}: topic created · dlq created · compatibility BACKWARD_TRANSITIVE set · schema v1 \\(id \\d+\\) registered$`, 'm'));
+    expect(applied.stdout).toMatch(
+      new RegExp(`^plant-telemetry.raw  ${topic.replaceAll('.', '\\.')}: topic created · dlq created · compatibility BACKWARD_TRANSITIVE set · schema v1 \\(id \\d+\\) registered · table fieldmesh\\.${tableOf(topic)} created$`, 'm'),
+    );
 
     const checked = await fieldmesh('governance', 'check', '--root', root);
     expect(checked).toMatchObject({ code: 0, stdout: 'No drift: 1 product(s) match their contracts.\n' });
 
     const again = await fieldmesh('products', 'apply', '--root', root, '--json');
-    expect(JSON.parse(again.stdout)).toEqual([expect.objectContaining({ topicAction: 'unchanged', dlqAction: 'unchanged', compatibilityAction: 'unchanged', schemaAction: 'unchanged' })]);
+    expect(JSON.parse(again.stdout)).toEqual([
+      expect.objectContaining({ topicAction: 'unchanged', dlqAction: 'unchanged', compatibilityAction: 'unchanged', schemaAction: 'unchanged', tableAction: 'unchanged' }),
+    ]);
+  });
+
+  it('a column dropped from the table by hand is reported as table drift', async () => {
+    const { root, topic } = productRoot();
+    expect((await fieldmesh('products', 'apply', '--root', root)).code).toBe(0);
+    const clickhouse = createClient({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword') });
+    try {
+      await clickhouse.command({ query: `ALTER TABLE fieldmesh.${tableOf(topic)} DROP COLUMN deviceId` });
+      const json = await fieldmesh('governance', 'check', '--root', root, '--json');
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        tablesChecked: true,
+        findings: [{ product: 'plant-telemetry.raw', target: 'table', field: 'column-missing deviceId', actual: 'missing', severity: 'error' }],
+      });
+    } finally {
+      await clickhouse.close();
+    }
   });
 
   it('a retention changed by hand is reported with exit code 1, as a table and as JSON', async () => {

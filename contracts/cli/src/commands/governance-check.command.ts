@@ -1,24 +1,21 @@
-import { checkDrift, type DescribeTable, type DriftFinding } from '@fieldmesh/governance';
+import { checkDrift, type DriftFinding } from '@fieldmesh/governance';
 import type { CliCommand } from '../cli.command';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryOf, withAdmin } from '../connection.options';
 import { selectedContracts } from '../contracts.selection';
 import { formatTable } from '../table.format';
+import { WAREHOUSE_HELP, WAREHOUSE_OPTIONS, warehouseOf, warehouseTableCheck } from '../warehouse.connection';
 
-/**
- * `governance check`, with the table introspection to use. Without one (until platform/warehouse's
- * introspection is wired in main.ts), the report says that tables were not checked.
- */
-export function governanceCheckCommand(describeTable?: DescribeTable): CliCommand {
-  return {
-    group: 'governance',
-    verb: 'check',
-    summary: 'report drift between the contracts and the topics, the registry and the tables (exit 1 on drift)',
-    help: `Usage: fieldmesh governance check [--contract <file>]... [--json] [--strict] [options]
+export const governanceCheckCommand: CliCommand = {
+  group: 'governance',
+  verb: 'check',
+  summary: 'report drift between the contracts and the topics, the registry and the tables (exit 1 on drift)',
+  help: `Usage: fieldmesh governance check [--contract <file>]... [--json] [--strict] [options]
 
 Compares every data contract with reality and lists each difference:
   topic     missing, partitions, retention.ms, cleanup.policy, missing DLQ topic (warning)
   registry  the subject's compatibility level, latest registered schema ≠ the contract's schema
-  table     missing table, missing or extra columns, TTL ≠ the contract's warehouse retention
+  table     missing table, missing/extra columns or column types, engine, ORDER BY, PARTITION BY, TTL
+            (≠ the contract's warehouse retention; on a server without TTL, none is expected)
 
 Options:
   --contract <file>   a contract to check (repeatable; default: every contracts/<domain>/<product>.yaml)
@@ -28,33 +25,40 @@ Options:
 
 ${CONNECTION_HELP}
 
+${WAREHOUSE_HELP}
+
 Exit code 1 when a finding is an error (or any finding with --strict), 0 when the contracts hold.
 'fieldmesh products apply' repairs topic configs, compatibility levels and schemas.`,
-    options: { ...CONNECTION_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
-    positionals: { min: 0, max: 0 },
-    async run(args, io) {
-      const contracts = await selectedContracts(args, io);
-      const registryUrl = registryOf(args, io);
-      const { kafka } = kafkaOf(args, io);
-      const findings: DriftFinding[] = [];
+  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
+  positionals: { min: 0, max: 0 },
+  async run(args, io) {
+    const contracts = await selectedContracts(args, io);
+    const registryUrl = registryOf(args, io);
+    const { kafka } = kafkaOf(args, io);
+    const warehouse = await warehouseOf(args, io);
+    const checkTable = warehouse ? warehouseTableCheck(warehouse) : undefined;
+    const findings: DriftFinding[] = [];
+    try {
       await withAdmin(kafka, async (admin) => {
         for (const [i, loaded] of contracts.entries()) {
           io.err(`[${i + 1}/${contracts.length}] checking ${loaded.contract.id}…`);
-          findings.push(...(await checkDrift(loaded, { admin, registryUrl, ...(describeTable ? { describeTable } : {}) })));
+          findings.push(...(await checkDrift(loaded, { admin, registryUrl, ...(checkTable ? { checkTable } : {}) })));
         }
       });
-      const errors = findings.filter((f) => f.severity === 'error').length;
-      const warnings = findings.length - errors;
-      if (args.values.json) {
-        io.out(JSON.stringify({ products: contracts.map((c) => c.contract.id), tablesChecked: describeTable !== undefined, findings }, null, 2));
-      } else if (findings.length === 0) {
-        io.out(`No drift: ${contracts.length} product(s) match their contracts.`);
-      } else {
-        io.out(formatTable(['PRODUCT', 'TARGET', 'FIELD', 'EXPECTED', 'ACTUAL', 'SEVERITY'], findings.map((f) => [f.product, f.target, f.field, f.expected, f.actual, f.severity])));
-        io.out(`\n${errors} error(s), ${warnings} warning(s) in ${contracts.length} product(s).`);
-      }
-      if (!describeTable) io.err('Tables were not checked: no warehouse introspection is configured in this build.');
-      return errors > 0 || (args.values.strict && warnings > 0) ? 1 : 0;
-    },
-  };
-}
+    } finally {
+      await warehouse?.client.close();
+    }
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.length - errors;
+    if (args.values.json) {
+      io.out(JSON.stringify({ products: contracts.map((c) => c.contract.id), tablesChecked: warehouse !== undefined, findings }, null, 2));
+    } else if (findings.length === 0) {
+      io.out(`No drift: ${contracts.length} product(s) match their contracts.`);
+    } else {
+      io.out(formatTable(['PRODUCT', 'TARGET', 'FIELD', 'EXPECTED', 'ACTUAL', 'SEVERITY'], findings.map((f) => [f.product, f.target, f.field, f.expected, f.actual, f.severity])));
+      io.out(`\n${errors} error(s), ${warnings} warning(s) in ${contracts.length} product(s).`);
+    }
+    if (!warehouse) io.err('Tables were not checked: no ClickHouse URL was given (--clickhouse or FIELDMESH_CLICKHOUSE_URL).');
+    return errors > 0 || (args.values.strict && warnings > 0) ? 1 : 0;
+  },
+};

@@ -1,7 +1,9 @@
-import { provisionProduct, type ProvisionResult } from '@fieldmesh/governance';
+import { provisionProduct, type LoadedContract, type ProvisionResult } from '@fieldmesh/governance';
+import { describeTable, planTable, provisionTable } from '@fieldmesh/warehouse';
 import type { CliCommand } from '../cli.command';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryOf, withAdmin } from '../connection.options';
 import { selectedContracts } from '../contracts.selection';
+import { WAREHOUSE_HELP, WAREHOUSE_OPTIONS, warehouseOf, type Warehouse } from '../warehouse.connection';
 
 function describe(result: ProvisionResult): string {
   const configs = Object.entries(result.changedConfigs).map(([name, [from, to]]) => `${name} ${from ?? '(unset)'} → ${to}`);
@@ -13,13 +15,35 @@ function describe(result: ProvisionResult): string {
   ].join(' · ');
 }
 
+interface TableResult {
+  table: string;
+  tableAction: 'created' | 'unchanged';
+  /** Why the table differs from the contract's intent on this server, or how an existing one differs. */
+  tableWarnings: string[];
+}
+
+/** Creates the product's table when missing; an existing table is never altered (a migration is a person's call). */
+async function applyTable(warehouse: Warehouse, loaded: LoadedContract): Promise<TableResult> {
+  const plan = planTable(loaded, warehouse.capabilities, { database: warehouse.database });
+  const existed = (await describeTable(warehouse.client, plan.database, plan.table)) !== undefined;
+  const { drift } = await provisionTable(warehouse.client, plan);
+  return {
+    table: `${plan.database}.${plan.table}`,
+    tableAction: existed ? 'unchanged' : 'created',
+    tableWarnings: [
+      ...(existed ? [] : plan.warnings),
+      ...drift.map((d) => `table ${plan.database}.${plan.table}: ${d.kind} ${d.subject} is ${d.actual}, the contract implies ${d.expected} (not altered; see 'fieldmesh governance check')`),
+    ],
+  };
+}
+
 export const productsApplyCommand: CliCommand = {
   group: 'products',
   verb: 'apply',
   summary: 'create or update topics, DLQ topics, compatibility levels and schemas from the contracts',
   help: `Usage: fieldmesh products apply [--contract <file>]... [options]
 
-Makes Kafka and the schema registry match the data contracts: creates each product's topic with the
+Makes Kafka, the schema registry (and ClickHouse, see below) match the data contracts: creates each product's topic with the
 contract's partitions, replication, retention.ms and cleanup.policy (or sets the configs that differ on an
 existing topic), creates its <topic>.dlq topic, sets the subject's compatibility level and registers the
 schema. Safe to run again: what already matches is left alone and reported 'unchanged'. Partition counts
@@ -32,31 +56,42 @@ Options:
 
 ${CONNECTION_HELP}
 
+${WAREHOUSE_HELP}
+  With a ClickHouse URL, each product's table is created too (MergeTree, ORDER BY asset and time,
+  partitioned by time, TTL from the warehouse retention; retention by dropping partitions on servers
+  without TTL). Existing tables are not altered.
+
 Exit code 0 when every product is provisioned, 1 when one failed (the others are still applied).`,
-  options: { ...CONNECTION_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
     const registryUrl = registryOf(args, io);
     const { kafka } = kafkaOf(args, io);
-    const results: Array<ProvisionResult | { product: string; error: string }> = [];
-    await withAdmin(kafka, async (admin) => {
-      for (const [i, loaded] of contracts.entries()) {
-        io.err(`[${i + 1}/${contracts.length}] applying ${loaded.contract.id} (${loaded.file})…`);
-        try {
-          const result = await provisionProduct(loaded, { admin, registryUrl });
-          results.push(result);
-          if (!args.values.json) {
-            io.out(`${result.product}  ${result.topic}: ${describe(result)}`);
-            for (const warning of result.warnings) io.out(`  warning: ${warning}`);
+    const warehouse = await warehouseOf(args, io);
+    const results: Array<(ProvisionResult & Partial<TableResult>) | { product: string; error: string }> = [];
+    try {
+      await withAdmin(kafka, async (admin) => {
+        for (const [i, loaded] of contracts.entries()) {
+          io.err(`[${i + 1}/${contracts.length}] applying ${loaded.contract.id} (${loaded.file})…`);
+          try {
+            const result = { ...(await provisionProduct(loaded, { admin, registryUrl })), ...(warehouse ? await applyTable(warehouse, loaded) : {}) };
+            results.push(result);
+            if (!args.values.json) {
+              io.out(`${result.product}  ${result.topic}: ${describe(result)}${result.table ? ` · table ${result.table} ${result.tableAction}` : ''}`);
+              for (const warning of [...result.warnings, ...(result.tableWarnings ?? [])]) io.out(`  warning: ${warning}`);
+            }
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            results.push({ product: loaded.contract.id, error: message });
+            if (!args.values.json) io.out(`${loaded.contract.id}: FAILED: ${message}`);
           }
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          results.push({ product: loaded.contract.id, error: message });
-          if (!args.values.json) io.out(`${loaded.contract.id}: FAILED: ${message}`);
         }
-      }
-    });
+      });
+    } finally {
+      await warehouse?.client.close();
+    }
+    if (!warehouse) io.err('Tables were not created: no ClickHouse URL was given (--clickhouse or FIELDMESH_CLICKHOUSE_URL).');
     if (args.values.json) io.out(JSON.stringify(results, null, 2));
     const failed = results.filter((r) => 'error' in r).length;
     io.err(`${contracts.length - failed} of ${contracts.length} product(s) applied${failed > 0 ? `, ${failed} failed` : ''}.`);
