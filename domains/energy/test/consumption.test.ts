@@ -103,3 +103,66 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
     expect(rows.every((r) => r.key === r.value.scopePath)).toBe(true);
   });
 });
+
+describe('energy job restarted in the middle of a window', () => {
+  const brokers = inject('kafkaBrokers');
+  const registryUrl = inject('registryUrl');
+  const id = randomUUID().slice(0, 8);
+  const topics = { clean: `plant.telemetry.clean.v1.test-${id}`, energy: `energy.consumption-15m.v1.test-${id}` };
+  const asset = `acme/site-${id}/hall/line-1/press-1`;
+  const config = { kafka: { brokers: [brokers] }, registryUrl, groupId: `energy-restart-${id}`, topics: { input: topics.clean, output: topics.energy }, tariffs: {} };
+  let energy: EnergyDomain | undefined;
+  let rows: ReadRecord[];
+
+  beforeAll(async () => {
+    const kafka = createKafka({ clientId: 'energy-restart-test', brokers: [brokers] });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics([{ topic: topics.clean, partitions: 6, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const serde = new AvroSerde({ registryUrl });
+    const writer = await serde.writerFor(topics.clean, cleanSchema);
+    const producer = kafka.producer();
+    await producer.connect();
+    let seq = 0;
+    const send = async (from: number, to: number) => {
+      const records = [];
+      for (let t = from; t < to; t += 10_000) {
+        seq += 1;
+        const value = {
+          readingTime: t, receivedTime: t, gatewayId: `gw-${id}`, sequenceNumber: seq, deviceId: 'meter', assetPath: asset, signal: 'power', value: 60, valueText: null, unit: 'kW',
+          sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: 'x', isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+        };
+        records.push({ topic: topics.clean, key: asset, value: serde.encode(writer, value) });
+      }
+      await producer.send(records);
+      return records.length;
+    };
+
+    energy = await startEnergy(config);
+    // The first window and two thirds of the second, then the job stops with the second window open.
+    const first = await send(T0, T0 + 25 * MIN);
+    await waitFor('the first run to read its readings', () => energy!.stats().consumption.powerReadings >= first, 60_000);
+    await energy.close();
+    // The rest of the second window arrives while the job is down; the restarted job rebuilds the open window from the replay.
+    await send(T0 + 25 * MIN, T0 + 33 * MIN);
+    await producer.disconnect();
+    energy = await startEnergy(config);
+    rows = await readTopic({ brokers, registryUrl, topic: topics.energy, timeoutMs: 60_000, until: (all) => all.length >= 6 });
+    // A window emitted twice would show up now.
+    rows = await readTopic({ brokers, registryUrl, topic: topics.energy, timeoutMs: 3_000, until: () => false });
+  }, 180_000);
+
+  afterAll(async () => {
+    await energy?.close();
+  });
+
+  it('emits each window once, the one open at the restart complete', () => {
+    const assetRows = rows.filter((r) => r.value.level === 'ASSET').map((r) => [(r.value.windowStart as Date).getTime() - T0, r.value.energyKwh, r.value.readingCount]);
+    expect(assetRows).toEqual([
+      [0, 15, 90],
+      [15 * MIN, 15, 90],
+    ]);
+    expect(rows).toHaveLength(6);
+  });
+});
