@@ -22,10 +22,14 @@ export class FailureInjector {
     }, this.options.firstAfterSeconds * 1000);
   }
 
+  /** Modes in turn, each on the next asset of a class that can have it, so a short run sees every mode. */
   private injectNext(): void {
-    const pairs = PROCESS_MODES.flatMap((mode) => this.simulator.plant.assets.filter((asset) => MODE_CLASSES[mode].includes(asset.assetClass)).map((asset) => ({ asset, mode })));
-    const pair = pairs[this.turn++ % pairs.length];
-    if (pair) this.injected.push(this.simulator.injectFailure({ asset: pair.asset.path, mode: pair.mode, durationSeconds: this.options.durationSeconds }));
+    const assets = this.simulator.plant.assets;
+    const mode = PROCESS_MODES[this.turn % PROCESS_MODES.length]!;
+    const candidates = assets.filter((asset) => MODE_CLASSES[mode].includes(asset.assetClass));
+    const asset = candidates[Math.floor(this.turn / PROCESS_MODES.length) % candidates.length];
+    this.turn += 1;
+    if (asset) this.injected.push(this.simulator.injectFailure({ asset: asset.path, mode, durationSeconds: this.options.durationSeconds }));
   }
 
   stop(): void {

@@ -1,11 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
-import { createKafka, dlqTopicFor } from '@fieldmesh/kafka';
+import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
+import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
+import { loadAllContracts, provisionProduct } from '@fieldmesh/governance';
+import { createKafka, dlqTopicFor, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { startSimulator } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT, type Stack } from '@fieldmesh/testing';
 import { gatewayConfigFor } from '../plant-gateway.config';
 import type { Output } from '../stack.commands';
+import { startDataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { RateMeter } from './progress.meter';
 import { formatReport, type MainJobReport } from './report';
@@ -18,9 +22,9 @@ export interface MainJobOptions {
   signal: AbortSignal;
   output: Output;
   progressEverySeconds?: number;
+  /** Simulated seconds per wall-clock second: at 10, a two-minute run closes one 15-minute energy window. */
+  speed?: number;
 }
-
-const rawTopic = 'plant.telemetry.raw.v1';
 
 /**
  * The whole pipeline on a simulated plant: the simulator speaks MQTT JSON, Sparkplug B and OPC UA to the
@@ -32,16 +36,22 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const addresses = options.stack.addresses;
   const brokers = addresses.kafkaBrokers!;
   await mkdir(options.stateDir, { recursive: true });
-  const opcuaPort = await findFreePort();
-  const gateway = await Gateway.start(
-    gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: addresses.registryUrl!, mqttUrl: addresses.mqttUrl!, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}` }),
-    { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => output.err(`  gateway: ${line}`) },
-  );
   const kafka = createKafka({ clientId: 'fieldmesh-main-job', brokers: [brokers] });
   const admin = kafka.admin();
   await admin.connect();
-  const offsetsBefore = await endOffsetTotal(admin, rawTopic);
-  const dlqBefore = await endOffsetTotal(admin, dlqTopicFor(rawTopic));
+  // Every product exists as its contract says before anything produces or consumes: topics with their
+  // retention, DLQs, registry compatibility and schemas (what `fieldmesh products apply` does).
+  const contracts = await loadAllContracts(REPO_ROOT);
+  for (const loaded of contracts) await provisionProduct(loaded, { admin, registryUrl: addresses.registryUrl! });
+  const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
+  const before = await endOffsets(admin, topics);
+  output.err('Starting the data products: plant-telemetry, energy, asset-health (anomaly operator) and the ClickHouse sink (chDB)...');
+  const products = await startDataProducts({ kafka, brokers, registryUrl: addresses.registryUrl!, stateDir: options.stateDir, warn: (line) => output.err(`  ${line}`) });
+  const opcuaPort = await findFreePort();
+  const gateway = await Gateway.start(
+    gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: addresses.registryUrl!, mqttUrl: addresses.mqttUrl!, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}` }),
+    { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => output.err(`  gateway: ${line}`), lineage: products.lineage },
+  );
   // The gateway subscribes before the plant publishes, so no MQTT reading predates its session.
   await waitUntil(() => {
     const connectors = gateway.health().connectors as Record<string, boolean>;
@@ -51,13 +61,15 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     seed: 42,
     plant: { linesPerSite: 2 },
     rate: 1,
+    speed: options.speed ?? 10,
     mqtt: { url: addresses.mqttUrl! },
     json: true,
     sparkplug: true,
     opcua: { port: opcuaPort },
     stateDir: join(options.stateDir, 'simulator'),
   });
-  const injector = new FailureInjector(simulator, { firstAfterSeconds: 20, everySeconds: 60, durationSeconds: 40 });
+  // Episodes last 5 plant-minutes: long enough for the 10 s feature windows to see them develop.
+  const injector = new FailureInjector(simulator, { firstAfterSeconds: 15, everySeconds: 30, durationSeconds: 300 });
   injector.start();
   output.err(`Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`);
 
@@ -67,8 +79,11 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     const plant = simulator.stats().published;
     const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
     const g = gateway.stats();
+    const clean = products.plantTelemetry.stats().job;
+    const health = products.assetHealth.stats();
+    const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
     output.err(
-      `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s | buffer ${g.pending} pending | failures injected ${injector.injected.length}`,
+      `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', health.featuresJob.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', health.operatorJob.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector.injected.length}, alerts open ${health.openAlerts}`,
     );
   }, (options.progressEverySeconds ?? 5) * 1000);
 
@@ -87,23 +102,51 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // Let the sources deliver what is in flight, then let the buffer drain to Kafka.
   await waitUntil(() => gateway.stats().pending === 0 && gateway.stats().received >= countPublishedMqtt(plant.published), 30_000).catch(() => undefined);
   await gateway.close();
+  output.err('Letting the data products and the sink catch up...');
+  const added = async () => delta(await endOffsets(admin, topics), before);
+  const sunk = () => Object.fromEntries(products.sink.stats().tables.map((t) => [t.topic, t.inserted + t.deadLettered]));
+  let kafkaRecords = await added();
+  await waitUntil(async () => {
+    kafkaRecords = await added();
+    const rows = sunk();
+    return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaRecords[t.topic] ?? 0));
+  }, 90_000).catch(() => output.err('  the sink did not catch up within 90 s: the report shows where it stands'));
+  const sink = products.sink.stats();
+  const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database }).catch((error: unknown) => {
+    output.err(`  analyst queries failed: ${String(error)}`);
+    return [];
+  });
+  const events = products.assetHealth.alerts().flatMap((alert) => alert.history);
   const report: MainJobReport = {
     seconds: Math.round((Date.now() - started) / 1000),
     plant: { published: plant.published, badInputs: plant.badInputs },
     gateway: gateway.stats(),
-    kafka: { [rawTopic]: (await endOffsetTotal(admin, rawTopic)) - offsetsBefore, [dlqTopicFor(rawTopic)]: (await endOffsetTotal(admin, dlqTopicFor(rawTopic))) - dlqBefore },
+    kafka: kafkaRecords,
+    warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
     failures: injector.injected.length,
+    detection: evaluateAlerts(injector.injected, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
+    models: products.assetHealth.models(),
+    analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
   };
+  await products.close();
   await admin.disconnect();
   output.out(formatReport(report));
   return report;
+}
+
+async function endOffsets(admin: KafkaAdminPort, topics: string[]): Promise<Record<string, number>> {
+  return Object.fromEntries(await Promise.all(topics.map(async (topic) => [topic, await endOffsetTotal(admin, topic)] as const)));
+}
+
+function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([topic, count]) => [topic, count - (before[topic] ?? 0)]));
 }
 
 function countPublishedMqtt(published: Record<string, number>): number {
   return (published['mqtt-json'] ?? 0) + (published.sparkplug ?? 0);
 }
 
-async function endOffsetTotal(admin: { fetchTopicEndOffsets(topic: string): Promise<Array<{ offset: string }>> }, topic: string): Promise<number> {
+async function endOffsetTotal(admin: KafkaAdminPort, topic: string): Promise<number> {
   try {
     return (await admin.fetchTopicEndOffsets(topic)).reduce((sum, p) => sum + Number(p.offset), 0);
   } catch {
@@ -111,9 +154,9 @@ async function endOffsetTotal(admin: { fetchTopicEndOffsets(topic: string): Prom
   }
 }
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

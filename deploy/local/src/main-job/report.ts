@@ -1,3 +1,4 @@
+import type { BacktestMetrics } from '@fieldmesh/domain-asset-health';
 import type { GatewayCounts } from '@fieldmesh/edge-gateway';
 
 export interface MainJobReport {
@@ -6,7 +7,14 @@ export interface MainJobReport {
   gateway: GatewayCounts;
   /** Records added to each topic during the run (end offsets after minus before). */
   kafka: Record<string, number>;
+  /** Per product topic: its ClickHouse table and the rows (and dead letters) the sink wrote this run. */
+  warehouse?: Record<string, { table: string; rows: number; deadLettered: number }>;
   failures: number;
+  /** Failures injected vs alerts opened. */
+  detection?: BacktestMetrics;
+  /** Model versions in use per asset class. */
+  models?: Record<string, { champion: string; shadow?: string }>;
+  analystQueries?: Array<{ name: string; rows: Array<Record<string, unknown>> }>;
 }
 
 export interface Reconciliation {
@@ -33,6 +41,9 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
     ['records dropped by a full buffer', 0, g.dropped],
     ['Kafka raw + DLQ records = gateway forwarded', g.forwarded, raw + dlq],
   ];
+  for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
+    rows.push([`${table.table} rows + sink dead letters = ${topic} records`, report.kafka[topic] ?? 0, table.rows + table.deadLettered]);
+  }
   return rows.map(([check, expected, actual]) => ({ check, expected, actual, ok: expected === actual }));
 }
 
@@ -47,10 +58,19 @@ export function formatReport(report: MainJobReport): string {
     'Stage                          in        out   dead-letter   pending  dropped  duplicates',
     `plant (simulator)               -  ${pad(p['mqtt-json']! + p.sparkplug! + p.opcua!, 9)}             -         -        -   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
     `gateway                 ${pad(g.received, 9)}  ${pad(g.accepted, 9)}  ${pad(g.deadLettered, 12)}  ${pad(g.pending, 8)}  ${pad(g.dropped, 7)}  ${pad(g.duplicates, 10)}`,
-    ...Object.entries(report.kafka).map(([topic, count]) => `kafka ${topic.padEnd(30)} ${pad(count, 9)} records`),
     '',
-    `Failures injected: ${report.failures}`,
+    'Topic                                        Kafka records   ClickHouse table                                   rows',
+    ...Object.entries(report.kafka)
+      .filter(([, count]) => count > 0)
+      .map(([topic, count]) => {
+        const table = report.warehouse?.[topic];
+        return `${topic.padEnd(44)} ${pad(count, 13)}   ${(table?.table ?? '-').padEnd(44)} ${table ? pad(table.rows, 10) : ''}`;
+      }),
     '',
+    ...detectionLines(report),
+    ...Object.entries(report.models ?? {}).map(([assetClass, m]) => `Model for ${assetClass}: ${m.champion}${m.shadow ? ` (shadow ${m.shadow})` : ''}`),
+    '',
+    ...(report.analystQueries ?? []).flatMap((q) => [`Analyst query ${q.name} (${q.rows.length} rows):`, ...q.rows.slice(0, 8).map((row) => `  ${JSON.stringify(row)}`), '']),
     'Reconciliation:',
     ...checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, got ${c.actual}`),
     checks.every((c) => c.ok) ? 'Every message is accounted for.' : 'UNEXPLAINED LOSSES: see the failed checks above.',
@@ -60,4 +80,15 @@ export function formatReport(report: MainJobReport): string {
 
 function pad(n: number | undefined, width: number): string {
   return String(n ?? 0).padStart(width);
+}
+
+function detectionLines(report: MainJobReport): string[] {
+  const d = report.detection;
+  if (!d) return [`Failures injected: ${report.failures}`];
+  const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return [
+    `Failures injected: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
+    `Detection delay (plant time): median ${d.delaySeconds.median ?? '-'} s, p90 ${d.delaySeconds.p90 ?? '-'} s` +
+      (Object.keys(d.byMode).length > 0 ? `; by mode: ${Object.entries(d.byMode).map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`).join(', ')}` : ''),
+  ];
 }
