@@ -16,7 +16,7 @@ Options
   --sparkplug-rate <n>       points/s asked of the Sparkplug load generator (default 400000)
   --latency-rate <n>         fixed rate of the latency run (default 2000)
   --latency-seconds <s>      length of the latency run (default 30)
-  --consume-seconds <s>      most time for the Kafka consume measurement (default 10)
+  --consume-seconds <s>      most time for the Kafka consume measurement (default 15)
   --profile                  CPU-profile the gateway runs; .cpuprofile files go to .fieldmesh/bench/
   -h, --help                 this help
 `;
@@ -32,7 +32,7 @@ export const benchOptionsSchema = z.object({
   sparkplugTargetRate: rate.default(400_000),
   latencyRate: rate.default(2_000),
   latencySeconds: seconds.default(30),
-  consumeSeconds: seconds.default(10),
+  consumeSeconds: seconds.default(15),
   profile: z.boolean().default(false),
 });
 
