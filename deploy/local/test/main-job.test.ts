@@ -1,28 +1,74 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachStack } from '@fieldmesh/testing';
-import { describe, expect, inject, it } from 'vitest';
+import { checkDrift, loadAllContracts } from '@fieldmesh/governance';
+import { createKafka } from '@fieldmesh/kafka';
+import { readLineageGraph } from '@fieldmesh/lineage';
+import { attachStack, REPO_ROOT } from '@fieldmesh/testing';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runMainJob } from '../src/main-job/main-job';
-import { reconcile } from '../src/main-job/report';
+import { type MainJobReport, reconcile } from '../src/main-job/report';
 
 describe('the main job', () => {
-  it('runs the simulated plant through the gateway into Kafka and accounts for every message', async () => {
-    const lines: string[] = [];
-    const report = await runMainJob({
+  const lines: string[] = [];
+  let report: MainJobReport;
+
+  beforeAll(async () => {
+    report = await runMainJob({
       stack: attachStack(inject('stackDir')),
       stateDir: await mkdtemp(join(tmpdir(), 'fm-main-job-')),
-      durationSeconds: 45,
+      durationSeconds: 150,
       progressEverySeconds: 5,
       signal: new AbortController().signal,
       output: { out: (line) => lines.push(line), err: (line) => lines.push(line) },
     });
+  }, 400_000);
+
+  it('accounts for every message in every stage, from the plant to the ClickHouse tables', () => {
     expect(reconcile(report).filter((check) => !check.ok)).toEqual([]);
-    expect(report.plant.published['mqtt-json']).toBeGreaterThan(1000);
-    expect(report.plant.published.opcua).toBeGreaterThan(1000);
-    expect(report.kafka['plant.telemetry.raw.v1']).toBeGreaterThan(2 * 1000);
-    expect(report.failures).toBeGreaterThan(0);
-    expect(lines.some((line) => /\] plant \d+\/s → gateway \d+\/s/.test(line))).toBe(true);
+    expect(report.plant.published['mqtt-json']).toBeGreaterThan(10_000);
+    expect(report.plant.published.opcua).toBeGreaterThan(10_000);
+    for (const topic of ['plant.telemetry.raw.v1', 'plant.telemetry.clean.v1', 'asset-health.features.v1', 'asset-health.anomaly-scores.v1']) {
+      expect(report.warehouse?.[topic]?.rows, topic).toBeGreaterThan(0);
+      expect(report.warehouse?.[topic]?.rows, topic).toBe(report.kafka[topic]);
+    }
+    expect(lines.some((line) => /\] plant \d+\/s → gateway \d+\/s .* → clean \d+\/s/.test(line))).toBe(true);
     expect(lines.join('\n')).toContain('Every message is accounted for.');
-  }, 180_000);
+  });
+
+  it('raises an alert for at least 90% of the injected failures, with few false alerts', () => {
+    const detection = report.detection!;
+    const summary = JSON.stringify({ episodes: detection.outcomes.map((o) => [o.episode.mode, o.episode.assetPath, o.delaySeconds ?? 'missed']), alerts: detection.alerts, falseAlerts: detection.falseAlerts });
+    expect(detection.episodes, summary).toBeGreaterThanOrEqual(3);
+    expect(detection.recall, summary).toBeGreaterThanOrEqual(0.9);
+    expect(detection.falseAlerts, summary).toBeLessThanOrEqual(1);
+  });
+
+  it('answers the analyst queries from ClickHouse', () => {
+    const names = (report.analystQueries ?? []).map((q) => q.name).sort();
+    expect(names).toEqual(['anomalies-and-downtime-per-asset-day', 'energy-per-line-per-day', 'model-versions-in-use']);
+    const models = report.analystQueries!.find((q) => q.name === 'model-versions-in-use')!;
+    expect(models.rows.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('traces the anomaly scores back to the plant’s MQTT topics and OPC UA nodes', async () => {
+    const graph = await readLineageGraph(createKafka({ clientId: 'main-job-test', brokers: [inject('kafkaBrokers')] }));
+    const upstream = graph.upstream(graph.resolve('asset-health.anomaly-scores.v1'));
+    const namespaces = new Set(upstream.nodes.map((node) => node.namespace.split('://')[0]));
+    expect(namespaces).toEqual(new Set(['kafka', 'mqtt', 'opcua']));
+    const downstream = graph.downstream(graph.resolve('asset-health.anomaly-scores.v1'));
+    expect(downstream.nodes.some((node) => node.namespace.startsWith('clickhouse://') && node.name.endsWith('asset_health_anomaly_scores_v1'))).toBe(true);
+  });
+
+  it('leaves topics and the registry as the contracts say (retention, compatibility, schema)', async () => {
+    const kafka = createKafka({ clientId: 'main-job-drift', brokers: [inject('kafkaBrokers')] });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const findings = (await Promise.all((await loadAllContracts(REPO_ROOT)).map((loaded) => checkDrift(loaded, { admin, registryUrl: inject('registryUrl') })))).flat();
+      expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

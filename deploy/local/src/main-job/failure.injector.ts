@@ -22,12 +22,12 @@ export class FailureInjector {
     }, this.options.firstAfterSeconds * 1000);
   }
 
-  /** Modes in turn, each on the next asset of a class that can have it, so a short run sees every mode. */
+  /** Modes in turn, each on another asset of a class that can have it, so a short run sees every mode and no asset has two at once. */
   private injectNext(): void {
     const assets = this.simulator.plant.assets;
     const mode = PROCESS_MODES[this.turn % PROCESS_MODES.length]!;
     const candidates = assets.filter((asset) => MODE_CLASSES[mode].includes(asset.assetClass));
-    const asset = candidates[Math.floor(this.turn / PROCESS_MODES.length) % candidates.length];
+    const asset = candidates[this.turn % candidates.length];
     this.turn += 1;
     if (asset) this.injected.push(this.simulator.injectFailure({ asset: asset.path, mode, durationSeconds: this.options.durationSeconds }));
   }

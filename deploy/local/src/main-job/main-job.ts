@@ -68,8 +68,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     opcua: { port: opcuaPort },
     stateDir: join(options.stateDir, 'simulator'),
   });
-  // Episodes last 5 plant-minutes: long enough for the 10 s feature windows to see them develop.
-  const injector = new FailureInjector(simulator, { firstAfterSeconds: 15, everySeconds: 30, durationSeconds: 300 });
+  // Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows.
+  const injector = new FailureInjector(simulator, { firstAfterSeconds: 10, everySeconds: 45, durationSeconds: 400 });
   injector.start();
   output.err(`Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`);
 
@@ -117,6 +117,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     return [];
   });
   const events = products.assetHealth.alerts().flatMap((alert) => alert.history);
+  // An episode still under way when the plant stopped has had no chance to be judged: score the finished ones.
+  const finished = injector.injected.filter((episode) => episode.endMs <= (plant.plantTimeMs ?? 0));
   const report: MainJobReport = {
     seconds: Math.round((Date.now() - started) / 1000),
     plant: { published: plant.published, badInputs: plant.badInputs },
@@ -124,7 +126,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     kafka: kafkaRecords,
     warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
     failures: injector.injected.length,
-    detection: evaluateAlerts(injector.injected, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
+    detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
     models: products.assetHealth.models(),
     analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
   };

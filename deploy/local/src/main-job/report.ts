@@ -87,7 +87,7 @@ function detectionLines(report: MainJobReport): string[] {
   if (!d) return [`Failures injected: ${report.failures}`];
   const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
   return [
-    `Failures injected: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
+    `Failures injected: ${report.failures}, finished before the end: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
     `Detection delay (plant time): median ${d.delaySeconds.median ?? '-'} s, p90 ${d.delaySeconds.p90 ?? '-'} s` +
       (Object.keys(d.byMode).length > 0 ? `; by mode: ${Object.entries(d.byMode).map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`).join(', ')}` : ''),
   ];
