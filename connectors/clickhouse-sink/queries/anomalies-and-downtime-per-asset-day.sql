@@ -1,6 +1,6 @@
 -- Anomalies and downtime per asset per day: anomalous champion windows (asset-health.anomaly-scores.v1) and,
 -- from the alert lifecycle (asset-health.alerts.v1), alerts opened that day and minutes from OPENED to CLOSED
--- (an alert still open counts until now). Scores are deduplicated by window, since a replayed window is
+-- (an alert still open counts until now, or until the newest alert event when a simulated plant's clock runs ahead). Scores are deduplicated by window, since a replayed window is
 -- re-emitted identically. Runs on ClickHouse 18.16 and current versions alike.
 SELECT
     assetPath,
@@ -21,7 +21,7 @@ FROM
     GROUP BY assetPath, day
     UNION ALL
     SELECT assetPath, toDate(opened) AS day, toUInt64(0) AS anomalyCount, count() AS alertCount,
-        toFloat64(sum(if(closed > opened, toUnixTimestamp(closed), toUnixTimestamp(now())) - toUnixTimestamp(opened))) AS openSeconds
+        toFloat64(sum(if(closed > opened, toUnixTimestamp(closed), greatest(toUnixTimestamp(now()), (SELECT toUnixTimestamp(max(at)) FROM fieldmesh.asset_health_alerts_v1))) - toUnixTimestamp(opened))) AS openSeconds
     FROM
     (
         SELECT assetPath, alertId, minIf(at, type = 'OPENED') AS opened, maxIf(at, type = 'CLOSED') AS closed
