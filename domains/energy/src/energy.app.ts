@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { loadContract } from '@fieldmesh/governance';
+import { loadContract, provisionProductTopics } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import type { LineageEmitter } from '@fieldmesh/lineage';
+import { type LineageEmitter, productLineage } from '@fieldmesh/lineage';
 import { createStreamsApp, type StreamJobStats } from '@fieldmesh/streams';
 import { consumptionColumnLineage } from './consumption-15m/consumption.lineage';
 import { ConsumptionModule } from './consumption-15m/consumption.module';
 import { ConsumptionPipeline, type ConsumptionPipelineStats } from './consumption-15m/consumption.pipeline';
 import { type EnergyConfigInput, energyConfigSchema, loadTariffs } from './energy.config';
-import { provisionProductTopics } from './product.provisioner';
-import { productLineage } from './stream-job.lineage';
+
+
 
 export const CONSUMPTION_CONTRACT = join('contracts', 'energy', 'consumption-15m.yaml');
 /** The input product's contract (plant-telemetry's), read for its schema only. */

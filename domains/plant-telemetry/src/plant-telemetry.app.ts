@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { loadContract } from '@fieldmesh/governance';
+import { loadContract, provisionProductTopics } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import type { LineageEmitter } from '@fieldmesh/lineage';
+import { type LineageEmitter, productLineage } from '@fieldmesh/lineage';
 import { createStreamsApp, type StreamJobStats } from '@fieldmesh/streams';
 import { cleanColumnLineage } from './clean/clean.lineage';
 import { CleanModule } from './clean/clean.module';
 import { CleanPipeline, type CleanPipelineStats } from './clean/clean.pipeline';
 import { type PlantTelemetryConfigInput, plantTelemetryConfigSchema } from './plant-telemetry.config';
-import { provisionProductTopics } from './product.provisioner';
-import { productLineage } from './stream-job.lineage';
+
+
 
 export const CLEAN_CONTRACT = join('contracts', 'plant-telemetry', 'clean.yaml');
 export const RAW_CONTRACT = join('contracts', 'plant-telemetry', 'raw.yaml');

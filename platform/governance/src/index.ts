@@ -8,3 +8,4 @@ export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './pro
 export { provisionProduct, type ProvisionResult, type ProvisionTargets } from './provision.product';
 export { RegistryClient, type RegisteredSchema } from './provision.registry';
 export { awaitTopicsListed, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
+export { provisionProductTopics } from './provision.topics';

@@ -47,3 +47,4 @@ export {
 } from './openlineage.schema';
 export { runEvent, type JobSpec, type RunEventInput } from './run-event.builder';
 export { streamJobLineage, type StreamJobShape } from './stream-job.lineage';
+export { productLineage, type ProductLineage } from './product.lineage';

@@ -1,4 +1,5 @@
-import { type LoadedContract, provisionProduct, type ProvisionResult } from '@fieldmesh/governance';
+import type { LoadedContract } from './contract.loader';
+import { provisionProduct, type ProvisionResult } from './provision.product';
 import { createDlqTopic, type KafkaPort } from '@fieldmesh/kafka';
 
 /**

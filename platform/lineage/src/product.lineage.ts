@@ -1,19 +1,21 @@
-import type { DataContract } from '@fieldmesh/governance';
-import { type ColumnLineageFacet, type DatasetRef, kafkaDataset, kafkaNamespace, type LineageEmitter, type LineageRun, ownershipFacet, streamingJobTypeFacet } from '@fieldmesh/lineage';
-import type { StreamJobLineage } from '@fieldmesh/streams';
+import type { DatasetRef } from './column-lineage';
+import { kafkaDataset, kafkaNamespace } from './dataset.factory';
+import { ownershipFacet, streamingJobTypeFacet } from './facets';
+import type { LineageEmitter, LineageRun } from './lineage.emitter';
+import type { ColumnLineageFacet } from './openlineage.schema';
 
 export interface ProductLineage {
   emitter: LineageEmitter;
   brokers: string[];
-  /** The product's contract: job name, owner and description come from it. */
-  contract: DataContract;
+  /** The product's contract (its id, owner and purpose name the job). */
+  contract: { id: string; owner: { team: string; contact: string }; description: { purpose: string } };
   input: { topic: string; schema: object };
   output: { topic: string; schema: object };
   columns: (input: DatasetRef) => ColumnLineageFacet;
 }
 
 /** A stream job's lineage hooks: an OpenLineage START when it joins its group, COMPLETE when it closes. */
-export function productLineage(spec: ProductLineage): StreamJobLineage {
+export function productLineage(spec: ProductLineage): { started(): Promise<void>; stopped(): Promise<void> } {
   const input = kafkaDataset(spec.brokers, spec.input.topic, spec.input.schema);
   const inputRef = { namespace: kafkaNamespace(spec.brokers), name: spec.input.topic };
   const owner = { team: spec.contract.owner.team, contact: spec.contract.owner.contact };
