@@ -11,10 +11,14 @@ export interface Envelope {
 }
 
 export function encodeEnvelope(envelope: Envelope): Buffer {
-  const head = Buffer.from(JSON.stringify({ topic: envelope.topic, key: envelope.key, headers: envelope.headers }));
-  const prefix = Buffer.allocUnsafe(4);
-  prefix.writeUInt32BE(head.length, 0);
-  return Buffer.concat([prefix, head, envelope.value]);
+  const head = JSON.stringify({ topic: envelope.topic, key: envelope.key, headers: envelope.headers });
+  const headLength = Buffer.byteLength(head);
+  // One allocation per record: this runs for every reading the gateway buffers.
+  const out = Buffer.allocUnsafe(4 + headLength + envelope.value.length);
+  out.writeUInt32BE(headLength, 0);
+  out.write(head, 4);
+  envelope.value.copy(out, 4 + headLength);
+  return out;
 }
 
 export function decodeEnvelope(payload: Buffer): Envelope {

@@ -38,6 +38,14 @@ describe('SegmentLog', () => {
     expect(log.stats.segments).toBeGreaterThan(1);
   });
 
+  it('writes a batch of more records than one system call takes (IOV_MAX) completely', async () => {
+    const { log } = await openLog({ maxBytes: 1 << 24, segmentBytes: 1 << 22 });
+    await log.append(Array.from({ length: 5000 }, (_, i) => payload(i)));
+    const all = await log.read(1, 10_000, 1 << 24);
+    expect(all).toHaveLength(5000);
+    expect(texts(all.slice(-1))).toEqual(['record-4999']);
+  });
+
   it('keeps unforwarded records and the sequence across a restart', async () => {
     const { log, dir } = await openLog();
     await log.append([payload(0), payload(1), payload(2)]);

@@ -157,7 +157,7 @@ export class SegmentLog {
     if (incoming > this.options.maxBytes) throw new RecordTooLarge(incoming, this.options.maxBytes);
     await this.makeRoom(incoming);
     if (this.activeSegment.bytes >= this.options.segmentBytes) await this.roll();
-    await this.active.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames, incoming));
+    await this.active.writev(frames);
     const segment = this.activeSegment;
     segment.bytes += incoming;
     segment.lastSeq = seqs.at(-1) ?? segment.lastSeq;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SourceBatch, SourceReading, SourceReject } from '@fieldmesh/connect';
 import { type LoadedContract, validateRecord } from '@fieldmesh/governance';
 import { buildDlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
@@ -22,7 +22,7 @@ export class ReadingInvalid extends Error {
  * the PUBACK went out) yields the same id. Readings whose source gives no timestamp cannot be recognised.
  */
 export function readingId(reading: SourceReading): string {
-  return createHash('sha256').update(`${reading.sourceProtocol}|${reading.sourceAddress}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`).digest('base64url').slice(0, 22);
+  return hash('sha256', `${reading.sourceProtocol}|${reading.sourceAddress}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`, 'base64url').slice(0, 22);
 }
 
 export const READING_ID_HEADER = 'fieldmesh.reading-id';

@@ -9,6 +9,9 @@ import { dirname } from 'node:path';
  * recovered without the key (EDPB Guidelines 01/2025: the key is the "additional information" kept apart).
  */
 export class Pseudonymiser {
+  /** The same few badges recur on every reading of a shift: remember their pseudonyms (bounded). */
+  private readonly known = new Map<string, string>();
+
   private constructor(private readonly key: Buffer) {}
 
   /** Loads the key file, creating it (32 random bytes, mode 0600) on first start. */
@@ -32,6 +35,12 @@ export class Pseudonymiser {
 
   /** Identifiers are trimmed and lower-cased first, so ' Badge-17' and 'badge-17' are one person. */
   pseudonymise(value: string): string {
-    return 'ps_' + createHmac('sha256', this.key).update(value.trim().toLowerCase()).digest('base64url').slice(0, 32);
+    let pseudonym = this.known.get(value);
+    if (pseudonym === undefined) {
+      pseudonym = 'ps_' + createHmac('sha256', this.key).update(value.trim().toLowerCase()).digest('base64url').slice(0, 32);
+      if (this.known.size >= 10_000) this.known.clear();
+      this.known.set(value, pseudonym);
+    }
+    return pseudonym;
   }
 }
