@@ -41,9 +41,11 @@ describe('gateway faults', () => {
       const simulator = await startSimulator({ seed: 5, plant: { linesPerSite: 1 }, rate: 1, durationSeconds: 85, mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` }, json: true, sparkplug: true, stateDir: join(dir, 'simulator') });
       await sleep(10_000);
       await stack.stopService('kafka');
-      await sleep(10_000);
+      const outageStarted = Date.now();
+      // The producer retries before it gives up on a send: the gateway notices within its retry budget.
+      await waitFor('the gateway to report the uplink down', () => gateway.health().uplink === false, 50_000);
       const duringOutage = gateway.health();
-      await sleep(50_000);
+      await sleep(60_000 - (Date.now() - outageStarted));
       await stack.startService('kafka');
       await simulator.done;
       const published = simulator.stats().published;

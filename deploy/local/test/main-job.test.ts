@@ -30,7 +30,7 @@ describe('the main job', () => {
     expect(report.plant.published.opcua).toBeGreaterThan(10_000);
     for (const topic of ['plant.telemetry.raw.v1', 'plant.telemetry.clean.v1', 'asset-health.features.v1', 'asset-health.anomaly-scores.v1']) {
       expect(report.warehouse?.[topic]?.rows, topic).toBeGreaterThan(0);
-      expect(report.warehouse?.[topic]?.rows, topic).toBe(report.kafka[topic]);
+      expect(report.warehouse?.[topic]?.rows, topic).toBe(report.kafkaTotals?.[topic]);
     }
     expect(lines.some((line) => /\] plant \d+\/s → gateway \d+\/s .* → clean \d+\/s/.test(line))).toBe(true);
     expect(lines.join('\n')).toContain('Every message is accounted for.');

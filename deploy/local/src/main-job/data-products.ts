@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
 import { type AssetHealthDomain, startAssetHealth } from '@fieldmesh/domain-asset-health';
 import { type EnergyDomain, startEnergy } from '@fieldmesh/domain-energy';
@@ -45,6 +45,8 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
       registryUrl: options.registryUrl,
       contractsRoot: REPO_ROOT,
       clickhouse: options.clickhouse ?? { chdbPath: join(options.stateDir, 'chdb') },
+      // A fresh warehouse per run, so a group of its own that reads every topic from the start.
+      groupId: `fieldmesh.clickhouse-sink.${basename(options.stateDir)}`,
       batch: { maxRows: 10_000, maxWaitMs: 500, minIntervalMs: 1_000 },
     },
     { warn: options.warn, lineage },

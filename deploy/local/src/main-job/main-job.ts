@@ -103,13 +103,14 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   await waitUntil(() => gateway.stats().pending === 0 && gateway.stats().received >= countPublishedMqtt(plant.published), 30_000).catch(() => undefined);
   await gateway.close();
   output.err('Letting the data products and the sink catch up...');
-  const added = async () => delta(await endOffsets(admin, topics), before);
+  // The sink of this run starts a fresh warehouse from the start of every topic: it must end up with
+  // everything the topics hold, earlier runs' records included.
   const sunk = () => Object.fromEntries(products.sink.stats().tables.map((t) => [t.topic, t.inserted + t.deadLettered]));
-  let kafkaRecords = await added();
+  let kafkaTotals = await endOffsets(admin, topics);
   await waitUntil(async () => {
-    kafkaRecords = await added();
+    kafkaTotals = await endOffsets(admin, topics);
     const rows = sunk();
-    return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaRecords[t.topic] ?? 0));
+    return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaTotals[t.topic] ?? 0));
   }, 90_000).catch(() => output.err('  the sink did not catch up within 90 s: the report shows where it stands'));
   const sink = products.sink.stats();
   const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database }).catch((error: unknown) => {
@@ -123,7 +124,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     seconds: Math.round((Date.now() - started) / 1000),
     plant: { published: plant.published, badInputs: plant.badInputs },
     gateway: gateway.stats(),
-    kafka: kafkaRecords,
+    kafka: delta(kafkaTotals, before),
+    kafkaTotals,
     warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
     failures: injector.injected.length,
     detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),

@@ -7,6 +7,8 @@ export interface MainJobReport {
   gateway: GatewayCounts;
   /** Records added to each topic during the run (end offsets after minus before). */
   kafka: Record<string, number>;
+  /** Records each topic holds at the end (what a fresh warehouse must hold). */
+  kafkaTotals?: Record<string, number>;
   /** Per product topic: its ClickHouse table and the rows (and dead letters) the sink wrote this run. */
   warehouse?: Record<string, { table: string; rows: number; deadLettered: number }>;
   failures: number;
@@ -42,7 +44,7 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
     ['Kafka raw + DLQ records = gateway forwarded', g.forwarded, raw + dlq],
   ];
   for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
-    rows.push([`${table.table} rows + sink dead letters = ${topic} records`, report.kafka[topic] ?? 0, table.rows + table.deadLettered]);
+    rows.push([`${table.table} rows + sink dead letters = ${topic} records`, (report.kafkaTotals ?? report.kafka)[topic] ?? 0, table.rows + table.deadLettered]);
   }
   return rows.map(([check, expected, actual]) => ({ check, expected, actual, ok: expected === actual }));
 }
@@ -59,12 +61,12 @@ export function formatReport(report: MainJobReport): string {
     `plant (simulator)               -  ${pad(p['mqtt-json']! + p.sparkplug! + p.opcua!, 9)}             -         -        -   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
     `gateway                 ${pad(g.received, 9)}  ${pad(g.accepted, 9)}  ${pad(g.deadLettered, 12)}  ${pad(g.pending, 8)}  ${pad(g.dropped, 7)}  ${pad(g.duplicates, 10)}`,
     '',
-    'Topic                                        Kafka records   ClickHouse table                                   rows',
+    'Topic                                    this run   in topic   ClickHouse table                                   rows',
     ...Object.entries(report.kafka)
-      .filter(([, count]) => count > 0)
+      .filter(([topic, count]) => count > 0 || (report.kafkaTotals?.[topic] ?? 0) > 0)
       .map(([topic, count]) => {
         const table = report.warehouse?.[topic];
-        return `${topic.padEnd(44)} ${pad(count, 13)}   ${(table?.table ?? '-').padEnd(44)} ${table ? pad(table.rows, 10) : ''}`;
+        return `${topic.padEnd(38)} ${pad(count, 10)} ${pad(report.kafkaTotals?.[topic] ?? count, 10)}   ${(table?.table ?? '-').padEnd(44)} ${table ? pad(table.rows, 10) : ''}`;
       }),
     '',
     ...detectionLines(report),
