@@ -8,7 +8,7 @@ import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type AssetHealthDomain, loadLabels, loadMapping, readRecording, recordingFiles, startAssetHealth } from '../src/index';
 import { recordSimulation } from './recording';
-import { type ReadRecord, readTopic } from './topic.reader';
+import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 // Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;

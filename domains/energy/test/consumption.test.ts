@@ -6,7 +6,7 @@ import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type EnergyDomain, startEnergy } from '../src/index';
-import { type ReadRecord, readTopic } from './support/topic.reader';
+import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 // Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;

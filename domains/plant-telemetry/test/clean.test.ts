@@ -7,7 +7,7 @@ import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type PlantTelemetryDomain, type RawReading, startPlantTelemetry } from '../src/index';
-import { type ReadRecord, readTopic } from './support/topic.reader';
+import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 const rawSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'RawReading.avsc'), 'utf8')) as object;
 const T0 = Date.now() - 60_000;

@@ -12,3 +12,4 @@ export { StreamsExceptionFilter } from './streams.exception-filter';
 export { StreamsTransport, type StreamsTransportOptions } from './streams.transport';
 export { TestDriver, type TestDeadLetter, type TestDriverOptions, type TestInput } from './test.driver';
 export { TumblingWindows, type TumblingWindowsOptions, type TumblingWindowsStats, type WindowBounds, type WindowResult } from './tumbling.windows';
+export { readTopic, type ReadRecord } from './topic.reader';

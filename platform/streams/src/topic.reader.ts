@@ -9,7 +9,7 @@ export interface ReadRecord {
 }
 
 /**
- * Reads a topic from its start with a throwaway group and decodes every value through the registry, until
+ * For integration tests and tools: reads a topic from its start with a throwaway group and decodes every value through the registry, until
  * `until` holds or the time is up (then it returns what it has, and the test's assertions say what is missing).
  */
 export async function readTopic(options: {
