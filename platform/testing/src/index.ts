@@ -1,3 +1,5 @@
+export { ensureChromium, launchBrowser, type LaunchBrowserOptions, type TestBrowser } from './chromium.browser';
+export type { BrowserContext, Locator, Page } from 'playwright-core';
 export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.client';
 export { ServiceInstallError, ServiceStartError, StackStateError, UnknownServiceError } from './errors';
 export { findFreePort } from './free-port';
