@@ -1,0 +1,388 @@
+/**
+ * The console API's request and response bodies, as JSON on the wire (dates are ISO strings). The web UI
+ * imports this file type-only, so it holds types and nothing else and imports no other package.
+ */
+
+// ---------------------------------------------------------------- auth
+
+export type Role = 'domain-owner' | 'governance-lead' | 'analyst' | 'operator' | 'service';
+
+/** `GET /api/whoami`. `domains` lists what the token may act for; `'*'` means every domain. */
+export interface Principal {
+  tokenId: string;
+  name: string;
+  role: Role;
+  domains: string[];
+}
+
+/** Every error answer: the HTTP status, a Confluent-style code where the registry gave one, and what to do. */
+export interface ApiError {
+  statusCode: number;
+  error_code?: number;
+  message: string;
+}
+
+// ---------------------------------------------------------------- paging
+
+/** Query of every list endpoint: `?search=&page=&pageSize=` plus the endpoint's filters. Pages count from 1. */
+export interface PageQuery {
+  search?: string;
+  page?: number;
+  /** 1..200, default 25. */
+  pageSize?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Items matching search and filters, over all pages. */
+  total: number;
+  page: number;
+  pageSize: number;
+  /** At least 1, so "page 1 of 1" reads right for an empty list. */
+  pageCount: number;
+}
+
+// ---------------------------------------------------------------- SLOs
+
+export type SloName = 'freshness' | 'completeness';
+export type SloState = 'ok' | 'breached' | 'unknown';
+
+/** One product's SLO in one scope (`*` = whole product, else a line path `site/area/line`). */
+export interface SloStatusView {
+  product: string;
+  topic: string;
+  slo: SloName;
+  scope: string;
+  state: SloState;
+  /** Freshness: age of the newest record in seconds; completeness: received / expected (0..1). */
+  observed: number | null;
+  objective: number;
+  /** When the state last changed (ISO), if known. */
+  since: string | null;
+}
+
+/** A record of `_fieldmesh.slo`. */
+export interface SloEventView {
+  type: 'BREACHED' | 'RECOVERED';
+  product: string;
+  topic: string;
+  slo: SloName;
+  scope: string;
+  observed: number;
+  objective: number;
+  at: string;
+  message: string;
+}
+
+/** `GET /api/slo?product=&state=`: current status per product, SLO and scope, and the newest events first. */
+export interface SloView {
+  status: SloStatusView[];
+  events: SloEventView[];
+}
+
+// ---------------------------------------------------------------- catalog
+
+export type Classification = 'public' | 'internal' | 'personal';
+export type Masking = 'none' | 'pseudonymise' | 'drop';
+export type CompatibilityMode = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
+
+/** A row of `GET /api/catalog?search=&domain=&page=&pageSize=`; search matches id, product, description, owner and field names. */
+export interface ProductSummary {
+  /** Contract id, e.g. `asset-health.anomaly-scores`. */
+  id: string;
+  domain: string;
+  dataProduct: string;
+  version: string;
+  /** The contract file's status (draft … retired). */
+  status: string;
+  topic: string;
+  owner: { team: string; contact: string };
+  purpose: string;
+  fieldCount: number;
+  /** True when some field is classified personal. */
+  hasPersonalData: boolean;
+  /** Worst SLO state over the product's SLOs and scopes; `unknown` without a monitor. */
+  sloState: SloState;
+}
+
+export interface FieldView {
+  /** Dotted path of the field in the Avro record. */
+  name: string;
+  /** Avro type, rendered (`double`, `["null","string"]`, `enum Status`). */
+  type: string;
+  nullable: boolean;
+  /** The contract's description of the field, else the Avro doc. */
+  description: string | null;
+  doc: string | null;
+  unit: string | null;
+  classification: Classification | null;
+  masking: Masking | null;
+}
+
+export interface ThroughputView {
+  /** Records per second over the last `windowSeconds`, from the topic's offsets. */
+  messagesPerSecond: number | null;
+  windowSeconds: number;
+  /** Records in the topic (sum of end - start offsets). */
+  records: number | null;
+  measuredAt: string;
+}
+
+export interface WarehouseView {
+  /** `database.table` of the ClickHouse sink, or null for a product not sunk. */
+  table: string | null;
+  /** The sample query the console runs for `POST /api/catalog/{id}/sample-query`. */
+  sampleQuery: string | null;
+  /** Rows in the table, if ClickHouse answered. */
+  rows: number | null;
+}
+
+/** `GET /api/catalog/{contractId}`. */
+export interface ProductDetail extends ProductSummary {
+  description: { purpose: string; usage: string | null; limitations: string | null };
+  compatibility: CompatibilityMode;
+  kafka: { topic: string; partitions: number; replicationFactor: number; key: string };
+  retention: { kafka: string; warehouse: string };
+  slos: { freshness: { maxAge: string }; completeness: { minRatio: number; window: string } };
+  sloStatus: SloStatusView[];
+  fields: FieldView[];
+  /** The Avro schema (parsed .avsc) of the contract. */
+  schema: unknown;
+  /** What the registry holds for `<topic>-value`; null values when it has none yet. */
+  registry: { subject: string; latestVersion: number | null; schemaId: number | null };
+  /** Versions known to the registry's review log (newest last); empty when the registry is not governed. */
+  versions: { version: string; status: string; proposalId: string | null }[];
+  upstream: string[];
+  quality: { name: string; rule: string; field: string }[];
+  throughput: ThroughputView;
+  warehouse: WarehouseView;
+}
+
+/** `POST /api/catalog/{contractId}/sample-query` (warehouse:query). Body: none. */
+export interface SampleQueryResult {
+  sql: string;
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  elapsedMs: number;
+}
+
+// ---------------------------------------------------------------- reviews (proxied to the registry)
+
+export type ProposalStatus = 'proposed' | 'approved' | 'rejected';
+
+export interface FieldChange {
+  path: string;
+  change: 'added' | 'removed' | 'type-changed' | 'default-changed' | 'doc-changed' | 'unit-changed';
+  before?: string;
+  after?: string;
+}
+
+export interface DownstreamImpact {
+  kind: 'product' | 'job' | 'table';
+  name: string;
+  via: string;
+}
+
+export interface ProposalAnalysis {
+  fieldChanges: FieldChange[];
+  compatibility: Record<CompatibilityMode, { compatible: boolean; messages: string[] }>;
+  breaking: boolean;
+  privacy: {
+    newlyPersonal: string[];
+    classificationChanges: { field: string; before: string; after: string }[];
+    maskingChanges: { field: string; before: string; after: string }[];
+  };
+  retention: { kafka: { before?: string; after: string }; warehouse: { before?: string; after: string } };
+  slos: { path: string; before?: string | number; after: string | number }[];
+  metadata: { path: string; before?: string; after?: string }[];
+  downstream: DownstreamImpact[];
+  changelog: string[];
+}
+
+/** A row of `GET /api/reviews?status=&search=&page=&pageSize=`. */
+export interface ProposalSummary {
+  proposalId: string;
+  contractId: string;
+  version: string;
+  status: ProposalStatus;
+  proposedBy: string;
+  proposedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  breaking: boolean;
+  /** First lines of the analysis changelog. */
+  changelog: string[];
+}
+
+/** `GET /api/reviews/{proposalId}`: the registry's Proposal. */
+export interface ProposalView extends ProposalSummary {
+  /** The proposed DataContract (as in the YAML). */
+  contract: unknown;
+  /** The proposed Avro schema (parsed). */
+  schema: unknown;
+  analysis: ProposalAnalysis;
+}
+
+/** Body of `POST /api/reviews/{proposalId}/approve` (comment optional) and `/reject` (comment required). */
+export interface ReviewDecisionRequest {
+  comment?: string;
+}
+
+// ---------------------------------------------------------------- lineage
+
+export type LineageNodeKind = 'mqtt' | 'opcua' | 'topic' | 'job' | 'table' | 'column';
+
+export interface LineageNode {
+  /**
+   * Stable id `<kind>:<name>`, e.g. `topic:asset-health.anomaly-scores.v1`,
+   * `column:default.asset_health_anomaly_scores.score`; used as `data-testid="lineage-node-<id>"`.
+   */
+  id: string;
+  kind: LineageNodeKind;
+  label: string;
+  namespace: string;
+  /** The dataset (or `dataset.column` for a column) as OpenLineage names it. */
+  name: string;
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+  /** Column transformation or job name, when known. */
+  label?: string;
+}
+
+/** `GET /api/lineage?dataset=<topic or table>&column=`: everything upstream and downstream of the dataset (or column). */
+export interface LineageGraphView {
+  /** The node asked for, or null when the dataset is unknown to lineage. */
+  root: string | null;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
+
+// ---------------------------------------------------------------- alerts
+
+export type AlertStatus = 'OPENED' | 'ACKNOWLEDGED' | 'DIAGNOSED' | 'DISPATCHED' | 'VERIFIED' | 'CLOSED';
+/** The steps people take (the anomaly operator opens alerts). */
+export type AlertAction = Exclude<AlertStatus, 'OPENED'>;
+
+/** A row of `GET /api/alerts?status=&asset=&line=&assetClass=&search=&page=&pageSize=` (newest first). `status` may be comma-separated. */
+export interface AlertSummary {
+  alertId: string;
+  assetPath: string;
+  assetClass: string;
+  /** `site/area/line` of the asset. */
+  line: string;
+  status: AlertStatus;
+  openedAt: string;
+  onset: string | null;
+  /** Time of the latest event. */
+  updatedAt: string;
+  score: number | null;
+  modelName: string | null;
+  modelVersion: string | null;
+  diagnosis: string | null;
+  workOrderId: string | null;
+}
+
+export interface AlertEventView {
+  eventId: string;
+  type: AlertStatus;
+  at: string;
+  by: string;
+  note: string | null;
+  diagnosis: string | null;
+  workOrderId: string | null;
+}
+
+export interface AlertEvidence {
+  score: number | null;
+  threshold: number | null;
+  /** Contributing features, most contributing first. */
+  contributors: string[];
+  model: { name: string; version: string } | null;
+}
+
+export interface SignalSeries {
+  /** Signal name, e.g. `vibration_rms`. */
+  signal: string;
+  unit: string | null;
+  /** `[epoch ms, value]`, oldest first. */
+  points: [number, number][];
+}
+
+/** `GET /api/alerts/{alertId}` (the id is URL-encoded: it holds `/` and `@`). */
+export interface AlertDetail extends AlertSummary {
+  history: AlertEventView[];
+  evidence: AlertEvidence;
+  /** The asset's signals from `signalsFrom.start` to `signalsFrom.end` around the onset. */
+  signals: SignalSeries[];
+  signalsFrom: { source: string; start: string; end: string };
+  /** The steps the workflow allows next, so the UI shows only those buttons. */
+  nextActions: AlertAction[];
+}
+
+/**
+ * `POST /api/alerts/{alertId}/actions` (alert:act) → the updated AlertDetail.
+ * DIAGNOSED needs `diagnosis`, DISPATCHED needs `workOrderId`, CLOSED before VERIFIED needs `note`.
+ */
+export interface AlertActionRequest {
+  action: AlertAction;
+  note?: string;
+  diagnosis?: string;
+  workOrderId?: string;
+}
+
+// ---------------------------------------------------------------- KPIs
+
+export interface KpiRow {
+  /** Asset path or line path. */
+  key: string;
+  line: string;
+  /** Asset class for an asset row, null for a line row. */
+  assetClass: string | null;
+  /** Alerts whose repair was verified (reached VERIFIED) — each counts as one failure avoided. */
+  avoidedFailures: number;
+  downtimeAvoidedHours: number;
+  /** Alerts closed without a verified repair (false alarms, fixed on the spot). */
+  closedWithoutRepair: number;
+  openAlerts: number;
+}
+
+/** `GET /api/kpis?search=&line=&page=&pageSize=` (pages apply to `perAsset`). */
+export interface Kpis {
+  /** How downtime avoided is computed, in words. */
+  formula: string;
+  /** Hours of downtime one avoided failure counts for, per asset class (`*` = default). */
+  hoursPerAvoidedFailure: Record<string, number>;
+  total: { avoidedFailures: number; downtimeAvoidedHours: number; closedWithoutRepair: number; openAlerts: number };
+  perLine: KpiRow[];
+  perAsset: Page<KpiRow>;
+}
+
+// ---------------------------------------------------------------- models
+
+export interface ModelVersionView {
+  name: string;
+  version: string;
+  role: 'champion' | 'shadow';
+  created: string;
+  description: string;
+  algorithm: string;
+  threshold: number;
+  features: string[];
+  metrics: Record<string, number>;
+}
+
+/** `GET /api/models`: the model versions serving each asset class. */
+export interface ModelsInUse {
+  assetClasses: {
+    assetClass: string;
+    model: string;
+    champion: ModelVersionView | null;
+    shadow: ModelVersionView | null;
+    /** Alerts opened by each model version, as seen on the alerts topic (`name@version` → count). */
+    alertsByVersion: Record<string, number>;
+  }[];
+}
