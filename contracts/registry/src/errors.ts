@@ -36,6 +36,21 @@ export class SchemaIncompatibleError extends RegistryError {
   }
 }
 
+/**
+ * Codes Fieldmesh adds for authentication and the contract lifecycle. 40101 and 40301 are Confluent's RBAC
+ * codes and 42205 is Confluent's "operation not permitted"; the others sit in ranges Confluent leaves unused
+ * (404 7x, 409 7x, 422 7x) so that a client switching on Confluent's codes never mistakes one for another:
+ *   40101 no or invalid token on a protected endpoint   40301 the token's role or domains do not allow it
+ *   40470 contract not found   40471 contract version not found   40472 proposal not found
+ *   40970 the lifecycle step conflicts with the contract's state (open proposal, not newer, already decided…)
+ *   42205 schema of a governed subject is not approved   42270 invalid contract or schema in a review request
+ *   42271 a comment is required (reject, deprecate, retire, emergency override)
+ */
+export interface DeniedPrincipal {
+  name: string;
+  role: string;
+}
+
 const VALID_VERSION_HINT = 'Allowed values are between [1, 2^31-1] and the string "latest"';
 
 export const RegistryErrors = {
@@ -94,6 +109,26 @@ export const RegistryErrors = {
   unprocessable: (detail: string) => new RegistryError(422, 422, `Unprocessable entity: ${detail}`),
   malformedRequest: (detail: string) => new RegistryError(400, 400, `Malformed request: ${detail}`),
   routeNotFound: (method: string, path: string) => new RegistryError(404, 404, `HTTP 404 Not Found: ${method} ${path}`),
+  unauthorized: (detail: string) =>
+    new RegistryError(401, 40101, `Unauthorized: ${detail}. Send 'Authorization: Bearer <token>' (or basic auth with the token as password).`),
+  forbidden: (principal: DeniedPrincipal, action: string, target: string) =>
+    new RegistryError(403, 40301, `User ${principal.name} (role ${principal.role}) is denied operation ${action} on ${target}`),
+  contractNotFound: (contractId: string) =>
+    new RegistryError(404, 40470, `Contract '${contractId}' not found. Propose it with 'fieldmesh contracts propose' or baseline it with POST /contracts/baseline.`),
+  contractVersionNotFound: (contractId: string, version: string) =>
+    new RegistryError(404, 40471, `Contract '${contractId}' has no version ${version}. GET /contracts/${contractId} lists its versions.`),
+  proposalNotFound: (proposalId: string) =>
+    new RegistryError(404, 40472, `Proposal '${proposalId}' not found. GET /contracts/proposals lists the proposals.`),
+  lifecycleConflict: (detail: string) => new RegistryError(409, 40970, `Contract lifecycle conflict: ${detail}`),
+  schemaNotApproved: (subject: string, reason: string) =>
+    new RegistryError(
+      422,
+      42205,
+      `Schema for subject '${subject}' is not approved: ${reason}. Propose a new version with 'fieldmesh contracts propose'.`,
+    ),
+  invalidReviewRequest: (detail: string, cause?: unknown) => new RegistryError(422, 42270, `Invalid review request: ${detail}`, { cause }),
+  commentRequired: (step: string) =>
+    new RegistryError(422, 42271, `A comment is required to ${step}: say why, it is kept in the audit log. Send {"comment": "..."}.`),
   storeError: (detail: string, cause?: unknown) =>
     new RegistryError(
       500,
