@@ -54,7 +54,7 @@ export interface SloStatusView {
   slo: SloName;
   scope: string;
   state: SloState;
-  /** Freshness: age of the newest record in seconds; completeness: received / expected (0..1). */
+  /** Freshness: age of the newest record in milliseconds; completeness: received / expected (0..1). */
   observed: number | null;
   objective: number;
   /** When the state last changed (ISO), if known. */
@@ -272,7 +272,7 @@ export interface AlertSummary {
   alertId: string;
   assetPath: string;
   assetClass: string;
-  /** `site/area/line` of the asset. */
+  /** The asset's line: its path without the last segment (`acme/berlin/press-shop/line-1`). */
   line: string;
   status: AlertStatus;
   openedAt: string;
@@ -318,7 +318,8 @@ export interface AlertDetail extends AlertSummary {
   evidence: AlertEvidence;
   /** The asset's signals from `signalsFrom.start` to `signalsFrom.end` around the onset. */
   signals: SignalSeries[];
-  signalsFrom: { source: string; start: string; end: string };
+  /** Where the signals come from (`clickhouse fieldmesh.plant_telemetry_clean_v1`); `note` says why there are none. */
+  signalsFrom: { source: string; start: string; end: string; note: string | null };
   /** The steps the workflow allows next, so the UI shows only those buttons. */
   nextActions: AlertAction[];
 }
