@@ -4,3 +4,4 @@ export { registryConfigFromEnv, type RegistryConfig } from './config';
 export { RegistryError, RegistryErrors, SchemaIncompatibleError } from './errors';
 export { createRegistryApp, type RunningRegistry } from './registry.app';
 export { parseSchema, type ParsedSchema } from './schema/avro.schema';
+export { analyseProposal, type ContractVersionInput, type DownstreamImpact, type FieldChange, type ModeVerdict, type ProposalAnalysis } from './analysis/proposal.analysis';
