@@ -235,30 +235,43 @@ export type LineageNodeKind = 'mqtt' | 'opcua' | 'topic' | 'job' | 'table' | 'co
 
 export interface LineageNode {
   /**
-   * Stable id `<kind>:<name>`, e.g. `topic:asset-health.anomaly-scores.v1`,
-   * `column:default.asset_health_anomaly_scores.score`; used as `data-testid="lineage-node-<id>"`.
+   * Stable id `<kind>:<name>` (`<kind>:<name>#<field>` for a column), e.g. `topic:asset-health.anomaly-scores.v1`,
+   * `column:fieldmesh.asset_health_anomaly_scores_v1#score`, `job:asset-health.anomaly-operator`;
+   * the UI renders it as `data-testid="lineage-node-<id>"`.
    */
   id: string;
   kind: LineageNodeKind;
   label: string;
+  /** OpenLineage namespace: `kafka://host:port`, `mqtt://…`, `opcua://…`, `clickhouse://…`, or the job namespace. */
   namespace: string;
-  /** The dataset (or `dataset.column` for a column) as OpenLineage names it. */
+  /** Dataset name (topic, `database.table`, MQTT topic, OPC UA node id) or job name; ask `/api/lineage?dataset=<name>`. */
   name: string;
+  /** The column, for kind `column`; ask `/api/lineage?dataset=<name>&column=<field>`. */
+  field: string | null;
 }
 
 export interface LineageEdge {
   from: string;
   to: string;
-  /** Column transformation or job name, when known. */
+  /** How a column is derived (`IDENTITY`, `AGGREGATION: RMS per 10 s window`), when the job declared it. */
   label?: string;
 }
 
 /** `GET /api/lineage?dataset=<topic or table>&column=`: everything upstream and downstream of the dataset (or column). */
 export interface LineageGraphView {
-  /** The node asked for, or null when the dataset is unknown to lineage. */
-  root: string | null;
+  /** The node asked for (an unknown dataset is a 404 naming the candidates). */
+  root: string;
   nodes: LineageNode[];
   edges: LineageEdge[];
+}
+
+/** A row of `GET /api/lineage/datasets?search=&kind=&page=&pageSize=`: every dataset lineage knows, to pick one. */
+export interface LineageDatasetView {
+  kind: Exclude<LineageNodeKind, 'job' | 'column'>;
+  namespace: string;
+  name: string;
+  /** Column names from the dataset's schema facet. */
+  fields: string[];
 }
 
 // ---------------------------------------------------------------- alerts
