@@ -1,0 +1,19 @@
+export { ArrivalCounter } from './arrival.counter';
+export { DEFAULT_LINE_DEPTH, lineScopeOf } from './line.scope';
+export { SloEvaluator, type SloEvaluatorOptions } from './slo.evaluator';
+export { formatDuration } from './slo.message';
+export { objectivesOf, type ProductObjectives } from './slo.objectives';
+export { ensureSloTopic, SLO_RETENTION_MS, sloEventKey } from './slo.topic';
+export {
+  SLO_TOPIC,
+  sloNames,
+  systemClock,
+  WHOLE_PRODUCT,
+  type Clock,
+  type SloEvent,
+  type SloExpectations,
+  type SloName,
+  type SloRecord,
+  type SloState,
+  type SloStatus,
+} from './slo.types';

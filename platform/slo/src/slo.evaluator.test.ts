@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { SloEvaluator } from './slo.evaluator';
+import type { ProductObjectives } from './slo.objectives';
+import type { SloExpectations, SloStatus } from './slo.types';
+
+const LINE_1 = 'acme/berlin/press-shop/line-1';
+const LINE_2 = 'acme/berlin/press-shop/line-2';
+const START = Date.parse('2026-01-01T00:00:00Z');
+
+const raw: ProductObjectives = {
+  product: 'plant-telemetry.raw',
+  topic: 'plant.telemetry.raw.v1',
+  freshnessMaxAgeMs: 3_000,
+  completenessMinRatio: 0.9,
+  completenessWindowMs: 10_000,
+};
+
+class FakeClock {
+  constructor(public ms = START) {}
+  now(): number {
+    return this.ms;
+  }
+}
+
+/** A plant where each line sends `perSecond` records a second (one per asset), evaluated every 250 ms as the monitor would. */
+class Harness {
+  readonly clock = new FakeClock();
+  readonly evaluator: SloEvaluator;
+  readonly events: ReturnType<SloEvaluator['evaluate']> = [];
+  readonly stopped = new Set<string>();
+
+  constructor(
+    expectations: SloExpectations = { [raw.product]: { [LINE_1]: 4, [LINE_2]: 4 } },
+    private readonly perSecond = 4,
+    products: ProductObjectives[] = [raw],
+  ) {
+    this.evaluator = new SloEvaluator({ products, expectations, clock: this.clock });
+  }
+
+  /** Advances the clock in 250 ms ticks, producing and evaluating as the monitor does. */
+  run(ms: number): void {
+    for (let elapsed = 0; elapsed < ms; elapsed += 250) {
+      this.clock.ms += 250;
+      if (this.clock.ms % 1000 === 0) {
+        for (const line of [LINE_1, LINE_2]) {
+          if (this.stopped.has(line)) continue;
+          for (let asset = 1; asset <= this.perSecond; asset++) this.evaluator.record({ topic: raw.topic, key: `${line}/pump-${asset}`, timestampMs: this.clock.ms });
+        }
+      }
+      this.events.push(...this.evaluator.evaluate());
+    }
+  }
+
+  state(slo: SloStatus['slo'], scope: string): SloStatus | undefined {
+    return this.evaluator.status().find((status) => status.slo === slo && status.scope === scope);
+  }
+}
+
+describe('SloEvaluator freshness', () => {
+  it('reports a stopped line breached once, within one maxAge plus a tick, and recovered once when it resumes', () => {
+    const plant = new Harness();
+    plant.run(5_000);
+    expect(plant.events).toEqual([]);
+    expect(plant.state('freshness', LINE_2)).toMatchObject({ state: 'ok', objective: 3_000 });
+
+    const stoppedAt = plant.clock.ms;
+    plant.stopped.add(LINE_2);
+    plant.run(10_000);
+    const breaches = plant.events.filter((event) => event.type === 'BREACHED' && event.slo === 'freshness');
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({ product: raw.product, topic: raw.topic, scope: LINE_2, objective: 3_000 });
+    expect(breaches[0]!.observed).toBeGreaterThan(3_000);
+    // The last record of line 2 was at the last whole second before the stop; detection is the first tick past maxAge.
+    expect(Date.parse(breaches[0]!.at) - stoppedAt).toBeLessThanOrEqual(3_000 + 250);
+    expect(breaches[0]!.message).toContain(`plant-telemetry.raw on line ${LINE_2} breached: the newest record is`);
+    expect(plant.state('freshness', LINE_1)?.state).toBe('ok');
+    expect(plant.state('freshness', '*')?.state).toBe('ok');
+    expect(plant.state('freshness', LINE_2)).toMatchObject({ state: 'breached', since: breaches[0]!.at });
+
+    plant.events.length = 0;
+    plant.stopped.delete(LINE_2);
+    plant.run(2_000);
+    const recoveries = plant.events.filter((event) => event.slo === 'freshness');
+    expect(recoveries).toHaveLength(1);
+    expect(recoveries[0]).toMatchObject({ type: 'RECOVERED', scope: LINE_2 });
+    expect(recoveries[0]!.observed).toBeLessThanOrEqual(3_000);
+    expect(recoveries[0]!.message).toContain('recovered');
+  });
+
+  it('breaches the whole product when every line stops', () => {
+    const plant = new Harness();
+    plant.run(2_000);
+    plant.stopped.add(LINE_1).add(LINE_2);
+    plant.run(5_000);
+    expect(plant.events.filter((event) => event.slo === 'freshness').map((event) => event.scope).sort()).toEqual(['*', LINE_1, LINE_2]);
+  });
+
+  it('calls a line with an expected rate that never sent anything breached once maxAge has passed since the start', () => {
+    const plant = new Harness();
+    plant.stopped.add(LINE_2);
+    plant.run(2_750);
+    expect(plant.state('freshness', LINE_2)).toMatchObject({ state: 'unknown', observed: null });
+    plant.run(500);
+    const [breach] = plant.events;
+    expect(breach).toMatchObject({ type: 'BREACHED', slo: 'freshness', scope: LINE_2 });
+    expect(breach!.message).toContain('no record arrived in the 3.3 s since monitoring began');
+  });
+
+  it('leaves a product with neither expectation nor data unknown, never breached', () => {
+    const plant = new Harness({});
+    plant.stopped.add(LINE_1).add(LINE_2);
+    plant.run(60_000);
+    expect(plant.events).toEqual([]);
+    expect(plant.evaluator.status()).toEqual([
+      expect.objectContaining({ slo: 'completeness', scope: '*', state: 'unknown', observed: null }),
+      expect.objectContaining({ slo: 'freshness', scope: '*', state: 'unknown', observed: null }),
+    ]);
+  });
+
+  it('judges a product without expectations by its data once it has some', () => {
+    const plant = new Harness({});
+    plant.run(2_000);
+    expect(plant.state('freshness', LINE_1)?.state).toBe('ok');
+    expect(plant.state('completeness', LINE_1)?.state).toBe('unknown');
+    plant.stopped.add(LINE_1);
+    plant.run(4_000);
+    expect(plant.events).toEqual([expect.objectContaining({ type: 'BREACHED', slo: 'freshness', scope: LINE_1 })]);
+  });
+
+  it('counts a record stamped ahead of the clock as arriving now, so a fast plant clock cannot hide a stop', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], clock });
+    evaluator.record({ topic: raw.topic, key: `${LINE_1}/pump-1`, timestampMs: START + 3_600_000 });
+    clock.ms += 3_001;
+    expect(evaluator.evaluate()).toEqual(
+      ['*', LINE_1].map((scope) => expect.objectContaining({ type: 'BREACHED', slo: 'freshness', scope, observed: 3_001 })),
+    );
+  });
+
+  it('judges old records by their timestamp: a replayed backlog is not fresh', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], clock });
+    evaluator.record({ topic: raw.topic, key: `${LINE_1}/pump-1`, timestampMs: START - 60_000 });
+    expect(evaluator.evaluate()).toEqual(['*', LINE_1].map((scope) => expect.objectContaining({ type: 'BREACHED', scope, observed: 60_000 })));
+  });
+
+  it('emits nothing more while a breach lasts', () => {
+    const plant = new Harness();
+    plant.run(1_000);
+    plant.stopped.add(LINE_1);
+    plant.run(30_000);
+    expect(plant.events.filter((event) => event.slo === 'freshness')).toHaveLength(1);
+  });
+});
+
+describe('SloEvaluator completeness', () => {
+  it('is unknown until one full window has passed since the start', () => {
+    const plant = new Harness();
+    plant.run(9_750);
+    expect(plant.state('completeness', LINE_1)).toMatchObject({ state: 'unknown', observed: null });
+    plant.run(250);
+    expect(plant.state('completeness', LINE_1)).toMatchObject({ state: 'ok', objective: 0.9 });
+    expect(plant.state('completeness', LINE_1)!.observed).toBeCloseTo(1, 1);
+  });
+
+  it('breaches a line that delivers half of what its assets should, and the product as a whole by its share', () => {
+    // Line 1 sends 4 records a second; the catalogue expects 8 from it.
+    const plant = new Harness({ [raw.product]: { [LINE_1]: 8, [LINE_2]: 4 } });
+    plant.run(12_000);
+    const breaches = plant.events.filter((event) => event.slo === 'completeness');
+    expect(breaches).toEqual([expect.objectContaining({ type: 'BREACHED', scope: '*' }), expect.objectContaining({ type: 'BREACHED', scope: LINE_1 })]);
+    expect(breaches[1]!.observed).toBeCloseTo(0.5, 1);
+    expect(breaches[1]!.message).toMatch(/breached: \d+ of 80 expected records in the last 10 s \(\d+(\.\d)? %\), below the objective of 90 %/);
+    expect(plant.state('completeness', '*')!.observed).toBeCloseTo(8 / 12, 1);
+    expect(plant.state('completeness', LINE_2)?.state).toBe('ok');
+  });
+
+  it('recovers once the missing records have left the window and the ratio has held for a tenth of it', () => {
+    const plant = new Harness();
+    plant.run(10_000);
+    plant.stopped.add(LINE_2);
+    plant.run(3_000); // line 2 misses the records of seconds 11, 12 and 13
+    // Below 90 %: line 2 at its second missing second (8 of 10), the product at its third (17 of 20).
+    expect(plant.events.filter((event) => event.slo === 'completeness')).toEqual([
+      expect.objectContaining({ type: 'BREACHED', scope: LINE_2, observed: 0.8, at: '2026-01-01T00:00:12.000Z' }),
+      expect.objectContaining({ type: 'BREACHED', scope: '*', observed: 0.85, at: '2026-01-01T00:00:13.000Z' }),
+    ]);
+    plant.events.length = 0;
+    plant.stopped.delete(LINE_2);
+    plant.run(8_000);
+    expect(plant.events.filter((event) => event.slo === 'completeness')).toEqual([]);
+    plant.run(4_000);
+    // The product meets 90 % once two missing seconds remain (at 21 s), line 2 once one remains (at 22 s); each 1 s later.
+    expect(plant.events.filter((event) => event.slo === 'completeness')).toEqual([
+      expect.objectContaining({ type: 'RECOVERED', scope: '*', at: '2026-01-01T00:00:22.000Z' }),
+      expect.objectContaining({ type: 'RECOVERED', scope: LINE_2, at: '2026-01-01T00:00:23.000Z', observed: 1 }),
+    ]);
+  });
+
+  it('does not flap while the ratio hovers at the objective: one breach until it holds', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], expectations: { [raw.product]: { [LINE_1]: 10 } }, clock });
+    const events = [];
+    // 9 records a second (90 %, the objective), with every fourth second one short: hovering at the edge.
+    for (let second = 1; second <= 60; second++) {
+      const count = second % 4 === 0 ? 8 : 9;
+      for (let i = 0; i < count; i++) evaluator.record({ topic: raw.topic, key: `${LINE_1}/pump-1`, timestampMs: clock.ms });
+      for (let tick = 0; tick < 4; tick++) {
+        clock.ms += 250;
+        events.push(...evaluator.evaluate().filter((event) => event.slo === 'completeness' && event.scope === LINE_1));
+      }
+    }
+    expect(events.filter((event) => event.type === 'BREACHED')).toHaveLength(1);
+    expect(events.length).toBeLessThanOrEqual(2);
+  });
+
+  it('takes the whole product rate from a `*` expectation when given', () => {
+    const plant = new Harness({ [raw.product]: { '*': 100 } });
+    plant.run(10_000);
+    expect(plant.state('completeness', '*')).toMatchObject({ state: 'breached' });
+    expect(plant.state('completeness', LINE_1)).toMatchObject({ state: 'unknown' });
+  });
+});
+
+describe('SloEvaluator scopes', () => {
+  it('counts keys without a line (a site rollup, no key) for the whole product only, and ignores other topics', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], clock });
+    evaluator.record({ topic: raw.topic, key: 'acme/berlin', timestampMs: START });
+    evaluator.record({ topic: raw.topic, key: null, timestampMs: START });
+    evaluator.record({ topic: 'some.other.v1', key: `${LINE_1}/pump-1`, timestampMs: START });
+    evaluator.evaluate();
+    expect([...new Set(evaluator.status().map((status) => status.scope))]).toEqual(['*']);
+    expect(evaluator.status().find((status) => status.slo === 'freshness')).toMatchObject({ state: 'ok', observed: 0 });
+  });
+
+  it('lists the status by product, SLO, then the whole product before its lines', () => {
+    const plant = new Harness();
+    plant.run(1_000);
+    expect(plant.evaluator.status().map((status) => `${status.slo} ${status.scope}`)).toEqual([
+      'completeness *',
+      `completeness ${LINE_1}`,
+      `completeness ${LINE_2}`,
+      'freshness *',
+      `freshness ${LINE_1}`,
+      `freshness ${LINE_2}`,
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+import { WHOLE_PRODUCT, type SloEvent } from './slo.types';
+
+/** A duration for people: `850 ms`, `4.2 s`, `5 min`, `1.5 h`, `1 d`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${round(ms / 60_000)} min`;
+  if (ms < 86_400_000) return `${round(ms / 3_600_000)} h`;
+  return `${round(ms / 86_400_000)} d`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+function percent(ratio: number): string {
+  return `${round(ratio * 100)} %`;
+}
+
+function where(product: string, scope: string): string {
+  return scope === WHOLE_PRODUCT ? `${product} (all lines)` : `${product} on line ${scope}`;
+}
+
+export interface FreshnessFacts {
+  product: string;
+  scope: string;
+  ageMs: number;
+  maxAgeMs: number;
+  /** True when no record arrived since monitoring began: the age is the time since then. */
+  neverSeen: boolean;
+}
+
+export function freshnessMessage(type: SloEvent['type'], facts: FreshnessFacts): string {
+  const age = facts.neverSeen ? `no record arrived in the ${formatDuration(facts.ageMs)} since monitoring began` : `the newest record is ${formatDuration(facts.ageMs)} old`;
+  return type === 'BREACHED'
+    ? `Freshness of ${where(facts.product, facts.scope)} breached: ${age}, more than the objective of ${formatDuration(facts.maxAgeMs)}. Check that its producers (gateway, line, pipeline) are running.`
+    : `Freshness of ${where(facts.product, facts.scope)} recovered: ${age}, within the objective of ${formatDuration(facts.maxAgeMs)}.`;
+}
+
+export interface CompletenessFacts {
+  product: string;
+  scope: string;
+  received: number;
+  expected: number;
+  windowMs: number;
+  minRatio: number;
+}
+
+export function completenessMessage(type: SloEvent['type'], facts: CompletenessFacts): string {
+  const counted = `${facts.received} of ${Math.round(facts.expected)} expected records in the last ${formatDuration(facts.windowMs)} (${percent(facts.received / facts.expected)})`;
+  return type === 'BREACHED'
+    ? `Completeness of ${where(facts.product, facts.scope)} breached: ${counted}, below the objective of ${percent(facts.minRatio)}. Look for stopped assets, a disconnected source or readings dead-lettered.`
+    : `Completeness of ${where(facts.product, facts.scope)} recovered: ${counted}, meeting the objective of ${percent(facts.minRatio)}.`;
+}
