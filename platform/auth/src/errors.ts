@@ -65,8 +65,11 @@ export class TokenNotFound extends Error {
 /** A protected operation was called without a token, or with one the store does not accept. HTTP 401 / 40101. */
 export class Unauthenticated extends Error {
   override readonly name = 'Unauthenticated';
-  constructor(readonly reason: string) {
-    super(`Unauthorized: ${reason}`);
+  constructor(
+    /** What was wrong, without the hint, for APIs that word the hint their own way. */
+    readonly reason: string,
+  ) {
+    super(`Unauthorized: ${reason}. Send 'Authorization: Bearer <token>'; 'fieldmesh tokens create' issues one.`);
   }
 }
 

@@ -46,8 +46,8 @@ export function authorize(store: TokenStore, authorization: string | undefined, 
   if (!principal) {
     throw new Unauthenticated(
       authorization === undefined || authorization.trim() === ''
-        ? `operation ${action} needs a token: send 'Authorization: Bearer <token>' (issue one with 'fieldmesh tokens create')`
-        : 'the token is malformed, unknown or revoked: check it, or issue a new one with \'fieldmesh tokens create\'',
+        ? `operation ${action} needs a token and none was sent`
+        : 'the token is malformed, unknown or revoked',
     );
   }
   if (!can(principal, action, target.domain)) throw new AccessDenied(principal, action, target.resource ?? target.domain ?? '*');
