@@ -1,0 +1,32 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { LineageNode } from '../../../src/api/types';
+
+export type LineageFlowNode = Node<{ node: LineageNode; selected: boolean; dimmed: boolean; root: boolean }, 'lineage'>;
+
+const KIND_LABEL: Record<LineageNode['kind'], string> = {
+  mqtt: 'MQTT topic',
+  opcua: 'OPC UA node',
+  topic: 'Kafka topic',
+  job: 'Job',
+  table: 'ClickHouse table',
+  column: 'Column',
+};
+
+/** A dataset, job or column in the lineage graph; edges enter left and leave right. */
+export function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
+  const { node, selected, dimmed, root } = data;
+  const classes = ['lineage-node', `kind-${node.kind}`, selected ? 'selected' : '', dimmed ? 'dimmed' : ''].filter(Boolean).join(' ');
+  return (
+    <div className={classes} data-testid={`lineage-node-${node.id}`} title={`${node.namespace}\n${node.name}`}>
+      <Handle type="target" position={Position.Left} />
+      <div className="kind">
+        {KIND_LABEL[node.kind]}
+        {root ? ' · root' : ''}
+      </div>
+      <div className="name">{node.label}</div>
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}
+
+export { KIND_LABEL };

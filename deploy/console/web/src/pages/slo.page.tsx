@@ -1,0 +1,147 @@
+import { Link } from 'react-router';
+import type { SloState, SloStatusView, SloView } from '../../../src/api/types';
+import { query } from '../api/api.client';
+import { useApi } from '../api/use-api';
+import { Badge, SloBadge } from '../components/badges';
+import { useListParams } from '../components/list-params';
+import { Pager } from '../components/pager';
+import { SearchInput } from '../components/search-input';
+import { LoadState } from '../components/status';
+import { formatAgo, formatDateTime, formatSloObjective, formatSloValue } from '../format/format';
+
+const PAGE_SIZE = 30;
+
+/** Live freshness and completeness per product and line, and the breaches and recoveries on `_fieldmesh.slo`. */
+export function SloPage() {
+  const { values, page, setFilter, setPage } = useListParams(['product', 'state', 'search'] as const);
+  const slo = useApi<SloView>(`/api/slo${query({ product: values.product, state: values.state })}`, 5_000);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Service levels</h1>
+        <span className="sub">Freshness and completeness of every data product, per line, computed from the streams</span>
+      </div>
+      <LoadState loaded={slo}>
+        {(view) => {
+          const matching = view.status.filter((row) => matches(row, values.search)).sort(byWorst);
+          const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+          const counts = countStates(view.status);
+          return (
+            <>
+              <div className="stats">
+                <Tile label="Breached" value={counts.breached} tone="bad" onClick={() => setFilter('state', 'breached')} />
+                <Tile label="OK" value={counts.ok} tone="ok" onClick={() => setFilter('state', 'ok')} />
+                <Tile label="Unknown" value={counts.unknown} tone="neutral" onClick={() => setFilter('state', 'unknown')} />
+                <Tile label="Events (recent)" value={view.events.length} tone="accent" />
+              </div>
+              <div className="grid side">
+                <section className="panel flush">
+                  <div className="toolbar" style={{ padding: '10px 12px 0' }}>
+                    <SearchInput value={values.search} onSearch={(text) => setFilter('search', text)} placeholder="Search product, scope…" testId="slo-search" />
+                    <select data-testid="slo-filter-state" value={values.state} onChange={(event) => setFilter('state', event.target.value)}>
+                      <option value="">All states</option>
+                      <option value="breached">breached</option>
+                      <option value="ok">ok</option>
+                      <option value="unknown">unknown</option>
+                    </select>
+                    <select data-testid="slo-filter-product" value={values.product} onChange={(event) => setFilter('product', event.target.value)}>
+                      <option value="">All products</option>
+                      {[...new Set(view.status.map((row) => row.product))].sort().map((product) => (
+                        <option key={product}>{product}</option>
+                      ))}
+                      {values.product && !view.status.some((row) => row.product === values.product) && <option>{values.product}</option>}
+                    </select>
+                  </div>
+                  <div className="table-wrap">
+                    <table data-testid="slo-table">
+                      <thead>
+                        <tr>
+                          <th>Product</th>
+                          <th>SLO</th>
+                          <th>Scope</th>
+                          <th>State</th>
+                          <th className="num">Observed</th>
+                          <th>Objective</th>
+                          <th>Since</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {shown.map((row) => (
+                          <tr key={`${row.product}|${row.slo}|${row.scope}`} data-testid={`slo-row-${row.product}-${row.slo}-${row.scope}`}>
+                            <td className="nowrap">
+                              <Link to={`/catalog/${encodeURIComponent(row.product)}`}>{row.product}</Link>
+                            </td>
+                            <td>{row.slo}</td>
+                            <td className="mono">{row.scope === '*' ? 'whole product' : row.scope}</td>
+                            <td>
+                              <SloBadge state={row.state} />
+                            </td>
+                            <td className="num">{formatSloValue(row.slo, row.observed)}</td>
+                            <td className="muted nowrap">{formatSloObjective(row.slo, row.objective)}</td>
+                            <td className="nowrap muted" title={formatDateTime(row.since)}>
+                              {formatAgo(row.since)}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    {shown.length === 0 && <div className="empty">No SLO status matches (is the SLO monitor running?).</div>}
+                  </div>
+                  <Pager page={page} pageCount={Math.max(1, Math.ceil(matching.length / PAGE_SIZE))} total={matching.length} pageSize={PAGE_SIZE} onPage={setPage} />
+                </section>
+                <section className="panel">
+                  <h2>Breaches and recoveries</h2>
+                  {view.events.length === 0 ? (
+                    <div className="muted">No SLO events yet.</div>
+                  ) : (
+                    <ol className="timeline" data-testid="slo-events">
+                      {view.events.slice(0, 40).map((event) => (
+                        <li key={`${event.at}|${event.product}|${event.slo}|${event.scope}|${event.type}`}>
+                          <div className="what">
+                            <Badge tone={event.type === 'BREACHED' ? 'bad' : 'ok'}>{event.type}</Badge> {event.product} {event.slo}
+                          </div>
+                          <div className="when">
+                            {formatDateTime(event.at)} · <span className="mono">{event.scope}</span>
+                          </div>
+                          <div className="muted">{event.message}</div>
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </section>
+              </div>
+            </>
+          );
+        }}
+      </LoadState>
+    </>
+  );
+}
+
+function Tile({ label, value, tone, onClick }: { label: string; value: number; tone: 'ok' | 'bad' | 'neutral' | 'accent'; onClick?: () => void }) {
+  const colour = { ok: 'var(--ok)', bad: 'var(--bad)', neutral: 'var(--muted)', accent: 'var(--accent)' }[tone];
+  return (
+    <div className="stat" style={{ cursor: onClick ? 'pointer' : undefined, borderTop: `3px solid ${colour}` }} onClick={onClick}>
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+    </div>
+  );
+}
+
+const WORST: Record<SloState, number> = { breached: 0, unknown: 1, ok: 2 };
+function byWorst(a: SloStatusView, b: SloStatusView): number {
+  return WORST[a.state] - WORST[b.state] || a.product.localeCompare(b.product) || a.slo.localeCompare(b.slo) || a.scope.localeCompare(b.scope);
+}
+
+function matches(row: SloStatusView, search: string): boolean {
+  if (!search) return true;
+  const needle = search.toLowerCase();
+  return [row.product, row.topic, row.scope, row.slo].some((text) => text.toLowerCase().includes(needle));
+}
+
+function countStates(rows: readonly SloStatusView[]): Record<SloState, number> {
+  const counts: Record<SloState, number> = { ok: 0, breached: 0, unknown: 0 };
+  for (const row of rows) counts[row.state] += 1;
+  return counts;
+}
