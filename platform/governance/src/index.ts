@@ -9,3 +9,5 @@ export { provisionProduct, type ProvisionResult, type ProvisionTargets } from '.
 export { RegistryClient, type RegisteredSchema } from './provision.registry';
 export { awaitTopicsListed, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
 export { provisionProductTopics } from './provision.topics';
+export { asyncApiFor, AVRO_SCHEMA_FORMAT, type AsyncApiChannel, type AsyncApiDocument, type AsyncApiMessage, type AsyncApiOptions } from './asyncapi/asyncapi.document';
+export { consumerExampleFor } from './asyncapi/consumer.example';
