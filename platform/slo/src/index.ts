@@ -17,3 +17,7 @@ export {
   type SloState,
   type SloStatus,
 } from './slo.types';
+export { SloEventsReadFailed, SloTopicsMissing } from './errors';
+export { readSloEvents, sloEventSchema, type ReadSloEventsOptions } from './slo-events.reader';
+export { parseSloMonitorSettings, sloMonitorSettings, type SloMonitorSettings } from './slo-monitor.config';
+export { startSloMonitor, type SloMonitor, type SloMonitorOptions } from './slo.monitor';
