@@ -65,15 +65,13 @@ export async function startSloMonitor(options: SloMonitorOptions): Promise<SloMo
     maxWaitMs: Math.min(500, settings.tickMs),
   });
   // Records handed over before the evaluator exists (while run() resolves) are kept for it.
-  let evaluator: SloEvaluator | undefined;
   const early: SloRecord[] = [];
+  let take = (record: SloRecord) => void early.push(record);
   try {
     await consumer.connect();
     await consumer.run(async (batch) => {
       for (const record of batch.records) {
-        const seen = { topic: record.topic, key: record.key?.toString('utf8') ?? null, timestampMs: record.timestamp };
-        if (evaluator) evaluator.record(seen);
-        else early.push(seen);
+        take({ topic: record.topic, key: record.key?.toString('utf8') ?? null, timestampMs: record.timestamp });
       }
     });
   } catch (error) {
@@ -81,8 +79,9 @@ export async function startSloMonitor(options: SloMonitorOptions): Promise<SloMo
     throw error;
   }
   // Created once the group has joined: completeness windows count from when records can arrive.
-  evaluator = new SloEvaluator({ products, expectations: settings.expectations, clock: options.clock ?? systemClock, lineDepth: settings.lineDepth });
+  const evaluator = new SloEvaluator({ products, expectations: settings.expectations, clock: options.clock ?? systemClock, lineDepth: settings.lineDepth });
   for (const record of early.splice(0)) evaluator.record(record);
+  take = (record) => evaluator.record(record);
   return new RunningSloMonitor(evaluator, settings, producer, consumer, options);
 }
 
