@@ -51,10 +51,12 @@ export function useSession(): Session {
  * Whether the signed-in principal may take `action` (on `domain`), by the platform's one permission
  * matrix; the server checks again, this only keeps buttons honest. Returns the reason when it may not.
  */
-export function usePermission(action: Action, domain?: string): { allowed: boolean; reason: string } {
+export function usePermission(action: Action, domain?: string | readonly string[]): { allowed: boolean; reason: string } {
   const { principal } = useSession();
   if (!principal) return { allowed: false, reason: 'Sign in first.' };
-  if (can(principal, action, domain)) return { allowed: true, reason: '' };
-  const scope = domain ? ` on ${domain}` : '';
+  // Several domains: any of them grants it (an alert belongs to its domain and to its line).
+  const domains = domain === undefined ? [undefined] : typeof domain === 'string' ? [domain] : domain;
+  if (domains.some((one) => can(principal, action, one))) return { allowed: true, reason: '' };
+  const scope = domain === undefined ? '' : ` on ${domains.join(' or ')}`;
   return { allowed: false, reason: `${principal.name} (role ${principal.role}) may not ${action}${scope}.` };
 }

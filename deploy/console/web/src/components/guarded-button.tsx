@@ -4,7 +4,7 @@ import { usePermission } from '../auth/session';
 
 interface GuardedButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   action: Action;
-  domain?: string;
+  domain?: string | readonly string[];
   testId?: string;
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** A search box that reports what was typed once typing pauses, so thousands of rows are not re-queried per key. */
-export function SearchInput({ value, onSearch, placeholder, testId }: { value: string; onSearch: (value: string) => void; placeholder: string; testId?: string }) {
+export function SearchInput({ value, onSearch, placeholder, testId, narrow }: { value: string; onSearch: (value: string) => void; placeholder: string; testId?: string; narrow?: boolean }) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   useEffect(() => {
@@ -14,6 +14,7 @@ export function SearchInput({ value, onSearch, placeholder, testId }: { value: s
       type="search"
       data-testid={testId}
       placeholder={placeholder}
+      style={narrow ? { minWidth: 180 } : undefined}
       value={text}
       onChange={(event) => setText(event.target.value)}
       onKeyDown={(event) => event.key === 'Enter' && onSearch(text.trim())}

@@ -12,19 +12,19 @@ const KIND_LABEL: Record<LineageNode['kind'], string> = {
   column: 'Column',
 };
 
-/** A dataset, job or column in the lineage graph; edges enter left and leave right. */
+/** A dataset, job or column in the lineage graph; edges enter on top and leave below. */
 export function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
   const { node, selected, dimmed, root } = data;
   const classes = ['lineage-node', `kind-${node.kind}`, selected ? 'selected' : '', dimmed ? 'dimmed' : ''].filter(Boolean).join(' ');
   return (
     <div className={classes} data-testid={`lineage-node-${node.id}`} title={`${node.namespace}\n${node.name}`}>
-      <Handle type="target" position={Position.Left} />
+      <Handle type="target" position={Position.Top} />
       <div className="kind">
         {KIND_LABEL[node.kind]}
         {root ? ' · root' : ''}
       </div>
       <div className="name">{node.label}</div>
-      <Handle type="source" position={Position.Right} />
+      <Handle type="source" position={Position.Bottom} />
     </div>
   );
 }

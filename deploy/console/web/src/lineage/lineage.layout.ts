@@ -1,13 +1,18 @@
 import type { LineageEdge, LineageGraphView, LineageNode } from '../../../src/api/types';
 
-export const COLUMN_GAP = 290;
-export const ROW_GAP = 78;
+/** Horizontal distance between node centres in a row, vertical distance between wrapped rows and between ranks. */
+export const NODE_GAP = 250;
+export const ROW_GAP = 64;
+export const RANK_GAP = 96;
+/** Nodes per row before a rank wraps (a gateway may read hundreds of MQTT topics and OPC UA nodes). */
+export const PER_ROW = 5;
 
 /**
- * Positions for a left-to-right lineage graph: each node's column is the longest path from a source to it
- * (so plant sources sit left and ClickHouse columns right), and nodes within a column are ordered by the
- * mean row of their inputs so edges cross less. Cycles (which lineage should not have) stop the ranking
- * after one pass per node rather than looping.
+ * Positions for a top-to-bottom lineage graph: each node's rank is the longest path from a source to it (plant
+ * sources on top, ClickHouse at the bottom; a chain from MQTT to a column is a dozen ranks, which fits a
+ * screen's height better than its width). Within a rank nodes are ordered by the mean position of their
+ * inputs so edges cross less, and a wide rank wraps onto several rows. Cycles (which lineage should not
+ * have) stop the ranking after one pass per node rather than looping.
  */
 export function layoutGraph(nodes: readonly LineageNode[], edges: readonly LineageEdge[]): Map<string, { x: number; y: number }> {
   const ids = new Set(nodes.map((node) => node.id));
@@ -25,29 +30,31 @@ export function layoutGraph(nodes: readonly LineageNode[], edges: readonly Linea
     if (!changed) break;
   }
 
-  const columns = new Map<number, string[]>();
+  const ranks = new Map<number, string[]>();
   for (const node of nodes) {
-    const column = rank.get(node.id) ?? 0;
-    columns.set(column, [...(columns.get(column) ?? []), node.id]);
+    const r = rank.get(node.id) ?? 0;
+    ranks.set(r, [...(ranks.get(r) ?? []), node.id]);
   }
-  const row = new Map<string, number>();
   const inputs = new Map<string, string[]>();
   for (const { from, to } of links) inputs.set(to, [...(inputs.get(to) ?? []), from]);
   const label = new Map(nodes.map((node) => [node.id, node.label]));
 
   const positions = new Map<string, { x: number; y: number }>();
-  for (const column of [...columns.keys()].sort((a, b) => a - b)) {
-    const members = columns.get(column) ?? [];
+  let y = 0;
+  for (const r of [...ranks.keys()].sort((a, b) => a - b)) {
+    const members = ranks.get(r) ?? [];
     const weight = (id: string) => {
-      const rows = (inputs.get(id) ?? []).map((from) => row.get(from)).filter((value): value is number => value !== undefined);
-      return rows.length === 0 ? Number.POSITIVE_INFINITY : rows.reduce((sum, value) => sum + value, 0) / rows.length;
+      const xs = (inputs.get(id) ?? []).map((from) => positions.get(from)?.x).filter((value): value is number => value !== undefined);
+      return xs.length === 0 ? Number.POSITIVE_INFINITY : xs.reduce((sum, value) => sum + value, 0) / xs.length;
     };
     members.sort((a, b) => weight(a) - weight(b) || (label.get(a) ?? a).localeCompare(label.get(b) ?? b));
-    const offset = ((members.length - 1) * ROW_GAP) / 2;
-    members.forEach((id, index) => {
-      row.set(id, index);
-      positions.set(id, { x: column * COLUMN_GAP, y: index * ROW_GAP - offset });
-    });
+    for (let start = 0; start < members.length; start += PER_ROW) {
+      const row = members.slice(start, start + PER_ROW);
+      const offset = ((row.length - 1) * NODE_GAP) / 2;
+      row.forEach((id, index) => positions.set(id, { x: index * NODE_GAP - offset, y }));
+      y += ROW_GAP;
+    }
+    y += RANK_GAP - ROW_GAP;
   }
   return positions;
 }
@@ -87,7 +94,5 @@ export function mergeGraphs(a: LineageGraphView, b: LineageGraphView): LineageGr
 
 /** The `?dataset=&column=` query that shows a node's own lineage. */
 export function lineageQueryFor(node: LineageNode): { dataset: string; column?: string } {
-  if (node.kind !== 'column') return { dataset: node.name };
-  const cut = node.name.lastIndexOf('.');
-  return cut > 0 ? { dataset: node.name.slice(0, cut), column: node.name.slice(cut + 1) } : { dataset: node.name, column: node.label };
+  return node.field ? { dataset: node.name, column: node.field } : { dataset: node.name };
 }

@@ -10,7 +10,7 @@ import { ErrorBanner, LoadState } from '../components/status';
 import { formatAgo, formatDateTime, formatNumber } from '../format/format';
 import { ALERT_STATUSES } from './alerts.page';
 
-/** Alerts are data of the asset-health domain; an operator's token names the domains whose alerts it works. */
+/** Alerts are data of the asset-health domain; an operator's token names that domain or the lines it works. */
 const ALERT_DOMAIN = 'asset-health';
 
 const ACTIONS: { action: AlertAction; label: string }[] = [
@@ -221,7 +221,7 @@ function Actions({ alert, onChange }: { alert: AlertDetail; onChange: (detail: A
             <GuardedButton
               key={action}
               action="alert:act"
-              domain={ALERT_DOMAIN}
+              domain={[ALERT_DOMAIN, alert.line]}
               testId={`alert-action-${action}`}
               className={possible && action === alert.nextActions[0] ? 'primary' : undefined}
               disabled={!possible || busy}

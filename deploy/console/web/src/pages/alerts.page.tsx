@@ -46,7 +46,7 @@ export function AlertsPage() {
                 </option>
               ))}
             </select>
-            <SearchInput value={values.asset} onSearch={(text) => setFilter('asset', text)} placeholder="Asset path" testId="alert-filter-asset" />
+            <SearchInput value={values.asset} onSearch={(text) => setFilter('asset', text)} placeholder="Asset path" testId="alert-filter-asset" narrow />
             <select data-testid="alert-filter-line" value={values.line} onChange={(event) => setFilter('line', event.target.value)}>
               <option value="">All lines</option>
               {(kpis.data?.perLine ?? []).map((row) => (
@@ -66,10 +66,8 @@ export function AlertsPage() {
                       <tr>
                         <th>Status</th>
                         <th>Asset</th>
-                        <th>Class</th>
                         <th>Opened</th>
                         <th className="num">Score</th>
-                        <th>Model</th>
                         <th>Diagnosis / work order</th>
                         <th>Updated</th>
                       </tr>
@@ -80,17 +78,18 @@ export function AlertsPage() {
                           <td>
                             <AlertStatusBadge status={alert.status} />
                           </td>
-                          <td className="mono">
-                            <Link to={alertPath(alert.alertId)} onClick={(event) => event.stopPropagation()}>
+                          <td className="nowrap">
+                            <Link className="mono" to={alertPath(alert.alertId)} onClick={(event) => event.stopPropagation()}>
                               {alert.assetPath}
                             </Link>
+                            <div className="muted">{alert.assetClass}</div>
                           </td>
-                          <td>{alert.assetClass}</td>
                           <td className="nowrap" title={formatDateTime(alert.openedAt)}>
                             {formatAgo(alert.openedAt)}
                           </td>
-                          <td className="num">{formatNumber(alert.score, 2)}</td>
-                          <td className="nowrap muted">{alert.modelName ? `${alert.modelName}@${alert.modelVersion}` : '—'}</td>
+                          <td className="num" title={alert.modelName ? `scored by ${alert.modelName}@${alert.modelVersion}` : undefined}>
+                            {formatNumber(alert.score, 2)}
+                          </td>
                           <td>
                             {alert.diagnosis ?? ''}
                             {alert.workOrderId && <div className="mono muted">{alert.workOrderId}</div>}

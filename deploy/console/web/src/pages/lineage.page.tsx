@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, type Edge } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Edge } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useSearchParams } from 'react-router';
-import type { LineageGraphView, LineageNode, Page, ProductSummary } from '../../../src/api/types';
+import type { LineageDatasetView, LineageGraphView, LineageNode, Page } from '../../../src/api/types';
 import { get, query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { ErrorBanner } from '../components/status';
@@ -22,11 +22,14 @@ export function LineagePage() {
   const dataset = params.get('dataset') || DEFAULT_DATASET;
   const column = params.get('column') ?? '';
   const loaded = useApi<LineageGraphView>(`/api/lineage${query({ dataset, column })}`);
-  const products = useApi<Page<ProductSummary>>('/api/catalog?pageSize=200');
+  const [draft, setDraft] = useState(dataset);
+  // Datasets matching what is typed, to pick from; and the shown dataset's columns, to narrow to one.
+  const candidates = useApi<Page<LineageDatasetView>>(`/api/lineage/datasets${query({ search: draft.trim(), pageSize: 20 })}`);
+  const current = useApi<Page<LineageDatasetView>>(`/api/lineage/datasets${query({ search: dataset, pageSize: 50 })}`);
+  const fields = current.data?.items.find((item) => item.name === dataset)?.fields ?? [];
   const [graph, setGraph] = useState<LineageGraphView>();
   const [selected, setSelected] = useState<string>();
   const [expandError, setExpandError] = useState<Error>();
-  const [draft, setDraft] = useState(dataset);
 
   useEffect(() => {
     setGraph(loaded.data);
@@ -72,7 +75,6 @@ export function LineagePage() {
     return { nodes, edges };
   }, [graph, selected, lit]);
 
-  const columns = useMemo(() => (graph?.nodes ?? []).filter((node) => node.kind === 'column').sort((a, b) => a.name.localeCompare(b.name)), [graph]);
   const selectedNode = graph?.nodes.find((node) => node.id === selected);
 
   return (
@@ -90,8 +92,10 @@ export function LineagePage() {
       >
         <input data-testid="lineage-dataset" list="lineage-datasets" value={draft} onChange={(event) => setDraft(event.target.value)} placeholder="Topic or table" style={{ minWidth: 320 }} />
         <datalist id="lineage-datasets">
-          {(products.data?.items ?? []).map((product) => (
-            <option key={product.id} value={product.topic} />
+          {(candidates.data?.items ?? []).map((item) => (
+            <option key={`${item.namespace}|${item.name}`} value={item.name}>
+              {item.kind}
+            </option>
           ))}
         </datalist>
         <button type="submit" className="primary" data-testid="lineage-show">
@@ -99,14 +103,12 @@ export function LineagePage() {
         </button>
         <select data-testid="lineage-column" value={column} onChange={(event) => show({ dataset, column: event.target.value })}>
           <option value="">Whole dataset</option>
-          {column && !columns.some((node) => lineageQueryFor(node).column === column) && <option value={column}>{column}</option>}
-          {columns
-            .filter((node) => lineageQueryFor(node).dataset === dataset)
-            .map((node) => (
-              <option key={node.id} value={lineageQueryFor(node).column}>
-                column {node.label}
-              </option>
-            ))}
+          {column && !fields.includes(column) && <option value={column}>column {column}</option>}
+          {fields.map((field) => (
+            <option key={field} value={field}>
+              column {field}
+            </option>
+          ))}
         </select>
         <span className="spacer" />
         <div className="lineage-legend">
@@ -143,7 +145,7 @@ export function LineagePage() {
               nodeTypes={NODE_TYPES}
               colorMode="dark"
               fitView
-              fitViewOptions={{ padding: 0.15 }}
+              fitViewOptions={{ padding: 0.1 }}
               minZoom={0.1}
               nodesDraggable
               nodesConnectable={false}
@@ -153,7 +155,6 @@ export function LineagePage() {
             >
               <Background color="#23272c" gap={20} />
               <Controls showInteractive={false} />
-              <MiniMap pannable zoomable nodeColor="#2c3235" maskColor="rgba(17,18,23,.7)" />
             </ReactFlow>
           )}
         </div>

@@ -202,7 +202,18 @@ function ProductView({ product }: { product: ProductDetail }) {
 }
 
 function SloPanel({ product }: { product: ProductDetail }) {
-  const rows: SloStatusView[] = [...product.sloStatus].sort((a, b) => a.slo.localeCompare(b.slo) || a.scope.localeCompare(b.scope));
+  // One row per scope with both SLOs side by side: the whole product first, then lines.
+  const scopes = [...new Set(product.sloStatus.map((row) => row.scope))].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a.localeCompare(b)));
+  const cell = (scope: string, slo: SloStatusView['slo']) => {
+    const row = product.sloStatus.find((status) => status.scope === scope && status.slo === slo);
+    return row ? (
+      <span title={formatSloObjective(row.slo, row.objective)}>
+        <SloBadge state={row.state} /> {formatSloValue(row.slo, row.observed)}
+      </span>
+    ) : (
+      <span className="muted">—</span>
+    );
+  };
   return (
     <section className="panel" data-testid="product-slo">
       <h2>SLOs</h2>
@@ -214,37 +225,31 @@ function SloPanel({ product }: { product: ProductDetail }) {
           ≥ {formatNumber(product.slos.completeness.minRatio * 100, 1)} % of expected readings per {formatIsoDuration(product.slos.completeness.window)}
         </dd>
       </dl>
-      {rows.length === 0 ? (
+      {scopes.length === 0 ? (
         <div className="muted">No live status (no SLO monitor running).</div>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>SLO</th>
               <th>Scope</th>
-              <th>State</th>
-              <th className="num">Observed</th>
+              <th>Freshness</th>
+              <th>Completeness</th>
             </tr>
           </thead>
           <tbody>
-            {rows.slice(0, 12).map((row) => (
-              <tr key={`${row.slo}|${row.scope}`}>
-                <td>{row.slo}</td>
-                <td className="mono">{row.scope}</td>
-                <td>
-                  <SloBadge state={row.state} />
+            {scopes.slice(0, 10).map((scope) => (
+              <tr key={scope}>
+                <td className="mono" style={{ overflowWrap: 'anywhere' }}>
+                  {scope === '*' ? 'whole product' : scope}
                 </td>
-                <td className="num" title={formatSloObjective(row.slo, row.objective)}>
-                  {formatSloValue(row.slo, row.observed)}
-                </td>
+                <td className="nowrap">{cell(scope, 'freshness')}</td>
+                <td className="nowrap">{cell(scope, 'completeness')}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {rows.length > 12 && (
-        <Link to={`/slo?product=${encodeURIComponent(product.id)}`}>All {rows.length} scopes →</Link>
-      )}
+      {scopes.length > 10 && <Link to={`/slo?product=${encodeURIComponent(product.id)}`}>All {scopes.length} scopes →</Link>}
     </section>
   );
 }
