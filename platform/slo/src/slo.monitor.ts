@@ -66,7 +66,7 @@ export async function startSloMonitor(options: SloMonitorOptions): Promise<SloMo
   });
   // Records handed over before the evaluator exists (while run() resolves) are kept for it.
   const early: SloRecord[] = [];
-  let take = (record: SloRecord) => void early.push(record);
+  let take: (record: SloRecord) => void = (record) => early.push(record);
   try {
     await consumer.connect();
     await consumer.run(async (batch) => {
