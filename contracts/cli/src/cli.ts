@@ -2,13 +2,24 @@ import { parseArgs } from 'node:util';
 import { ConfigInvalid } from '@fieldmesh/config';
 import { ContractInvalid } from '@fieldmesh/governance';
 import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
+import { RegistryError } from '@fieldmesh/registry';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
+import { contractsCheckCommand } from './commands/contracts-check.command';
+import { contractsDiffCommand } from './commands/contracts-diff.command';
 import { contractsLintCommand } from './commands/contracts-lint.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { productsApplyCommand } from './commands/products-apply.command';
+import { ContractSchemaNotFound, ContractsApiFailed } from './errors';
 
-export const CLI_COMMANDS: readonly CliCommand[] = [productsApplyCommand, governanceCheckCommand, lineageShowCommand, contractsLintCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  productsApplyCommand,
+  governanceCheckCommand,
+  lineageShowCommand,
+  contractsLintCommand,
+  contractsDiffCommand,
+  contractsCheckCommand,
+];
 
 function usage(commands: readonly CliCommand[]): string {
   const names = commands.map((c) => `${c.group} ${c.verb}`);
@@ -25,7 +36,9 @@ Exit codes: 0 success, 1 problems found (drift, lint) or a failure, 2 a wrong co
 
 /** Errors the user can act on are printed as their message alone; anything else with its stack. */
 function isExpected(error: unknown): error is Error {
-  return [UsageError, ConfigInvalid, ContractInvalid, LineageDatasetUnknown, LineageReadFailed].some((type) => error instanceof type);
+  return [UsageError, ConfigInvalid, ContractInvalid, LineageDatasetUnknown, LineageReadFailed, ContractsApiFailed, ContractSchemaNotFound, RegistryError].some(
+    (type) => error instanceof type,
+  );
 }
 
 /** Runs one command line and returns the exit code. */

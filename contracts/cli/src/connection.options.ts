@@ -3,6 +3,7 @@ import { formatProblems, parseWith } from '@fieldmesh/config';
 import { createKafka, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { UsageError, type CliIo, type ParsedArgs } from './cli.command';
+import { ContractsApiClient } from './contracts-api.client';
 
 /** Options every command that talks to the platform shares. */
 export const CONNECTION_OPTIONS = {
@@ -32,9 +33,14 @@ export function rootOf(args: ParsedArgs, io: CliIo): string {
   return resolve(io.cwd, typeof args.values.root === 'string' ? args.values.root : '.');
 }
 
+/** The brokers named by --brokers or FIELDMESH_KAFKA_BROKERS. */
+export function brokersOf(args: ParsedArgs, io: CliIo): string[] {
+  return parseOrThrow(z.object({ brokers }), { brokers: args.values.brokers ?? io.env.FIELDMESH_KAFKA_BROKERS }).brokers;
+}
+
 /** The Kafka cluster named by --brokers or FIELDMESH_KAFKA_BROKERS. */
 export function kafkaOf(args: ParsedArgs, io: CliIo): { kafka: KafkaPort; brokers: string[] } {
-  const { brokers: list } = parseOrThrow(z.object({ brokers }), { brokers: args.values.brokers ?? io.env.FIELDMESH_KAFKA_BROKERS });
+  const list = brokersOf(args, io);
   return { kafka: createKafka({ clientId: 'fieldmesh-cli', brokers: list }), brokers: list };
 }
 
@@ -51,4 +57,30 @@ export async function withAdmin<T>(kafka: KafkaPort, work: (admin: KafkaAdminPor
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Options of the commands that call the registry's contract lifecycle API. */
+export const REMOTE_OPTIONS = {
+  registry: { type: 'string' },
+  token: { type: 'string' },
+} as const;
+
+export const REMOTE_HELP = `Connection:
+  --registry <url>   the registry (default: env FIELDMESH_REGISTRY_URL)
+  --token <token>    your API token, sent as 'Authorization: Bearer' (default: env FIELDMESH_TOKEN;
+                     'fieldmesh tokens create' issues one)`;
+
+/** The registry's contracts API as the caller (--token or FIELDMESH_TOKEN; none = anonymous, reads only). */
+export function contractsApiOf(args: ParsedArgs, io: CliIo): ContractsApiClient {
+  const token = typeof args.values.token === 'string' ? args.values.token : io.env.FIELDMESH_TOKEN;
+  return new ContractsApiClient(registryOf(args, io), token || undefined);
+}
+
+export const TOKENS_FILE_OPTION = { 'tokens-file': { type: 'string' } } as const;
+
+/** The tokens file named by --tokens-file or FIELDMESH_TOKENS_FILE. */
+export function tokensFileOf(args: ParsedArgs, io: CliIo): string {
+  const file = typeof args.values['tokens-file'] === 'string' ? args.values['tokens-file'] : io.env.FIELDMESH_TOKENS_FILE;
+  if (!file) throw new UsageError('No tokens file: pass --tokens-file <file> or set FIELDMESH_TOKENS_FILE (the file the registry and the console read).');
+  return resolve(io.cwd, file);
 }
