@@ -1,9 +1,9 @@
 import type { SignalSeries } from '../../../src/api/types';
-import { extent, linearScale, linePath, niceTicks, tickLabel, timeLabel } from '../format/chart';
+import { extent, linearScale, linePath, niceTicks, tickLabel, timeLabel, timeTicks } from '../format/chart';
 
 const COLOURS = ['#5b8def', '#e0b400', '#56a64b', '#e0485c', '#8f6fe0', '#3fb6a8', '#d48a3a'];
 const WIDTH = 640;
-const HEIGHT = 110;
+const HEIGHT = 96;
 const MARGIN = { top: 8, right: 10, bottom: 18, left: 52 };
 
 interface SignalChartsProps {
@@ -43,7 +43,7 @@ function LineChart({ series, colour, timeDomain, markAt }: { series: SignalSerie
   const yDomain: [number, number] = [Math.min(v0, ticks[0] ?? v0), Math.max(v1, ticks[ticks.length - 1] ?? v1)];
   const x = linearScale(timeDomain, [MARGIN.left, WIDTH - MARGIN.right]);
   const y = linearScale(yDomain, [HEIGHT - MARGIN.bottom, MARGIN.top]);
-  const timeTicks = niceTicks(timeDomain[0], timeDomain[1], 5);
+  const ticksAt = timeTicks(timeDomain[0], timeDomain[1], 6);
   return (
     <figure style={{ margin: '0 0 6px' }}>
       <figcaption className="legend">
@@ -62,7 +62,7 @@ function LineChart({ series, colour, timeDomain, markAt }: { series: SignalSerie
             </text>
           </g>
         ))}
-        {timeTicks.map((tick) => (
+        {ticksAt.map((tick) => (
           <text key={tick} x={x(tick)} y={HEIGHT - 4} textAnchor="middle">
             {timeLabel(tick)}
           </text>

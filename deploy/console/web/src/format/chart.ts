@@ -61,3 +61,17 @@ export function timeLabel(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
+
+const TIME_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400].map((s) => s * 1000);
+
+/** About `count` time ticks on round clock steps (10 s, 1 min, 5 min, 1 h…) covering [start, end] in epoch ms. */
+export function timeTicks(start: number, end: number, count = 5): number[] {
+  if (!(end > start)) return [start];
+  const raw = (end - start) / Math.max(1, count);
+  const step = TIME_STEPS_MS.find((s) => s >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
+  // Round in the browser's zone so that hour ticks fall on the hour of the plant's wall clock.
+  const zone = new Date(start).getTimezoneOffset() * 60_000;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil((start - zone) / step) * step + zone; tick <= end; tick += step) ticks.push(tick);
+  return ticks;
+}

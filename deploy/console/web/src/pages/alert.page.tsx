@@ -52,12 +52,13 @@ function AlertView({ alert, onChange }: { alert: AlertDetail; onChange: (detail:
         <div className="stack">
           <Evidence alert={alert} />
           <section className="panel">
-            <h2>
-              Signals around the alert{' '}
-              <span className="muted" style={{ fontWeight: 400 }}>
-                {formatDateTime(alert.signalsFrom.start)} – {formatDateTime(alert.signalsFrom.end)} from {alert.signalsFrom.source}; dashed line = onset
+            <div className="toolbar" style={{ marginBottom: 4 }}>
+              <h2 style={{ margin: 0 }}>Signals around the alert</h2>
+              <span className="spacer" />
+              <span className="muted">
+                <span className="mono">{alert.signalsFrom.source}</span>, {formatDateTime(alert.signalsFrom.start)} – {formatDateTime(alert.signalsFrom.end)}; red dashes = onset
               </span>
-            </h2>
+            </div>
             <SignalCharts series={alert.signals} markAt={onset} highlight={alert.evidence.contributors} />
           </section>
         </div>

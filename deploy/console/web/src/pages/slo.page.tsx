@@ -73,7 +73,7 @@ export function SloPage() {
                               <Link to={`/catalog/${encodeURIComponent(row.product)}`}>{row.product}</Link>
                             </td>
                             <td>{row.slo}</td>
-                            <td className="mono">{row.scope === '*' ? 'whole product' : row.scope}</td>
+                            <td className="mono nowrap">{row.scope === '*' ? 'whole product' : row.scope}</td>
                             <td>
                               <SloBadge state={row.state} />
                             </td>
@@ -97,7 +97,7 @@ export function SloPage() {
                   ) : (
                     <ol className="timeline" data-testid="slo-events">
                       {view.events.slice(0, 40).map((event) => (
-                        <li key={`${event.at}|${event.product}|${event.slo}|${event.scope}|${event.type}`}>
+                        <li key={`${event.at}|${event.product}|${event.slo}|${event.scope}|${event.type}`} className={event.type === 'BREACHED' ? 'bad' : 'ok'}>
                           <div className="what">
                             <Badge tone={event.type === 'BREACHED' ? 'bad' : 'ok'}>{event.type}</Badge> {event.product} {event.slo}
                           </div>
