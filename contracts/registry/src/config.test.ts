@@ -12,6 +12,14 @@ describe('registryConfigFromEnv', () => {
     });
   });
 
+  it('runs governed when a tokens file is given, with the default audit and lineage topics', () => {
+    expect(registryConfigFromEnv({ FIELDMESH_KAFKA_BROKERS: '127.0.0.1:9092', FIELDMESH_REGISTRY_TOKENS_FILE: '/etc/fieldmesh/tokens.json' }).governance).toEqual({
+      tokensFile: '/etc/fieldmesh/tokens.json',
+      auditTopic: '_fieldmesh.contract-audit',
+      lineageTopic: '_fieldmesh.lineage',
+    });
+  });
+
   it('names every variable that is missing or wrong', () => {
     try {
       registryConfigFromEnv({ FIELDMESH_REGISTRY_PORT: '70000' });

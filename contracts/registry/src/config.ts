@@ -1,12 +1,27 @@
 import { loadConfig } from '@fieldmesh/config';
 import { z } from 'zod';
 
+export const DEFAULT_AUDIT_TOPIC = '_fieldmesh.contract-audit';
+export const DEFAULT_LINEAGE_TOPIC = '_fieldmesh.lineage';
+
+/** Governed mode: tokens protect the write endpoints, and contract-governed subjects take approved schemas only. */
+export interface GovernanceConfig {
+  /** The tokens file of @fieldmesh/auth (`fieldmesh tokens create` writes it). */
+  tokensFile: string;
+  /** The contract audit log. Default `_fieldmesh.contract-audit`. */
+  auditTopic?: string;
+  /** Where lineage is read for proposals' downstream impact. Default `_fieldmesh.lineage`. */
+  lineageTopic?: string;
+}
+
 export interface RegistryConfig {
   port: number;
   host: string;
   brokers: string[];
   /** The compacted topic holding the registry's state. */
   topic: string;
+  /** Absent: the registry is open, as a plain Confluent-compatible registry. */
+  governance?: GovernanceConfig;
 }
 
 // Keyed by the environment variable names so that a problem names the variable to fix.
@@ -24,6 +39,13 @@ const envSchema = z.object({
     .min(1, 'is required: comma-separated bootstrap brokers, e.g. 127.0.0.1:9092')
     .describe('Kafka bootstrap brokers holding the registry topic'),
   FIELDMESH_REGISTRY_TOPIC: z.string().min(1).default('_schemas').describe('Compacted topic storing schemas and config'),
+  FIELDMESH_REGISTRY_TOKENS_FILE: z
+    .string()
+    .min(1, 'must be the path of the tokens file, or unset to run the registry open')
+    .optional()
+    .describe('Tokens file; when set the registry runs governed (tokens on write endpoints, contract review)'),
+  FIELDMESH_REGISTRY_AUDIT_TOPIC: z.string().min(1).default(DEFAULT_AUDIT_TOPIC).describe('Topic of the contract audit log (governed mode)'),
+  FIELDMESH_REGISTRY_LINEAGE_TOPIC: z.string().min(1).default(DEFAULT_LINEAGE_TOPIC).describe('Lineage topic read for proposals\' downstream impact (governed mode)'),
 });
 
 /** Reads the registry's configuration from environment variables, throwing ConfigInvalid naming each bad one. */
@@ -34,5 +56,14 @@ export function registryConfigFromEnv(env: Record<string, string | undefined>): 
     host: parsed.FIELDMESH_REGISTRY_HOST,
     brokers: parsed.FIELDMESH_KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
     topic: parsed.FIELDMESH_REGISTRY_TOPIC,
+    ...(parsed.FIELDMESH_REGISTRY_TOKENS_FILE === undefined
+      ? {}
+      : {
+          governance: {
+            tokensFile: parsed.FIELDMESH_REGISTRY_TOKENS_FILE,
+            auditTopic: parsed.FIELDMESH_REGISTRY_AUDIT_TOPIC,
+            lineageTopic: parsed.FIELDMESH_REGISTRY_LINEAGE_TOPIC,
+          },
+        }),
   };
 }

@@ -13,7 +13,10 @@ try {
   process.exit(2);
 }
 const registry = await createRegistryApp(config);
-console.log(`fieldmesh registry listening on ${registry.url} (log topic '${config.topic}', brokers ${config.brokers.join(',')})`);
+const mode = config.governance
+  ? `governed: tokens ${config.governance.tokensFile}, audit topic '${config.governance.auditTopic}'`
+  : 'open: no FIELDMESH_REGISTRY_TOKENS_FILE, so writes need no token';
+console.log(`fieldmesh registry listening on ${registry.url} (log topic '${config.topic}', brokers ${config.brokers.join(',')}; ${mode})`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,26 +1,69 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { createKafka } from '@fieldmesh/kafka';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import type { RegistryConfig } from './config';
+import { RegistryAuthGuard } from './auth/auth.guard';
+import { RegistryAuth } from './auth/registry.auth';
+import { DEFAULT_AUDIT_TOPIC, DEFAULT_LINEAGE_TOPIC, type GovernanceConfig, type RegistryConfig } from './config';
 import { CompatibilityController, ConfigController, RootController, SchemasController, SubjectsController } from './http/registry.controllers';
 import { CONTENT_TYPE, RegistryErrorFilter } from './http/registry-error.filter';
 import type { HttpResponse } from './http/http.types';
 import { RegistryService } from './registry.service';
+import { ContractAuditLog } from './review/contract-audit.log';
+import { LineageSource } from './review/downstream.impact';
+import { GovernedRegistration } from './review/governed-registration';
+import { ContractsController } from './review/review.controllers';
+import { ReviewService } from './review/review.service';
+import { ReviewState } from './review/review.state';
 import { RegistryState } from './store/registry.state';
 import { SchemaLog } from './store/schema-log';
 
+/** Governed mode's parts: the audit log it reads and writes, and where it reads lineage. */
+interface Governance {
+  state: ReviewState;
+  log: ContractAuditLog;
+  lineage: LineageSource;
+}
+
 @Module({})
 class RegistryModule {
-  static with(state: RegistryState, log: SchemaLog): DynamicModule {
-    return {
-      module: RegistryModule,
-      controllers: [RootController, SubjectsController, SchemasController, CompatibilityController, ConfigController],
-      providers: [{ provide: RegistryState, useValue: state }, { provide: SchemaLog, useValue: log }, RegistryService],
-    };
+  static with(state: RegistryState, log: SchemaLog, auth: RegistryAuth, governance: Governance | undefined): DynamicModule {
+    const controllers: Type[] = [RootController, SubjectsController, SchemasController, CompatibilityController, ConfigController];
+    const providers: Provider[] = [
+      { provide: RegistryState, useValue: state },
+      { provide: SchemaLog, useValue: log },
+      RegistryService,
+      { provide: RegistryAuth, useValue: auth },
+      // Open mode lets every request through; governed mode checks the @RequiresAction routes.
+      { provide: APP_GUARD, useClass: RegistryAuthGuard },
+    ];
+    if (governance) {
+      controllers.push(ContractsController);
+      providers.push(
+        { provide: ReviewState, useValue: governance.state },
+        { provide: ContractAuditLog, useValue: governance.log },
+        { provide: LineageSource, useValue: governance.lineage },
+        ReviewService,
+        GovernedRegistration,
+      );
+    }
+    return { module: RegistryModule, controllers, providers };
   }
+}
+
+/** Reads the audit log to its end (creating the topic if missing), so the first request sees every decision. */
+async function startGovernance(kafka: KafkaPort, config: GovernanceConfig): Promise<Governance> {
+  const state = new ReviewState();
+  const log = new ContractAuditLog(kafka, state, { topic: config.auditTopic ?? DEFAULT_AUDIT_TOPIC });
+  try {
+    await log.start();
+  } catch (error) {
+    await log.stop();
+    throw error;
+  }
+  return { state, log, lineage: new LineageSource(kafka, config.lineageTopic ?? DEFAULT_LINEAGE_TOPIC) };
 }
 
 export interface RunningRegistry {
@@ -34,14 +77,18 @@ export interface RunningRegistry {
 /**
  * Starts a registry: reads the whole log topic (creating it if missing), then serves the Confluent REST API.
  * Resolves once it listens, so a caller's first request already sees every schema registered before.
+ * With `governance`, it also reads the contract audit log and serves /contracts, and write endpoints need tokens.
  */
 export async function createRegistryApp(config: RegistryConfig): Promise<RunningRegistry> {
   const kafka = createKafka({ clientId: 'fieldmesh-registry', brokers: config.brokers });
+  const auth = config.governance ? await RegistryAuth.governed(config.governance.tokensFile) : RegistryAuth.open();
   const state = new RegistryState();
   const log = new SchemaLog(kafka, state, { topic: config.topic });
   await log.start();
+  let governance: Governance | undefined;
   try {
-    const app = await NestFactory.create<NestExpressApplication>(RegistryModule.with(state, log), new ExpressAdapter(), {
+    governance = config.governance ? await startGovernance(kafka, config.governance) : undefined;
+    const app = await NestFactory.create<NestExpressApplication>(RegistryModule.with(state, log, auth, governance), new ExpressAdapter(), {
       bodyParser: false,
       logger: ['error', 'warn'],
     });
@@ -60,11 +107,11 @@ export async function createRegistryApp(config: RegistryConfig): Promise<Running
       port,
       close: async () => {
         await app.close();
-        await log.stop();
+        await Promise.all([log.stop(), governance?.log.stop()]);
       },
     };
   } catch (error) {
-    await log.stop();
+    await Promise.all([log.stop(), governance?.log.stop()]);
     throw error;
   }
 }

@@ -100,15 +100,24 @@ export class RegistryService {
     return this.view(subject, entry);
   }
 
-  register(subject: string, body: unknown): Promise<{ id: number }> {
-    const parsed = this.parseBody(body);
+  async register(subject: string, body: unknown): Promise<{ id: number }> {
+    const { id } = await this.registerSchema(subject, this.parseBody(body));
+    return { id };
+  }
+
+  /**
+   * Registers a parsed schema under the subject (see `parseBody`), answering where it is and whether this
+   * call created the version (a schema the subject already holds answers its existing version).
+   */
+  registerSchema(subject: string, parsed: ParsedSchema): Promise<{ id: number; version: number; created: boolean }> {
     return this.serialised(async () => {
       for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
         await this.log.sync();
         const versions = this.state.versions(subject);
         const live = versions.filter((entry) => !entry.deleted);
         const knownId = this.state.idFor(parsed.canonical, parsed.schemaType, parsed.references);
-        if (knownId !== undefined && live.some((entry) => entry.id === knownId)) return { id: knownId };
+        const existing = knownId === undefined ? undefined : live.find((entry) => entry.id === knownId);
+        if (existing) return { id: existing.id, version: existing.version, created: false };
         const level = this.effectiveLevel(subject);
         const verdict = checkCompatibility(parsed.type, this.previous(live), level);
         if (!verdict.compatible) throw new SchemaIncompatibleError(subject, level, verdict.messages);
@@ -122,7 +131,7 @@ export class RegistryService {
             value: { subject, version, id, ...schemaFields({ ...parsed, schema: parsed.canonical }), deleted: false },
           },
         ]);
-        if (outcome === 'accepted') return { id };
+        if (outcome === 'accepted') return { id, version, created: true };
         await this.repairLostClaim(subject, version);
       }
       throw RegistryErrors.storeError(
@@ -298,7 +307,8 @@ export class RegistryService {
     });
   }
 
-  private parseBody(body: unknown): ParsedSchema {
+  /** Validates a request body carrying a schema and parses the schema (42201 / 422 on a bad one). */
+  parseBody(body: unknown): ParsedSchema {
     const request = readSchemaBody(body);
     const references = request.references ?? [];
     return parseSchema(request.schema, request.schemaType ?? 'AVRO', this.dependencies(references), references);

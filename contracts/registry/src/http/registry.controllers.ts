@@ -1,6 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { Principal } from '@fieldmesh/auth';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Optional, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { HttpResponse } from './http.types';
+import { CurrentPrincipal, RequiresAction } from '../auth/auth.decorators';
 import { RegistryService } from '../registry.service';
+import { EMERGENCY_OVERRIDE_HEADER, GovernedRegistration } from '../review/governed-registration';
 
 const flag = (value: string | undefined) => value === 'true';
 
@@ -13,9 +16,15 @@ export class RootController {
   }
 }
 
+// Reads stay anonymous so plain Confluent clients keep working; writes name the action they need (checked
+// only when the registry runs governed, see RegistryAuthGuard).
 @Controller('subjects')
 export class SubjectsController {
-  constructor(@Inject(RegistryService) private readonly registry: RegistryService) {}
+  constructor(
+    @Inject(RegistryService) private readonly registry: RegistryService,
+    /** Present in governed mode only. */
+    @Optional() @Inject(GovernedRegistration) private readonly governed?: GovernedRegistration,
+  ) {}
 
   @Get()
   list(@Query('deleted') deleted?: string): string[] {
@@ -51,8 +60,17 @@ export class SubjectsController {
   // Confluent answers every successful POST with 200, not 201.
   @HttpCode(200)
   @Post(':subject/versions')
-  register(@Param('subject') subject: string, @Body() body: unknown) {
-    return this.registry.register(subject, body);
+  @RequiresAction('schema:register', { domainFrom: 'subject' })
+  register(
+    @Param('subject') subject: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Headers('authorization') authorization?: string,
+    @Headers(EMERGENCY_OVERRIDE_HEADER) overrideReason?: string,
+  ) {
+    if (!this.governed) return this.registry.register(subject, body);
+    // Governed mode always has a principal here: the guard verified the token before the handler runs.
+    return this.governed.register(subject, body, principal!, { authorization, overrideReason });
   }
 
   @HttpCode(200)
@@ -62,11 +80,13 @@ export class SubjectsController {
   }
 
   @Delete(':subject')
+  @RequiresAction('schema:delete', { domainFrom: 'subject' })
   deleteSubject(@Param('subject') subject: string, @Query('permanent') permanent?: string) {
     return this.registry.deleteSubject(subject, flag(permanent));
   }
 
   @Delete(':subject/versions/:version')
+  @RequiresAction('schema:delete', { domainFrom: 'subject' })
   deleteVersion(@Param('subject') subject: string, @Param('version') version: string, @Query('permanent') permanent?: string) {
     return this.registry.deleteVersion(subject, version, flag(permanent));
   }
@@ -126,11 +146,13 @@ export class ConfigController {
   }
 
   @Put()
+  @RequiresAction('config:write')
   setGlobal(@Body() body: unknown) {
     return this.registry.setLevel(null, body);
   }
 
   @Delete()
+  @RequiresAction('config:write')
   deleteGlobal() {
     return this.registry.deleteLevel(null);
   }
@@ -141,11 +163,13 @@ export class ConfigController {
   }
 
   @Put(':subject')
+  @RequiresAction('config:write', { domainFrom: 'subject' })
   setSubject(@Param('subject') subject: string, @Body() body: unknown) {
     return this.registry.setLevel(subject, body);
   }
 
   @Delete(':subject')
+  @RequiresAction('config:write', { domainFrom: 'subject' })
   deleteSubject(@Param('subject') subject: string) {
     return this.registry.deleteLevel(subject);
   }

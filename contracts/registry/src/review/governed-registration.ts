@@ -1,0 +1,37 @@
+import { domainOfSubject, type Principal } from '@fieldmesh/auth';
+import { Inject, Injectable } from '@nestjs/common';
+import { RegistryAuth } from '../auth/registry.auth';
+import { RegistryService } from '../registry.service';
+import { ReviewService } from './review.service';
+
+/** The header that registers an unapproved schema in an emergency; its value is the reason, kept in the audit log. */
+export const EMERGENCY_OVERRIDE_HEADER = 'x-fieldmesh-emergency-override';
+
+/**
+ * Registration in governed mode: a governed subject takes only the schemas of its contract's approved
+ * versions (or an emergency override by a principal allowed `schema:override`), and each registration that
+ * changes the registry is audited. Ungoverned subjects register as in open mode.
+ */
+@Injectable()
+export class GovernedRegistration {
+  constructor(
+    @Inject(RegistryService) private readonly registry: RegistryService,
+    @Inject(ReviewService) private readonly review: ReviewService,
+    @Inject(RegistryAuth) private readonly auth: RegistryAuth,
+  ) {}
+
+  async register(subject: string, body: unknown, principal: Principal, request: { authorization?: string; overrideReason?: string }): Promise<{ id: number }> {
+    const parsed = this.registry.parseBody(body);
+    const override =
+      request.overrideReason === undefined
+        ? undefined
+        : {
+            reason: request.overrideReason,
+            authorize: () => this.auth.authorize(request.authorization, 'schema:override', { domain: domainOfSubject(subject), resource: subject }),
+          };
+    const admission = await this.review.admitRegistration(subject, parsed.canonical, override);
+    const registered = await this.registry.registerSchema(subject, parsed);
+    if (admission) await this.review.recordRegistration(admission, principal, registered);
+    return { id: registered.id };
+  }
+}
