@@ -7,12 +7,12 @@ import { HttpException } from '@nestjs/common';
  */
 export class ConsoleError extends HttpException {
   constructor(
-    readonly statusCode: number,
+    statusCode: number,
     message: string,
-    readonly errorCode?: number,
+    readonly confluentCode?: number,
     options?: { cause: unknown },
   ) {
-    super({ statusCode, message, ...(errorCode === undefined ? {} : { error_code: errorCode }) }, statusCode, options);
+    super({ statusCode, message, ...(confluentCode === undefined ? {} : { error_code: confluentCode }) }, statusCode, options);
   }
 }
 
@@ -46,13 +46,6 @@ export class UpstreamFailed extends ConsoleError {
     status = 502,
   ) {
     super(status, `${service} failed: ${reason}`, undefined, options);
-  }
-}
-
-/** An alert step the workflow does not allow, or that lacks a field. HTTP 409. */
-export class AlertStepRefused extends ConsoleError {
-  constructor(message: string, options?: { cause: unknown }) {
-    super(409, message, 40900, options);
   }
 }
 

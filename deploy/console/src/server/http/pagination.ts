@@ -19,7 +19,7 @@ function positiveInt(field: string, raw: string | undefined, fallback: number, m
 }
 
 /** `?page=&pageSize=&search=` of every list endpoint, validated (400 naming the field). */
-export function pageRequest(query: { page?: string; pageSize?: string; search?: string }): PageRequest {
+export function pageRequest(query: { page?: string | undefined; pageSize?: string | undefined; search?: string | undefined }): PageRequest {
   return {
     page: positiveInt('page', query.page, 1, Number.MAX_SAFE_INTEGER),
     pageSize: positiveInt('pageSize', query.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),

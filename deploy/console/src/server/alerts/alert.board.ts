@@ -1,0 +1,119 @@
+import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, AlertService, type AlertView } from '@fieldmesh/domain-asset-health';
+import type { LoadedContract } from '@fieldmesh/governance';
+import { topicSpecFor } from '@fieldmesh/governance';
+import type { KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
+import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
+import type { AlertActionRequest } from '../../api/types';
+import { TopicFollower } from '../topic.follower';
+
+const ACTIONS = ALERT_EVENT_TYPES.filter((type): type is AlertAction => type !== 'OPENED');
+
+/** A service holding just this alert's history, to try a step on without touching the board. */
+function scratchFor(alert: AlertView): AlertService {
+  const scratch = new AlertService();
+  for (const event of alert.history) scratch.replay(event);
+  return scratch;
+}
+
+/**
+ * The alert board: the state of every alert, folded by the domain's AlertService from
+ * `asset-health.alerts.v1` as it is written (by the anomaly operator and by this console). A person's step
+ * is validated by the same service, produced to the topic, and only then folded in, so the board never
+ * shows a step Kafka does not have.
+ */
+export class AlertBoard {
+  private readonly service = new AlertService();
+  private readonly follower: TopicFollower;
+  private producer: KafkaProducerPort | undefined;
+  private writer: WriterSchema | undefined;
+  private undecodable = 0;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: KafkaPort,
+    private readonly serde: AvroSerde,
+    private readonly contract: LoadedContract,
+    readonly topic: string,
+  ) {
+    this.follower = new TopicFollower(
+      kafka,
+      {
+        topic,
+        groupPrefix: 'fieldmesh-console-alerts',
+        ensureTopic: async (admin, name) => {
+          await admin.createTopics([{ ...topicSpecFor(contract.contract), topic: name }]);
+        },
+      },
+      (record) => {
+        if (!record.value) return;
+        // Decoding is async (schema by id, cached); order within the topic's partition is kept by chaining.
+        this.pending = this.pending.then(async () => {
+          try {
+            this.service.replay((await this.serde.decode<AlertEvent>(record.value!, { topic })).value);
+          } catch {
+            this.undecodable += 1;
+          }
+        });
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer();
+    await this.producer.connect();
+    this.writer = await this.serde.writerFor(this.topic, this.contract.avroSchema);
+    await this.follower.start();
+  }
+
+  /** Resolves once every alert event that existed at start is on the board. */
+  async caughtUp(): Promise<void> {
+    await this.follower.caughtUp;
+    await this.pending;
+  }
+
+  /** Records the topic held that were not alert events (another schema, corrupt bytes). */
+  stats(): { alerts: number; undecodable: number } {
+    return { alerts: this.service.list().length, undecodable: this.undecodable };
+  }
+
+  list(): AlertView[] {
+    return this.service.list();
+  }
+
+  get(alertId: string): AlertView {
+    return this.service.get(alertId);
+  }
+
+  /** The steps the workflow allows next, found by trying each on a scratch copy of the alert's history. */
+  nextActions(alert: AlertView): AlertAction[] {
+    return ACTIONS.filter((action) => {
+      try {
+        scratchFor(alert).apply({ alertId: alert.alertId, action, by: 'probe', note: 'probe', diagnosis: 'probe', workOrderId: 'probe' });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Validates the step (AlertTransitionInvalid otherwise), produces its event and folds it in. */
+  async act(alertId: string, request: AlertActionRequest, by: string): Promise<AlertEvent> {
+    const alert = this.service.get(alertId);
+    const event = scratchFor(alert).apply({
+      alertId,
+      action: request.action,
+      by,
+      ...(request.note === undefined ? {} : { note: request.note }),
+      ...(request.diagnosis === undefined ? {} : { diagnosis: request.diagnosis }),
+      ...(request.workOrderId === undefined ? {} : { workOrderId: request.workOrderId }),
+    });
+    await this.producer!.send([{ topic: this.topic, key: event.assetPath, value: this.serde.encode(this.writer!, event), timestamp: event.at.getTime() }]);
+    this.service.replay(event); // the follower reads it back too; replay ignores the repeated event id
+    return event;
+  }
+
+  async stop(): Promise<void> {
+    await this.follower.stop();
+    await this.producer?.disconnect();
+  }
+}

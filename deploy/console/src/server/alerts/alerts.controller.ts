@@ -1,0 +1,95 @@
+import type { Principal } from '@fieldmesh/auth';
+import { ALERT_EVENT_TYPES } from '@fieldmesh/domain-asset-health';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { AlertDetail, AlertSummary, Kpis, Page } from '../../api/types';
+import { Caller } from '../auth/console.auth';
+import { listFilter, matchesSearch, paginate, pageRequest } from '../http/pagination';
+import { PAGE_QUERIES } from '../http/swagger.docs';
+import { DOWNTIME_FORMULA, downtimeAvoided, type DowntimeHours } from '../kpis/downtime.kpi';
+import { AlertBoard } from './alert.board';
+import { AlertsService } from './alerts.service';
+
+export const DOWNTIME_HOURS = Symbol('DowntimeHours');
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('alerts')
+export class AlertsController {
+  constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Alerts, newest first, paged', description: 'Returns `Page<AlertSummary>`, folded from `asset-health.alerts.v1`. `search` matches alert id, asset, class, status, diagnosis, work order and model.' })
+  @PAGE_QUERIES
+  @ApiQuery({ name: 'status', required: false, description: `Comma-separated: ${ALERT_EVENT_TYPES.join(', ')}` })
+  @ApiQuery({ name: 'asset', required: false, description: 'Asset path or a prefix of it' })
+  @ApiQuery({ name: 'line', required: false, description: 'Line path or a prefix of it' })
+  @ApiQuery({ name: 'assetClass', required: false })
+  list(
+    @Query('status') status?: string,
+    @Query('asset') asset?: string,
+    @Query('line') line?: string,
+    @Query('assetClass') assetClass?: string,
+    @Query('search') search?: string,
+    @Query('page') page?: string,
+    @Query('pageSize') pageSize?: string,
+  ): Page<AlertSummary> {
+    const statuses = listFilter('status', status, ALERT_EVENT_TYPES);
+    return this.alerts.list(pageRequest({ search, page, pageSize }), { ...(statuses ? { status: statuses } : {}), ...(asset ? { asset } : {}), ...(line ? { line } : {}), ...(assetClass ? { assetClass } : {}) });
+  }
+
+  @Get(':alertId')
+  @ApiOperation({
+    summary: 'One alert with history, evidence and signals',
+    description: 'Returns `AlertDetail`: history, evidence (score, threshold, contributing features, model), the asset\'s signals around the onset from ClickHouse (`signalsFrom` says the table and range), and the steps allowed next. The id holds `/` and `@`: URL-encode it.',
+  })
+  @ApiParam({ name: 'alertId', description: '`<assetPath>@<onset ms>`, URL-encoded', example: 'acme%2Fberlin%2Fpress-shop%2Fline-1%2Fpump-1%401763770000000' })
+  detail(@Param('alertId') alertId: string): Promise<AlertDetail> {
+    return this.alerts.detail(alertId);
+  }
+
+  @Post(':alertId/actions')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Takes a workflow step on an alert (alert:act, operator)',
+    description:
+      'Acknowledge → Diagnose → Dispatch → Verify → Close (or close early with a note). Validated by the asset-health AlertService, produced as an AlertEvent to `asset-health.alerts.v1` (by = the caller), and returns the updated `AlertDetail`. 403 without alert:act for the alerts\' domain (or the asset\'s line); 409 when the workflow refuses the step.',
+  })
+  @ApiParam({ name: 'alertId', description: '`<assetPath>@<onset ms>`, URL-encoded' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['action'],
+      properties: {
+        action: { type: 'string', enum: ALERT_EVENT_TYPES.filter((t) => t !== 'OPENED') },
+        note: { type: 'string', description: 'Required to close before VERIFIED' },
+        diagnosis: { type: 'string', description: 'Required for DIAGNOSED' },
+        workOrderId: { type: 'string', description: 'Required for DISPATCHED' },
+      },
+    },
+  })
+  act(@Param('alertId') alertId: string, @Body() body: unknown, @Caller() principal: Principal): Promise<AlertDetail> {
+    return this.alerts.act(alertId, body, principal);
+  }
+}
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('kpis')
+export class KpisController {
+  constructor(
+    @Inject(AlertBoard) private readonly board: AlertBoard,
+    @Inject(DOWNTIME_HOURS) private readonly hours: DowntimeHours,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Downtime avoided per asset and per line', description: `Returns \`Kpis\`; pages, search and line filter apply to \`perAsset\`. ${DOWNTIME_FORMULA}` })
+  @PAGE_QUERIES
+  @ApiQuery({ name: 'line', required: false, description: 'Line path or a prefix of it' })
+  kpis(@Query('line') line?: string, @Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string): Kpis {
+    const request = pageRequest({ search, page, pageSize });
+    const all = downtimeAvoided(this.board.list(), this.hours);
+    const assets = all.perAsset.filter((row) => (!line || row.line.startsWith(line)) && matchesSearch(request.terms, [row.key, row.assetClass]));
+    return { ...all, perLine: all.perLine.filter((row) => !line || row.line.startsWith(line)), perAsset: paginate(assets, request) };
+  }
+}

@@ -1,0 +1,92 @@
+import type { Principal } from '@fieldmesh/auth';
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { stringify as toYaml } from 'yaml';
+import type { Page, Principal as PrincipalView, ProductDetail, ProductSummary, SampleQueryResult } from '../../api/types';
+import { Caller, requireAction } from '../auth/console.auth';
+import { Authorization } from '../http/authorization.decorator';
+import { pageRequest } from '../http/pagination';
+import { PAGE_QUERIES } from '../http/swagger.docs';
+import { CatalogService } from './catalog.service';
+
+@ApiTags('auth')
+@ApiBearerAuth()
+@Controller()
+export class WhoamiController {
+  @Get('whoami')
+  @ApiOperation({ summary: 'The principal behind the bearer token', description: 'Returns `Principal` `{ tokenId, name, role, domains }`; 401 without a valid token.' })
+  whoami(@Caller() principal: Principal): PrincipalView {
+    return { tokenId: principal.tokenId, name: principal.name, role: principal.role, domains: [...principal.domains] };
+  }
+}
+
+@ApiTags('catalog')
+@ApiBearerAuth()
+@Controller('catalog')
+export class CatalogController {
+  constructor(@Inject(CatalogService) private readonly catalog: CatalogService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Data products, paged', description: 'Returns `Page<ProductSummary>`. `search` matches id, product, domain, topic, purpose, owner and field names (every term).' })
+  @PAGE_QUERIES
+  @ApiQuery({ name: 'domain', required: false, description: 'Only products of this domain' })
+  list(@Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string, @Query('domain') domain?: string): Promise<Page<ProductSummary>> {
+    return this.catalog.list(pageRequest({ search, page, pageSize }), domain ? { domain } : {});
+  }
+
+  @Get('domains')
+  @ApiOperation({ summary: 'Domains and their product counts', description: 'Returns `{ domain, products }[]`, for the domain filter.' })
+  domains(): Promise<{ domain: string; products: number }[]> {
+    return this.catalog.domains();
+  }
+
+  @Get(':contractId')
+  @ApiOperation({
+    summary: 'One data product',
+    description: 'Returns `ProductDetail`: owner, description, fields (doc, unit, classification, masking), Avro schema, SLO status, retention in Kafka and ClickHouse, throughput (msgs/s from end offsets), registry subject and versions, ClickHouse table and sample query.',
+  })
+  @ApiParam({ name: 'contractId', example: 'asset-health.anomaly-scores' })
+  detail(@Param('contractId') contractId: string, @Authorization() authorization: string | undefined): Promise<ProductDetail> {
+    return this.catalog.detail(contractId, authorization);
+  }
+
+  @Post(':contractId/sample-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Runs the product's sample query in ClickHouse (warehouse:query)", description: 'Returns `SampleQueryResult` `{ sql, columns, rows, elapsedMs }`: the newest 20 rows. 403 for roles without warehouse:query (operator, service).' })
+  @ApiParam({ name: 'contractId', example: 'plant-telemetry.clean' })
+  async sampleQuery(@Param('contractId') contractId: string, @Caller() principal: Principal): Promise<SampleQueryResult> {
+    requireAction(principal, 'warehouse:query', contractId);
+    return this.catalog.sampleQuery(contractId);
+  }
+
+  @Get(':contractId/consumer-example')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'Copy-paste TypeScript consumer of the product', description: 'kafkajs + @kafkajs/confluent-schema-registry, with this deployment\'s brokers and registry.' })
+  @ApiParam({ name: 'contractId', example: 'asset-health.anomaly-scores' })
+  consumerExample(@Param('contractId') contractId: string): Promise<string> {
+    return this.catalog.consumerExample(contractId);
+  }
+}
+
+@ApiTags('asyncapi')
+@ApiBearerAuth()
+@Controller()
+export class AsyncApiController {
+  constructor(@Inject(CatalogService) private readonly catalog: CatalogService) {}
+
+  @Get('asyncapi.json')
+  @ApiOperation({ summary: 'AsyncAPI 3.0 document of every product', description: 'Channels = topics, messages = Avro schemas, owners, Kafka bindings; generated from the contracts.' })
+  @ApiOkResponse({ description: 'AsyncAPI 3.0.0 document (JSON)' })
+  asyncApiJson(): Promise<object> {
+    return this.catalog.asyncApi();
+  }
+
+  @Get('asyncapi.yaml')
+  @Header('content-type', 'application/yaml; charset=utf-8')
+  @ApiProduces('application/yaml')
+  @ApiOperation({ summary: 'AsyncAPI 3.0 document of every product, as YAML' })
+  async asyncApiYaml(): Promise<string> {
+    return toYaml(await this.catalog.asyncApi());
+  }
+}

@@ -1,0 +1,195 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { TokenStore } from '@fieldmesh/auth';
+import { loadConfig } from '@fieldmesh/config';
+import { loadAllContracts } from '@fieldmesh/governance';
+import { createKafka } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AlertBoard } from './alerts/alert.board';
+import { AlertsController, DOWNTIME_HOURS, KpisController } from './alerts/alerts.controller';
+import { AlertsService } from './alerts/alerts.service';
+import { SignalStore } from './alerts/signal.store';
+import { TOKEN_STORE, TokenGuard } from './auth/console.auth';
+import { AsyncApiController, CatalogController, WhoamiController } from './catalog/catalog.controller';
+import { CatalogService } from './catalog/catalog.service';
+import { ThroughputSampler } from './catalog/throughput.sampler';
+import { type ConsoleOptions, consoleOptionsSchema, type ConsoleSettings } from './console.options';
+import { ConsoleStartFailed } from './errors';
+import { ConsoleErrorFilter } from './http/console-error.filter';
+import { LineageBoard } from './lineage/lineage.board';
+import { LineageController } from './lineage/lineage.controller';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
+import { RegistryGateway } from './reviews/registry.gateway';
+import { ReviewsController } from './reviews/reviews.controller';
+import { ReviewsService } from './reviews/reviews.service';
+import { SloBoard } from './slo/slo.board';
+import { SloController } from './slo/slo.controller';
+import { WarehouseAccess } from './warehouse.access';
+import { buildConsoleWeb, WEB_ROOT } from './web/web.build';
+import { serveSpa } from './web/spa.static';
+
+const ALERTS_CONTRACT = 'asset-health.alerts';
+
+export interface RunningConsole {
+  /** http://127.0.0.1:<port> — the UI at `/`, the API under `/api`, its OpenAPI at `/api/openapi.json`. */
+  url: string;
+  port: number;
+  /** The OpenAPI document the console serves. */
+  openApi: OpenAPIObject;
+  close(): Promise<void>;
+}
+
+interface Services {
+  store: TokenStore;
+  catalog: CatalogService;
+  reviews: ReviewsService;
+  lineage: LineageBoard;
+  alertBoard: AlertBoard;
+  alerts: AlertsService;
+  models: ModelsService;
+  slo: SloBoard;
+  hours: Record<string, number>;
+}
+
+@Module({})
+class ConsoleModule {
+  static with(s: Services): DynamicModule {
+    return {
+      module: ConsoleModule,
+      controllers: [WhoamiController, CatalogController, AsyncApiController, ReviewsController, LineageController, AlertsController, KpisController, ModelsController, SloController],
+      providers: [
+        { provide: TOKEN_STORE, useValue: s.store },
+        { provide: APP_GUARD, useClass: TokenGuard },
+        { provide: CatalogService, useValue: s.catalog },
+        { provide: ReviewsService, useValue: s.reviews },
+        { provide: LineageBoard, useValue: s.lineage },
+        { provide: AlertBoard, useValue: s.alertBoard },
+        { provide: AlertsService, useValue: s.alerts },
+        { provide: ModelsService, useValue: s.models },
+        { provide: SloBoard, useValue: s.slo },
+        { provide: DOWNTIME_HOURS, useValue: s.hours },
+      ],
+    };
+  }
+}
+
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (cause) {
+    throw new ConsoleStartFailed(name, { cause });
+  }
+}
+
+async function withTimeout(name: string, ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms} ms; check that Kafka is healthy`)), ms);
+  });
+  await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function openApiDocument(app: NestExpressApplication, settings: ConsoleSettings): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Fieldmesh console API')
+    .setDescription(
+      'The API behind the Fieldmesh console: catalog, contract reviews (proxied to the schema registry), lineage, the alert workflow, ' +
+        'downtime KPIs, models in use, live SLOs and AsyncAPI. Every route needs `Authorization: Bearer <token>` (any role reads); ' +
+        'writes check the role × action matrix of @fieldmesh/auth (401 `40101`, 403 `40301`). Lists take `search`, `page` (from 1) and `pageSize` (≤ 200) ' +
+        'and answer `Page<T>` `{ items, total, page, pageSize, pageCount }`. Bodies are the types of deploy/console/src/api/types.ts.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * Starts the console: reads the alerts, SLO and lineage topics to their end (so the first page shows
+ * everything already written), builds the UI if needed, and serves UI and API. Resolves once it listens.
+ */
+export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const settings = loadConfig(consoleOptionsSchema, options, 'console options');
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const store = await step(`opening the tokens file ${settings.tokensFile}`, () => TokenStore.open(settings.tokensFile));
+    const contracts = await step(`loading the contracts under ${settings.contractsRoot}`, () => loadAllContracts(settings.contractsRoot));
+    const alertsContract = contracts.find((c) => c.contract.id === ALERTS_CONTRACT);
+    if (!alertsContract) throw new ConsoleStartFailed('finding the alerts contract', { cause: new Error(`no contract ${ALERTS_CONTRACT} under ${settings.contractsRoot}/contracts`) });
+
+    const kafka = createKafka({ clientId: 'fieldmesh-console', brokers: settings.kafkaBrokers, ...(settings.kafkaClient ? { client: settings.kafkaClient } : {}) });
+    const serde = new AvroSerde({
+      registryUrl: settings.registryUrl,
+      clientId: 'fieldmesh-console',
+      ...(settings.serviceToken ? { basicAuth: { username: 'fieldmesh-console', password: settings.serviceToken } } : {}),
+    });
+    const registry = new RegistryGateway(settings.registryUrl);
+    const warehouse = settings.clickhouse ? await step('opening ClickHouse', () => WarehouseAccess.open(settings.clickhouse!)) : undefined;
+    if (warehouse) closers.push(() => warehouse.close());
+
+    const alertBoard = new AlertBoard(kafka, serde, alertsContract, settings.topics.alerts);
+    const slo = new SloBoard(kafka, settings.topics.slo, settings.slo ? () => settings.slo!.status() : undefined);
+    const lineage = new LineageBoard(kafka, settings.topics.lineage);
+    for (const board of [alertBoard, slo, lineage]) closers.push(() => board.stop());
+    await step('reading the alerts, SLO and lineage topics', async () => {
+      await Promise.all([alertBoard.start(), slo.start(), lineage.start()]);
+      await withTimeout('Reading the alerts, SLO and lineage topics to their end', settings.startTimeoutMs, Promise.all([alertBoard.caughtUp(), slo.caughtUp, lineage.caughtUp]));
+    });
+
+    const catalog = new CatalogService(
+      settings.contractsRoot,
+      slo,
+      registry,
+      new ThroughputSampler(kafka, () => contracts.map((c) => c.contract.kafka.topic), settings.throughputSampleMs),
+      warehouse,
+      { kafkaBrokers: settings.kafkaBrokers.join(','), registryUrl: settings.registryUrl },
+    );
+    catalog.throughput.start();
+    closers.push(() => catalog.throughput.stop());
+    const signalProduct = async () => (await catalog.contracts()).find((c) => c.contract.id === settings.signals.product);
+    const services: Services = {
+      store,
+      catalog,
+      reviews: new ReviewsService(registry),
+      lineage,
+      alertBoard,
+      alerts: new AlertsService(alertBoard, new SignalStore(warehouse, signalProduct, settings.signals)),
+      models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
+      slo,
+      hours: settings.downtimeHoursPerAvoidedFailure,
+    };
+
+    const webRoot = settings.web === false ? undefined : (settings.web.root ?? WEB_ROOT);
+    const web =
+      settings.web === false || webRoot === undefined
+        ? undefined
+        : settings.web.build === 'never'
+          ? { dist: join(webRoot, 'dist') }
+          : await step('building the UI', () => buildConsoleWeb({ root: webRoot, cacheDir: join(settings.stateDir, 'vite-cache') }));
+
+    const app = await NestFactory.create<NestExpressApplication>(ConsoleModule.with(services), new ExpressAdapter(), { logger: ['error', 'warn'] });
+    closers.push(() => app.close());
+    app.disable('x-powered-by');
+    app.setGlobalPrefix('api');
+    app.useGlobalFilters(new ConsoleErrorFilter());
+    const openApi = openApiDocument(app, settings);
+    SwaggerModule.setup('api/docs', app, openApi, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+    if (web) serveSpa(app, web.dist);
+    await step(`listening on ${settings.host}:${settings.port}`, () => app.listen(settings.port, settings.host));
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    let closing: Promise<void> | undefined;
+    return { url: `http://${settings.host}:${port}`, port, openApi, close: () => (closing ??= closeAll()) };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

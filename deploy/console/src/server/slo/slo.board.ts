@@ -1,0 +1,103 @@
+import type { KafkaPort } from '@fieldmesh/kafka';
+import { ensureSloTopic, type SloEvent, type SloStatus } from '@fieldmesh/slo';
+import { z } from 'zod';
+import type { SloEventView, SloState, SloStatusView } from '../../api/types';
+import { TopicFollower } from '../topic.follower';
+
+const sloEventSchema = z.object({
+  type: z.enum(['BREACHED', 'RECOVERED']),
+  product: z.string(),
+  topic: z.string(),
+  slo: z.enum(['freshness', 'completeness']),
+  scope: z.string(),
+  observed: z.number(),
+  objective: z.number(),
+  at: z.string(),
+  message: z.string(),
+}) satisfies z.ZodType<SloEvent>;
+
+const RECENT_EVENTS = 500;
+
+/** Worst first: a breach outweighs not knowing, which outweighs ok. */
+export function worstState(states: readonly SloState[]): SloState {
+  if (states.includes('breached')) return 'breached';
+  if (states.length === 0 || states.includes('unknown')) return 'unknown';
+  return 'ok';
+}
+
+/**
+ * SLO status and events. Events come from `_fieldmesh.slo`; status comes from the in-process monitor when
+ * the console runs beside one, else from the latest event per product, SLO and scope (BREACHED → breached,
+ * RECOVERED → ok), which is what the topic can tell.
+ */
+export class SloBoard {
+  private readonly follower: TopicFollower;
+  private readonly latest = new Map<string, SloEvent>();
+  private readonly recent: SloEvent[] = [];
+  private skipped = 0;
+
+  constructor(
+    kafka: KafkaPort,
+    topic: string,
+    private readonly monitorStatus?: () => SloStatus[],
+  ) {
+    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-slo', ensureTopic: (admin, name) => ensureSloTopic(admin, name) }, (record) => {
+      const parsed = record.value ? sloEventSchema.safeParse(safeJson(record.value.toString('utf8'))) : undefined;
+      if (!parsed?.success) {
+        this.skipped += 1;
+        return;
+      }
+      const event = parsed.data;
+      this.latest.set(`${event.topic}|${event.slo}|${event.scope}`, event);
+      this.recent.push(event);
+      if (this.recent.length > RECENT_EVENTS) this.recent.shift();
+    });
+  }
+
+  start(): Promise<void> {
+    return this.follower.start();
+  }
+
+  get caughtUp(): Promise<void> {
+    return this.follower.caughtUp;
+  }
+
+  status(): SloStatusView[] {
+    if (this.monitorStatus) return this.monitorStatus().map((s) => ({ ...s }));
+    return [...this.latest.values()].map((e) => ({
+      product: e.product,
+      topic: e.topic,
+      slo: e.slo,
+      scope: e.scope,
+      state: e.type === 'BREACHED' ? 'breached' : 'ok',
+      observed: e.observed,
+      objective: e.objective,
+      since: e.at,
+    }));
+  }
+
+  /** Newest first. */
+  events(): SloEventView[] {
+    return [...this.recent].reverse();
+  }
+
+  statusOf(productId: string): SloStatusView[] {
+    return this.status().filter((s) => s.product === productId);
+  }
+
+  stats(): { events: number; skipped: number } {
+    return { events: this.recent.length, skipped: this.skipped };
+  }
+
+  stop(): Promise<void> {
+    return this.follower.stop();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
