@@ -1,15 +1,22 @@
 import { parseArgs } from 'node:util';
+import { TokenNotFound, TokenRequestInvalid, TokenStoreInsecure, TokenStoreInvalid, TokenStoreIoFailed } from '@fieldmesh/auth';
 import { ConfigInvalid } from '@fieldmesh/config';
 import { ContractInvalid } from '@fieldmesh/governance';
 import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
 import { RegistryError } from '@fieldmesh/registry';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
+import { contractsAsyncapiCommand } from './commands/contracts-asyncapi.command';
 import { contractsCheckCommand } from './commands/contracts-check.command';
+import { contractsApproveCommand, contractsRejectCommand } from './commands/contracts-decide.command';
 import { contractsDiffCommand } from './commands/contracts-diff.command';
 import { contractsLintCommand } from './commands/contracts-lint.command';
+import { contractsProposeCommand } from './commands/contracts-propose.command';
+import { contractsReviewCommand } from './commands/contracts-review.command';
+import { contractsStatusCommand } from './commands/contracts-status.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { productsApplyCommand } from './commands/products-apply.command';
+import { tokensCreateCommand, tokensListCommand } from './commands/tokens.command';
 import { ContractSchemaNotFound, ContractsApiFailed } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -19,6 +26,14 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   contractsLintCommand,
   contractsDiffCommand,
   contractsCheckCommand,
+  contractsProposeCommand,
+  contractsReviewCommand,
+  contractsApproveCommand,
+  contractsRejectCommand,
+  contractsStatusCommand,
+  contractsAsyncapiCommand,
+  tokensCreateCommand,
+  tokensListCommand,
 ];
 
 function usage(commands: readonly CliCommand[]): string {
@@ -36,7 +51,8 @@ Exit codes: 0 success, 1 problems found (drift, lint) or a failure, 2 a wrong co
 
 /** Errors the user can act on are printed as their message alone; anything else with its stack. */
 function isExpected(error: unknown): error is Error {
-  return [UsageError, ConfigInvalid, ContractInvalid, LineageDatasetUnknown, LineageReadFailed, ContractsApiFailed, ContractSchemaNotFound, RegistryError].some(
+  return [UsageError, ConfigInvalid, ContractInvalid, LineageDatasetUnknown, LineageReadFailed, ContractsApiFailed, ContractSchemaNotFound, RegistryError,
+    TokenRequestInvalid, TokenStoreInvalid, TokenStoreInsecure, TokenStoreIoFailed, TokenNotFound].some(
     (type) => error instanceof type,
   );
 }

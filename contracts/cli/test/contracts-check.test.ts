@@ -49,7 +49,7 @@ describe('fieldmesh contracts check', () => {
     expect(breaking.code, breaking.stderr).toBe(1);
     const [result] = JSON.parse(breaking.stdout) as Array<{ contractId: string; breaking: boolean; analysis: { compatibility: Record<string, { compatible: boolean }> } }>;
     expect(result).toMatchObject({ contractId: 'plant.readings', breaking: true });
-    expect(result!.analysis.compatibility.NONE.compatible).toBe(true);
+    expect(result!.analysis.compatibility.NONE?.compatible).toBe(true);
     const unchanged = await fieldmesh('contracts', 'check', '--base', join(FIXTURES, 'base'), '--root', join(FIXTURES, 'base'));
     expect(unchanged.code, unchanged.stderr).toBe(0);
     expect(unchanged.stdout).toContain('plant.readings 1.0.0: unchanged');
