@@ -6,7 +6,7 @@ export { validateRecord } from './record.validator';
 export { checkDrift, type DriftFinding, type DriftTarget, type DriftTargets, type TableCheck, type TableFinding } from './drift.check';
 export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './provision.errors';
 export { provisionProduct, type ProvisionResult, type ProvisionTargets } from './provision.product';
-export { RegistryClient, type RegisteredSchema } from './provision.registry';
+export { RegistryClient, type RegisteredSchema, type RegistryAuth } from './provision.registry';
 export { awaitTopicsListed, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
 export { provisionProductTopics } from './provision.topics';
 export { asyncApiFor, AVRO_SCHEMA_FORMAT, type AsyncApiChannel, type AsyncApiDocument, type AsyncApiMessage, type AsyncApiOptions } from './asyncapi/asyncapi.document';

@@ -1,13 +1,15 @@
 import { createDlqTopic, dlqTopicFor, type KafkaAdminPort } from '@fieldmesh/kafka';
 import type { LoadedContract } from './contract.loader';
 import { RegistryRequestFailed, SchemaIncompatible } from './provision.errors';
-import { RegistryClient } from './provision.registry';
+import { RegistryClient, type RegistryAuth } from './provision.registry';
 import { awaitTopicsListed, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
 
 export interface ProvisionTargets {
   /** A connected admin client. */
   admin: KafkaAdminPort;
   registryUrl: string;
+  /** Credentials for the compatibility and schema writes, when the registry checks who writes. */
+  registryAuth?: RegistryAuth;
 }
 
 export interface ProvisionResult {
@@ -37,7 +39,7 @@ export interface ProvisionResult {
 export async function provisionProduct(loaded: LoadedContract, targets: ProvisionTargets): Promise<ProvisionResult> {
   const { contract } = loaded;
   const { admin } = targets;
-  const registry = new RegistryClient(targets.registryUrl);
+  const registry = new RegistryClient(targets.registryUrl, targets.registryAuth ? { auth: targets.registryAuth } : {});
   const spec = topicSpecFor(contract);
   const warnings: string[] = [];
   const existing = new Set(await admin.listTopics());

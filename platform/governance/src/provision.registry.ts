@@ -9,6 +9,15 @@ export interface RegisteredSchema {
   schema: string;
 }
 
+/**
+ * HTTP basic credentials for a registry that checks who writes (Confluent's `basic.auth.user.info`; a
+ * governed Fieldmesh registry takes a token as the password).
+ */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
 /** The registry's answer to a request it refused, as Confluent-compatible registries send it. */
 interface RegistryAnswer {
   status: number;
@@ -23,9 +32,14 @@ interface RegistryAnswer {
  */
 export class RegistryClient {
   private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly authorization: Record<string, string>;
 
-  constructor(registryUrl: string, private readonly timeoutMs = 10_000) {
+  constructor(registryUrl: string, options: { timeoutMs?: number; auth?: RegistryAuth } = {}) {
     this.baseUrl = registryUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    const { auth } = options;
+    this.authorization = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
   }
 
   /** The subject's own compatibility level, or null when it follows the global one. */
@@ -69,7 +83,7 @@ export class RegistryClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { accept: CONTENT_TYPE, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
+        headers: { accept: CONTENT_TYPE, ...this.authorization, ...(body === undefined ? {} : { 'content-type': CONTENT_TYPE }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
