@@ -1,5 +1,6 @@
 import type { BacktestMetrics } from '@fieldmesh/domain-asset-health';
 import type { GatewayCounts } from '@fieldmesh/edge-gateway';
+import type { SloEvent } from '@fieldmesh/slo';
 
 export interface MainJobReport {
   seconds: number;
@@ -17,6 +18,8 @@ export interface MainJobReport {
   /** Model versions in use per asset class. */
   models?: Record<string, { champion: string; shadow?: string }>;
   analystQueries?: Array<{ name: string; rows: Array<Record<string, unknown>> }>;
+  /** The live SLO monitor's transitions during the run, and what was still breached at the end. */
+  slo?: { events: SloEvent[]; breachedAtEnd: string[] };
 }
 
 export interface Reconciliation {
@@ -72,6 +75,7 @@ export function formatReport(report: MainJobReport): string {
     ...detectionLines(report),
     ...Object.entries(report.models ?? {}).map(([assetClass, m]) => `Model for ${assetClass}: ${m.champion}${m.shadow ? ` (shadow ${m.shadow})` : ''}`),
     '',
+    ...sloLines(report),
     ...(report.analystQueries ?? []).flatMap((q) => [`Analyst query ${q.name} (${q.rows.length} rows):`, ...q.rows.slice(0, 8).map((row) => `  ${JSON.stringify(row)}`), '']),
     'Reconciliation:',
     ...checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, got ${c.actual}`),
@@ -92,5 +96,16 @@ function detectionLines(report: MainJobReport): string[] {
     `Failures injected: ${report.failures}, finished before the end: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
     `Detection delay (plant time): median ${d.delaySeconds.median ?? '-'} s, p90 ${d.delaySeconds.p90 ?? '-'} s` +
       (Object.keys(d.byMode).length > 0 ? `; by mode: ${Object.entries(d.byMode).map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`).join(', ')}` : ''),
+  ];
+}
+
+function sloLines(report: MainJobReport): string[] {
+  if (!report.slo) return [];
+  const { events, breachedAtEnd } = report.slo;
+  const count = (type: SloEvent['type']) => events.filter((event) => event.type === type).length;
+  return [
+    `SLO events: ${count('BREACHED')} breached, ${count('RECOVERED')} recovered; still breached at the end: ${breachedAtEnd.length === 0 ? 'none' : breachedAtEnd.join(', ')}`,
+    ...events.slice(-10).map((event) => `  ${event.at} ${event.type} ${event.message}`),
+    '',
   ];
 }

@@ -1,0 +1,4 @@
+export { startDataProducts, type DataProducts, type DataProductsOptions } from './data-products';
+export { FailureInjector } from './failure.injector';
+export { gatewayConfigFor, type GatewayPeers } from './plant-gateway.config';
+export { DEFAULT_FAILURES, endOffsets, startPlantPipeline, waitUntil, type PlantPipeline, type PlantPipelineOptions } from './plant.pipeline';

@@ -1,0 +1,182 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
+import { loadAllContracts, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
+import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
+import { startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
+import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
+import { startDataProducts, type DataProducts } from './data-products';
+import { FailureInjector } from './failure.injector';
+import { gatewayConfigFor } from './plant-gateway.config';
+
+export interface PlantPipelineOptions {
+  kafkaBrokers: string;
+  registryUrl: string;
+  mqttUrl: string;
+  /**
+   * Credentials for provisioning's registry writes (subject compatibility, schema registration). A
+   * governed registry needs a token allowed `config:write` and `schema:register`; the runtime serdes only
+   * look up the schemas provisioning registered, which is anonymous.
+   */
+  registryAuth?: RegistryAuth;
+  /** Where the gateway, the simulator and chDB keep their state for this run. */
+  stateDir: string;
+  /** Simulated seconds per wall-clock second: at 10, a two-minute run closes one 15-minute energy window. */
+  speed?: number;
+  /** One process failure every `everySeconds` (wall clock), so alerts open; false for a healthy plant. */
+  failures?: { firstAfterSeconds: number; everySeconds: number; durationSeconds: number } | false;
+  /** A ClickHouse server for the sink; chDB embedded in this process when absent. */
+  clickhouse?: { url: string; username: string; password: string };
+  log: (line: string) => void;
+}
+
+/** Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows. */
+export const DEFAULT_FAILURES = { firstAfterSeconds: 10, everySeconds: 45, durationSeconds: 400 } as const;
+
+/** The whole pipeline on a simulated plant, running in this process. */
+export interface PlantPipeline {
+  readonly kafka: KafkaPort;
+  /** Connected until `close()`. */
+  readonly admin: KafkaAdminPort;
+  readonly contracts: LoadedContract[];
+  /** Every product topic and its DLQ. */
+  readonly topics: string[];
+  /** Records in each of `topics` once provisioned, before anything of this pipeline produced. */
+  readonly offsetsAtStart: Record<string, number>;
+  readonly products: DataProducts;
+  readonly gateway: Gateway;
+  readonly simulator: SimulatorHandle;
+  readonly injector: FailureInjector | undefined;
+  /**
+   * Stops the failures and the plant, lets the gateway deliver what is in flight and closes it; the data
+   * products keep running so they can catch up. Returns the plant's final counts. Idempotent.
+   */
+  stopPlant(): Promise<SimulatorStats>;
+  /** Stops the plant when still running, then the data products, upstream first. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the pipeline: every product provisioned from its contract (topics with their retention, DLQs,
+ * registry compatibility and schemas, as `fieldmesh products apply` does), the data products and the sink,
+ * the gateway, then the simulator speaking MQTT JSON, Sparkplug B and OPC UA to it.
+ */
+export async function startPlantPipeline(options: PlantPipelineOptions): Promise<PlantPipeline> {
+  const brokers = options.kafkaBrokers;
+  await mkdir(options.stateDir, { recursive: true });
+  const kafka = createKafka({ clientId: 'fieldmesh-plant-pipeline', brokers: [brokers] });
+  const admin = kafka.admin();
+  await admin.connect();
+  const closers: Array<() => Promise<unknown>> = [() => admin.disconnect()];
+  const unwind = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    // Every product exists as its contract says before anything produces or consumes.
+    const contracts = await loadAllContracts(REPO_ROOT);
+    for (const loaded of contracts) await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
+    const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
+    const offsetsAtStart = await endOffsets(admin, topics);
+
+    options.log('Starting the data products: plant-telemetry, energy, asset-health (anomaly operator) and the ClickHouse sink...');
+    const products = await startDataProducts({
+      kafka,
+      brokers,
+      registryUrl: options.registryUrl,
+      stateDir: options.stateDir,
+      ...(options.clickhouse ? { clickhouse: options.clickhouse } : {}),
+      warn: (line) => options.log(`  ${line}`),
+    });
+    closers.push(() => products.close());
+    const opcuaPort = await findFreePort();
+    const gateway = await Gateway.start(
+      gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: options.registryUrl, mqttUrl: options.mqttUrl, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}` }),
+      { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => options.log(`  gateway: ${line}`), lineage: products.lineage },
+    );
+    closers.push(() => gateway.close());
+    // The gateway subscribes before the plant publishes, so no MQTT reading predates its session.
+    await waitUntil(() => {
+      const connectors = gateway.health().connectors as Record<string, boolean>;
+      return connectors['plant-json'] === true && connectors['plant-sparkplug'] === true;
+    }, 30_000);
+    const simulator = await startSimulator({
+      seed: 42,
+      plant: { linesPerSite: 2 },
+      rate: 1,
+      speed: options.speed ?? 10,
+      mqtt: { url: options.mqttUrl },
+      json: true,
+      sparkplug: true,
+      opcua: { port: opcuaPort },
+      stateDir: join(options.stateDir, 'simulator'),
+    });
+    closers.push(() => simulator.stop());
+    const failures = options.failures ?? DEFAULT_FAILURES;
+    const injector = failures ? new FailureInjector(simulator, failures) : undefined;
+    injector?.start();
+
+    let plantStopped: Promise<SimulatorStats> | undefined;
+    const stopPlant = () => {
+      plantStopped ??= (async () => {
+        injector?.stop();
+        await simulator.stop();
+        const plant = simulator.stats();
+        // Let the sources deliver what is in flight, then let the buffer drain to Kafka.
+        await waitUntil(() => gateway.stats().pending === 0 && gateway.stats().received >= countPublishedMqtt(plant.published), 30_000).catch(() => undefined);
+        await gateway.close();
+        return plant;
+      })();
+      return plantStopped;
+    };
+    let closed: Promise<void> | undefined;
+    return {
+      kafka,
+      admin,
+      contracts,
+      topics,
+      offsetsAtStart,
+      products,
+      gateway,
+      simulator,
+      injector,
+      stopPlant,
+      close() {
+        closed ??= (async () => {
+          await stopPlant();
+          await products.close();
+          await admin.disconnect();
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/** The number of records in each topic (sum of its partitions' end offsets; 0 for a topic not there). */
+export async function endOffsets(admin: KafkaAdminPort, topics: string[]): Promise<Record<string, number>> {
+  return Object.fromEntries(await Promise.all(topics.map(async (topic) => [topic, await endOffsetTotal(admin, topic)] as const)));
+}
+
+async function endOffsetTotal(admin: KafkaAdminPort, topic: string): Promise<number> {
+  try {
+    return (await admin.fetchTopicEndOffsets(topic)).reduce((sum, p) => sum + Number(p.offset), 0);
+  } catch {
+    return 0; // the topic does not exist yet: nothing in it
+  }
+}
+
+function countPublishedMqtt(published: Record<string, number>): number {
+  return (published['mqtt-json'] ?? 0) + (published.sparkplug ?? 0);
+}
+
+/** Polls `check` every 100 ms until it holds; rejects after `timeoutMs`. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
