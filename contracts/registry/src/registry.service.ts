@@ -105,6 +105,12 @@ export class RegistryService {
     return { id };
   }
 
+  /** Whether the subject holds this schema as a live version already, so registering it again changes nothing. */
+  holds(subject: string, parsed: ParsedSchema): boolean {
+    const id = this.state.idFor(parsed.canonical, parsed.schemaType, parsed.references);
+    return id !== undefined && this.state.versions(subject).some((entry) => !entry.deleted && entry.id === id);
+  }
+
   /**
    * Registers a parsed schema under the subject (see `parseBody`), answering where it is and whether this
    * call created the version (a schema the subject already holds answers its existing version).

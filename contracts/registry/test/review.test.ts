@@ -242,6 +242,10 @@ describe('contract review in the governed registry', () => {
     expect(audit.at(-1)).toMatchObject({ type: 'OVERRIDE', contractId: id, version: '', by: 'lead', role: 'governance-lead', subject });
     expect(audit.at(-1).comment).toMatch(new RegExp(`^INC-42: scorer must ship the hotfix tonight \\(registered as schema id \\d+, ${subject} version 1, bypassing: it matches no approved version of contract ${id} \\(approved: 1.0.0\\)\\)$`));
     expect(audit.filter((event: { type: string }) => event.type === 'OVERRIDE')).toHaveLength(1);
+
+    // Producers register their schema at every start: one the subject holds registers again, unaudited.
+    expect((await as(registry.url, tokens.service).register(subject, v11)).body).toEqual(forced.body);
+    expect((await as(registry.url).get(`/contracts/audit?contractId=${id}`)).body).toHaveLength(audit.length);
   });
 
   it('records a baseline once however often it is sent, and refuses another schema for the same version', async () => {

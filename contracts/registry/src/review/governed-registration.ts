@@ -8,9 +8,10 @@ import { ReviewService } from './review.service';
 export const EMERGENCY_OVERRIDE_HEADER = 'x-fieldmesh-emergency-override';
 
 /**
- * Registration in governed mode: a governed subject takes only the schemas of its contract's approved
- * versions (or an emergency override by a principal allowed `schema:override`), and each registration that
- * changes the registry is audited. Ungoverned subjects register as in open mode.
+ * Registration in governed mode: a governed subject takes a new schema only when it is one of its
+ * contract's approved versions (or under an emergency override by a principal allowed `schema:override`),
+ * and each registration that changes the registry is audited. A schema the subject already holds answers
+ * its id as before, so running producers keep starting; ungoverned subjects register as in open mode.
  */
 @Injectable()
 export class GovernedRegistration {
@@ -22,6 +23,8 @@ export class GovernedRegistration {
 
   async register(subject: string, body: unknown, principal: Principal, request: { authorization?: string; overrideReason?: string }): Promise<{ id: number }> {
     const parsed = this.registry.parseBody(body);
+    // Producers register their schema each time they start; one the subject holds already adds nothing to govern.
+    if (this.registry.holds(subject, parsed)) return { id: (await this.registry.registerSchema(subject, parsed)).id };
     const override =
       request.overrideReason === undefined
         ? undefined
