@@ -22,6 +22,17 @@ export class UnknownAsset extends Error {
   }
 }
 
+/** A line path that the simulated plant does not have, or a tail that names several lines. */
+export class UnknownLine extends Error {
+  override readonly name = 'UnknownLine';
+  constructor(
+    readonly linePath: string,
+    readonly knownPaths: readonly string[],
+  ) {
+    super(`The plant has no single line ${linePath}. Use one of: ${knownPaths.slice(0, 8).join(', ')}${knownPaths.length > 8 ? ', …' : ''}.`);
+  }
+}
+
 /** A replay CSV that cannot be read as the mapping describes it. */
 export class ReplayCsvInvalid extends Error {
   override readonly name = 'ReplayCsvInvalid';

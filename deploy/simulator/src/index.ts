@@ -1,13 +1,14 @@
 export { BAD_INPUT_KINDS, type BadInputKind } from './bad-input';
 export { failureSchedule, parseSimulatorConfig, simulatorConfig, type SimulatorConfig, type SimulatorConfigInput } from './config';
-export { FailureNotApplicable, OutputStartFailed, ReplayCsvInvalid, UnknownAsset } from './errors';
+export { FailureNotApplicable, OutputStartFailed, ReplayCsvInvalid, UnknownAsset, UnknownLine } from './errors';
 export { FAILURE_MODES, MODE_CLASSES, PROCESS_MODES, type FailureEpisode, type FailureMode } from './failure.modes';
 export { jsonPayload, jsonTopic, type JsonReadingPayload } from './mqtt-json.publisher';
 export { APPLICATION_URI, signalNodeId } from './opcua.server';
-export { buildPlant, type Asset, type Plant } from './plant.model';
+export { expectationsFromPlant, type PlantPace, type ProductRecords } from './plant.expectations';
+export { buildPlant, linePathOf, type Asset, type Line, type Plant } from './plant.model';
 export { PlantSimulation } from './plant.simulation';
 export type { Quality, Reading } from './reading';
 export { loadReplayMapping, replayMapping, type ReplayMapping } from './replay.mapping';
 export { ASSET_CLASSES, SIGNALS, SIGNAL_NAMES, type AssetClass, type SignalName } from './signal.catalog';
-export { startSimulator, type BadInputRequest, type InjectFailureRequest, type SimulatorHandle, type SimulatorStats } from './simulator';
+export { resolveLine, startSimulator, type BadInputRequest, type InjectFailureRequest, type SimulatorHandle, type SimulatorStats } from './simulator';
 export { decodePayload as decodeSparkplugPayload, encodePayload as encodeSparkplugPayload, REBIRTH_METRIC } from './sparkplug.encoder';

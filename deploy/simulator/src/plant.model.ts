@@ -44,7 +44,12 @@ export const DEFAULT_PLANT_SHAPE: PlantShape = {
 };
 
 export function assetPath(parts: Pick<Asset, 'enterprise' | 'site' | 'area' | 'line' | 'id'>): string {
-  return `${parts.enterprise}/${parts.site}/${parts.area}/${parts.line}/${parts.id}`;
+  return `${linePathOf(parts)}/${parts.id}`;
+}
+
+/** ISA-95 path of an asset's line, e.g. `acme/berlin/press-shop/line-1`: what an asset path starts with. */
+export function linePathOf(parts: Pick<Asset, 'enterprise' | 'site' | 'area' | 'line'>): string {
+  return `${parts.enterprise}/${parts.site}/${parts.area}/${parts.line}`;
 }
 
 export function makeAsset(parts: Omit<Asset, 'path' | 'signals'>, signals?: readonly SignalDefinition[]): Asset {

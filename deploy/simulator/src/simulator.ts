@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { badJsonMessage, type BadInputKind } from './bad-input';
 import { parseSimulatorConfig, type SimulatorConfig, type SimulatorConfigInput } from './config';
-import { UnknownAsset } from './errors';
+import { UnknownAsset, UnknownLine } from './errors';
 import type { FailureEpisode, FailureMode } from './failure.modes';
 import { freePort } from './free-port';
 import { LabelsWriter } from './labels.writer';
+import { LineGate } from './line.gate';
 import { MqttJsonPublisher } from './mqtt-json.publisher';
 import { OpcuaPlantServer } from './opcua.server';
 import { PlantSimulation } from './plant.simulation';
-import { buildPlant, type Asset, type Plant } from './plant.model';
+import { buildPlant, linePathOf, type Asset, type Plant } from './plant.model';
 import type { OutputName, PlantOutput } from './plant.output';
 import { loadReplayMapping } from './replay.mapping';
 import { ReplaySource } from './replay.source';
@@ -53,6 +54,16 @@ export interface SimulatorHandle {
   injectBadInput(request: BadInputRequest): Promise<void>;
   /** Holds an asset at a load set point, in %. */
   setLoad(asset: string, load: number, holdSeconds?: number): void;
+  /**
+   * Takes a line off the air: its assets' readings stop on every output (MQTT JSON, Sparkplug, OPC UA)
+   * until resumeLine. `linePath` is the ISA-95 line path (`acme/berlin/press-shop/line-1`) or a unique
+   * tail (`berlin/press-shop/line-1`); returns the full path.
+   */
+  stopLine(linePath: string): string;
+  /** Puts a stopped line back on the air; its readings continue from the present plant time. */
+  resumeLine(linePath: string): string;
+  /** Full paths of the lines stopped now. */
+  stoppedLines(): string[];
   stats(): SimulatorStats;
   labels(): FailureEpisode[];
   stop(): Promise<void>;
@@ -62,6 +73,14 @@ export function resolveAsset(plant: Plant, reference: string): Asset {
   const matches = plant.assets.filter((asset) => asset.path === reference || asset.path.endsWith(`/${reference}`));
   const [match] = matches;
   if (matches.length !== 1 || !match) throw new UnknownAsset(reference, plant.assets.map((asset) => asset.path));
+  return match;
+}
+
+export function resolveLine(plant: Plant, reference: string): string {
+  const lines = [...new Set(plant.assets.map(linePathOf))];
+  const matches = lines.filter((line) => line === reference || line.endsWith(`/${reference}`));
+  const [match] = matches;
+  if (matches.length !== 1 || !match) throw new UnknownLine(reference, lines);
   return match;
 }
 
@@ -97,8 +116,8 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
   }
 
   let badInputs = 0;
-  const source = replay ?? new SimulationSource(simulation, 1000 / config.rate, config.durationSeconds ? startTimeMs + config.durationSeconds * 1000 : undefined);
-  const runner = new TickRunner(source, outputs, config.speed, replay?.firstTimestampMs ?? startTimeMs);
+  const lines = new LineGate(replay ?? new SimulationSource(simulation, 1000 / config.rate, config.durationSeconds ? startTimeMs + config.durationSeconds * 1000 : undefined));
+  const runner = new TickRunner(lines, outputs, config.speed, replay?.firstTimestampMs ?? startTimeMs);
   let stopping: Promise<void> | undefined;
 
   const stop = () => {
@@ -143,6 +162,19 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
     },
     setLoad(asset, load, holdSeconds) {
       simulation.setLoad(resolveAsset(plant, asset).path, load, holdSeconds);
+    },
+    stopLine(linePath) {
+      const line = resolveLine(plant, linePath);
+      lines.stop(line);
+      return line;
+    },
+    resumeLine(linePath) {
+      const line = resolveLine(plant, linePath);
+      lines.resume(line);
+      return line;
+    },
+    stoppedLines() {
+      return lines.stoppedLines();
     },
     stats() {
       const published: Record<OutputName, number> = { 'mqtt-json': 0, sparkplug: 0, opcua: 0 };
