@@ -7,6 +7,7 @@ import { AlertStatusBadge } from '../components/badges';
 import { GuardedButton } from '../components/guarded-button';
 import { SignalCharts } from '../components/line-chart';
 import { ErrorBanner, LoadState } from '../components/status';
+import { missingInput } from '../format/alert-steps';
 import { formatAgo, formatDateTime, formatNumber } from '../format/format';
 import { ALERT_STATUSES } from './alerts.page';
 
@@ -237,12 +238,4 @@ function Actions({ alert, onChange }: { alert: AlertDetail; onChange: (detail: A
       {closed && <p className="muted" style={{ marginTop: 8 }}>Closed. The history below is the record of this alert.</p>}
     </section>
   );
-}
-
-/** The input a step needs that is still empty, as a sentence for the operator; undefined when ready. */
-export function missingInput(action: AlertAction, status: AlertStatus, input: { note: string; diagnosis: string; workOrderId: string }): string | undefined {
-  if (action === 'DIAGNOSED' && !input.diagnosis.trim()) return 'Diagnosing needs the failure mode found: fill in Diagnosis.';
-  if (action === 'DISPATCHED' && !input.workOrderId.trim()) return 'Dispatching needs the work order id: fill in Work order.';
-  if (action === 'CLOSED' && status !== 'VERIFIED' && !input.note.trim()) return 'Closing before a verified repair needs a note saying why (false alarm, fixed on the spot).';
-  return undefined;
 }
