@@ -200,6 +200,24 @@ describe('contract review in the governed registry', () => {
     expect((await service.register(subject, breaking)).body.message).toContain(`contract ${id} version 1.2.0 was rejected by lead (governance-lead)`);
   });
 
+  it('lets exactly one of two instances decide a proposal both are asked to decide at once, and both agree on the outcome', async () => {
+    const names = newTopics();
+    const [first, second] = await Promise.all([startGoverned(names), startGoverned(names)]);
+    const { id, contract } = product();
+    await as(first!.url, tokens.lead).post('/contracts/baseline', { contract: contract('1.0.0'), schema: v1 });
+    const proposed = await as(second!.url, tokens.owner).post('/contracts/proposals', { contract: contract('1.1.0'), schema: v11 });
+    const path = `/contracts/proposals/${proposed.body.proposalId}`;
+    const answers = await Promise.all([
+      as(first!.url, tokens.lead).post(`${path}/approve`, { comment: 'fine' }),
+      as(second!.url, tokens.lead).post(`${path}/reject`, { comment: 'not fine' }),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    expect(answers.find((answer) => answer.status === 409)!.body.message).toContain(`proposal ${proposed.body.proposalId} was already`);
+    const [seenByFirst, seenBySecond] = await Promise.all([as(first!.url).get(`/contracts/${id}`), as(second!.url).get(`/contracts/${id}`)]);
+    expect(seenByFirst.body).toEqual(seenBySecond.body);
+    expect(seenByFirst.body.history.filter((event: { type: string }) => event.type === 'APPROVED' || event.type === 'REJECTED')).toHaveLength(1);
+  });
+
   it('lists who did what, when and why in log order', async () => {
     const registry = await startGoverned(newTopics());
     const { id, subject, contract } = product();
