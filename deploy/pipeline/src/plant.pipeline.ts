@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
 import { loadAllContracts, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
-import { startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
+import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
@@ -30,6 +30,9 @@ export interface PlantPipelineOptions {
   log: (line: string) => void;
 }
 
+/** Samples per simulated second of every signal. */
+const PLANT_RATE = 1;
+
 /** Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows. */
 export const DEFAULT_FAILURES = { firstAfterSeconds: 10, everySeconds: 45, durationSeconds: 400 } as const;
 
@@ -47,6 +50,8 @@ export interface PlantPipeline {
   readonly gateway: Gateway;
   readonly simulator: SimulatorHandle;
   readonly injector: FailureInjector | undefined;
+  /** Records per second each line should bring each product, for the live completeness SLO (`@fieldmesh/slo`). */
+  readonly sloExpectations: Record<string, Record<string, number>>;
   /**
    * Stops the failures and the plant, lets the gateway deliver what is in flight and closes it; the data
    * products keep running so they can catch up. Returns the plant's final counts. Idempotent.
@@ -102,7 +107,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const simulator = await startSimulator({
       seed: 42,
       plant: { linesPerSite: 2 },
-      rate: 1,
+      rate: PLANT_RATE,
       speed: options.speed ?? 10,
       mqtt: { url: options.mqttUrl },
       json: true,
@@ -111,6 +116,9 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       stateDir: join(options.stateDir, 'simulator'),
     });
     closers.push(() => simulator.stop());
+    // Raw telemetry gets at least one record per sample of every signal (more where a signal is also
+    // sampled over OPC UA); a lower bound is what a completeness objective needs.
+    const sloExpectations = expectationsFromPlant(simulator.plant, { rate: PLANT_RATE, speed: options.speed ?? 10 }, { 'plant-telemetry.raw': { per: 'reading' } });
     const failures = options.failures ?? DEFAULT_FAILURES;
     const injector = failures ? new FailureInjector(simulator, failures) : undefined;
     injector?.start();
@@ -139,6 +147,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       gateway,
       simulator,
       injector,
+      sloExpectations,
       stopPlant,
       close() {
         closed ??= (async () => {

@@ -39,7 +39,7 @@ export async function startConsoleAccess(options: ConsoleAccessOptions): Promise
   const store = await TokenStore.open(tokensFile);
   const governanceLead = (await store.issue({ name: 'local-lead', role: 'governance-lead', domains: ['*'] })).token;
   const operator = (await store.issue({ name: 'local-operator', role: 'operator', domains: ['*'] })).token;
-  const slo = await startSloMonitor({ kafka: pipeline.kafka, contracts: pipeline.contracts, onEvent: options.onSloEvent });
+  const slo = await startSloMonitor({ kafka: pipeline.kafka, contracts: pipeline.contracts, expectations: pipeline.sloExpectations, onEvent: options.onSloEvent });
   try {
     const port = options.port ?? ((await portIsFree(PREFERRED_CONSOLE_PORT)) ? PREFERRED_CONSOLE_PORT : 0);
     const running = await startConsole({
