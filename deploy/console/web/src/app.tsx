@@ -44,7 +44,7 @@ export function App() {
           <Badge tone="accent" testId="whoami-role">
             {principal.role}
           </Badge>
-          <span title="Domains this token may act for">{principal.domains.join(', ')}</span>
+          <span title="Domains this token may act for">{principal.domains.includes('*') ? 'all domains' : principal.domains.join(', ') || 'no domain'}</span>
           <button className="link" data-testid="logout" onClick={signOut}>
             Sign out
           </button>

@@ -33,11 +33,11 @@ describe('numbers people read', () => {
     expect(formatSeconds(3 * 86_400)).toBe('3 d');
   });
 
-  it('shows freshness as an age and completeness as a percentage, with the objective in the same words', () => {
-    expect(formatSloValue('freshness', 75)).toBe('1.3 min');
+  it('shows freshness (milliseconds) as an age and completeness as a percentage, with the objective in the same words', () => {
+    expect(formatSloValue('freshness', 75_000)).toBe('1.3 min');
     expect(formatSloValue('completeness', 0.9973)).toBe('99.7 %');
     expect(formatSloValue('completeness', null)).toBe('—');
-    expect(formatSloObjective('freshness', 60)).toBe('age ≤ 1 min');
+    expect(formatSloObjective('freshness', 60_000)).toBe('age ≤ 1 min');
     expect(formatSloObjective('completeness', 0.99)).toBe('≥ 99 % received');
   });
 

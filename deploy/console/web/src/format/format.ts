@@ -56,15 +56,15 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   return seconds > 0 ? `${formatSeconds(Math.round(seconds))} ago` : `in ${formatSeconds(Math.round(-seconds))}`;
 }
 
-/** An SLO measurement: freshness is an age in seconds, completeness a ratio. */
+/** An SLO measurement: freshness is an age in milliseconds, completeness a ratio. */
 export function formatSloValue(slo: SloName, value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return slo === 'freshness' ? formatSeconds(value) : `${trim(value * 100, 1)} %`;
+  return slo === 'freshness' ? formatSeconds(value / 1000) : `${trim(value * 100, 1)} %`;
 }
 
 /** The objective in the SLO's own words: `age ≤ 60 s`, `≥ 99 % received`. */
 export function formatSloObjective(slo: SloName, objective: number): string {
-  return slo === 'freshness' ? `age ≤ ${formatSeconds(objective)}` : `≥ ${trim(objective * 100, 1)} % received`;
+  return slo === 'freshness' ? `age ≤ ${formatSeconds(objective / 1000)}` : `≥ ${trim(objective * 100, 1)} % received`;
 }
 
 /** A cell of a query result: objects as JSON, long text cut. */
