@@ -1,7 +1,11 @@
 export { ArrivalCounter } from './arrival.counter';
+export { SloEventsReadFailed, SloTopicsMissing } from './errors';
 export { DEFAULT_LINE_DEPTH, lineScopeOf } from './line.scope';
+export { readSloEvents, sloEventSchema, type ReadSloEventsOptions } from './slo-events.reader';
+export { parseSloMonitorSettings, sloMonitorSettings, type SloMonitorSettings } from './slo-monitor.config';
 export { SloEvaluator, type SloEvaluatorOptions } from './slo.evaluator';
 export { formatDuration } from './slo.message';
+export { startSloMonitor, type SloMonitor, type SloMonitorOptions } from './slo.monitor';
 export { objectivesOf, type ProductObjectives } from './slo.objectives';
 export { ensureSloTopic, SLO_RETENTION_MS, sloEventKey } from './slo.topic';
 export {
@@ -17,7 +21,3 @@ export {
   type SloState,
   type SloStatus,
 } from './slo.types';
-export { SloEventsReadFailed, SloTopicsMissing } from './errors';
-export { readSloEvents, sloEventSchema, type ReadSloEventsOptions } from './slo-events.reader';
-export { parseSloMonitorSettings, sloMonitorSettings, type SloMonitorSettings } from './slo-monitor.config';
-export { startSloMonitor, type SloMonitor, type SloMonitorOptions } from './slo.monitor';
