@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli';
+import { CLI_COMMANDS, runCli } from './cli';
 import { formatTable } from './table.format';
 
 function io(env: Record<string, string | undefined> = {}) {
@@ -34,6 +34,24 @@ describe('fieldmesh command line', () => {
     const { err, io: cli } = io();
     expect(await runCli(['lineage', 'show', 'x.v1', '--brokers', 'localhost'], cli)).toBe(2);
     expect(err.join('\n')).toContain('brokers.0: must be host:port');
+  });
+});
+
+describe('governance commands', () => {
+  const governance = CLI_COMMANDS.filter((c) => c.group === 'tokens' || (c.group === 'contracts' && c.verb !== 'lint'));
+
+  it('are all there: diff, check, propose, review, approve, reject, status, asyncapi, tokens create and list', () => {
+    expect(governance.map((c) => `${c.group} ${c.verb}`)).toEqual([
+      'contracts diff', 'contracts check', 'contracts propose', 'contracts review', 'contracts approve',
+      'contracts reject', 'contracts status', 'contracts asyncapi', 'tokens create', 'tokens list',
+    ]);
+  });
+
+  it.each(governance.map((c) => [`${c.group} ${c.verb}`, c] as const))('%s --help shows its usage and an example', async (name, command) => {
+    const { out, io: cli } = io();
+    expect(await runCli([command.group, command.verb, '--help'], cli)).toBe(0);
+    expect(out.join('\n')).toContain(`Usage: fieldmesh ${name}`);
+    expect(out.join('\n')).toMatch(/Examples?:\n {2}\S/);
   });
 });
 
