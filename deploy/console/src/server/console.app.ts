@@ -18,7 +18,7 @@ import { TOKEN_STORE, TokenGuard } from './auth/console.auth';
 import { AsyncApiController, CatalogController, WhoamiController } from './catalog/catalog.controller';
 import { CatalogService } from './catalog/catalog.service';
 import { ThroughputSampler } from './catalog/throughput.sampler';
-import { type ConsoleOptions, consoleOptionsSchema, type ConsoleSettings } from './console.options';
+import { type ConsoleOptions, consoleOptionsSchema } from './console.options';
 import { ConsoleStartFailed } from './errors';
 import { ConsoleErrorFilter } from './http/console-error.filter';
 import { LineageBoard } from './lineage/lineage.board';
@@ -95,7 +95,7 @@ async function withTimeout(name: string, ms: number, work: Promise<unknown>): Pr
   await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function openApiDocument(app: NestExpressApplication, settings: ConsoleSettings): OpenAPIObject {
+function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Fieldmesh console API')
     .setDescription(
@@ -181,7 +181,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     app.disable('x-powered-by');
     app.setGlobalPrefix('api');
     app.useGlobalFilters(new ConsoleErrorFilter());
-    const openApi = openApiDocument(app, settings);
+    const openApi = openApiDocument(app);
     SwaggerModule.setup('api/docs', app, openApi, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
     if (web) serveSpa(app, web.dist);
     await step(`listening on ${settings.host}:${settings.port}`, () => app.listen(settings.port, settings.host));
