@@ -290,6 +290,10 @@ describe('contract review in the governed registry', () => {
     expect(unauthenticated.body.error_code).toBe(40101);
     const otherDomain = await as(registry.url, tokens.otherOwner).post('/contracts/proposals', { contract: contract('1.0.0'), schema: v1 });
     expect(otherDomain.body).toEqual({ error_code: 40301, message: `User ernst (role domain-owner) is denied operation contract:propose on ${id}` });
+    // Nor by claiming the contract for its own domain.
+    const claimed = await as(registry.url, tokens.otherOwner).post('/contracts/proposals', { contract: contract('1.0.0', { domain: 'energy' }), schema: v1 });
+    expect(claimed.status).toBe(422);
+    expect(claimed.body).toEqual({ error_code: 42270, message: `Invalid review request: contract.id '${id}' is not in the contract's domain 'energy'; name it 'energy.<product>'` });
     expect((await anonymous.register(`anything-${randomUUID().slice(0, 8)}-value`, v1)).status).toBe(401);
     expect((await anonymous.get('/contracts')).status).toBe(200);
     expect((await anonymous.get('/subjects')).status).toBe(200);

@@ -45,7 +45,11 @@ function readVersionRequest(body: unknown): VersionRequest {
     const problems = parsed.error.issues.map((issue) => `contract.${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw RegistryErrors.invalidReviewRequest(contract === undefined ? '"contract" is required: the data contract (parsed YAML)' : problems);
   }
-  const { domain, kafka } = parsed.data;
+  // Tying id and topic to the domain keeps a domain owner's token, checked against contract.domain, to its own contracts.
+  const { id, domain, kafka } = parsed.data;
+  if (domainOfTopic(id) !== domain) {
+    throw RegistryErrors.invalidReviewRequest(`contract.id '${id}' is not in the contract's domain '${domain}'; name it '${domain}.<product>'`);
+  }
   if (domainOfTopic(kafka.topic) !== domain) {
     throw RegistryErrors.invalidReviewRequest(`contract.kafka.topic '${kafka.topic}' is not in the contract's domain '${domain}'; a domain names only its own topics`);
   }
