@@ -52,7 +52,7 @@ describe('analyseProposal', () => {
 
   it('breaks on a removed required field, naming the field, and gives a verdict for all seven modes', () => {
     const proposed = {
-      contract: contract({ version: '2.0.0', compatibility: 'FORWARD', kafka: { ...v1.contract.kafka, topic: 'plant.readings.v2' }, fields: { assetId: v1.contract.fields.assetId } }),
+      contract: contract({ version: '1.1.0', compatibility: 'FORWARD', fields: { assetId: v1.contract.fields.assetId } }),
       schema: { ...reading(), fields: [{ name: 'assetId', type: 'string' }] },
     };
     const analysis = analyseProposal([v1], proposed);
@@ -65,8 +65,7 @@ describe('analyseProposal', () => {
     expect(analysis.fieldChanges).toEqual([{ path: 'value', change: 'removed', before: 'double' }]);
     expect(analysis.changelog).toContain("BREAKING under FORWARD (the contract's compatibility mode):");
     expect(analysis.changelog.some((line) => line.includes("'value'") && line.includes('against approved version 1.0.0'))).toBe(true);
-    expect(analysis.metadata).toContainEqual({ path: 'compatibility', before: 'BACKWARD', after: 'FORWARD' });
-    expect(analysis.metadata).toContainEqual({ path: 'kafka.topic', before: 'plant.readings.v1', after: 'plant.readings.v2' });
+    expect(analysis.metadata).toEqual([{ path: 'compatibility', before: 'BACKWARD', after: 'FORWARD' }]);
   });
 
   it('checks transitive modes against every approved version, the others against the latest only', () => {
@@ -83,12 +82,30 @@ describe('analyseProposal', () => {
     expect(analysis.changelog.some((line) => line.includes("'note'") && line.includes('against approved version 1.0.0'))).toBe(true);
   });
 
-  it('reports a type change as breaking under BACKWARD', () => {
-    const proposed = { contract: contract({ version: '2.0.0', kafka: { ...v1.contract.kafka, topic: 'plant.readings.v2' } }), schema: reading([], 'string') };
+  it('reports a type change as breaking under BACKWARD, naming the field the checker points at', () => {
+    const proposed = { contract: contract({ version: '1.1.0' }), schema: reading([], 'string') };
     const analysis = analyseProposal([v1], proposed);
     expect(analysis.breaking).toBe(true);
     expect(analysis.fieldChanges).toEqual([{ path: 'value', change: 'type-changed', before: 'double', after: 'string' }]);
     expect(analysis.changelog).toContain('  ~ field value: type double -> string');
+    expect(analysis.changelog.some((line) => line.includes("(path '/fields/1/type')") && line.includes('[field value]'))).toBe(true);
+  });
+
+  it('names nested fields in compatibility messages', () => {
+    const nested = (shareType: string) => reading([{ name: 'contributors', type: { type: 'array', items: { type: 'record', name: 'Contributor', fields: [{ name: 'feature', type: 'string' }, { name: 'share', type: shareType }] } } }]);
+    const analysis = analyseProposal([{ contract: contract(), schema: nested('double') }], { contract: contract({ version: '1.1.0' }), schema: nested('string') });
+    expect(analysis.changelog.some((line) => line.includes('[field contributors[].share]'))).toBe(true);
+  });
+
+  it('checks a new major version on a new topic against no version of the old topic, and says consumers must move', () => {
+    const proposed = { contract: contract({ version: '2.0.0', kafka: { ...v1.contract.kafka, topic: 'plant.readings.v2' } }), schema: reading([], 'string') };
+    const analysis = analyseProposal([v1], proposed);
+    expect(analysis.breaking).toBe(false);
+    expect(analysis.fieldChanges).toEqual([{ path: 'value', change: 'type-changed', before: 'double', after: 'string' }]);
+    expect(analysis.metadata).toEqual([{ path: 'kafka.topic', before: 'plant.readings.v1', after: 'plant.readings.v2' }]);
+    expect(analysis.changelog).toContain(
+      'New topic plant.readings.v2 (was plant.readings.v1): its subject starts afresh, so compatibility is checked against earlier versions on that topic only; consumers must move to the new topic',
+    );
   });
 
   it('shows newly personal fields, classification, masking and unit changes from the contract', () => {

@@ -13,7 +13,7 @@ import {
   type RetentionChanges,
   type SloChange,
 } from './contract.diff';
-import { diffAvroSchemas, fieldsAdded, type FieldChange } from './schema.diff';
+import { diffAvroSchemas, fieldAtPath, fieldsAdded, type FieldChange } from './schema.diff';
 
 export type { FieldChange } from './schema.diff';
 
@@ -52,17 +52,31 @@ export interface ProposalAnalysis {
   changelog: string[];
 }
 
+/** The versions on the proposed version's topic: a new major version is a new topic, a new subject, and starts afresh. */
+const onTopic = (previous: ContractVersionInput[], contract: DataContract) => previous.filter((version) => version.contract.kafka.topic === contract.kafka.topic);
+
+const schemaJson = (schema: unknown): unknown => (typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema);
+
 /** The `description:'…'` part of a checker message: the sentence that names the field. */
 function descriptionOf(message: string): string | undefined {
   return /description:'(.*)', additionalInfo:/.exec(message)?.[1];
 }
 
-function verdictLines(verdict: ModeVerdict, previous: ContractVersionInput[]): string[] {
+/**
+ * The checker's descriptions as changelog lines, each naming the field its path points at (in the schema
+ * the description says the path is in: the proposed one or the approved version it was checked against).
+ */
+function verdictLines(verdict: ModeVerdict, against: ContractVersionInput[], proposed: ContractVersionInput): string[] {
   const version = /\{oldSchemaVersion: (\d+)\}/.exec(verdict.messages.join('\n'))?.[1];
-  const against = version === undefined ? undefined : previous[Number(version) - 1]?.contract.version;
+  const old = version === undefined ? undefined : against[Number(version) - 1];
   return verdict.messages.flatMap((message) => {
     const description = descriptionOf(message);
-    return description === undefined ? [] : [`  - ${description}${against ? ` (against approved version ${against})` : ''}`];
+    if (description === undefined) return [];
+    const located = /path '([^']*)'.*?in the (new|old) schema/.exec(description);
+    const schema = located?.[2] === 'new' ? proposed.schema : old?.schema;
+    const field = located && schema !== undefined ? fieldAtPath(schemaJson(schema), located[1]!) : undefined;
+    const named = field && !description.includes(`'${field.split('.').at(-1)!.replace(/\[\]|\{\}/g, '')}'`) ? ` [field ${field}]` : '';
+    return [`  - ${description}${named}${old ? ` (against approved version ${old.contract.version})` : ''}`];
   });
 }
 
@@ -96,7 +110,10 @@ function changelogFor(
   if (last) {
     const own = analysis.compatibility[mode];
     lines.push(own.compatible ? `Compatible under ${mode} (the contract's compatibility mode)` : `BREAKING under ${mode} (the contract's compatibility mode):`);
-    lines.push(...verdictLines(own, previous));
+    if (last.kafka.topic !== contract.kafka.topic) {
+      lines.push(`New topic ${contract.kafka.topic} (was ${last.kafka.topic}): its subject starts afresh, so compatibility is checked against earlier versions on that topic only; consumers must move to the new topic`);
+    }
+    lines.push(...verdictLines(own, onTopic(previous, contract), proposed));
     const incompatible = COMPATIBILITY_LEVELS.filter((level) => !analysis.compatibility[level].compatible);
     const compatible = COMPATIBILITY_LEVELS.filter((level) => analysis.compatibility[level].compatible);
     lines.push(`Modes: compatible under ${compatible.join(', ')}${incompatible.length > 0 ? `; incompatible under ${incompatible.join(', ')}` : ''}`);
@@ -131,22 +148,22 @@ function changelogFor(
 /**
  * Analyses a proposed contract version against the approved ones (oldest first; `[]` for a new contract):
  * the schema diff against the latest approved version, the registry's compatibility verdict under all seven
- * modes (transitive modes against every approved version), privacy, retention, SLO and metadata changes,
+ * modes (transitive modes against every approved version on the same topic: a new major version is a new
+ * topic and subject, checked against none of the old one), privacy, retention, SLO and metadata changes,
  * and a changelog. Pure: no I/O; downstream impact is given by the caller (from lineage).
  * Throws the registry's 42201 error when a schema is not valid Avro.
  */
 export function analyseProposal(previous: ContractVersionInput[], proposed: ContractVersionInput, downstream: DownstreamImpact[] = []): ProposalAnalysis {
   const parse = (schema: unknown): ParsedSchema => parseSchema(typeof schema === 'string' ? schema : JSON.stringify(schema));
   const candidate = parse(proposed.schema);
-  const history: PreviousSchema[] = previous.map((version, index) => ({ version: index + 1, ...parse(version.schema) }));
+  const history: PreviousSchema[] = onTopic(previous, proposed.contract).map((version, index) => ({ version: index + 1, ...parse(version.schema) }));
   const compatibility = Object.fromEntries(
     COMPATIBILITY_LEVELS.map((mode) => [mode, checkCompatibility(candidate.type, history, mode)]),
   ) as Record<CompatibilityMode, ModeVerdict>;
   const last = previous.at(-1);
-  const schemaOf = (schema: unknown) => (typeof schema === 'string' ? (JSON.parse(schema) as unknown) : schema);
   const analysis = {
     fieldChanges: [
-      ...(last ? diffAvroSchemas(schemaOf(last.schema), schemaOf(proposed.schema)) : fieldsAdded(schemaOf(proposed.schema))),
+      ...(last ? diffAvroSchemas(schemaJson(last.schema), schemaJson(proposed.schema)) : fieldsAdded(schemaJson(proposed.schema))),
       ...unitChanges(last?.contract, proposed.contract),
     ],
     compatibility,

@@ -165,3 +165,33 @@ export function diffAvroSchemas(before: unknown, after: unknown): FieldChange[] 
 export function fieldsAdded(schema: unknown): FieldChange[] {
   return diffAvroSchemas({ type: 'record', name: 'None', fields: [] }, schema);
 }
+
+/**
+ * The field a checker path points at (`/fields/2/type/items/fields/0/type` → `contributors[].feature`), so a
+ * compatibility message can name the field; `undefined` when the path is not inside a field.
+ */
+export function fieldAtPath(schema: unknown, path: string): string | undefined {
+  const named = namedTypes(schema);
+  const segments = path.split('/').filter(Boolean);
+  const names: string[] = [];
+  let node: unknown = resolve(schema, named);
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    if (segment === 'fields' && isObject(node)) {
+      const field = fieldsOf(node)[Number(segments[++index])];
+      if (!field) return undefined;
+      names.push(String(field.name));
+      // The next segment is `type`: step into the field's type.
+      node = resolve(field.type, named);
+      index++;
+    } else if ((segment === 'items' || segment === 'values') && isObject(node)) {
+      if (names.length > 0) names[names.length - 1] += segment === 'items' ? '[]' : '{}';
+      node = resolve(node[segment], named);
+    } else if (/^\d+$/.test(segment) && Array.isArray(node)) {
+      node = resolve(node[Number(segment)], named);
+    } else {
+      break;
+    }
+  }
+  return names.length > 0 ? names.join('.') : undefined;
+}
