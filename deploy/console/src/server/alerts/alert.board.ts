@@ -3,6 +3,7 @@ import type { LoadedContract } from '@fieldmesh/governance';
 import { topicSpecFor } from '@fieldmesh/governance';
 import type { KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
 import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
+import { Logger } from '@nestjs/common';
 import type { AlertActionRequest } from '../../api/types';
 import { TopicFollower } from '../topic.follower';
 
@@ -25,8 +26,9 @@ export class AlertBoard {
   private readonly service = new AlertService();
   private readonly follower: TopicFollower;
   private producer: KafkaProducerPort | undefined;
-  private writer: WriterSchema | undefined;
+  private writer: Promise<WriterSchema> | undefined;
   private undecodable = 0;
+  private readonly logger = new Logger('AlertBoard');
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -50,8 +52,9 @@ export class AlertBoard {
         this.pending = this.pending.then(async () => {
           try {
             this.service.replay((await this.serde.decode<AlertEvent>(record.value!, { topic })).value);
-          } catch {
+          } catch (error) {
             this.undecodable += 1;
+            this.logger.warn(`Skipped record ${record.partition}/${record.offset} of ${topic}: not an alert event (${error instanceof Error ? error.message : String(error)})`);
           }
         });
       },
@@ -61,7 +64,6 @@ export class AlertBoard {
   async start(): Promise<void> {
     this.producer = this.kafka.producer();
     await this.producer.connect();
-    this.writer = await this.serde.writerFor(this.topic, this.contract.avroSchema);
     await this.follower.start();
   }
 
@@ -107,7 +109,13 @@ export class AlertBoard {
       ...(request.diagnosis === undefined ? {} : { diagnosis: request.diagnosis }),
       ...(request.workOrderId === undefined ? {} : { workOrderId: request.workOrderId }),
     });
-    await this.producer!.send([{ topic: this.topic, key: event.assetPath, value: this.serde.encode(this.writer!, event), timestamp: event.at.getTime() }]);
+    // Looked up at the first step, not at start: a fresh plant may have no alert (nor its subject) yet.
+    this.writer ??= this.serde.writerFor(this.topic, this.contract.avroSchema).catch((error: unknown) => {
+      this.writer = undefined;
+      throw error;
+    });
+    const writer = await this.writer;
+    await this.producer!.send([{ topic: this.topic, key: event.assetPath, value: this.serde.encode(writer, event), timestamp: event.at.getTime() }]);
     this.service.replay(event); // the follower reads it back too; replay ignores the repeated event id
     return event;
   }
