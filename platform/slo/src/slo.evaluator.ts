@@ -68,7 +68,8 @@ function expectedRates(product: string, expectations: SloExpectations | undefine
  *
  * Completeness counts records arriving in the contract's window against the expected rate × window. It
  * is `unknown` until one full window has passed since the evaluator started (a window that began before
- * monitoring would look incomplete) and for scopes without an expected rate.
+ * monitoring would look incomplete) and for scopes without an expected rate. Its breach recovers once the
+ * ratio has held for a tenth of the window (COMPLETENESS_SETTLE_SHARE).
  */
 export class SloEvaluator {
   private readonly clock: Clock;
