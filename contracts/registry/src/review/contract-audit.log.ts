@@ -103,7 +103,8 @@ export class ContractAuditLog {
     if (!this.admin) throw RegistryErrors.storeError('the contract audit log is not started');
     let end: bigint;
     try {
-      const [partition] = await this.admin.fetchTopicEndOffsets(this.options.topic);
+      // Events are written to partition 0 only (one order for every instance).
+      const partition = (await this.admin.fetchTopicEndOffsets(this.options.topic)).find((candidate) => candidate.partition === 0);
       end = BigInt(partition?.offset ?? '0');
     } catch (error) {
       throw RegistryErrors.storeError(`could not read the end of audit topic '${this.options.topic}': ${(error as Error).message}`, error);
@@ -168,6 +169,7 @@ export class ContractAuditLog {
 
   private async applyBatch(batch: ConsumedBatch): Promise<void> {
     for (const record of batch.records) {
+      if (record.partition !== 0) continue;
       const offset = BigInt(record.offset);
       // A redelivered batch (after a rebalance) must not apply an event twice.
       if (offset < this.next) continue;

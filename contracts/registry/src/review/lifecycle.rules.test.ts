@@ -145,6 +145,13 @@ describe('contract lifecycle rules', () => {
     expect(state.contractOfSubject('energy.consumption-15m.v1-value')).toBeUndefined();
   });
 
+  it('leaves out events another program wrote without the contract or proposal they need', () => {
+    const state = stateAfter(event('BASELINED', '1.0.0'));
+    expect(refusal(state, { ...event('PROPOSED', '1.1.0', { proposalId: 'p1' }), contract: undefined }).errorCode).toBe(42270);
+    expect(refusal(state, event('PROPOSED', '1.1.0')).errorCode).toBe(42270);
+    expect(state.audit()).toHaveLength(1);
+  });
+
   it('keeps the audit events in log order, refused ones left out', () => {
     const state = stateAfter(event('BASELINED', '1.0.0'), event('PROPOSED', '1.1.0', { proposalId: 'p1' }));
     state.apply(event('PROPOSED', '1.1.0', { proposalId: 'p2' }));

@@ -42,6 +42,13 @@ function requireVersion(state: ReviewState, event: ContractAuditEvent): VersionR
  * before writing (to answer the caller) and when applying the log (so racing writers agree on the outcome).
  */
 export function checkEvent(state: ReviewState, event: ContractAuditEvent): RegistryError | undefined {
+  // The topic may hold records another program wrote: a version event without its contract cannot be applied.
+  if ((event.type === 'BASELINED' || event.type === 'PROPOSED') && (typeof event.contract?.kafka?.topic !== 'string' || event.schema === undefined)) {
+    return RegistryErrors.invalidReviewRequest(`${event.type} event ${event.eventId} carries no contract or schema`);
+  }
+  if ((event.type === 'PROPOSED' || event.type === 'APPROVED' || event.type === 'REJECTED') && typeof event.proposalId !== 'string') {
+    return RegistryErrors.invalidReviewRequest(`${event.type} event ${event.eventId} names no proposal`);
+  }
   switch (event.type) {
     case 'BASELINED': {
       const existing = state.contract(event.contractId)?.versions.get(event.version);
@@ -66,8 +73,8 @@ export function checkEvent(state: ReviewState, event: ContractAuditEvent): Regis
     }
     case 'APPROVED':
     case 'REJECTED': {
-      const proposal = event.proposalId === null ? undefined : state.proposal(event.proposalId);
-      if (!proposal) return RegistryErrors.proposalNotFound(event.proposalId ?? '(none)');
+      const proposal = state.proposal(event.proposalId!);
+      if (!proposal) return RegistryErrors.proposalNotFound(event.proposalId!);
       if (proposal.status !== 'proposed') {
         return RegistryErrors.lifecycleConflict(`proposal ${proposal.proposalId} was already ${proposal.status} by ${describeDecision(proposal.decision!)}`);
       }
