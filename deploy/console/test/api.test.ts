@@ -15,7 +15,7 @@ import { readTopic } from '@fieldmesh/streams';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { planTable, probeCapabilities, provisionTable, quoteIdentifier } from '@fieldmesh/warehouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AlertDetail, ApiError, Kpis, LineageGraphView, Page, Principal, ProductDetail, ProductSummary, ProposalSummary, ProposalView, SampleQueryResult, SloView } from '../src/api/types';
+import type { AlertDetail, ApiError, ConsoleStatus, Kpis, LineageGraphView, Page, Principal, ProductDetail, ProductSummary, ProposalSummary, ProposalView, SampleQueryResult, SloView } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
 
 const runId = randomBytes(4).toString('hex');
@@ -371,6 +371,7 @@ describe('console api', () => {
       'get /api/kpis',
       'get /api/models',
       'get /api/slo',
+      'get /api/status',
     ];
     const document = (await (await fetch(`${running.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
@@ -388,6 +389,17 @@ describe('console api', () => {
     const example = await call<string>('GET', '/api/catalog/asset-health.anomaly-scores/consumer-example', 'analyst');
     expect(example.body).toContain('asset-health.anomaly-scores.v1');
     expect(example.body).toContain('@kafkajs/confluent-schema-registry');
+  });
+
+  it('says what it has read from its topics', async () => {
+    const status = await call<ConsoleStatus>('GET', '/api/status', 'service');
+    expect(status.body).toMatchObject({
+      alerts: { topic: topics.alerts, alerts: 1, undecodable: 0 },
+      slo: { topic: topics.slo, statusFrom: 'topic' },
+      lineage: { topic: topics.lineage },
+      warehouse: { database },
+      registryUrl: registry.url,
+    });
   });
 
   it('lists the model versions serving each asset class', async () => {

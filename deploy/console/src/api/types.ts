@@ -400,3 +400,14 @@ export interface ModelsInUse {
     alertsByVersion: Record<string, number>;
   }[];
 }
+
+// ---------------------------------------------------------------- status
+
+/** `GET /api/status`: what the console has read so far, to tell an empty page from an unfed console. */
+export interface ConsoleStatus {
+  alerts: { topic: string; alerts: number; openAlerts: number; undecodable: number };
+  slo: { topic: string; events: number; skipped: number; statusFrom: 'monitor' | 'topic' };
+  lineage: { topic: string; jobs: number; datasets: number; skipped: number };
+  warehouse: { database: string; version: string } | null;
+  registryUrl: string;
+}

@@ -30,6 +30,7 @@ import { ReviewsController } from './reviews/reviews.controller';
 import { ReviewsService } from './reviews/reviews.service';
 import { SloBoard } from './slo/slo.board';
 import { SloController } from './slo/slo.controller';
+import { CONSOLE_LINKS, type ConsoleLinks, StatusController } from './status.controller';
 import { WarehouseAccess } from './warehouse.access';
 import { buildConsoleWeb, WEB_ROOT } from './web/web.build';
 import { serveSpa } from './web/spa.static';
@@ -55,6 +56,7 @@ interface Services {
   models: ModelsService;
   slo: SloBoard;
   hours: Record<string, number>;
+  links: ConsoleLinks;
 }
 
 @Module({})
@@ -62,7 +64,7 @@ class ConsoleModule {
   static with(s: Services): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [WhoamiController, CatalogController, AsyncApiController, ReviewsController, LineageController, AlertsController, KpisController, ModelsController, SloController],
+      controllers: [WhoamiController, CatalogController, AsyncApiController, ReviewsController, LineageController, AlertsController, KpisController, ModelsController, SloController, StatusController],
       providers: [
         { provide: TOKEN_STORE, useValue: s.store },
         { provide: APP_GUARD, useClass: TokenGuard },
@@ -74,6 +76,7 @@ class ConsoleModule {
         { provide: ModelsService, useValue: s.models },
         { provide: SloBoard, useValue: s.slo },
         { provide: DOWNTIME_HOURS, useValue: s.hours },
+        { provide: CONSOLE_LINKS, useValue: s.links },
       ],
     };
   }
@@ -166,6 +169,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
       slo,
       hours: settings.downtimeHoursPerAvoidedFailure,
+      links: { registryUrl: settings.registryUrl, warehouse: warehouse ? { database: warehouse.database, version: warehouse.capabilities.version } : null },
     };
 
     const webRoot = settings.web === false ? undefined : (settings.web.root ?? WEB_ROOT);

@@ -73,9 +73,10 @@ export class AlertBoard {
     await this.pending;
   }
 
-  /** Records the topic held that were not alert events (another schema, corrupt bytes). */
-  stats(): { alerts: number; undecodable: number } {
-    return { alerts: this.service.list().length, undecodable: this.undecodable };
+  /** Alerts on the board, those not closed, and records of the topic that were not alert events. */
+  stats(): { alerts: number; openAlerts: number; undecodable: number } {
+    const alerts = this.service.list();
+    return { alerts: alerts.length, openAlerts: alerts.filter((a) => a.status !== 'CLOSED').length, undecodable: this.undecodable };
   }
 
   list(): AlertView[] {

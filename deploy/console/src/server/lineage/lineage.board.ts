@@ -12,7 +12,10 @@ export class LineageBoard {
   private readonly events: unknown[] = [];
   private graph: LineageGraph | undefined;
 
-  constructor(kafka: KafkaPort, topic: string) {
+  constructor(
+    kafka: KafkaPort,
+    readonly topic: string,
+  ) {
     this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-lineage', ensureTopic: (admin, name) => ensureLineageTopic(admin, name) }, (record) => {
       if (!record.value) return; // a tombstone adds nothing
       const text = record.value.toString('utf8');

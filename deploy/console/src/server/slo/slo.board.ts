@@ -38,7 +38,7 @@ export class SloBoard {
 
   constructor(
     kafka: KafkaPort,
-    topic: string,
+    readonly topic: string,
     private readonly monitorStatus?: () => SloStatus[],
   ) {
     this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-slo', ensureTopic: (admin, name) => ensureSloTopic(admin, name) }, (record) => {
@@ -85,8 +85,9 @@ export class SloBoard {
     return this.status().filter((s) => s.product === productId);
   }
 
-  stats(): { events: number; skipped: number } {
-    return { events: this.recent.length, skipped: this.skipped };
+  /** Events kept (the newest 500), records that were not SLO events, and where status comes from. */
+  stats(): { events: number; skipped: number; statusFrom: 'monitor' | 'topic' } {
+    return { events: this.recent.length, skipped: this.skipped, statusFrom: this.monitorStatus ? 'monitor' : 'topic' };
   }
 
   stop(): Promise<void> {
