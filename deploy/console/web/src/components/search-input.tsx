@@ -14,7 +14,7 @@ export function SearchInput({ value, onSearch, placeholder, testId, narrow }: { 
       type="search"
       data-testid={testId}
       placeholder={placeholder}
-      style={narrow ? { minWidth: 180 } : undefined}
+      style={narrow ? { minWidth: 150, width: 150 } : undefined}
       value={text}
       onChange={(event) => setText(event.target.value)}
       onKeyDown={(event) => event.key === 'Enter' && onSearch(text.trim())}

@@ -2,8 +2,8 @@ import type { LineageEdge, LineageGraphView, LineageNode } from '../../../src/ap
 
 /** Horizontal distance between node centres in a row, vertical distance between wrapped rows and between ranks. */
 export const NODE_GAP = 250;
-export const ROW_GAP = 64;
-export const RANK_GAP = 96;
+export const ROW_GAP = 58;
+export const RANK_GAP = 78;
 /** Nodes per row before a rank wraps (a gateway may read hundreds of MQTT topics and OPC UA nodes). */
 export const PER_ROW = 5;
 

@@ -145,7 +145,7 @@ export function LineagePage() {
               nodeTypes={NODE_TYPES}
               colorMode="dark"
               fitView
-              fitViewOptions={{ padding: 0.1 }}
+              fitViewOptions={{ padding: 0.08, maxZoom: 1.2 }}
               minZoom={0.1}
               nodesDraggable
               nodesConnectable={false}

@@ -166,7 +166,7 @@ function ProposalDetail({ proposal, onDecided }: { proposal: ProposalView; onDec
                     <td className="mono">
                       <Link to={`/lineage?dataset=${encodeURIComponent(impact.name)}`}>{impact.name}</Link>
                     </td>
-                    <td className="mono muted">{impact.via}</td>
+                    <td className="mono muted" style={{ overflowWrap: 'anywhere' }}>{impact.via}</td>
                   </tr>
                 ))}
               </tbody>
