@@ -6,7 +6,7 @@ import { loadConfig } from '@fieldmesh/config';
 import { loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -90,12 +90,19 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-async function withTimeout(name: string, ms: number, work: Promise<unknown>): Promise<void> {
+/**
+ * Waits for the boards to read what their topics held at start, at most `ms`. Past that the console serves
+ * anyway (its pages fill as the reading goes on) and says which topic is slow, rather than not starting.
+ */
+async function caughtUpOrWarn(boards: Array<{ topic: string; caughtUp: Promise<unknown> }>, ms: number): Promise<void> {
+  const pending = new Set(boards.map((b) => b.topic));
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not finish within ${ms} ms; check that Kafka is healthy`)), ms);
-  });
-  await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  const all = Promise.all(boards.map((b) => b.caughtUp.then(() => pending.delete(b.topic))));
+  const outcome = await Promise.race([all, timeout]).finally(() => clearTimeout(timer));
+  if (outcome === 'timeout') {
+    new Logger('Console').warn(`Still reading ${[...pending].join(', ')} after ${ms} ms; serving now, those views fill as the reading goes on. Check the broker if this persists.`);
+  }
 }
 
 function openApiDocument(app: NestExpressApplication): OpenAPIObject {
@@ -145,7 +152,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     for (const board of [alertBoard, slo, lineage]) closers.push(() => board.stop());
     await step('reading the alerts, SLO and lineage topics', async () => {
       await Promise.all([alertBoard.start(), slo.start(), lineage.start()]);
-      await withTimeout('Reading the alerts, SLO and lineage topics to their end', settings.startTimeoutMs, Promise.all([alertBoard.caughtUp(), slo.caughtUp, lineage.caughtUp]));
+      await caughtUpOrWarn(
+        [
+          { topic: alertBoard.topic, caughtUp: alertBoard.caughtUp() },
+          { topic: slo.topic, caughtUp: slo.caughtUp },
+          { topic: lineage.topic, caughtUp: lineage.caughtUp },
+        ],
+        settings.startTimeoutMs,
+      );
     });
 
     const catalog = new CatalogService(

@@ -71,7 +71,7 @@ export const consoleOptionsSchema = z.object({
     .custom<() => Record<string, { champion: string; shadow?: string }>>((v) => typeof v === 'function', 'must be a function such as assetHealth.models')
     .optional()
     .describe("The running asset-health domain's models(): which versions actually serve; else read from the model registry folder"),
-  startTimeoutMs: z.number().int().positive().default(60_000).describe('How long reading the alerts, SLO and lineage topics at start may take'),
+  startTimeoutMs: z.number().int().positive().default(60_000).describe('How long start waits for the alerts, SLO and lineage topics to be read to their end (then it serves anyway, with a warning)'),
 });
 
 export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;
