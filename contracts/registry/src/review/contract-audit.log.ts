@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumedBatch, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
 import { RegistryError, RegistryErrors } from '../errors';
+import { OwnRecordOutcomes } from '../store/own-record.outcomes';
 import type { ReviewState } from './review.state';
 import { contractAuditEventTypes, type ContractAuditEvent } from './review.types';
 
@@ -44,9 +45,7 @@ export class ContractAuditLog {
   /** Offset of the next record to apply. */
   private next = 0n;
   private readonly progress = new Set<() => void>();
-  private readonly outcomes = new Map<bigint, Outcome>();
-  private readonly waiters = new Map<bigint, (outcome: Outcome) => void>();
-  private readonly abandoned = new Set<bigint>();
+  private readonly own = new OwnRecordOutcomes<Outcome>();
   private readonly writeTimeoutMs: number;
   private readonly startTimeoutMs: number;
 
@@ -149,22 +148,9 @@ export class ContractAuditLog {
   }
 
   private outcomeOf(offset: bigint): Promise<Outcome> {
-    const known = this.outcomes.get(offset);
-    if (known !== undefined) {
-      this.outcomes.delete(offset);
-      return Promise.resolve(known);
-    }
-    return new Promise<Outcome>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(offset);
-        this.abandoned.add(offset);
-        reject(RegistryErrors.storeTimeout(`audit event at offset ${offset} of '${this.options.topic}' was not read back within ${this.writeTimeoutMs} ms`));
-      }, this.writeTimeoutMs);
-      this.waiters.set(offset, (outcome) => {
-        clearTimeout(timer);
-        resolve(outcome);
-      });
-    });
+    return this.own.wait(offset, this.writeTimeoutMs, () =>
+      RegistryErrors.storeTimeout(`audit event at offset ${offset} of '${this.options.topic}' was not read back within ${this.writeTimeoutMs} ms`),
+    );
   }
 
   private async applyBatch(batch: ConsumedBatch): Promise<void> {
@@ -176,14 +162,7 @@ export class ContractAuditLog {
       const event = decodeEvent(record.value);
       const outcome: Outcome = event ? this.state.apply(event) : RegistryErrors.invalidReviewRequest(`record at offset ${offset} is not a contract audit event`);
       this.next = offset + 1n;
-      if (record.headers[WRITER_HEADER]?.toString() !== this.instanceId || this.abandoned.delete(offset)) continue;
-      const waiter = this.waiters.get(offset);
-      if (waiter) {
-        this.waiters.delete(offset);
-        waiter(outcome);
-      } else {
-        this.outcomes.set(offset, outcome);
-      }
+      if (record.headers[WRITER_HEADER]?.toString() === this.instanceId) this.own.settle(offset, outcome);
     }
     for (const check of [...this.progress]) check();
   }

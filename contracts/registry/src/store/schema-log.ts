@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConsumedBatch, KafkaConsumerPort, KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
 import { RegistryError, RegistryErrors } from '../errors';
+import { OwnRecordOutcomes } from './own-record.outcomes';
 import type { ApplyOutcome, RegistryState } from './registry.state';
 import { decodeRecord, encodeRecord, type LogRecord } from './schema-log.records';
 
@@ -14,10 +15,6 @@ export interface SchemaLogOptions {
   startTimeoutMs?: number;
 }
 
-interface Waiter {
-  resolve: (outcome: ApplyOutcome) => void;
-}
-
 /**
  * The registry's store: a compacted Kafka topic read from the beginning into `RegistryState`. Writes are
  * records produced to the topic and take effect only when consumed back, in log order, on every instance
@@ -29,11 +26,7 @@ export class SchemaLog {
   private consumer: KafkaConsumerPort | undefined;
   /** Offset of the last record applied (-1 before any). */
   private applied = -1n;
-  /** Outcomes of this instance's own records, kept until their writer collects them. */
-  private readonly outcomes = new Map<bigint, ApplyOutcome>();
-  private readonly waiters = new Map<bigint, Waiter>();
-  /** Own records whose writer gave up waiting: their outcome is not kept when they arrive. */
-  private readonly abandoned = new Set<bigint>();
+  private readonly own = new OwnRecordOutcomes<ApplyOutcome>();
   private readonly writeTimeoutMs: number;
   private readonly startTimeoutMs: number;
 
@@ -108,24 +101,9 @@ export class SchemaLog {
   }
 
   private outcomeOf(offset: bigint, timeoutMs: number): Promise<ApplyOutcome> {
-    const known = this.outcomes.get(offset);
-    if (known !== undefined) {
-      this.outcomes.delete(offset);
-      return Promise.resolve(known);
-    }
-    return new Promise<ApplyOutcome>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(offset);
-        this.abandoned.add(offset);
-        reject(RegistryErrors.storeTimeout(`record at offset ${offset} of '${this.options.topic}' was not read back within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.set(offset, {
-        resolve: (outcome) => {
-          clearTimeout(timer);
-          resolve(outcome);
-        },
-      });
-    });
+    return this.own.wait(offset, timeoutMs, () =>
+      RegistryErrors.storeTimeout(`record at offset ${offset} of '${this.options.topic}' was not read back within ${timeoutMs} ms`),
+    );
   }
 
   private async applyBatch(batch: ConsumedBatch): Promise<void> {
@@ -135,14 +113,7 @@ export class SchemaLog {
       if (offset <= this.applied) continue;
       const outcome = this.state.apply(decodeRecord(record.key, record.value));
       this.applied = offset;
-      if (record.headers[WRITER_HEADER]?.toString() !== this.instanceId || this.abandoned.delete(offset)) continue;
-      const waiter = this.waiters.get(offset);
-      if (waiter) {
-        this.waiters.delete(offset);
-        waiter.resolve(outcome);
-      } else {
-        this.outcomes.set(offset, outcome);
-      }
+      if (record.headers[WRITER_HEADER]?.toString() === this.instanceId) this.own.settle(offset, outcome);
     }
   }
 }
