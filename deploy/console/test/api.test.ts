@@ -164,11 +164,14 @@ afterAll(async () => {
 });
 
 describe('console api', () => {
-  it('tells each token who it is and refuses a request without a valid token', async () => {
+  it('tells each token who it is, lets every role read, and refuses a request without a valid token', async () => {
     for (const person of Object.keys(PEOPLE) as Person[]) {
       const answer = await call<Principal>('GET', '/api/whoami', person);
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ name: PEOPLE[person].name, role: PEOPLE[person].role, domains: PEOPLE[person].domains });
+      for (const path of ['/api/catalog', '/api/alerts', '/api/reviews', '/api/slo', '/api/kpis', '/api/models', '/api/lineage/datasets']) {
+        expect((await call('GET', path, person)).status, `${person} GET ${path}`).toBe(200);
+      }
     }
     const anonymous = await call<ApiError>('GET', '/api/catalog', undefined);
     expect(anonymous.status).toBe(401);
@@ -227,7 +230,7 @@ describe('console api', () => {
     expect(Number(value)).toBe(3.9); // the newest of the seeded readings first
     for (const person of ['lead', 'owner'] as const) expect((await call('POST', '/api/catalog/plant-telemetry.clean/sample-query', person)).status).toBe(200);
 
-    for (const person of ['operator', 'service'] as const) {
+    for (const person of ['operator', 'energyOperator', 'service'] as const) {
       const refused = await call<ApiError>('POST', '/api/catalog/plant-telemetry.clean/sample-query', person);
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ error_code: 40301 });
@@ -253,7 +256,8 @@ describe('console api', () => {
 
   it('takes an alert from open to verified for an operator of its domain, producing each step to the alerts topic', async () => {
     const path = `/api/alerts/${encodeURIComponent(alertId)}/actions`;
-    for (const person of ['analyst', 'lead', 'energyOperator'] as const) {
+    // Only an operator acts on alerts, and only one whose token names the alerts' domain.
+    for (const person of ['analyst', 'lead', 'owner', 'service', 'energyOperator'] as const) {
       const refused = await call<ApiError>('POST', path, person, { action: 'ACKNOWLEDGED' });
       expect(refused.status).toBe(403);
       expect(refused.body.error_code).toBe(40301);
@@ -304,11 +308,12 @@ describe('console api', () => {
     const shown = await call<ProposalView>('GET', `/api/reviews/${proposalId}`, 'operator');
     expect(shown.body.analysis.fieldChanges.length).toBeGreaterThan(0);
 
-    for (const person of ['analyst', 'owner', 'operator'] as const) {
+    for (const person of ['analyst', 'owner', 'operator', 'energyOperator', 'service'] as const) {
       const refused = await call<ApiError>('POST', `/api/reviews/${proposalId}/approve`, person, { comment: 'looks fine' });
       expect(refused.status).toBe(403);
       expect(refused.body.message).toContain('contract:review');
     }
+    expect((await call<ApiError>('POST', `/api/reviews/${proposalId}/reject`, 'analyst', { comment: 'no' })).status).toBe(403);
     const noComment = await call<ApiError>('POST', `/api/reviews/${proposalId}/reject`, 'lead', {});
     expect(noComment.status).toBe(422);
     const approved = await call<ProposalView>('POST', `/api/reviews/${proposalId}/approve`, 'lead', { comment: 'ok for the pilot' });
