@@ -6,6 +6,7 @@ import type { LineageDatasetView, LineageGraphView, LineageNode, Page } from '..
 import { get, query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { ErrorBanner } from '../components/status';
+import { useDebounced } from '../components/use-debounced';
 import { connectedTo, layoutGraph, lineageQueryFor, mergeGraphs } from '../lineage/lineage.layout';
 import { KIND_LABEL, LineageNodeView, type LineageFlowNode } from '../lineage/lineage-node';
 
@@ -24,7 +25,8 @@ export function LineagePage() {
   const loaded = useApi<LineageGraphView>(`/api/lineage${query({ dataset, column })}`);
   const [draft, setDraft] = useState(dataset);
   // Datasets matching what is typed, to pick from; and the shown dataset's columns, to narrow to one.
-  const candidates = useApi<Page<LineageDatasetView>>(`/api/lineage/datasets${query({ search: draft.trim(), pageSize: 20 })}`);
+  const typed = useDebounced(draft.trim());
+  const candidates = useApi<Page<LineageDatasetView>>(`/api/lineage/datasets${query({ search: typed, pageSize: 20 })}`);
   const current = useApi<Page<LineageDatasetView>>(`/api/lineage/datasets${query({ search: dataset, pageSize: 50 })}`);
   const fields = current.data?.items.find((item) => item.name === dataset)?.fields ?? [];
   const [graph, setGraph] = useState<LineageGraphView>();

@@ -245,6 +245,7 @@ function Decision({ proposal, domain, onDecided }: { proposal: ProposalView; dom
     setError(undefined);
     try {
       await post(`/api/reviews/${encodeURIComponent(proposal.proposalId)}/${decision}`, comment.trim() ? { comment: comment.trim() } : {});
+      setComment('');
       onDecided();
     } catch (cause) {
       setError(cause instanceof Error ? cause.message : String(cause));
