@@ -6,6 +6,7 @@ import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
 import { RegistryError } from '@fieldmesh/registry';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
 import { contractsAsyncapiCommand } from './commands/contracts-asyncapi.command';
+import { contractsBaselineCommand } from './commands/contracts-baseline.command';
 import { contractsCheckCommand } from './commands/contracts-check.command';
 import { contractsApproveCommand, contractsRejectCommand } from './commands/contracts-decide.command';
 import { contractsDiffCommand } from './commands/contracts-diff.command';
@@ -31,6 +32,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   contractsApproveCommand,
   contractsRejectCommand,
   contractsStatusCommand,
+  contractsBaselineCommand,
   contractsAsyncapiCommand,
   tokensCreateCommand,
   tokensListCommand,

@@ -54,6 +54,10 @@ export class ContractsApiClient {
     private readonly token: string | undefined,
   ) {}
 
+  baseline(contract: DataContract, schema: unknown): Promise<ContractSummaryView> {
+    return this.request('POST', '/contracts/baseline', { contract, schema });
+  }
+
   propose(contract: DataContract, schema: unknown): Promise<ProposalView> {
     return this.request('POST', '/contracts/proposals', { contract, schema });
   }

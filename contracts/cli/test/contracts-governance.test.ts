@@ -4,7 +4,6 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadContract } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { createRegistryApp, type RunningRegistry } from '@fieldmesh/registry';
 import { REPO_ROOT } from '@fieldmesh/testing';
@@ -93,12 +92,9 @@ describe('fieldmesh contracts propose, review, approve and reject against a gove
     const analyst = await issue('ana', 'analyst', '*');
 
     // The approved version the repository starts from.
-    const baseline = await fetch(`${registry.url}/contracts/baseline`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${lead}` },
-      body: JSON.stringify({ contract: loadContract(contractIn('base'), join(FIXTURES, 'base')).contract, schema: JSON.parse(readFileSync(schemaIn('base'), 'utf8')) }),
-    });
-    expect(baseline.status, await baseline.clone().text()).toBe(200);
+    const baseline = await fieldmesh(lead, 'contracts', 'baseline', '--root', join(FIXTURES, 'base'));
+    expect(baseline.code, baseline.stderr).toBe(0);
+    expect(baseline.stdout).toMatch(/plant\.readings\s+plant\.readings\.v1\s+1\.0\.0 approved/);
     expect((await register(lead, schemaIn('base'))).status).toBe(200);
 
     const proposed = await fieldmesh(owner, 'contracts', 'propose', contractIn('compatible'), '--json');

@@ -23,6 +23,11 @@ async function pairsAgainstBase(root: string, base: string): Promise<Array<{ id:
   return ids.map((id) => ({ id, previous: before.get(id), next: current.get(id) }));
 }
 
+function pairOfFiles([previousFile, nextFile]: [string, string]): Array<{ id: string; previous: LoadedContract; next: LoadedContract }> {
+  const next = loadContractFile(nextFile);
+  return [{ id: next.contract.id, previous: loadContractFile(previousFile), next }];
+}
+
 export const contractsCheckCommand: CliCommand = {
   group: 'contracts',
   verb: 'check',
@@ -58,12 +63,7 @@ Exit code 1 when a change is breaking, 0 otherwise. Needs no service.`,
     const base = typeof args.values.base === 'string' ? resolve(io.cwd, args.values.base) : undefined;
     if (base === undefined && args.positionals.length !== 2) throw new UsageError("give <old.yaml> <new.yaml>, or --base <dir> to compare every contract with another checkout");
     if (base !== undefined && args.positionals.length > 0) throw new UsageError('--base compares whole repositories: give no contract files with it');
-    const pairs = base
-      ? await pairsAgainstBase(rootOf(args, io), base)
-      : (() => {
-          const [previous, next] = args.positionals.map((file) => loadContractFile(resolve(io.cwd, file))) as [LoadedContract, LoadedContract];
-          return [{ id: next.contract.id, previous, next }];
-        })();
+    const pairs = base ? await pairsAgainstBase(rootOf(args, io), base) : pairOfFiles(args.positionals.map((file) => resolve(io.cwd, file)) as [string, string]);
     const checked: Checked[] = pairs.map(({ id, previous, next }) => ({
       contractId: id,
       next,

@@ -131,6 +131,10 @@ describe('remote contract commands', () => {
           return reply(403, { error_code: 40301, message: 'User ana (role analyst) is denied operation contract:review on plant' });
         }
         if (request.method === 'POST' && request.url === '/contracts/proposals') return reply(200, proposal);
+        if (request.method === 'POST' && request.url === '/contracts/baseline') {
+          const { contract } = parsed as { contract: { id: string; version: string; kafka: { topic: string } } };
+          return reply(200, { id: contract.id, topic: contract.kafka.topic, versions: [{ version: contract.version, status: 'approved', proposalId: null }] });
+        }
         if (request.method === 'GET' && request.url?.startsWith('/contracts/proposals?')) return reply(200, [proposal]);
         if (request.method === 'GET' && request.url === '/contracts/proposals/p-1') return reply(200, proposal);
         if (request.method === 'POST' && request.url === '/contracts/proposals/p-1/approve') {
@@ -162,6 +166,13 @@ describe('remote contract commands', () => {
     expect(sent.body).toEqual({ contract: next.contract, schema: next.avroSchema });
     expect(run.out.join('\n')).toContain('Proposal p-1: plant.readings 1.1.0 (proposed)');
     expect(run.out.join('\n')).toContain('+ field quality: null | double = null');
+  });
+
+  it('baseline records every contract of a checkout as an approved version', async () => {
+    const run = cli({ FIELDMESH_REGISTRY_URL: registryUrl, FIELDMESH_TOKEN: 'lead-token' });
+    expect(await runCli(['contracts', 'baseline', '--root', join(fixtures, 'base')], run.io), run.err.join('\n')).toBe(0);
+    expect(requests.at(-1)).toMatchObject({ method: 'POST', url: '/contracts/baseline', authorization: 'Bearer lead-token', body: { contract: base.contract, schema: base.avroSchema } });
+    expect(run.out.join('\n')).toMatch(/plant\.readings\s+plant\.readings\.v1\s+1\.0\.0 approved/);
   });
 
   it('review list and show print the queue and one proposal', async () => {
