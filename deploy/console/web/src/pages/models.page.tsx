@@ -11,76 +11,87 @@ export function ModelsPage() {
     <>
       <div className="page-head">
         <h1>Models in use</h1>
-        <span className="sub">Anomaly models per asset class: champion (raises alerts) and shadow (scored beside it, recorded only)</span>
+        <span className="sub">Anomaly models per asset class: the champion raises alerts; a shadow is scored beside it and only recorded</span>
       </div>
       <LoadState loaded={models}>
         {(data) => (
-          <div className="stack" data-testid="models">
-            {data.assetClasses.length === 0 && <div className="empty">No model is configured for any asset class.</div>}
-            {data.assetClasses.map((entry) => (
-              <section key={entry.assetClass} className="panel" data-testid={`models-${entry.assetClass}`}>
-                <div className="toolbar">
-                  <h2 style={{ margin: 0 }}>{entry.assetClass}</h2>
-                  <span className="muted mono">{entry.model}</span>
-                  <span className="spacer" />
-                  <span className="muted">Alerts opened by version:</span>
-                  {Object.entries(entry.alertsByVersion).length === 0 ? (
-                    <span className="muted">none</span>
-                  ) : (
-                    Object.entries(entry.alertsByVersion).map(([version, count]) => (
-                      <Badge key={version} tone="neutral">
-                        {version}: {count}
-                      </Badge>
-                    ))
-                  )}
-                </div>
-                <div className="grid cols-2">
-                  <VersionCard role="champion" version={entry.champion} />
-                  <VersionCard role="shadow" version={entry.shadow} />
-                </div>
-              </section>
-            ))}
-          </div>
+          <section className="panel flush" data-testid="models">
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Asset class</th>
+                    <th>Champion</th>
+                    <th>Shadow</th>
+                    <th className="num">Threshold</th>
+                    <th className="num">Features</th>
+                    <th>Validation</th>
+                    <th>Alerts opened</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.assetClasses.map((entry) => (
+                    <tr key={entry.assetClass} data-testid={`models-${entry.assetClass}`}>
+                      <td>
+                        <strong>{entry.assetClass}</strong>
+                        <div className="muted mono">{entry.model}</div>
+                      </td>
+                      <td>
+                        <VersionCell version={entry.champion} tone="ok" />
+                      </td>
+                      <td>{entry.shadow ? <VersionCell version={entry.shadow} tone="info" /> : <span className="muted">none</span>}</td>
+                      <td className="num">{formatNumber(entry.champion?.threshold, 3)}</td>
+                      <td className="num" title={entry.champion?.features.join('\n')}>
+                        {entry.champion?.features.length ?? '—'}
+                      </td>
+                      <td style={{ maxWidth: 360 }}>
+                        <Metrics metrics={entry.champion?.metrics ?? {}} />
+                      </td>
+                      <td>
+                        {Object.entries(entry.alertsByVersion).length === 0 ? (
+                          <span className="muted">none</span>
+                        ) : (
+                          Object.entries(entry.alertsByVersion).map(([version, count]) => (
+                            <div key={version} className="nowrap">
+                              <span className="mono">{version}</span> {formatNumber(count)}
+                            </div>
+                          ))
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {data.assetClasses.length === 0 && <div className="empty">No model is configured for any asset class.</div>}
+            </div>
+          </section>
         )}
       </LoadState>
     </>
   );
 }
 
-function VersionCard({ role, version }: { role: 'champion' | 'shadow'; version: ModelVersionView | null }) {
+function VersionCell({ version, tone }: { version: ModelVersionView | null; tone: 'ok' | 'info' }) {
+  if (!version) return <span className="muted">none</span>;
   return (
-    <div className="panel" style={{ background: 'var(--panel-2)' }}>
-      <h3>
-        <Badge tone={role === 'champion' ? 'ok' : 'info'}>{role}</Badge>
-      </h3>
-      {!version ? (
-        <div className="muted">{role === 'shadow' ? 'No candidate in shadow.' : 'No champion.'}</div>
-      ) : (
-        <dl className="kv">
-          <dt>Version</dt>
-          <dd className="mono">
-            {version.name}@{version.version}
-          </dd>
-          <dt>Algorithm</dt>
-          <dd>{version.algorithm}</dd>
-          <dt>Created</dt>
-          <dd>{formatDateTime(version.created)}</dd>
-          <dt>Threshold</dt>
-          <dd>{formatNumber(version.threshold, 3)}</dd>
-          <dt>Features</dt>
-          <dd className="mono">{version.features.join(', ')}</dd>
-          <dt>Metrics</dt>
-          <dd>
-            {Object.entries(version.metrics).map(([name, value]) => (
-              <span key={name} style={{ marginRight: 12 }}>
-                <span className="muted">{name}</span> {formatNumber(value, 3)}
-              </span>
-            ))}
-          </dd>
-          <dt>About</dt>
-          <dd className="muted">{version.description}</dd>
-        </dl>
-      )}
+    <div title={version.description}>
+      <Badge tone={tone}>{version.version}</Badge> <span className="muted">{version.algorithm}</span>
+      <div className="muted">{formatDateTime(version.created)}</div>
+    </div>
+  );
+}
+
+/** The model card's metrics, compact: a reviewer scans them across classes. */
+function Metrics({ metrics }: { metrics: Record<string, number> }) {
+  const entries = Object.entries(metrics);
+  if (entries.length === 0) return <span className="muted">—</span>;
+  return (
+    <div style={{ fontSize: 12 }}>
+      {entries.map(([name, value]) => (
+        <span key={name} className="nowrap" style={{ marginRight: 10, display: 'inline-block' }}>
+          <span className="muted">{name}</span> {formatNumber(value, 3)}
+        </span>
+      ))}
     </div>
   );
 }
