@@ -5,6 +5,7 @@ import { TokenStore } from '@fieldmesh/auth';
 import { loadConfig } from '@fieldmesh/config';
 import { loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
+import { clickhouseNamespace, kafkaNamespace } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
@@ -22,7 +23,7 @@ import { type ConsoleOptions, consoleOptionsSchema } from './console.options';
 import { ConsoleStartFailed } from './errors';
 import { ConsoleErrorFilter } from './http/console-error.filter';
 import { LineageBoard } from './lineage/lineage.board';
-import { LineageController } from './lineage/lineage.controller';
+import { LineageController, OWN_NAMESPACES } from './lineage/lineage.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
 import { RegistryGateway } from './reviews/registry.gateway';
@@ -57,6 +58,7 @@ interface Services {
   slo: SloBoard;
   hours: Record<string, number>;
   links: ConsoleLinks;
+  ownNamespaces: string[];
 }
 
 @Module({})
@@ -77,6 +79,7 @@ class ConsoleModule {
         { provide: SloBoard, useValue: s.slo },
         { provide: DOWNTIME_HOURS, useValue: s.hours },
         { provide: CONSOLE_LINKS, useValue: s.links },
+        { provide: OWN_NAMESPACES, useValue: s.ownNamespaces },
       ],
     };
   }
@@ -183,6 +186,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
       slo,
       hours: settings.downtimeHoursPerAvoidedFailure,
+      ownNamespaces: [kafkaNamespace(settings.kafkaBrokers), ...(settings.clickhouse && 'url' in settings.clickhouse && typeof settings.clickhouse.url === 'string' ? [clickhouseNamespace(settings.clickhouse.url)] : [])],
       links: { registryUrl: settings.registryUrl, warehouse: warehouse ? { database: warehouse.database, version: warehouse.capabilities.version } : null },
     };
 

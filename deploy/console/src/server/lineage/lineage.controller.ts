@@ -5,7 +5,10 @@ import { RequestInvalid } from '../errors';
 import { listFilter, matchesSearch, paginate, pageRequest } from '../http/pagination';
 import { PAGE_QUERIES } from '../http/swagger.docs';
 import { LineageBoard } from './lineage.board';
-import { lineageDatasets, lineageView } from './lineage.view';
+import { lineageDatasets, lineageView, resolveDataset } from './lineage.view';
+
+/** The namespaces of the console's own Kafka cluster and ClickHouse server, preferred when a name is ambiguous. */
+export const OWN_NAMESPACES = Symbol('OwnNamespaces');
 
 const DATASET_KINDS: readonly LineageDatasetView['kind'][] = ['mqtt', 'opcua', 'topic', 'table'];
 
@@ -13,7 +16,10 @@ const DATASET_KINDS: readonly LineageDatasetView['kind'][] = ['mqtt', 'opcua', '
 @ApiBearerAuth()
 @Controller('lineage')
 export class LineageController {
-  constructor(@Inject(LineageBoard) private readonly lineage: LineageBoard) {}
+  constructor(
+    @Inject(LineageBoard) private readonly lineage: LineageBoard,
+    @Inject(OWN_NAMESPACES) private readonly ownNamespaces: string[],
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -26,7 +32,7 @@ export class LineageController {
   graph(@Query('dataset') dataset?: string, @Query('column') column?: string): LineageGraphView {
     if (!dataset) throw new RequestInvalid('dataset', 'is required: name a topic, a ClickHouse table (database.table), an MQTT topic or an OPC UA node id');
     const graph = this.lineage.current();
-    return lineageView(graph, graph.resolve(column ? `${dataset}#${column}` : dataset));
+    return lineageView(graph, resolveDataset(graph, column ? `${dataset}#${column}` : dataset, this.ownNamespaces));
   }
 
   @Get('datasets')

@@ -1,6 +1,6 @@
-import { clickhouseDataset, columnLineage, identityColumnLineage, kafkaDataset, LineageGraph, mqttDataset, opcuaDataset, runEvent } from '@fieldmesh/lineage';
+import { clickhouseDataset, columnLineage, LineageDatasetUnknown, identityColumnLineage, kafkaDataset, LineageGraph, mqttDataset, opcuaDataset, runEvent } from '@fieldmesh/lineage';
 import { describe, expect, it } from 'vitest';
-import { lineageDatasets, lineageView } from './lineage.view';
+import { lineageDatasets, lineageView, resolveDataset } from './lineage.view';
 
 const K = '127.0.0.1:9092';
 const mqttTopic = mqttDataset('mqtt://127.0.0.1:1883', 'plant/site1/line1/pump1/vibration');
@@ -64,5 +64,16 @@ describe('lineage view', () => {
       'topic:plant.telemetry.raw.v1',
     ]);
     expect(datasets.find((d) => d.name === 'plant.telemetry.raw.v1')?.fields).toEqual(['value']);
+  });
+
+  it("picks the console's own cluster when a name exists in several (an old broker address)", () => {
+    const moved = kafkaDataset('127.0.0.1:19092', 'asset-health.anomaly-scores.v1');
+    const twice = LineageGraph.fromEvents([
+      runEvent({ eventType: 'START', job: job('asset-health.anomaly-operator', [raw], [scores]) }),
+      runEvent({ eventType: 'START', job: job('asset-health.anomaly-operator-old', [], [moved]) }),
+    ]);
+    expect(() => twice.resolve('asset-health.anomaly-scores.v1')).toThrow(LineageDatasetUnknown);
+    expect(resolveDataset(twice, 'asset-health.anomaly-scores.v1#score', ['kafka://127.0.0.1:9092'])).toEqual({ namespace: 'kafka://127.0.0.1:9092', name: 'asset-health.anomaly-scores.v1', field: 'score' });
+    expect(() => resolveDataset(twice, 'asset-health.anomaly-scores.v1', ['kafka://10.0.0.1:9092'])).toThrow(/names 2 datasets/);
   });
 });

@@ -1,4 +1,4 @@
-import type { LineageGraph, LineageNode as GraphNode, LineageRef, LineageWalk } from '@fieldmesh/lineage';
+import { LineageDatasetUnknown, type LineageGraph, type LineageNode as GraphNode, type LineageRef, type LineageWalk } from '@fieldmesh/lineage';
 import type { LineageDatasetView, LineageEdge, LineageGraphView, LineageNode, LineageNodeKind } from '../../api/types';
 
 type DatasetKind = LineageDatasetView['kind'];
@@ -80,4 +80,21 @@ export function lineageDatasets(graph: LineageGraph): LineageDatasetView[] {
       return { kind: datasetKind(d.namespace), namespace: d.namespace, name: d.name, fields };
     })
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The dataset (or `dataset#column`) a user names, as LineageGraph.resolve finds it; when the name exists in
+ * several namespaces (the lineage topic outlives a cluster's address: a restarted test stack, a moved
+ * broker), the one in the console's own Kafka cluster or ClickHouse server is meant.
+ */
+export function resolveDataset(graph: LineageGraph, text: string, ownNamespaces: readonly string[]): LineageRef {
+  try {
+    return graph.resolve(text);
+  } catch (error) {
+    if (!(error instanceof LineageDatasetUnknown) || error.candidates.length < 2) throw error;
+    const own = error.candidates.filter((id) => ownNamespaces.some((namespace) => id.startsWith(`${namespace}/`)));
+    if (own.length !== 1) throw error;
+    const hash = text.lastIndexOf('#');
+    return graph.resolve(hash < 0 ? own[0]! : `${own[0]}${text.slice(hash)}`);
+  }
 }
