@@ -24,6 +24,7 @@ export function LineageNodeView({ data }: NodeProps<LineageFlowNode>) {
         {root ? ' · root' : ''}
       </div>
       <div className="name">{node.label}</div>
+      {node.field && <div className="dataset">{node.name}</div>}
       <Handle type="source" position={Position.Bottom} />
     </div>
   );
