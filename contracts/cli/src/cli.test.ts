@@ -40,10 +40,10 @@ describe('fieldmesh command line', () => {
 describe('governance commands', () => {
   const governance = CLI_COMMANDS.filter((c) => c.group === 'tokens' || (c.group === 'contracts' && c.verb !== 'lint'));
 
-  it('are all there: diff, check, propose, review, approve, reject, status, baseline, asyncapi, tokens create and list', () => {
+  it('are all there: diff, check, propose, review, approve, reject, status, deprecate, retire, baseline, asyncapi, tokens', () => {
     expect(governance.map((c) => `${c.group} ${c.verb}`)).toEqual([
-      'contracts diff', 'contracts check', 'contracts propose', 'contracts review', 'contracts approve',
-      'contracts reject', 'contracts status', 'contracts baseline', 'contracts asyncapi', 'tokens create', 'tokens list',
+      'contracts diff', 'contracts check', 'contracts propose', 'contracts review', 'contracts approve', 'contracts reject',
+      'contracts status', 'contracts deprecate', 'contracts retire', 'contracts baseline', 'contracts asyncapi', 'tokens create', 'tokens list',
     ]);
   });
 

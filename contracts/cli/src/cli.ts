@@ -12,6 +12,7 @@ import { contractsApproveCommand, contractsRejectCommand } from './commands/cont
 import { contractsDiffCommand } from './commands/contracts-diff.command';
 import { contractsLintCommand } from './commands/contracts-lint.command';
 import { contractsProposeCommand } from './commands/contracts-propose.command';
+import { contractsDeprecateCommand, contractsRetireCommand } from './commands/contracts-retire.command';
 import { contractsReviewCommand } from './commands/contracts-review.command';
 import { contractsStatusCommand } from './commands/contracts-status.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
@@ -32,6 +33,8 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   contractsApproveCommand,
   contractsRejectCommand,
   contractsStatusCommand,
+  contractsDeprecateCommand,
+  contractsRetireCommand,
   contractsBaselineCommand,
   contractsAsyncapiCommand,
   tokensCreateCommand,

@@ -78,6 +78,11 @@ export class ContractsApiClient {
     return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/reject`, { comment });
   }
 
+  /** Moves an approved version to `deprecated` or a deprecated one to `retired`. */
+  retireStep(step: 'deprecate' | 'retire', contractId: string, version: string, comment: string | undefined): Promise<ContractSummaryView> {
+    return this.request('POST', `/contracts/${encodeURIComponent(contractId)}/versions/${encodeURIComponent(version)}/${step}`, comment === undefined ? {} : { comment });
+  }
+
   contracts(): Promise<ContractSummaryView[]> {
     return this.request('GET', '/contracts');
   }

@@ -130,9 +130,14 @@ describe('fieldmesh contracts propose, review, approve and reject against a gove
     expect(refused.body.message).toContain('contract plant.readings version 1.2.0 was rejected by lead (governance-lead)');
     expect(refused.body.message).toContain('"status is still read by the sink"');
 
+    const deprecated = await fieldmesh(owner, 'contracts', 'deprecate', 'plant.readings', '1.0.0', '--comment', 'use 1.1.0');
+    expect(deprecated.code, deprecated.stderr).toBe(0);
+    expect(deprecated.stdout).toBe('plant.readings: 1.0.0 deprecated, 1.1.0 approved, 1.2.0 draft\n');
+    expect((await fieldmesh(lead, 'contracts', 'retire', 'plant.readings', '1.0.0', '--comment', 'no consumer left')).code).toBe(0);
+
     const status = await fieldmesh(analyst, 'contracts', 'status', 'plant.readings');
     expect(status.code, status.stderr).toBe(0);
-    expect(status.stdout).toContain('Versions: 1.0.0 approved, 1.1.0 approved, 1.2.0 draft');
+    expect(status.stdout).toContain('Versions: 1.0.0 retired, 1.1.0 approved, 1.2.0 draft');
     expect(status.stdout).toMatch(/REJECTED\s+1\.2\.0\s+lead\s+governance-lead\s+status is still read by the sink/);
   });
 });
