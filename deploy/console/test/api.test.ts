@@ -340,6 +340,8 @@ describe('console api', () => {
     });
     expect(slo.status).toEqual([expect.objectContaining({ product: breach.product, scope: breach.scope, state: 'breached', observed: 95_000 })]);
     expect(slo.events[0]).toMatchObject({ type: 'BREACHED', message: breach.message });
+    expect((await call<SloView>('GET', '/api/slo?search=line-1%20freshness', 'analyst')).body.status).toHaveLength(1);
+    expect((await call<SloView>('GET', '/api/slo?search=line-9', 'analyst')).body).toEqual({ status: [], events: [] });
     const catalog = await call<Page<ProductSummary>>('GET', '/api/catalog?search=plant-telemetry.clean', 'analyst');
     expect(catalog.body.items.find((p) => p.id === 'plant-telemetry.clean')?.sloState).toBe('breached');
 
