@@ -1,8 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, type BrowserContext, type Page } from '@fieldmesh/testing';
+import { expect } from 'vitest';
 
 export const SCREENSHOTS_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+
+/**
+ * `expect.poll` with room for a loaded machine: a page that renders charts while the pipeline runs can
+ * take seconds to answer one query, and the default second would fail a console that works.
+ */
+export function eventually<T>(read: () => T | Promise<T>, timeoutMs = 30_000) {
+  return expect.poll(read, { timeout: timeoutMs, interval: 250 });
+}
 
 /**
  * Opens the console in a new tab and signs in with `token` the way a person does: the token form, then

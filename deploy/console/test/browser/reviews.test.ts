@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadContract, type LoadedContract } from '@fieldmesh/governance';
 import { launchBrowser, REPO_ROOT, type TestBrowser } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, signIn } from './console.page';
+import { eventually, screenshot, signIn } from './console.page';
 import { registryCall, startConsoleFixture, type ConsoleFixture } from './pipeline.fixture';
 
 /**
@@ -63,13 +63,13 @@ describe('contract reviews in the console', () => {
     await page.getByText(product.contract.id).first().click();
     await page.waitForURL(`**/reviews/${proposalId}`);
     // The reviewer sees what changes before deciding.
-    await expect.poll(() => page.getByText('maintenanceNote').count()).toBeGreaterThan(0);
+    await eventually(() => page.getByText('maintenanceNote').count()).toBeGreaterThan(0);
     await screenshot(page, 'review');
     await page.getByTestId('review-comment').fill('Optional with a default: existing consumers keep working.');
     await page.getByTestId('review-approve').click();
 
-    await expect.poll(async () => (await registryCall(fixture.registryUrl, 'GET', `/contracts/proposals/${proposalId}`, fixture.tokens.lead)).body?.status).toBe('approved');
-    await expect.poll(() => page.getByText(/approved/i).count()).toBeGreaterThan(0);
+    await eventually(async () => (await registryCall(fixture.registryUrl, 'GET', `/contracts/proposals/${proposalId}`, fixture.tokens.lead)).body?.status).toBe('approved');
+    await eventually(() => page.getByText(/approved/i).count()).toBeGreaterThan(0);
     const registered = await registerSchema(fixture, product.subject, next.schema);
     expect(registered.status, JSON.stringify(registered.body)).toBe(200);
     expect(registered.body).toEqual({ id: expect.any(Number) });
@@ -88,8 +88,8 @@ describe('contract reviews in the console', () => {
     await page.getByTestId('review-comment').fill(reason);
     await page.getByTestId('review-reject').click();
 
-    await expect.poll(async () => (await registryCall(fixture.registryUrl, 'GET', `/contracts/proposals/${proposalId}`, fixture.tokens.lead)).body?.status).toBe('rejected');
-    await expect.poll(() => page.getByText(/rejected/i).count()).toBeGreaterThan(0);
+    await eventually(async () => (await registryCall(fixture.registryUrl, 'GET', `/contracts/proposals/${proposalId}`, fixture.tokens.lead)).body?.status).toBe('rejected');
+    await eventually(() => page.getByText(/rejected/i).count()).toBeGreaterThan(0);
     const refused = await registerSchema(fixture, product.subject, next.schema);
     expect(refused.status).toBe(422);
     expect(refused.body?.error_code).toBe(42205);
