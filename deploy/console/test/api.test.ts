@@ -380,12 +380,20 @@ describe('console api', () => {
       'get /api/slo',
       'get /api/status',
     ];
-    const document = (await (await fetch(`${running.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const document = (await (await fetch(`${running.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { summary?: string; parameters?: Array<{ name: string; in: string }> }>>;
+    };
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
     expect(documented.sort()).toEqual([...routes].sort());
     for (const [path, operations] of Object.entries(document.paths)) {
-      for (const operation of Object.values(operations)) expect(operation.summary, path).toBeTruthy();
+      for (const operation of Object.values(operations)) {
+        expect(operation.summary, path).toBeTruthy();
+        const parameters = (operation.parameters ?? []).map((p) => `${p.in}:${p.name}`);
+        expect(new Set(parameters).size, `${path} lists a parameter twice`).toBe(parameters.length);
+        for (const [, name] of path.matchAll(/\{(\w+)\}/g)) expect(parameters, path).toContain(`path:${name}`);
+      }
     }
+    expect(document.paths['/api/alerts']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['status', 'asset', 'line', 'search', 'page', 'pageSize']));
     expect((await fetch(`${running.url}/api/docs`)).status).toBe(200);
   });
 
