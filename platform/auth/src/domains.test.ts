@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { domainOfSubject, domainOfTopic } from './domains';
 
 describe('domain of a topic or subject', () => {
-  it('is the first part of the topic name', () => {
+  it('is what precedes the product in a versioned product topic', () => {
     expect(domainOfTopic('asset-health.anomaly-scores.v1')).toBe('asset-health');
-    expect(domainOfTopic('plant.telemetry.raw.v1')).toBe('plant');
+    expect(domainOfTopic('energy.consumption-15m.v1')).toBe('energy');
+  });
+
+  it('reads dots before the product as the hyphens of the domain name', () => {
+    expect(domainOfTopic('plant.telemetry.raw.v1')).toBe('plant-telemetry');
+    expect(domainOfSubject('plant.telemetry.clean.v1-value')).toBe('plant-telemetry');
+  });
+
+  it('is the first part of any other name, such as a contract id', () => {
+    expect(domainOfTopic('plant-telemetry.clean')).toBe('plant-telemetry');
+    expect(domainOfTopic('_fieldmesh.lineage')).toBe('_fieldmesh');
   });
 
   it('strips the TopicNameStrategy suffix of a subject', () => {
