@@ -8,33 +8,36 @@ import { createKafka } from '@fieldmesh/kafka';
 import { clickhouseNamespace, kafkaNamespace } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AlertBoard } from './alerts/alert.board';
-import { AlertsController, DOWNTIME_HOURS, KpisController } from './alerts/alerts.controller';
+import { AlertsModule } from './alerts/alerts.module';
 import { AlertsService } from './alerts/alerts.service';
 import { SignalStore } from './alerts/signal.store';
-import { TOKEN_STORE, TokenGuard } from './auth/console.auth';
-import { AsyncApiController, CatalogController, WhoamiController } from './catalog/catalog.controller';
+import { AsyncApiModule } from './asyncapi/asyncapi.module';
+import { AuthModule } from './auth/auth.module';
+import { CatalogModule } from './catalog/catalog.module';
 import { CatalogService } from './catalog/catalog.service';
 import { ThroughputSampler } from './catalog/throughput.sampler';
 import { type ConsoleOptions, consoleOptionsSchema } from './console.options';
 import { ConsoleStartFailed } from './errors';
 import { ConsoleErrorFilter } from './http/console-error.filter';
+import { KpisModule } from './kpis/kpis.module';
 import { LineageBoard } from './lineage/lineage.board';
-import { LineageController, OWN_NAMESPACES } from './lineage/lineage.controller';
-import { ModelsController } from './models/models.controller';
+import { LineageModule } from './lineage/lineage.module';
+import { ModelsModule } from './models/models.module';
 import { ModelsService } from './models/models.service';
 import { RegistryGateway } from './reviews/registry.gateway';
-import { ReviewsController } from './reviews/reviews.controller';
+import { ReviewsModule } from './reviews/reviews.module';
 import { ReviewsService } from './reviews/reviews.service';
 import { SloBoard } from './slo/slo.board';
-import { SloController } from './slo/slo.controller';
-import { CONSOLE_LINKS, type ConsoleLinks, StatusController } from './status.controller';
+import { SloModule } from './slo/slo.module';
+import type { ConsoleLinks } from './status.controller';
+import { StatusModule } from './status.module';
 import { WarehouseAccess } from './warehouse.access';
-import { buildConsoleWeb, WEB_ROOT } from './web/web.build';
 import { serveSpa } from './web/spa.static';
+import { buildConsoleWeb, WEB_ROOT } from './web/web.build';
 
 const ALERTS_CONTRACT = 'asset-health.alerts';
 
@@ -61,25 +64,23 @@ interface Services {
   ownNamespaces: string[];
 }
 
+/** The console: one Nest module per area, each handed the services start-up built. */
 @Module({})
 class ConsoleModule {
   static with(s: Services): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [WhoamiController, CatalogController, AsyncApiController, ReviewsController, LineageController, AlertsController, KpisController, ModelsController, SloController, StatusController],
-      providers: [
-        { provide: TOKEN_STORE, useValue: s.store },
-        { provide: APP_GUARD, useClass: TokenGuard },
-        { provide: CatalogService, useValue: s.catalog },
-        { provide: ReviewsService, useValue: s.reviews },
-        { provide: LineageBoard, useValue: s.lineage },
-        { provide: AlertBoard, useValue: s.alertBoard },
-        { provide: AlertsService, useValue: s.alerts },
-        { provide: ModelsService, useValue: s.models },
-        { provide: SloBoard, useValue: s.slo },
-        { provide: DOWNTIME_HOURS, useValue: s.hours },
-        { provide: CONSOLE_LINKS, useValue: s.links },
-        { provide: OWN_NAMESPACES, useValue: s.ownNamespaces },
+      imports: [
+        AuthModule.with(s.store),
+        CatalogModule.with(s.catalog),
+        AsyncApiModule.with(s.catalog),
+        ReviewsModule.with(s.reviews),
+        LineageModule.with(s.lineage, s.ownNamespaces),
+        AlertsModule.with(s.alerts),
+        KpisModule.with(s.alertBoard, s.hours),
+        ModelsModule.with(s.models),
+        SloModule.with(s.slo),
+        StatusModule.with({ alerts: s.alertBoard, slo: s.slo, lineage: s.lineage }, s.links),
       ],
     };
   }

@@ -2,15 +2,11 @@ import type { Principal } from '@fieldmesh/auth';
 import { ALERT_EVENT_TYPES } from '@fieldmesh/domain-asset-health';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { AlertDetail, AlertSummary, Kpis, Page } from '../../api/types';
+import type { AlertDetail, AlertSummary, Page } from '../../api/types';
 import { Caller } from '../auth/console.auth';
-import { listFilter, matchesSearch, paginate, pageRequest } from '../http/pagination';
+import { listFilter, pageRequest } from '../http/pagination';
 import { PAGE_QUERIES } from '../http/swagger.docs';
-import { DOWNTIME_FORMULA, downtimeAvoided, type DowntimeHours } from '../kpis/downtime.kpi';
-import { AlertBoard } from './alert.board';
 import { AlertsService } from './alerts.service';
-
-export const DOWNTIME_HOURS = Symbol('DowntimeHours');
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -70,26 +66,5 @@ export class AlertsController {
   })
   act(@Param('alertId') alertId: string, @Body() body: unknown, @Caller() principal: Principal): Promise<AlertDetail> {
     return this.alerts.act(alertId, body, principal);
-  }
-}
-
-@ApiTags('alerts')
-@ApiBearerAuth()
-@Controller('kpis')
-export class KpisController {
-  constructor(
-    @Inject(AlertBoard) private readonly board: AlertBoard,
-    @Inject(DOWNTIME_HOURS) private readonly hours: DowntimeHours,
-  ) {}
-
-  @Get()
-  @ApiOperation({ summary: 'Downtime avoided per asset and per line', description: `Returns \`Kpis\`; pages, search and line filter apply to \`perAsset\`. ${DOWNTIME_FORMULA}` })
-  @PAGE_QUERIES
-  @ApiQuery({ name: 'line', required: false, description: 'Line path or a prefix of it' })
-  kpis(@Query('line') line?: string, @Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string): Kpis {
-    const request = pageRequest({ search, page, pageSize });
-    const all = downtimeAvoided(this.board.list(), this.hours);
-    const assets = all.perAsset.filter((row) => (!line || row.line.startsWith(line)) && matchesSearch(request.terms, [row.key, row.assetClass]));
-    return { ...all, perLine: all.perLine.filter((row) => !line || row.line.startsWith(line)), perAsset: paginate(assets, request) };
   }
 }

@@ -1,24 +1,11 @@
 import type { Principal } from '@fieldmesh/auth';
 import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { stringify as toYaml } from 'yaml';
-import type { Page, Principal as PrincipalView, ProductDetail, ProductSummary, SampleQueryResult } from '../../api/types';
-import { Caller, requireAction } from '../auth/console.auth';
-import { Authorization } from '../http/authorization.decorator';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Page, ProductDetail, ProductSummary, SampleQueryResult } from '../../api/types';
+import { Authorization, Caller, requireAction } from '../auth/console.auth';
 import { pageRequest } from '../http/pagination';
 import { PAGE_QUERIES } from '../http/swagger.docs';
 import { CatalogService } from './catalog.service';
-
-@ApiTags('auth')
-@ApiBearerAuth()
-@Controller()
-export class WhoamiController {
-  @Get('whoami')
-  @ApiOperation({ summary: 'The principal behind the bearer token', description: 'Returns `Principal` `{ tokenId, name, role, domains }`; 401 without a valid token.' })
-  whoami(@Caller() principal: Principal): PrincipalView {
-    return { tokenId: principal.tokenId, name: principal.name, role: principal.role, domains: [...principal.domains] };
-  }
-}
 
 @ApiTags('catalog')
 @ApiBearerAuth()
@@ -66,27 +53,5 @@ export class CatalogController {
   @ApiParam({ name: 'contractId', example: 'asset-health.anomaly-scores' })
   consumerExample(@Param('contractId') contractId: string): Promise<string> {
     return this.catalog.consumerExample(contractId);
-  }
-}
-
-@ApiTags('asyncapi')
-@ApiBearerAuth()
-@Controller()
-export class AsyncApiController {
-  constructor(@Inject(CatalogService) private readonly catalog: CatalogService) {}
-
-  @Get('asyncapi.json')
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document of every product', description: 'Channels = topics, messages = Avro schemas, owners, Kafka bindings; generated from the contracts.' })
-  @ApiOkResponse({ description: 'AsyncAPI 3.0.0 document (JSON)' })
-  asyncApiJson(): Promise<object> {
-    return this.catalog.asyncApi();
-  }
-
-  @Get('asyncapi.yaml')
-  @Header('content-type', 'application/yaml; charset=utf-8')
-  @ApiProduces('application/yaml')
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document of every product, as YAML' })
-  async asyncApiYaml(): Promise<string> {
-    return toYaml(await this.catalog.asyncApi());
   }
 }
