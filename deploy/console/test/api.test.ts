@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { type Role, TokenStore } from '@fieldmesh/auth';
-import { AlertService, type AlertEvent } from '@fieldmesh/domain-asset-health';
-import { awaitTopicsListed, loadAllContracts, type LoadedContract, topicSpecFor } from '@fieldmesh/governance';
+import type { AlertEvent } from '@fieldmesh/domain-asset-health';
+import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { kafkaDataset, mqttDataset, runEvent } from '@fieldmesh/lineage';
 import { createRegistryApp, type RunningRegistry } from '@fieldmesh/registry';
@@ -13,10 +13,11 @@ import { AvroSerde } from '@fieldmesh/serde';
 import type { SloEvent } from '@fieldmesh/slo';
 import { readTopic } from '@fieldmesh/streams';
 import { REPO_ROOT } from '@fieldmesh/testing';
-import { planTable, probeCapabilities, provisionTable, quoteIdentifier } from '@fieldmesh/warehouse';
+import { quoteIdentifier } from '@fieldmesh/warehouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertDetail, ApiError, ConsoleStatus, Kpis, LineageGraphView, Page, Principal, ProductDetail, ProductSummary, ProposalSummary, ProposalView, SampleQueryResult, SloView } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
+import { SEEDED_EVIDENCE, SEEDED_READINGS, seedAlert, seedSignals } from './api.seed';
 
 const runId = randomBytes(4).toString('hex');
 const brokers = inject('kafkaBrokers');
@@ -71,47 +72,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** An alert opened by the anomaly operator, as it writes it: an OPENED AlertEvent on the alerts topic. */
-async function seedAlert(serde: AvroSerde): Promise<string> {
-  const event = new AlertService().open({
-    assetPath: ASSET,
-    assetClass: 'pump',
-    onset: ONSET,
-    at: new Date(ONSET.getTime() + 20_000),
-    by: 'system:asset-health',
-    score: 14.5,
-    threshold: 6.1,
-    modelName: 'asset-health-pump',
-    modelVersion: '1.0.0',
-    contributors: ['vibration_rms.mean', 'bearing_temperature.max'],
-  });
-  const kafka = createKafka({ clientId: 'console-test', brokers: [brokers] });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics([{ ...topicSpecFor(contractOf('asset-health.alerts').contract), topic: topics.alerts }]);
-  await awaitTopicsListed(admin, [topics.alerts]);
-  await admin.disconnect();
-  const writer = await serde.writerFor(topics.alerts, contractOf('asset-health.alerts').avroSchema);
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send([{ topic: topics.alerts, key: event.assetPath, value: serde.encode(writer, event), timestamp: event.at.getTime() }]);
-  await producer.disconnect();
-  return event.alertId;
-}
-
-/** The sink's table of the clean telemetry in a database of this test, with readings of the seeded asset around the onset. */
-async function seedSignals(): Promise<void> {
-  const plan = planTable(contractOf('plant-telemetry.clean'), await probeCapabilities(clickhouse), { database });
-  await provisionTable(clickhouse, plan);
-  const rows = Array.from({ length: 30 }, (_, i) => {
-    const seconds = Math.floor(ONSET.getTime() / 1000) - 600 + i * 30;
-    return `(toDateTime(${seconds}), '${ASSET}', 'vibration_rms', ${(1 + i / 10).toFixed(2)}, 'mm/s')`;
-  });
-  await clickhouse.command({
-    query: `INSERT INTO ${quoteIdentifier(database)}.${quoteIdentifier(plan.table)} (${['readingTime', 'assetPath', 'signal', 'value', 'unit'].map(quoteIdentifier).join(', ')}) VALUES ${rows.join(', ')}`,
-  });
-}
-
 async function publishJson(topic: string, key: string, value: unknown): Promise<void> {
   const producer = createKafka({ clientId: 'console-test', brokers: [brokers] }).producer();
   await producer.connect();
@@ -136,9 +96,9 @@ beforeAll(async () => {
     governance: { tokensFile, auditTopic: `_fieldmesh.contract-audit.console-${runId}`, lineageTopic: topics.lineage },
   });
   clickhouse = createClient({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword') });
-  await seedSignals();
+  await seedSignals(clickhouse, { database, contract: contractOf('plant-telemetry.clean'), assetPath: ASSET, onset: ONSET });
   const serde = new AvroSerde({ registryUrl: registry.url, clientId: 'console-test', basicAuth: { username: 'svc', password: tokens.service } });
-  alertId = await seedAlert(serde);
+  alertId = await seedAlert({ brokers, serde, topic: topics.alerts, contract: contractOf('asset-health.alerts'), assetPath: ASSET, onset: ONSET });
   running = await startConsole({
     port: 0,
     host: '127.0.0.1',
@@ -214,7 +174,7 @@ describe('console api', () => {
     expect(product.fields.find((f) => f.name === 'value')).toMatchObject({ classification: 'internal', unit: '{unit field}' });
     expect(product.fields.map((f) => f.name)).toEqual(Object.keys(contract.fields));
     expect(product.registry.subject).toBe('plant.telemetry.clean.v1-value');
-    expect(product.warehouse).toMatchObject({ table: `${database}.plant_telemetry_clean_v1`, rows: 30 });
+    expect(product.warehouse).toMatchObject({ table: `${database}.plant_telemetry_clean_v1`, rows: SEEDED_READINGS });
     expect(product.warehouse.sampleQuery).toContain('ORDER BY `readingTime` DESC');
 
     const missing = await call<ApiError>('GET', '/api/catalog/no-such.product', 'analyst');
@@ -245,12 +205,12 @@ describe('console api', () => {
 
     const detail = await call<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(alertId)}`, 'operator');
     expect(detail.status).toBe(200);
-    expect(detail.body.evidence).toEqual({ score: 14.5, threshold: 6.1, contributors: ['vibration_rms.mean', 'bearing_temperature.max'], model: { name: 'asset-health-pump', version: '1.0.0' } });
+    expect(detail.body.evidence).toEqual(SEEDED_EVIDENCE);
     expect(detail.body.nextActions).toEqual(['ACKNOWLEDGED', 'CLOSED']);
     expect(detail.body.signalsFrom).toMatchObject({ source: `clickhouse ${database}.plant_telemetry_clean_v1`, note: null });
     const [vibration] = detail.body.signals;
     expect(vibration).toMatchObject({ signal: 'vibration_rms', unit: 'mm/s' });
-    expect(vibration!.points.length).toBe(30);
+    expect(vibration!.points.length).toBe(SEEDED_READINGS);
     expect(vibration!.points[0]).toEqual([ONSET.getTime() - 600_000, 1]);
   });
 
