@@ -30,6 +30,8 @@ export class AlertBoard {
   private undecodable = 0;
   private readonly logger = new Logger('AlertBoard');
   private pending: Promise<void> = Promise.resolve();
+  /** The alerts contract's domain: operators act on alerts for it. */
+  readonly domain: string;
 
   constructor(
     private readonly kafka: KafkaPort,
@@ -37,6 +39,7 @@ export class AlertBoard {
     private readonly contract: LoadedContract,
     readonly topic: string,
   ) {
+    this.domain = contract.contract.domain;
     this.follower = new TopicFollower(
       kafka,
       {

@@ -1,4 +1,4 @@
-import { domainOfTopic, type Principal } from '@fieldmesh/auth';
+import type { Principal } from '@fieldmesh/auth';
 import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, type AlertView } from '@fieldmesh/domain-asset-health';
 import type { AlertActionRequest, AlertDetail, AlertEventView, AlertSummary, Page } from '../../api/types';
 import { requireAction } from '../auth/console.auth';
@@ -43,15 +43,10 @@ export function alertSummary(alert: AlertView): AlertSummary {
 
 /** The alert board as the API shows it: filtered pages, details with evidence and signals, and steps. */
 export class AlertsService {
-  /** The domain an operator's token must name to act on alerts (that of the alerts topic). */
-  readonly domain: string;
-
   constructor(
     private readonly board: AlertBoard,
     private readonly signals: SignalStore,
-  ) {
-    this.domain = domainOfTopic(board.topic);
-  }
+  ) {}
 
   list(request: PageRequest, filter: AlertFilter): Page<AlertSummary> {
     const matching = this.board
@@ -86,11 +81,11 @@ export class AlertsService {
     };
   }
 
-  /** alert:act for the alerts' domain or the asset's line; the workflow then validates the step (409 if refused). */
+  /** alert:act for the alerts contract's domain or the asset's line; the workflow then validates the step (409 if refused). */
   async act(alertId: string, body: unknown, principal: Principal): Promise<AlertDetail> {
     const request = parseAction(body);
     const alert = this.board.get(alertId);
-    requireAction(principal, 'alert:act', `alert ${alertId} (${this.domain})`, [this.domain, lineOf(alert.assetPath)]);
+    requireAction(principal, 'alert:act', `alert ${alertId} (${this.board.domain})`, [this.board.domain, lineOf(alert.assetPath)]);
     await this.board.act(alertId, request, principal.name);
     return this.detail(alertId);
   }
