@@ -28,6 +28,12 @@ export interface DataProductsOptions {
 }
 
 /**
+ * The consumer groups of the jobs that keep event-time windows. Their watermarks outlive a run (in
+ * `<group>.checkpoints`), which is why the plant's clock must never start behind them: see plantClockStart.
+ */
+export const WINDOWED_JOB_GROUPS = { clean: 'plant-telemetry.clean', energy: 'energy.consumption-15m', features: 'asset-health.features' } as const;
+
+/**
  * Starts every data product downstream of the gateway, consumers first so that nothing the plant sends
  * waits for a group to form: plant-telemetry (raw → clean), energy (clean → 15-min consumption),
  * asset-health (clean → features → anomaly scores and alerts) and the sink (every product → ClickHouse).
@@ -36,9 +42,9 @@ export interface DataProductsOptions {
 export async function startDataProducts(options: DataProductsOptions): Promise<DataProducts> {
   const lineage = lineageEmitter({ kafka: options.kafka });
   const common = { kafka: { brokers: [options.brokers] }, registryUrl: options.registryUrl, root: REPO_ROOT };
-  const plantTelemetry = await startPlantTelemetry(common, { lineage });
-  const energy = await startEnergy(common, { lineage });
-  const assetHealth = await startAssetHealth(common, { lineage: streamJobLineage(lineage, [options.brokers]) });
+  const plantTelemetry = await startPlantTelemetry({ ...common, groupId: WINDOWED_JOB_GROUPS.clean }, { lineage });
+  const energy = await startEnergy({ ...common, groupId: WINDOWED_JOB_GROUPS.energy }, { lineage });
+  const assetHealth = await startAssetHealth({ ...common, groups: { features: WINDOWED_JOB_GROUPS.features } }, { lineage: streamJobLineage(lineage, [options.brokers]) });
   const sink = await startClickhouseSink(
     {
       kafka: { brokers: [options.brokers] },

@@ -7,6 +7,7 @@ import { expectationsFromPlant, startSimulator, type SimulatorHandle, type Simul
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
+import { plantClockStart } from './plant.clock';
 import { gatewayConfigFor } from './plant-gateway.config';
 
 export interface PlantPipelineOptions {
@@ -106,6 +107,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     }, 30_000);
     const simulator = await startSimulator({
       seed: 42,
+      startTimeMs: await plantClockStart(kafka),
       plant: { linesPerSite: 2 },
       rate: PLANT_RATE,
       speed: options.speed ?? 10,
