@@ -1,12 +1,12 @@
 import { type AsyncApiDocument, type AsyncApiOptions, asyncApiFor, consumerExampleFor, loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { avroTypeName } from '@fieldmesh/lineage';
+import { qualifiedTableName, quoteIdentifier } from '@fieldmesh/warehouse';
 import type { FieldView, Page, ProductDetail, ProductSummary, SampleQueryResult } from '../../api/types';
 import { ResourceNotFound, UpstreamFailed } from '../errors';
 import { matchesSearch, paginate, type PageRequest } from '../http/pagination';
 import type { RegistryGateway } from '../reviews/registry.gateway';
 import { type SloBoard, worstState } from '../slo/slo.board';
 import type { WarehouseAccess } from '../warehouse.access';
-import { quoteIdentifier, qualifiedTableName } from '@fieldmesh/warehouse';
 import type { ThroughputSampler } from './throughput.sampler';
 
 const CONTRACTS_TTL_MS = 10_000;
