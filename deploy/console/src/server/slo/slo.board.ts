@@ -1,20 +1,7 @@
 import type { KafkaPort } from '@fieldmesh/kafka';
-import { ensureSloTopic, type SloEvent, type SloStatus } from '@fieldmesh/slo';
-import { z } from 'zod';
+import { ensureSloTopic, sloEventKey, sloEventSchema, type SloEvent, type SloStatus } from '@fieldmesh/slo';
 import type { SloEventView, SloState, SloStatusView } from '../../api/types';
 import { TopicFollower } from '../topic.follower';
-
-const sloEventSchema = z.object({
-  type: z.enum(['BREACHED', 'RECOVERED']),
-  product: z.string(),
-  topic: z.string(),
-  slo: z.enum(['freshness', 'completeness']),
-  scope: z.string(),
-  observed: z.number(),
-  objective: z.number(),
-  at: z.string(),
-  message: z.string(),
-}) satisfies z.ZodType<SloEvent>;
 
 const RECENT_EVENTS = 500;
 
@@ -48,7 +35,7 @@ export class SloBoard {
         return;
       }
       const event = parsed.data;
-      this.latest.set(`${event.topic}|${event.slo}|${event.scope}`, event);
+      this.latest.set(sloEventKey(event.topic, event.slo, event.scope), event);
       this.recent.push(event);
       if (this.recent.length > RECENT_EVENTS) this.recent.shift();
     });
