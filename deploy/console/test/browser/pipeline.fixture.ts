@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { domainOfTopic, TokenStore, type Role } from '@fieldmesh/auth';
+import { TokenStore, type Role } from '@fieldmesh/auth';
 import { startConsole } from '../../src/index';
 import { loadAllContracts } from '@fieldmesh/governance';
 import { startPlantPipeline, type PlantPipeline } from '@fieldmesh/pipeline';
@@ -75,10 +75,7 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
     });
     closers.push(() => registry.close());
     // The repository's contracts are the approved baseline: their schemas may register, nothing else.
-    // The registry refuses a contract whose topic is outside its domain by @fieldmesh/auth's reading of
-    // topic names, which today puts `plant.telemetry.*` in a domain `plant`: those stay ungoverned here.
-    const contracts = (await loadAllContracts(REPO_ROOT)).filter((loaded) => domainOfTopic(loaded.contract.kafka.topic) === loaded.contract.domain);
-    for (const loaded of contracts) {
+    for (const loaded of await loadAllContracts(REPO_ROOT)) {
       const answer = await registryCall(registry.url, 'POST', '/contracts/baseline', tokens.lead, { contract: loaded.contract, schema: loaded.avroSchema });
       if (answer.status !== 200) throw new Error(`Baselining ${loaded.contract.id} answered ${answer.status}: ${answer.body?.message ?? JSON.stringify(answer.body)}`);
     }
