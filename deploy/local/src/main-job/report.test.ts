@@ -30,4 +30,21 @@ describe('main job reconciliation', () => {
     const dropped = { ...balanced, gateway: { ...balanced.gateway, forwarded: 252, dropped: 10 }, kafka: { 'plant.telemetry.raw.v1': 250, 'plant.telemetry.raw.v1.dlq': 2 } };
     expect(reconcile(dropped).find((c) => !c.ok)?.check).toBe('records dropped by a full buffer');
   });
+
+  it('lists the slo transitions of the run and what is still breached', () => {
+    const event = { product: 'plant-telemetry.raw', topic: 'plant.telemetry.raw.v1', slo: 'freshness', scope: 'acme/berlin/press-shop/line-1', observed: 31_000, objective: 30_000 } as const;
+    const text = formatReport({
+      ...balanced,
+      slo: {
+        events: [
+          { ...event, type: 'BREACHED', at: '2026-11-22T01:05:12.000Z', message: 'line-1 breached' },
+          { ...event, type: 'RECOVERED', at: '2026-11-22T01:05:40.000Z', message: 'line-1 recovered' },
+        ],
+        breachedAtEnd: ['asset-health.alerts freshness *'],
+      },
+    });
+    expect(text).toContain('SLO events: 1 breached, 1 recovered; still breached at the end: asset-health.alerts freshness *');
+    expect(text).toContain('2026-11-22T01:05:12.000Z BREACHED line-1 breached');
+  });
 });
+
