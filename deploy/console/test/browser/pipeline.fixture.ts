@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TokenStore, type Role } from '@fieldmesh/auth';
 import { startConsole } from '../../src/index';
 import { loadAllContracts } from '@fieldmesh/governance';
+import { createKafka } from '@fieldmesh/kafka';
 import { startPlantPipeline, type PlantPipeline } from '@fieldmesh/pipeline';
 import { createRegistryApp, type RunningRegistry } from '@fieldmesh/registry';
 import { startSloMonitor, type SloMonitor } from '@fieldmesh/slo';
@@ -66,12 +67,18 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
       tokens[person] = (await store.issue({ name: identity.name, role: identity.role, domains: [...identity.domains] })).token;
     }
 
+    const auditTopic = `_fieldmesh.contract-audit.${runId}`;
+    // SLO events of this run only: a main job on the same broker publishes its own to `_fieldmesh.slo`.
+    const sloTopic = `_fieldmesh.slo.${runId}`;
+    // This run's own topics go when it ends, so the shared broker does not collect one pair per run.
+    closers.push(() => deleteTopics(brokers, [auditTopic, sloTopic]));
+
     const registry: RunningRegistry = await createRegistryApp({
       port: 0,
       host: '127.0.0.1',
       brokers: [brokers],
       topic: '_schemas',
-      governance: { tokensFile, auditTopic: `_fieldmesh.contract-audit.${runId}` },
+      governance: { tokensFile, auditTopic },
     });
     closers.push(() => registry.close());
     // The repository's contracts are the approved baseline: their schemas may register, nothing else.
@@ -80,8 +87,6 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
       if (answer.status !== 200) throw new Error(`Baselining ${loaded.contract.id} answered ${answer.status}: ${answer.body?.message ?? JSON.stringify(answer.body)}`);
     }
 
-    // SLO events of this run only: a main job on the same broker publishes its own to `_fieldmesh.slo`.
-    const sloTopic = `_fieldmesh.slo.${runId}`;
     let pipeline: PlantPipeline | undefined;
     let slo: SloMonitor | undefined;
     if (options.pipeline) {
@@ -121,6 +126,18 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+async function deleteTopics(brokers: string, topics: string[]): Promise<void> {
+  const admin = createKafka({ clientId: 'console-browser-fixture', brokers: [brokers] }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const ours = topics.filter((topic) => existing.has(topic));
+    if (ours.length > 0) await admin.deleteTopics(ours);
+  } finally {
+    await admin.disconnect();
   }
 }
 
