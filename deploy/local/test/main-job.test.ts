@@ -71,4 +71,13 @@ describe('the main job', () => {
       await admin.disconnect();
     }
   });
+
+  it('prints where the console is and tokens to sign in, and reports the live SLO monitor', () => {
+    const text = lines.join('\n');
+    expect(text).toMatch(/^Console: http:\/\/127\.0\.0\.1:\d+ /m);
+    expect(text).toMatch(/governance lead: fmt_[0-9a-f]{8}_[\w-]{43}$/m);
+    expect(text).toMatch(/operator: +fmt_[0-9a-f]{8}_[\w-]{43}$/m);
+    expect(report.slo?.breachedAtEnd).toEqual(expect.any(Array));
+    expect(text).toMatch(/^SLO events: \d+ breached, \d+ recovered/m);
+  });
 });
