@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkContract, loadAllContracts, loadContract, validateRecord } from './index';
+import { checkContract, freshnessBasisOf, loadAllContracts, loadContract, validateRecord } from './index';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const rawFile = join(root, 'contracts', 'plant-telemetry', 'raw.yaml');
@@ -43,6 +43,17 @@ describe('data contracts', () => {
   it('rejects a topic whose major version differs from the contract version', () => {
     const text = rawText.replace('version: 1.0.0', 'version: 2.0.0');
     expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'kafka.topic' }));
+  });
+
+  it('reads freshness as continuous unless the contract says event-driven, as the alerts contract does', () => {
+    expect(freshnessBasisOf(loadContract(rawFile, root).contract)).toBe('continuous');
+    expect(freshnessBasisOf(loadContract(join(root, 'contracts', 'asset-health', 'alerts.yaml'), root).contract)).toBe('event-driven');
+  });
+
+  it('names the field when a freshness basis is not one it knows', () => {
+    const text = rawText.replace(/( {4}maxAge: \S+\n)/, '$1    basis: sporadic\n');
+    expect(text).toContain('basis: sporadic');
+    expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'slos.freshness.basis' }));
   });
 
   it('reports YAML syntax errors as a problem, not a crash', () => {

@@ -47,6 +47,15 @@ const processing = z.object({
   window: z.object({ size: isoDuration }).optional(),
 });
 
+/**
+ * What a product's freshness objective judges. `continuous`: records flow all the time (telemetry,
+ * windows), so silence longer than maxAge means a stopped source. `event-driven`: records appear only
+ * when something happens (alerts, model promotions), so silence is normal and says nothing about
+ * staleness; such a product's freshness is not judged from the age of its newest record.
+ */
+export const freshnessBases = ['continuous', 'event-driven'] as const;
+export type FreshnessBasis = (typeof freshnessBases)[number];
+
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const topicName = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.v\d+$/;
 
@@ -71,7 +80,9 @@ export const dataContractSchema = z.object({
   compatibility: z.enum(compatibilityModes),
   retention: z.object({ kafka: isoDuration, warehouse: isoDuration }),
   slos: z.object({
-    freshness: z.object({ maxAge: isoDuration }),
+    // Optional rather than defaulted so contracts written before it (and audit-log copies) stay valid as
+    // they are; read it with freshnessBasisOf, which supplies the default.
+    freshness: z.object({ maxAge: isoDuration, basis: z.enum(freshnessBases).optional() }),
     completeness: z.object({ minRatio: z.number().min(0).max(1), window: isoDuration }),
   }),
   fields: z.record(z.string(), fieldSemantics),
@@ -83,3 +94,8 @@ export const dataContractSchema = z.object({
 export type DataContract = z.output<typeof dataContractSchema>;
 export type QualityRule = DataContract['quality'][number];
 export type CompatibilityMode = (typeof compatibilityModes)[number];
+
+/** The contract's freshness basis; `continuous` when the contract does not say. */
+export function freshnessBasisOf(contract: Pick<DataContract, 'slos'>): FreshnessBasis {
+  return contract.slos.freshness.basis ?? 'continuous';
+}
