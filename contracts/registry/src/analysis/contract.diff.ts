@@ -1,4 +1,4 @@
-import type { DataContract } from '@fieldmesh/governance';
+import { freshnessBasisOf, type DataContract } from '@fieldmesh/governance';
 import type { FieldChange } from './schema.diff';
 
 export interface PrivacyChanges {
@@ -53,10 +53,15 @@ export function retentionChanges(before: DataContract | undefined, after: DataCo
   return { kafka: side('kafka'), warehouse: side('warehouse') };
 }
 
-/** Changed objectives; for a new contract every objective, so the reviewer sees what is promised. */
+/**
+ * Changed objectives; for a new contract every objective, so the reviewer sees what is promised. The
+ * freshness basis counts as an objective (it changes what maxAge promises and how it is monitored), with
+ * its default filled in so a contract that starts to state `continuous` is no change.
+ */
 export function sloChanges(before: DataContract | undefined, after: DataContract): SloChange[] {
   const objectives = (contract: DataContract): [string, string | number][] => [
     ['slos.freshness.maxAge', contract.slos.freshness.maxAge],
+    ['slos.freshness.basis', freshnessBasisOf(contract)],
     ['slos.completeness.minRatio', contract.slos.completeness.minRatio],
     ['slos.completeness.window', contract.slos.completeness.window],
   ];

@@ -163,6 +163,22 @@ describe('analyseProposal', () => {
     expect(analysis.changelog).toContain('Schema fields: unchanged');
   });
 
+  it('reports a change of freshness basis as an SLO change, and a basis newly stated as the default as none', () => {
+    const slos = (freshness: Record<string, string>) => ({ freshness, completeness: { minRatio: 0.99, window: 'PT15M' } });
+    const eventDriven = { contract: contract({ version: '1.1.0', slos: slos({ maxAge: 'PT1M', basis: 'event-driven' }) }), schema: reading() };
+    const analysis = analyseProposal([v1], eventDriven);
+    expect(analysis.slos).toEqual([{ path: 'slos.freshness.basis', before: 'continuous', after: 'event-driven' }]);
+    expect(analysis.changelog).toContain('SLO slos.freshness.basis: continuous -> event-driven');
+    expect(analysis.metadata).toEqual([]);
+    expect(analyseProposal([eventDriven], { ...eventDriven, contract: contract({ version: '1.2.0' }) }).slos).toEqual([
+      { path: 'slos.freshness.basis', before: 'event-driven', after: 'continuous' },
+    ]);
+
+    const statedContinuous = { contract: contract({ version: '1.1.0', slos: slos({ maxAge: 'PT1M', basis: 'continuous' }) }), schema: reading() };
+    expect(analyseProposal([v1], statedContinuous).slos).toEqual([]);
+    expect(analyseProposal([], v1).slos).toContainEqual({ path: 'slos.freshness.basis', after: 'continuous' });
+  });
+
   it('treats a contract without approved versions as new: every field added, compatible under every mode', () => {
     const analysis = analyseProposal([], v1);
     expect(analysis.breaking).toBe(false);
