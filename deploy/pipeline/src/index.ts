@@ -2,3 +2,6 @@ export { startDataProducts, type DataProducts, type DataProductsOptions } from '
 export { FailureInjector } from './failure.injector';
 export { gatewayConfigFor, type GatewayPeers } from './plant-gateway.config';
 export { DEFAULT_FAILURES, endOffsets, startPlantPipeline, waitUntil, type PlantPipeline, type PlantPipelineOptions } from './plant.pipeline';
+export { BaselineRefused, NoGovernanceLead } from './errors';
+export { startGovernedRegistry, type GovernedPerson, type GovernedRegistry, type GovernedRegistryOptions } from './governed-registry';
+export { PERSONAS, type Persona } from './personas';

@@ -1,0 +1,27 @@
+/** The governed registry refused to record a repository contract as an approved baseline, so governance cannot start. */
+export class BaselineRefused extends Error {
+  override readonly name = 'BaselineRefused';
+  constructor(
+    readonly contractId: string,
+    readonly version: string,
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(
+      `The governed registry refused to baseline contract ${contractId} version ${version} (HTTP ${status}: ${reason}). ` +
+        'The audit log already holds this version in another state or with another schema: bump the version in the contract ' +
+        "(or propose it with 'fieldmesh contracts propose'), or start with a fresh audit topic.",
+    );
+  }
+}
+
+/** The people given to the governed registry include no governance lead, so nobody may baseline the contracts. */
+export class NoGovernanceLead extends Error {
+  override readonly name = 'NoGovernanceLead';
+  constructor(readonly people: string[]) {
+    super(
+      `None of the people given to the governed registry (${people.join(', ') || 'none'}) has the role governance-lead, ` +
+        'and only a governance lead may baseline the repository contracts: add one.',
+    );
+  }
+}
