@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { parseSloMonitorSettings } from './slo-monitor.config';
 import type { ProductObjectives } from './slo.objectives';
 
-const product = (id: string, maxAgeMs: number): ProductObjectives => ({ product: id, topic: `${id}.v1`, freshnessMaxAgeMs: maxAgeMs, completenessMinRatio: 0.99, completenessWindowMs: 300_000 });
+const product = (id: string, maxAgeMs: number, freshnessBasis: ProductObjectives['freshnessBasis'] = 'continuous'): ProductObjectives => ({
+  product: id,
+  topic: `${id}.v1`,
+  freshnessMaxAgeMs: maxAgeMs,
+  freshnessBasis,
+  completenessMinRatio: 0.99,
+  completenessWindowMs: 300_000,
+});
 
 function problemsOf(run: () => unknown): Array<{ path: string; message: string }> {
   try {
@@ -19,6 +26,12 @@ describe('parseSloMonitorSettings', () => {
   it('ticks at a quarter of the smallest maxAge, at most every 5 s, on _fieldmesh.slo', () => {
     expect(parseSloMonitorSettings({}, [product('a.raw', 30_000), product('a.clean', 8_000)])).toMatchObject({ tickMs: 2_000, topic: '_fieldmesh.slo', lineDepth: 4 });
     expect(parseSloMonitorSettings({}, [product('a.raw', 60_000)]).tickMs).toBe(5_000);
+  });
+
+  it('takes no pace from an event-driven product, whose freshness is not judged by silence', () => {
+    expect(parseSloMonitorSettings({}, [product('a.raw', 8_000), product('a.alerts', 2_000, 'event-driven')]).tickMs).toBe(2_000);
+    expect(parseSloMonitorSettings({ tickMs: 1_000 }, [product('a.raw', 8_000), product('a.alerts', 2_000, 'event-driven')]).tickMs).toBe(1_000);
+    expect(parseSloMonitorSettings({}, [product('a.alerts', 2_000, 'event-driven')]).tickMs).toBe(5_000);
   });
 
   it('refuses a tick that could let a breach go unseen for more than one freshness interval', () => {

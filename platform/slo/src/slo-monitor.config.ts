@@ -9,7 +9,7 @@ const MAX_DEFAULT_TICK_MS = 5_000;
 
 export const sloMonitorSettings = z.object({
   topic: z.string().min(1).default(SLO_TOPIC).describe('Topic the SLO events go to'),
-  tickMs: z.number().int().positive().optional().describe('Evaluation interval; at most a quarter of the smallest freshness maxAge. Default: that quarter, at most 5 s'),
+  tickMs: z.number().int().positive().optional().describe('Evaluation interval; at most a quarter of the smallest freshness maxAge of a continuous product. Default: that quarter, at most 5 s'),
   groupId: z.string().min(1).optional().describe('Consumer group; default a fresh one per start, so the monitor reads from the latest records'),
   lineDepth: z.number().int().min(1).default(DEFAULT_LINE_DEPTH).describe('Levels of a record key that name its line'),
   recentEvents: z.number().int().positive().default(500).describe('SLO events kept in memory for events()'),
@@ -31,7 +31,9 @@ export function parseSloMonitorSettings(input: unknown, products: ProductObjecti
   if (!parsed.ok) throw new ConfigInvalid('SLO monitor options', parsed.problems);
   const problems: Problem[] = [];
   if (products.length === 0) problems.push({ path: 'contracts', message: 'must list at least one data product contract to watch' });
-  const quarter = Math.floor(Math.min(...products.map((product) => product.freshnessMaxAgeMs)) / 4);
+  // An event-driven product's freshness is not judged by silence, so its maxAge sets no pace.
+  const judged = products.filter((product) => product.freshnessBasis === 'continuous');
+  const quarter = Math.floor(Math.min(...judged.map((product) => product.freshnessMaxAgeMs)) / 4);
   const settings = parsed.value;
   if (settings.tickMs !== undefined && settings.tickMs > quarter) {
     problems.push({ path: 'tickMs', message: `must be at most ${quarter} ms, a quarter of the smallest freshness maxAge, so a breach shows within one interval` });

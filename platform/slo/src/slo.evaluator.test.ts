@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SloEvaluator } from './slo.evaluator';
 import type { ProductObjectives } from './slo.objectives';
-import type { SloExpectations, SloStatus } from './slo.types';
+import type { SloEvent, SloExpectations, SloStatus } from './slo.types';
 
 const LINE_1 = 'acme/berlin/press-shop/line-1';
 const LINE_2 = 'acme/berlin/press-shop/line-2';
@@ -11,8 +11,19 @@ const raw: ProductObjectives = {
   product: 'plant-telemetry.raw',
   topic: 'plant.telemetry.raw.v1',
   freshnessMaxAgeMs: 3_000,
+  freshnessBasis: 'continuous',
   completenessMinRatio: 0.9,
   completenessWindowMs: 10_000,
+};
+
+/** Alerts come only when an asset misbehaves: an event-driven product. */
+const alerts: ProductObjectives = {
+  product: 'asset-health.alerts',
+  topic: 'asset-health.alerts.v1',
+  freshnessMaxAgeMs: 60_000,
+  freshnessBasis: 'event-driven',
+  completenessMinRatio: 1,
+  completenessWindowMs: 3_600_000,
 };
 
 class FakeClock {
@@ -150,6 +161,83 @@ describe('SloEvaluator freshness', () => {
     plant.stopped.add(LINE_1);
     plant.run(30_000);
     expect(plant.events.filter((event) => event.slo === 'freshness')).toHaveLength(1);
+  });
+});
+
+describe('SloEvaluator event-driven products', () => {
+  const PUMP = `${LINE_1}/pump-1`;
+
+  it('never breaches freshness on silence and says why it is not judged, with the newest record age', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw, alerts], clock });
+    const events: SloEvent[] = [];
+    const freshness = (scope: string) => evaluator.status().find((s) => s.product === alerts.product && s.slo === 'freshness' && s.scope === scope);
+    const tick = (ms: number) => {
+      for (let elapsed = 0; elapsed < ms; elapsed += 1_000) {
+        clock.ms += 1_000;
+        evaluator.record({ topic: raw.topic, key: PUMP, timestampMs: clock.ms });
+        events.push(...evaluator.evaluate());
+      }
+    };
+    tick(10 * 60_000);
+    expect(freshness('*')).toMatchObject({ state: 'unknown', observed: null, objective: 60_000 });
+    expect(freshness('*')!.reason).toBe(
+      "Not applicable: the contract's freshness basis is event-driven, so records arrive only when something happens and silence is not staleness (no record yet).",
+    );
+
+    evaluator.record({ topic: alerts.topic, key: PUMP, timestampMs: clock.ms });
+    tick(30 * 60_000); // half an hour without another alert: thirty times maxAge
+    expect(events).toEqual([]);
+    for (const scope of ['*', LINE_1]) {
+      expect(freshness(scope)).toMatchObject({ state: 'unknown', observed: 30 * 60_000 });
+      expect(freshness(scope)!.reason).toContain('(newest record 30 min old)');
+    }
+    // The continuous product beside it is still judged.
+    expect(evaluator.status().find((s) => s.product === raw.product && s.slo === 'freshness' && s.scope === '*')).toMatchObject({ state: 'ok', reason: null });
+  });
+
+  it('leaves completeness unjudged without an expected rate, and judges it when the catalogue gives one', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [alerts], clock });
+    clock.ms += alerts.completenessWindowMs;
+    evaluator.evaluate();
+    expect(evaluator.status().find((s) => s.slo === 'completeness')).toMatchObject({
+      state: 'unknown',
+      reason: 'Not applicable: an event-driven product has no expected rate to count its records against.',
+    });
+
+    const rated = new SloEvaluator({ products: [alerts], expectations: { [alerts.product]: { '*': 1 } }, clock });
+    clock.ms += alerts.completenessWindowMs;
+    const events = rated.evaluate();
+    // Silence: completeness breaches by the given rate, freshness still does not.
+    expect(events).toEqual([expect.objectContaining({ type: 'BREACHED', slo: 'completeness', scope: '*', observed: 0 })]);
+    expect(rated.status().find((s) => s.slo === 'freshness')).toMatchObject({ state: 'unknown' });
+  });
+});
+
+describe('SloEvaluator unknown reasons', () => {
+  it('says what would let each unknown be judged', () => {
+    const plant = new Harness({ [raw.product]: { [LINE_2]: 4 } });
+    plant.stopped.add(LINE_2);
+    plant.run(1_000);
+    expect(plant.state('freshness', LINE_2)).toMatchObject({
+      state: 'unknown',
+      reason: 'Waiting for the first record; breached if none arrives within 3 s of monitoring start.',
+    });
+    expect(plant.state('completeness', LINE_1)).toMatchObject({
+      state: 'unknown',
+      reason: 'No expected rate for this scope (the asset catalogue gives none), so there is nothing to count records against.',
+    });
+    expect(plant.state('completeness', LINE_2)).toMatchObject({
+      state: 'unknown',
+      reason: 'Judged once one full window of 10 s has passed since monitoring began, at 2026-01-01T00:00:10.000Z.',
+    });
+    expect(plant.state('freshness', LINE_1)).toMatchObject({ state: 'ok', reason: null });
+
+    const silent = new Harness({});
+    silent.stopped.add(LINE_1).add(LINE_2);
+    silent.run(1_000);
+    expect(silent.state('freshness', '*')?.reason).toBe('No record yet and no expected rate for this scope, so there is nothing to judge.');
   });
 });
 

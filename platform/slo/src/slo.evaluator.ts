@@ -1,6 +1,6 @@
 import { ArrivalCounter } from './arrival.counter';
 import { DEFAULT_LINE_DEPTH, lineScopeOf } from './line.scope';
-import { completenessMessage, freshnessMessage } from './slo.message';
+import { completenessMessage, freshnessMessage, unknownReason, type UnknownCause } from './slo.message';
 import type { ProductObjectives } from './slo.objectives';
 import { sloEventKey } from './slo.topic';
 import { sloNames, systemClock, WHOLE_PRODUCT, type Clock, type SloEvent, type SloExpectations, type SloName, type SloRecord, type SloState, type SloStatus } from './slo.types';
@@ -30,6 +30,8 @@ interface Product {
 interface Measurement {
   state: SloState;
   observed: number | null;
+  /** Why the state is `unknown`; null when judged. */
+  reason: string | null;
   /** Builds the event's message for a transition into this measurement. */
   message: (type: SloEvent['type']) => string;
 }
@@ -64,12 +66,16 @@ function expectedRates(product: string, expectations: SloExpectations | undefine
  * running faster than real time stamps records with its own clock) counts as arriving now, so such a
  * product is judged by when its records arrive. A scope with an expected rate that has seen nothing is
  * breached once maxAge has passed since the evaluator started; one with neither data nor expectation is
- * `unknown`.
+ * `unknown`. An event-driven product (contract `slos.freshness.basis`) publishes only when something
+ * happens, so silence says nothing about it: its freshness is always `unknown`, with the reason and the
+ * newest record's age in the status, and never breached.
  *
  * Completeness counts records arriving in the contract's window against the expected rate × window. It
  * is `unknown` until one full window has passed since the evaluator started (a window that began before
  * monitoring would look incomplete) and for scopes without an expected rate. Its breach recovers once the
  * ratio has held for a tenth of the window (COMPLETENESS_SETTLE_SHARE).
+ *
+ * Every `unknown` status carries its reason.
  */
 export class SloEvaluator {
   private readonly clock: Clock;
@@ -141,26 +147,30 @@ export class SloEvaluator {
   private freshness(objectives: ProductObjectives, scope: string, data: ScopeData | undefined, rate: number | undefined, now: number): Measurement {
     const maxAgeMs = objectives.freshnessMaxAgeMs;
     const neverSeen = data?.newestMs === undefined;
+    if (objectives.freshnessBasis === 'event-driven') {
+      const newestAgeMs = neverSeen ? null : Math.max(0, now - data.newestMs!);
+      return unjudged({ kind: 'event-driven', newestAgeMs }, newestAgeMs);
+    }
     // Silence is only a breach where records are expected; elsewhere there is nothing to judge yet.
-    if (neverSeen && rate === undefined) return { state: 'unknown', observed: null, message: () => '' };
+    if (neverSeen && rate === undefined) return unjudged({ kind: 'no-data-no-rate' });
     const ageMs = Math.max(0, now - (data?.newestMs ?? this.startedMs));
-    const state: SloState = ageMs > maxAgeMs ? 'breached' : neverSeen ? 'unknown' : 'ok';
-    return {
-      state,
-      observed: state === 'unknown' ? null : ageMs,
-      message: (type) => freshnessMessage(type, { product: objectives.product, scope, ageMs, maxAgeMs, neverSeen }),
-    };
+    const message = (type: SloEvent['type']) => freshnessMessage(type, { product: objectives.product, scope, ageMs, maxAgeMs, neverSeen });
+    if (ageMs > maxAgeMs) return { state: 'breached', observed: ageMs, reason: null, message };
+    if (neverSeen) return unjudged({ kind: 'awaiting-first-record', maxAgeMs });
+    return { state: 'ok', observed: ageMs, reason: null, message };
   }
 
   private completeness(objectives: ProductObjectives, scope: string, data: ScopeData | undefined, rate: number | undefined, now: number): Measurement {
     const windowMs = objectives.completenessWindowMs;
-    if (rate === undefined || now - this.startedMs < windowMs) return { state: 'unknown', observed: null, message: () => '' };
+    if (rate === undefined) return unjudged({ kind: 'no-rate', eventDriven: objectives.freshnessBasis === 'event-driven' });
+    if (now - this.startedMs < windowMs) return unjudged({ kind: 'first-window', windowMs, fromMs: this.startedMs });
     const received = data?.arrivals.count(now) ?? 0;
     const expected = (rate * windowMs) / 1000;
     const ratio = received / expected;
     return {
       state: ratio < objectives.completenessMinRatio ? 'breached' : 'ok',
       observed: Math.round(ratio * 10_000) / 10_000,
+      reason: null,
       message: (type) => completenessMessage(type, { product: objectives.product, scope, received, expected, windowMs, minRatio: objectives.completenessMinRatio }),
     };
   }
@@ -170,7 +180,7 @@ export class SloEvaluator {
     for (const slo of sloNames) {
       const objective = slo === 'freshness' ? objectives.freshnessMaxAgeMs : objectives.completenessMinRatio;
       this.tracked.set(sloEventKey(objectives.topic, slo, scope), {
-        status: { product: objectives.product, topic: objectives.topic, slo, scope, state: 'unknown', observed: null, objective, since: new Date(this.startedMs).toISOString() },
+        status: { product: objectives.product, topic: objectives.topic, slo, scope, state: 'unknown', observed: null, objective, since: new Date(this.startedMs).toISOString(), reason: null },
         breachOpen: false,
       });
     }
@@ -183,6 +193,7 @@ export class SloEvaluator {
     const tracked = this.tracked.get(key)!;
     const status = tracked.status;
     status.observed = measured.observed;
+    status.reason = measured.reason;
     let state = measured.state;
     if (tracked.breachOpen && state === 'ok') {
       tracked.metSinceMs ??= now;
@@ -208,6 +219,11 @@ export class SloEvaluator {
       message: measured.message(type),
     });
   }
+}
+
+/** Nothing to judge: no transition can come of it, so it has no message. */
+function unjudged(cause: UnknownCause, observed: number | null = null): Measurement {
+  return { state: 'unknown', observed, reason: unknownReason(cause), message: () => '' };
 }
 
 /** The whole product first, then lines in path order. */

@@ -52,3 +52,30 @@ export function completenessMessage(type: SloEvent['type'], facts: CompletenessF
     ? `Completeness of ${where(facts.product, facts.scope)} breached: ${counted}, below the objective of ${percent(facts.minRatio)}. Look for stopped assets, a disconnected source or readings dead-lettered.`
     : `Completeness of ${where(facts.product, facts.scope)} recovered: ${counted}, meeting the objective of ${percent(facts.minRatio)}.`;
 }
+
+/** Why an SLO of a scope is `unknown`: what would let it be judged. */
+export type UnknownCause =
+  | { kind: 'event-driven'; newestAgeMs: number | null }
+  | { kind: 'no-data-no-rate' }
+  | { kind: 'awaiting-first-record'; maxAgeMs: number }
+  | { kind: 'no-rate'; eventDriven: boolean }
+  | { kind: 'first-window'; windowMs: number; fromMs: number };
+
+export function unknownReason(cause: UnknownCause): string {
+  switch (cause.kind) {
+    case 'event-driven': {
+      const newest = cause.newestAgeMs === null ? 'no record yet' : `newest record ${formatDuration(cause.newestAgeMs)} old`;
+      return `Not applicable: the contract's freshness basis is event-driven, so records arrive only when something happens and silence is not staleness (${newest}).`;
+    }
+    case 'no-data-no-rate':
+      return 'No record yet and no expected rate for this scope, so there is nothing to judge.';
+    case 'awaiting-first-record':
+      return `Waiting for the first record; breached if none arrives within ${formatDuration(cause.maxAgeMs)} of monitoring start.`;
+    case 'no-rate':
+      return cause.eventDriven
+        ? 'Not applicable: an event-driven product has no expected rate to count its records against.'
+        : 'No expected rate for this scope (the asset catalogue gives none), so there is nothing to count records against.';
+    case 'first-window':
+      return `Judged once one full window of ${formatDuration(cause.windowMs)} has passed since monitoring began, at ${new Date(cause.fromMs + cause.windowMs).toISOString()}.`;
+  }
+}

@@ -7,7 +7,10 @@ export const WHOLE_PRODUCT = '*';
 export const sloNames = ['freshness', 'completeness'] as const;
 export type SloName = (typeof sloNames)[number];
 
-/** `unknown`: nothing to judge yet (no data and no expectation, or completeness before its first full window). */
+/**
+ * `unknown`: nothing to judge (no data and no expectation, completeness before its first full window or
+ * without an expected rate, freshness of an event-driven product); the status's `reason` says which.
+ */
 export type SloState = 'ok' | 'breached' | 'unknown';
 
 /**
@@ -41,6 +44,8 @@ export interface SloStatus {
   objective: number;
   /** ISO time since which the SLO has been in this state. */
   since: string;
+  /** Why the state is `unknown`, for people (e.g. an event-driven product's freshness); null when judged. */
+  reason: string | null;
 }
 
 /** What the evaluator needs of a product record: where it is, its key (the scope) and its timestamp. */

@@ -15,6 +15,7 @@ const WINDOW_MS = 6_000;
 
 const id = randomUUID().slice(0, 8);
 const productTopic = `slo-test.readings-${id}.v1`;
+const alertsTopic = `slo-test.alerts-${id}.v1`;
 const sloTopic = `_fieldmesh.slo.test-${id}`;
 let kafka: KafkaPort;
 let producer: KafkaProducerPort;
@@ -25,6 +26,20 @@ const seen: Array<{ event: SloEvent; seenMs: number }> = [];
 const stoppedLines = new Set<string>();
 let sending: NodeJS.Timeout;
 let sendError: unknown;
+
+/** An event-driven product like asset-health.alerts whose maxAge is shorter than the readings': it must not set the pace. */
+function alertsContract(): LoadedContract {
+  const alerts = loadContract(join(REPO_ROOT, 'contracts/asset-health/alerts.yaml'), REPO_ROOT);
+  return {
+    ...alerts,
+    contract: {
+      ...alerts.contract,
+      id: `slo-test.alerts-${id}`,
+      kafka: { ...alerts.contract.kafka, topic: alertsTopic, partitions: 1 },
+      slos: { ...alerts.contract.slos, freshness: { maxAge: 'PT2S', basis: 'event-driven' } },
+    },
+  };
+}
 
 /** A product like plant-telemetry.raw with short SLOs so a stop shows in seconds. */
 function testContract(): LoadedContract {
@@ -66,7 +81,10 @@ beforeAll(async () => {
   kafka = createKafka({ clientId: 'slo-monitor-test', brokers: inject('kafkaBrokers').split(',') });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics([{ topic: productTopic, partitions: 3, replicationFactor: 1 }]);
+  await admin.createTopics([
+    { topic: productTopic, partitions: 3, replicationFactor: 1 },
+    { topic: alertsTopic, partitions: 1, replicationFactor: 1 },
+  ]);
   await admin.disconnect();
   producer = kafka.producer();
   await producer.connect();
@@ -86,15 +104,18 @@ afterAll(async () => {
   await producer?.disconnect();
   const admin = kafka.admin();
   await admin.connect();
-  await admin.deleteTopics([productTopic, sloTopic]).catch(() => undefined);
+  await admin.deleteTopics([productTopic, alertsTopic, sloTopic]).catch(() => undefined);
   await admin.disconnect();
 });
 
 describe('SLO monitor on real Kafka', () => {
-  it('publishes a freshness breach of a stopped line within one maxAge plus a tick, and its recovery after it resumes', async () => {
+  it('publishes a freshness breach of a stopped line within one maxAge plus a tick, and its recovery after it resumes; a silent event-driven product beside it is never breached', async () => {
     const perLine = ASSETS_PER_LINE * SENDS_PER_SECOND;
-    monitor = await startSloMonitor({ kafka, contracts: [testContract()], expectations: { [`slo-test.readings-${id}`]: { [LINE_1]: perLine, [LINE_2]: perLine } }, topic: sloTopic });
+    const readings = `slo-test.readings-${id}`;
+    monitor = await startSloMonitor({ kafka, contracts: [testContract(), alertsContract()], expectations: { [readings]: { [LINE_1]: perLine, [LINE_2]: perLine } }, topic: sloTopic });
     expect(monitor.tickMs).toBe(MAX_AGE_MS / 4);
+    // One alert, then silence for the rest of the test: many times its 2 s maxAge.
+    await producer.send([{ topic: alertsTopic, key: `${LINE_1}/pump-1`, value: Buffer.from('{}') }]);
     sloReader = kafka.consumer({ groupId: `slo-test-reader-${id}`, topics: [sloTopic], fromBeginning: true, maxWaitMs: 50 });
     await sloReader.connect();
     await sloReader.run(async (batch) => {
@@ -105,7 +126,9 @@ describe('SLO monitor on real Kafka', () => {
     await sleep(WINDOW_MS + 1_000);
     expect(sendError).toBeUndefined();
     expect(seen).toEqual([]);
-    for (const status of monitor.status()) expect({ slo: status.slo, scope: status.scope, state: status.state }).toEqual({ slo: status.slo, scope: status.scope, state: 'ok' });
+    for (const status of monitor.status().filter((s) => s.product === readings)) {
+      expect({ slo: status.slo, scope: status.scope, state: status.state }).toEqual({ slo: status.slo, scope: status.scope, state: 'ok' });
+    }
 
     const stoppedMs = Date.now();
     stoppedLines.add(LINE_2);
@@ -137,6 +160,15 @@ describe('SLO monitor on real Kafka', () => {
 
     const read = await readSloEvents(kafka, sloTopic);
     expect(read).toEqual(seen.map((s) => s.event));
+
+    expect(seen.filter((s) => s.event.topic === alertsTopic)).toEqual([]);
+    const alertsFreshness = monitor.status().filter((s) => s.topic === alertsTopic && s.slo === 'freshness');
+    expect(alertsFreshness.map((s) => s.scope)).toEqual(['*', LINE_1]);
+    for (const status of alertsFreshness) {
+      expect(status).toMatchObject({ state: 'unknown', objective: 2_000 });
+      expect(status.observed).toBeGreaterThan(WINDOW_MS);
+      expect(status.reason).toMatch(/^Not applicable: the contract's freshness basis is event-driven, .*\(newest record \d+(\.\d)? s old\)\.$/);
+    }
   });
 
   it('refuses to watch a product whose topic does not exist, saying how to provision it', async () => {
