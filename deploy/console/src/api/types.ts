@@ -101,7 +101,7 @@ export interface ProductSummary {
   fieldCount: number;
   /** True when some field is classified personal. */
   hasPersonalData: boolean;
-  /** Worst SLO state over the product's SLOs and scopes; `unknown` without a monitor. */
+  /** Breached if any SLO of any scope is, else ok if any is judged ok; `unknown` when none is judged (no monitor, or nothing to judge yet). */
   sloState: SloState;
 }
 

@@ -5,7 +5,7 @@ import type { FieldView, Page, ProductDetail, ProductSummary, SampleQueryResult 
 import { ResourceNotFound, UpstreamFailed } from '../errors';
 import { matchesSearch, paginate, type PageRequest } from '../http/pagination';
 import type { RegistryGateway } from '../reviews/registry.gateway';
-import { type SloBoard, worstState } from '../slo/slo.board';
+import { productState, type SloBoard } from '../slo/slo.board';
 import type { WarehouseAccess } from '../warehouse.access';
 import type { ThroughputSampler } from './throughput.sampler';
 
@@ -89,7 +89,7 @@ export class CatalogService {
       purpose: c.description.purpose,
       fieldCount: fields.length,
       hasPersonalData: fields.some((f) => f.classification === 'personal'),
-      sloState: worstState(this.slo.statusOf(c.id).map((s) => s.state)),
+      sloState: productState(this.slo.statusOf(c.id).map((s) => s.state)),
     };
   }
 

@@ -5,11 +5,14 @@ import { TopicFollower } from '../topic.follower';
 
 const RECENT_EVENTS = 500;
 
-/** Worst first: a breach outweighs not knowing, which outweighs ok. */
-export function worstState(states: readonly SloState[]): SloState {
+/**
+ * A product's state over its SLOs and scopes: breached if any is, else ok if any is judged ok, else unknown.
+ * `unknown` means "nothing to judge" (completeness before its first window or without an expected rate, an
+ * event-driven product's freshness), not a doubt about the judged ones, so it never hides them.
+ */
+export function productState(states: readonly SloState[]): SloState {
   if (states.includes('breached')) return 'breached';
-  if (states.length === 0 || states.includes('unknown')) return 'unknown';
-  return 'ok';
+  return states.includes('ok') ? 'ok' : 'unknown';
 }
 
 /**
