@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { loadAllContracts } from '@fieldmesh/governance';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { objectivesOf, SloEvaluator } from '@fieldmesh/slo';
