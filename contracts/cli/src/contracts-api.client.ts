@@ -1,51 +1,6 @@
 import type { DataContract } from '@fieldmesh/governance';
-import type { ProposalAnalysis } from '@fieldmesh/registry';
+import type { ContractDetail, ContractSummary, Proposal, ProposalStatus } from '@fieldmesh/registry';
 import { ContractsApiFailed } from './errors';
-
-// The registry's /contracts wire format (contracts/registry review API), as far as the CLI reads it.
-export type ProposalStatus = 'proposed' | 'approved' | 'rejected';
-
-export interface ProposalView {
-  proposalId: string;
-  contractId: string;
-  version: string;
-  status: ProposalStatus;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-  contract: DataContract;
-  schema: unknown;
-  analysis: ProposalAnalysis;
-}
-
-export interface ContractSummaryView {
-  id: string;
-  domain: string;
-  dataProduct: string;
-  topic: string;
-  subject: string;
-  owner: DataContract['owner'];
-  versions: { version: string; status: string; proposalId: string | null }[];
-}
-
-export interface AuditEventView {
-  eventId: string;
-  type: string;
-  contractId: string;
-  version: string;
-  proposalId: string | null;
-  by: string;
-  role: string;
-  at: string;
-  comment: string | null;
-  subject: string;
-}
-
-export interface ContractDetailView extends ContractSummaryView {
-  history: AuditEventView[];
-}
 
 /** Calls the registry's contract lifecycle API with the caller's token (`Authorization: Bearer`). */
 export class ContractsApiClient {
@@ -54,40 +9,40 @@ export class ContractsApiClient {
     private readonly token: string | undefined,
   ) {}
 
-  baseline(contract: DataContract, schema: unknown): Promise<ContractSummaryView> {
+  baseline(contract: DataContract, schema: unknown): Promise<ContractSummary> {
     return this.request('POST', '/contracts/baseline', { contract, schema });
   }
 
-  propose(contract: DataContract, schema: unknown): Promise<ProposalView> {
+  propose(contract: DataContract, schema: unknown): Promise<Proposal> {
     return this.request('POST', '/contracts/proposals', { contract, schema });
   }
 
-  proposals(status?: ProposalStatus): Promise<ProposalView[]> {
+  proposals(status?: ProposalStatus): Promise<Proposal[]> {
     return this.request('GET', `/contracts/proposals${status ? `?status=${encodeURIComponent(status)}` : ''}`);
   }
 
-  proposal(proposalId: string): Promise<ProposalView> {
+  proposal(proposalId: string): Promise<Proposal> {
     return this.request('GET', `/contracts/proposals/${encodeURIComponent(proposalId)}`);
   }
 
-  approve(proposalId: string, comment: string | undefined): Promise<ProposalView> {
+  approve(proposalId: string, comment: string | undefined): Promise<Proposal> {
     return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/approve`, comment === undefined ? {} : { comment });
   }
 
-  reject(proposalId: string, comment: string): Promise<ProposalView> {
+  reject(proposalId: string, comment: string): Promise<Proposal> {
     return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/reject`, { comment });
   }
 
   /** Moves an approved version to `deprecated` or a deprecated one to `retired`. */
-  retireStep(step: 'deprecate' | 'retire', contractId: string, version: string, comment: string | undefined): Promise<ContractSummaryView> {
+  retireStep(step: 'deprecate' | 'retire', contractId: string, version: string, comment: string | undefined): Promise<ContractSummary> {
     return this.request('POST', `/contracts/${encodeURIComponent(contractId)}/versions/${encodeURIComponent(version)}/${step}`, comment === undefined ? {} : { comment });
   }
 
-  contracts(): Promise<ContractSummaryView[]> {
+  contracts(): Promise<ContractSummary[]> {
     return this.request('GET', '/contracts');
   }
 
-  contract(contractId: string): Promise<ContractDetailView> {
+  contract(contractId: string): Promise<ContractDetail> {
     return this.request('GET', `/contracts/${encodeURIComponent(contractId)}`);
   }
 

@@ -1,8 +1,8 @@
-import type { ProposalView } from './contracts-api.client';
+import type { Proposal } from '@fieldmesh/registry';
 import { formatTable } from './table.format';
 
 /** One proposal for a reviewer: who proposed it, its decision if any, then the analysis changelog. */
-export function formatProposal(proposal: ProposalView): string {
+export function formatProposal(proposal: Proposal): string {
   const lines = [
     `Proposal ${proposal.proposalId}: ${proposal.contractId} ${proposal.version} (${proposal.status})`,
     `Proposed by ${proposal.proposedBy} at ${proposal.proposedAt}`,
@@ -12,7 +12,7 @@ export function formatProposal(proposal: ProposalView): string {
   return lines.join('\n');
 }
 
-export function formatProposalTable(proposals: ProposalView[]): string {
+export function formatProposalTable(proposals: Proposal[]): string {
   if (proposals.length === 0) return 'No proposals.';
   return formatTable(
     ['PROPOSAL', 'CONTRACT', 'VERSION', 'STATUS', 'BREAKING', 'PROPOSED BY', 'PROPOSED AT'],

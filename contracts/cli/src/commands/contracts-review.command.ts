@@ -1,6 +1,6 @@
+import type { ProposalStatus } from '@fieldmesh/registry';
 import { UsageError, type CliCommand } from '../cli.command';
 import { contractsApiOf, REMOTE_HELP, REMOTE_OPTIONS } from '../connection.options';
-import type { ProposalStatus } from '../contracts-api.client';
 import { formatProposal, formatProposalTable } from '../proposal.format';
 
 const STATUSES: readonly ProposalStatus[] = ['proposed', 'approved', 'rejected'];
