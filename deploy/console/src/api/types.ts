@@ -1,7 +1,14 @@
 /**
  * The console API's request and response bodies, as JSON on the wire (dates are ISO strings). The web UI
- * imports this file type-only, so it holds types and nothing else and imports no other package.
+ * imports this file type-only, so it holds types and nothing else. What another package already defines
+ * (the registry's proposals, the contract's compatibility modes) is re-exported type-only from there, not
+ * restated.
  */
+
+import type { CompatibilityMode } from '@fieldmesh/governance';
+import type { ProposalAnalysis, ProposalStatus } from '@fieldmesh/registry';
+
+export type { CompatibilityMode } from '@fieldmesh/governance';
 
 // ---------------------------------------------------------------- auth
 
@@ -84,7 +91,6 @@ export interface SloView {
 
 export type Classification = 'public' | 'internal' | 'personal';
 export type Masking = 'none' | 'pseudonymise' | 'drop';
-export type CompatibilityMode = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
 
 /** A row of `GET /api/catalog?search=&domain=&page=&pageSize=`; search matches id, product, description, owner and field names. */
 export interface ProductSummary {
@@ -168,36 +174,8 @@ export interface SampleQueryResult {
 
 // ---------------------------------------------------------------- reviews (proxied to the registry)
 
-export type ProposalStatus = 'proposed' | 'approved' | 'rejected';
-
-export interface FieldChange {
-  path: string;
-  change: 'added' | 'removed' | 'type-changed' | 'default-changed' | 'doc-changed' | 'unit-changed';
-  before?: string;
-  after?: string;
-}
-
-export interface DownstreamImpact {
-  kind: 'product' | 'job' | 'table';
-  name: string;
-  via: string;
-}
-
-export interface ProposalAnalysis {
-  fieldChanges: FieldChange[];
-  compatibility: Record<CompatibilityMode, { compatible: boolean; messages: string[] }>;
-  breaking: boolean;
-  privacy: {
-    newlyPersonal: string[];
-    classificationChanges: { field: string; before: string; after: string }[];
-    maskingChanges: { field: string; before: string; after: string }[];
-  };
-  retention: { kafka: { before?: string; after: string }; warehouse: { before?: string; after: string } };
-  slos: { path: string; before?: string | number; after: string | number }[];
-  metadata: { path: string; before?: string; after?: string }[];
-  downstream: DownstreamImpact[];
-  changelog: string[];
-}
+// The registry owns the proposal and its analysis; the console passes them on as the registry sends them.
+export type { FieldChange, ProposalAnalysis, ProposalStatus } from '@fieldmesh/registry';
 
 /** A row of `GET /api/reviews?status=&search=&page=&pageSize=`. */
 export interface ProposalSummary {

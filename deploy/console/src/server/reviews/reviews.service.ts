@@ -1,26 +1,11 @@
-import type { Page, ProposalAnalysis, ProposalStatus, ProposalSummary, ProposalView } from '../../api/types';
+import type { Proposal } from '@fieldmesh/registry';
+import type { Page, ProposalStatus, ProposalSummary, ProposalView } from '../../api/types';
 import { ConsoleError } from '../errors';
 import { listFilter, matchesSearch, paginate, type PageRequest } from '../http/pagination';
 import type { RegistryAnswer, RegistryGateway } from './registry.gateway';
 
 const STATUSES: readonly ProposalStatus[] = ['proposed', 'approved', 'rejected'];
 const CHANGELOG_LINES = 5;
-
-/** The registry's Proposal as it sends it. */
-interface RegistryProposal {
-  proposalId: string;
-  contractId: string;
-  version: string;
-  status: ProposalStatus;
-  proposedBy: string;
-  proposedAt: string;
-  decidedBy?: string;
-  decidedAt?: string;
-  comment?: string;
-  contract: unknown;
-  schema: unknown;
-  analysis: ProposalAnalysis;
-}
 
 /** The registry's refusal as the console's own error: same status, its code and message kept. */
 function refused(answer: RegistryAnswer, what: string): ConsoleError {
@@ -29,7 +14,7 @@ function refused(answer: RegistryAnswer, what: string): ConsoleError {
   return new ConsoleError(answer.status, message, typeof body.error_code === 'number' ? body.error_code : undefined);
 }
 
-function summary(p: RegistryProposal): ProposalSummary {
+function summary(p: Proposal): ProposalSummary {
   return {
     proposalId: p.proposalId,
     contractId: p.contractId,
@@ -45,7 +30,7 @@ function summary(p: RegistryProposal): ProposalSummary {
   };
 }
 
-function view(p: RegistryProposal): ProposalView {
+function view(p: Proposal): ProposalView {
   return { ...summary(p), changelog: p.analysis?.changelog ?? [], contract: p.contract, schema: p.schema, analysis: p.analysis };
 }
 
@@ -59,7 +44,7 @@ export class ReviewsService {
     const query = statuses?.length === 1 ? `?status=${statuses[0]}` : '';
     const answer = await this.registry.forward('GET', `/contracts/proposals${query}`, authorization);
     if (answer.status !== 200 || !Array.isArray(answer.body)) throw refused(answer, 'GET /contracts/proposals');
-    const matching = (answer.body as RegistryProposal[])
+    const matching = (answer.body as Proposal[])
       .filter((p) => (!statuses || statuses.includes(p.status)) && matchesSearch(request.terms, [p.proposalId, p.contractId, p.version, p.proposedBy, p.status, ...(p.analysis?.changelog ?? [])]))
       .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt));
     const page = paginate(matching, request);
@@ -69,7 +54,7 @@ export class ReviewsService {
   async get(proposalId: string, authorization: string | undefined): Promise<ProposalView> {
     const answer = await this.registry.forward('GET', `/contracts/proposals/${encodeURIComponent(proposalId)}`, authorization);
     if (answer.status !== 200) throw refused(answer, `GET /contracts/proposals/${proposalId}`);
-    return view(answer.body as RegistryProposal);
+    return view(answer.body as Proposal);
   }
 
   async decide(proposalId: string, decision: 'approve' | 'reject', body: unknown, authorization: string | undefined): Promise<ProposalView> {
@@ -77,6 +62,6 @@ export class ReviewsService {
     const path = `/contracts/proposals/${encodeURIComponent(proposalId)}/${decision}`;
     const answer = await this.registry.forward('POST', path, authorization, typeof comment === 'string' ? { comment } : {});
     if (answer.status !== 200) throw refused(answer, `POST ${path}`);
-    return view(answer.body as RegistryProposal);
+    return view(answer.body as Proposal);
   }
 }
