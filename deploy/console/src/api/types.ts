@@ -1,12 +1,13 @@
 /**
  * The console API's request and response bodies, as JSON on the wire (dates are ISO strings). The web UI
  * imports this file type-only, so it holds types and nothing else. What another package already defines
- * (the registry's proposals, the contract's compatibility modes) is re-exported type-only from there, not
- * restated.
+ * (the registry's proposals, the contract's compatibility modes, the SLO monitor's events and status) is
+ * re-exported type-only from there, not restated.
  */
 
 import type { CompatibilityMode } from '@fieldmesh/governance';
 import type { ProposalAnalysis, ProposalStatus } from '@fieldmesh/registry';
+import type { SloEvent, SloState, SloStatus } from '@fieldmesh/slo';
 
 export type { CompatibilityMode } from '@fieldmesh/governance';
 
@@ -51,40 +52,12 @@ export interface Page<T> {
 
 // ---------------------------------------------------------------- SLOs
 
-export type SloName = 'freshness' | 'completeness';
-export type SloState = 'ok' | 'breached' | 'unknown';
-
-/** One product's SLO in one scope (`*` = whole product, else a line path `site/area/line`). */
-export interface SloStatusView {
-  product: string;
-  topic: string;
-  slo: SloName;
-  scope: string;
-  state: SloState;
-  /** Freshness: age of the newest record in milliseconds; completeness: received / expected (0..1). */
-  observed: number | null;
-  objective: number;
-  /** When the state last changed (ISO), if known. */
-  since: string | null;
-}
-
-/** A record of `_fieldmesh.slo`. */
-export interface SloEventView {
-  type: 'BREACHED' | 'RECOVERED';
-  product: string;
-  topic: string;
-  slo: SloName;
-  scope: string;
-  observed: number;
-  objective: number;
-  at: string;
-  message: string;
-}
+export type { SloEvent, SloName, SloState, SloStatus } from '@fieldmesh/slo';
 
 /** `GET /api/slo?product=&state=`: current status per product, SLO and scope, and the newest events first. */
 export interface SloView {
-  status: SloStatusView[];
-  events: SloEventView[];
+  status: SloStatus[];
+  events: SloEvent[];
 }
 
 // ---------------------------------------------------------------- catalog
@@ -150,7 +123,7 @@ export interface ProductDetail extends ProductSummary {
   kafka: { topic: string; partitions: number; replicationFactor: number; key: string };
   retention: { kafka: string; warehouse: string };
   slos: { freshness: { maxAge: string }; completeness: { minRatio: number; window: string } };
-  sloStatus: SloStatusView[];
+  sloStatus: SloStatus[];
   fields: FieldView[];
   /** The Avro schema (parsed .avsc) of the contract. */
   schema: unknown;

@@ -1,6 +1,5 @@
 import type { KafkaPort } from '@fieldmesh/kafka';
-import { ensureSloTopic, sloEventKey, sloEventSchema, type SloEvent, type SloStatus } from '@fieldmesh/slo';
-import type { SloEventView, SloState, SloStatusView } from '../../api/types';
+import { ensureSloTopic, sloEventKey, sloEventSchema, type SloEvent, type SloState, type SloStatus } from '@fieldmesh/slo';
 import { TopicFollower } from '../topic.follower';
 
 const RECENT_EVENTS = 500;
@@ -52,7 +51,7 @@ export class SloBoard {
     return this.follower.caughtUp;
   }
 
-  status(): SloStatusView[] {
+  status(): SloStatus[] {
     if (this.monitorStatus) return this.monitorStatus().map((s) => ({ ...s }));
     return [...this.latest.values()].map((e) => ({
       product: e.product,
@@ -63,15 +62,16 @@ export class SloBoard {
       observed: e.observed,
       objective: e.objective,
       since: e.at,
+      reason: null,
     }));
   }
 
   /** Newest first. */
-  events(): SloEventView[] {
+  events(): SloEvent[] {
     return [...this.recent].reverse();
   }
 
-  statusOf(productId: string): SloStatusView[] {
+  statusOf(productId: string): SloStatus[] {
     return this.status().filter((s) => s.product === productId);
   }
 

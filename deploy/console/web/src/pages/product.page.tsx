@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import type { ProductDetail, SampleQueryResult, SloStatusView } from '../../../src/api/types';
+import type { ProductDetail, SampleQueryResult, SloStatus } from '../../../src/api/types';
 import { post } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { ClassificationBadge, LifecycleBadge, SloBadge } from '../components/badges';
@@ -204,7 +204,7 @@ function ProductView({ product }: { product: ProductDetail }) {
 function SloPanel({ product }: { product: ProductDetail }) {
   // One row per scope with both SLOs side by side: the whole product first, then lines.
   const scopes = [...new Set(product.sloStatus.map((row) => row.scope))].sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a.localeCompare(b)));
-  const cell = (scope: string, slo: SloStatusView['slo']) => {
+  const cell = (scope: string, slo: SloStatus['slo']) => {
     const row = product.sloStatus.find((status) => status.scope === scope && status.slo === slo);
     return row ? (
       <span title={formatSloObjective(row.slo, row.objective)}>

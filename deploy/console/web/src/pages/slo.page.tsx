@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { SloState, SloStatusView, SloView } from '../../../src/api/types';
+import type { SloState, SloStatus, SloView } from '../../../src/api/types';
 import { query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { Badge, SloBadge } from '../components/badges';
@@ -130,17 +130,17 @@ function Tile({ label, value, tone, onClick }: { label: string; value: number; t
 }
 
 const WORST: Record<SloState, number> = { breached: 0, unknown: 1, ok: 2 };
-function byWorst(a: SloStatusView, b: SloStatusView): number {
+function byWorst(a: SloStatus, b: SloStatus): number {
   return WORST[a.state] - WORST[b.state] || a.product.localeCompare(b.product) || a.slo.localeCompare(b.slo) || a.scope.localeCompare(b.scope);
 }
 
-function matches(row: SloStatusView, search: string): boolean {
+function matches(row: SloStatus, search: string): boolean {
   if (!search) return true;
   const needle = search.toLowerCase();
   return [row.product, row.topic, row.scope, row.slo].some((text) => text.toLowerCase().includes(needle));
 }
 
-function countStates(rows: readonly SloStatusView[]): Record<SloState, number> {
+function countStates(rows: readonly SloStatus[]): Record<SloState, number> {
   const counts: Record<SloState, number> = { ok: 0, breached: 0, unknown: 0 };
   for (const row of rows) counts[row.state] += 1;
   return counts;
