@@ -38,6 +38,18 @@ export class TopicNotFound extends Error {
   }
 }
 
+/** A topic was not read to the end offsets it had when the read began, within the time allowed. */
+export class TopicEndNotReached extends Error {
+  override readonly name = 'TopicEndNotReached';
+  constructor(
+    readonly topic: string,
+    readonly partitions: number[],
+    readonly timeoutMs: number,
+  ) {
+    super(`The end of partitions ${partitions.join(', ')} of ${topic} was not reached within ${timeoutMs} ms. Check that the broker is healthy, or allow a longer timeoutMs.`);
+  }
+}
+
 /** An admin request other than topic creation failed. */
 export class KafkaAdminFailed extends Error {
   override readonly name = 'KafkaAdminFailed';

@@ -9,8 +9,9 @@ export {
   type DlqFailure,
 } from './dlq.headers';
 export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from './dlq.writer';
-export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
+export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicEndNotReached, TopicNotFound } from './errors';
 export { createKafka } from './kafka.factory';
+export { readTopicToEnd, type ReadTopicToEndOptions } from './topic-end.reader';
 export type {
   BatchCommit,
   BatchHandler,

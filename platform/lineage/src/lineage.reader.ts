@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { ConsumedRecord, KafkaPort } from '@fieldmesh/kafka';
+import { readTopicToEnd, TopicEndNotReached, TopicNotFound, type ConsumedRecord, type KafkaPort } from '@fieldmesh/kafka';
 import { LineageReadFailed } from './errors';
 import { LineageGraph } from './lineage.graph';
 import { LINEAGE_TOPIC } from './lineage.topic';
@@ -19,51 +18,18 @@ function parse(record: ConsumedRecord): unknown {
   }
 }
 
-/**
- * Reads the lineage topic from its beginning to the end offsets it had when called, and builds the
- * graph. Uses a throw-away consumer group (the port offers group consumers only); its offsets are never
- * needed again and expire with the broker's offsets.retention.minutes.
- */
+/** Reads the lineage topic from its beginning to the end offsets it had when called, and builds the graph. */
 export async function readLineageGraph(kafka: KafkaPort, options: ReadLineageOptions = {}): Promise<LineageGraph> {
   const topic = options.topic ?? LINEAGE_TOPIC;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: Map<number, bigint>;
+  let records: ConsumedRecord[];
   try {
-    if (!(await admin.listTopics()).includes(topic)) {
-      throw new LineageReadFailed(topic, 'the topic does not exist: no job has emitted lineage yet (jobs create it with their lineage emitter)');
+    records = await readTopicToEnd(kafka, topic, { timeoutMs: options.timeoutMs, groupPrefix: 'fieldmesh-lineage-reader' });
+  } catch (error) {
+    if (error instanceof TopicNotFound) {
+      throw new LineageReadFailed(topic, 'the topic does not exist: no job has emitted lineage yet (jobs create it with their lineage emitter)', { cause: error });
     }
-    ends = new Map((await admin.fetchTopicEndOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
-  } finally {
-    await admin.disconnect();
+    if (error instanceof TopicEndNotReached) throw new LineageReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, { cause: error });
+    throw error;
   }
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
-  if (pending.size === 0) return LineageGraph.fromEvents([]);
-
-  const events: unknown[] = [];
-  const consumer = kafka.consumer({ groupId: `fieldmesh-lineage-reader-${randomUUID()}`, topics: [topic], fromBeginning: true, maxBatchRecords: 5_000, maxWaitMs: 200 });
-  let done!: () => void;
-  const reachedEnd = new Promise<void>((resolve) => (done = resolve));
-  await consumer.connect();
-  try {
-    await consumer.run(async (batch) => {
-      for (const record of batch.records) {
-        const end = ends.get(record.partition);
-        if (end === undefined || BigInt(record.offset) >= end) continue; // written after the read began
-        const event = parse(record);
-        if (event !== undefined) events.push(event);
-        if (BigInt(record.offset) + 1n >= end) pending.delete(record.partition);
-      }
-      if (pending.size === 0) done();
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LineageReadFailed(topic, `the end of partitions ${[...pending].join(', ')} was not reached within ${timeoutMs} ms; check that the broker is healthy`)), timeoutMs);
-    });
-    await Promise.race([reachedEnd, timeout]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-  }
-  return LineageGraph.fromEvents(events);
+  return LineageGraph.fromEvents(records.map(parse).filter((event) => event !== undefined));
 }

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { KafkaPort } from '@fieldmesh/kafka';
+import { readTopicToEnd, TopicEndNotReached, TopicNotFound, type ConsumedRecord, type KafkaPort } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { SloEventsReadFailed } from './errors';
 import { SLO_TOPIC, sloNames, type SloEvent } from './slo.types';
@@ -26,45 +25,21 @@ export interface ReadSloEventsOptions {
 /**
  * Every SLO event on the topic, oldest first, up to the end the topic had when called (for the console
  * and reports). A topic that does not exist yet holds no events: no monitor has run. Records that are not
- * SLO events are skipped. Uses a throw-away consumer group, as the port offers group consumers only.
+ * SLO events are skipped.
  */
 export async function readSloEvents(kafka: KafkaPort, topic = SLO_TOPIC, options: ReadSloEventsOptions = {}): Promise<SloEvent[]> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: Map<number, bigint>;
+  let records: ConsumedRecord[];
   try {
-    if (!(await admin.listTopics()).includes(topic)) return [];
-    ends = new Map((await admin.fetchTopicEndOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
-  } finally {
-    await admin.disconnect();
+    records = await readTopicToEnd(kafka, topic, { timeoutMs: options.timeoutMs, groupPrefix: 'fieldmesh-slo-reader' });
+  } catch (error) {
+    if (error instanceof TopicNotFound) return [];
+    if (error instanceof TopicEndNotReached) throw new SloEventsReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, { cause: error });
+    throw error;
   }
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
-  if (pending.size === 0) return [];
-
   const events: SloEvent[] = [];
-  const consumer = kafka.consumer({ groupId: `fieldmesh-slo-reader-${randomUUID()}`, topics: [topic], fromBeginning: true, maxBatchRecords: 5_000, maxWaitMs: 200 });
-  let done!: () => void;
-  const reachedEnd = new Promise<void>((resolve) => (done = resolve));
-  await consumer.connect();
-  try {
-    await consumer.run(async (batch) => {
-      for (const record of batch.records) {
-        const end = ends.get(record.partition);
-        if (end === undefined || BigInt(record.offset) >= end) continue; // written after the read began
-        const event = parse(record.value);
-        if (event && (options.sinceMs === undefined || Date.parse(event.at) >= options.sinceMs)) events.push(event);
-        if (BigInt(record.offset) + 1n >= end) pending.delete(record.partition);
-      }
-      if (pending.size === 0) done();
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SloEventsReadFailed(topic, `the end of partitions ${[...pending].join(', ')} was not reached within ${timeoutMs} ms; check that the broker is healthy`)), timeoutMs);
-    });
-    await Promise.race([reachedEnd, timeout]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
+  for (const record of records) {
+    const event = parse(record.value);
+    if (event && (options.sinceMs === undefined || Date.parse(event.at) >= options.sinceMs)) events.push(event);
   }
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
