@@ -25,12 +25,8 @@ export class ContractsApiClient {
     return this.request('GET', `/contracts/proposals/${encodeURIComponent(proposalId)}`);
   }
 
-  approve(proposalId: string, comment: string | undefined): Promise<Proposal> {
-    return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/approve`, comment === undefined ? {} : { comment });
-  }
-
-  reject(proposalId: string, comment: string): Promise<Proposal> {
-    return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/reject`, { comment });
+  decide(decision: 'approve' | 'reject', proposalId: string, comment: string | undefined): Promise<Proposal> {
+    return this.request('POST', `/contracts/proposals/${encodeURIComponent(proposalId)}/${decision}`, comment === undefined ? {} : { comment });
   }
 
   /** Moves an approved version to `deprecated` or a deprecated one to `retired`. */
