@@ -36,3 +36,8 @@ export function useListParams<K extends string>(keys: readonly K[]) {
   );
   return { values, page, setFilter, setPage };
 }
+
+/** A filter whose page opens on a default view: '' (nothing in the URL) asks for `fallback`, `all` for no filter. */
+export function filterOrDefault(value: string, fallback: string): string {
+  return value === '' ? fallback : value === 'all' ? '' : value;
+}

@@ -3,8 +3,8 @@ import type { AlertStatus, AlertSummary, Kpis, Page } from '../../../src/api/typ
 import { query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { AlertStatusBadge } from '../components/badges';
-import { useListParams } from '../components/list-params';
-import { Pager } from '../components/pager';
+import { filterOrDefault, useListParams } from '../components/list-params';
+import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
 import { LoadState } from '../components/status';
 import { formatAgo, formatDateTime, formatNumber } from '../format/format';
@@ -18,7 +18,7 @@ export const alertPath = (alertId: string) => `/alerts/${encodeURIComponent(aler
 export function AlertsPage() {
   const { values, page, setFilter, setPage } = useListParams(['status', 'asset', 'line', 'assetClass', 'search'] as const);
   // The board opens on the alerts still being worked; `status=all` shows closed ones too.
-  const status = values.status === '' ? ACTIVE : values.status === 'all' ? '' : values.status;
+  const status = filterOrDefault(values.status, ACTIVE);
   const alerts = useApi<Page<AlertSummary>>(
     `/api/alerts${query({ status, asset: values.asset, line: values.line, assetClass: values.assetClass, search: values.search, page, pageSize: 25 })}`,
     10_000,
@@ -59,50 +59,46 @@ export function AlertsPage() {
           </div>
           <LoadState loaded={alerts}>
             {(data) => (
-              <>
-                <div className="table-wrap">
-                  <table data-testid="alert-table">
-                    <thead>
-                      <tr>
-                        <th>Status</th>
-                        <th>Asset</th>
-                        <th>Opened</th>
-                        <th className="num">Score</th>
-                        <th>Diagnosis / work order</th>
-                        <th>Updated</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {data.items.map((alert) => (
-                        <tr key={alert.alertId} className="clickable" data-testid={`alert-row-${alert.alertId}`} onClick={() => navigate(alertPath(alert.alertId))}>
-                          <td>
-                            <AlertStatusBadge status={alert.status} />
-                          </td>
-                          <td className="nowrap">
-                            <Link className="mono" to={alertPath(alert.alertId)} onClick={(event) => event.stopPropagation()}>
-                              {alert.assetPath}
-                            </Link>
-                            <div className="muted">{alert.assetClass}</div>
-                          </td>
-                          <td className="nowrap" title={formatDateTime(alert.openedAt)}>
-                            {formatAgo(alert.openedAt)}
-                          </td>
-                          <td className="num" title={alert.modelName ? `scored by ${alert.modelName}@${alert.modelVersion}` : undefined}>
-                            {formatNumber(alert.score, 2)}
-                          </td>
-                          <td>
-                            {alert.diagnosis ?? ''}
-                            {alert.workOrderId && <div className="mono muted">{alert.workOrderId}</div>}
-                          </td>
-                          <td className="nowrap muted">{formatAgo(alert.updatedAt)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  {data.items.length === 0 && <div className="empty">No alert matches these filters.</div>}
-                </div>
-                <Pager page={data.page} pageCount={data.pageCount} total={data.total} pageSize={data.pageSize} onPage={setPage} />
-              </>
+              <PagedTable
+                page={data}
+                testId="alert-table"
+                head={
+                  <>
+                    <th>Status</th>
+                    <th>Asset</th>
+                    <th>Opened</th>
+                    <th className="num">Score</th>
+                    <th>Diagnosis / work order</th>
+                    <th>Updated</th>
+                  </>
+                }
+                row={(alert) => (
+                  <tr key={alert.alertId} className="clickable" data-testid={`alert-row-${alert.alertId}`} onClick={() => navigate(alertPath(alert.alertId))}>
+                    <td>
+                      <AlertStatusBadge status={alert.status} />
+                    </td>
+                    <td className="nowrap">
+                      <Link className="mono" to={alertPath(alert.alertId)} onClick={(event) => event.stopPropagation()}>
+                        {alert.assetPath}
+                      </Link>
+                      <div className="muted">{alert.assetClass}</div>
+                    </td>
+                    <td className="nowrap" title={formatDateTime(alert.openedAt)}>
+                      {formatAgo(alert.openedAt)}
+                    </td>
+                    <td className="num" title={alert.modelName ? `scored by ${alert.modelName}@${alert.modelVersion}` : undefined}>
+                      {formatNumber(alert.score, 2)}
+                    </td>
+                    <td>
+                      {alert.diagnosis ?? ''}
+                      {alert.workOrderId && <div className="mono muted">{alert.workOrderId}</div>}
+                    </td>
+                    <td className="nowrap muted">{formatAgo(alert.updatedAt)}</td>
+                  </tr>
+                )}
+                empty="No alert matches these filters."
+                onPage={setPage}
+              />
             )}
           </LoadState>
         </div>

@@ -4,7 +4,7 @@ import { query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { Badge, LifecycleBadge, SloBadge } from '../components/badges';
 import { useListParams } from '../components/list-params';
-import { Pager } from '../components/pager';
+import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
 import { LoadState } from '../components/status';
 
@@ -57,59 +57,55 @@ export function CatalogPage() {
         </div>
         <LoadState loaded={products}>
           {(data) => (
-            <>
-              <div className="table-wrap">
-                <table data-testid="catalog-table">
-                  <thead>
-                    <tr>
-                      <th>Product</th>
-                      <th>Domain</th>
-                      <th>Topic</th>
-                      <th>Owner</th>
-                      <th>Purpose</th>
-                      <th className="num">Fields</th>
-                      <th>Version</th>
-                      <th>SLO</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((product) => (
-                      <tr key={product.id} className="clickable" data-testid={`catalog-row-${product.id}`} onClick={() => navigate(`/catalog/${encodeURIComponent(product.id)}`)}>
-                        <td className="nowrap">
-                          <Link to={`/catalog/${encodeURIComponent(product.id)}`} onClick={(event) => event.stopPropagation()}>
-                            {product.dataProduct}
-                          </Link>
-                          {product.hasPersonalData && (
-                            <>
-                              {' '}
-                              <Badge tone="info" title="Some fields are classified personal">
-                                personal
-                              </Badge>
-                            </>
-                          )}
-                        </td>
-                        <td>{product.domain}</td>
-                        <td className="mono nowrap">{product.topic}</td>
-                        <td>
-                          {product.owner.team}
-                          <div className="muted">{product.owner.contact}</div>
-                        </td>
-                        <td style={{ maxWidth: 380 }}>{product.purpose}</td>
-                        <td className="num">{product.fieldCount}</td>
-                        <td className="nowrap">
-                          {product.version} <LifecycleBadge status={product.status} />
-                        </td>
-                        <td>
-                          <SloBadge state={product.sloState} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {data.items.length === 0 && <div className="empty">No product matches these filters.</div>}
-              </div>
-              <Pager page={data.page} pageCount={data.pageCount} total={data.total} pageSize={data.pageSize} onPage={setPage} />
-            </>
+            <PagedTable
+              page={data}
+              testId="catalog-table"
+              head={
+                <>
+                  <th>Product</th>
+                  <th>Domain</th>
+                  <th>Topic</th>
+                  <th>Owner</th>
+                  <th>Purpose</th>
+                  <th className="num">Fields</th>
+                  <th>Version</th>
+                  <th>SLO</th>
+                </>
+              }
+              row={(product) => (
+                <tr key={product.id} className="clickable" data-testid={`catalog-row-${product.id}`} onClick={() => navigate(`/catalog/${encodeURIComponent(product.id)}`)}>
+                  <td className="nowrap">
+                    <Link to={`/catalog/${encodeURIComponent(product.id)}`} onClick={(event) => event.stopPropagation()}>
+                      {product.dataProduct}
+                    </Link>
+                    {product.hasPersonalData && (
+                      <>
+                        {' '}
+                        <Badge tone="info" title="Some fields are classified personal">
+                          personal
+                        </Badge>
+                      </>
+                    )}
+                  </td>
+                  <td>{product.domain}</td>
+                  <td className="mono nowrap">{product.topic}</td>
+                  <td>
+                    {product.owner.team}
+                    <div className="muted">{product.owner.contact}</div>
+                  </td>
+                  <td style={{ maxWidth: 380 }}>{product.purpose}</td>
+                  <td className="num">{product.fieldCount}</td>
+                  <td className="nowrap">
+                    {product.version} <LifecycleBadge status={product.status} />
+                  </td>
+                  <td>
+                    <SloBadge state={product.sloState} />
+                  </td>
+                </tr>
+              )}
+              empty="No product matches these filters."
+              onPage={setPage}
+            />
           )}
         </LoadState>
       </div>

@@ -3,8 +3,8 @@ import type { Page, ProposalSummary } from '../../../src/api/types';
 import { query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { Badge, LifecycleBadge } from '../components/badges';
-import { useListParams } from '../components/list-params';
-import { Pager } from '../components/pager';
+import { filterOrDefault, useListParams } from '../components/list-params';
+import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
 import { LoadState } from '../components/status';
 import { formatAgo, formatDateTime } from '../format/format';
@@ -20,7 +20,7 @@ const STATUSES = [
 export function ReviewsPage() {
   const { values, page, setFilter, setPage } = useListParams(['status', 'search'] as const);
   // The queue opens on what waits for a decision; `status=all` in the URL shows everything.
-  const status = values.status === '' ? 'proposed' : values.status === 'all' ? '' : values.status;
+  const status = filterOrDefault(values.status, 'proposed');
   const proposals = useApi<Page<ProposalSummary>>(`/api/reviews${query({ status, search: values.search, page, pageSize: 25 })}`, 10_000);
   const navigate = useNavigate();
 
@@ -43,59 +43,55 @@ export function ReviewsPage() {
         </div>
         <LoadState loaded={proposals}>
           {(data) => (
-            <>
-              <div className="table-wrap">
-                <table data-testid="review-table">
-                  <thead>
-                    <tr>
-                      <th>Contract</th>
-                      <th>Version</th>
-                      <th>Status</th>
-                      <th>Proposed</th>
-                      <th>Changes</th>
-                      <th>Decision</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((proposal) => (
-                      <tr key={proposal.proposalId} className="clickable" data-testid={`review-row-${proposal.proposalId}`} onClick={() => navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}>
-                        <td className="nowrap">
-                          <Link to={`/reviews/${encodeURIComponent(proposal.proposalId)}`} onClick={(event) => event.stopPropagation()}>
-                            {proposal.contractId}
-                          </Link>
-                        </td>
-                        <td>{proposal.version}</td>
-                        <td className="nowrap">
-                          <LifecycleBadge status={proposal.status} /> {proposal.breaking && <Badge tone="bad">breaking</Badge>}
-                        </td>
-                        <td className="nowrap" title={formatDateTime(proposal.proposedAt)}>
-                          {proposal.proposedBy}
-                          <div className="muted">{formatAgo(proposal.proposedAt)}</div>
-                        </td>
-                        <td>
-                          {proposal.changelog.slice(0, 3).map((line) => (
-                            <div key={line}>{line}</div>
-                          ))}
-                          {proposal.changelog.length > 3 && <div className="muted">…</div>}
-                        </td>
-                        <td>
-                          {proposal.decidedBy ? (
-                            <>
-                              {proposal.decidedBy} <span className="muted">{formatAgo(proposal.decidedAt)}</span>
-                              {proposal.comment && <div className="muted">“{proposal.comment}”</div>}
-                            </>
-                          ) : (
-                            <span className="muted">—</span>
-                          )}
-                        </td>
-                      </tr>
+            <PagedTable
+              page={data}
+              testId="review-table"
+              head={
+                <>
+                  <th>Contract</th>
+                  <th>Version</th>
+                  <th>Status</th>
+                  <th>Proposed</th>
+                  <th>Changes</th>
+                  <th>Decision</th>
+                </>
+              }
+              row={(proposal) => (
+                <tr key={proposal.proposalId} className="clickable" data-testid={`review-row-${proposal.proposalId}`} onClick={() => navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}>
+                  <td className="nowrap">
+                    <Link to={`/reviews/${encodeURIComponent(proposal.proposalId)}`} onClick={(event) => event.stopPropagation()}>
+                      {proposal.contractId}
+                    </Link>
+                  </td>
+                  <td>{proposal.version}</td>
+                  <td className="nowrap">
+                    <LifecycleBadge status={proposal.status} /> {proposal.breaking && <Badge tone="bad">breaking</Badge>}
+                  </td>
+                  <td className="nowrap" title={formatDateTime(proposal.proposedAt)}>
+                    {proposal.proposedBy}
+                    <div className="muted">{formatAgo(proposal.proposedAt)}</div>
+                  </td>
+                  <td>
+                    {proposal.changelog.slice(0, 3).map((line) => (
+                      <div key={line}>{line}</div>
                     ))}
-                  </tbody>
-                </table>
-                {data.items.length === 0 && <div className="empty">No proposals here.</div>}
-              </div>
-              <Pager page={data.page} pageCount={data.pageCount} total={data.total} pageSize={data.pageSize} onPage={setPage} />
-            </>
+                    {proposal.changelog.length > 3 && <div className="muted">…</div>}
+                  </td>
+                  <td>
+                    {proposal.decidedBy ? (
+                      <>
+                        {proposal.decidedBy} <span className="muted">{formatAgo(proposal.decidedAt)}</span>
+                        {proposal.comment && <div className="muted">“{proposal.comment}”</div>}
+                      </>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              )}
+              empty="No proposals here."
+              onPage={setPage}
+            />
           )}
         </LoadState>
       </div>

@@ -1,10 +1,10 @@
 import { Link } from 'react-router';
-import type { SloState, SloStatus, SloView } from '../../../src/api/types';
+import type { Page, SloState, SloStatus, SloView } from '../../../src/api/types';
 import { query } from '../api/api.client';
 import { useApi } from '../api/use-api';
 import { Badge, SloBadge } from '../components/badges';
 import { useListParams } from '../components/list-params';
-import { Pager } from '../components/pager';
+import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
 import { LoadState } from '../components/status';
 import { formatAgo, formatDateTime, formatSloObjective, formatSloValue } from '../format/format';
@@ -14,7 +14,8 @@ const PAGE_SIZE = 30;
 /** Live freshness and completeness per product and line, and the breaches and recoveries on `_fieldmesh.slo`. */
 export function SloPage() {
   const { values, page, setFilter, setPage } = useListParams(['product', 'state', 'search'] as const);
-  const slo = useApi<SloView>(`/api/slo${query({ product: values.product, state: values.state })}`, 5_000);
+  // The API filters, searches and sorts (breached first); the page only pages what it sends.
+  const slo = useApi<SloView>(`/api/slo${query({ product: values.product, state: values.state, search: values.search })}`, 5_000);
 
   return (
     <>
@@ -24,8 +25,8 @@ export function SloPage() {
       </div>
       <LoadState loaded={slo}>
         {(view) => {
-          const matching = view.status.filter((row) => matches(row, values.search)).sort(byWorst);
-          const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+          const start = (page - 1) * PAGE_SIZE;
+          const rows: Page<SloStatus> = { items: view.status.slice(start, start + PAGE_SIZE), total: view.status.length, page, pageSize: PAGE_SIZE, pageCount: Math.max(1, Math.ceil(view.status.length / PAGE_SIZE)) };
           const counts = countStates(view.status);
           return (
             <>
@@ -53,42 +54,40 @@ export function SloPage() {
                       {values.product && !view.status.some((row) => row.product === values.product) && <option>{values.product}</option>}
                     </select>
                   </div>
-                  <div className="table-wrap">
-                    <table data-testid="slo-table">
-                      <thead>
-                        <tr>
-                          <th>Product</th>
-                          <th>SLO</th>
-                          <th>Scope</th>
-                          <th>State</th>
-                          <th className="num">Observed</th>
-                          <th>Objective</th>
-                          <th>Since</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {shown.map((row) => (
-                          <tr key={`${row.product}|${row.slo}|${row.scope}`} data-testid={`slo-row-${row.product}-${row.slo}-${row.scope}`}>
-                            <td className="nowrap">
-                              <Link to={`/catalog/${encodeURIComponent(row.product)}`}>{row.product}</Link>
-                            </td>
-                            <td>{row.slo}</td>
-                            <td className="mono nowrap">{row.scope === '*' ? 'whole product' : row.scope}</td>
-                            <td>
-                              <SloBadge state={row.state} />
-                            </td>
-                            <td className="num">{formatSloValue(row.slo, row.observed)}</td>
-                            <td className="muted nowrap">{formatSloObjective(row.slo, row.objective)}</td>
-                            <td className="nowrap muted" title={formatDateTime(row.since)}>
-                              {formatAgo(row.since)}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                    {shown.length === 0 && <div className="empty">No SLO status matches (is the SLO monitor running?).</div>}
-                  </div>
-                  <Pager page={page} pageCount={Math.max(1, Math.ceil(matching.length / PAGE_SIZE))} total={matching.length} pageSize={PAGE_SIZE} onPage={setPage} />
+                  <PagedTable
+                    page={rows}
+                    testId="slo-table"
+                    head={
+                      <>
+                        <th>Product</th>
+                        <th>SLO</th>
+                        <th>Scope</th>
+                        <th>State</th>
+                        <th className="num">Observed</th>
+                        <th>Objective</th>
+                        <th>Since</th>
+                      </>
+                    }
+                    row={(row) => (
+                      <tr key={`${row.product}|${row.slo}|${row.scope}`} data-testid={`slo-row-${row.product}-${row.slo}-${row.scope}`}>
+                        <td className="nowrap">
+                          <Link to={`/catalog/${encodeURIComponent(row.product)}`}>{row.product}</Link>
+                        </td>
+                        <td>{row.slo}</td>
+                        <td className="mono nowrap">{row.scope === '*' ? 'whole product' : row.scope}</td>
+                        <td>
+                          <SloBadge state={row.state} />
+                        </td>
+                        <td className="num">{formatSloValue(row.slo, row.observed)}</td>
+                        <td className="muted nowrap">{formatSloObjective(row.slo, row.objective)}</td>
+                        <td className="nowrap muted" title={formatDateTime(row.since)}>
+                          {formatAgo(row.since)}
+                        </td>
+                      </tr>
+                    )}
+                    empty="No SLO status matches (is the SLO monitor running?)."
+                    onPage={setPage}
+                  />
                 </section>
                 <section className="panel">
                   <h2>Breaches and recoveries</h2>
@@ -127,17 +126,6 @@ function Tile({ label, value, tone, onClick }: { label: string; value: number; t
       <div className="value">{value}</div>
     </div>
   );
-}
-
-const WORST: Record<SloState, number> = { breached: 0, unknown: 1, ok: 2 };
-function byWorst(a: SloStatus, b: SloStatus): number {
-  return WORST[a.state] - WORST[b.state] || a.product.localeCompare(b.product) || a.slo.localeCompare(b.slo) || a.scope.localeCompare(b.scope);
-}
-
-function matches(row: SloStatus, search: string): boolean {
-  if (!search) return true;
-  const needle = search.toLowerCase();
-  return [row.product, row.topic, row.scope, row.slo].some((text) => text.toLowerCase().includes(needle));
 }
 
 function countStates(rows: readonly SloStatus[]): Record<SloState, number> {
