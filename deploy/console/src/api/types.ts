@@ -6,7 +6,7 @@
  */
 
 import type { CompatibilityMode } from '@fieldmesh/governance';
-import type { ProposalAnalysis, ProposalStatus } from '@fieldmesh/registry';
+import type { Proposal, ProposalAnalysis } from '@fieldmesh/registry';
 import type { SloEvent, SloState, SloStatus } from '@fieldmesh/slo';
 
 export type { CompatibilityMode } from '@fieldmesh/governance';
@@ -150,14 +150,8 @@ export interface SampleQueryResult {
 // The registry owns the proposal and its analysis; the console passes them on as the registry sends them.
 export type { FieldChange, ProposalAnalysis, ProposalStatus } from '@fieldmesh/registry';
 
-/** A row of `GET /api/reviews?status=&search=&page=&pageSize=`. */
-export interface ProposalSummary {
-  proposalId: string;
-  contractId: string;
-  version: string;
-  status: ProposalStatus;
-  proposedBy: string;
-  proposedAt: string;
+/** A row of `GET /api/reviews?status=&search=&page=&pageSize=`: the registry's proposal, its decision null until made. */
+export interface ProposalSummary extends Pick<Proposal, 'proposalId' | 'contractId' | 'version' | 'status' | 'proposedBy' | 'proposedAt'> {
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;
