@@ -15,9 +15,11 @@ Commands:
   status               say which services run, their pids and addresses (exit code 1 if any is down)
   logs [service] [-f]  print the last lines of the logs (one service or all); -f keeps following
   start                the main job ('npm start'): up, then the whole pipeline on a simulated plant
-                       (simulator → MQTT/OPC UA → gateway → Kafka) with progress, the live SLO monitor
-                       and the console (http://127.0.0.1:8090 when free; tokens printed), until Ctrl-C
-                       or --duration; then a report accounting for every message, then down
+                       (simulator → MQTT/OPC UA → gateway → Kafka) with progress, the live SLO monitor,
+                       a governed registry for contract reviews (http://127.0.0.1:8091 when free) and
+                       the console (http://127.0.0.1:8090 when free), a token per role printed (their
+                       hashes kept in .fieldmesh/console/tokens.json), until Ctrl-C or --duration;
+                       then a report accounting for every message, then down
 
 Options:
   --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)

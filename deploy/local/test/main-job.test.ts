@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TokenStore } from '@fieldmesh/auth';
 import { checkDrift, loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { readLineageGraph } from '@fieldmesh/lineage';
@@ -12,15 +13,27 @@ import { type MainJobReport, reconcile } from '../src/main-job/report';
 describe('the main job', () => {
   const lines: string[] = [];
   let report: MainJobReport;
+  let tokensFile: string;
+  /** The console's reviews as the governance lead, asked while the job runs. */
+  let reviews: Promise<{ status: number; body: unknown }> | undefined;
 
   beforeAll(async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'fm-main-job-'));
+    tokensFile = join(stateDir, 'tokens.json');
     report = await runMainJob({
       stack: attachStack(inject('stackDir')),
-      stateDir: await mkdtemp(join(tmpdir(), 'fm-main-job-')),
+      stateDir,
+      tokensFile,
       durationSeconds: 150,
       progressEverySeconds: 5,
       signal: new AbortController().signal,
-      output: { out: (line) => lines.push(line), err: (line) => lines.push(line) },
+      output: {
+        out: (line) => lines.push(line),
+        err: (line) => {
+          lines.push(line);
+          if (line.startsWith('Main job running')) reviews ??= askReviews(lines.join('\n')).catch((error: unknown) => ({ status: 0, body: String(error) }));
+        },
+      },
     });
   }, 400_000);
 
@@ -72,12 +85,32 @@ describe('the main job', () => {
     }
   });
 
-  it('prints where the console is and tokens to sign in, and reports the live SLO monitor', () => {
+  it('prints where the console and the governed registry are, a token per role, how to propose, and reports the live SLO monitor', async () => {
     const text = lines.join('\n');
     expect(text).toMatch(/^Console: http:\/\/127\.0\.0\.1:\d+ /m);
-    expect(text).toMatch(/governance lead: fmt_[0-9a-f]{8}_[\w-]{43}$/m);
-    expect(text).toMatch(/operator: +fmt_[0-9a-f]{8}_[\w-]{43}$/m);
+    const registryUrl = /^Registry: (http:\/\/127\.0\.0\.1:\d+) \(governed/m.exec(text)?.[1];
+    expect(registryUrl).toBeDefined();
+    const printed = (label: string) => new RegExp(`^  ${label}: +(fmt_[0-9a-f]{8}_[\\w-]{43})$`, 'm').exec(text)?.[1] ?? '';
+    const store = await TokenStore.open(tokensFile);
+    expect(store.verify(printed('governance lead'))).toMatchObject({ role: 'governance-lead', domains: ['*'] });
+    expect(store.verify(printed('asset-health owner'))).toMatchObject({ role: 'domain-owner', domains: ['asset-health'] });
+    expect(store.verify(printed('operator'))).toMatchObject({ role: 'operator' });
+    expect(store.verify(printed('analyst'))).toMatchObject({ role: 'analyst' });
+    expect(text).toContain(`FIELDMESH_REGISTRY_URL=${registryUrl} FIELDMESH_TOKEN=${printed('asset-health owner')} npx fieldmesh contracts propose contracts/asset-health/anomaly-scores.yaml`);
     expect(report.slo?.breachedAtEnd).toEqual(expect.any(Array));
     expect(text).toMatch(/^SLO events: \d+ breached, \d+ recovered/m);
   });
+
+  it('serves the console’s reviews from the governed registry while it runs', async () => {
+    const answer = await reviews;
+    expect(answer?.status, JSON.stringify(answer?.body)).toBe(200);
+    expect(answer?.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
+  });
 });
+
+async function askReviews(text: string): Promise<{ status: number; body: unknown }> {
+  const consoleUrl = /^Console: (\S+)/m.exec(text)?.[1];
+  const lead = /^ {2}governance lead: +(\S+)$/m.exec(text)?.[1];
+  const response = await fetch(`${consoleUrl}/api/reviews`, { headers: { authorization: `Bearer ${lead}` }, signal: AbortSignal.timeout(30_000) });
+  return { status: response.status, body: await response.json() };
+}

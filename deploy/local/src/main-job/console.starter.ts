@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TokenStore } from '@fieldmesh/auth';
 import { startConsole } from '@fieldmesh/console';
 import type { PlantPipeline } from '@fieldmesh/pipeline';
 import { startSloMonitor, type SloEvent, type SloMonitor } from '@fieldmesh/slo';
@@ -8,12 +7,11 @@ import { REPO_ROOT } from '@fieldmesh/testing';
 
 /** The console listens here when the port is free, so a bookmark survives restarts. */
 export const PREFERRED_CONSOLE_PORT = 8090;
+/** Likewise the governed registry, so an exported FIELDMESH_REGISTRY_URL survives restarts. */
+export const PREFERRED_REGISTRY_PORT = 8091;
 
 export interface ConsoleAccess {
   url: string;
-  /** Plaintext tokens issued for this run (the tokens file keeps only their hashes). */
-  tokens: { governanceLead: string; operator: string };
-  tokensFile: string;
   slo: SloMonitor;
   close(): Promise<void>;
 }
@@ -21,33 +19,29 @@ export interface ConsoleAccess {
 export interface ConsoleAccessOptions {
   pipeline: PlantPipeline;
   kafkaBrokers: string;
+  /** The governed registry: the console proxies reviews to it. */
   registryUrl: string;
-  /** Holds the tokens file and the console's Vite cache for this run. */
+  /** The tokens file the governed registry reads, so one token signs in to both. */
+  tokensFile: string;
+  /** Holds the console's Vite cache for this run. */
   stateDir: string;
   onSloEvent: (event: SloEvent) => void;
   /** 0 picks a free port; default PREFERRED_CONSOLE_PORT when free. */
   port?: number;
 }
 
-/**
- * The live SLO monitor over every product and the operations console in front of the running pipeline,
- * with a governance-lead and an operator token issued for the person at the keyboard.
- */
+/** The live SLO monitor over every product and the operations console in front of the running pipeline. */
 export async function startConsoleAccess(options: ConsoleAccessOptions): Promise<ConsoleAccess> {
   const { pipeline } = options;
-  const tokensFile = join(options.stateDir, 'tokens.json');
-  const store = await TokenStore.open(tokensFile);
-  const governanceLead = (await store.issue({ name: 'local-lead', role: 'governance-lead', domains: ['*'] })).token;
-  const operator = (await store.issue({ name: 'local-operator', role: 'operator', domains: ['*'] })).token;
   const slo = await startSloMonitor({ kafka: pipeline.kafka, contracts: pipeline.contracts, expectations: pipeline.sloExpectations, onEvent: options.onSloEvent });
   try {
-    const port = options.port ?? ((await portIsFree(PREFERRED_CONSOLE_PORT)) ? PREFERRED_CONSOLE_PORT : 0);
+    const port = options.port ?? (await preferredPortIfFree(PREFERRED_CONSOLE_PORT));
     const running = await startConsole({
       port,
       host: '127.0.0.1',
       kafkaBrokers: options.kafkaBrokers,
       registryUrl: options.registryUrl,
-      tokensFile,
+      tokensFile: options.tokensFile,
       contractsRoot: REPO_ROOT,
       stateDir: join(options.stateDir, 'console'),
       clickhouse: { client: pipeline.products.sink.warehouse.client, database: pipeline.products.sink.stats().database },
@@ -56,8 +50,6 @@ export async function startConsoleAccess(options: ConsoleAccessOptions): Promise
     });
     return {
       url: running.url,
-      tokens: { governanceLead, operator },
-      tokensFile,
       slo,
       async close() {
         await running.close();
@@ -70,10 +62,11 @@ export async function startConsoleAccess(options: ConsoleAccessOptions): Promise
   }
 }
 
-function portIsFree(port: number): Promise<boolean> {
+/** `port` when nothing listens on it, else 0 (any free port). */
+export function preferredPortIfFree(port: number): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.once('error', () => resolve(0));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(port)));
   });
 }

@@ -1,10 +1,11 @@
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
-import { endOffsets, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
+import { endOffsets, PERSONAS, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import type { Stack } from '@fieldmesh/testing';
 import type { Output } from '../stack.commands';
-import { startConsoleAccess } from './console.starter';
+import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from './console.starter';
+import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
 import { RateMeter } from './progress.meter';
 import { formatReport, type MainJobReport } from './report';
 
@@ -20,30 +21,48 @@ export interface MainJobOptions {
   speed?: number;
   /** The console's port; by default 8090 when free, else any free port. */
   consolePort?: number;
+  /** The governed registry's and the console's tokens; default LOCAL_TOKENS_FILE, which outlives the stack. */
+  tokensFile?: string;
 }
 
 /**
  * The whole pipeline on a simulated plant: the simulator speaks MQTT JSON, Sparkplug B and OPC UA to the
  * gateway, which publishes Avro telemetry to Kafka through the registry. Prints progress while it runs
  * and, when stopped, a report that accounts for every message.
+ *
+ * Provisioning and the console use a governed registry over the stack's schemas, with the repository's
+ * contracts baselined; its audit log (`_fieldmesh.contract-audit`) keeps proposals across runs.
  */
 export async function runMainJob(options: MainJobOptions): Promise<MainJobReport> {
   const { output } = options;
   const addresses = options.stack.addresses;
+  const tokensFile = options.tokensFile ?? LOCAL_TOKENS_FILE;
+  const registry = await startGovernedRegistry({
+    kafkaBrokers: addresses.kafkaBrokers!,
+    tokensFile,
+    people: PERSONAS,
+    port: await preferredPortIfFree(PREFERRED_REGISTRY_PORT),
+  });
   const pipeline = await startPlantPipeline({
     kafkaBrokers: addresses.kafkaBrokers!,
-    registryUrl: addresses.registryUrl!,
+    registryUrl: registry.url,
     mqttUrl: addresses.mqttUrl!,
+    // Provisioning sets subject compatibility, which only a governance lead may.
+    registryAuth: { username: PERSONAS.lead.name, password: registry.tokens.lead },
     stateDir: options.stateDir,
     ...(options.speed ? { speed: options.speed } : {}),
     log: (line) => output.err(line),
+  }).catch(async (error: unknown) => {
+    await registry.close();
+    throw error;
   });
   const { admin, topics, products, gateway, simulator, injector, offsetsAtStart: before } = pipeline;
   const sloEvents: SloEvent[] = [];
   const consoleAccess = await startConsoleAccess({
     pipeline,
     kafkaBrokers: addresses.kafkaBrokers!,
-    registryUrl: addresses.registryUrl!,
+    registryUrl: registry.url,
+    tokensFile,
     stateDir: options.stateDir,
     ...(options.consolePort === undefined ? {} : { port: options.consolePort }),
     onSloEvent: (event) => {
@@ -52,15 +71,10 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     },
   }).catch(async (error: unknown) => {
     await pipeline.close();
+    await registry.close();
     throw error;
   });
-  output.err(
-    [
-      `Console: ${consoleAccess.url} (sign in with a token; tokens of this run are in ${consoleAccess.tokensFile})`,
-      `  governance lead: ${consoleAccess.tokens.governanceLead}`,
-      `  operator:        ${consoleAccess.tokens.operator}`,
-    ].join('\n'),
-  );
+  output.err(accessLines({ consoleUrl: consoleAccess.url, registryUrl: registry.url, tokensFile, tokens: registry.tokens }).join('\n'));
   output.err(`Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`);
 
   const meter = new RateMeter();
@@ -120,6 +134,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     slo: { events: sloEvents, breachedAtEnd: consoleAccess.slo.status().filter((status) => status.state === 'breached').map((status) => `${status.product} ${status.slo} ${status.scope}`) },
   };
   await pipeline.close();
+  await registry.close();
   output.out(formatReport(report));
   return report;
 }
