@@ -2,24 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenStore, type Role } from '@fieldmesh/auth';
 import { startConsole } from '../../src/index';
-import { loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
-import { startPlantPipeline, type PlantPipeline } from '@fieldmesh/pipeline';
-import { createRegistryApp, type RunningRegistry } from '@fieldmesh/registry';
+import { PERSONAS, startGovernedRegistry, startPlantPipeline, type GovernedPerson, type PlantPipeline } from '@fieldmesh/pipeline';
 import { startSloMonitor, type SloMonitor } from '@fieldmesh/slo';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { inject } from 'vitest';
 
-/** The people (and the pipeline's own service identity) of a console test, each with a fresh token. */
+/** The plant's people and the pipeline's own service identity, each with a fresh token per fixture. */
 export const PEOPLE = {
-  lead: { name: 'lena-lead', role: 'governance-lead', domains: ['*'] },
-  owner: { name: 'omar-owner', role: 'domain-owner', domains: ['asset-health'] },
-  operator: { name: 'olga-operator', role: 'operator', domains: ['*'] },
-  analyst: { name: 'anna-analyst', role: 'analyst', domains: ['*'] },
+  ...PERSONAS,
   service: { name: 'pipeline', role: 'service', domains: ['*'] },
-} as const satisfies Record<string, { name: string; role: Role; domains: string[] }>;
+} as const satisfies Record<string, GovernedPerson>;
 
 export type Person = keyof typeof PEOPLE;
 
@@ -46,10 +40,8 @@ export interface ConsoleFixtureOptions {
  * pipeline on a simulated plant with failures injected (so alerts open) and the SLO monitor, and the
  * console in front of it all, on the shared test stack.
  *
- * The governed registry keeps its schemas in the stack registry's `_schemas` topic rather than a topic of
- * its own: the product topics are shared, so records that earlier runs wrote through the stack registry
- * must decode here with the same schema ids (a registry of its own would hand out colliding ids). Its
- * governance state (the audit topic) is this fixture's own.
+ * The governed registry (`startGovernedRegistry`, shared with `npm start`) keeps its schemas in the stack
+ * registry's `_schemas`; its governance state (the audit topic) and tokens file are this fixture's own.
  */
 export async function startConsoleFixture(options: ConsoleFixtureOptions): Promise<ConsoleFixture> {
   const runId = randomBytes(4).toString('hex');
@@ -61,31 +53,15 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
   };
   try {
     const tokensFile = join(dir, 'tokens.json');
-    const store = await TokenStore.open(tokensFile);
-    const tokens = {} as Record<Person, string>;
-    for (const [person, identity] of Object.entries(PEOPLE) as Array<[Person, (typeof PEOPLE)[Person]]>) {
-      tokens[person] = (await store.issue({ name: identity.name, role: identity.role, domains: [...identity.domains] })).token;
-    }
-
     const auditTopic = `_fieldmesh.contract-audit.${runId}`;
     // SLO events of this run only: a main job on the same broker publishes its own to `_fieldmesh.slo`.
     const sloTopic = `_fieldmesh.slo.${runId}`;
     // This run's own topics go when it ends, so the shared broker does not collect one pair per run.
     closers.push(() => deleteTopics(brokers, [auditTopic, sloTopic]));
 
-    const registry: RunningRegistry = await createRegistryApp({
-      port: 0,
-      host: '127.0.0.1',
-      brokers: [brokers],
-      topic: '_schemas',
-      governance: { tokensFile, auditTopic },
-    });
+    const registry = await startGovernedRegistry({ kafkaBrokers: brokers, tokensFile, auditTopic, people: PEOPLE });
     closers.push(() => registry.close());
-    // The repository's contracts are the approved baseline: their schemas may register, nothing else.
-    for (const loaded of await loadAllContracts(REPO_ROOT)) {
-      const answer = await registryCall(registry.url, 'POST', '/contracts/baseline', tokens.lead, { contract: loaded.contract, schema: loaded.avroSchema });
-      if (answer.status !== 200) throw new Error(`Baselining ${loaded.contract.id} answered ${answer.status}: ${answer.body?.message ?? JSON.stringify(answer.body)}`);
-    }
+    const { tokens } = registry;
 
     let pipeline: PlantPipeline | undefined;
     let slo: SloMonitor | undefined;
