@@ -12,6 +12,7 @@ export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from
 export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicEndNotReached, TopicNotFound } from './errors';
 export { createKafka } from './kafka.factory';
 export { readTopicToEnd, type ReadTopicToEndOptions } from './topic-end.reader';
+export { TopicFollower, type TopicFollowerOptions } from './topic.follower';
 export type {
   BatchCommit,
   BatchHandler,

@@ -1,11 +1,10 @@
 import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, AlertService, type AlertView } from '@fieldmesh/domain-asset-health';
 import type { LoadedContract } from '@fieldmesh/governance';
-import { topicSpecFor } from '@fieldmesh/governance';
-import type { KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
+import { awaitTopicsListed, topicSpecFor } from '@fieldmesh/governance';
+import { type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
 import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
 import { Logger } from '@nestjs/common';
 import type { AlertActionRequest } from '../../api/types';
-import { TopicFollower } from '../topic.follower';
 
 const ACTIONS = ALERT_EVENT_TYPES.filter((type): type is AlertAction => type !== 'OPENED');
 
@@ -47,6 +46,7 @@ export class AlertBoard {
         groupPrefix: 'fieldmesh-console-alerts',
         ensureTopic: async (admin, name) => {
           await admin.createTopics([{ ...topicSpecFor(contract.contract), topic: name }]);
+          await awaitTopicsListed(admin, [name]);
         },
       },
       (record) => {

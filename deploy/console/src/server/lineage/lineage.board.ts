@@ -1,6 +1,6 @@
-import type { KafkaPort } from '@fieldmesh/kafka';
+import { awaitTopicsListed } from '@fieldmesh/governance';
+import { type KafkaPort, TopicFollower } from '@fieldmesh/kafka';
 import { ensureLineageTopic, LineageGraph } from '@fieldmesh/lineage';
-import { TopicFollower } from '../topic.follower';
 
 /**
  * The lineage graph of `_fieldmesh.lineage`, kept live: run events are collected as jobs emit them and the
@@ -16,7 +16,10 @@ export class LineageBoard {
     kafka: KafkaPort,
     readonly topic: string,
   ) {
-    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-lineage', ensureTopic: (admin, name) => ensureLineageTopic(admin, name) }, (record) => {
+    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-lineage', ensureTopic: async (admin, name) => {
+      await ensureLineageTopic(admin, name);
+      await awaitTopicsListed(admin, [name]);
+    } }, (record) => {
       if (!record.value) return; // a tombstone adds nothing
       const text = record.value.toString('utf8');
       try {

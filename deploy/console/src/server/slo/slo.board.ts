@@ -1,6 +1,6 @@
-import type { KafkaPort } from '@fieldmesh/kafka';
+import { awaitTopicsListed } from '@fieldmesh/governance';
+import { type KafkaPort, TopicFollower } from '@fieldmesh/kafka';
 import { ensureSloTopic, sloEventKey, sloEventSchema, type SloEvent, type SloState, type SloStatus } from '@fieldmesh/slo';
-import { TopicFollower } from '../topic.follower';
 
 const RECENT_EVENTS = 500;
 
@@ -30,7 +30,10 @@ export class SloBoard {
     readonly topic: string,
     private readonly monitorStatus?: () => SloStatus[],
   ) {
-    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-slo', ensureTopic: (admin, name) => ensureSloTopic(admin, name) }, (record) => {
+    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-slo', ensureTopic: async (admin, name) => {
+      await ensureSloTopic(admin, name);
+      await awaitTopicsListed(admin, [name]);
+    } }, (record) => {
       const parsed = record.value ? sloEventSchema.safeParse(safeJson(record.value.toString('utf8'))) : undefined;
       if (!parsed?.success) {
         this.skipped += 1;
