@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { loadContract } from '@fieldmesh/governance';
+import { awaitTopicsListed, loadContract } from '@fieldmesh/governance';
 import { FileModelRegistry, type DriftReport } from '@fieldmesh/ml';
-import { createKafka } from '@fieldmesh/kafka';
+import { createKafka, TopicFollower } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { createStreamsApp, type StreamJobLineage, type StreamJobStats } from '@fieldmesh/streams';
 import type { AlertEvent, AlertView } from './alerts/alert-event';
@@ -34,6 +34,8 @@ export interface AssetHealthStats {
   operator: AnomalyOperatorStats;
   /** Alerts not closed yet. */
   openAlerts: number;
+  /** Events of the alerts topic not folded in: not alert events, or not a legal step when they arrived (another writer's step came first). */
+  alertEvents: { undecodable: number; skipped: number };
 }
 
 export interface AssetHealthDomain {
@@ -114,6 +116,32 @@ export async function startAssetHealth(
     await producer.connect();
     closers.push(() => producer.disconnect());
     const alertWriter = await serde.writerFor(topics.alerts, contracts.alerts.avroSchema);
+    // The alerts topic is the source of truth and others write it too (the console's workflow steps):
+    // fold all of it before the operator scores anything (a restart keeps alerts in progress), then keep
+    // folding what others write. The operator's own events come back as repeated event ids.
+    let undecodable = 0;
+    const alertFollower = new TopicFollower(
+      kafka,
+      {
+        topic: topics.alerts,
+        groupPrefix: `${config.groups.operator}.alerts`,
+        catchUpTimeoutMs: ALERTS_CATCH_UP_MS,
+        // Created above with the product topics (when asked to); the broker may take a moment to list it.
+        ...(config.createTopics ? { ensureTopic: (admin, topic) => awaitTopicsListed(admin, [topic]) } : {}),
+      },
+      async (record) => {
+        if (!record.value) return;
+        try {
+          alertService.replay((await serde.decode<AlertEvent>(record.value, { topic: topics.alerts })).value);
+        } catch (error) {
+          undecodable += 1;
+          console.warn(`asset-health: skipped record ${record.partition}/${record.offset} of ${topics.alerts}: not an alert event (${error instanceof Error ? error.message : String(error)}); the alerts contract's schema is the only one allowed there`);
+        }
+      },
+    );
+    closers.push(() => alertFollower.stop());
+    await alertFollower.start();
+    await alertFollower.caughtUp;
     await featuresApp.app.listen();
     await operatorApp.app.listen();
 
@@ -126,6 +154,7 @@ export async function startAssetHealth(
         anomalies: anomalies.stats(),
         operator: operator.stats(),
         openAlerts: alertService.list().filter((alert) => alert.status !== 'CLOSED').length,
+        alertEvents: { undecodable, skipped: alertService.stats().skipped },
       }),
       models: () => operator.models(),
       alerts: (filter) => alertService.list(filter),
@@ -142,6 +171,9 @@ export async function startAssetHealth(
     throw error;
   }
 }
+
+/** Reading the alerts topic at start: alerts are few (a handful per asset and day), so this is generous. */
+const ALERTS_CATCH_UP_MS = 60_000;
 
 function emptyJobStats(): StreamJobStats {
   return { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka } from '@fieldmesh/kafka';
+import { createKafka, readTopicToEnd } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type AssetHealthDomain, loadLabels, loadMapping, readRecording, recordingFiles, startAssetHealth } from '../src/index';
+import { type AlertEvent, type AssetHealthConfigInput, type AssetHealthDomain, loadLabels, loadMapping, readRecording, recordingFiles, startAssetHealth } from '../src/index';
 import { recordSimulation } from './recording';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 // Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
+const alertsSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'asset-health', 'AlertEvent.avsc'), 'utf8')) as object;
+/** The simulator's clock starts here (test/recording.ts). */
+const START_MS = 1_795_000_000_000;
 
 async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -33,55 +36,66 @@ describe('clean readings with an injected failure → features, anomaly scores a
   };
   const dir = mkdtempSync(join(tmpdir(), 'asset-health-'));
   const failingPump = 'acme/berlin/press-shop/line-1/pump-1';
+  const kafka = createKafka({ clientId: 'asset-health-test', brokers: [brokers] });
+  const serde = new AvroSerde({ registryUrl });
+  const config: AssetHealthConfigInput = { kafka: { brokers: [brokers] }, registryUrl, topics, groups: { features: `asset-health-features-${id}`, operator: `asset-health-operator-${id}` } };
+  let csv: string;
   let domain: AssetHealthDomain;
   let readings = 0;
+  let sequence = 0;
   let features: ReadRecord[];
   let scores: ReadRecord[];
   let alerts: ReadRecord[];
 
   beforeAll(async () => {
     // 15 simulated minutes of one line; pump-1 overheats from minute 8 to the end, so its alert is still open.
-    const csv = recordSimulation(dir, { name: 'plant', durationSeconds: 900, seed: 5, linesPerSite: 1, failures: [{ asset: 'line-1/pump-1', mode: 'overheating', at: 480, duration: 420 }] });
+    csv = recordSimulation(dir, { name: 'plant', durationSeconds: 900, seed: 5, linesPerSite: 1, failures: [{ asset: 'line-1/pump-1', mode: 'overheating', at: 480, duration: 420 }] });
     const files = recordingFiles(csv);
     expect(loadLabels(files.labels).map((episode) => [episode.assetPath, episode.mode])).toEqual([[failingPump, 'overheating']]);
 
-    const kafka = createKafka({ clientId: 'asset-health-test', brokers: [brokers] });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics([{ topic: topics.input, partitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    domain = await startAssetHealth({
-      kafka: { brokers: [brokers] },
-      registryUrl,
-      topics,
-      groups: { features: `asset-health-features-${id}`, operator: `asset-health-operator-${id}` },
-    });
-
-    const serde = new AvroSerde({ registryUrl });
-    const writer = await serde.writerFor(topics.input, cleanSchema);
-    const producer = kafka.producer();
-    await producer.connect();
-    let sequence = 0;
-    for await (const row of readRecording(csv, loadMapping(files.mapping))) {
-      const records = row.map((reading) => {
-        sequence += 1;
-        const value = {
-          readingTime: new Date(reading.timeMs), receivedTime: new Date(reading.timeMs + 15), gatewayId: `gw-${id}`, sequenceNumber: BigInt(sequence), deviceId: 'plc-1',
-          assetPath: reading.assetPath, signal: reading.signal, value: reading.value, valueText: null, unit: reading.unit, sourceUnit: reading.unit, quality: 'GOOD', qualityCode: null,
-          sourceProtocol: 'OPC_UA', sourceAddress: `ns=1;s=${reading.assetPath}.${reading.signal}`, isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
-        };
-        return { topic: topics.input, key: reading.assetPath, value: serde.encode(writer, value) };
-      });
-      readings += records.length;
-      await producer.send(records);
-    }
-    await producer.disconnect();
+    domain = await startAssetHealth(config);
+    await produceReadings();
     await waitFor('the features job to read every reading', () => domain.stats().features.readings >= readings, 90_000);
     await waitFor('the operator to open an alert', () => domain.stats().anomalies.alertsOpened >= 1, 60_000);
     features = await readTopic({ brokers, registryUrl, topic: topics.features, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().features.windows });
     scores = await readTopic({ brokers, registryUrl, topic: topics.scores, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().anomalies.scores });
     alerts = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'OPENED') });
   }, 240_000);
+
+  /** Produces the recording's readings (those before `beforeMs` only, `shiftMs` later when given) as clean readings. */
+  async function produceReadings(options: { beforeMs?: number; shiftMs?: number } = {}): Promise<void> {
+    const writer = await serde.writerFor(topics.input, cleanSchema);
+    const producer = kafka.producer();
+    await producer.connect();
+    for await (const row of readRecording(csv, loadMapping(recordingFiles(csv).mapping))) {
+      const records = row
+        .filter((reading) => options.beforeMs === undefined || reading.timeMs < options.beforeMs)
+        .map((reading) => {
+          sequence += 1;
+          const timeMs = reading.timeMs + (options.shiftMs ?? 0);
+          const value = {
+            readingTime: new Date(timeMs), receivedTime: new Date(timeMs + 15), gatewayId: `gw-${id}`, sequenceNumber: BigInt(sequence), deviceId: 'plc-1',
+            assetPath: reading.assetPath, signal: reading.signal, value: reading.value, valueText: null, unit: reading.unit, sourceUnit: reading.unit, quality: 'GOOD', qualityCode: null,
+            sourceProtocol: 'OPC_UA', sourceAddress: `ns=1;s=${reading.assetPath}.${reading.signal}`, isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+          };
+          return { topic: topics.input, key: reading.assetPath, value: serde.encode(writer, value) };
+        });
+      if (records.length === 0) continue;
+      readings += records.length;
+      await producer.send(records);
+    }
+    await producer.disconnect();
+  }
+
+  /** The alerts topic as it is now, decoded. */
+  async function alertEvents(): Promise<AlertEvent[]> {
+    const records = await readTopicToEnd(kafka, topics.alerts, { groupPrefix: `asset-health-test-${id}` });
+    return Promise.all(records.map(async (record) => (await serde.decode<AlertEvent>(record.value!)).value));
+  }
 
   afterAll(async () => {
     await domain?.close();
@@ -114,22 +128,59 @@ describe('clean readings with an injected failure → features, anomaly scores a
     expect(opened.map((r) => r.key)).toEqual([failingPump]);
     const event = opened[0]!.value as { by: string; at: Date; windowStart: Date; modelName: string };
     expect(event.by).toBe('system:asset-health');
-    expect(event.at.getTime()).toBeGreaterThanOrEqual(1_795_000_000_000 + 480_000);
-    expect(event.at.getTime()).toBeLessThanOrEqual(1_795_000_000_000 + 900_000);
+    expect(event.at.getTime()).toBeGreaterThanOrEqual(START_MS + 480_000);
+    expect(event.at.getTime()).toBeLessThanOrEqual(START_MS + 900_000);
     expect(event.modelName).toBe('asset-health-pump');
   });
 
-  it('publishes each workflow step a person takes, and refuses a step out of order', async () => {
+  it('folds a step someone else produced to the alerts topic, and then never auto-closes the alert they acknowledged', async () => {
     const [alert] = domain.alerts({ status: ['OPENED'] });
     expect(alert?.assetPath).toBe(failingPump);
-    await expect(domain.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(/next steps are ACKNOWLEDGED or CLOSED/);
-    await domain.transitionAlert({ alertId: alert!.alertId, action: 'ACKNOWLEDGED', by: 'op-7' });
+    // As the console does: validate on its own fold of the topic, produce the event, never call the domain.
+    const acknowledged: AlertEvent = { ...alert!.history[0]!, eventId: `${alert!.alertId}/ACKNOWLEDGED`, type: 'ACKNOWLEDGED', by: 'op-console', at: new Date(), note: null, score: null, threshold: null, modelName: null, modelVersion: null, windowStart: null, contributors: [] };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([{ topic: topics.alerts, key: failingPump, value: serde.encode(await serde.writerFor(topics.alerts, alertsSchema), acknowledged) }]);
+    await producer.disconnect();
+    await waitFor('the domain to fold the acknowledgement', () => domain.alerts().find((a) => a.alertId === alert!.alertId)?.status === 'ACKNOWLEDGED', 30_000);
+
+    // Eight normal minutes of the pump after the failing ones: 48 normal windows, far more than the
+    // 6 after which the operator closes an alert nobody acknowledged.
+    const windowsBefore = domain.stats().features.windows;
+    await produceReadings({ beforeMs: START_MS + 480_000, shiftMs: 900_000 });
+    await waitFor('the features job to read the normal readings', () => domain.stats().features.readings >= readings, 90_000);
+    expect(domain.stats().features.windows).toBeGreaterThan(windowsBefore + 4 * 40);
+    await waitFor('the operator to score every window', () => domain.stats().anomalies.windows >= domain.stats().features.windows, 60_000);
+    expect(domain.stats().anomalies.alertsClosed).toBe(0);
+    expect(domain.alerts().find((a) => a.alertId === alert!.alertId)?.status).toBe('ACKNOWLEDGED');
+    expect((await alertEvents()).map((e) => [e.type, e.by])).toEqual([
+      ['OPENED', 'system:asset-health'],
+      ['ACKNOWLEDGED', 'op-console'],
+    ]);
+    expect(domain.stats().alertEvents).toEqual({ undecodable: 0, skipped: 0 });
+  }, 180_000);
+
+  it('publishes each workflow step a person takes, and refuses a step out of order', async () => {
+    const [alert] = domain.alerts({ status: ['ACKNOWLEDGED'] });
+    expect(alert?.assetPath).toBe(failingPump);
+    await expect(domain.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(/next steps are DIAGNOSED or CLOSED/);
     await domain.transitionAlert({ alertId: alert!.alertId, action: 'DIAGNOSED', by: 'op-7', diagnosis: 'overheating', note: 'bearing temperature 35 K above normal' });
     const steps = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'DIAGNOSED') });
     expect(steps.filter((r) => r.value.alertId === alert!.alertId).map((r) => [r.value.type, r.value.by])).toEqual([
       ['OPENED', 'system:asset-health'],
-      ['ACKNOWLEDGED', 'op-7'],
+      ['ACKNOWLEDGED', 'op-console'],
       ['DIAGNOSED', 'op-7'],
     ]);
+  });
+
+  it('knows the alerts in progress after a restart, from the alerts topic', async () => {
+    await domain.close();
+    domain = await startAssetHealth(config);
+    // start resolves once the topic is folded: nothing to wait for
+    expect(domain.alerts().map((a) => [a.assetPath, a.status, a.diagnosis, a.history.map((e) => e.by)])).toEqual([
+      [failingPump, 'DIAGNOSED', 'overheating', ['system:asset-health', 'op-console', 'op-7']],
+    ]);
+    expect(domain.stats().openAlerts).toBe(1);
+    expect((await domain.transitionAlert({ alertId: domain.alerts()[0]!.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-12' })).type).toBe('DISPATCHED');
   });
 });

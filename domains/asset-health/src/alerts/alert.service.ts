@@ -45,15 +45,21 @@ const NEXT: Record<AlertEventType, readonly AlertAction[]> = {
   CLOSED: [],
 };
 
+/** What folding one event did: changed the state, was already folded (same event id), or was skipped. */
+export type AlertReplayOutcome = 'applied' | 'duplicate' | 'skipped';
+
 /**
  * Applies alert workflow steps with validation and keeps each alert's state. Every accepted step is an
- * AlertEvent for `asset-health.alerts.v1`; `replay` folds events read back from that topic, so the
- * state can be rebuilt from the product itself.
+ * AlertEvent for `asset-health.alerts.v1`, the source of truth: `replay` folds events read back from that
+ * topic, so the state can be rebuilt from the product itself. Several writers share the topic (the anomaly
+ * operator, the console), so two can race on one alert; every reader folds the topic in the same order
+ * and keeps the first step written, skipping (and counting) a later one that is no longer a legal step.
  */
 export class AlertService {
   private readonly alerts = new Map<string, AlertView>();
   /** The alert not yet closed, per asset: an asset has at most one. */
   private readonly openByAsset = new Map<string, string>();
+  private skipped = 0;
 
   open(opening: AlertOpening): AlertEvent {
     const alertId = `${opening.assetPath}@${opening.onset.getTime()}`;
@@ -116,11 +122,17 @@ export class AlertService {
     return event;
   }
 
-  /** Folds an event into the state (events of one alert in order; a repeated event id is ignored). */
-  replay(event: AlertEvent): void {
+  /**
+   * Folds an event into the state. A repeated event id is ignored (a writer reads its own events back);
+   * an event that is not a legal step from the alert's state (another writer's step came first, its
+   * alert is unknown, or its asset has another alert in progress) is skipped and counted, never thrown,
+   * so a reader of the topic never stops on it.
+   */
+  replay(event: AlertEvent): AlertReplayOutcome {
     const known = this.alerts.get(event.alertId);
-    if (known?.history.some((e) => e.eventId === event.eventId)) return;
+    if (known?.history.some((e) => e.eventId === event.eventId)) return 'duplicate';
     if (event.type === 'OPENED') {
+      if (known || this.openFor(event.assetPath)) return this.skip();
       this.alerts.set(event.alertId, {
         alertId: event.alertId,
         assetPath: event.assetPath,
@@ -137,14 +149,25 @@ export class AlertService {
         history: [event],
       });
       this.openByAsset.set(event.assetPath, event.alertId);
-      return;
+      return 'applied';
     }
-    if (!known) return;
+    if (!known || !NEXT[known.status].includes(event.type)) return this.skip();
     known.status = event.type;
     known.history.push(event);
     if (event.diagnosis) known.diagnosis = event.diagnosis;
     if (event.workOrderId) known.workOrderId = event.workOrderId;
     if (event.type === 'CLOSED' && this.openByAsset.get(event.assetPath) === event.alertId) this.openByAsset.delete(event.assetPath);
+    return 'applied';
+  }
+
+  /** Events `replay` skipped because they were not a legal step when they arrived. */
+  stats(): { skipped: number } {
+    return { skipped: this.skipped };
+  }
+
+  private skip(): AlertReplayOutcome {
+    this.skipped += 1;
+    return 'skipped';
   }
 
   get(alertId: string): AlertView {

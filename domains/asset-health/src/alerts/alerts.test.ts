@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnomalyScore } from '../anomaly-scores/anomaly-score';
+import type { AlertEvent } from './alert-event';
 import { AlertTransitionInvalid } from '../errors';
 import { AlertPolicy } from './alert.policy';
 import { AlertService } from './alert.service';
@@ -22,6 +23,11 @@ function score(window: number, value: number, overrides: Partial<AnomalyScore> =
     imputedFeatures: [],
     ...overrides,
   };
+}
+
+/** A step another writer of the topic (the console) produced, as the domain reads it back. */
+function foreignStep(opened: AlertEvent, type: AlertEvent['type'], by: string, overrides: Partial<AlertEvent> = {}): AlertEvent {
+  return { ...opened, eventId: `${opened.alertId}/${type}`, type, by, at: new Date(60_000), note: null, score: null, threshold: null, modelName: null, modelVersion: null, windowStart: null, contributors: [], ...overrides };
 }
 
 function openOne(service: AlertService) {
@@ -72,6 +78,44 @@ describe('AlertService', () => {
     expect(rebuilt.get(alertId).history).toHaveLength(2);
     expect(rebuilt.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
   });
+  it('folds steps another writer produced to the topic, so the next step follows theirs', () => {
+    const service = new AlertService();
+    const opened = openOne(service);
+    expect(service.replay(foreignStep(opened, 'ACKNOWLEDGED', 'op-console'))).toBe('applied');
+    expect(service.replay(foreignStep(opened, 'DIAGNOSED', 'op-console', { diagnosis: 'bearing_wear' }))).toBe('applied');
+    expect(service.get(opened.alertId)).toMatchObject({ status: 'DIAGNOSED', diagnosis: 'bearing_wear' });
+    expect(() => service.apply({ alertId: opened.alertId, action: 'ACKNOWLEDGED', by: 'op-1' })).toThrow(/next steps are DISPATCHED or CLOSED/);
+    expect(service.apply({ alertId: opened.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-9' }).type).toBe('DISPATCHED');
+  });
+
+  it('ignores an event it already folded, by event id, without counting it as skipped', () => {
+    const service = new AlertService();
+    const opened = openOne(service);
+    const ack = foreignStep(opened, 'ACKNOWLEDGED', 'op-console');
+    expect([service.replay(opened), service.replay(ack), service.replay(ack), service.replay(opened)]).toEqual(['duplicate', 'applied', 'duplicate', 'duplicate']);
+    expect(service.get(opened.alertId).history.map((e) => e.type)).toEqual(['OPENED', 'ACKNOWLEDGED']);
+    expect(service.stats()).toEqual({ skipped: 0 });
+  });
+
+  it('keeps the first of two racing steps in topic order and skips, counts, the one that is no longer legal', () => {
+    const opened = openOne(new AlertService());
+    const autoClose = foreignStep(opened, 'CLOSED', 'system:asset-health', { eventId: `${opened.alertId}/CLOSED`, note: 'cleared' });
+    const ack = foreignStep(opened, 'ACKNOWLEDGED', 'op-console');
+    const diagnose = foreignStep(opened, 'DIAGNOSED', 'op-console', { diagnosis: 'bearing_wear' });
+    // The domain auto-closed first: the person's acknowledgement and diagnosis written after it come too late.
+    const reader = new AlertService();
+    expect([opened, autoClose, ack, diagnose].map((event) => reader.replay(event))).toEqual(['applied', 'applied', 'skipped', 'skipped']);
+    expect(reader.get(opened.alertId).history.map((e) => [e.type, e.by])).toEqual([['OPENED', 'system:asset-health'], ['CLOSED', 'system:asset-health']]);
+    expect(reader.openFor(PUMP)).toBeUndefined();
+    expect(reader.stats()).toEqual({ skipped: 2 });
+    // A step of an alert the reader never saw opened, and a second alert for an asset with one in progress, are skipped too.
+    const other = new AlertService();
+    other.replay(opened);
+    expect(other.replay(foreignStep({ ...opened, alertId: 'unknown@1' }, 'ACKNOWLEDGED', 'op-1'))).toBe('skipped');
+    expect(other.replay({ ...opened, alertId: `${PUMP}@5`, eventId: `${PUMP}@5/OPENED` })).toBe('skipped');
+    expect(other.openFor(PUMP)?.alertId).toBe(opened.alertId);
+    expect(other.stats()).toEqual({ skipped: 2 });
+  });
 });
 
 describe('AlertPolicy', () => {
@@ -103,5 +147,16 @@ describe('AlertPolicy', () => {
     service.apply({ alertId: second!.alertId, action: 'ACKNOWLEDGED', by: 'op-1' });
     expect(policy.observe([12, 13, 14, 15].map((w) => score(w, 1)))).toEqual([]);
     expect(service.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
+  });
+
+  it('does not auto-close an alert an operator acknowledged through the topic', () => {
+    const service = new AlertService();
+    const policy = new AlertPolicy(service, options);
+    const [opened] = policy.observe([score(0, 30), score(1, 30)]);
+    service.replay(foreignStep(opened!, 'ACKNOWLEDGED', 'op-console'));
+    expect(policy.observe([2, 3, 4, 5, 6].map((w) => score(w, 1)))).toEqual([]);
+    expect(service.openFor(PUMP)).toMatchObject({ status: 'ACKNOWLEDGED', history: [{ type: 'OPENED' }, { by: 'op-console' }] });
+    // and the asset gets no second alert while that one is in progress
+    expect(policy.observe([7, 8, 9].map((w) => score(w, 50)))).toEqual([]);
   });
 });
