@@ -1,5 +1,5 @@
 import { AlertNotFound, AlertTransitionInvalid } from '../errors';
-import type { AlertAction, AlertEvent, AlertEventType, AlertView } from './alert-event';
+import { SYSTEM_ACTOR, type AlertAction, type AlertEvent, type AlertEventType, type AlertView } from './alert-event';
 
 /** A person's step on an alert. */
 export interface AlertCommand {
@@ -54,11 +54,20 @@ export type AlertReplayOutcome = 'applied' | 'duplicate' | 'skipped';
  * topic, so the state can be rebuilt from the product itself. Several writers share the topic (the anomaly
  * operator, the console), so two can race on one alert; every reader folds the topic in the same order
  * and keeps the first step written, skipping (and counting) a later one that is no longer a legal step.
+ * The system's auto-close is legal only from OPENED: written after a person's step, it was decided on a
+ * view that had not seen that step yet.
+ *
+ * A writer folds its own events at once (`open`, `apply`, `foldPending`) and they stay pending until
+ * `replay` reads them back. Another writer's event read while some are pending was written before them
+ * (one asset's events share a partition), so the alert is folded again in topic order: the writer ends
+ * where every other reader of the topic ends.
  */
 export class AlertService {
   private readonly alerts = new Map<string, AlertView>();
   /** The alert not yet closed, per asset: an asset has at most one. */
   private readonly openByAsset = new Map<string, string>();
+  /** This writer's events folded but not read back from the topic yet, per alert, in the order written. */
+  private readonly pending = new Map<string, AlertEvent[]>();
   private skipped = 0;
 
   open(opening: AlertOpening): AlertEvent {
@@ -83,7 +92,7 @@ export class AlertService {
       diagnosis: null,
       workOrderId: null,
     };
-    this.replay(event);
+    this.foldPending(event);
     return event;
   }
 
@@ -118,21 +127,52 @@ export class AlertService {
       diagnosis: command.diagnosis ?? null,
       workOrderId: command.workOrderId ?? null,
     };
-    this.replay(event);
+    this.foldPending(event);
     return event;
   }
 
   /**
-   * Folds an event into the state. A repeated event id is ignored (a writer reads its own events back);
-   * an event that is not a legal step from the alert's state (another writer's step came first, its
+   * Folds an event read from the topic. A repeated event id is ignored (a writer reads its own events
+   * back); an event that is not a legal step from the alert's state (another writer's step came first, its
    * alert is unknown, or its asset has another alert in progress) is skipped and counted, never thrown,
    * so a reader of the topic never stops on it.
    */
   replay(event: AlertEvent): AlertReplayOutcome {
+    const own = this.pending.get(event.alertId);
+    if (!own) return this.count(this.fold(event));
+    const index = own.findIndex((e) => e.eventId === event.eventId && e.by === event.by);
+    if (index >= 0) {
+      own.splice(index, 1);
+      if (own.length === 0) this.pending.delete(event.alertId);
+      return 'duplicate';
+    }
+    // Written before this writer's pending events: fold the alert again in topic order. A pending event
+    // that is no longer legal is dropped here and skipped (counted) when it is read back.
+    const confirmed = this.alerts.get(event.alertId)?.history.filter((e) => !own.includes(e)) ?? [];
+    this.forget(event.alertId);
+    for (const e of confirmed) this.fold(e);
+    const outcome = this.count(this.fold(event));
+    for (const e of own) this.foldPending(e);
+    return outcome;
+  }
+
+  /** Folds an event this writer produced (or is producing) ahead of reading it back with `replay`. */
+  foldPending(event: AlertEvent): AlertReplayOutcome {
+    const outcome = this.fold(event);
+    if (outcome === 'applied') this.pending.set(event.alertId, [...(this.pending.get(event.alertId) ?? []), event]);
+    return outcome;
+  }
+
+  /** Events `replay` skipped because they were not a legal step when they arrived. */
+  stats(): { skipped: number } {
+    return { skipped: this.skipped };
+  }
+
+  private fold(event: AlertEvent): AlertReplayOutcome {
     const known = this.alerts.get(event.alertId);
     if (known?.history.some((e) => e.eventId === event.eventId)) return 'duplicate';
     if (event.type === 'OPENED') {
-      if (known || this.openFor(event.assetPath)) return this.skip();
+      if (known || this.openFor(event.assetPath)) return 'skipped';
       this.alerts.set(event.alertId, {
         alertId: event.alertId,
         assetPath: event.assetPath,
@@ -151,7 +191,8 @@ export class AlertService {
       this.openByAsset.set(event.assetPath, event.alertId);
       return 'applied';
     }
-    if (!known || !NEXT[known.status].includes(event.type)) return this.skip();
+    if (!known || !NEXT[known.status].includes(event.type)) return 'skipped';
+    if (event.type === 'CLOSED' && event.by === SYSTEM_ACTOR && known.status !== 'OPENED') return 'skipped';
     known.status = event.type;
     known.history.push(event);
     if (event.diagnosis) known.diagnosis = event.diagnosis;
@@ -160,14 +201,16 @@ export class AlertService {
     return 'applied';
   }
 
-  /** Events `replay` skipped because they were not a legal step when they arrived. */
-  stats(): { skipped: number } {
-    return { skipped: this.skipped };
+  private count(outcome: AlertReplayOutcome): AlertReplayOutcome {
+    if (outcome === 'skipped') this.skipped += 1;
+    return outcome;
   }
 
-  private skip(): AlertReplayOutcome {
-    this.skipped += 1;
-    return 'skipped';
+  private forget(alertId: string): void {
+    const alert = this.alerts.get(alertId);
+    this.alerts.delete(alertId);
+    this.pending.delete(alertId);
+    if (alert && this.openByAsset.get(alert.assetPath) === alertId) this.openByAsset.delete(alert.assetPath);
   }
 
   get(alertId: string): AlertView {

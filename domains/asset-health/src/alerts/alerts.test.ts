@@ -81,6 +81,7 @@ describe('AlertService', () => {
   it('folds steps another writer produced to the topic, so the next step follows theirs', () => {
     const service = new AlertService();
     const opened = openOne(service);
+    expect(service.replay(opened)).toBe('duplicate'); // read back before any step on it: another writer saw it on the topic first
     expect(service.replay(foreignStep(opened, 'ACKNOWLEDGED', 'op-console'))).toBe('applied');
     expect(service.replay(foreignStep(opened, 'DIAGNOSED', 'op-console', { diagnosis: 'bearing_wear' }))).toBe('applied');
     expect(service.get(opened.alertId)).toMatchObject({ status: 'DIAGNOSED', diagnosis: 'bearing_wear' });
@@ -115,6 +116,37 @@ describe('AlertService', () => {
     expect(other.replay({ ...opened, alertId: `${PUMP}@5`, eventId: `${PUMP}@5/OPENED` })).toBe('skipped');
     expect(other.openFor(PUMP)?.alertId).toBe(opened.alertId);
     expect(other.stats()).toEqual({ skipped: 2 });
+  });
+
+  it('skips the system auto-close written after a person acknowledged the alert', () => {
+    const service = new AlertService();
+    const opened = openOne(service);
+    const ack = foreignStep(opened, 'ACKNOWLEDGED', 'op-console');
+    const autoClose = foreignStep(opened, 'CLOSED', 'system:asset-health', { note: 'cleared' });
+    expect([service.replay(opened), service.replay(ack), service.replay(autoClose)]).toEqual(['duplicate', 'applied', 'skipped']);
+    expect(service.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
+  });
+
+  it('ends where every other reader ends when a step written before its own pending auto-close is read first', () => {
+    // The domain auto-closed the alert (pending) while an operator's acknowledgement was already on the topic ahead of it.
+    const domain = new AlertService();
+    const policy = new AlertPolicy(domain, { openAfterWindows: 2, autoCloseAfterWindows: 3 });
+    const [opened] = policy.observe([score(0, 30), score(1, 30)]);
+    domain.replay(opened!);
+    const [autoClose] = policy.observe([score(2, 1), score(3, 1), score(4, 1)]);
+    expect(autoClose).toMatchObject({ type: 'CLOSED', by: 'system:asset-health' });
+    expect(domain.openFor(PUMP)).toBeUndefined();
+    const ack = foreignStep(opened!, 'ACKNOWLEDGED', 'op-console');
+    expect(domain.replay(ack)).toBe('applied');
+    expect(domain.replay(autoClose!)).toBe('skipped');
+
+    const console = new AlertService();
+    for (const event of [opened!, ack, autoClose!]) console.replay(event);
+    for (const reader of [domain, console]) {
+      expect(reader.get(opened!.alertId).history.map((e) => [e.type, e.by])).toEqual([['OPENED', 'system:asset-health'], ['ACKNOWLEDGED', 'op-console']]);
+      expect(reader.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
+      expect(reader.stats()).toEqual({ skipped: 1 });
+    }
   });
 });
 
@@ -153,7 +185,8 @@ describe('AlertPolicy', () => {
     const service = new AlertService();
     const policy = new AlertPolicy(service, options);
     const [opened] = policy.observe([score(0, 30), score(1, 30)]);
-    service.replay(foreignStep(opened!, 'ACKNOWLEDGED', 'op-console'));
+    // The follower reads the topic in order: the operator's own OPENED, then the console's step.
+    expect([service.replay(opened!), service.replay(foreignStep(opened!, 'ACKNOWLEDGED', 'op-console'))]).toEqual(['duplicate', 'applied']);
     expect(policy.observe([2, 3, 4, 5, 6].map((w) => score(w, 1)))).toEqual([]);
     expect(service.openFor(PUMP)).toMatchObject({ status: 'ACKNOWLEDGED', history: [{ type: 'OPENED' }, { by: 'op-console' }] });
     // and the asset gets no second alert while that one is in progress
