@@ -120,7 +120,7 @@ export class AlertBoard {
     });
     const writer = await this.writer;
     await this.producer!.send([{ topic: this.topic, key: event.assetPath, value: this.serde.encode(writer, event), timestamp: event.at.getTime() }]);
-    this.service.replay(event); // the follower reads it back too; replay ignores the repeated event id
+    this.service.foldPending(event); // pending until the follower reads it back, so a step written before it still comes first
     return event;
   }
 
