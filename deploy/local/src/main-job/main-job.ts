@@ -57,6 +57,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     throw error;
   });
   const { admin, topics, products, gateway, simulator, injector, offsetsAtStart: before } = pipeline;
+  // The domain rebuilds its alerts from the alerts topic, earlier runs' included: this run is judged on its own.
+  const earlierAlerts = new Set(products.assetHealth.alerts().map((alert) => alert.alertId));
   const sloEvents: SloEvent[] = [];
   const consoleAccess = await startConsoleAccess({
     pipeline,
@@ -117,7 +119,10 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     output.err(`  analyst queries failed: ${String(error)}`);
     return [];
   });
-  const events = products.assetHealth.alerts().flatMap((alert) => alert.history);
+  const events = products.assetHealth
+    .alerts()
+    .filter((alert) => !earlierAlerts.has(alert.alertId))
+    .flatMap((alert) => alert.history);
   // An episode still under way when the plant stopped has had no chance to be judged: score the finished ones.
   const finished = (injector?.injected ?? []).filter((episode) => episode.endMs <= (plant.plantTimeMs ?? 0));
   const report: MainJobReport = {
