@@ -1,6 +1,6 @@
 export { ALERT_EVENT_TYPES, SYSTEM_ACTOR, type AlertAction, type AlertEvent, type AlertEventType, type AlertView } from './alerts/alert-event';
 export { AlertPolicy, type AlertPolicyOptions } from './alerts/alert.policy';
-export { AlertService, type AlertCommand, type AlertOpening, type AlertReplayOutcome } from './alerts/alert.service';
+export { AlertService, nextActionsOf, type AlertCommand, type AlertOpening, type AlertReplayOutcome } from './alerts/alert.service';
 export type { AnomalyScore } from './anomaly-scores/anomaly-score';
 export { AnomalyOperator, type AnomalyOperatorOptions, type AnomalyOperatorStats } from './anomaly-scores/anomaly.operator';
 export { AnomalyPipeline, type AnomalyPipelineStats, type AnomalyPipelineTopics } from './anomaly-scores/anomaly.pipeline';

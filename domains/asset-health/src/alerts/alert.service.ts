@@ -46,6 +46,11 @@ const NEXT: Record<AlertEventType, readonly AlertAction[]> = {
 };
 
 /** What folding one event did: changed the state, was already folded (same event id), or was skipped. */
+/** The steps the workflow allows from a status (the input a person still has to give is checked on apply). */
+export function nextActionsOf(status: AlertEventType): readonly AlertAction[] {
+  return NEXT[status];
+}
+
 export type AlertReplayOutcome = 'applied' | 'duplicate' | 'skipped';
 
 /**

@@ -1,12 +1,10 @@
-import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, AlertService, type AlertView } from '@fieldmesh/domain-asset-health';
+import { type AlertAction, type AlertEvent, AlertService, type AlertView, nextActionsOf } from '@fieldmesh/domain-asset-health';
 import type { LoadedContract } from '@fieldmesh/governance';
 import { awaitTopicsListed, topicSpecFor } from '@fieldmesh/governance';
 import { type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
 import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
 import { Logger } from '@nestjs/common';
 import type { AlertActionRequest } from '../../api/types';
-
-const ACTIONS = ALERT_EVENT_TYPES.filter((type): type is AlertAction => type !== 'OPENED');
 
 /** A service holding just this alert's history, to try a step on without touching the board. */
 function scratchFor(alert: AlertView): AlertService {
@@ -92,14 +90,7 @@ export class AlertBoard {
 
   /** The steps the workflow allows next, found by trying each on a scratch copy of the alert's history. */
   nextActions(alert: AlertView): AlertAction[] {
-    return ACTIONS.filter((action) => {
-      try {
-        scratchFor(alert).apply({ alertId: alert.alertId, action, by: 'probe', note: 'probe', diagnosis: 'probe', workOrderId: 'probe' });
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return [...nextActionsOf(alert.status)];
   }
 
   /** Validates the step (AlertTransitionInvalid otherwise), produces its event and folds it in. */
