@@ -1,11 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkContract, freshnessBasisOf, loadAllContracts, loadContract, validateRecord } from './index';
+import { checkContract, freshnessBasisOf, loadAllContracts, loadContract, maxClockSkewMsOf, validateRecord } from './index';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const rawFile = join(root, 'contracts', 'plant-telemetry', 'raw.yaml');
 const rawText = readFileSync(rawFile, 'utf8');
+
+function problemsFree(text: string) {
+  const result = checkContract('test.yaml', text, root);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value.contract;
+}
 
 function problemsOf(text: string) {
   const result = checkContract('test.yaml', text, root);
@@ -54,6 +60,17 @@ describe('data contracts', () => {
     const text = rawText.replace(/( {4}maxAge: \S+\n)/, '$1    basis: sporadic\n');
     expect(text).toContain('basis: sporadic');
     expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'slos.freshness.basis' }));
+  });
+
+  it('reads the raw telemetry maximum clock skew from the contract, five minutes where a contract does not say', () => {
+    expect(loadContract(rawFile, root).contract.timeliness).toEqual({ eventTime: 'readingTime', maxClockSkew: 'PT5M' });
+    expect(maxClockSkewMsOf(problemsFree(rawText.replace('maxClockSkew: PT5M', 'maxClockSkew: PT30S')))).toBe(30_000);
+    expect(maxClockSkewMsOf(loadContract(join(root, 'contracts', 'asset-health', 'alerts.yaml'), root).contract)).toBe(5 * 60_000);
+  });
+
+  it('names the field when the maximum clock skew is not a duration or the event time is not a schema field', () => {
+    expect(problemsOf(rawText.replace('maxClockSkew: PT5M', 'maxClockSkew: 5 minutes'))).toContainEqual(expect.objectContaining({ path: 'timeliness.maxClockSkew' }));
+    expect(problemsOf(rawText.replace('eventTime: readingTime', 'eventTime: takenAt'))).toContainEqual({ path: 'timeliness.eventTime', message: "'takenAt' is not a field of the Avro schema" });
   });
 
   it('reports YAML syntax errors as a problem, not a crash', () => {

@@ -46,6 +46,8 @@ function crossCheck(contract: DataContract, type: avro.types.RecordType): Proble
   });
   const processing = contract.processing;
   if (processing && !avroFields.has(processing.eventTime)) problems.push({ path: 'processing.eventTime', message: `'${processing.eventTime}' is not a field of the Avro schema` });
+  const timeliness = contract.timeliness;
+  if (timeliness && !avroFields.has(timeliness.eventTime)) problems.push({ path: 'timeliness.eventTime', message: `'${timeliness.eventTime}' is not a field of the Avro schema` });
   processing?.deduplication?.key.forEach((field, i) => {
     if (!avroFields.has(field)) problems.push({ path: `processing.deduplication.key.${i}`, message: `'${field}' is not a field of the Avro schema` });
   });

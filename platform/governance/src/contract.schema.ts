@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDuration } from './iso-duration';
+import { durationToMs, isIsoDuration } from './iso-duration';
 
 const isoDuration = z.string().refine(isIsoDuration, { message: 'must be an ISO 8601 duration such as P7D or PT30S' });
 
@@ -47,6 +47,22 @@ const processing = z.object({
   window: z.object({ size: isoDuration }).optional(),
 });
 
+/** What `timeliness.maxClockSkew` is when a contract does not say: generous for NTP-less devices, far below a broken clock's jump. */
+export const DEFAULT_MAX_CLOCK_SKEW = 'PT5M';
+
+/**
+ * How far a record's event time may run ahead of the clock of the service that receives it. A reading
+ * stamped beyond it comes from a broken device clock: it is dead-lettered with the reason and never
+ * moves event time forward, since one such reading would otherwise close every window and make all
+ * later readings late. Enforced by the edge gateway for the products it writes and by the stream
+ * runtime's windows for their inputs.
+ */
+const timeliness = z.object({
+  eventTime: z.string().min(1).describe('The field holding when the reading was taken at its source'),
+  // Optional rather than defaulted, as freshness basis is: read it with maxClockSkewMsOf.
+  maxClockSkew: isoDuration.optional().describe(`How far ahead of the receiver's clock an event time may be; default ${DEFAULT_MAX_CLOCK_SKEW}`),
+});
+
 /**
  * What a product's freshness objective judges. `continuous`: records flow all the time (telemetry,
  * windows), so silence longer than maxAge means a stopped source. `event-driven`: records appear only
@@ -89,6 +105,7 @@ export const dataContractSchema = z.object({
   quality: z.array(qualityRule).default([]),
   upstream: z.array(z.string()).default([]),
   processing: processing.optional(),
+  timeliness: timeliness.optional(),
 });
 
 export type DataContract = z.output<typeof dataContractSchema>;
@@ -98,4 +115,9 @@ export type CompatibilityMode = (typeof compatibilityModes)[number];
 /** The contract's freshness basis; `continuous` when the contract does not say. */
 export function freshnessBasisOf(contract: Pick<DataContract, 'slos'>): FreshnessBasis {
   return contract.slos.freshness.basis ?? 'continuous';
+}
+
+/** The contract's maximum clock skew in milliseconds; DEFAULT_MAX_CLOCK_SKEW when the contract does not say. */
+export function maxClockSkewMsOf(contract: Pick<DataContract, 'timeliness'>): number {
+  return durationToMs(contract.timeliness?.maxClockSkew ?? DEFAULT_MAX_CLOCK_SKEW);
 }
