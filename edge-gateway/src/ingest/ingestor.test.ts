@@ -34,11 +34,11 @@ const reading = (signal: string, value: number, readingTime: number): SourceRead
 const batch = (readings: SourceReading[], rejects: SourceBatch['rejects'] = []): SourceBatch => ({ readings, rejects, ack: async () => undefined, nack: async () => undefined });
 
 const logs: SegmentLog[] = [];
-async function ingestor(recentlyBuffered?: Set<string>) {
+async function ingestor(recentlyBuffered?: Set<string>, clock?: () => number) {
   const log = await SegmentLog.open({ dir: await mkdtemp(join(tmpdir(), 'fm-ingest-')), maxBytes: 1 << 20, segmentBytes: 1 << 16, fsync: 'never', onFull: 'block' });
   logs.push(log);
   const build = { gatewayId: 'gw-1', contract: raw.contract, calibration: new Calibration([]), pseudonymiser: Pseudonymiser.fromKey(Buffer.alloc(32, 1)) };
-  return { log, ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], ...(recentlyBuffered ? { recentlyBuffered } : {}) }) };
+  return { log, ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], ...(recentlyBuffered ? { recentlyBuffered } : {}), ...(clock ? { clock } : {}) }) };
 }
 afterEach(async () => {
   await Promise.all(logs.splice(0).map((log) => log.close()));
@@ -68,6 +68,19 @@ describe('Ingestor', () => {
     expect(readDlqHeaders(invalid!.headers)?.exceptionMessage).toContain('bearing-temperature-plausible: must be <= 400');
     expect(readDlqHeaders(rejected!.headers)).toMatchObject({ exceptionClassName: 'PayloadNotJson', stage: 'source:plant-json', topic: 'acme/x' });
     expect(rejected!.value.toString()).not.toContain('B-1234');
+  });
+
+  it('dead-letters a reading stamped beyond the contract maximum clock skew, naming the field, skew and timestamp, and buffers the rest', async () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    const { log, ingestor: ingest } = await ingestor(undefined, () => now);
+    const tenYearsAhead = Date.parse('2036-03-01T12:00:00Z');
+    const outcome = await ingest.ingest('plant-json', batch([reading('power', 40, now - 1_000), reading('power', 41, tenYearsAhead), reading('power', 42, now + 5 * 60_000)]));
+    expect(outcome).toEqual({ accepted: 2, duplicates: 0, deadLettered: [{ stage: 'validate', errorClass: 'ClockSkewExceeded' }] });
+    const envelopes = (await log.read(1, 10)).map((r) => decodeEnvelope(r.payload));
+    expect(envelopes.map((e) => e.topic)).toEqual(['plant.telemetry.raw.v1', 'plant.telemetry.raw.v1.dlq', 'plant.telemetry.raw.v1']);
+    const reason = readDlqHeaders(envelopes[1]!.headers)?.exceptionMessage;
+    expect(reason).toContain('readingTime 2036-03-01T12:00:00.000Z');
+    expect(reason).toContain('timeliness.maxClockSkew of 300000 ms');
   });
 
   it('drops readings a source redelivers after a crash when the buffer already held them', async () => {

@@ -8,6 +8,7 @@ import type { SegmentLog } from '../buffer/segment-log';
 import type { BuildContext } from '../enrich/raw-reading.builder';
 import { buildRawReading } from '../enrich/raw-reading.builder';
 import { redactPersonalText } from '../privacy/redact';
+import { ClockSkewGuard } from './clock-skew.guard';
 
 /** A reading that broke the contract: its problems become the dead letter's reason. */
 export class ReadingInvalid extends Error {
@@ -51,16 +52,19 @@ export interface IngestorDeps {
 
 /**
  * Turns a source batch into buffered Kafka records: each reading is enriched, masked, checked against the
- * contract and Avro-encoded for the product topic; a reading that breaks the contract and every message the
+ * contract (its timestamp against the gateway clock and the contract's maximum clock skew, then schema and
+ * quality rules) and Avro-encoded for the product topic; a reading that breaks the contract and every message the
  * source rejected go to the dead-letter topic with the reason. Resolves once all are durable in the buffer.
  */
 export class Ingestor {
   private readonly topic: string;
   private readonly dlqTopic: string;
+  private readonly clockSkew: ClockSkewGuard;
 
   constructor(private readonly deps: IngestorDeps) {
     this.topic = deps.contract.contract.kafka.topic;
     this.dlqTopic = dlqTopicFor(this.topic);
+    this.clockSkew = new ClockSkewGuard(deps.contract);
   }
 
   async ingest(connector: string, batch: SourceBatch): Promise<IngestOutcome> {
@@ -83,6 +87,8 @@ export class Ingestor {
     const record = buildRawReading(reading, seq, now, this.deps.build);
     const headers = { ...this.provenance(connector, seq, now), [READING_ID_HEADER]: readingId(reading) };
     try {
+      const skewed = this.clockSkew.check(record as unknown as Record<string, unknown>, now);
+      if (skewed) throw skewed;
       const problems = validateRecord(this.deps.contract, record as unknown as Record<string, unknown>);
       if (problems.length > 0) throw new ReadingInvalid(problems);
       const value = this.deps.serde.encode(this.deps.writer, record);
