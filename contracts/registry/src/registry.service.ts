@@ -58,6 +58,9 @@ function schemaFields(stored: { schema: string; schemaType: string; references: 
   };
 }
 
+/** Versions keep counting past soft-deleted ones, as Confluent's do. */
+const nextVersionOf = (versions: readonly VersionEntry[]) => (versions.at(-1)?.version ?? 0) + 1;
+
 /**
  * The registry's operations with Confluent Schema Registry's semantics. Reads answer from the state this
  * instance has applied; writes are serialised per instance, catch up with the log first, and are decided
@@ -105,10 +108,16 @@ export class RegistryService {
     return { id };
   }
 
-  /** Whether the subject holds this schema as a live version already, so registering it again changes nothing. */
-  holds(subject: string, parsed: ParsedSchema): boolean {
+  /**
+   * Where the schema stands in the subject, once caught up with the log: held already as a live version
+   * (registering it again changes nothing), or the version a registration would create.
+   */
+  async placement(subject: string, parsed: ParsedSchema): Promise<{ held: true; id: number; version: number } | { held: false; version: number }> {
+    await this.log.sync();
+    const versions = this.state.versions(subject);
     const id = this.state.idFor(parsed.canonical, parsed.schemaType, parsed.references);
-    return id !== undefined && this.state.versions(subject).some((entry) => !entry.deleted && entry.id === id);
+    const held = id === undefined ? undefined : versions.find((entry) => !entry.deleted && entry.id === id);
+    return held ? { held: true, id: held.id, version: held.version } : { held: false, version: nextVersionOf(versions) };
   }
 
   /**
@@ -128,8 +137,7 @@ export class RegistryService {
         const verdict = checkCompatibility(parsed.type, this.previous(live), level);
         if (!verdict.compatible) throw new SchemaIncompatibleError(subject, level, verdict.messages);
         const id = knownId ?? this.state.maxId + 1;
-        // Versions keep counting past soft-deleted ones, as Confluent's do.
-        const version = (versions.at(-1)?.version ?? 0) + 1;
+        const version = nextVersionOf(versions);
         const [outcome] = await this.log.append([
           {
             kind: 'schema',

@@ -258,7 +258,7 @@ describe('contract review in the governed registry', () => {
 
     const audit = (await as(registry.url).get(`/contracts/audit?contractId=${id}`)).body;
     expect(audit.at(-1)).toMatchObject({ type: 'OVERRIDE', contractId: id, version: '', by: 'lead', role: 'governance-lead', subject });
-    expect(audit.at(-1).comment).toMatch(new RegExp(`^INC-42: scorer must ship the hotfix tonight \\(registered as schema id \\d+, ${subject} version 1, bypassing: it matches no approved version of contract ${id} \\(approved: 1.0.0\\)\\)$`));
+    expect(audit.at(-1).comment).toMatch(new RegExp(`^INC-42: scorer must ship the hotfix tonight \\(to register as ${subject} version 1, bypassing: it matches no approved version of contract ${id} \\(approved: 1.0.0\\)\\)$`));
     expect(audit.filter((event: { type: string }) => event.type === 'OVERRIDE')).toHaveLength(1);
 
     // Producers register their schema at every start: one the subject holds registers again, unaudited.

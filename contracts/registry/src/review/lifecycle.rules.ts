@@ -95,6 +95,10 @@ export function checkEvent(state: ReviewState, event: ContractAuditEvent): Regis
     }
     case 'OVERRIDE':
       if (!state.contract(event.contractId)) return RegistryErrors.contractNotFound(event.contractId);
+      // A retried override request (or the same request on two instances) is one override.
+      if (event.overrideKey !== undefined && state.hasOverride(event.overrideKey)) {
+        return RegistryErrors.lifecycleConflict(`the emergency override ${event.overrideKey} of ${event.subject} is audited already`);
+      }
       return hasComment(event) ? undefined : RegistryErrors.commentRequired('override governance (the emergency override header carries the reason)');
     case 'REGISTERED':
       return state.contract(event.contractId) ? undefined : RegistryErrors.contractNotFound(event.contractId);

@@ -8,6 +8,7 @@ import { RegistryErrors } from '../errors';
 import { ContractAuditLog } from './contract-audit.log';
 import { downstreamOf, LineageSource } from './downstream.impact';
 import { checkEvent, notApprovedReason } from './lifecycle.rules';
+import { overrideKey } from './override.key';
 import { type ContractRecord, type ProposalRecord, ReviewState, valueSubjectOf } from './review.state';
 import { parseReviewSchema, schemaFingerprint } from './schema.fingerprint';
 import { compareVersions } from './semantic-version';
@@ -21,7 +22,7 @@ interface VersionRequest {
   fingerprint: string;
 }
 
-/** What governed mode decided about a registration, recorded in the audit log once the schema is registered. */
+/** What governed mode decided about a registration: an override is audited before the schema registers, an approved schema after. */
 export interface Admission {
   contractId: string;
   version: string;
@@ -179,15 +180,37 @@ export class ReviewService {
     return { contractId: contract.id, version: matching?.version ?? '', subject, fingerprint, override: { reason: override.reason.trim(), bypassed } };
   }
 
-  /** Audits a governed registration: OVERRIDE for an emergency one, REGISTERED when an approved schema became a new subject version. */
+  /**
+   * Audits an emergency override as OVERRIDE, before its schema registers: a failed audit write then leaves
+   * nothing registered, and the caller retries. Idempotent: a retry with the same override (same
+   * `overrideKey`), here or on another instance, finds its event and writes none, even when the first
+   * write landed but was not read back in time.
+   */
+  async auditOverride(admission: Required<Admission>, actor: Actor, nextVersion: number): Promise<void> {
+    const { subject, fingerprint, override } = admission;
+    const key = overrideKey({ subject, fingerprint, reason: override.reason, by: actor.name, nextVersion });
+    const audited = () => this.state.hasOverride(key);
+    await this.serialised(async () => {
+      await this.log.sync();
+      if (audited()) return;
+      const outcome = await this.appendChecked({
+        ...this.base('OVERRIDE', actor, admission.contractId, admission.version, subject, fingerprint),
+        proposalId: null,
+        comment: `${override.reason} (to register as ${subject} version ${nextVersion}, bypassing: ${override.bypassed})`,
+        overrideKey: key,
+      });
+      // Another instance serving the same retry at the same time wrote the same override.
+      if (outcome !== 'accepted' && !audited()) throw outcome;
+    });
+  }
+
+  /** Audits an approved schema that became a new subject version as REGISTERED. */
   async recordRegistration(admission: Admission, actor: Actor, registered: { id: number; version: number; created: boolean }): Promise<void> {
-    if (!admission.override && !registered.created) return;
-    const where = `schema id ${registered.id}, ${admission.subject} version ${registered.version}`;
-    const comment = admission.override ? `${admission.override.reason} (registered as ${where}, bypassing: ${admission.override.bypassed})` : `registered as ${where}`;
+    if (!registered.created) return;
     await this.write(() => ({
-      ...this.base(admission.override ? 'OVERRIDE' : 'REGISTERED', actor, admission.contractId, admission.version, admission.subject, admission.fingerprint),
+      ...this.base('REGISTERED', actor, admission.contractId, admission.version, admission.subject, admission.fingerprint),
       proposalId: null,
-      comment,
+      comment: `registered as schema id ${registered.id}, ${admission.subject} version ${registered.version}`,
     }));
   }
 

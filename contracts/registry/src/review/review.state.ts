@@ -53,6 +53,7 @@ export class ReviewState {
   private readonly proposalsById = new Map<string, ProposalRecord>();
   private readonly contractByTopic = new Map<string, string>();
   private readonly events: ContractAuditEvent[] = [];
+  private readonly overrideKeys = new Set<string>();
 
   /** Applies one event if the lifecycle rules allow it; otherwise returns why not and changes nothing. */
   apply(event: ContractAuditEvent): 'accepted' | RegistryError {
@@ -105,6 +106,8 @@ export class ReviewState {
         version!.decision = event;
         break;
       case 'OVERRIDE':
+        if (event.overrideKey !== undefined) this.overrideKeys.add(event.overrideKey);
+        break;
       case 'REGISTERED':
         break;
     }
@@ -160,6 +163,11 @@ export class ReviewState {
   /** Approved and deprecated versions, oldest first: the schemas a governed subject accepts. */
   registrable(contract: ContractRecord): VersionRecord[] {
     return this.versionsOf(contract).filter((version) => REGISTRABLE.includes(version.status));
+  }
+
+  /** Whether an OVERRIDE with this key is audited already. */
+  hasOverride(overrideKey: string): boolean {
+    return this.overrideKeys.has(overrideKey);
   }
 
   /** The open proposal of a contract version, if any. */

@@ -30,6 +30,11 @@ export interface ContractAuditEvent {
   contract?: DataContract;
   /** Parsed Avro schema, on BASELINED and PROPOSED. */
   schema?: unknown;
+  /**
+   * On OVERRIDE: the override request's identity (see `overrideKey`). The event is written before the schema
+   * registers, and a retried request with the same key is audited once, on every instance.
+   */
+  overrideKey?: string;
 }
 
 /** Who acts: the name and role recorded in the audit log. */
