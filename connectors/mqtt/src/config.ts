@@ -86,6 +86,11 @@ export const sparkplugFormatSchema = z.object({
     'Minimum time between two rebirth requests (NCMD Node Control/Rebirth) to the same edge node.',
     10_000,
   ),
+  maxMetricsPerMessage: field(
+    z.number().int().positive().default(10_000),
+    'A message with more metrics than this is rejected whole (one dead letter, SparkplugTooManyMetrics) before any metric is read, so that one message cannot flood the gateway with readings. Unreadable metrics of a message become one dead letter for the message, never one per metric.',
+    10_000,
+  ),
 }).superRefine((sparkplug, context) => {
   for (const key of ['assetPath', 'deviceId', 'signal'] as const) {
     const unknown = templateVariables(sparkplug[key]).filter((name) => !SPARKPLUG_VARIABLES.includes(name));
@@ -152,10 +157,20 @@ const baseSchema = z.object({
     'Messages larger than this are rejected (PayloadTooLarge) without being decoded.',
     65_536,
   ),
+  maxEvidenceBytes: field(
+    z.number().int().positive().default(16_384),
+    'A rejected message carries at most this many bytes of its payload into its dead letter as evidence; the reason says when it was cut (and a cut never ends inside a JSON string, so a personal value is never left half-masked).',
+    16_384,
+  ),
   batchMaxMessages: field(
     z.number().int().positive().max(65_535).default(500),
     'A batch holds at most this many MQTT messages. Also the MQTT 5 receive maximum (unacknowledged messages in flight).',
     500,
+  ),
+  batchMaxRecords: field(
+    z.number().int().positive().default(50_000),
+    'A batch stops taking messages once their readings and rejects reach this many (it always holds at least one message), so that messages of many metrics cannot make one batch exhaust memory.',
+    50_000,
   ),
   batchMaxWaitMs: field(z.number().int().positive().default(200), 'A batch is returned at the latest this long after its first message.', 200),
   batchIdleMs: field(

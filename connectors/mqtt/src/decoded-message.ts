@@ -45,3 +45,35 @@ export function oversized(message: InboundMessage, maxPayloadBytes: number): Dec
     rejects: [reject(message, 'PayloadTooLarge', `payload is ${message.payload.length} bytes, more than maxPayloadBytes ${maxPayloadBytes}`)],
   });
 }
+
+/** Reasons quote topics and parser messages from the wire: a longer one is cut. */
+const MAX_REASON_CHARS = 1_024;
+
+/**
+ * The reject as it leaves the connector: its payload cut to `maxEvidenceBytes` (the reason says so) and
+ * its reason to MAX_REASON_CHARS, so that the size of a dead letter never depends on what a publisher sent.
+ */
+export function boundedReject(reject: SourceReject, maxEvidenceBytes: number): SourceReject {
+  const { payload } = reject;
+  let reason = reject.reason.length > MAX_REASON_CHARS ? `${reject.reason.slice(0, MAX_REASON_CHARS)}…` : reject.reason;
+  if (payload.length <= maxEvidenceBytes) return reason === reject.reason ? reject : { ...reject, reason };
+  const evidence = closedJsonStrings(payload.subarray(0, maxEvidenceBytes));
+  reason += ` (the dead letter holds the first ${evidence.length} of its ${payload.length} bytes)`;
+  return { ...reject, payload: evidence, reason };
+}
+
+/**
+ * The prefix cut before a JSON string it leaves open. The gateway masks personal values in evidence by
+ * whole `"key": "value"` pairs, so a value cut in half would otherwise reach the dead letter in clear.
+ */
+function closedJsonStrings(prefix: Buffer): Buffer {
+  let openedAt = -1;
+  for (let i = 0; i < prefix.length; i++) {
+    const byte = prefix[i];
+    if (openedAt < 0) {
+      if (byte === 0x22) openedAt = i;
+    } else if (byte === 0x5c) i++; // an escaped character, perhaps a quote
+    else if (byte === 0x22) openedAt = -1;
+  }
+  return openedAt < 0 ? prefix : prefix.subarray(0, openedAt);
+}

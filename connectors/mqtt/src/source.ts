@@ -1,7 +1,7 @@
 import { NotConnected, type ConnectorContext, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
 import { MqttConnection, type Subscription } from './client';
 import type { MqttSourceConfig } from './config';
-import type { InboundMessage, MessageDecoder } from './decoded-message';
+import { boundedReject, type InboundMessage, type MessageDecoder } from './decoded-message';
 import { JsonDecoder } from './json.decoder';
 import { PubackSequencer, type PendingAck } from './puback.sequencer';
 import { emptyMetrics, type MqttSourceMetrics } from './source.metrics';
@@ -115,10 +115,14 @@ export class MqttSource implements Source {
       const taken = session.queue.splice(0, this.config.batchMaxMessages);
       const readings: SourceReading[] = [];
       const rejects: SourceReject[] = [];
+      let decodedCount = 0;
       for (const { message } of taken) {
+        // Messages of many metrics: the rest wait in the queue (in order) for the next batch.
+        if (decodedCount > 0 && readings.length + rejects.length >= this.config.batchMaxRecords) break;
+        decodedCount++;
         const result = this.decoder.decode(message);
-        readings.push(...result.readings);
-        rejects.push(...result.rejects);
+        for (const reading of result.readings) readings.push(reading);
+        for (const reject of result.rejects) rejects.push(boundedReject(reject, this.config.maxEvidenceBytes));
         this.counters.sparkplugSeqGaps += result.seqGaps;
         this.counters.sparkplugDeaths += result.deaths;
         for (const rebirth of result.rebirths) {
@@ -127,6 +131,7 @@ export class MqttSource implements Source {
           void session.connection.publish(ncmdTopic(rebirth.group, rebirth.node), rebirthCommand(Date.now()), 0).catch(() => undefined);
         }
       }
+      session.queue.unshift(...taken.splice(decodedCount));
       this.counters.messagesIn += taken.length;
       this.births?.store.save(this.births.registry);
       const acks = taken.flatMap(({ ack }) => (ack ? [ack] : []));

@@ -10,11 +10,11 @@ import { SparkplugDecoder } from './sparkplug.decoder';
 const sparkplug = get('spBv1.0')!;
 const Payload = proto.org.eclipse.tahu.protobuf.Payload;
 
-function setup(rebirthIntervalMs = 10_000) {
+function setup(rebirthIntervalMs = 10_000, maxPayloadBytes = 4_096) {
   let now = 1_000_000;
   const decoder = new SparkplugDecoder(
     sparkplugFormatSchema.parse({ assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs }),
-    4_096,
+    maxPayloadBytes,
     new BirthRegistry(),
     () => now,
   );
@@ -174,6 +174,45 @@ describe('Sparkplug B decoding', () => {
     const death = send('DDEATH', [], { device: 'pump-1' });
     expect(death.readings).toHaveLength(3);
     expect(death.readings.every((r) => r.quality === 'BAD' && r.attributes['sparkplug.event'] === 'DDEATH')).toBe(true);
+  });
+
+  it('turns a DDATA of thousands of unreadable metrics into one dead letter with a bounded summary, and goes on', () => {
+    const { born, message, nextSeq, decoder } = setup(10_000, 65_536);
+    born();
+    // About 64 KiB in the encoding edge nodes use: one good metric, then thousands named with a datatype we cannot read.
+    const unreadable = Array.from({ length: 5_900 }, (_, n) => ({ name: `m${n}`, datatype: 16 }));
+    const bytes = Payload.encode(Payload.create({ seq: nextSeq(), metrics: [{ alias: 1, doubleValue: 61 }, ...unreadable] })).finish();
+    expect(bytes.length).toBeGreaterThan(60_000);
+    const hostile = decoder.decode(message('DDATA', bytes, { device: 'pump-1' }));
+    expect(hostile.readings.map((r) => r.value)).toEqual([61]);
+    expect(hostile.rejects).toHaveLength(1);
+    expect(hostile.rejects[0]).toMatchObject({ errorClass: 'SparkplugMetricUnreadable' });
+    expect(hostile.rejects[0]!.reason).toMatch(/^5900 of 5901 metrics not read: metric "m0": datatype DataSet is not supported.*; … and 5895 more$/);
+    expect(hostile.rejects[0]!.reason.length).toBeLessThan(1_024);
+    const next = Payload.encode(Payload.create({ seq: nextSeq(), metrics: [{ alias: 1, doubleValue: 62 }] })).finish();
+    expect(decoder.decode(message('DDATA', next, { device: 'pump-1' })).readings.map((r) => r.value)).toEqual([62]);
+  });
+
+  it('summarises unknown aliases and unreadable metrics of one message in one dead letter, cutting long names', () => {
+    const { born, message, nextSeq, decoder } = setup();
+    born();
+    const longName = 'x'.repeat(1_000);
+    const bytes = Payload.encode(Payload.create({ seq: nextSeq(), metrics: [{ alias: 9, doubleValue: 1 }, { name: longName, datatype: 19 }] })).finish();
+    const { rejects, rebirths } = decoder.decode(message('DDATA', bytes, { device: 'pump-1' }));
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]!.errorClass).toBe('SparkplugMetricsRejected');
+    expect(rejects[0]!.reason).toContain(`alias 9 has no birth certificate; metric "${'x'.repeat(64)}…": datatype Template`);
+    expect(rejects[0]!.reason).toContain('a rebirth was requested');
+    expect(rebirths).toHaveLength(1);
+  });
+
+  it('rejects a message of more metrics than maxMetricsPerMessage whole, reading none of them', () => {
+    const { born, message, nextSeq, decoder } = setup(10_000, 1 << 20);
+    born();
+    const metrics = Array.from({ length: 10_001 }, () => ({ alias: 1, doubleValue: 1 }));
+    const result = decoder.decode(message('DDATA', Payload.encode(Payload.create({ seq: nextSeq(), metrics })).finish(), { device: 'pump-1' }));
+    expect(result.readings).toEqual([]);
+    expect(result.rejects).toEqual([expect.objectContaining({ errorClass: 'SparkplugTooManyMetrics', reason: expect.stringContaining('10001 metrics, more than sparkplug.maxMetricsPerMessage 10000') })]);
   });
 
   it('rejects garbage bytes and topics outside the Sparkplug namespace', () => {

@@ -1,8 +1,10 @@
 import type { Quality, SourceReading } from '@fieldmesh/connect';
 import type { SparkplugFormat } from './config';
 import { decoded, oversized, reject, type DecodedMessage, type InboundMessage, type MessageDecoder, type RebirthRequest } from './decoded-message';
+import { SparkplugDecodeFailed, SparkplugTooManyMetrics } from './errors';
 import { bdSeqOf, type BirthRegistry, type DeadDevice, type MetricDefinition } from './sparkplug.births';
 import { datatypeName, decodeSparkplugPayload, metricValue, type SparkplugMetric, type SparkplugPayload } from './sparkplug.payload';
+import { metricLabel, MetricProblems } from './sparkplug.problems';
 import { parseSparkplugTopic, type SparkplugTopic } from './sparkplug.topic';
 import { renderTemplate } from './topic.pattern';
 
@@ -21,10 +23,15 @@ function qualityOf(metric: SparkplugMetric): { quality: Quality; qualityCode?: n
 /**
  * Turns Sparkplug B messages into readings: births register metric definitions (and their current values
  * are readings), DATA metrics are resolved by alias, deaths mark the signals BAD until the next birth.
- * An unknown alias or a seq gap asks the edge node for a rebirth (rate-limited per node).
+ * An unknown alias or a seq gap asks the edge node for a rebirth (rate-limited per node). Whatever is
+ * wrong with a message's metrics, it yields at most one reject (see MetricProblems).
  */
 export class SparkplugDecoder implements MessageDecoder {
-  /** Newest reading time delivered per metric, so that a rebirth's restated values are not delivered again. */
+  /**
+   * Newest reading time delivered per born metric, so that a rebirth's restated values are not delivered
+   * again. Only metrics a birth certificate defines are kept: names a DATA message invents are not
+   * restated by births, and keeping them would let a publisher grow this map without bound.
+   */
   private readonly lastDelivered = new Map<string, number>();
 
   constructor(
@@ -45,9 +52,10 @@ export class SparkplugDecoder implements MessageDecoder {
 
     let payload: SparkplugPayload;
     try {
-      payload = decodeSparkplugPayload(message.payload);
+      payload = decodeSparkplugPayload(message.payload, this.format.maxMetricsPerMessage);
     } catch (error) {
-      return decoded({ rejects: [reject(message, 'SparkplugDecodeFailed', `payload is not a Sparkplug B protobuf: ${(error as Error).message}`)] });
+      if (error instanceof SparkplugDecodeFailed || error instanceof SparkplugTooManyMetrics) return decoded({ rejects: [reject(message, error.name, error.message)] });
+      throw error;
     }
 
     const { group, node, device } = topic;
@@ -72,19 +80,19 @@ export class SparkplugDecoder implements MessageDecoder {
     }
 
     const stale = this.births.isDead(group, node, device);
-    const unknownAliases: number[] = [];
+    const problems = new MetricProblems();
     for (const metric of payload.metrics) {
       if (metric.name !== undefined && isControlMetric(metric.name)) continue;
       const definition = this.births.lookup(group, node, device, metric);
       const name = definition?.name ?? metric.name;
       if (name === undefined) {
-        unknownAliases.push(metric.alias ?? -1);
+        problems.add('UnknownSparkplugAlias', `${metricLabel(undefined, metric.alias)} has no birth certificate`);
         continue;
       }
       const datatype = metric.datatype ?? definition?.datatype;
       const value = metricValue(metric, datatype);
       if (!value.ok) {
-        result.rejects.push(reject(message, 'SparkplugMetricUnreadable', `metric "${name}": ${value.reason}`));
+        problems.add('SparkplugMetricUnreadable', `${metricLabel(name, undefined)}: ${value.reason}`);
         continue;
       }
       const readingTime = metric.timestamp ?? payload.timestamp ?? message.receivedTime;
@@ -93,7 +101,7 @@ export class SparkplugDecoder implements MessageDecoder {
       const metricKey = `${group}/${node}/${device ?? ''}/${name}`;
       const delivered = this.lastDelivered.get(metricKey) ?? -Infinity;
       if ((topic.type === 'NBIRTH' || topic.type === 'DBIRTH') && (value.value === null || readingTime <= delivered)) continue;
-      this.lastDelivered.set(metricKey, Math.max(delivered, readingTime));
+      if (definition) this.lastDelivered.set(metricKey, Math.max(delivered, readingTime));
       const { quality, qualityCode } = stale ? { quality: 'BAD' as const, qualityCode: undefined } : qualityOf(metric);
       const reading = this.reading(topic, message, name, definition, {
         readingTime,
@@ -109,12 +117,13 @@ export class SparkplugDecoder implements MessageDecoder {
       if (stale) reading.attributes['sparkplug.stale'] = 'true';
       result.readings.push(reading);
     }
-    if (unknownAliases.length > 0) {
-      const where = [group, node, device].filter(Boolean).join('/');
-      result.rejects.push(
-        reject(message, 'UnknownSparkplugAlias', `alias ${unknownAliases.join(', ')} has no birth certificate for ${where}; a rebirth was requested`),
-      );
-      this.requestRebirth(group, node, 'UnknownSparkplugAlias', result);
+    if (problems.count > 0) {
+      let reason = problems.reason(payload.metrics.length);
+      if (problems.has('UnknownSparkplugAlias')) {
+        reason += `; aliases need the birth certificate of ${[group, node, device].filter(Boolean).join('/')}: a rebirth was requested`;
+        this.requestRebirth(group, node, 'UnknownSparkplugAlias', result);
+      }
+      result.rejects.push(reject(message, problems.errorClass(), reason));
     }
     return result;
   }

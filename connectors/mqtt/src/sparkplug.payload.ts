@@ -1,5 +1,6 @@
 import { get } from 'sparkplug-payload';
 import proto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
+import { SparkplugDecodeFailed, SparkplugTooManyMetrics } from './errors';
 
 /**
  * Sparkplug B payloads. We decode with the package's protobuf schema rather than its `decodePayload`,
@@ -73,9 +74,21 @@ function scalar(value: PlainPropertyValue): string | number | boolean | undefine
   return value.stringValue ?? value.doubleValue ?? value.floatValue ?? (value.longValue !== undefined ? Number(value.longValue) : undefined) ?? value.intValue ?? value.booleanValue;
 }
 
-/** Throws when the bytes are not a Sparkplug B payload. */
-export function decodeSparkplugPayload(bytes: Uint8Array): SparkplugPayload {
-  const plain = Payload.toObject(Payload.decode(bytes), { longs: String }) as { timestamp?: string; seq?: string; metrics?: PlainMetric[] };
+/**
+ * Throws SparkplugDecodeFailed when the bytes are not a Sparkplug B payload, and SparkplugTooManyMetrics
+ * (before any metric is converted) when they hold more than `maxMetrics` metrics.
+ */
+export function decodeSparkplugPayload(bytes: Uint8Array, maxMetrics: number): SparkplugPayload {
+  let plain: { timestamp?: string; seq?: string; metrics?: PlainMetric[] };
+  try {
+    const message = Payload.decode(bytes);
+    if (message.metrics.length > maxMetrics) throw new SparkplugTooManyMetrics(message.metrics.length, maxMetrics);
+    plain = Payload.toObject(message, { longs: String });
+  } catch (error) {
+    if (error instanceof SparkplugTooManyMetrics) throw error;
+    // Anything protobufjs throws (bad wire type, truncation, nesting deep enough to exhaust the stack) means bad bytes.
+    throw new SparkplugDecodeFailed({ cause: error });
+  }
   return {
     ...(plain.timestamp !== undefined ? { timestamp: Number(plain.timestamp) } : {}),
     ...(plain.seq !== undefined ? { seq: Number(plain.seq) } : {}),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Source, SourceReading, SourceReject } from '@fieldmesh/connect';
+import type { Source, SourceBatch, SourceReading, SourceReject } from '@fieldmesh/connect';
 import mqtt, { type MqttClient } from 'mqtt';
 import { inject } from 'vitest';
 import { mqttSourceConfigSchema, type MqttSourceConfig } from '../src/config';
@@ -33,7 +33,11 @@ export interface Collected {
 }
 
 /** Reads (and acks, unless told not to) batches until `enough` holds or the time is up. */
-export async function collect(source: Source, enough: (collected: Collected) => boolean, options: { ack?: boolean; timeoutMs?: number } = {}): Promise<Collected> {
+export async function collect(
+  source: Source,
+  enough: (collected: Collected) => boolean,
+  options: { ack?: boolean; timeoutMs?: number; onBatch?: (batch: SourceBatch) => void } = {},
+): Promise<Collected> {
   const collected: Collected = { readings: [], rejects: [] };
   const signal = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   while (!enough(collected)) {
@@ -44,6 +48,7 @@ export async function collect(source: Source, enough: (collected: Collected) => 
       if (signal.aborted) throw new Error(`timed out with ${collected.readings.length} readings and ${collected.rejects.length} rejects`);
       throw error;
     }
+    options.onBatch?.(batch);
     collected.readings.push(...batch.readings);
     collected.rejects.push(...batch.rejects);
     if (options.ack !== false) await batch.ack();

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { get } from 'sparkplug-payload';
 import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import proto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
+import type { SourceReject } from '@fieldmesh/connect';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttSource } from '../src/source';
 import { collect, context, publisher, sourceConfig, uniqueId } from './broker';
 
 const sparkplug = get('spBv1.0')!;
+const Payload = proto.org.eclipse.tahu.protobuf.Payload;
 const NODE = 'press-shop.line-1';
 const DEVICE = 'compressor-1';
 const T0 = 1_795_000_000_000;
@@ -24,9 +27,9 @@ async function startClient(): Promise<MqttClient> {
   return client;
 }
 
-function sparkplugSource(group: string, clientId = uniqueId('gw'), stateDir?: string): MqttSource {
+function sparkplugSource(group: string, clientId = uniqueId('gw'), stateDir?: string, overrides: Record<string, unknown> = {}): MqttSource {
   const source = new MqttSource(
-    sourceConfig({ clientId, format: 'sparkplugb', sparkplug: { groupIds: [group], assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs: 60_000 } }),
+    sourceConfig({ clientId, format: 'sparkplugb', sparkplug: { groupIds: [group], assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs: 60_000 }, ...overrides }),
     context(clientId, stateDir),
   );
   opened.push(source);
@@ -60,6 +63,9 @@ function edgeNode(client: MqttClient, group: string) {
         DEVICE,
       ),
     ddata: (metrics: UMetric[]) => publish('DDATA', metrics, DEVICE),
+    /** DDATA encoded with the protobuf schema itself, for metrics the Tahu encoder would refuse to write. */
+    ddataRaw: (metrics: proto.org.eclipse.tahu.protobuf.Payload.IMetric[]) =>
+      client.publishAsync(`spBv1.0/${group}/DDATA/${NODE}/${DEVICE}`, Buffer.from(Payload.encode(Payload.create({ timestamp: T0, seq: seq++ % 256, metrics })).finish()), { qos: 1 }),
     ndeath: () => publish('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 0 }]),
     skipSeq: () => void seq++,
   };
@@ -124,6 +130,31 @@ describe('Sparkplug B source against Mosquitto', () => {
     await expect.poll(() => commands.length).toBe(1);
     expect(commands[0]!.metrics).toEqual([expect.objectContaining({ name: 'Node Control/Rebirth', type: 'Boolean', value: true })]);
     expect(source.metrics()).toMatchObject({ sparkplugRebirthsRequested: 1, rejectsByErrorClass: { UnknownSparkplugAlias: 2 } });
+  });
+
+  it('turns a 64 KiB DDATA of thousands of unreadable metrics into one bounded dead letter; later messages flow in batches of bounded size', async () => {
+    const group = uniqueId('berlin');
+    const source = sparkplugSource(group, uniqueId('gw'), undefined, { maxEvidenceBytes: 4_096, batchMaxRecords: 1 });
+    await source.connect();
+    const node = edgeNode(await startClient(), group);
+    await node.nbirth();
+    await node.dbirth();
+    await node.ddataRaw(Array.from({ length: 5_900 }, (_, n) => ({ name: `m${n}`, datatype: 16 })));
+    await node.ddata([{ alias: 1, type: 'Double', value: 62 }, { alias: 2, type: 'Double', value: 2.2 }]);
+    await node.ddata([{ alias: 1, type: 'Double', value: 63 }]);
+
+    const batches: { seqs: Set<string | undefined>; rejects: SourceReject[] }[] = [];
+    await collect(source, (c) => c.readings.length >= 6 && c.rejects.length >= 1, {
+      onBatch: (batch) => batches.push({ seqs: new Set(batch.readings.map((r) => r.attributes['sparkplug.seq'])), rejects: batch.rejects }),
+    });
+    const rejects = batches.flatMap((batch) => batch.rejects);
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({ errorClass: 'SparkplugMetricUnreadable', reason: expect.stringContaining('5900 of 5900 metrics not read') });
+    expect(rejects[0]!.payload.length).toBeLessThanOrEqual(4_096);
+    expect(rejects[0]!.reason).toMatch(/the dead letter holds the first \d+ of its 6\d{4} bytes/);
+    // batchMaxRecords 1: each batch carries what one message yielded.
+    expect(batches.every((batch) => batch.seqs.size + (batch.rejects.length > 0 ? 1 : 0) === 1)).toBe(true);
+    expect(source.metrics()).toMatchObject({ messagesIn: 5, readingsOut: 6, rejectsByErrorClass: { SparkplugMetricUnreadable: 1 } });
   });
 
   it('counts a seq gap and marks what follows; after NDEATH every signal goes BAD until the node is born again', async () => {
