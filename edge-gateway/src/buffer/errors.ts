@@ -16,3 +16,44 @@ export class BufferClosed extends Error {
     super('The disk buffer is closed; the gateway is shutting down.');
   }
 }
+
+/**
+ * The disk refused an append (full disk, short write, failed fsync). The bytes were cut back off the
+ * segment, the records are not stored and the append is rejected, so the source is not acknowledged and
+ * sends them again; the buffer keeps serving later appends.
+ */
+export class BufferWriteFailed extends Error {
+  override readonly name = 'BufferWriteFailed';
+  constructor(
+    readonly path: string,
+    readonly records: number,
+    readonly bytes: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Buffering ${records} record(s) (${bytes} bytes) in ${path} failed: ${messageOf(options.cause)}. ` +
+        'The records were not stored and their source was not acknowledged; free disk space under the gateway state directory or lower buffer.maxBytes below the free space.',
+      options,
+    );
+  }
+}
+
+/** The forwarded position could not be saved; it is kept in memory and written again on the next commit. */
+export class CheckpointWriteFailed extends Error {
+  override readonly name = 'CheckpointWriteFailed';
+  constructor(
+    readonly path: string,
+    readonly committedSeq: number,
+    options: { cause: unknown },
+  ) {
+    super(
+      `Saving the forwarded position ${committedSeq} to ${path} failed: ${messageOf(options.cause)}. ` +
+        'Forwarding goes on and the next commit writes it again; until then a restart resends records Kafka already has (same gateway sequence). Free disk space under the gateway state directory.',
+      options,
+    );
+  }
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -2,7 +2,8 @@ import { appendFile, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecordTooLarge } from './errors';
+import { BufferWriteFailed, CheckpointWriteFailed, RecordTooLarge } from './errors';
+import { FaultyFileSystem } from './faulty.file-system';
 import { SegmentLog, type SegmentLogOptions } from './segment-log';
 
 const logs: SegmentLog[] = [];
@@ -108,6 +109,108 @@ describe('SegmentLog', () => {
     const { log } = await openLog({ maxBytes: 4096, segmentBytes: 1024 });
     await expect(log.append([Buffer.alloc(5000)])).rejects.toBeInstanceOf(RecordTooLarge);
     expect(await log.append([payload(1)])).toEqual([1]);
+  });
+});
+
+describe('SegmentLog across restarts', () => {
+  it('keeps the records appended after a restart that appended nothing', async () => {
+    // Issue 9, defect 1: the empty segment of the idle start was opened a second time, and the first
+    // commit after new appends deleted the file being written.
+    const { log, dir } = await openLog();
+    await log.append([payload(0), payload(1), payload(2)]);
+    await log.commit(3);
+    await log.close();
+    const { log: idle } = await openLog({ dir });
+    await idle.close();
+    const { log: third } = await openLog({ dir });
+    expect(await third.append([payload(3), payload(4)])).toEqual([4, 5]);
+    await third.commit(5);
+    expect(await third.append([payload(5), payload(6), payload(7)])).toEqual([6, 7, 8]);
+    expect(texts(await third.read(6, 10))).toEqual(['record-5', 'record-6', 'record-7']);
+    await third.close();
+    const { log: fourth } = await openLog({ dir });
+    expect(texts(await fourth.read(fourth.stats.committedSeq + 1, 10))).toEqual(['record-5', 'record-6', 'record-7']);
+    expect(fourth.stats.droppedRecords).toBe(0);
+    expect(await fourth.append([payload(8)])).toEqual([9]);
+  });
+
+  it('never reuses a sequence number once every segment before the active one is forwarded and deleted', async () => {
+    const { log, dir } = await openLog();
+    await log.append([payload(0), payload(1)]);
+    await log.close();
+    const { log: second } = await openLog({ dir }); // previous segment kept, a new empty one active
+    await second.commit(2); // deletes the previous segment; the empty active one keeps the next number
+    await second.close();
+    const { log: third } = await openLog({ dir });
+    expect(await third.append([payload(2)])).toEqual([3]);
+  });
+});
+
+describe('SegmentLog on a failing disk', () => {
+  async function faultyLog(options: Partial<SegmentLogOptions> = {}) {
+    const files = new FaultyFileSystem();
+    const opened = await openLog({ files, ...options });
+    return { ...opened, files };
+  }
+
+  it.each([
+    ['a short write (the disk filled mid-write)', { kind: 'short-write', bytes: 150 }],
+    ['ENOSPC', { kind: 'enospc' }],
+    ['a failed fsync', { kind: 'sync-fails' }],
+  ] as const)('rejects an append on %s, cuts the torn bytes off and keeps serving', async (_, fault) => {
+    const { log, dir, files } = await faultyLog();
+    await log.append([payload(0), payload(1)]);
+    files.inject(fault);
+    const rejected = log.append([payload(2), payload(3)]);
+    await expect(rejected).rejects.toBeInstanceOf(BufferWriteFailed);
+    await expect(rejected).rejects.toMatchObject({ records: 2, cause: expect.objectContaining({}) as unknown });
+    expect(log.stats).toMatchObject({ rejectedAppends: 1, rejectedRecords: 2, appendedRecords: 2, nextSeq: 3 });
+    expect(await log.append([payload(4)])).toEqual([3]);
+    expect(texts(await log.read(1, 10))).toEqual(['record-0', 'record-1', 'record-4']);
+    await log.close();
+    const { log: reopened } = await openLog({ dir });
+    expect(reopened.stats.recoveredTornBytes).toBe(0);
+    expect(texts(await reopened.read(1, 10))).toEqual(['record-0', 'record-1', 'record-4']);
+  });
+
+  it('starts a new segment when a torn write cannot be cut off, and never gives two records one number', async () => {
+    const { log, dir, files } = await faultyLog();
+    await log.append([payload(0)]);
+    files.inject({ kind: 'short-write', bytes: 116 + 50 }, { kind: 'truncate-fails' }); // one whole frame and a half
+    await expect(log.append([payload(1), payload(2)])).rejects.toBeInstanceOf(BufferWriteFailed);
+    const [seq] = await log.append([payload(3)]);
+    expect(texts(await log.read(1, 10))).toEqual(['record-0', 'record-3']);
+    await log.close();
+    const { log: reopened } = await openLog({ dir });
+    const records = await reopened.read(1, 10);
+    // The whole frame of the rejected append comes back (its source was not acknowledged and sends it
+    // again: a duplicate, never a loss), below the number the acknowledged record got.
+    expect(records.map((r) => r.seq)).toEqual([1, 2, seq]);
+    expect(texts(records)).toEqual(['record-0', 'record-1', 'record-3']);
+  });
+
+  it('frees forwarded segments before the checkpoint and writes the checkpoint again after it failed', async () => {
+    const { log, dir, files } = await faultyLog({ segmentBytes: 1024 });
+    for (let i = 0; i < 30; i++) await log.append([payload(i)]);
+    const before = log.stats.segments;
+    files.inject({ kind: 'checkpoint-fails' });
+    await expect(log.commit(20)).rejects.toBeInstanceOf(CheckpointWriteFailed);
+    expect(log.stats).toMatchObject({ committedSeq: 20, failedCheckpoints: 1 });
+    expect(log.stats.segments).toBeLessThan(before);
+    expect(texts(await log.read(21, 1))).toEqual(['record-20']);
+    await log.commit(20); // the same position again: now it is saved
+    await log.close();
+    const { log: reopened } = await openLog({ dir, segmentBytes: 1024 });
+    expect(reopened.stats.committedSeq).toBe(20);
+  });
+
+  it("counts a failed background fsync ('interval') instead of crashing, and retries it", async () => {
+    const { log, files } = await faultyLog({ fsync: 'interval', fsyncIntervalMs: 5 });
+    files.inject({ kind: 'sync-fails' });
+    await log.append([payload(0)]);
+    await expect.poll(() => log.stats.failedFlushes).toBe(1);
+    await expect.poll(() => files.pendingFaults).toBe(0);
+    expect(await log.append([payload(1)])).toEqual([2]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BufferClosed, RecordTooLarge } from './errors';
+import { BufferClosed, BufferWriteFailed, CheckpointWriteFailed, RecordTooLarge } from './errors';
+import { nodeFileSystem, type SegmentFile, type SegmentFileSystem } from './segment-files';
 import { decodeFrame, encodeFrame, frameHeaderBytes } from './segment-frame';
 
 export interface SegmentLogOptions {
@@ -14,6 +14,8 @@ export interface SegmentLogOptions {
   fsyncIntervalMs?: number;
   /** When full: 'block' makes appends wait for the forwarder; 'drop-oldest' deletes the oldest segment and counts its records as dropped. */
   onFull: 'block' | 'drop-oldest';
+  /** Where the files live; tests pass one that tears writes or fills up. */
+  files?: SegmentFileSystem;
 }
 
 export interface BufferedRecord {
@@ -27,6 +29,13 @@ export interface SegmentLogStats {
   /** Bytes cut off a torn tail during recovery. */
   recoveredTornBytes: number;
   blockedAppends: number;
+  /** Appends the disk refused (full, short write, failed fsync): rejected, so their sources were not acknowledged. */
+  rejectedAppends: number;
+  rejectedRecords: number;
+  /** Background fsyncs ('interval' policy, or of a segment being rolled) that failed. */
+  failedFlushes: number;
+  /** Checkpoint writes that failed; the position is written again on the next commit. */
+  failedCheckpoints: number;
   committedSeq: number;
   nextSeq: number;
   bytes: number;
@@ -47,12 +56,22 @@ const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, '0')}
  * The gateway's store-and-forward buffer: an append-only log of segment files with a checkpoint of what
  * has been forwarded. Sequence numbers start at 1, are assigned on append and survive restarts, so a
  * record resent after a crash carries the same number. A crash loses nothing an append had resolved
- * (with fsync 'always'); a torn tail is detected by CRC and cut off on the next open.
+ * (with fsync 'always'); a torn tail is detected by CRC and cut off on the next open. A write the disk
+ * refuses is cut back off and its append rejected, so a full disk never leaves a torn frame behind an
+ * acknowledged one.
+ *
+ * Invariants: segment paths are unique (named by their first sequence number, which only grows); the last
+ * segment is the active one and is never deleted, so its name keeps the next sequence number across
+ * restarts even when every record is forwarded; a segment's `bytes` covers only durable, whole frames.
  */
 export class SegmentLog {
   private readonly segments: Segment[] = [];
-  private active!: FileHandle;
+  private active!: SegmentFile;
+  /** The active file's tail is unknown (a failed write could not be cut off): the next append starts a new segment. */
+  private activeSealed = false;
   private committed = 0;
+  /** The committed position last written to the checkpoint file. */
+  private checkpointed = 0;
   private next = 1;
   private closed = false;
   private appendChain: Promise<unknown> = Promise.resolve();
@@ -60,9 +79,12 @@ export class SegmentLog {
   private fsyncTimer?: NodeJS.Timeout;
   private dirty = false;
   private cursor?: { path: string; offset: number; nextSeq: number };
-  private readonly counters = { appendedRecords: 0, droppedRecords: 0, recoveredTornBytes: 0, blockedAppends: 0 };
+  private readonly counters = { appendedRecords: 0, droppedRecords: 0, recoveredTornBytes: 0, blockedAppends: 0, rejectedAppends: 0, rejectedRecords: 0, failedFlushes: 0, failedCheckpoints: 0 };
+  private readonly files: SegmentFileSystem;
 
-  private constructor(private readonly options: SegmentLogOptions) {}
+  private constructor(private readonly options: SegmentLogOptions) {
+    this.files = options.files ?? nodeFileSystem;
+  }
 
   static async open(options: SegmentLogOptions): Promise<SegmentLog> {
     const log = new SegmentLog(options);
@@ -79,16 +101,17 @@ export class SegmentLog {
   }
 
   private async recover(): Promise<void> {
-    await mkdir(this.segmentDir, { recursive: true });
+    await this.files.mkdir(this.segmentDir);
     try {
-      this.committed = (JSON.parse(await readFile(this.checkpointFile, 'utf8')) as { committedSeq: number }).committedSeq;
+      this.committed = (JSON.parse((await this.files.readFile(this.checkpointFile)).toString('utf8')) as { committedSeq: number }).committedSeq;
+      this.checkpointed = this.committed;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const names = (await readdir(this.segmentDir)).filter((n) => n.endsWith('.seg')).sort();
+    const names = (await this.files.readdir(this.segmentDir)).filter((n) => n.endsWith('.seg')).sort();
     for (const name of names) {
       const path = join(this.segmentDir, name);
-      const data = await readFile(path);
+      const data = await this.files.readFile(path);
       const segment: Segment = { firstSeq: Number(name.slice(0, 16)), lastSeq: Number(name.slice(0, 16)) - 1, bytes: 0, path };
       for (let frame = decodeFrame(data, 0); frame; frame = decodeFrame(data, segment.bytes)) {
         segment.lastSeq = frame.seq;
@@ -97,32 +120,54 @@ export class SegmentLog {
       if (segment.bytes < data.length) {
         // A torn write (crash mid-append) or a corrupt tail: keep the valid prefix.
         this.counters.recoveredTornBytes += data.length - segment.bytes;
-        const handle = await open(path, 'r+');
-        await handle.truncate(segment.bytes);
-        await handle.sync();
-        await handle.close();
+        const handle = await this.files.open(path, 'r+');
+        try {
+          await handle.truncate(segment.bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
       }
       this.segments.push(segment);
     }
     const last = this.segments.at(-1);
     this.next = Math.max(last ? last.lastSeq : 0, this.committed) + 1;
     await this.deleteForwardedSegments();
-    await this.roll();
+    if (last && last.bytes === 0 && last.firstSeq === this.next) {
+      // An empty segment (a start that appended nothing): it becomes the active one again. Opening a new
+      // segment would give it the same path, and a commit deleting the older entry would delete the file
+      // being written.
+      this.active = await this.files.open(last.path, 'a');
+    } else {
+      await this.roll();
+    }
     if (this.options.fsync === 'interval') {
       this.fsyncTimer = setInterval(() => void this.flush(), this.options.fsyncIntervalMs ?? 1000);
       this.fsyncTimer.unref();
     }
   }
 
-  /** Starts a new active segment at the next sequence number. */
+  /**
+   * Starts a new active segment at the next sequence number. The new file is opened before anything
+   * changes, so a failure (no space for a file) leaves the current segment active.
+   */
   private async roll(): Promise<void> {
-    if (this.active) {
-      await this.active.sync();
-      await this.active.close();
-    }
     const path = join(this.segmentDir, segmentName(this.next));
-    this.active = await open(path, 'a');
+    const opened = await this.files.open(path, 'a');
+    try {
+      if (this.options.fsync === 'always') await this.files.syncDir(this.segmentDir);
+    } catch (error) {
+      await opened.close().catch(() => undefined);
+      throw error;
+    }
+    const previous = this.active as SegmentFile | undefined; // none yet while recovering
+    this.active = opened;
+    this.activeSealed = false;
     this.segments.push({ firstSeq: this.next, lastSeq: this.next - 1, bytes: 0, path });
+    if (previous) {
+      await previous.sync().catch(() => void (this.counters.failedFlushes += 1));
+      await previous.close().catch(() => undefined);
+    }
   }
 
   private get activeSegment(): Segment {
@@ -155,17 +200,45 @@ export class SegmentLog {
       if (frame.length > this.options.maxBytes) throw new RecordTooLarge(frame.length, this.options.maxBytes);
     }
     if (incoming > this.options.maxBytes) throw new RecordTooLarge(incoming, this.options.maxBytes);
-    await this.makeRoom(incoming);
-    if (this.activeSegment.bytes >= this.options.segmentBytes) await this.roll();
-    await this.active.writev(frames);
-    const segment = this.activeSegment;
+    let segment: Segment | undefined;
+    let before = 0;
+    try {
+      await this.makeRoom(incoming);
+      if (this.activeSealed || this.activeSegment.bytes >= this.options.segmentBytes) await this.roll();
+      segment = this.activeSegment;
+      before = segment.bytes;
+      const { bytesWritten } = await this.active.writev(frames);
+      if (bytesWritten !== incoming) throw new Error(`short write: the disk took ${bytesWritten} of ${incoming} bytes`);
+      if (this.options.fsync === 'always') await this.active.sync();
+    } catch (error) {
+      if (error instanceof BufferClosed) throw error;
+      if (segment) await this.cutBack(segment, before, payloads.length);
+      this.counters.rejectedAppends += 1;
+      this.counters.rejectedRecords += payloads.length;
+      throw new BufferWriteFailed(segment?.path ?? this.segmentDir, payloads.length, incoming, { cause: error });
+    }
+    // Only now are the frames part of the segment: readers never see bytes that may still be cut off.
     segment.bytes += incoming;
     segment.lastSeq = seqs.at(-1) ?? segment.lastSeq;
     this.next += payloads.length;
     this.counters.appendedRecords += payloads.length;
-    if (this.options.fsync === 'always') await this.active.sync();
-    else this.dirty = true;
+    if (this.options.fsync !== 'always') this.dirty = true;
     return seqs;
+  }
+
+  /**
+   * Removes what a failed append may have written, so the next frame follows the last whole one. When
+   * even that fails the file's tail is unknown: the segment is sealed at its known length (recovery cuts
+   * any torn bytes after it) and the rejected sequence numbers are skipped, so that a whole frame of the
+   * rejected append, should recovery find one, cannot share a number with a later record.
+   */
+  private async cutBack(segment: Segment, length: number, records: number): Promise<void> {
+    try {
+      await this.active.truncate(length);
+    } catch {
+      this.activeSealed = true;
+      this.next += records;
+    }
   }
 
   private async makeRoom(incoming: number): Promise<void> {
@@ -175,8 +248,8 @@ export class SegmentLog {
       if (this.options.onFull === 'drop-oldest') {
         if (this.segments.length === 1) await this.roll();
         const oldest = this.segments.shift()!;
-        this.counters.droppedRecords += oldest.lastSeq - Math.max(oldest.firstSeq - 1, this.committed);
-        await rm(oldest.path, { force: true });
+        this.counters.droppedRecords += Math.max(0, oldest.lastSeq - Math.max(oldest.firstSeq - 1, this.committed));
+        await this.files.rm(oldest.path);
         continue;
       }
       if (!blocked) this.counters.blockedAppends += 1;
@@ -197,7 +270,7 @@ export class SegmentLog {
       if (segment.lastSeq < fromSeq || segment.bytes === 0) continue;
       const resume = this.cursor && this.cursor.path === segment.path && this.cursor.nextSeq === fromSeq;
       let offset = resume ? this.cursor!.offset : 0;
-      const handle = await open(segment.path, 'r').catch((error: NodeJS.ErrnoException) => {
+      const handle = await this.files.open(segment.path, 'r').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined; // dropped or deleted meanwhile
         throw error;
       });
@@ -225,7 +298,7 @@ export class SegmentLog {
   }
 
   /** Reads `length` bytes at `offset`, growing the read when the first frame is longer than that. */
-  private async readChunk(handle: FileHandle, offset: number, length: number): Promise<Buffer> {
+  private async readChunk(handle: SegmentFile, offset: number, length: number): Promise<Buffer> {
     const chunk = Buffer.allocUnsafe(length);
     const { bytesRead } = await handle.read(chunk, 0, length, offset);
     const data = chunk.subarray(0, bytesRead);
@@ -247,7 +320,7 @@ export class SegmentLog {
   async lastSessionTail(): Promise<BufferedRecord[]> {
     const previous = this.segments.slice(0, -1).reverse().find((segment) => segment.bytes > 0);
     if (!previous) return [];
-    const data = await readFile(previous.path).catch(() => Buffer.alloc(0));
+    const data = await this.files.readFile(previous.path).catch(() => Buffer.alloc(0));
     const records: BufferedRecord[] = [];
     for (let offset = 0, frame = decodeFrame(data, 0); frame; frame = decodeFrame(data, offset)) {
       offset += frame.size;
@@ -256,31 +329,62 @@ export class SegmentLog {
     return records;
   }
 
-  /** Marks every record up to `seq` as forwarded; whole forwarded segments are deleted. */
+  /**
+   * Marks every record up to `seq` as forwarded: whole forwarded segments are deleted first (freeing
+   * space for the checkpoint on a full disk), then the position is saved. When saving fails the position
+   * holds in memory, CheckpointWriteFailed is thrown, and any later commit (the same `seq` included)
+   * writes it again.
+   */
   async commit(seq: number): Promise<void> {
-    if (seq <= this.committed) return;
-    this.committed = seq;
+    if (seq <= this.committed && this.checkpointed >= this.committed) return;
+    if (seq > this.committed) {
+      this.committed = seq;
+      // Safe before the checkpoint: a crash in between resends the records of the remaining segments
+      // (same sequence numbers), and the active segment, which keeps the next number, is never deleted.
+      await this.deleteForwardedSegments();
+      for (const wake of this.spaceWaiters.splice(0)) wake();
+    }
+    await this.writeCheckpoint(this.committed);
+  }
+
+  private async writeCheckpoint(seq: number): Promise<void> {
     const tmp = `${this.checkpointFile}.tmp`;
-    const handle = await open(tmp, 'w');
-    await handle.writeFile(JSON.stringify({ committedSeq: seq }));
-    if (this.options.fsync !== 'never') await handle.sync();
-    await handle.close();
-    await rename(tmp, this.checkpointFile);
-    await this.deleteForwardedSegments();
-    const waiters = this.spaceWaiters.splice(0);
-    for (const wake of waiters) wake();
+    try {
+      const handle = await this.files.open(tmp, 'w');
+      try {
+        await handle.writeFile(JSON.stringify({ committedSeq: seq }));
+        if (this.options.fsync !== 'never') await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.files.rename(tmp, this.checkpointFile);
+    } catch (error) {
+      this.counters.failedCheckpoints += 1;
+      throw new CheckpointWriteFailed(this.checkpointFile, seq, { cause: error });
+    }
+    this.checkpointed = Math.max(this.checkpointed, seq);
   }
 
   private async deleteForwardedSegments(): Promise<void> {
     while (this.segments.length > 1 && this.segments[0]!.lastSeq <= this.committed) {
-      await rm(this.segments.shift()!.path, { force: true });
+      await this.files.rm(this.segments.shift()!.path);
     }
   }
 
-  private async flush(): Promise<void> {
-    if (!this.dirty || this.closed) return;
-    this.dirty = false;
-    await this.active.sync();
+  /** Background fsync, queued behind appends so that it never meets a file being rolled or cut back. */
+  private flush(): Promise<void> {
+    const run = this.appendChain.then(async () => {
+      if (!this.dirty || this.closed) return;
+      this.dirty = false;
+      try {
+        await this.active.sync();
+      } catch {
+        this.dirty = true;
+        this.counters.failedFlushes += 1;
+      }
+    });
+    this.appendChain = run;
+    return run;
   }
 
   /** Records appended but not yet forwarded. */
@@ -299,7 +403,11 @@ export class SegmentLog {
     clearInterval(this.fsyncTimer);
     for (const wake of this.spaceWaiters.splice(0)) wake();
     await this.appendChain;
-    await this.active.sync();
-    await this.active.close();
+    try {
+      if (this.checkpointed < this.committed) await this.writeCheckpoint(this.committed).catch(() => undefined);
+      await this.active.sync();
+    } finally {
+      await this.active.close();
+    }
   }
 }
