@@ -80,3 +80,28 @@ export class CheckpointUnreadable extends Error {
     );
   }
 }
+
+/**
+ * A record's event time is further ahead of the job's clock than the input contract's maximum clock skew:
+ * its source clock is wrong. The windows quarantine it (to the DLQ) instead of letting it move time.
+ */
+export class EventTimeBeyondClockSkew extends Error {
+  override readonly name = 'EventTimeBeyondClockSkew';
+  constructor(
+    readonly state: string,
+    readonly eventTimeMs: number,
+    readonly clockMs: number,
+    readonly maxClockSkewMs: number,
+  ) {
+    super(
+      `event time ${isoOrRaw(eventTimeMs)} is ${eventTimeMs - clockMs} ms ahead of the job clock (${isoOrRaw(clockMs)}), beyond the maximum clock skew of ` +
+        `${maxClockSkewMs} ms (timeliness.maxClockSkew of the input's contract), so ${state} quarantined it and moved no watermark. ` +
+        "Fix the source's clock, then replay the record from the DLQ",
+    );
+  }
+}
+
+function isoOrRaw(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}

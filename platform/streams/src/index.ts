@@ -1,6 +1,6 @@
 export { CheckpointStore, checkpointTopicFor, type JobCheckpoint } from './checkpoint.store';
 export { eachRecord } from './each-record';
-export { CheckpointUnreadable, DuplicateTopicHandler, NoTopicHandlers, RecordFailed, StreamJobConfigInvalid, UndeclaredOutputTopic } from './errors';
+export { CheckpointUnreadable, DuplicateTopicHandler, EventTimeBeyondClockSkew, NoTopicHandlers, RecordFailed, StreamJobConfigInvalid, UndeclaredOutputTopic } from './errors';
 export { partitionKey, type PartitionOffset } from './partition.position';
 export type { ReplayableState, StateCheckpoint } from './replayable.state';
 export { runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobStats } from './stream-job';
@@ -11,5 +11,5 @@ export { StreamsContext } from './streams.context';
 export { StreamsExceptionFilter } from './streams.exception-filter';
 export { StreamsTransport, type StreamsTransportOptions } from './streams.transport';
 export { TestDriver, type TestDeadLetter, type TestDriverOptions, type TestInput } from './test.driver';
-export { TumblingWindows, type TumblingWindowsOptions, type TumblingWindowsStats, type WindowBounds, type WindowResult } from './tumbling.windows';
+export { DEFAULT_MAX_CLOCK_SKEW_MS, TumblingWindows, type TumblingWindowsOptions, type TumblingWindowsStats, type WindowBounds, type WindowResult } from './tumbling.windows';
 export { readTopic, type ReadRecord } from './topic.reader';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EventTimeBeyondClockSkew, RecordFailed } from './errors';
 import type { StreamRecord } from './stream.types';
 import { TumblingWindows } from './tumbling.windows';
 
@@ -13,7 +14,7 @@ function reading(asset: string, at: number, value = 1, partition = 0): StreamRec
   return { topic: 'in', partition, offset: String(nextOffset++), key: asset, value: { asset, at, value }, timestamp: at, headers: {} };
 }
 
-function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<Reading>) => void } = {}) {
+function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<Reading>) => void; clock?: () => number } = {}) {
   return new TumblingWindows<string, { sum: number; count: number }, { sum: number; count: number }, Reading>({
     name: 'sum-1m',
     sizeMs: 60_000,
@@ -28,6 +29,7 @@ function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<R
     },
     result: (acc) => ({ ...acc }),
     ...(options.onLate ? { onLate: options.onLate } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 
@@ -98,6 +100,50 @@ describe('TumblingWindows', () => {
     const next = reading('a', 125_000);
     expect(restarted.add(next)).toEqual(original.add(next));
     expect(restarted.stats()).toMatchObject({ lateRecords: 0, replayedRecords: 1 });
+  });
+
+  it('quarantines a record stamped beyond the clock skew: it closes nothing, later records still close their windows, and the job dead-letters it', () => {
+    const now = 100 * 60_000;
+    const windows = sums({ clock: () => now });
+    windows.add(reading('a', now - 3 * 60_000));
+    windows.add(reading('b', now - 3 * 60_000 + 1_000));
+    const tenYearsAhead = reading('b', now + 10 * 365 * 86_400_000);
+    expect(windows.add(tenYearsAhead)).toEqual([]);
+    expect(windows.watermark()).toBe(now - 3 * 60_000 + 1_000);
+    const [quarantined] = windows.takeQuarantined();
+    expect(quarantined).toBeInstanceOf(RecordFailed);
+    expect(quarantined?.record).toBe(tenYearsAhead);
+    expect(quarantined?.cause).toBeInstanceOf(EventTimeBeyondClockSkew);
+    expect(quarantined?.message).toContain('beyond the maximum clock skew of 300000 ms');
+    expect(windows.takeQuarantined()).toEqual([]);
+    const closed = windows.add(reading('a', now - 2 * 60_000));
+    expect(closed.map((w) => [w.key, w.value.count])).toEqual([['a', 1], ['b', 1]]);
+    expect(windows.stats()).toMatchObject({ quarantinedRecords: 1, lateRecords: 0 });
+  });
+
+  it('does not let a lone record jumping its partition ahead close windows; the next record agreeing does', () => {
+    const windows = sums();
+    windows.add(reading('a', 1_000));
+    // Ten minutes ahead: more than the clock skew, so on its own it moves nothing.
+    expect(windows.add(reading('a', 600_000))).toEqual([]);
+    expect(windows.add(reading('b', 30_000))).toEqual([]);
+    expect(windows.add(reading('b', 40_000))).toEqual([]);
+    expect(windows.stats()).toMatchObject({ loneJumps: 1, lateRecords: 0, watermark: 40_000 });
+    // Two records in a row that far ahead: the jump is real.
+    expect(windows.add(reading('b', 605_000))).toEqual([]);
+    const closed = windows.add(reading('a', 606_000));
+    expect(closed.map((w) => [w.key, w.start, w.value.count])).toEqual([['a', 0, 1], ['b', 0, 2]]);
+    expect(windows.watermark()).toBe(605_000);
+  });
+
+  it('does not trust a checkpointed watermark beyond the clock skew: the replay rebuilds and emits the windows', () => {
+    const now = 100 * 60_000;
+    const restarted = sums({ clock: () => now });
+    restarted.restore({ watermark: now + 10 * 365 * 86_400_000, readUntil: new Map([['in\u00000', BigInt(nextOffset)]]) });
+    expect(restarted.watermark()).toBe(Number.NEGATIVE_INFINITY);
+    restarted.add(reading('a', now - 5 * 60_000));
+    expect(restarted.add(reading('a', now - 4 * 60_000)).map((w) => [w.key, w.start])).toEqual([['a', now - 5 * 60_000]]);
+    expect(restarted.stats()).toMatchObject({ untrustedWatermarks: 1, lateRecords: 0, replayedRecords: 0 });
   });
 
   it('rejects a window size that is not positive', () => {

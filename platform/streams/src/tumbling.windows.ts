@@ -1,3 +1,4 @@
+import { EventTimeBeyondClockSkew, RecordFailed } from './errors';
 import { partitionKey, type PartitionOffset } from './partition.position';
 import type { ReplayableState, StateCheckpoint } from './replayable.state';
 import type { StreamRecord } from './stream.types';
@@ -31,7 +32,30 @@ export interface TumblingWindowsOptions<K extends string, A, R, V> {
   result: (accumulator: A, window: WindowBounds<K>) => R;
   /** Called for each record that arrives after its window closed (the count is in stats() either way). */
   onLate?: (record: StreamRecord<V>, window: WindowBounds<K>) => void;
+  /**
+   * How far ahead of `clock` an event time may be (the input contract's timeliness.maxClockSkew). A record
+   * beyond it is quarantined: in no window, moving no watermark, returned by takeQuarantined(). Default 5 min.
+   */
+  maxClockSkewMs?: number;
+  /** The job's processing clock, epoch ms. Default Date.now. */
+  clock?: () => number;
+  /**
+   * How far one record may move its partition's event time on its own. A record further ahead is counted
+   * in its window but moves time only when the partition's next record agrees (is that far ahead too): a
+   * lone jump closes nothing. Default the larger of maxClockSkewMs and the window size plus the lateness.
+   */
+  maxLoneJumpMs?: number;
 }
+
+interface PartitionTime {
+  /** The partition's event time as far as its records agree. */
+  time: number;
+  /** The last record's event time when it jumped more than maxLoneJumpMs ahead, until the next record. */
+  jump?: number;
+}
+
+/** Default of maxClockSkewMs: the contracts' default timeliness.maxClockSkew (PT5M). */
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface TumblingWindowsStats {
   openWindows: number;
@@ -40,6 +64,12 @@ export interface TumblingWindowsStats {
   lateRecords: number;
   /** Replayed records of windows that had closed before a restart: already emitted, skipped. */
   replayedRecords: number;
+  /** Records stamped beyond the maximum clock skew: in no window, dead-lettered by the job. */
+  quarantinedRecords: number;
+  /** Records that jumped their partition's event time further than maxLoneJumpMs, each waiting for the next record to agree. */
+  loneJumps: number;
+  /** Restores whose checkpointed watermark was beyond the clock plus the skew, so not trusted: rebuilt from the replay. */
+  untrustedWatermarks: number;
   watermark: number;
 }
 
@@ -52,12 +82,19 @@ interface Slot<K extends string, A> {
 }
 
 /**
- * Keyed tumbling windows in event time. The watermark is the highest event time seen minus the allowed
- * lateness; a window [start, end) closes once the watermark reaches its end, and `add` returns the
- * windows that the record's arrival closed. A record whose window has already closed is late: counted,
- * handed to `onLate`, never silently merged or dropped.
+ * Keyed tumbling windows in event time. The watermark is the highest event time the input agrees on,
+ * minus the allowed lateness; a window [start, end) closes once the watermark reaches its end, and `add`
+ * returns the windows that the record's arrival closed. A record whose window has already closed is
+ * late: counted, handed to `onLate`, never silently merged or dropped.
  *
- * One watermark per instance, over all partitions it sees: run a windowed job as one instance per
+ * One wrong clock must not stop the windows for good (a reading stamped ten years ahead would otherwise
+ * close every window and make every later record late). So event time is kept per partition and moves
+ * only by records that (1) are within `maxClockSkewMs` of the processing clock (records beyond it are
+ * quarantined: the handler dead-letters them from takeQuarantined()) and (2) either stay within
+ * `maxLoneJumpMs` of their partition's time or are confirmed by the partition's next record.
+ * A checkpointed watermark beyond the clock plus the skew is not trusted at restore either.
+ *
+ * One watermark per instance (the highest of its partitions'): run a windowed job as one instance per
  * consumer group, or give each partition its own instance.
  */
 export class TumblingWindows<K extends string, A, R, V = unknown> implements ReplayableState {
@@ -67,10 +104,21 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   private readonly slots = new Map<number, Slot<K, A>>();
   /** Open slot starts, ascending: closing walks from the front. */
   private starts: number[] = [];
-  private maxEventTime = Number.NEGATIVE_INFINITY;
+  private readonly maxClockSkewMs: number;
+  private readonly maxLoneJumpMs: number;
+  private readonly clock: () => number;
+  /** The highest event time any partition agrees on; never moves back. */
+  private eventTime = Number.NEGATIVE_INFINITY;
+  /** Where each partition's time starts: the restored event time. */
+  private restoredEventTime = Number.NEGATIVE_INFINITY;
+  private readonly partitions = new Map<string, PartitionTime>();
+  private quarantined: RecordFailed[] = [];
   private closedWindows = 0;
   private lateRecords = 0;
   private replayedRecords = 0;
+  private quarantinedRecords = 0;
+  private loneJumps = 0;
+  private untrustedWatermarks = 0;
   /** After a restore: records before these offsets were read before, and windows ending by `replayHorizon` were emitted. */
   private replayUntil: ReadonlyMap<string, bigint> | undefined;
   private replayHorizon = Number.NEGATIVE_INFINITY;
@@ -79,19 +127,32 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     if (!(options.sizeMs > 0)) throw new RangeError(`TumblingWindows ${options.name}: sizeMs must be positive, got ${options.sizeMs}`);
     const lateness = options.allowedLatenessMs ?? 0;
     if (!(lateness >= 0)) throw new RangeError(`TumblingWindows ${options.name}: allowedLatenessMs must be zero or positive, got ${lateness}`);
+    const skew = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+    if (!(skew >= 0)) throw new RangeError(`TumblingWindows ${options.name}: maxClockSkewMs must be zero or positive, got ${skew}`);
+    const jump = options.maxLoneJumpMs ?? Math.max(skew, options.sizeMs + lateness);
+    if (!(jump > 0)) throw new RangeError(`TumblingWindows ${options.name}: maxLoneJumpMs must be positive, got ${jump}`);
     this.name = options.name;
     this.sizeMs = options.sizeMs;
     this.latenessMs = lateness;
+    this.maxClockSkewMs = skew;
+    this.maxLoneJumpMs = jump;
+    this.clock = options.clock ?? Date.now;
   }
 
-  /** The highest event time seen minus the allowed lateness; windows ending at or before it are closed. */
+  /** The event time the input agrees on minus the allowed lateness; windows ending at or before it are closed. */
   watermark(): number {
-    return this.maxEventTime - this.latenessMs;
+    return this.eventTime - this.latenessMs;
   }
 
   /** Adds a record and returns the windows its event time closed, oldest first. */
   add(record: StreamRecord<V>): WindowResult<K, R>[] {
     const eventTime = this.options.eventTimeOf(record);
+    const now = this.clock();
+    if (!(eventTime <= now + this.maxClockSkewMs)) {
+      this.quarantinedRecords += 1;
+      this.quarantined.push(new RecordFailed(record as StreamRecord<unknown>, new EventTimeBeyondClockSkew(this.name, eventTime, now, this.maxClockSkewMs)));
+      return [];
+    }
     const start = Math.floor(eventTime / this.sizeMs) * this.sizeMs;
     const end = start + this.sizeMs;
     if (end <= this.watermark()) {
@@ -104,9 +165,18 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     slot.windows.set(key, this.options.add(accumulator === undefined ? this.options.init({ key, start, end }) : accumulator, record));
     const at = partitionKey(record.topic, record.partition);
     if (!slot.firstOffsets.has(at)) slot.firstOffsets.set(at, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) });
-    if (eventTime <= this.maxEventTime) return [];
-    this.maxEventTime = eventTime;
+    if (!this.advance(at, eventTime)) return [];
     return this.closeUpTo(this.watermark());
+  }
+
+  /**
+   * The records quarantined since the last call, as RecordFailed for the handler's results (so the
+   * runtime dead-letters them with the reason), oldest first.
+   */
+  takeQuarantined(): RecordFailed[] {
+    const taken = this.quarantined;
+    this.quarantined = [];
+    return taken;
   }
 
   /** Closes every open window regardless of the watermark: for a bounded input at its end. */
@@ -117,7 +187,16 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   stats(): TumblingWindowsStats {
     let openWindows = 0;
     for (const slot of this.slots.values()) openWindows += slot.windows.size;
-    return { openWindows, closedWindows: this.closedWindows, lateRecords: this.lateRecords, replayedRecords: this.replayedRecords, watermark: this.watermark() };
+    return {
+      openWindows,
+      closedWindows: this.closedWindows,
+      lateRecords: this.lateRecords,
+      replayedRecords: this.replayedRecords,
+      quarantinedRecords: this.quarantinedRecords,
+      loneJumps: this.loneJumps,
+      untrustedWatermarks: this.untrustedWatermarks,
+      watermark: this.watermark(),
+    };
   }
 
   heldOffsets(): Iterable<PartitionOffset> {
@@ -134,9 +213,41 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   restore(checkpoint: StateCheckpoint): void {
     this.slots.clear();
     this.starts = [];
-    this.maxEventTime = checkpoint.watermark + this.latenessMs;
-    this.replayHorizon = checkpoint.watermark;
+    this.partitions.clear();
+    this.quarantined = [];
     this.replayUntil = checkpoint.readUntil;
+    // Written by a job that let a wrong clock through: trusting it would make every record late. Rebuild
+    // from the replay instead, re-emitting its windows (consumers deduplicate on the window's key).
+    const trusted = !(checkpoint.watermark > this.clock() + this.maxClockSkewMs);
+    if (!trusted) this.untrustedWatermarks += 1;
+    this.replayHorizon = trusted ? checkpoint.watermark : Number.NEGATIVE_INFINITY;
+    this.restoredEventTime = trusted ? checkpoint.watermark + this.latenessMs : Number.NEGATIVE_INFINITY;
+    this.eventTime = this.restoredEventTime;
+  }
+
+  /** Moves the record's partition time (and the job's) unless it is a lone jump; true when the job's time moved. */
+  private advance(at: string, eventTime: number): boolean {
+    let partition = this.partitions.get(at);
+    if (!partition) {
+      partition = { time: this.restoredEventTime };
+      this.partitions.set(at, partition);
+    }
+    const jumped = partition.jump;
+    delete partition.jump;
+    if (eventTime <= partition.time) return false;
+    if (partition.time === Number.NEGATIVE_INFINITY || eventTime - partition.time <= this.maxLoneJumpMs) {
+      partition.time = eventTime;
+    } else if (jumped !== undefined) {
+      // Two records in a row agree on the jump: time moves to the nearer of the two.
+      partition.time = Math.min(jumped, eventTime);
+    } else {
+      this.loneJumps += 1;
+      partition.jump = eventTime;
+      return false;
+    }
+    if (partition.time <= this.eventTime) return false;
+    this.eventTime = partition.time;
+    return true;
   }
 
   private rejectClosed(record: StreamRecord<V>, start: number, end: number): void {
