@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { awaitTopicsListed, loadContract } from '@fieldmesh/governance';
+import { awaitTopicsListed, loadContract, maxClockSkewMsOf } from '@fieldmesh/governance';
 import { FileModelRegistry, type DriftReport } from '@fieldmesh/ml';
 import { createKafka, TopicFollower } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
@@ -77,7 +77,12 @@ export async function startAssetHealth(
     onDrift: hooks.onDrift ?? ((report) => report.drifted.length > 0 && console.warn(`asset-health: input drift on ${report.model}@${report.version}: ${report.drifted.join(', ')} (PSI > ${config.drift.psiThreshold}); compare with the model card's training data and retrain if the plant changed`)),
     ...(config.models ? { models: config.models } : {}),
   });
-  const features = new FeaturesPipeline({ ...spec, assetClassOf: assetClassResolver(config.assetClasses), outputTopic: topics.features });
+  const features = new FeaturesPipeline({
+    ...spec,
+    assetClassOf: assetClassResolver(config.assetClasses),
+    outputTopic: topics.features,
+    maxClockSkewMs: maxClockSkewMsOf(contracts.clean.contract),
+  });
   const alertService = new AlertService();
   const anomalies = new AnomalyPipeline(operator, new AlertPolicy(alertService, config.alerting), { scores: topics.scores, alerts: topics.alerts });
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { loadContract, provisionProductTopics } from '@fieldmesh/governance';
+import { loadContract, maxClockSkewMsOf, provisionProductTopics } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { type LineageEmitter, productLineage } from '@fieldmesh/lineage';
@@ -36,7 +36,14 @@ export interface EnergyDomain {
 export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: LineageEmitter } = {}): Promise<EnergyDomain> {
   const config = loadConfig(energyConfigSchema, input, 'energy config');
   const contract = loadContract(join(config.root, CONSUMPTION_CONTRACT), config.root);
-  const pipeline = new ConsumptionPipeline(contract, { tariffs: config.tariffs ?? loadTariffs(), maxGapMs: config.maxGapMs, inputTopic: config.topics.input, outputTopic: config.topics.output });
+  const cleanContract = loadContract(join(config.root, CLEAN_TELEMETRY_CONTRACT), config.root);
+  const pipeline = new ConsumptionPipeline(contract, {
+    tariffs: config.tariffs ?? loadTariffs(),
+    maxGapMs: config.maxGapMs,
+    maxClockSkewMs: maxClockSkewMsOf(cleanContract.contract),
+    inputTopic: config.topics.input,
+    outputTopic: config.topics.output,
+  });
   const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
   if (config.provision) await provisionProductTopics(kafka, config.registryUrl, contract, pipeline.outputTopic, [pipeline.inputTopic]);
   const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.kafka.clientId, compatibility: contract.contract.compatibility });
@@ -56,7 +63,7 @@ export async function startEnergy(input: EnergyConfigInput, hooks: { lineage?: L
               emitter: hooks.lineage,
               brokers: config.kafka.brokers,
               contract: contract.contract,
-              input: { topic: pipeline.inputTopic, schema: loadContract(join(config.root, CLEAN_TELEMETRY_CONTRACT), config.root).avroSchema },
+              input: { topic: pipeline.inputTopic, schema: cleanContract.avroSchema },
               output: { topic: pipeline.outputTopic, schema: pipeline.outputSchema },
               columns: consumptionColumnLineage,
             }),

@@ -29,6 +29,27 @@ export class ReadingLate extends Error {
   }
 }
 
+/** A reading's time is further ahead of the pipeline's clock than the clean contract's timeliness.maxClockSkew: its source clock is wrong. */
+export class ReadingBeyondClockSkew extends Error {
+  override readonly name = 'ReadingBeyondClockSkew';
+  constructor(
+    readonly reading: { gatewayId: string; sequenceNumber: number; assetPath: string; signal: string; readingTime: number },
+    readonly clockMs: number,
+    readonly maxClockSkewMs: number,
+  ) {
+    super(
+      `Reading ${reading.gatewayId}/${reading.sequenceNumber} (${reading.assetPath} ${reading.signal}) has readingTime ${isoOrRaw(reading.readingTime)}, ` +
+        `${reading.readingTime - clockMs} ms ahead of the pipeline clock (${isoOrRaw(clockMs)}), beyond timeliness.maxClockSkew of ${maxClockSkewMs} ms. ` +
+        "Fix the device's clock, then replay the reading from the DLQ.",
+    );
+  }
+}
+
+function isoOrRaw(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}
+
 /** The contract a pipeline runs from lacks what the pipeline needs (e.g. the processing section). */
 export class ContractIncomplete extends Error {
   override readonly name = 'ContractIncomplete';

@@ -17,6 +17,10 @@ export interface FeaturesPipelineOptions {
   allowedLatenessMs: number;
   assetClassOf: (assetPath: string) => string;
   outputTopic: string;
+  /** The clean contract's timeliness.maxClockSkew: readings stamped further ahead of the clock are quarantined. */
+  maxClockSkewMs?: number;
+  /** Processing clock (epoch ms); default Date.now. */
+  clock?: () => number;
 }
 
 export interface FeaturesPipelineStats {
@@ -26,6 +30,8 @@ export interface FeaturesPipelineStats {
   windows: number;
   /** Readings for a window that had already closed (counted, kept on the clean product). */
   lateReadings: number;
+  /** Readings stamped beyond the maximum clock skew: dead-lettered, in no window. */
+  quarantined: number;
   openWindows: number;
 }
 
@@ -53,6 +59,8 @@ export class FeaturesPipeline {
         return window;
       },
       result: (window) => window.features(),
+      ...(options.maxClockSkewMs === undefined ? {} : { maxClockSkewMs: options.maxClockSkewMs }),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
 
@@ -86,6 +94,7 @@ export class FeaturesPipeline {
     return [
       ...tombstones.map((record) => new RecordFailed(record, new Error('a tombstone (record without value) on a telemetry topic; producers must not send them'))),
       ...this.add(readings).map((features) => this.output(features)),
+      ...this.windows.takeQuarantined(),
     ];
   };
 
@@ -95,6 +104,6 @@ export class FeaturesPipeline {
 
   stats(): FeaturesPipelineStats {
     const windows = this.windows.stats();
-    return { readings: this.readings, skipped: this.skipped, windows: windows.closedWindows, lateReadings: windows.lateRecords, openWindows: windows.openWindows };
+    return { readings: this.readings, skipped: this.skipped, windows: windows.closedWindows, lateReadings: windows.lateRecords, quarantined: windows.quarantinedRecords, openWindows: windows.openWindows };
   }
 }

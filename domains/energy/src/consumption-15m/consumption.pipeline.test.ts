@@ -38,8 +38,8 @@ function steady(assetPath: string, from: number, to: number, kw: number): TestIn
   return inputs;
 }
 
-function setup() {
-  const pipeline = new ConsumptionPipeline(contract, { tariffs });
+function setup(clock?: () => number) {
+  const pipeline = new ConsumptionPipeline(contract, { tariffs, ...(clock ? { clock } : {}) });
   const driver = new TestDriver({ handler: pipeline.handle, inputs: { [CLEAN]: cleanSchema }, outputs: { [OUT]: pipeline.outputSchema } });
   return { pipeline, driver };
 }
@@ -81,6 +81,16 @@ describe('ConsumptionPipeline', () => {
     await driver.pipe(CLEAN, [reading(press, T0 + 5 * MIN, 60)]);
     expect(driver.deadLetters().map((d) => (d.error as Error).name)).toEqual(['PowerReadingLate']);
     expect(pipeline.stats()).toMatchObject({ late: 1 });
+  });
+
+  it('keeps closing windows after a power reading stamped ten years ahead, which it dead-letters as beyond the clock skew', async () => {
+    const { driver, pipeline } = setup(() => T0 + 40 * MIN);
+    const tenYearsAhead = reading(press, T0 + 10 * 365 * 24 * 60 * MIN, 60);
+    await driver.pipe(CLEAN, [...steady(press, T0, T0 + 5 * MIN, 60), tenYearsAhead, ...steady(press, T0 + 5 * MIN, T0 + 15 * MIN, 60)]);
+    await driver.pipe(CLEAN, steady(press, T0 + 15 * MIN, T0 + 18 * MIN, 60));
+    expect(driver.deadLetters().map((d) => (d.error as Error).name)).toEqual(['EventTimeBeyondClockSkew']);
+    expect(find(rowsOf(driver.outputs(OUT)), 'ASSET', press, T0)).toMatchObject({ readingCount: 90, energyKwh: 15 });
+    expect(pipeline.stats()).toMatchObject({ late: 0, quarantined: 1 });
   });
 
   it('ignores other signals and treats BAD power readings as a gap', async () => {

@@ -21,6 +21,10 @@ export interface ConsumptionPipelineOptions {
   tariffs: TariffConfig;
   /** Longest gap between power readings that is still integrated. Default 60 s. */
   maxGapMs?: number;
+  /** The clean contract's timeliness.maxClockSkew: readings stamped further ahead of the clock are quarantined. */
+  maxClockSkewMs?: number;
+  /** Processing clock (epoch ms); default Date.now. */
+  clock?: () => number;
   /** Topics other than the contract's (its upstream and its own): for tests and side-by-side runs. */
   inputTopic?: string;
   outputTopic?: string;
@@ -33,6 +37,8 @@ export interface ConsumptionPipelineStats {
   /** Clean readings of other signals, ignored. */
   otherSignals: number;
   late: number;
+  /** Power readings stamped beyond the maximum clock skew: dead-lettered, in no window. */
+  quarantined: number;
   rowsEmitted: number;
   openWindows: number;
   watermark: number;
@@ -87,6 +93,8 @@ export class ConsumptionPipeline {
         this.counts.late += 1;
         this.late.push({ record, error: new PowerReadingLate(record.value.assetPath, toMs(record.value.readingTime), window, this.allowedLatenessMs) });
       },
+      ...(options.maxClockSkewMs === undefined ? {} : { maxClockSkewMs: options.maxClockSkewMs }),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   }
 
@@ -122,6 +130,7 @@ export class ConsumptionPipeline {
       closed.push(...this.windows.add(record as StreamRecord<CleanPowerReading>));
     }
     for (const { record, error } of this.late) results.push(new RecordFailed(record, error));
+    results.push(...this.windows.takeQuarantined());
     const assetWindows: AssetWindow[] = closed.map((w) => ({ assetPath: w.key, start: w.start, end: w.end, energy: w.value }));
     for (const row of rollUp(assetWindows, this.calendar)) {
       results.push({ topic: this.outputTopic, key: row.scopePath, value: row });
@@ -132,6 +141,6 @@ export class ConsumptionPipeline {
 
   stats(): ConsumptionPipelineStats {
     const windows = this.windows.stats();
-    return { ...this.counts, openWindows: windows.openWindows, watermark: windows.watermark };
+    return { ...this.counts, quarantined: windows.quarantinedRecords, openWindows: windows.openWindows, watermark: windows.watermark };
   }
 }

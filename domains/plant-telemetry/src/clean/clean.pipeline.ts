@@ -8,6 +8,8 @@ const MAX_REMEMBERED_POSITIONS = 100_000;
 
 export interface CleanPipelineOptions {
   maxDedupeChunks?: number;
+  /** Processing clock (epoch ms) readings are checked against with the contract's maximum clock skew; default Date.now. */
+  clock?: () => number;
   /** Topics other than the contract's (its upstream and its own): for tests and side-by-side runs. */
   inputTopic?: string;
   outputTopic?: string;

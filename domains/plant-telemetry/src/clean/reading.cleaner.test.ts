@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { describe, expect, it } from 'vitest';
-import { CleanContractViolated, ContractIncomplete, ReadingLate } from '../errors';
+import { CleanContractViolated, ContractIncomplete, ReadingBeyondClockSkew, ReadingLate } from '../errors';
 import { type RawReading, ReadingCleaner } from './reading.cleaner';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -81,6 +81,17 @@ describe('ReadingCleaner', () => {
     cleaner.clean(raw({ sequenceNumber: 1n, readingTime: new Date(T0 + 10 * 60_000) }));
     const late = cleaner.clean(raw({ sequenceNumber: 2n, readingTime: new Date(T0) }));
     expect(late.kind === 'rejected' && late.error).toBeInstanceOf(ReadingLate);
+  });
+
+  it('rejects a reading stamped ten years ahead before it can make its series late or expire the dedupe memory', () => {
+    const cleaner = new ReadingCleaner(contract, { clock: () => T0 + 60_000 });
+    const ahead = cleaner.clean(raw({ sequenceNumber: 1n, readingTime: new Date(T0 + 10 * 365 * 86_400_000) }));
+    expect(ahead.kind === 'rejected' && ahead.error).toBeInstanceOf(ReadingBeyondClockSkew);
+    expect(ahead.kind === 'rejected' && ahead.error.message).toContain('beyond timeliness.maxClockSkew of 300000 ms');
+    const next = cleaner.clean(raw({ sequenceNumber: 2n, readingTime: new Date(T0) }));
+    expect(next.kind === 'clean' && next.reading.arrival).toBe('IN_ORDER');
+    expect(cleaner.clean(raw({ sequenceNumber: 2n, readingTime: new Date(T0) })).kind).toBe('duplicate');
+    expect(cleaner.stats()).toMatchObject({ beyondClockSkew: 1, late: 0, beyondDedupeHorizon: 0 });
   });
 
   it('does not count a reading again once forgotten after an unacknowledged attempt', () => {

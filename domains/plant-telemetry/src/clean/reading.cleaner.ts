@@ -1,5 +1,5 @@
-import { durationToMs, type LoadedContract, validateRecord } from '@fieldmesh/governance';
-import { CleanContractViolated, ContractIncomplete, ReadingLate } from '../errors';
+import { durationToMs, type LoadedContract, maxClockSkewMsOf, validateRecord } from '@fieldmesh/governance';
+import { CleanContractViolated, ContractIncomplete, ReadingBeyondClockSkew, ReadingLate } from '../errors';
 import { type Arrival, ArrivalTracker } from './arrival.tracker';
 import { DedupeMemory } from './dedupe.memory';
 import { normaliseUnit } from './unit.normaliser';
@@ -51,7 +51,7 @@ export interface CleanReading {
 export type CleanOutcome =
   | { kind: 'clean'; reading: CleanReading }
   | { kind: 'duplicate' }
-  | { kind: 'rejected'; error: CleanContractViolated | ReadingLate };
+  | { kind: 'rejected'; error: CleanContractViolated | ReadingLate | ReadingBeyondClockSkew };
 
 export interface CleanerStats {
   clean: number;
@@ -61,6 +61,8 @@ export interface CleanerStats {
   converted: number;
   outOfOrder: number;
   late: number;
+  /** Stamped beyond the contract's maximum clock skew: rejected before they touch the dedupe memory or arrival order. */
+  beyondClockSkew: number;
   rejected: number;
 }
 
@@ -68,7 +70,8 @@ const toMs = (time: Date | number): number => (time instanceof Date ? time.getTi
 const toNumber = (n: bigint | number): number => (typeof n === 'bigint' ? Number(n) : n);
 
 /**
- * The clean product's rules, read from its contract: duplicates removed by the deduplication key within
+ * The clean product's rules, read from its contract: readings stamped beyond the maximum clock skew
+ * rejected, duplicates removed by the deduplication key within
  * its horizon, values converted to canonical units, arrival order classified against the allowed
  * lateness (late readings flagged or rejected as the contract says), and the contract's schema and
  * quality rules checked on the result. Pure logic: no Kafka, so it is tested record by record.
@@ -78,11 +81,13 @@ export class ReadingCleaner {
   private readonly arrivals: ArrivalTracker;
   private readonly allowedLatenessMs: number;
   private readonly lateReadings: 'flag' | 'dlq';
-  private readonly counts: CleanerStats = { clean: 0, duplicates: 0, beyondDedupeHorizon: 0, converted: 0, outOfOrder: 0, late: 0, rejected: 0 };
+  private readonly maxClockSkewMs: number;
+  private readonly clock: () => number;
+  private readonly counts: CleanerStats = { clean: 0, duplicates: 0, beyondDedupeHorizon: 0, converted: 0, outOfOrder: 0, late: 0, beyondClockSkew: 0, rejected: 0 };
 
   constructor(
     private readonly contract: LoadedContract,
-    options: { maxDedupeChunks?: number } = {},
+    options: { maxDedupeChunks?: number; clock?: () => number } = {},
   ) {
     const { processing, id } = contract.contract;
     if (!processing) throw new ContractIncomplete(id, 'processing section');
@@ -91,11 +96,20 @@ export class ReadingCleaner {
     this.lateReadings = processing.lateReadings;
     this.dedupe = new DedupeMemory({ horizonMs: durationToMs(processing.deduplication.horizon), maxChunks: options.maxDedupeChunks });
     this.arrivals = new ArrivalTracker(this.allowedLatenessMs);
+    this.maxClockSkewMs = maxClockSkewMsOf(contract.contract);
+    this.clock = options.clock ?? Date.now;
   }
 
   clean(raw: RawReading): CleanOutcome {
     const readingTime = toMs(raw.readingTime);
     const sequenceNumber = toNumber(raw.sequenceNumber);
+    // A wrong clock ten years ahead would make every later reading of its series LATE and expire the whole
+    // dedupe memory: it is rejected before it reaches either.
+    const now = this.clock();
+    if (!(readingTime <= now + this.maxClockSkewMs)) {
+      this.counts.beyondClockSkew += 1;
+      return this.reject(new ReadingBeyondClockSkew({ gatewayId: raw.gatewayId, sequenceNumber, assetPath: raw.assetPath, signal: raw.signal, readingTime }, now, this.maxClockSkewMs));
+    }
     const verdict = this.dedupe.check(raw.gatewayId, sequenceNumber, readingTime);
     if (verdict === 'duplicate') {
       this.counts.duplicates += 1;
@@ -151,7 +165,7 @@ export class ReadingCleaner {
     return { ...this.counts, dedupeMemory: this.dedupe.size() };
   }
 
-  private reject(error: CleanContractViolated | ReadingLate): CleanOutcome {
+  private reject(error: CleanContractViolated | ReadingLate | ReadingBeyondClockSkew): CleanOutcome {
     this.counts.rejected += 1;
     return { kind: 'rejected', error };
   }
