@@ -71,12 +71,14 @@ export class Gateway {
       say(`registry unreachable (${String(error)}); encoding with the schema id cached from an earlier start`),
     );
     const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer });
+    metrics.observeBuffer(() => log.stats);
     const recentlyBuffered = new Set((await log.lastSessionTail()).map((record) => decodeEnvelope(record.payload).headers[READING_ID_HEADER]).filter((id): id is string => id !== undefined));
     const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
     const producer = kafka.producer();
 
     // Callbacks below run only after start() has built the gateway.
     const ref: { gateway?: Gateway } = {};
+    let lastBufferError: string | undefined;
     const forwarder = new Forwarder(log, producer, {
       batchRecords: config.forward.batchRecords,
       idleWaitMs: 50,
@@ -93,6 +95,17 @@ export class Gateway {
       onUplinkChange: (up, error) => {
         metrics.uplink.set(up ? 1 : 0);
         say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${describe(error)}): buffering on disk`);
+      },
+      onDeadLettered: (refusal, connector) => {
+        metrics.deadLetters.inc({ connector: connector ?? 'unknown', stage: 'forward', error: refusal.code });
+        say(refusal.message);
+      },
+      onBufferError: (error) => {
+        metrics.bufferErrors.inc();
+        // Once per reason, not once per retry.
+        const reason = describe(error);
+        if (reason !== lastBufferError) say(`disk buffer: ${reason}`);
+        lastBufferError = reason;
       },
     });
     const ingestor = new Ingestor({

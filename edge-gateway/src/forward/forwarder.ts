@@ -1,20 +1,35 @@
 import type { KafkaProducerPort, OutgoingRecord } from '@fieldmesh/kafka';
-import { decodeEnvelope } from '../buffer/envelope';
-import type { SegmentLog } from '../buffer/segment-log';
+import { decodeEnvelope, type Envelope } from '../buffer/envelope';
+import type { BufferedRecord, SegmentLog } from '../buffer/segment-log';
 import { backoffMs, sleep } from '../runtime/backoff';
+import { buildForwardDeadLetter, DEAD_LETTER_EVIDENCE_BYTES, type RefusedRecord } from './dead-letter.builder';
+import { DeadLetterRefused, RecordRefusedByKafka } from './errors';
+import { classifyProduceError } from './produce-error.classifier';
 
 export interface ForwarderOptions {
   /** Records per Kafka send. */
   batchRecords: number;
   /** How long to wait for new records when the buffer is drained. */
   idleWaitMs: number;
-  /** Runs (and is retried with backoff) before the first send: connect, create topics. */
+  /** Runs (and is retried with backoff) before the first send, and again after Kafka reported a topic missing: connect, create topics. */
   prepare: () => Promise<void>;
+  clock?: () => number;
 }
 
 export interface ForwarderEvents {
+  /** Records Kafka acknowledged, dead-lettered ones included (they are forwarded, to the DLQ topic). */
   onForwarded(count: number, oldestReceivedAgeMs: number): void;
   onUplinkChange(up: boolean, error?: unknown): void;
+  /** Kafka refused a record for good; it went to the dead-letter topic. `connector` is the source it came from. */
+  onDeadLettered(refusal: RecordRefusedByKafka, connector: string | undefined): void;
+  /** The disk buffer failed a read or a checkpoint write: reads are retried with backoff, checkpoints on the next commit. */
+  onBufferError(error: unknown): void;
+}
+
+/** How far one attempt at a batch got: its first `settled` records are in Kafka; `error` stopped the rest. */
+interface Progress {
+  settled: number;
+  error?: unknown;
 }
 
 /**
@@ -22,6 +37,11 @@ export interface ForwarderEvents {
  * acknowledged all of it (acks=all); when Kafka is unreachable the same batch is resent with backoff, so
  * per-source order holds and nothing acknowledged to a source is lost. After a crash the unconfirmed tail
  * is resent: duplicates carry the same (gateway, sequence).
+ *
+ * A record Kafka refuses for good (too large, not authorised, invalid: see produce-error.classifier.ts)
+ * must not halt the uplink: the batch is sent again one record at a time, in order, and each refused
+ * record goes to the dead-letter topic with the reason and a bounded part of its value. Records of the
+ * batch that had reached Kafka before the refusal are sent again (duplicates, same sequence).
  */
 export class Forwarder {
   private running?: Promise<void>;
@@ -29,13 +49,16 @@ export class Forwarder {
   private wake?: () => void;
   private uplinkUp = true;
   private prepared = false;
+  private readonly clock: () => number;
 
   constructor(
     private readonly log: SegmentLog,
     private readonly producer: KafkaProducerPort,
     private readonly options: ForwarderOptions,
     private readonly events: ForwarderEvents,
-  ) {}
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
 
   start(): void {
     this.running ??= this.loop();
@@ -50,37 +73,96 @@ export class Forwarder {
     let next = this.log.stats.committedSeq + 1;
     let failures = 0;
     while (!this.stop.signal.aborted) {
-      const batch = await this.log.read(next, this.options.batchRecords);
+      let batch: BufferedRecord[];
+      try {
+        batch = await this.log.read(next, this.options.batchRecords);
+      } catch (error) {
+        this.events.onBufferError(error);
+        await sleep(backoffMs(failures++, 200, 5_000), this.stop.signal);
+        continue;
+      }
       if (batch.length === 0) {
+        // Idle: a checkpoint that failed to save (full disk) is written again.
+        await this.log.commit(next - 1).catch((error: unknown) => this.events.onBufferError(error));
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, this.options.idleWaitMs);
         });
         continue;
       }
-      const records: OutgoingRecord[] = batch.map(({ payload }) => {
-        const envelope = decodeEnvelope(payload);
-        return { topic: envelope.topic, key: envelope.key, value: envelope.value, headers: envelope.headers };
-      });
-      try {
-        if (!this.prepared) {
-          await this.options.prepare();
-          this.prepared = true;
-        }
-        await this.producer.send(records);
-      } catch (error) {
-        this.setUplink(false, error);
+      const envelopes = batch.map(({ payload }) => decodeEnvelope(payload));
+      const progress = await this.forward(batch, envelopes);
+      if (progress.settled > 0) {
+        const last = batch[progress.settled - 1]!.seq;
+        // The position holds in memory when the checkpoint cannot be saved: forwarding goes on.
+        await this.log.commit(last).catch((error: unknown) => this.events.onBufferError(error));
+        next = last + 1;
+        const oldest = Number(envelopes[0]?.headers['fieldmesh.received-time'] ?? this.clock());
+        this.events.onForwarded(progress.settled, this.clock() - oldest);
+      }
+      if (progress.error !== undefined) {
+        this.setUplink(false, progress.error);
         await sleep(backoffMs(failures++, 200, 5_000), this.stop.signal);
         continue;
       }
       failures = 0;
       this.setUplink(true);
-      const last = batch.at(-1)!.seq;
-      await this.log.commit(last);
-      next = last + 1;
-      const oldest = Number(records[0]?.headers?.['fieldmesh.received-time'] ?? Date.now());
-      this.events.onForwarded(batch.length, Date.now() - oldest);
     }
+  }
+
+  private async forward(batch: BufferedRecord[], envelopes: Envelope[]): Promise<Progress> {
+    try {
+      if (!this.prepared) {
+        await this.options.prepare();
+        this.prepared = true;
+      }
+      await this.producer.send(envelopes.map(toRecord));
+      return { settled: batch.length };
+    } catch (error) {
+      if (!this.isPermanent(error)) return { settled: 0, error };
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const refused = { seq: batch[i]!.seq, envelope: envelopes[i]! };
+      try {
+        await this.producer.send([toRecord(refused.envelope)]);
+      } catch (error) {
+        const failure = classifyProduceError(error);
+        if (failure.kind === 'retriable') return { settled: i, error };
+        const refusal = new RecordRefusedByKafka(refused.envelope.topic, refused.seq, failure.code, failure.reason, { cause: error });
+        try {
+          await this.deadLetter(refused, refusal);
+        } catch (dlqError) {
+          return { settled: i, error: dlqError };
+        }
+        this.events.onDeadLettered(refusal, refused.envelope.headers['fieldmesh.connector']);
+      }
+    }
+    return { settled: batch.length };
+  }
+
+  private isPermanent(error: unknown): boolean {
+    const failure = classifyProduceError(error);
+    // A missing topic is created again before the next send.
+    if (failure.kind === 'retriable' && failure.topicMissing) this.prepared = false;
+    return failure.kind === 'permanent';
+  }
+
+  /** Sends the dead letter with bounded evidence, or with none when the DLQ topic refuses even that. */
+  private async deadLetter(refused: RefusedRecord, refusal: RecordRefusedByKafka): Promise<void> {
+    let last: unknown;
+    let topic = '';
+    for (const evidenceBytes of [DEAD_LETTER_EVIDENCE_BYTES, 0]) {
+      const letter = buildForwardDeadLetter(refused, refusal, evidenceBytes, this.clock());
+      topic = letter.topic;
+      try {
+        await this.producer.send([letter]);
+        return;
+      } catch (error) {
+        last = error;
+        if (!this.isPermanent(error)) break;
+      }
+    }
+    throw new DeadLetterRefused(topic, refused.seq, { cause: last });
   }
 
   private setUplink(up: boolean, error?: unknown): void {
@@ -99,4 +181,8 @@ export class Forwarder {
     this.wake?.();
     await this.running;
   }
+}
+
+function toRecord(envelope: Envelope): OutgoingRecord {
+  return { topic: envelope.topic, key: envelope.key, value: envelope.value, headers: envelope.headers };
 }

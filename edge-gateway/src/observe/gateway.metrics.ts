@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { SegmentLogStats } from '../buffer/segment-log';
 
 /** The gateway's Prometheus metrics; names follow Prometheus conventions (unit suffixes, _total counters). */
 export class GatewayMetrics {
@@ -15,4 +16,27 @@ export class GatewayMetrics {
   readonly uplink = new Gauge({ name: 'fieldmesh_gateway_uplink_up', help: '1 when Kafka accepts records, 0 while buffering', registers: [this.registry] });
   readonly connectorUp = new Gauge({ name: 'fieldmesh_gateway_connector_up', help: '1 when the source connector is connected', labelNames: ['connector'], registers: [this.registry] });
   readonly reconnects = new Counter({ name: 'fieldmesh_gateway_connector_reconnects_total', help: 'Source reconnect attempts', labelNames: ['connector'], registers: [this.registry] });
+  readonly bufferErrors = new Counter({ name: 'fieldmesh_gateway_buffer_errors_total', help: 'Disk buffer reads or checkpoint writes that failed in the forwarder (retried)', registers: [this.registry] });
+
+  /** The disk buffer's own failure counters, read at each scrape. */
+  observeBuffer(stats: () => SegmentLogStats): void {
+    const counters: Array<[string, string, (s: SegmentLogStats) => number]> = [
+      ['fieldmesh_gateway_buffer_rejected_appends_total', 'Appends the disk refused (full, short write, failed fsync): rejected, their sources not acknowledged', (s) => s.rejectedAppends],
+      ['fieldmesh_gateway_buffer_rejected_records_total', 'Records in appends the disk refused', (s) => s.rejectedRecords],
+      ['fieldmesh_gateway_buffer_failed_flushes_total', "Background fsyncs of the disk buffer that failed ('interval' policy)", (s) => s.failedFlushes],
+      ['fieldmesh_gateway_buffer_failed_checkpoints_total', 'Checkpoint writes that failed (written again on the next commit)', (s) => s.failedCheckpoints],
+    ];
+    for (const [name, help, read] of counters) {
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          // The buffer owns the count; a counter mirrors it at scrape time.
+          this.reset();
+          this.inc(read(stats()));
+        },
+      });
+    }
+  }
 }
