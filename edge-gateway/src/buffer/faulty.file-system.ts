@@ -51,6 +51,11 @@ export class FaultyFileSystem implements SegmentFileSystem {
     return this.faults.length;
   }
 
+  /** Forgets faults no call has met yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Kills the "process": open files are closed as the kernel would, and every later call throws. */
   async crash(): Promise<void> {
     this.crashed = true;
