@@ -8,15 +8,19 @@ describe('stack CLI options', () => {
     expect(parseCli(['logs', 'kafka', '-f'])).toEqual({ ok: true, value: { command: 'logs', service: 'kafka', follow: true, lines: 100 } });
     expect(parseCli(['logs', '--lines', '5'])).toEqual({ ok: true, value: { command: 'logs', follow: false, lines: 5 } });
     expect(parseCli(['start', '--duration', '30'])).toEqual({ ok: true, value: { command: 'start', duration: 30 } });
+    expect(parseCli(['reset-watermarks'])).toEqual({ ok: true, value: { command: 'reset-watermarks' } });
+    expect(parseCli(['reset-watermarks', '--job', 'energy.consumption-15m'])).toEqual({ ok: true, value: { command: 'reset-watermarks', job: 'energy.consumption-15m' } });
   });
 
   it('shows help without a command or with --help', () => {
     expect(parseCli([])).toEqual({ ok: true, value: { command: 'help' } });
     expect(parseCli(['up', '--help'])).toEqual({ ok: true, value: { command: 'help' } });
+    expect(parseCli(['reset-watermarks', '--help'])).toEqual({ ok: true, value: { command: 'help' } });
   });
 
   it('names the argument that is wrong', () => {
-    expect(parseCli(['launch'])).toEqual({ ok: false, problems: [{ path: 'command', message: 'must be one of up, down, status, logs, start (see --help)' }] });
+    expect(parseCli(['launch'])).toEqual({ ok: false, problems: [{ path: 'command', message: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' }] });
+    expect(parseCli(['start', '--job', 'x'])).toEqual({ ok: false, problems: [{ path: 'job', message: "is not an option of 'start'" }] });
     expect(parseCli(['logs', 'kafak'])).toEqual({ ok: false, problems: [{ path: 'service', message: 'must be one of kafka, mosquitto, clickhouse, registry' }] });
     expect(parseCli(['start', '--duration', 'soon'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be a number of seconds' }] });
     expect(parseCli(['start', '--duration', '0'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be more than 0 seconds' }] });

@@ -19,11 +19,18 @@ Commands:
                        a governed registry for contract reviews (http://127.0.0.1:8091 when free) and
                        the console (http://127.0.0.1:8090 when free), a token per role printed (their
                        hashes kept in .fieldmesh/console/tokens.json), until Ctrl-C or --duration;
-                       then a report accounting for every message, then down
+                       then a report accounting for every message (exit code 1 if a message is
+                       unaccounted for or a stage stopped producing while its input flowed), then down
+  reset-watermarks     drop the persisted event-time watermarks of the windowed jobs (all, or --job),
+                       keeping their read positions: their next start rebuilds the windows from the
+                       replay and re-emits them. For a watermark a wrong device clock dragged ahead.
+                       Needs the stack running and the main job stopped.
 
 Options:
   --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)
   --duration <s>       with start: stop after this many seconds
+  --job <group>        with reset-watermarks: only this job's consumer group (plant-telemetry.clean,
+                       energy.consumption-15m or asset-health.features)
   --lines <n>          with logs: how many lines per service (default 100)
   -f, --follow         with logs: keep printing new lines until Ctrl-C
   -h, --help           this text
@@ -50,8 +57,9 @@ const cliSchema = z.discriminatedUnion(
       lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
     }),
     z.object({ command: z.literal('start'), ...base, duration: seconds.optional() }),
+    z.object({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
-  { error: 'must be one of up, down, status, logs, start (see --help)' },
+  { error: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' },
 );
 
 export type CliCommand = z.output<typeof cliSchema>;
@@ -59,6 +67,7 @@ export type CliCommand = z.output<typeof cliSchema>;
 const OPTIONS = {
   dir: { type: 'string' },
   duration: { type: 'string' },
+  job: { type: 'string' },
   lines: { type: 'string' },
   follow: { type: 'boolean', short: 'f' },
   help: { type: 'boolean', short: 'h' },
@@ -82,7 +91,7 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
   if (extra.length > 0) return { ok: false, problems: [{ path: '(arguments)', message: `unexpected '${extra.join(' ')}' after '${command}'` }] };
 
   // Options that do not belong to the command are refused by name rather than ignored.
-  const allowed: Record<string, readonly string[]> = { logs: ['dir', 'lines', 'follow'], start: ['dir', 'duration'] };
+  const allowed: Record<string, readonly string[]> = { logs: ['dir', 'lines', 'follow'], start: ['dir', 'duration'], 'reset-watermarks': ['dir', 'job'] };
   const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));
   if (misplaced.length > 0) {
     return { ok: false, problems: misplaced.map((name) => ({ path: name, message: `is not an option of '${command}'` })) };

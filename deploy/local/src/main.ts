@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { formatProblems } from '@fieldmesh/config';
 import { LOCAL_STACK_DIR } from '@fieldmesh/testing';
 import { USAGE, parseCli } from './cli.options';
-import { down, logs, start, status, up, type Output } from './stack.commands';
+import { down, logs, resetWatermarksCommand, start, status, up, type Output } from './stack.commands';
 
-// The CLI for people: `npm run stack -- up|down|status|logs` and `npm start`. See USAGE.
+// The CLI for people: `npm run stack -- up|down|status|logs|reset-watermarks` and `npm start`. See USAGE.
 const output: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -45,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return logs(command, dir, output, interrupted.signal);
     case 'start':
       return start(command, dir, output, interrupted.signal);
+    case 'reset-watermarks':
+      return resetWatermarksCommand(command, dir, output);
   }
 }
 

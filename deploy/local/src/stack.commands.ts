@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createKafka } from '@fieldmesh/kafka';
+import { resetWatermarks } from '@fieldmesh/pipeline';
 import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/testing';
 import type { CliCommand } from './cli.options';
 import { followLogs } from './log.follower';
 import { runMainJob } from './main-job/main-job';
-import { type MainJobReport, reconcile } from './main-job/report';
+import { type MainJobReport, passed } from './main-job/report';
 import { formatStatus } from './stack.printer';
 
 type Command<K extends CliCommand['command']> = Extract<CliCommand, { command: K }>;
@@ -95,5 +97,26 @@ export async function start(command: Command<'start'>, dir: string, output: Outp
       output.err(`Leaving the stack running: 'npm run stack -- up' started it, 'npm run stack -- down' stops it.`);
     }
   }
-  return reconcile(report).every((check) => check.ok) ? 0 : 1;
+  return passed(report) ? 0 : 1;
+}
+
+/**
+ * `npm run stack -- reset-watermarks [--job <group>]`: drops the windowed jobs' persisted watermarks on the
+ * running stack's Kafka (see resetWatermarks), e.g. after a wrong device clock dragged one years ahead.
+ */
+export async function resetWatermarksCommand(command: Command<'reset-watermarks'>, dir: string, output: Output): Promise<number> {
+  const stack = runningStack(dir);
+  const brokers = stack?.addresses.kafkaBrokers;
+  if (!brokers) {
+    output.err(`No running stack in ${dir}, so no watermarks to reset. Start it with 'npm run stack -- up' (an 'up' starts a fresh stack, without the old watermarks).`);
+    return 1;
+  }
+  const kafka = createKafka({ clientId: 'fieldmesh-reset-watermarks', brokers: [brokers] });
+  const resets = await resetWatermarks(kafka, command.job ? [command.job] : undefined);
+  for (const { group, dropped } of resets) {
+    const entries = Object.entries(dropped);
+    output.out(entries.length === 0 ? `${group}: no watermarks persisted` : `${group}: dropped ${entries.map(([state, at]) => `${state} at ${new Date(at).toISOString()}`).join(', ')}`);
+  }
+  output.err('The next start of these jobs rebuilds their windows from the replay of their committed offsets and emits them again.');
+  return 0;
 }

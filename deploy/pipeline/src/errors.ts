@@ -25,3 +25,14 @@ export class NoGovernanceLead extends Error {
     );
   }
 }
+
+/** A watermark reset named a consumer group that is not one of the windowed jobs'. */
+export class UnknownWindowedJob extends Error {
+  override readonly name = 'UnknownWindowedJob';
+  constructor(
+    readonly group: string,
+    readonly known: readonly string[],
+  ) {
+    super(`${group} is not the consumer group of a windowed job, so it has no watermarks to reset. Name one of ${known.join(', ')}, or none to reset them all.`);
+  }
+}

@@ -1,69 +1,19 @@
-import type { BatchHandler, ConsumedRecord, ConsumerOptions, KafkaPort, OutgoingRecord, TopicSpec } from '@fieldmesh/kafka';
-import { checkpointTopicFor, CheckpointStore, type JobCheckpoint } from '@fieldmesh/streams';
+import type { KafkaPort } from '@fieldmesh/kafka';
+import { checkpointTopicFor } from '@fieldmesh/streams';
 import { describe, expect, it } from 'vitest';
 import { WINDOWED_JOB_GROUPS } from './data-products';
+import { CheckpointKafka, MINUTE, NOW } from './checkpoint-kafka.fake';
 import { plantClockStart } from './plant.clock';
 
-const NOW = Date.parse('2026-01-01T12:00:00Z');
-const MINUTE = 60_000;
-
-/** In-memory checkpoint topics: what earlier runs' windowed jobs persisted, read back as CheckpointStore reads it. */
-class CheckpointKafka implements KafkaPort {
-  readonly records = new Map<string, OutgoingRecord[]>();
-  readonly created: string[] = [];
-
-  /** Persists a job's checkpoint as the job does, in the same record shape. */
-  persist(groupId: string, watermarks: Record<string, number>): void {
-    const record = new CheckpointStore(this, groupId).record({ watermarks, readUntil: {} } satisfies JobCheckpoint);
-    this.records.set(record.topic, [...(this.records.get(record.topic) ?? []), record]);
-  }
-
-  producer(): never {
-    throw new Error('plantClockStart only reads checkpoints');
-  }
-
-  consumer(options: ConsumerOptions) {
-    const topic = options.topics[0]!;
-    return {
-      connect: async () => {},
-      run: async (handler: BatchHandler) => {
-        const records: ConsumedRecord[] = (this.records.get(topic) ?? []).map((record, offset) => ({
-          topic,
-          partition: 0,
-          offset: String(offset),
-          key: record.key ? Buffer.from(record.key) : null,
-          value: record.value,
-          headers: {},
-          timestamp: NOW,
-        }));
-        setImmediate(() => void handler({ records }));
-      },
-      disconnect: async () => {},
-    };
-  }
-
-  admin() {
-    return {
-      connect: async () => {},
-      createTopics: async (specs: TopicSpec[]) => {
-        this.created.push(...specs.map((spec) => spec.topic));
-        return [];
-      },
-      listTopics: async () => [...this.records.keys()],
-      describeTopicConfigs: async () => ({}),
-      alterTopicConfigs: async () => {},
-      deleteTopics: async () => {},
-      fetchGroupOffsets: async () => [],
-      fetchTopicEndOffsets: async (topic: string) => [{ partition: 0, offset: String(this.records.get(topic)?.length ?? 0) }],
-      disconnect: async () => {},
-    };
-  }
-}
+const SKEW = 5 * MINUTE;
+/** The plant at wall-clock speed: only the watermarks decide. */
+const realTime = { now: NOW, speed: 1, maxClockSkewMs: SKEW };
+const startOf = async (kafka: KafkaPort, options = realTime) => (await plantClockStart(kafka, options)).startMs;
 
 describe('plantClockStart', () => {
   it('starts the plant now on a first run, reading the checkpoints of every windowed job', async () => {
     const kafka = new CheckpointKafka();
-    expect(await plantClockStart(kafka, NOW)).toBe(NOW);
+    expect(await startOf(kafka)).toBe(NOW);
     expect(kafka.created.sort()).toEqual(Object.values(WINDOWED_JOB_GROUPS).map(checkpointTopicFor).sort());
   });
 
@@ -71,21 +21,39 @@ describe('plantClockStart', () => {
     const kafka = new CheckpointKafka();
     kafka.persist(WINDOWED_JOB_GROUPS.clean, { clean: NOW - 5 * MINUTE });
     kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - MINUTE - 1 });
-    expect(await plantClockStart(kafka, NOW)).toBe(NOW);
+    expect(await startOf(kafka)).toBe(NOW);
   });
 
   it("starts a minute after the newest watermark of any job and state when an earlier, faster plant left them ahead, so this run's readings are not late", async () => {
     const kafka = new CheckpointKafka();
-    kafka.persist(WINDOWED_JOB_GROUPS.clean, { clean: NOW + 10 * MINUTE });
-    kafka.persist(WINDOWED_JOB_GROUPS.energy, { consumption: NOW + 2 * MINUTE, meters: NOW + 45 * MINUTE });
-    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW + 30 * MINUTE });
-    expect(await plantClockStart(kafka, NOW)).toBe(NOW + 46 * MINUTE);
+    kafka.persist(WINDOWED_JOB_GROUPS.clean, { clean: NOW + 1 * MINUTE });
+    kafka.persist(WINDOWED_JOB_GROUPS.energy, { consumption: NOW + 2 * MINUTE, meters: NOW + 4 * MINUTE });
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW + 3 * MINUTE });
+    expect(await startOf(kafka)).toBe(NOW + 5 * MINUTE);
   });
 
   it('keeps the margin for a watermark less than a minute behind now, and reads only the latest checkpoint of a job', async () => {
     const kafka = new CheckpointKafka();
     kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW + 60 * MINUTE });
     kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - 20_000 });
-    expect(await plantClockStart(kafka, NOW)).toBe(NOW + 40_000);
+    expect(await startOf(kafka)).toBe(NOW + 40_000);
+  });
+
+  it('starts a plant ten times faster than the wall clock in the past, so its readings stay within the clock skew for the planned run', async () => {
+    const kafka = new CheckpointKafka();
+    const clock = await plantClockStart(kafka, { now: NOW, speed: 10, maxClockSkewMs: SKEW, plannedRunMs: 2 * MINUTE });
+    // Two wall minutes at 10x are 20 plant minutes: 18 gained on the wall clock, of which the skew covers 5.
+    expect(clock.startMs).toBe(NOW - 13 * MINUTE);
+    expect(clock.withinSkewForMs).toBe(2 * MINUTE);
+  });
+
+  it('ignores a watermark ten years ahead instead of starting the plant there, and names it', async () => {
+    const kafka = new CheckpointKafka();
+    const tenYears = 10 * 365 * 24 * 60 * MINUTE;
+    kafka.persist(WINDOWED_JOB_GROUPS.energy, { 'energy-consumption-15m': NOW + tenYears });
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { 'asset-health-features': NOW - 2 * MINUTE });
+    const clock = await plantClockStart(kafka, realTime);
+    expect(clock.startMs).toBe(NOW);
+    expect(clock.untrusted).toEqual([{ group: WINDOWED_JOB_GROUPS.energy, state: 'energy-consumption-15m', watermark: NOW + tenYears }]);
   });
 });

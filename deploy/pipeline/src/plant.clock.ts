@@ -5,14 +5,62 @@ import { WINDOWED_JOB_GROUPS } from './data-products';
 /** Room between the newest watermark and the plant's first reading, so nothing of the new run is late. */
 const MARGIN_MS = 60_000;
 
+/** How long a run without --duration is planned for: the plant's readings stay within the skew this long. */
+export const DEFAULT_PLANNED_RUN_MS = 30 * 60_000;
+
+export interface PlantClockOptions {
+  now?: number;
+  /** Simulated seconds per wall-clock second. */
+  speed: number;
+  /** The raw contract's timeliness.maxClockSkew: the gateway dead-letters readings further ahead of its clock. */
+  maxClockSkewMs: number;
+  /** Wall-clock time the run is planned to last; DEFAULT_PLANNED_RUN_MS when unknown (Ctrl-C ends it). */
+  plannedRunMs?: number;
+}
+
+/** A persisted watermark the plant clock ignored because it is beyond the wall clock plus the skew. */
+export interface UntrustedWatermark {
+  group: string;
+  state: string;
+  watermark: number;
+}
+
+export interface PlantClock {
+  startMs: number;
+  /** Wall-clock ms after the start until which the plant's readings stay within the skew. */
+  withinSkewForMs: number;
+  untrusted: UntrustedWatermark[];
+}
+
 /**
- * When the simulated plant's clock starts: now, or just after the newest watermark of the windowed jobs
- * when an earlier run's plant (which runs faster than the wall clock) left them ahead of now. Starting
- * behind them would make every reading of this run late: no windows, no features, no alerts.
+ * When the simulated plant's clock starts. A plant faster than the wall clock overtakes it, and the gateway
+ * dead-letters readings stamped beyond the contract's maximum clock skew, so the plant starts in the past
+ * by what it will gain over the planned run. It never starts behind the windowed jobs' persisted
+ * watermarks (an earlier run's plant may have left them ahead), or every reading of this run would be late.
+ *
+ * A watermark beyond the wall clock plus the skew came from a wrong clock that got through before the skew
+ * was enforced: the jobs distrust it at restore (TumblingWindows), so the plant ignores it too instead of
+ * starting years ahead. The caller warns with the reset command.
  */
-export async function plantClockStart(kafka: KafkaPort, now = Date.now()): Promise<number> {
-  const checkpoints = await Promise.all(Object.values(WINDOWED_JOB_GROUPS).map((group) => new CheckpointStore(kafka, group).load()));
-  const watermarks = checkpoints.flatMap((checkpoint) => Object.values(checkpoint?.watermarks ?? {}));
-  const newest = Math.max(0, ...watermarks);
-  return newest + MARGIN_MS > now ? newest + MARGIN_MS : now;
+export async function plantClockStart(kafka: KafkaPort, options: PlantClockOptions): Promise<PlantClock> {
+  const now = options.now ?? Date.now();
+  const limit = now + options.maxClockSkewMs;
+  const groups = Object.values(WINDOWED_JOB_GROUPS);
+  const checkpoints = await Promise.all(groups.map((group) => new CheckpointStore(kafka, group).load()));
+  const trusted: number[] = [];
+  const untrusted: UntrustedWatermark[] = [];
+  checkpoints.forEach((checkpoint, i) => {
+    for (const [state, watermark] of Object.entries(checkpoint?.watermarks ?? {})) {
+      if (watermark > limit) untrusted.push({ group: groups[i] as string, state, watermark });
+      else if (Number.isFinite(watermark)) trusted.push(watermark);
+    }
+  });
+  const plannedRunMs = options.plannedRunMs ?? DEFAULT_PLANNED_RUN_MS;
+  // Plant time gains (speed - 1) ms on the wall clock per wall ms; the skew covers part of the gain.
+  const gainMs = Math.max(0, options.speed - 1) * plannedRunMs;
+  const inThePast = now - Math.max(0, gainMs - options.maxClockSkewMs);
+  const afterWatermarks = Math.max(0, ...trusted) + MARGIN_MS;
+  const startMs = Math.max(inThePast, afterWatermarks);
+  const withinSkewForMs = options.speed > 1 ? Math.max(0, Math.floor((limit - startMs) / (options.speed - 1))) : Number.POSITIVE_INFINITY;
+  return { startMs, withinSkewForMs, untrusted };
 }

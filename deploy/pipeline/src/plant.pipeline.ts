@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
-import { loadAllContracts, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
+import { loadAllContracts, maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
-import { plantClockStart } from './plant.clock';
+import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
 import { gatewayConfigFor } from './plant-gateway.config';
 
 export interface PlantPipelineOptions {
@@ -24,12 +24,21 @@ export interface PlantPipelineOptions {
   stateDir: string;
   /** Simulated seconds per wall-clock second: at 10, a two-minute run closes one 15-minute energy window. */
   speed?: number;
+  /**
+   * How long the run is planned to last (wall clock; default 30 min). A plant faster than the wall clock
+   * starts in the past by what it gains over this time, and stops when its readings would pass the raw
+   * contract's maximum clock skew.
+   */
+  plannedRunSeconds?: number;
   /** One process failure every `everySeconds` (wall clock), so alerts open; false for a healthy plant. */
   failures?: { firstAfterSeconds: number; everySeconds: number; durationSeconds: number } | false;
   /** A ClickHouse server for the sink; chDB embedded in this process when absent. */
   clickhouse?: { url: string; username: string; password: string };
   log: (line: string) => void;
 }
+
+/** setTimeout fires at once for delays beyond this (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Samples per simulated second of every signal. */
 const PLANT_RATE = 1;
@@ -105,12 +114,26 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       const connectors = gateway.health().connectors as Record<string, boolean>;
       return connectors['plant-json'] === true && connectors['plant-sparkplug'] === true;
     }, 30_000);
+    const speed = options.speed ?? 10;
+    const raw = contracts.find((loaded) => loaded.contract.id === 'plant-telemetry.raw');
+    const maxClockSkewMs = maxClockSkewMsOf(raw?.contract ?? {});
+    const clock = await plantClockStart(kafka, { speed, maxClockSkewMs, ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}) });
+    for (const line of untrustedWatermarkLines(clock.untrusted, maxClockSkewMs)) options.log(line);
+    const plannedRunMs = (options.plannedRunSeconds ?? DEFAULT_PLANNED_RUN_MS / 1000) * 1000;
+    if (clock.withinSkewForMs < plannedRunMs) {
+      options.log(
+        `Warning: earlier runs' plant (${speed}x faster than the wall clock) left the windowed jobs' watermarks ahead, so this run's plant starts at ${new Date(clock.startMs).toISOString()} ` +
+          `and stops after ${Math.round(clock.withinSkewForMs / 1000)} s, when its readings would pass the ${maxClockSkewMs / 1000} s clock skew. Waiting lets the wall clock catch up.`,
+      );
+    } else if (clock.startMs < Date.now()) {
+      options.log(`The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s.`);
+    }
     const simulator = await startSimulator({
       seed: 42,
-      startTimeMs: await plantClockStart(kafka),
+      startTimeMs: clock.startMs,
       plant: { linesPerSite: 2 },
       rate: PLANT_RATE,
-      speed: options.speed ?? 10,
+      speed,
       mqtt: { url: options.mqttUrl },
       json: true,
       sparkplug: true,
@@ -120,14 +143,22 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     closers.push(() => simulator.stop());
     // Raw telemetry gets at least one record per sample of every signal (more where a signal is also
     // sampled over OPC UA); a lower bound is what a completeness objective needs.
-    const sloExpectations = expectationsFromPlant(simulator.plant, { rate: PLANT_RATE, speed: options.speed ?? 10 }, { 'plant-telemetry.raw': { per: 'reading' } });
+    const sloExpectations = expectationsFromPlant(simulator.plant, { rate: PLANT_RATE, speed }, { 'plant-telemetry.raw': { per: 'reading' } });
     const failures = options.failures ?? DEFAULT_FAILURES;
     const injector = failures ? new FailureInjector(simulator, failures) : undefined;
     injector?.start();
 
     let plantStopped: Promise<SimulatorStats> | undefined;
+    // Past this point the plant's readings would be stamped beyond the skew and dead-lettered by the gateway.
+    const skewLimit = clock.withinSkewForMs <= MAX_TIMER_MS
+      ? setTimeout(() => {
+          options.log(`The plant's clock reached the wall clock plus the ${maxClockSkewMs / 1000} s clock skew: the plant stops so that no reading is stamped beyond it; the data products keep running. Plan longer runs with --duration.`);
+          void stopPlant();
+        }, clock.withinSkewForMs)
+      : undefined;
     const stopPlant = () => {
       plantStopped ??= (async () => {
+        clearTimeout(skewLimit);
         injector?.stop();
         await simulator.stop();
         const plant = simulator.stats();
@@ -177,6 +208,16 @@ async function endOffsetTotal(admin: KafkaAdminPort, topic: string): Promise<num
   } catch {
     return 0; // the topic does not exist yet: nothing in it
   }
+}
+
+/** Warnings for persisted watermarks beyond the wall clock plus the skew, with the command that resets them. */
+function untrustedWatermarkLines(untrusted: UntrustedWatermark[], maxClockSkewMs: number): string[] {
+  return untrusted.map(
+    ({ group, state, watermark }) =>
+      `Warning: job ${group} persisted a watermark for ${state} at ${new Date(watermark).toISOString()}, beyond the wall clock plus the ${maxClockSkewMs / 1000} s clock skew ` +
+      `(a wrong device clock got through): the plant clock and the job ignore it and rebuild its windows from the replay. ` +
+      `To drop it for good: stop the main job and run 'npm run stack -- reset-watermarks --job ${group}'.`,
+  );
 }
 
 function countPublishedMqtt(published: Record<string, number>): number {

@@ -1,6 +1,6 @@
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
-import { endOffsets, PERSONAS, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
+import { endOffsets, PERSONAS, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import type { Stack } from '@fieldmesh/testing';
 import type { Output } from '../stack.commands';
@@ -8,6 +8,7 @@ import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from
 import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
 import { RateMeter } from './progress.meter';
 import { formatReport, type MainJobReport } from './report';
+import { StallDetector } from './stall.detector';
 
 export interface MainJobOptions {
   stack: Stack;
@@ -51,6 +52,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     registryAuth: { username: PERSONAS.lead.name, password: registry.tokens.lead },
     stateDir: options.stateDir,
     ...(options.speed ? { speed: options.speed } : {}),
+    ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
     await registry.close();
@@ -81,7 +83,10 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
 
   const meter = new RateMeter();
   const started = Date.now();
+  const stallDetector = new StallDetector(quietLimitsFor(pipeline.contracts, options.speed ?? 10), STAGE_QUIET_MS);
+  stallDetector.sample(started, stageFlows(pipeline));
   const progress = setInterval(() => {
+    stallDetector.sample(Date.now(), stageFlows(pipeline));
     const plant = simulator.stats().published;
     const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
     const g = gateway.stats();
@@ -101,6 +106,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     }, { once: true });
   });
   clearInterval(progress);
+  stallDetector.sample(Date.now(), stageFlows(pipeline));
   await consoleAccess.close();
   output.err('Stopping the plant and draining the gateway...');
   const plant = await pipeline.stopPlant();
@@ -136,6 +142,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
     models: products.assetHealth.models(),
     analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
+    stalls: stallDetector.stalls(),
     slo: { events: sloEvents, breachedAtEnd: consoleAccess.slo.status().filter((status) => status.state === 'breached').map((status) => `${status.product} ${status.slo} ${status.scope}`) },
   };
   await pipeline.close();
@@ -143,6 +150,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   output.out(formatReport(report));
   return report;
 }
+
+/** How long a stage without a window may go without output while its input flows: a few progress ticks. */
+const STAGE_QUIET_MS = 30_000;
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([topic, count]) => [topic, count - (before[topic] ?? 0)]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReport, type MainJobReport, reconcile } from './report';
+import { formatReport, type MainJobReport, passed, reconcile } from './report';
 
 const balanced: MainJobReport = {
   seconds: 60,
@@ -29,6 +29,15 @@ describe('main job reconciliation', () => {
   it('counts buffer drops as a failure', () => {
     const dropped = { ...balanced, gateway: { ...balanced.gateway, forwarded: 252, dropped: 10 }, kafka: { 'plant.telemetry.raw.v1': 250, 'plant.telemetry.raw.v1.dlq': 2 } };
     expect(reconcile(dropped).find((c) => !c.ok)?.check).toBe('records dropped by a full buffer');
+  });
+
+  it('fails a run whose counts balance but where a stage stopped producing while its input flowed, naming the stage', () => {
+    expect(passed(balanced)).toBe(true);
+    const stalled = { ...balanced, stalls: [{ stage: 'asset-health features', quietSeconds: 80, inputWhileQuiet: 8_000, lastOutputAt: '2026-03-01T12:00:40.000Z' }] };
+    expect(passed(stalled)).toBe(false);
+    const text = formatReport(stalled);
+    expect(text).toContain('Every message is accounted for.');
+    expect(text).toContain('STALLED: asset-health features stopped producing while input still flowed');
   });
 
   it('lists the slo transitions of the run and what is still breached', () => {

@@ -1,6 +1,7 @@
 import type { BacktestMetrics } from '@fieldmesh/domain-asset-health';
 import type { GatewayCounts } from '@fieldmesh/edge-gateway';
 import type { SloEvent } from '@fieldmesh/slo';
+import type { Stall } from './stall.detector';
 
 export interface MainJobReport {
   seconds: number;
@@ -20,6 +21,8 @@ export interface MainJobReport {
   analystQueries?: Array<{ name: string; rows: Array<Record<string, unknown>> }>;
   /** The live SLO monitor's transitions during the run, and what was still breached at the end. */
   slo?: { events: SloEvent[]; breachedAtEnd: string[] };
+  /** Stages that stopped producing while their input still flowed (see StallDetector). */
+  stalls?: Stall[];
 }
 
 export interface Reconciliation {
@@ -52,6 +55,11 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
   return rows.map(([check, expected, actual]) => ({ check, expected, actual, ok: expected === actual }));
 }
 
+/** Whether the run passed: every message accounted for and no stage stalled. The main job's exit code. */
+export function passed(report: MainJobReport): boolean {
+  return reconcile(report).every((check) => check.ok) && (report.stalls ?? []).length === 0;
+}
+
 export function formatReport(report: MainJobReport): string {
   const p = report.plant.published;
   const g = report.gateway;
@@ -80,6 +88,7 @@ export function formatReport(report: MainJobReport): string {
     'Reconciliation:',
     ...checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: expected ${c.expected}, got ${c.actual}`),
     checks.every((c) => c.ok) ? 'Every message is accounted for.' : 'UNEXPLAINED LOSSES: see the failed checks above.',
+    ...stallLines(report),
   ];
   return lines.join('\n');
 }
@@ -96,6 +105,16 @@ function detectionLines(report: MainJobReport): string[] {
     `Failures injected: ${report.failures}, finished before the end: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
     `Detection delay (plant time): median ${d.delaySeconds.median ?? '-'} s, p90 ${d.delaySeconds.p90 ?? '-'} s` +
       (Object.keys(d.byMode).length > 0 ? `; by mode: ${Object.entries(d.byMode).map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`).join(', ')}` : ''),
+  ];
+}
+
+function stallLines(report: MainJobReport): string[] {
+  const stalls = report.stalls ?? [];
+  if (stalls.length === 0) return [];
+  return [
+    '',
+    `STALLED: ${stalls.map((s) => s.stage).join(', ')} stopped producing while input still flowed:`,
+    ...stalls.map((s) => `  ${s.stage}: no output for ${s.quietSeconds} s after ${s.lastOutputAt} while ${s.inputWhileQuiet} records came in (see its dead letters and late counts)`),
   ];
 }
 

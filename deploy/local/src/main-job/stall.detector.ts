@@ -1,0 +1,73 @@
+import type { StageFlow } from '@fieldmesh/pipeline';
+
+/** A stage whose input kept flowing while it produced nothing for longer than its quiet limit. */
+export interface Stall {
+  stage: string;
+  /** Wall-clock seconds without output while input flowed (the longest such stretch seen). */
+  quietSeconds: number;
+  /** Records it took in since its last output. */
+  inputWhileQuiet: number;
+  /** When it last produced, ISO time. */
+  lastOutputAt: string;
+}
+
+interface StageState {
+  out: number;
+  outAt: number;
+  inAtOut: number;
+  in: number;
+  inAt: number;
+}
+
+/**
+ * Finds stages that stop producing while their input still flows: what a wrong clock does to a windowed
+ * job (every later record late, no window ever closes), and what a report that only counts records misses.
+ * A stage is stalled once its input has kept growing for longer than its quiet limit after its last output;
+ * a stage whose input stops too (the plant stopped, its last window still open) is not. Fed with counters
+ * at each progress tick, so a test gives it samples and no clock.
+ */
+export class StallDetector {
+  private readonly states = new Map<string, StageState>();
+  private readonly found = new Map<string, Stall>();
+
+  /**
+   * @param quietLimitMs per stage, how long it may go without output while its input flows (a windowed
+   *   stage's windows take size plus lateness of plant time to close); `defaultQuietMs` for the others.
+   */
+  constructor(
+    private readonly quietLimitMs: Record<string, number>,
+    private readonly defaultQuietMs: number,
+  ) {}
+
+  sample(atMs: number, flows: StageFlow[]): void {
+    for (const flow of flows) {
+      const state = this.states.get(flow.stage);
+      if (!state) {
+        // The first look is where the run starts: nothing is owed yet.
+        this.states.set(flow.stage, { out: flow.out, outAt: atMs, inAtOut: flow.in, in: flow.in, inAt: atMs });
+        continue;
+      }
+      if (flow.in > state.in) {
+        state.in = flow.in;
+        state.inAt = atMs;
+      }
+      if (flow.out > state.out) {
+        state.out = flow.out;
+        state.outAt = atMs;
+        state.inAtOut = flow.in;
+        continue;
+      }
+      const limit = this.quietLimitMs[flow.stage] ?? this.defaultQuietMs;
+      const flowingQuietMs = state.inAt - state.outAt;
+      if (flowingQuietMs < limit) continue;
+      const earlier = this.found.get(flow.stage);
+      const quietSeconds = Math.round(flowingQuietMs / 1000);
+      if (earlier && earlier.quietSeconds >= quietSeconds) continue;
+      this.found.set(flow.stage, { stage: flow.stage, quietSeconds, inputWhileQuiet: state.in - state.inAtOut, lastOutputAt: new Date(state.outAt).toISOString() });
+    }
+  }
+
+  stalls(): Stall[] {
+    return [...this.found.values()];
+  }
+}
