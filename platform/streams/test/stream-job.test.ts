@@ -91,4 +91,26 @@ describe('runStreamJob on a real broker', () => {
     const all = await decodedValues(topics.output, 3);
     expect(all).toEqual([...firstWindows, { asset: 'a', start: 60_000n, end: 120_000n, sum: 300, count: 2 }]);
   });
+
+  it('dead-letters a reading stamped ten years ahead and keeps closing windows after it, as it would for the whole run', async () => {
+    const topics = await createTopics(kafka, 1);
+    const minute = (m: number, s: number): number => m * 60_000 + s * 1_000;
+    const tenYearsAhead = Date.now() + 10 * 365 * 86_400_000;
+    await produce(kafka, serde, topics.input, [
+      { asset: 'a', at: minute(0, 10), v: 1 },
+      { asset: 'a', at: tenYearsAhead, v: 1_000 },
+      { asset: 'a', at: minute(0, 40), v: 2 },
+      { asset: 'a', at: minute(1, 30), v: 4 },
+      { asset: 'a', at: minute(2, 30), v: 8 },
+    ]);
+    track(await windowedSumJob({ kafka, serde, ...topics }));
+    expect(await decodedValues(topics.output, 2)).toEqual([
+      { asset: 'a', start: 0n, end: 60_000n, sum: 3, count: 2 },
+      { asset: 'a', start: 60_000n, end: 120_000n, sum: 4, count: 1 },
+    ]);
+    const [dead] = await readTopic(kafka, `${topics.input}.dlq`, 1);
+    const headers = readDlqHeaders(dead?.headers ?? {});
+    expect([headers?.stage, headers?.offset, headers?.exceptionClassName]).toEqual(['process', '1', 'EventTimeBeyondClockSkew']);
+    expect(headers?.exceptionMessage).toContain('beyond the maximum clock skew');
+  });
 });

@@ -63,9 +63,11 @@ export function windowedSumJob(options: TestJobOptions): Promise<StreamJob> {
     state: [windows],
     handler: async (records) => {
       options.onBatch?.(records.length);
-      return (records as StreamRecord<Reading>[])
+      const closed = (records as StreamRecord<Reading>[])
         .flatMap((r) => windows.add(r))
         .map((w) => ({ topic: options.output, key: w.key, value: { asset: w.key, start: w.start, end: w.end, sum: w.value.sum, count: w.value.count } }));
+      // Records stamped beyond the clock skew: to the DLQ with the reason.
+      return [...closed, ...windows.takeQuarantined()];
     },
   });
 }
