@@ -220,6 +220,20 @@ describe('AvroCodec bounds on hostile input', () => {
     }
   });
 
+  it('decodes bytes and decimal fields followed by other fields (the validator skips the length prefix too)', () => {
+    const codec = codecFor({
+      type: 'record',
+      name: 'Energy',
+      fields: [
+        { name: 'raw', type: 'bytes' },
+        { name: 'energy', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 3 } },
+        { name: 'site', type: 'string' },
+      ],
+    });
+    const value = { raw: Buffer.from([1, 2, 3]), energy: '-12.500', site: 'berlin' };
+    expect(codec.decode(codec.encode(value, context), context)).toEqual(value);
+  });
+
   it('rejects a negative length', () => {
     expect(decodeError(codecFor('"string"'), body(varint(-3n), 0x61, 0x62, 0x63)).reason).toBe('negative string length -3');
   });

@@ -178,7 +178,9 @@ function build(type: Type, compiled: Map<Type, Step>): Step {
       };
     case 'bytes':
       return (cursor) => {
-        cursor.pos += readLength(cursor, 'bytes');
+        // Two statements: `cursor.pos += readLength(…)` would add to the position from before the length prefix.
+        const length = readLength(cursor, 'bytes');
+        cursor.pos += length;
       };
     case 'string':
       return checkString;
