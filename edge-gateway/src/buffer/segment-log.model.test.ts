@@ -25,4 +25,14 @@ describe('SegmentLog against its reference model', () => {
       { root: modelRoot() },
     );
   });
+
+  it('keeps a rejected record from coming back after a seq that was already forwarded (found by the long run)', async () => {
+    // A short write whose tail could not be cut off left a whole frame of the rejected append on disk;
+    // the next open read it back, as a record older than one forwarded before the restart.
+    await checkSequence(
+      [{ op: 'append', sizes: [1, 1], fault: { kind: 'short-write-uncut', at: 0.5 } }, { op: 'append', sizes: [1] }, { op: 'read', max: 1 }, { op: 'reopen' }],
+      { root: modelRoot() },
+      'always',
+    );
+  });
 });

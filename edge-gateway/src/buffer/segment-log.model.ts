@@ -76,7 +76,7 @@ export class ModelViolation extends Error {
 
 interface Sent {
   seq: number;
-  /** 'acked': the source was told it is stored; 'maybe': in flight at a crash or torn beyond repair; 'rejected': the source was told it failed. */
+  /** 'acked': the source was told it is stored; 'maybe': in flight at a crash; 'rejected': the source was told it failed. */
   state: 'acked' | 'maybe' | 'rejected';
 }
 
@@ -177,9 +177,8 @@ export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsyn
             ref.ack(await log.append(payloads.map((p) => Buffer.from(p, 'latin1'))), payloads);
           } catch (error) {
             if (!(error instanceof BufferWriteFailed) || !op.fault) throw error;
-            // A crash or a tail that could not be cut off may leave whole frames of this append on disk.
-            const uncertain = op.fault.kind === 'crash' || op.fault.kind === 'short-write-uncut';
-            ref.settle(payloads, firstSeq, uncertain ? 'maybe' : 'rejected');
+            // A crash may leave whole frames of this append on disk, to be found by the next open.
+            ref.settle(payloads, firstSeq, op.fault.kind === 'crash' ? 'maybe' : 'rejected');
             if (op.fault.kind === 'crash') alive = false;
           }
           if (alive && log.bytes > logOptions.maxBytes) throw new ModelViolation(`buffer holds ${log.bytes} bytes, above maxBytes ${logOptions.maxBytes}`);

@@ -109,16 +109,19 @@ export class SegmentLog {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const names = (await this.files.readdir(this.segmentDir)).filter((n) => n.endsWith('.seg')).sort();
-    for (const name of names) {
+    for (const [index, name] of names.entries()) {
       const path = join(this.segmentDir, name);
       const data = await this.files.readFile(path);
       const segment: Segment = { firstSeq: Number(name.slice(0, 16)), lastSeq: Number(name.slice(0, 16)) - 1, bytes: 0, path };
-      for (let frame = decodeFrame(data, 0); frame; frame = decodeFrame(data, segment.bytes)) {
+      // A segment is started at the next number, so frames of an older one at or above it were never
+      // acknowledged: the whole frames of an append whose torn tail could not be cut off (see cutBack).
+      const successor = names[index + 1] === undefined ? Infinity : Number(names[index + 1]!.slice(0, 16));
+      for (let frame = decodeFrame(data, 0); frame && frame.seq < successor; frame = decodeFrame(data, segment.bytes)) {
         segment.lastSeq = frame.seq;
         segment.bytes += frame.size;
       }
       if (segment.bytes < data.length) {
-        // A torn write (crash mid-append) or a corrupt tail: keep the valid prefix.
+        // A torn write (crash mid-append), a corrupt tail or a superseded one: keep the valid prefix.
         this.counters.recoveredTornBytes += data.length - segment.bytes;
         const handle = await this.files.open(path, 'r+');
         try {
@@ -152,6 +155,13 @@ export class SegmentLog {
    * changes, so a failure (no space for a file) leaves the current segment active.
    */
   private async roll(): Promise<void> {
+    if (this.activeSealed && this.activeSegment.bytes === 0) {
+      // A sealed segment that holds no record has the very name a new one would get: empty the file
+      // instead (opening it with O_TRUNC) and go on writing it, so that one path is never two segments.
+      await (await this.files.open(this.activeSegment.path, 'w')).close();
+      this.activeSealed = false;
+      return;
+    }
     const path = join(this.segmentDir, segmentName(this.next));
     const opened = await this.files.open(path, 'a');
     try {
@@ -212,7 +222,7 @@ export class SegmentLog {
       if (this.options.fsync === 'always') await this.active.sync();
     } catch (error) {
       if (error instanceof BufferClosed) throw error;
-      if (segment) await this.cutBack(segment, before, payloads.length);
+      if (segment) await this.cutBack(before);
       this.counters.rejectedAppends += 1;
       this.counters.rejectedRecords += payloads.length;
       throw new BufferWriteFailed(segment?.path ?? this.segmentDir, payloads.length, incoming, { cause: error });
@@ -228,16 +238,15 @@ export class SegmentLog {
 
   /**
    * Removes what a failed append may have written, so the next frame follows the last whole one. When
-   * even that fails the file's tail is unknown: the segment is sealed at its known length (recovery cuts
-   * any torn bytes after it) and the rejected sequence numbers are skipped, so that a whole frame of the
-   * rejected append, should recovery find one, cannot share a number with a later record.
+   * even that fails the file's tail is unknown: the segment is sealed at its known length and the next
+   * append starts a new segment at the same sequence number, which makes recovery cut the sealed tail off
+   * (frames of an older segment at or above a newer one's first number were never acknowledged).
    */
-  private async cutBack(segment: Segment, length: number, records: number): Promise<void> {
+  private async cutBack(length: number): Promise<void> {
     try {
       await this.active.truncate(length);
     } catch {
       this.activeSealed = true;
-      this.next += records;
     }
   }
 
