@@ -238,15 +238,18 @@ export class SegmentLog {
 
   /**
    * Removes what a failed append may have written, so the next frame follows the last whole one. When
-   * even that fails the file's tail is unknown: the segment is sealed at its known length and the next
-   * append starts a new segment at the same sequence number, which makes recovery cut the sealed tail off
-   * (frames of an older segment at or above a newer one's first number were never acknowledged).
+   * even that fails the file's tail is unknown: the segment is sealed at its known length and a new
+   * segment is started at the same sequence number (now, or else by the next append or close), which
+   * makes recovery cut the sealed tail off: frames of an older segment at or above a newer one's first
+   * number were never acknowledged. Until a new segment exists no append succeeds, so a sealed tail that
+   * recovery does find holds the newest records, as a crash mid-append leaves them.
    */
   private async cutBack(length: number): Promise<void> {
     try {
       await this.active.truncate(length);
     } catch {
       this.activeSealed = true;
+      await this.roll().catch(() => undefined);
     }
   }
 
@@ -413,6 +416,7 @@ export class SegmentLog {
     for (const wake of this.spaceWaiters.splice(0)) wake();
     await this.appendChain;
     try {
+      if (this.activeSealed) await this.roll().catch(() => undefined);
       if (this.checkpointed < this.committed) await this.writeCheckpoint(this.committed).catch(() => undefined);
       await this.active.sync();
     } finally {
