@@ -67,7 +67,7 @@ const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, '0')}
 export class SegmentLog {
   private readonly segments: Segment[] = [];
   private active!: SegmentFile;
-  /** The active file's tail is unknown (a failed write could not be cut off): the next append starts a new segment. */
+  /** The active file's tail is unknown (a failed write could not be cut off): no frame goes there until a new segment supersedes it (see cutBack). */
   private activeSealed = false;
   private committed = 0;
   /** The committed position last written to the checkpoint file. */
