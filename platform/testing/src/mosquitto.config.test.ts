@@ -16,6 +16,10 @@ describe('mosquitto config', () => {
     expect(lines).toContain('user root');
   });
 
+  it('saves sessions and queued messages every second, so a broker crash keeps the gateway\'s persistent session', () => {
+    expect(lines).toContain('autosave_interval 1');
+  });
+
   it('logs into the stack log folder', () => {
     expect(lines).toContain('log_dest file /stack/logs/mosquitto.log');
   });

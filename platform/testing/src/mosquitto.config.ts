@@ -52,6 +52,10 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     // A gateway that is down (or restarting after a crash) keeps its persistent session: the broker must
     // queue what the plant publishes meanwhile, far beyond mosquitto's default of 1000 messages per client.
     'max_queued_messages 2000000',
+    // Mosquitto writes sessions and queued messages to disk only on autosave or a clean shutdown (default every
+    // 30 min): after a crash (kill -9, power cut) a gateway's persistent session would be gone, and what the plant
+    // publishes before the gateway resubscribes would be acknowledged and dropped. Saving every second bounds that.
+    'autosave_interval 1',
     `persistence_location ${input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`}`,
     // Into the file the supervisor appends stdout to: mosquitto flushes its log file per line, its stdout
     // only when the buffer fills, so `logs -f` would lag.

@@ -211,6 +211,17 @@ export class Stack {
     this.update(name, { process: null });
   }
 
+  /**
+   * kill -9 of the service's process group, as a crash or power cut would end it: no shutdown hook runs
+   * (Kafka writes no clean-shutdown marker, Mosquitto keeps only its last autosave). Data and ports stay for startService.
+   */
+  async killService(name: ServiceName): Promise<void> {
+    const service = this.service(name);
+    if (service.process) killNow(service.process);
+    // SIGKILL is taken before the SIGTERM stopService sends: this only waits for the group to be gone and clears the state.
+    await this.stopService(name);
+  }
+
   /** Stops every service, dependents first. Logs and data stay in the folder until the next start. */
   async stop(): Promise<void> {
     const services = [...this.state.services].reverse();
