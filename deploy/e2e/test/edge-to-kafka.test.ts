@@ -6,8 +6,7 @@ import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayConfigFor } from '@fieldmesh/deploy-local';
-import { readTelemetry, type TelemetryRecord } from '../src/index';
-import { connectorUp, waitFor } from './support/wait';
+import { connectorUp, readTelemetry, waitFor, type TelemetryRecord } from '../src/index';
 
 const topic = 'plant.telemetry.raw.v1';
 

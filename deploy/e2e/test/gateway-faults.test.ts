@@ -6,10 +6,7 @@ import { startSimulator } from '@fieldmesh/simulator';
 import { attachStack, REPO_ROOT } from '@fieldmesh/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { gatewayConfigFor } from '@fieldmesh/deploy-local';
-import { readTelemetry, type TelemetryRecord } from '../src/index';
-import { GatewayProcess } from './support/gateway.process';
-import { distinctByProtocol, orderViolations, unidentifiableDuplicates } from './support/telemetry.checks';
-import { connectorUp, waitFor } from './support/wait';
+import { connectorUp, distinctByProtocol, GatewayProcess, orderViolations, readTelemetry, unidentifiableDuplicates, waitFor, type TelemetryRecord } from '../src/index';
 
 const topic = 'plant.telemetry.raw.v1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import type { TelemetryRecord } from '../../src/index';
+import type { TelemetryRecord } from './telemetry.reader';
 
 /** `<protocol>|<asset>|<signal>|<reading time>`: what identifies one reading of the plant. */
 export const readingKey = (r: TelemetryRecord) => `${String(r.value.sourceProtocol)}|${String(r.value.assetPath)}|${String(r.value.signal)}|${String(r.value.readingTime)}`;
