@@ -29,6 +29,8 @@ export type AppendFault =
 export type BufferOp =
   | { op: 'append'; sizes: number[]; fault?: AppendFault }
   | { op: 'read'; max: number }
+  /** An append while the forwarder reads and commits, as the gateway's ingest and forwarder run. */
+  | { op: 'append-while-forwarding'; sizes: number[]; max: number }
   | { op: 'commit'; checkpointFails: boolean }
   | { op: 'reopen' }
   | { op: 'crash' };
@@ -47,6 +49,10 @@ export const bufferOp: fc.Arbitrary<BufferOp> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant('append' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('append' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), fault: appendFault }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('read' as const), max: fc.integer({ min: 1, max: 20 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('append-while-forwarding' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), max: fc.integer({ min: 1, max: 20 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('commit' as const), checkpointFails: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'crash' as const }) },
@@ -187,6 +193,14 @@ export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsyn
         case 'read':
           await read(op.max);
           break;
+        case 'append-while-forwarding': {
+          const payloads = op.sizes.map((size) => `${++counter}:`.padEnd(size, '.'));
+          // The forwarder may read the records before the append resolves (their bytes are durable then).
+          ref.settle(payloads, log.stats.nextSeq, 'maybe');
+          const [seqs] = await Promise.all([log.append(payloads.map((p) => Buffer.from(p, 'latin1'))), read(op.max).then(() => log.commit(reader - 1))]);
+          ref.ack(seqs, payloads);
+          break;
+        }
         case 'commit':
           if (op.checkpointFails) files.inject({ kind: 'checkpoint-fails' });
           try {
