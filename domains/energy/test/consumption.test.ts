@@ -62,11 +62,20 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
       };
       return { topic: topics.clean, key: assetPath, value: serde.encode(writer, value_) };
     };
-    // Half an hour of steady load, one reading every 10 s per asset.
-    const half: ReturnType<typeof reading>[] = [];
-    for (let t = T0; t < T0 + 30 * MIN; t += 10_000) half.push(reading(press, t, 60), reading(pump, t, 20), reading(fan, t, 12));
-    await producer.send(half);
-    await waitFor('the energy job to read the half hour', () => energy.stats().consumption.powerReadings >= half.length, 60_000);
+    // Half an hour of steady load, one reading every 10 s per asset, arriving as a plant's do: a minute of event
+    // time at a time, each read by the job before the next. The job's watermark is the highest event time of its
+    // partitions, and a reading more than the allowed lateness (PT2M) behind it is late. Sent at once, the half
+    // hour could reach the job in two batches (Kafka may answer a fetch with some partitions of one produce
+    // request and the rest in the next fetch): one asset's partition at minute 30 then closed the first window
+    // before another asset's readings were read, and a busy CI run got 11 rows instead of 12.
+    let sent = 0;
+    for (let minute = T0; minute < T0 + 30 * MIN; minute += MIN) {
+      const readings: ReturnType<typeof reading>[] = [];
+      for (let t = minute; t < minute + MIN; t += 10_000) readings.push(reading(press, t, 60), reading(pump, t, 20), reading(fan, t, 12));
+      await producer.send(readings);
+      sent += readings.length;
+      await waitFor(`the energy job to read minute ${(minute - T0) / MIN}`, () => energy.stats().consumption.powerReadings >= sent, 60_000);
+    }
     // Time goes on: a reading past the second window's end plus the allowed lateness closes both windows.
     await producer.send([reading(press, T0 + 33 * MIN, 60)]);
     await producer.disconnect();
@@ -80,7 +89,8 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
   const row = (level: string, scopePath: string, minute: number) =>
     rows.find((r) => r.value.level === level && r.value.scopePath === scopePath && (r.value.windowStart as Date).getTime() === T0 + minute * MIN)?.value;
 
-  it('emits one row per asset, line and site for each of the two windows', () => {
+  it('emits one row per asset, line and site for each of the two windows, no reading late', () => {
+    expect(energy.stats().consumption).toMatchObject({ powerReadings: 541, late: 0 });
     expect(rows).toHaveLength(2 * (3 + 2 + 1));
   });
 
