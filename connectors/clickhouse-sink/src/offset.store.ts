@@ -3,42 +3,75 @@ import { qualifiedTableName, type TablePlan } from '@fieldmesh/warehouse';
 
 const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** The sink's own table in each database: the highest offset per partition an insert was about to write. */
+export const OFFSET_LEDGER_TABLE = '_fieldmesh_sink_offsets';
+
+interface Coordinates {
+  partition: number;
+  offset: string;
+}
+
 /**
- * The table is the sink's offset store: every row carries its `_topic`, `_partition` and `_offset`, so
- * after a crash the sink knows exactly which records are stored, whatever the consumer group had
- * committed. At start it reads the highest stored offset per partition; a record above it is new. A
- * record at or below it (a replay of the batch that was being inserted, or committed late) is looked up
- * by offset and skipped when present. Looking up each offset rather than trusting max(_offset) alone
- * keeps this exact even when a crash leaves an insert that spanned several parts half written.
+ * Which Kafka records are already in a product's table, asked afresh for every batch.
+ *
+ * Every row carries its `_topic`, `_partition` and `_offset`, so the table itself says exactly what is
+ * stored. Nothing about it is cached between batches: a mark read once goes stale when an insert times
+ * out after it landed (the retry would write its rows again), when another sink instance of the group
+ * wrote a partition before it was assigned here, or when a crash left rows that were never committed.
+ * Each batch therefore reads, per partition, the highest offset any instance was about to insert (the
+ * ledger, below); records above it cannot be stored, records at or below it are looked up by offset.
+ *
+ * Why this and not what newer ClickHouse offers: `insert_deduplication_token` with
+ * `non_replicated_deduplication_window` would make a repeated insert a no-op, but the supported server
+ * (Debian's 18.16) has neither, and block deduplication there needs ReplicatedMergeTree and ZooKeeper.
+ * ReplacingMergeTree keyed by (partition, offset) works on 18.16 and chDB alike but removes duplicates
+ * only when parts merge: `count()` and every analyst query would be wrong until then unless each read
+ * used FINAL. Reading the state from ClickHouse before each insert works on 18.16 over HTTP and on chDB
+ * 26.x the same way, and the table never holds a duplicate at any moment.
+ *
+ * The ledger (`_fieldmesh_sink_offsets`, one row per insert and partition, collapsed by
+ * ReplacingMergeTree to the highest) exists so that this per-batch read is cheap: `max(_offset)` of a
+ * product table scans the whole table, the ledger is a few rows per partition. A mark is written before
+ * the insert it covers, so it can only run ahead of the table (an insert that then fails costs one
+ * lookup on the retry), never behind it.
+ *
+ * What no read-before-write closes: two instances inserting the same offsets at the same moment, which
+ * happens only if the consumer hands an instance records of a partition already revoked from it.
  */
 export class TableOffsetStore {
-  private constructor(private readonly highest: Map<string, bigint>) {}
+  private constructor(
+    private readonly client: ClickHouseClient,
+    private readonly ledger: string,
+  ) {}
 
-  static async load(client: ClickHouseClient, plans: readonly TablePlan[]): Promise<TableOffsetStore> {
-    const highest = new Map<string, bigint>();
+  /**
+   * Creates the ledger in `database` when missing and records what each table already holds: tables
+   * written before the ledger existed, or a ledger that was dropped, start from the table's own offsets.
+   */
+  static async open(client: ClickHouseClient, database: string, plans: readonly TablePlan[]): Promise<TableOffsetStore> {
+    const ledger = qualifiedTableName({ database, table: OFFSET_LEDGER_TABLE });
+    await client.command({
+      query:
+        `CREATE TABLE IF NOT EXISTS ${ledger} (_topic String, _partition Int32, _offset UInt64) ` +
+        // The version column keeps the highest offset per partition when parts merge (18.16 wants it unsigned).
+        'ENGINE = ReplacingMergeTree(_offset) ORDER BY (_topic, _partition)',
+    });
     for (const plan of plans) {
-      const result = await client.query({
-        query: `SELECT _topic AS topic, _partition AS partition, toString(max(_offset)) AS offset FROM ${qualifiedTableName(plan)} GROUP BY _topic, _partition`,
-        format: 'JSONEachRow',
+      await client.command({
+        query: `INSERT INTO ${ledger} (_topic, _partition, _offset) SELECT _topic, _partition, toUInt64(max(_offset)) FROM ${qualifiedTableName(plan)} GROUP BY _topic, _partition`,
       });
-      for (const row of await result.json<{ topic: string; partition: number | string; offset: string }>()) {
-        highest.set(key(row.topic, Number(row.partition)), BigInt(row.offset));
-      }
     }
-    return new TableOffsetStore(highest);
+    return new TableOffsetStore(client, ledger);
   }
 
-  /** True when the record may already be in the table (its offset is not above the highest stored). */
-  mayBeStored(topic: string, partition: number, offset: string): boolean {
-    const top = this.highest.get(key(topic, partition));
-    return top !== undefined && BigInt(offset) <= top;
-  }
-
-  /** Which of these records (all of one topic) are in the table, as `partition:offset` keys. */
-  async stored(client: ClickHouseClient, plan: TablePlan, records: ReadonlyArray<{ partition: number; offset: string }>): Promise<Set<string>> {
+  /** Which of these records (all of one topic) are in the plan's table, as `partition:offset` keys. */
+  async stored(plan: TablePlan, records: readonly Coordinates[]): Promise<Set<string>> {
+    const marks = await this.marks(plan.topic);
     const ranges = new Map<number, { low: bigint; high: bigint }>();
     for (const { partition, offset } of records) {
       const at = BigInt(offset);
+      const mark = marks.get(partition);
+      if (mark === undefined || at > mark) continue;
       const range = ranges.get(partition);
       if (!range) ranges.set(partition, { low: at, high: at });
       else {
@@ -48,7 +81,8 @@ export class TableOffsetStore {
     }
     const found = new Set<string>();
     for (const [partition, { low, high }] of ranges) {
-      const result = await client.query({
+      // By offset, not by max(_offset): a crash can leave an insert that spanned several parts half written.
+      const result = await this.client.query({
         query:
           `SELECT toString(_offset) AS offset FROM ${qualifiedTableName(plan)} ` +
           `WHERE _topic = ${literal(plan.topic)} AND _partition = ${partition} AND _offset BETWEEN ${low} AND ${high}`,
@@ -59,15 +93,26 @@ export class TableOffsetStore {
     return found;
   }
 
-  /** Records the highest offset written for a partition. */
-  advance(topic: string, partition: number, offset: string): void {
-    const k = key(topic, partition);
-    const at = BigInt(offset);
-    const top = this.highest.get(k);
-    if (top === undefined || at > top) this.highest.set(k, at);
+  /** Records, before inserting them, the highest offset per partition of records about to be written. */
+  async willWrite(plan: TablePlan, records: readonly Coordinates[]): Promise<void> {
+    const highest = new Map<number, bigint>();
+    for (const { partition, offset } of records) {
+      const at = BigInt(offset);
+      const top = highest.get(partition);
+      if (top === undefined || at > top) highest.set(partition, at);
+    }
+    if (highest.size === 0) return;
+    const rows = [...highest].map(([partition, offset]) => `(${literal(plan.topic)}, ${partition}, ${offset})`);
+    await this.client.command({ query: `INSERT INTO ${this.ledger} (_topic, _partition, _offset) VALUES ${rows.join(', ')}` });
   }
-}
 
-function key(topic: string, partition: number): string {
-  return `${topic}\0${partition}`;
+  private async marks(topic: string): Promise<Map<number, bigint>> {
+    const result = await this.client.query({
+      query: `SELECT _partition AS partition, toString(max(_offset)) AS offset FROM ${this.ledger} WHERE _topic = ${literal(topic)} GROUP BY _partition`,
+      format: 'JSONEachRow',
+    });
+    const marks = new Map<number, bigint>();
+    for (const row of await result.json<{ partition: number | string; offset: string }>()) marks.set(Number(row.partition), BigInt(row.offset));
+    return marks;
+  }
 }

@@ -63,10 +63,11 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Kafka → ClickHouse for every product: one table per contract, one consumer group for all product
- * topics. Each batch: records already in the table are skipped (TableOffsetStore), the rest are decoded
- * and encoded as RowBinary, one INSERT per table, then records that cannot become a row go to
- * `<topic>.dlq` with stage 'sink', and only then does the consumer commit. A crash at any point replays
- * the batch, and the replay adds exactly the rows that are missing: no duplicates, no gaps.
+ * topics. Each batch: records already in the table are skipped (TableOffsetStore, asked afresh for each
+ * batch), the rest are decoded and encoded as RowBinary, one INSERT per table, then records that cannot
+ * become a row go to `<topic>.dlq` with stage 'sink', and only then does the consumer commit. A crash, an
+ * insert whose answer was lost after it landed, or a partition moving to another instance of the group
+ * replays the batch, and the replay adds exactly the rows that are missing: no duplicates, no gaps.
  */
 export async function startClickhouseSink(config: ClickhouseSinkConfig, dependencies: ClickhouseSinkDependencies = {}): Promise<ClickhouseSinkHandle> {
   const settings: ClickhouseSinkSettings = loadConfig(clickhouseSinkConfigSchema, config, 'ClickHouse sink config');
@@ -102,13 +103,14 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       : [];
     for (const run of lineageRuns) await run.start().catch((error: unknown) => warn(`lineage event not delivered: ${(error as Error).message}`));
     cleanups.push(async () => Promise.all(lineageRuns.map((run) => run.complete())));
-    const offsets = await TableOffsetStore.load(
+    const offsets = await TableOffsetStore.open(
       warehouse.client,
+      settings.clickhouse.database,
       provisioned.map((p) => p.plan),
     );
 
     const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId });
-    const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, ...(settings.kafka.client ? { client: settings.kafka.client } : {}) });
+    const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers });
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -120,7 +122,8 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
     await producer.connect();
     cleanups.push(() => producer.disconnect());
     const dlq = new DlqWriter(producer);
-    const consumer: KafkaConsumerPort = kafka.consumer({
+    const consuming = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, client: settings.kafka.client });
+    const consumer: KafkaConsumerPort = consuming.consumer({
       groupId: settings.groupId,
       topics: [...products.keys()],
       maxBatchRecords: settings.batch.maxRows,
@@ -158,8 +161,9 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
 
     const writeTopic = async (product: Product, records: ConsumedRecord[]): Promise<DeadLetter[]> => {
       const { plan, encoder, stats } = product;
-      const replayed = records.filter((r) => offsets.mayBeStored(r.topic, r.partition, r.offset));
-      const stored = replayed.length > 0 ? await offsets.stored(warehouse.client, plan, replayed) : new Set<string>();
+      // Asked for every batch, never cached: after an insert whose answer was lost, or a partition that
+      // another instance wrote before it came here, only the table knows what it holds.
+      const stored = await offsets.stored(plan, records);
       const letters: DeadLetter[] = [];
       const started = performance.now();
       try {
@@ -188,6 +192,7 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       const rows = encoder.rows;
       const bytes = encoder.take();
       if (rows > 0) {
+        await offsets.willWrite(plan, records);
         await warehouse.insertRowBinary(plan, bytes);
         insertMs += performance.now() - started;
         insertedRows += rows;
@@ -195,7 +200,6 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
         stats.inserted += rows;
         stats.inserts += 1;
       }
-      for (const record of records) offsets.advance(record.topic, record.partition, record.offset);
       return letters;
     };
 

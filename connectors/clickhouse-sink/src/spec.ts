@@ -11,11 +11,11 @@ export const clickhouseSinkSpec = {
   status: 'beta',
   summary:
     'Writes every data product topic into its ClickHouse table (DDL from the contract), in RowBinary batches bounded by rows and time, ' +
-    'exactly once across crashes: rows carry their Kafka partition and offset, and replayed records already in the table are skipped. ' +
+    'exactly once across crashes, lost insert answers and rebalances: rows carry their Kafka partition and offset, and before each insert the records already in the table are skipped. ' +
     'chDB (embedded) by default; a server when clickhouse.url is set.',
   config: clickhouseSinkConfigSchema,
   inputs: ['kafka topics of data products (Avro, Confluent wire format)'],
-  outputs: ['clickhouse tables <database>.<topic with _ for . and ->'],
+  outputs: ['clickhouse tables <database>.<topic with _ for . and ->', 'clickhouse table <database>._fieldmesh_sink_offsets (the highest offset per partition about to be written)'],
   metadata: [
     { key: '_topic', description: 'Column: Kafka topic the row was read from.' },
     { key: '_partition', description: 'Column: Kafka partition of the record.' },

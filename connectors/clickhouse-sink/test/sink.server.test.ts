@@ -1,10 +1,20 @@
 import { inject } from 'vitest';
 import { analystScenarios } from './shared/analyst.scenarios';
+import { rebalanceScenarios } from './shared/rebalance.scenario';
 import { sinkScenarios } from './shared/sink.scenarios';
+import { startAnswerDroppingProxy } from './support/answer-dropping.proxy';
 
-sinkScenarios({
+const server = (database: string) => ({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword'), database });
+
+sinkScenarios({ name: 'server', clickhouse: server });
+
+rebalanceScenarios({
   name: 'server',
-  clickhouse: (database) => ({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword'), database }),
+  clickhouse: server,
+  async lossy(database) {
+    const proxy = await startAnswerDroppingProxy(inject('clickhouseUrl'));
+    return { clickhouse: { ...server(database), url: proxy.url }, proxy };
+  },
 });
 
-analystScenarios('the server', (database) => ({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword'), database }));
+analystScenarios('the server', server);
