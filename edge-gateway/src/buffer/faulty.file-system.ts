@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { nodeFileSystem, type SegmentFile, type SegmentFileSystem } from './segment-files';
 
@@ -9,6 +10,7 @@ import { nodeFileSystem, type SegmentFile, type SegmentFileSystem } from './segm
  * - 'sync-fails': fsync throws ENOSPC (delayed allocation finds no space when the data is flushed);
  * - 'checkpoint-fails': writing the checkpoint throws ENOSPC;
  * - 'truncate-fails': truncate throws EIO;
+ * - 'create-fails': creating a file throws ENOSPC (no space for a new inode or directory entry);
  * - 'crash': writev stores `bytes` and the process dies (kill -9 in the middle of an append): every later
  *   call of this file system throws SimulatedCrash, and what is on disk stays as it is.
  */
@@ -18,6 +20,7 @@ export type InjectedFault =
   | { kind: 'sync-fails' }
   | { kind: 'checkpoint-fails' }
   | { kind: 'truncate-fails' }
+  | { kind: 'create-fails' }
   | { kind: 'crash'; bytes: number };
 
 /** Thrown by every call after a simulated crash: the process that held the log is gone. */
@@ -82,6 +85,7 @@ export class FaultyFileSystem implements SegmentFileSystem {
 
   open = async (path: string, flags: 'a' | 'r' | 'r+' | 'w'): Promise<SegmentFile> => {
     this.alive();
+    if (flags !== 'r' && !existsSync(path) && this.take('create-fails')) throw diskError('ENOSPC', 'open');
     const handle = (await nodeFileSystem.open(path, flags)) as FileHandle;
     this.handles.add(handle);
     return {

@@ -33,6 +33,8 @@ export type BufferOp =
   | { op: 'append-while-forwarding'; sizes: number[]; max: number }
   | { op: 'commit'; checkpointFails: boolean }
   | { op: 'reopen' }
+  /** A restart on a disk too full for a new segment file. */
+  | { op: 'reopen-on-full-disk' }
   | { op: 'crash' };
 
 const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
@@ -55,6 +57,7 @@ export const bufferOp: fc.Arbitrary<BufferOp> = fc.oneof(
   },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('commit' as const), checkpointFails: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'reopen-on-full-disk' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'crash' as const }) },
 );
 
@@ -143,7 +146,7 @@ export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsyn
   let alive = true;
   let counter = 0;
 
-  const restart = async (crash: boolean) => {
+  const restart = async (crash: boolean, diskFull = false) => {
     ref.dropped += log.stats.droppedRecords;
     if (crash) {
       await files.crash();
@@ -153,6 +156,7 @@ export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsyn
       await log.close();
     }
     files = new FaultyFileSystem();
+    if (diskFull) files.inject({ kind: 'create-fails' });
     log = await SegmentLog.open({ ...logOptions, files });
     reader = log.stats.committedSeq + 1;
     alive = true;
@@ -211,7 +215,8 @@ export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsyn
           break;
         case 'reopen':
         case 'crash':
-          await restart(op.op === 'crash');
+        case 'reopen-on-full-disk':
+          await restart(op.op === 'crash', op.op === 'reopen-on-full-disk');
           break;
       }
       files.clearFaults();

@@ -219,6 +219,24 @@ describe('SegmentLog on a failing disk', () => {
     expect(reopened.stats.committedSeq).toBe(20);
   });
 
+  it('starts on a full disk, forwards, and takes appends again once a segment can be created', async () => {
+    // Failing to open would crash-loop the gateway on a full disk: forwarding is what frees the space.
+    const { log, dir } = await openLog();
+    await log.append([payload(0), payload(1)]);
+    await log.close();
+    const files = new FaultyFileSystem();
+    files.inject({ kind: 'create-fails' }, { kind: 'create-fails' });
+    const { log: full } = await openLog({ dir, files });
+    expect(texts(await full.lastSessionTail())).toEqual(['record-0', 'record-1']);
+    await expect(full.append([payload(2)])).rejects.toBeInstanceOf(BufferWriteFailed);
+    expect(texts(await full.read(1, 10))).toEqual(['record-0', 'record-1']);
+    await full.commit(2);
+    expect(await full.append([payload(2)])).toEqual([3]);
+    await full.close();
+    const { log: reopened } = await openLog({ dir });
+    expect(texts(await reopened.read(3, 10))).toEqual(['record-2']);
+  });
+
   it("counts a failed background fsync ('interval') instead of crashing, and retries it", async () => {
     const { log, files } = await faultyLog({ fsync: 'interval', fsyncIntervalMs: 5 });
     files.inject({ kind: 'sync-fails' });

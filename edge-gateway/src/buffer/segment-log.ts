@@ -66,10 +66,13 @@ const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, '0')}
  */
 export class SegmentLog {
   private readonly segments: Segment[] = [];
-  private active!: SegmentFile;
+  /** The file appends go to; none while a start on a full disk could not create one (the next append tries again). */
+  private active?: SegmentFile;
   /** The active file's tail is unknown (a failed write could not be cut off): no frame goes there until a new segment supersedes it (see cutBack). */
   private activeSealed = false;
   private committed = 0;
+  /** The first sequence number this open could give: older records were buffered by an earlier run. */
+  private sessionFirstSeq = 1;
   /** The committed position last written to the checkpoint file. */
   private checkpointed = 0;
   private next = 1;
@@ -136,13 +139,18 @@ export class SegmentLog {
     const last = this.segments.at(-1);
     this.next = Math.max(last ? last.lastSeq : 0, this.committed) + 1;
     await this.deleteForwardedSegments();
+    this.sessionFirstSeq = this.next;
     if (last && last.bytes === 0 && last.firstSeq === this.next) {
       // An empty segment (a start that appended nothing): it becomes the active one again. Opening a new
       // segment would give it the same path, and a commit deleting the older entry would delete the file
       // being written.
       this.active = await this.files.open(last.path, 'a');
     } else {
-      await this.roll();
+      // On a full disk the gateway still starts and forwards, which frees space; appends are rejected
+      // until a segment can be created. Failing here would make it crash-loop instead.
+      await this.roll().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOSPC' && error.code !== 'EDQUOT') throw error;
+      });
     }
     if (this.options.fsync === 'interval') {
       this.fsyncTimer = setInterval(() => void this.flush(), this.options.fsyncIntervalMs ?? 1000);
@@ -155,7 +163,7 @@ export class SegmentLog {
    * changes, so a failure (no space for a file) leaves the current segment active.
    */
   private async roll(): Promise<void> {
-    if (this.activeSealed && this.activeSegment.bytes === 0) {
+    if (this.active && this.activeSealed && this.activeSegment.bytes === 0) {
       // A sealed segment that holds no record has the very name a new one would get: empty the file
       // instead (opening it with O_TRUNC) and go on writing it, so that one path is never two segments.
       await (await this.files.open(this.activeSegment.path, 'w')).close();
@@ -170,7 +178,7 @@ export class SegmentLog {
       await opened.close().catch(() => undefined);
       throw error;
     }
-    const previous = this.active as SegmentFile | undefined; // none yet while recovering
+    const previous = this.active;
     this.active = opened;
     this.activeSealed = false;
     this.segments.push({ firstSeq: this.next, lastSeq: this.next - 1, bytes: 0, path });
@@ -214,12 +222,13 @@ export class SegmentLog {
     let before = 0;
     try {
       await this.makeRoom(incoming);
-      if (this.activeSealed || this.activeSegment.bytes >= this.options.segmentBytes) await this.roll();
+      if (!this.active || this.activeSealed || this.activeSegment.bytes >= this.options.segmentBytes) await this.roll();
+      const active = this.active!; // roll() opened one or threw
       segment = this.activeSegment;
       before = segment.bytes;
-      const { bytesWritten } = await this.active.writev(frames);
+      const { bytesWritten } = await active.writev(frames);
       if (bytesWritten !== incoming) throw new Error(`short write: the disk took ${bytesWritten} of ${incoming} bytes`);
-      if (this.options.fsync === 'always') await this.active.sync();
+      if (this.options.fsync === 'always') await active.sync();
     } catch (error) {
       if (error instanceof BufferClosed) throw error;
       if (segment) await this.cutBack(before);
@@ -246,7 +255,7 @@ export class SegmentLog {
    */
   private async cutBack(length: number): Promise<void> {
     try {
-      await this.active.truncate(length);
+      await this.active!.truncate(length);
     } catch {
       this.activeSealed = true;
       await this.roll().catch(() => undefined);
@@ -330,7 +339,7 @@ export class SegmentLog {
    * gateway last stopped (or crashed). Read once at start to recognise sources redelivering them.
    */
   async lastSessionTail(): Promise<BufferedRecord[]> {
-    const previous = this.segments.slice(0, -1).reverse().find((segment) => segment.bytes > 0);
+    const previous = this.segments.findLast((segment) => segment.bytes > 0 && segment.firstSeq < this.sessionFirstSeq);
     if (!previous) return [];
     const data = await this.files.readFile(previous.path).catch(() => Buffer.alloc(0));
     const records: BufferedRecord[] = [];
@@ -386,7 +395,7 @@ export class SegmentLog {
   /** Background fsync, queued behind appends so that it never meets a file being rolled or cut back. */
   private flush(): Promise<void> {
     const run = this.appendChain.then(async () => {
-      if (!this.dirty || this.closed) return;
+      if (!this.dirty || this.closed || !this.active) return;
       this.dirty = false;
       try {
         await this.active.sync();
@@ -418,9 +427,9 @@ export class SegmentLog {
     try {
       if (this.activeSealed) await this.roll().catch(() => undefined);
       if (this.checkpointed < this.committed) await this.writeCheckpoint(this.committed).catch(() => undefined);
-      await this.active.sync();
+      await this.active?.sync();
     } finally {
-      await this.active.close();
+      await this.active?.close();
     }
   }
 }
