@@ -116,6 +116,10 @@ export class Forwarder {
         await this.options.prepare();
         this.prepared = true;
       }
+    } catch (error) {
+      return { settled: 0, error };
+    }
+    try {
       await this.producer.send(envelopes.map(toRecord));
       return { settled: batch.length };
     } catch (error) {
