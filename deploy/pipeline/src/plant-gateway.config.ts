@@ -8,6 +8,11 @@ export interface GatewayPeers {
   registryUrl: string;
   mqttUrl?: string;
   opcuaEndpoint?: string;
+  /**
+   * The plant's sites (ISA-95 site names, also its Sparkplug groups): the MQTT connectors subscribe to
+   * these only, so another plant on the same broker (a test's) does not feed this gateway. Every site when absent.
+   */
+  sites?: string[];
   /** Extra buffer settings, e.g. a small limit for buffer-full scenarios. */
   buffer?: Partial<GatewayConfig['buffer']>;
 }
@@ -23,12 +28,17 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
     connectors.push({
       name: 'plant-json',
       type: 'mqtt',
-      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-json`, format: 'json', mappings: [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' }] },
+      config: {
+        url: peers.mqttUrl,
+        clientId: `${peers.gatewayId}-json`,
+        format: 'json',
+        mappings: (peers.sites ?? ['+site']).map((site) => ({ topic: `acme/${site}/+area/+line/+asset/+signal`, assetPath: `acme/${site === '+site' ? '{site}' : site}/{area}/{line}/{asset}` })),
+      },
     });
     connectors.push({
       name: 'plant-sparkplug',
       type: 'mqtt',
-      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-sparkplug`, format: 'sparkplugb', sparkplug: { groupIds: ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' } },
+      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-sparkplug`, format: 'sparkplugb', sparkplug: { groupIds: peers.sites ?? ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' } },
     });
   }
   if (peers.opcuaEndpoint) {

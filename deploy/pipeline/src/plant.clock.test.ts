@@ -45,6 +45,16 @@ describe('plantClockStart', () => {
     // Two wall minutes at 10x are 20 plant minutes: 18 gained on the wall clock, of which the skew covers 5.
     expect(clock.startMs).toBe(NOW - 13 * MINUTE);
     expect(clock.withinSkewForMs).toBe(2 * MINUTE);
+    expect(clock.fullRunAfterMs).toBe(0);
+  });
+
+  it('after a run that used the head start, starts after its watermarks and says how long until a whole run fits again', async () => {
+    const kafka = new CheckpointKafka();
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { 'asset-health-features': NOW + 4 * MINUTE });
+    const clock = await plantClockStart(kafka, { now: NOW, speed: 10, maxClockSkewMs: SKEW, plannedRunMs: 2 * MINUTE });
+    expect(clock.startMs).toBe(NOW + 5 * MINUTE);
+    expect(clock.withinSkewForMs).toBe(0);
+    expect(clock.fullRunAfterMs).toBe(18 * MINUTE);
   });
 
   it('ignores a watermark ten years ahead instead of starting the plant there, and names it', async () => {

@@ -29,6 +29,8 @@ export interface PlantClock {
   startMs: number;
   /** Wall-clock ms after the start until which the plant's readings stay within the skew. */
   withinSkewForMs: number;
+  /** How long to wait before a run of the planned length would fit within the skew; 0 when it does now. */
+  fullRunAfterMs: number;
   untrusted: UntrustedWatermark[];
 }
 
@@ -62,5 +64,5 @@ export async function plantClockStart(kafka: KafkaPort, options: PlantClockOptio
   const afterWatermarks = Math.max(0, ...trusted) + MARGIN_MS;
   const startMs = Math.max(inThePast, afterWatermarks);
   const withinSkewForMs = options.speed > 1 ? Math.max(0, Math.floor((limit - startMs) / (options.speed - 1))) : Number.POSITIVE_INFINITY;
-  return { startMs, withinSkewForMs, untrusted };
+  return { startMs, withinSkewForMs, fullRunAfterMs: Math.max(0, afterWatermarks - inThePast), untrusted };
 }

@@ -40,6 +40,9 @@ export interface PlantPipelineOptions {
 /** setTimeout fires at once for delays beyond this (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The simulated plant's sites: the gateway listens to these only, not to other plants on the broker. */
+const PLANT_SITES = ['berlin'];
+
 /** Samples per simulated second of every signal. */
 const PLANT_RATE = 1;
 
@@ -105,7 +108,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     closers.push(() => products.close());
     const opcuaPort = await findFreePort();
     const gateway = await Gateway.start(
-      gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: options.registryUrl, mqttUrl: options.mqttUrl, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}` }),
+      gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: options.registryUrl, mqttUrl: options.mqttUrl, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`, sites: PLANT_SITES }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => options.log(`  gateway: ${line}`), lineage: products.lineage },
     );
     closers.push(() => gateway.close());
@@ -123,7 +126,8 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     if (clock.withinSkewForMs < plannedRunMs) {
       options.log(
         `Warning: earlier runs' plant (${speed}x faster than the wall clock) left the windowed jobs' watermarks ahead, so this run's plant starts at ${new Date(clock.startMs).toISOString()} ` +
-          `and stops after ${Math.round(clock.withinSkewForMs / 1000)} s, when its readings would pass the ${maxClockSkewMs / 1000} s clock skew. Waiting lets the wall clock catch up.`,
+          `and stops after ${Math.round(clock.withinSkewForMs / 1000)} s, when its readings would pass the ${maxClockSkewMs / 1000} s clock skew. ` +
+          `A run of this length fits again in ${Math.ceil(clock.fullRunAfterMs / 60_000)} min, when the wall clock has caught up; 'npm run stack -- down' then 'npm start' starts afresh.`,
       );
     } else if (clock.startMs < Date.now()) {
       options.log(`The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s.`);
@@ -131,7 +135,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const simulator = await startSimulator({
       seed: 42,
       startTimeMs: clock.startMs,
-      plant: { linesPerSite: 2 },
+      plant: { sites: PLANT_SITES, linesPerSite: 2 },
       rate: PLANT_RATE,
       speed,
       mqtt: { url: options.mqttUrl },
