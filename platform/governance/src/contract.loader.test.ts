@@ -41,6 +41,13 @@ describe('data contracts', () => {
     expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'fields.signal' }));
   });
 
+  it('refuses a schema reference outside the schemas folder', () => {
+    for (const ref of ['schemas/../package.json.avsc', '../../etc/passwd.avsc', '/etc/hostname.avsc']) {
+      const text = rawText.replace(/ref: \S+/, `ref: ${ref}`);
+      expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'schema.ref', message: expect.stringContaining('outside the repository') }));
+    }
+  });
+
   it('rejects a retention that is not an ISO 8601 duration', () => {
     const text = rawText.replace('kafka: P7D', 'kafka: 7 days');
     expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'retention.kafka' }));

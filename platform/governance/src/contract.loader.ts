@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseWith, type Problem } from '@fieldmesh/config';
 import avro from 'avsc';
 import { parse as parseYaml } from 'yaml';
@@ -16,9 +16,27 @@ export interface LoadedContract {
   avroType: avro.types.RecordType;
 }
 
+/** An Avro schema file larger than this is not a schema someone wrote: refused before it is read. */
+const MAX_SCHEMA_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Contracts come from pull requests and the registry's proposals, so a reference is confined to the
+ * repository's `schemas/` folder: `../` or an absolute path would otherwise read any file on the host.
+ */
+function schemaPathOf(root: string, ref: string): { path?: string; problem?: Problem } {
+  const schemas = resolve(root, 'schemas');
+  const path = resolve(root, ref);
+  if (!path.startsWith(schemas + sep)) return { problem: { path: 'schema.ref', message: `${ref} is outside the repository's schemas/ folder; reference a file under schemas/` } };
+  return { path };
+}
+
 function readAvro(root: string, ref: string): { schema?: avro.schema.RecordType; type?: avro.types.RecordType; problem?: Problem } {
+  const { path, problem } = schemaPathOf(root, ref);
+  if (!path) return { problem };
   try {
-    const schema = JSON.parse(readFileSync(join(root, ref), 'utf8')) as avro.schema.RecordType;
+    const size = statSync(path).size;
+    if (size > MAX_SCHEMA_FILE_BYTES) return { problem: { path: 'schema.ref', message: `${ref} is ${size} bytes, above the ${MAX_SCHEMA_FILE_BYTES} bytes an Avro schema may have` } };
+    const schema = JSON.parse(readFileSync(path, 'utf8')) as avro.schema.RecordType;
     const type = avro.Type.forSchema(schema) as avro.types.RecordType;
     if (type.typeName !== 'record') return { problem: { path: 'schema.ref', message: `${ref} must define an Avro record` } };
     return { schema, type };
