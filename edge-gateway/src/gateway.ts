@@ -5,13 +5,13 @@ import { type DataContract, durationToMs, loadContract } from '@fieldmesh/govern
 import { createKafka, dlqTopicFor, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
-import { decodeEnvelope } from './buffer/envelope';
 import { SegmentLog } from './buffer/segment-log';
 import type { GatewayConfig } from './config/gateway.config';
 import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
-import { Ingestor, READING_ID_HEADER } from './ingest/ingestor';
+import { Ingestor } from './ingest/ingestor';
+import { RedeliveryFilter } from './ingest/redelivery.filter';
 import { gatewayLineageJob } from './observe/gateway.lineage';
 import { GatewayMetrics } from './observe/gateway.metrics';
 import { type HealthReport, startObservabilityServer } from './observe/http.server';
@@ -33,7 +33,7 @@ export interface GatewayOptions {
 export interface GatewayCounts {
   received: number;
   accepted: number;
-  /** Readings a source redelivered after a crash that the buffer already held. */
+  /** Readings a source delivered again that the gateway had buffered recently (dropped). */
   duplicates: number;
   deadLettered: number;
   forwarded: number;
@@ -72,7 +72,8 @@ export class Gateway {
     );
     const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer });
     metrics.observeBuffer(() => log.stats);
-    const recentlyBuffered = new Set((await log.lastSessionTail()).map((record) => decodeEnvelope(record.payload).headers[READING_ID_HEADER]).filter((id): id is string => id !== undefined));
+    const redeliveries = new RedeliveryFilter(config.redelivery);
+    redeliveries.seed(await log.lastSessionTail());
     const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
     const producer = kafka.producer();
 
@@ -115,7 +116,7 @@ export class Gateway {
       writer,
       build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), pseudonymiser },
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
-      recentlyBuffered,
+      redeliveries,
     });
     const runners = config.connectors.map((entry, index) => {
       const spec = options.connectors[entry.type];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calibrationRuleSchema } from '../enrich/calibration';
+import { redeliveryConfigSchema } from '../ingest/redelivery.config';
 
 const size = z
   .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(B|KiB|MiB|GiB)$/, 'must be a byte count or a size such as 256MiB')])
@@ -38,6 +39,7 @@ export const gatewayConfigSchema = z.object({
     })
     .refine((b) => b.segmentBytes * 2 <= b.maxBytes, { message: 'segmentBytes must be at most half of maxBytes', path: ['segmentBytes'] })
     .default({ maxBytes: 256 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, fsync: 'always', fsyncIntervalMs: 1000, onFull: 'block' }),
+  redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
   forward: z.object({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
   observability: z
     .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464).describe('/metrics and /health; 0 picks a free port') })

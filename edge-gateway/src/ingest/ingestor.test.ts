@@ -10,7 +10,9 @@ import { decodeEnvelope } from '../buffer/envelope';
 import { SegmentLog } from '../buffer/segment-log';
 import { Calibration } from '../enrich/calibration';
 import { Pseudonymiser } from '../privacy/pseudonymiser';
-import { Ingestor, READING_ID_HEADER, readingId } from './ingestor';
+import { Ingestor } from './ingestor';
+import { READING_ID_HEADER, readingId } from './reading.identity';
+import { RedeliveryFilter } from './redelivery.filter';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const raw = loadContract(join(root, 'contracts', 'plant-telemetry', 'raw.yaml'), root);
@@ -34,12 +36,18 @@ const reading = (signal: string, value: number, readingTime: number): SourceRead
 const batch = (readings: SourceReading[], rejects: SourceBatch['rejects'] = []): SourceBatch => ({ readings, rejects, ack: async () => undefined, nack: async () => undefined });
 
 const logs: SegmentLog[] = [];
-async function ingestor(recentlyBuffered?: Set<string>, clock?: () => number) {
-  const log = await SegmentLog.open({ dir: await mkdtemp(join(tmpdir(), 'fm-ingest-')), maxBytes: 1 << 20, segmentBytes: 1 << 16, fsync: 'never', onFull: 'block' });
+const openLog = async (dir?: string) => {
+  const log = await SegmentLog.open({ dir: dir ?? (await mkdtemp(join(tmpdir(), 'fm-ingest-'))), maxBytes: 1 << 20, segmentBytes: 1 << 16, fsync: 'never', onFull: 'block' });
   logs.push(log);
+  return log;
+};
+async function ingestor(options: { log?: SegmentLog; redeliveries?: RedeliveryFilter; clock?: () => number } = {}) {
+  const log = options.log ?? (await openLog());
   const build = { gatewayId: 'gw-1', contract: raw.contract, calibration: new Calibration([]), pseudonymiser: Pseudonymiser.fromKey(Buffer.alloc(32, 1)) };
-  return { log, ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], ...(recentlyBuffered ? { recentlyBuffered } : {}), ...(clock ? { clock } : {}) }) };
+  const redeliveries = options.redeliveries ?? new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+  return { log, ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }) };
 }
+const sequences = async (log: SegmentLog) => (await log.read(1, 100)).map((r) => decodeEnvelope(r.payload).headers['fieldmesh.sequence']);
 afterEach(async () => {
   await Promise.all(logs.splice(0).map((log) => log.close()));
 });
@@ -72,7 +80,7 @@ describe('Ingestor', () => {
 
   it('dead-letters a reading stamped beyond the contract maximum clock skew, naming the field, skew and timestamp, and buffers the rest', async () => {
     const now = Date.parse('2026-03-01T12:00:00Z');
-    const { log, ingestor: ingest } = await ingestor(undefined, () => now);
+    const { log, ingestor: ingest } = await ingestor({ clock: () => now });
     const tenYearsAhead = Date.parse('2036-03-01T12:00:00Z');
     const outcome = await ingest.ingest('plant-json', batch([reading('power', 40, now - 1_000), reading('power', 41, tenYearsAhead), reading('power', 42, now + 5 * 60_000)]));
     expect(outcome).toEqual({ accepted: 2, duplicates: 0, deadLettered: [{ stage: 'validate', errorClass: 'ClockSkewExceeded' }] });
@@ -83,13 +91,47 @@ describe('Ingestor', () => {
     expect(reason).toContain('timeliness.maxClockSkew of 300000 ms');
   });
 
-  it('drops readings a source redelivers after a crash when the buffer already held them', async () => {
+  it('drops a batch the broker redelivers after the connector reconnected (a broker restored from its last save), every time, and counts it', async () => {
+    const { log, ingestor: ingest } = await ingestor();
+    const sent = [reading('flow', 12, 100), reading('flow', 13, 101), reading('flow', 14, 102)];
+    expect(await ingest.ingest('plant-json', batch(sent))).toMatchObject({ accepted: 3, duplicates: 0 });
+    // The broker went back to its last save: it resends the last two, then the plant goes on.
+    const redelivered = batch([...sent.slice(1).map((r) => ({ ...r })), reading('flow', 15, 103)]);
+    expect(await ingest.ingest('plant-json', redelivered)).toEqual({ accepted: 1, duplicates: 2, deadLettered: [] });
+    // A second restart of the broker resends them once more: still copies.
+    expect(await ingest.ingest('plant-json', batch([{ ...sent[2]! }]))).toEqual({ accepted: 0, duplicates: 1, deadLettered: [] });
+    expect(await sequences(log)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('drops readings a source redelivers after a gateway restart when the buffer already held them, per connector', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fm-ingest-'));
     const held = reading('flow', 12, 100);
-    const { log, ingestor: ingest } = await ingestor(new Set([readingId(held)]));
-    const outcome = await ingest.ingest('plant-json', batch([held, reading('flow', 13, 101)]));
-    expect(outcome).toMatchObject({ accepted: 1, duplicates: 1 });
-    // Only the first redelivery is a duplicate: the same reading later is the source's business.
-    expect((await ingest.ingest('plant-json', batch([held]))).accepted).toBe(1);
-    expect(await log.read(1, 10)).toHaveLength(2);
+    const before = await ingestor({ log: await openLog(dir) });
+    await before.ingestor.ingest('plant-json', batch([held]));
+    await before.log.close();
+    const log = await openLog(dir);
+    const redeliveries = new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+    redeliveries.seed(await log.lastSessionTail());
+    const { ingestor: after } = await ingestor({ log, redeliveries });
+    expect(await after.ingest('plant-json', batch([held, reading('flow', 13, 101)]))).toMatchObject({ accepted: 1, duplicates: 1 });
+    // Another connector's reading with the same id is its own.
+    expect(await after.ingest('plant-json-2', batch([held]))).toMatchObject({ accepted: 1, duplicates: 0 });
+  });
+
+  it('buffers the redelivery of a batch the buffer refused, since its source was not acknowledged', async () => {
+    const redeliveries = new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+    const refusing = await ingestor({ redeliveries });
+    await refusing.log.close();
+    const sent = [reading('flow', 12, 100)];
+    await expect(refusing.ingestor.ingest('plant-json', batch(sent))).rejects.toThrow();
+    const { log, ingestor: ingest } = await ingestor({ redeliveries });
+    expect(await ingest.ingest('plant-json', batch(sent))).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(await sequences(log)).toEqual(['1']);
+  });
+
+  it('buffers a reading repeated within one batch once', async () => {
+    const { log, ingestor: ingest } = await ingestor();
+    expect(await ingest.ingest('plant-json', batch([reading('flow', 12, 100), reading('flow', 12, 100)]))).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(await sequences(log)).toEqual(['1']);
   });
 });

@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { SourceBatch, SourceReading, SourceReject } from '@fieldmesh/connect';
 import { type LoadedContract, validateRecord } from '@fieldmesh/governance';
 import { buildDlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
@@ -9,6 +8,8 @@ import type { BuildContext } from '../enrich/raw-reading.builder';
 import { buildRawReading } from '../enrich/raw-reading.builder';
 import { redactPersonalText } from '../privacy/redact';
 import { ClockSkewGuard } from './clock-skew.guard';
+import { CONNECTOR_HEADER, READING_ID_HEADER } from './reading.identity';
+import type { RedeliveryFilter } from './redelivery.filter';
 
 /** A reading that broke the contract: its problems become the dead letter's reason. */
 export class ReadingInvalid extends Error {
@@ -18,20 +19,10 @@ export class ReadingInvalid extends Error {
   }
 }
 
-/**
- * What identifies a reading at its source: a source redelivering it (MQTT after a gateway crash, before
- * the PUBACK went out) yields the same id. Readings whose source gives no timestamp cannot be recognised.
- */
-export function readingId(reading: SourceReading): string {
-  return hash('sha256', `${reading.sourceProtocol}|${reading.sourceAddress}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`, 'base64url').slice(0, 22);
-}
-
-export const READING_ID_HEADER = 'fieldmesh.reading-id';
-
 export interface IngestOutcome {
   /** Readings buffered for the product topic. */
   accepted: number;
-  /** Readings a source redelivered after a crash that were already buffered: dropped, not sent twice. */
+  /** Readings a source delivered again that the gateway had buffered recently: dropped, not sent twice. */
   duplicates: number;
   /** Records buffered for the dead-letter topic, by stage. */
   deadLettered: Array<{ stage: string; errorClass: string }>;
@@ -45,8 +36,8 @@ export interface IngestorDeps {
   build: BuildContext;
   /** JSON keys that may hold personal data in source payloads (redacted in dead letters). */
   personalKeys: string[];
-  /** Ids of the readings buffered last before this start (see SegmentLog.lastSessionTail). */
-  recentlyBuffered?: Set<string>;
+  /** Drops readings a source delivers again (seeded with SegmentLog.lastSessionTail at start). */
+  redeliveries: RedeliveryFilter;
   clock?: () => number;
 }
 
@@ -54,7 +45,9 @@ export interface IngestorDeps {
  * Turns a source batch into buffered Kafka records: each reading is enriched, masked, checked against the
  * contract (its timestamp against the gateway clock and the contract's maximum clock skew, then schema and
  * quality rules) and Avro-encoded for the product topic; a reading that breaks the contract and every message the
- * source rejected go to the dead-letter topic with the reason. Resolves once all are durable in the buffer.
+ * source rejected go to the dead-letter topic with the reason. A reading the source delivers again (same
+ * reading id, recently buffered by the same connector) is dropped and counted. Resolves once all are durable
+ * in the buffer.
  */
 export class Ingestor {
   private readonly topic: string;
@@ -70,22 +63,22 @@ export class Ingestor {
   async ingest(connector: string, batch: SourceBatch): Promise<IngestOutcome> {
     const now = (this.deps.clock ?? Date.now)();
     const outcome: IngestOutcome = { accepted: 0, duplicates: 0, deadLettered: [] };
-    const recent = this.deps.recentlyBuffered;
-    const readings = recent && recent.size > 0 ? batch.readings.filter((reading) => !recent.delete(readingId(reading))) : batch.readings;
-    outcome.duplicates = batch.readings.length - readings.length;
+    const { fresh, redelivered } = this.deps.redeliveries.screen(connector, batch.readings);
+    outcome.duplicates = redelivered;
     await this.deps.log.append((firstSeq) => {
       let seq = firstSeq;
       const payloads: Buffer[] = [];
-      for (const reading of readings) payloads.push(this.readingEnvelope(connector, reading, seq++, now, outcome));
+      for (const { reading, id } of fresh) payloads.push(this.readingEnvelope(connector, reading, id, seq++, now, outcome));
       for (const reject of batch.rejects) payloads.push(this.rejectEnvelope(connector, reject, seq++, now, outcome));
       return payloads;
     });
+    this.deps.redeliveries.remember(connector, fresh.map(({ id }) => id));
     return outcome;
   }
 
-  private readingEnvelope(connector: string, reading: SourceReading, seq: number, now: number, outcome: IngestOutcome): Buffer {
+  private readingEnvelope(connector: string, reading: SourceReading, id: string, seq: number, now: number, outcome: IngestOutcome): Buffer {
     const record = buildRawReading(reading, seq, now, this.deps.build);
-    const headers = { ...this.provenance(connector, seq, now), [READING_ID_HEADER]: readingId(reading) };
+    const headers = { ...this.provenance(connector, seq, now), [READING_ID_HEADER]: id };
     try {
       const skewed = this.clockSkew.check(record as unknown as Record<string, unknown>, now);
       if (skewed) throw skewed;
@@ -116,6 +109,6 @@ export class Ingestor {
   }
 
   private provenance(connector: string, seq: number, now: number): Record<string, string> {
-    return { 'fieldmesh.gateway': this.deps.build.gatewayId, 'fieldmesh.sequence': String(seq), 'fieldmesh.connector': connector, 'fieldmesh.received-time': String(now) };
+    return { 'fieldmesh.gateway': this.deps.build.gatewayId, 'fieldmesh.sequence': String(seq), [CONNECTOR_HEADER]: connector, 'fieldmesh.received-time': String(now) };
   }
 }

@@ -7,7 +7,7 @@ export class GatewayMetrics {
   readonly readingsIn = new Counter({ name: 'fieldmesh_gateway_readings_received_total', help: 'Readings received from sources', labelNames: ['connector'], registers: [this.registry] });
   readonly readingsAccepted = new Counter({ name: 'fieldmesh_gateway_readings_accepted_total', help: 'Readings that passed the contract and were buffered for Kafka', labelNames: ['connector'], registers: [this.registry] });
   readonly deadLetters = new Counter({ name: 'fieldmesh_gateway_dead_letters_total', help: 'Messages sent to the dead-letter topic', labelNames: ['connector', 'stage', 'error'], registers: [this.registry] });
-  readonly duplicates = new Counter({ name: 'fieldmesh_gateway_redelivered_duplicates_total', help: 'Readings a source redelivered after a crash that the buffer already held (dropped)', labelNames: ['connector'], registers: [this.registry] });
+  readonly duplicates = new Counter({ name: 'fieldmesh_gateway_redelivered_duplicates_total', help: 'Readings a source delivered again (after a gateway crash, a reconnect or a broker restored from its last save) that the gateway had buffered recently: dropped', labelNames: ['connector'], registers: [this.registry] });
   readonly forwarded = new Counter({ name: 'fieldmesh_gateway_records_forwarded_total', help: 'Records acknowledged by Kafka', registers: [this.registry] });
   readonly dropped = new Gauge({ name: 'fieldmesh_gateway_buffer_dropped_records', help: 'Records dropped because the disk buffer was full (drop-oldest policy), since start', registers: [this.registry] });
   readonly bufferBytes = new Gauge({ name: 'fieldmesh_gateway_buffer_bytes', help: 'Bytes in the disk buffer', registers: [this.registry] });

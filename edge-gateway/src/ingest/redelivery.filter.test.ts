@@ -1,0 +1,45 @@
+import type { SourceReading } from '@fieldmesh/connect';
+import { describe, expect, it } from 'vitest';
+import { encodeEnvelope } from '../buffer/envelope';
+import { CONNECTOR_HEADER, READING_ID_HEADER, readingId } from './reading.identity';
+import { RedeliveryFilter } from './redelivery.filter';
+
+const reading = (readingTime: number, signal = 'flow'): SourceReading => ({
+  readingTime,
+  deviceId: 'plc-1',
+  assetPath: 'acme/berlin/press-shop/line-1/pump-1',
+  signal,
+  value: 1,
+  quality: 'GOOD',
+  sourceProtocol: 'SPARKPLUG_B',
+  sourceAddress: 'spBv1.0/berlin/DDATA/line-1/pump-1',
+  isHistorical: false,
+  attributes: {},
+});
+const remembered = (filter: RedeliveryFilter, connector: string, readings: SourceReading[]) => {
+  const { fresh } = filter.screen(connector, readings);
+  filter.remember(connector, fresh.map(({ id }) => id));
+};
+
+describe('RedeliveryFilter', () => {
+  it('keeps the ids of the last readings per connector only, forgetting the oldest first', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 3 });
+    remembered(filter, 'plant', [1, 2, 3, 4].map((t) => reading(t)));
+    const { fresh, redelivered } = filter.screen('plant', [1, 2, 3, 4].map((t) => reading(t)));
+    expect({ fresh: fresh.map(({ reading: r }) => r.readingTime), redelivered }).toEqual({ fresh: [1], redelivered: 3 });
+  });
+
+  it('tells readings of the same metric apart by their timestamp, and the same reading by its content, not its object', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
+    remembered(filter, 'plant', [reading(1)]);
+    expect(filter.screen('plant', [{ ...reading(1), value: 1 }, reading(2), reading(1, 'power')]).redelivered).toBe(1);
+  });
+
+  it('is seeded from buffered records by the connector and reading id they carry, skipping records without them', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
+    const record = (headers: Record<string, string>, seq: number) => ({ seq, payload: encodeEnvelope({ topic: 't', key: null, value: Buffer.alloc(0), headers }) });
+    filter.seed([record({ [CONNECTOR_HEADER]: 'plant', [READING_ID_HEADER]: readingId(reading(1)) }, 1), record({ [CONNECTOR_HEADER]: 'plant' }, 2)]);
+    expect(filter.screen('plant', [reading(1), reading(2)]).redelivered).toBe(1);
+    expect(filter.screen('other', [reading(1)]).redelivered).toBe(0);
+  });
+});

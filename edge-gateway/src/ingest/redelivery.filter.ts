@@ -1,0 +1,66 @@
+import type { SourceReading } from '@fieldmesh/connect';
+import { decodeEnvelope } from '../buffer/envelope';
+import type { BufferedRecord } from '../buffer/segment-log';
+import type { RedeliveryConfig } from './redelivery.config';
+import { CONNECTOR_HEADER, READING_ID_HEADER, readingId } from './reading.identity';
+
+/** A reading to buffer, with the id it is remembered by. */
+export interface FreshReading {
+  reading: SourceReading;
+  id: string;
+}
+
+/**
+ * Recognises readings a source delivers again so they are not buffered twice (each copy would get its own
+ * sequence number, and no consumer could tell them apart). MQTT QoS 1 redelivers by design: after a gateway
+ * crash before the PUBACK, after a reconnect, and when a broker restarted from its last save resends messages
+ * the gateway already acknowledged. So the window is kept at all times, not only after a gateway restart.
+ *
+ * Memory is bounded: per connector, the ids of the last `recentReadingsPerConnector` readings buffered, the
+ * oldest forgotten first. Ids are remembered only once their batch is durable: a batch the buffer refused
+ * is not acknowledged, and its redelivery must be buffered.
+ */
+export class RedeliveryFilter {
+  private readonly windows = new Map<string, Set<string>>();
+
+  constructor(private readonly config: RedeliveryConfig) {}
+
+  /** Remembers records already buffered (the previous run's tail), by the connector and reading id they carry. */
+  seed(records: Iterable<BufferedRecord>): void {
+    for (const record of records) {
+      const { headers } = decodeEnvelope(record.payload);
+      const id = headers[READING_ID_HEADER];
+      const connector = headers[CONNECTOR_HEADER];
+      if (id !== undefined && connector !== undefined) this.remember(connector, [id]);
+    }
+  }
+
+  /** The readings of a batch not buffered recently (a reading repeated within the batch counts once), and how many were dropped. */
+  screen(connector: string, readings: readonly SourceReading[]): { fresh: FreshReading[]; redelivered: number } {
+    const window = this.windows.get(connector);
+    const inBatch = new Set<string>();
+    const fresh: FreshReading[] = [];
+    for (const reading of readings) {
+      const id = readingId(reading);
+      if (window?.has(id) || inBatch.has(id)) continue;
+      inBatch.add(id);
+      fresh.push({ reading, id });
+    }
+    return { fresh, redelivered: readings.length - fresh.length };
+  }
+
+  /** Records ids as buffered, forgetting the connector's oldest beyond the configured window. */
+  remember(connector: string, ids: Iterable<string>): void {
+    let window = this.windows.get(connector);
+    if (!window) {
+      window = new Set();
+      this.windows.set(connector, window);
+    }
+    for (const id of ids) {
+      // Moved to the newest end: a set keeps insertion order, so the first entry is always the oldest.
+      window.delete(id);
+      window.add(id);
+      if (window.size > this.config.recentReadingsPerConnector) window.delete(window.values().next().value!);
+    }
+  }
+}
