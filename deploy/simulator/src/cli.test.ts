@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli';
+import { configFromFlags, runCli } from './cli';
+import { parseSimulatorConfig } from './config';
 
 async function cli(args: string[]): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
@@ -14,7 +15,12 @@ describe('simulator CLI', () => {
   it('--help lists the commands and the protocol options', async () => {
     const { code, output } = await cli(['--help']);
     expect(code).toBe(0);
-    for (const word of ['run', 'record', 'replay', 'load', '--mqtt-url', '--sparkplug', '--opcua-port', '--speed', '--failures']) expect(output).toContain(word);
+    for (const word of ['run', 'record', 'replay', 'load', '--mqtt-url', '--sparkplug', '--opcua-port', '--speed', '--max-lead', '--failures']) expect(output).toContain(word);
+  });
+
+  it('--max-lead sets how far the plant may run ahead of the wall clock before it slows to real time', () => {
+    expect(parseSimulatorConfig(configFromFlags('run', { speed: '10', 'max-lead': '270' })).maxLeadSeconds).toBe(270);
+    expect(parseSimulatorConfig(configFromFlags('run', {})).maxLeadSeconds).toBeUndefined();
   });
 
   it('names every bad field of the options and exits 1', async () => {

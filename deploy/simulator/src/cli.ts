@@ -30,6 +30,8 @@ Options
                            load: points per second in total
   --duration <s>           run/record: seconds of plant time; load: wall-clock seconds
   --speed <x>              plant seconds per wall second (run, replay); e.g. --speed 10
+  --max-lead <s>           run, replay: once plant time is this far ahead of the wall clock, run at
+                           real time (keep readings within a consumer's clock skew, e.g. 270 for PT5M)
   --seed <n>               random seed; the same seed gives the same plant
   --sites <a,b>            site names (default berlin)
   --lines-per-site <n>     lines per site (default 2)
@@ -54,6 +56,7 @@ const OPTIONS = {
   rate: { type: 'string' },
   duration: { type: 'string' },
   speed: { type: 'string' },
+  'max-lead': { type: 'string' },
   seed: { type: 'string' },
   sites: { type: 'string' },
   'lines-per-site': { type: 'string' },
@@ -100,6 +103,7 @@ export function configFromFlags(command: string, flags: Flags): SimulatorConfigI
   if (command !== 'load') set('rate', numeric(flags.rate));
   if (command !== 'load') set('durationSeconds', numeric(flags.duration));
   set('speed', numeric(flags.speed));
+  set('maxLeadSeconds', numeric(flags['max-lead']));
   set('seed', numeric(flags.seed));
   set('stateDir', flags['state-dir']);
   if (flags.sites || flags['lines-per-site']) {

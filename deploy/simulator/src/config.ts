@@ -44,6 +44,16 @@ export const simulatorConfig = z
       .prefault({}),
     rate: z.number().positive().max(1000).default(1).describe('Samples per second of every signal, in simulated time'),
     speed: z.number().positive().default(1).describe('Simulated seconds per wall-clock second'),
+    maxLeadSeconds: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe(
+        'How far the simulated clock may run ahead of the wall clock: once it would pass it, the plant runs at real time (speed 1) ' +
+          "so that its readings stay within a consumer's maximum clock skew (contracts' timeliness.maxClockSkew). Set it below the skew, " +
+          'e.g. the skew minus 30 s. No limit when absent.',
+      )
+      .meta({ examples: [270] }),
     durationSeconds: z.number().positive().optional().describe('Stop after this much simulated time; runs until stopped when absent'),
     mqtt: z
       .object({

@@ -47,7 +47,7 @@ describe('LineGate', () => {
         return second <= 9 ? gate.next() : undefined;
       },
     };
-    const runner = new TickRunner(script, outputs, 1_000_000, START);
+    const runner = new TickRunner(script, outputs, { speed: 1_000_000, originMs: START });
     await runner.done;
 
     for (const output of outputs) {

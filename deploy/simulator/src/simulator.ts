@@ -117,7 +117,11 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
 
   let badInputs = 0;
   const lines = new LineGate(replay ?? new SimulationSource(simulation, 1000 / config.rate, config.durationSeconds ? startTimeMs + config.durationSeconds * 1000 : undefined));
-  const runner = new TickRunner(lines, outputs, config.speed, replay?.firstTimestampMs ?? startTimeMs);
+  const runner = new TickRunner(lines, outputs, {
+    speed: config.speed,
+    originMs: replay?.firstTimestampMs ?? startTimeMs,
+    ...(config.maxLeadSeconds === undefined ? {} : { maxLeadMs: config.maxLeadSeconds * 1000 }),
+  });
   let stopping: Promise<void> | undefined;
 
   const stop = () => {

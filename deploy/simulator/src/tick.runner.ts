@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlantOutput } from './plant.output';
+import { PlantPacer, systemClock, type PacerOptions, type WallClock } from './plant.pacer';
 import type { PlantSimulation } from './plant.simulation';
 import type { Reading } from './reading';
 
@@ -42,8 +42,9 @@ export interface RunnerStats {
 
 /**
  * Publishes batches to every output, paced so that plant time runs `speed` times faster than wall
- * time. A runner that falls behind (outputs slower than the pace) publishes back to back and does
- * not skip: every reading is published.
+ * time, and at wall time once it is `maxLeadMs` ahead of the wall clock (see PlantPacer). A runner that
+ * falls behind (outputs slower than the pace) publishes back to back and does not skip: every reading is
+ * published.
  */
 export class TickRunner {
   readonly done: Promise<void>;
@@ -53,8 +54,8 @@ export class TickRunner {
   constructor(
     private readonly source: BatchSource,
     private readonly outputs: readonly PlantOutput[],
-    private readonly speed: number,
-    private readonly originMs: number,
+    private readonly pace: PacerOptions,
+    private readonly clock: WallClock = systemClock,
   ) {
     this.done = this.loop();
   }
@@ -69,7 +70,7 @@ export class TickRunner {
   }
 
   private async loop(): Promise<void> {
-    const wallStart = performance.now();
+    const pacer = new PlantPacer(this.pace, this.clock.now());
     // Batches are pipelined: waiting for every QoS 1 acknowledgement before the next batch would cap
     // throughput at one broker round trip (often a 40 ms delayed ACK) per batch. Order is kept, since
     // each output sends on one connection in call order.
@@ -77,10 +78,9 @@ export class TickRunner {
     while (this.running) {
       const batch = this.source.next();
       if (!batch) break;
-      const due = wallStart + (batch.timestampMs - this.originMs) / this.speed;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
-      else if (this.counters.batches % 64 === 0) await sleep(0); // let timers and sockets run when behind
+      const wait = pacer.dueAt(batch.timestampMs) - this.clock.now();
+      if (wait > 1) await this.clock.sleep(wait);
+      else if (this.counters.batches % 64 === 0) await this.clock.sleep(0); // let timers and sockets run when behind
       if (!this.running) break;
       const publishing = this.publish(batch).finally(() => inFlight.delete(publishing));
       inFlight.add(publishing);
