@@ -3,14 +3,27 @@ import type { SourceReading } from '@fieldmesh/connect';
 
 /**
  * What identifies a reading at its source: a source delivering it again yields the same id. For MQTT JSON
- * that is the topic, device, signal and the payload's timestamp; for Sparkplug B the topic (group, node,
- * device), the metric and its timestamp (the metric's, else the payload's). Redelivery happens after a
- * gateway crash before the PUBACK went out, and after a broker restored from its last save resends what it
- * had not saved as acknowledged. Readings whose source gives no timestamp carry the receive time, so their
- * redeliveries cannot be recognised.
+ * that is the topic, device, signal and the payload's timestamp; for Sparkplug B the edge node and device,
+ * the metric and its timestamp (the metric's, else the payload's), whichever message carried it. Redelivery
+ * happens after a gateway crash before the PUBACK went out, when a broker restored from its last save
+ * resends what it had not saved as acknowledged, and when a Sparkplug edge node reconnects: its births
+ * restate the values it measured last while it resends the DATA messages that carried them. Readings
+ * whose source gives no timestamp carry the receive time, so their redeliveries cannot be recognised.
  */
 export function readingId(reading: SourceReading): string {
-  return hash('sha256', `${reading.sourceProtocol}|${reading.sourceAddress}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`, 'base64url').slice(0, 22);
+  return hash('sha256', `${reading.sourceProtocol}|${addressOf(reading)}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`, 'base64url').slice(0, 22);
+}
+
+/**
+ * The source address without what varies between copies of a reading: a Sparkplug B topic
+ * (`spBv1.0/<group>/<message type>/<edge node>[/<device>]`) names the message type, and a DBIRTH and a DDATA
+ * carrying the same metric at the same time hold one reading.
+ */
+function addressOf(reading: SourceReading): string {
+  if (reading.sourceProtocol !== 'SPARKPLUG_B') return reading.sourceAddress;
+  const levels = reading.sourceAddress.split('/');
+  levels.splice(2, 1);
+  return levels.join('/');
 }
 
 /** The buffered record's header holding its reading id. */

@@ -12,7 +12,7 @@ const reading = (readingTime: number, signal = 'flow'): SourceReading => ({
   value: 1,
   quality: 'GOOD',
   sourceProtocol: 'SPARKPLUG_B',
-  sourceAddress: 'spBv1.0/berlin/DDATA/line-1/pump-1',
+  sourceAddress: 'spBv1.0/berlin/DDATA/press-shop.line-1/pump-1',
   isHistorical: false,
   attributes: {},
 });
@@ -33,6 +33,13 @@ describe('RedeliveryFilter', () => {
     const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
     remembered(filter, 'plant', [reading(1)]);
     expect(filter.screen('plant', [{ ...reading(1), value: 1 }, reading(2), reading(1, 'power')]).redelivered).toBe(1);
+  });
+
+  it('takes a Sparkplug birth restating a value and the DDATA carrying it (resent after the edge node reconnected) for one reading', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
+    remembered(filter, 'plant', [{ ...reading(1), sourceAddress: 'spBv1.0/berlin/DBIRTH/press-shop.line-1/pump-1' }]);
+    const otherDevice = { ...reading(1), sourceAddress: 'spBv1.0/berlin/DDATA/press-shop.line-1/pump-2' };
+    expect(filter.screen('plant', [reading(1), otherDevice]).redelivered).toBe(1);
   });
 
   it('is seeded from buffered records by the connector and reading id they carry, skipping records without them', () => {
