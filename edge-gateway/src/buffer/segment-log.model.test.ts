@@ -35,4 +35,20 @@ describe('SegmentLog against its reference model', () => {
       'always',
     );
   });
+
+  it('drops the oldest segment, never the active one, when a commit frees segments during the drop (found by the long run)', async () => {
+    // The drop rolled a new segment; a commit meanwhile deleted the old active one, and the drop then took
+    // the new active segment for the oldest.
+    await checkSequence(
+      [
+        { op: 'append', sizes: [528, 645, 319] },
+        { op: 'append', sizes: [240] },
+        { op: 'append', sizes: [666, 546, 449, 373, 572, 651] },
+        { op: 'read', max: 3 },
+        { op: 'append-while-forwarding', sizes: [352, 525, 653, 513, 492, 413], max: 7 },
+      ],
+      { root: modelRoot() },
+      'interval',
+    );
+  });
 });

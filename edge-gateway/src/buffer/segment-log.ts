@@ -267,7 +267,12 @@ export class SegmentLog {
     while (this.bytes + incoming > this.options.maxBytes) {
       if (this.closed) throw new BufferClosed();
       if (this.options.onFull === 'drop-oldest') {
-        if (this.segments.length === 1) await this.roll();
+        if (this.segments.length === 1) {
+          await this.roll();
+          // Look again: a commit may have deleted segments while the roll waited, and the one left may
+          // be the new active segment, which is never dropped.
+          continue;
+        }
         const oldest = this.segments.shift()!;
         this.counters.droppedRecords += Math.max(0, oldest.lastSeq - Math.max(oldest.firstSeq - 1, this.committed));
         await this.files.rm(oldest.path);
