@@ -17,44 +17,47 @@ describe('plantClockStart', () => {
     expect(kafka.created.sort()).toEqual(Object.values(WINDOWED_JOB_GROUPS).map(checkpointTopicFor).sort());
   });
 
-  it('starts now when the persisted watermarks are more than a minute behind it', async () => {
+  it('starts now when the persisted watermarks are more than the margin of ten seconds behind it', async () => {
     const kafka = new CheckpointKafka();
     kafka.persist(WINDOWED_JOB_GROUPS.clean, { clean: NOW - 5 * MINUTE });
-    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - MINUTE - 1 });
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - 10_001 });
     expect(await startOf(kafka)).toBe(NOW);
   });
 
-  it("starts a minute after the newest watermark of any job and state when an earlier, faster plant left them ahead, so this run's readings are not late", async () => {
+  it("starts ten seconds after the newest watermark of any job and state when an earlier, faster plant left them ahead, so this run's readings are not late", async () => {
     const kafka = new CheckpointKafka();
     kafka.persist(WINDOWED_JOB_GROUPS.clean, { clean: NOW + 1 * MINUTE });
     kafka.persist(WINDOWED_JOB_GROUPS.energy, { consumption: NOW + 2 * MINUTE, meters: NOW + 4 * MINUTE });
     kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW + 3 * MINUTE });
-    expect(await startOf(kafka)).toBe(NOW + 5 * MINUTE);
+    expect(await startOf(kafka)).toBe(NOW + 4 * MINUTE + 10_000);
   });
 
-  it('keeps the margin for a watermark less than a minute behind now, and reads only the latest checkpoint of a job', async () => {
+  it('keeps the margin for a watermark less than ten seconds behind now, and reads only the latest checkpoint of a job', async () => {
     const kafka = new CheckpointKafka();
     kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW + 60 * MINUTE });
-    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - 20_000 });
-    expect(await startOf(kafka)).toBe(NOW + 40_000);
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { features: NOW - 4_000 });
+    expect(await startOf(kafka)).toBe(NOW + 6_000);
   });
 
-  it('starts a plant ten times faster than the wall clock in the past, so its readings stay within the clock skew for the planned run', async () => {
+  it('starts a plant ten times faster than the wall clock in the past, so it runs at full speed for the planned run and ends 30 s inside the clock skew', async () => {
     const kafka = new CheckpointKafka();
     const clock = await plantClockStart(kafka, { now: NOW, speed: 10, maxClockSkewMs: SKEW, plannedRunMs: 2 * MINUTE });
-    // Two wall minutes at 10x are 20 plant minutes: 18 gained on the wall clock, of which the skew covers 5.
-    expect(clock.startMs).toBe(NOW - 13 * MINUTE);
-    expect(clock.withinSkewForMs).toBe(2 * MINUTE);
+    // Two wall minutes at 10x are 20 plant minutes: 18 gained on the wall clock, of which the lead (skew - 30 s) covers 4.5.
+    expect(clock.maxLeadMs).toBe(4.5 * MINUTE);
+    expect(clock.startMs).toBe(NOW - 13.5 * MINUTE);
+    expect(clock.fullSpeedForMs).toBe(2 * MINUTE);
     expect(clock.fullRunAfterMs).toBe(0);
   });
 
-  it('after a run that used the head start, starts after its watermarks and says how long until a whole run fits again', async () => {
+  it('right after a run that used the whole lead, starts within the lead (so the simulator publishes at once, at real time) and says how long until a full-speed run fits again', async () => {
     const kafka = new CheckpointKafka();
-    kafka.persist(WINDOWED_JOB_GROUPS.features, { 'asset-health-features': NOW + 4 * MINUTE });
+    // The first run ended with its plant 4.5 min ahead; the features job's watermark trails by its 5 s lateness; 20 s passed.
+    kafka.persist(WINDOWED_JOB_GROUPS.features, { 'asset-health-features': NOW + 4.5 * MINUTE - 5_000 - 20_000 });
     const clock = await plantClockStart(kafka, { now: NOW, speed: 10, maxClockSkewMs: SKEW, plannedRunMs: 2 * MINUTE });
-    expect(clock.startMs).toBe(NOW + 5 * MINUTE);
-    expect(clock.withinSkewForMs).toBe(0);
-    expect(clock.fullRunAfterMs).toBe(18 * MINUTE);
+    expect(clock.startMs).toBe(NOW + 4.5 * MINUTE - 15_000);
+    expect(clock.startMs).toBeLessThanOrEqual(NOW + clock.maxLeadMs);
+    expect(clock.fullSpeedForMs).toBe(Math.floor(15_000 / 9));
+    expect(clock.fullRunAfterMs).toBe(18 * MINUTE - 15_000);
   });
 
   it('ignores a watermark ten years ahead instead of starting the plant there, and names it', async () => {

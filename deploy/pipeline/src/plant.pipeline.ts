@@ -26,8 +26,8 @@ export interface PlantPipelineOptions {
   speed?: number;
   /**
    * How long the run is planned to last (wall clock; default 30 min). A plant faster than the wall clock
-   * starts in the past by what it gains over this time, and stops when its readings would pass the raw
-   * contract's maximum clock skew.
+   * starts in the past by what it gains over this time, and slows to real time when its readings would
+   * come near the raw contract's maximum clock skew, so it publishes for the whole run.
    */
   plannedRunSeconds?: number;
   /** One process failure every `everySeconds` (wall clock), so alerts open; false for a healthy plant. */
@@ -36,9 +36,6 @@ export interface PlantPipelineOptions {
   clickhouse?: { url: string; username: string; password: string };
   log: (line: string) => void;
 }
-
-/** setTimeout fires at once for delays beyond this (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The simulated plant's sites: the gateway listens to these only, not to other plants on the broker. */
 const PLANT_SITES = ['berlin'];
@@ -123,14 +120,14 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const clock = await plantClockStart(kafka, { speed, maxClockSkewMs, ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}) });
     for (const line of untrustedWatermarkLines(clock.untrusted, maxClockSkewMs)) options.log(line);
     const plannedRunMs = (options.plannedRunSeconds ?? DEFAULT_PLANNED_RUN_MS / 1000) * 1000;
-    if (clock.withinSkewForMs < plannedRunMs) {
+    if (clock.fullSpeedForMs < plannedRunMs) {
       options.log(
-        `Warning: earlier runs' plant (${speed}x faster than the wall clock) left the windowed jobs' watermarks ahead, so this run's plant starts at ${new Date(clock.startMs).toISOString()} ` +
-          `and stops after ${Math.round(clock.withinSkewForMs / 1000)} s, when its readings would pass the ${maxClockSkewMs / 1000} s clock skew. ` +
-          `A run of this length fits again in ${Math.ceil(clock.fullRunAfterMs / 60_000)} min, when the wall clock has caught up; 'npm run stack -- down' then 'npm start' starts afresh.`,
+        `Note: earlier runs' plant (${speed}x faster than the wall clock) left the windowed jobs' watermarks ahead, so this run's plant starts at ${new Date(clock.startMs).toISOString()}, ` +
+          `runs ${speed}x for ${Math.round(clock.fullSpeedForMs / 1000)} s and then at real time, ${clock.maxLeadMs / 1000} s ahead of the wall clock, within the ${maxClockSkewMs / 1000} s clock skew. ` +
+          `A run of this length runs ${speed}x throughout again in ${Math.ceil(clock.fullRunAfterMs / 60_000)} min, when the wall clock has caught up; 'npm run stack -- down' then 'npm start' starts afresh.`,
       );
     } else if (clock.startMs < Date.now()) {
-      options.log(`The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s.`);
+      options.log(`The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s (then it runs at real time).`);
     }
     const simulator = await startSimulator({
       seed: 42,
@@ -138,6 +135,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       plant: { sites: PLANT_SITES, linesPerSite: 2 },
       rate: PLANT_RATE,
       speed,
+      maxLeadSeconds: clock.maxLeadMs / 1000,
       mqtt: { url: options.mqttUrl },
       json: true,
       sparkplug: true,
@@ -153,16 +151,8 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     injector?.start();
 
     let plantStopped: Promise<SimulatorStats> | undefined;
-    // Past this point the plant's readings would be stamped beyond the skew and dead-lettered by the gateway.
-    const skewLimit = clock.withinSkewForMs <= MAX_TIMER_MS
-      ? setTimeout(() => {
-          options.log(`The plant's clock reached the wall clock plus the ${maxClockSkewMs / 1000} s clock skew: the plant stops so that no reading is stamped beyond it; the data products keep running. Plan longer runs with --duration.`);
-          void stopPlant();
-        }, clock.withinSkewForMs)
-      : undefined;
     const stopPlant = () => {
       plantStopped ??= (async () => {
-        clearTimeout(skewLimit);
         injector?.stop();
         await simulator.stop();
         const plant = simulator.stats();

@@ -83,10 +83,13 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
 
   const meter = new RateMeter();
   const started = Date.now();
-  const stallDetector = new StallDetector(quietLimitsFor(pipeline.contracts, options.speed ?? 10), STAGE_QUIET_MS);
-  stallDetector.sample(started, stageFlows(pipeline));
+  // Windowed stages are judged in plant time (limits at speed 1): the plant runs 10x, then at real time
+  // once its clock nears the skew, and a window takes the same plant time to close either way.
+  const stallDetector = new StallDetector(quietLimitsFor(pipeline.contracts, 1), STAGE_QUIET_MS);
+  const sampleTime = () => ({ wallMs: Date.now(), plantMs: simulator.stats().plantTimeMs ?? simulator.config.startTimeMs ?? Date.now() });
+  stallDetector.sample(sampleTime(), stageFlows(pipeline));
   const progress = setInterval(() => {
-    stallDetector.sample(Date.now(), stageFlows(pipeline));
+    stallDetector.sample(sampleTime(), stageFlows(pipeline));
     const plant = simulator.stats().published;
     const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
     const g = gateway.stats();
@@ -106,7 +109,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     }, { once: true });
   });
   clearInterval(progress);
-  stallDetector.sample(Date.now(), stageFlows(pipeline));
+  stallDetector.sample(sampleTime(), stageFlows(pipeline));
   await consoleAccess.close();
   output.err('Stopping the plant and draining the gateway...');
   const plant = await pipeline.stopPlant();

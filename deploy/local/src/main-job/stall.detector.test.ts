@@ -3,13 +3,16 @@ import { StallDetector } from './stall.detector';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+/** Sample time `s` wall seconds into a run whose plant runs `speed` times faster from T0. */
+const at = (s: number, speed = 10) => ({ wallMs: T0 + s * SECOND, plantMs: T0 + s * speed * SECOND });
 
 describe('StallDetector', () => {
   it('names a stage that stops producing while its input keeps flowing, as features did after a reading ten years ahead', () => {
     const detector = new StallDetector({}, 30 * SECOND);
     for (let s = 0; s <= 120; s += 5) {
       // Features produce until second 40, then nothing while clean readings keep coming.
-      detector.sample(T0 + s * SECOND, [
+      detector.sample(at(s), [
         { stage: 'plant-telemetry clean', in: s * 100, out: s * 100 },
         { stage: 'asset-health features', in: s * 100, out: Math.min(s, 40) * 2 },
       ]);
@@ -18,10 +21,10 @@ describe('StallDetector', () => {
   });
 
   it('does not flag a stage whose input stopped too, or a windowed stage within its quiet limit', () => {
-    const detector = new StallDetector({ 'energy consumption-15m': 110 * SECOND }, 30 * SECOND);
+    const detector = new StallDetector({ 'energy consumption-15m': 1_100 * SECOND }, 30 * SECOND);
     for (let s = 0; s <= 300; s += 5) {
       const input = Math.min(s, 60) * 100;
-      detector.sample(T0 + s * SECOND, [
+      detector.sample(at(s), [
         // The plant stopped at second 60; the last window stays open with no more input.
         { stage: 'plant-telemetry clean', in: input, out: input - (s >= 60 ? 50 : 0) },
         // A 15-minute window at 10x: one output every 90 s of wall clock while input flows.
@@ -29,5 +32,20 @@ describe('StallDetector', () => {
       ]);
     }
     expect(detector.stalls()).toEqual([]);
+  });
+
+  it('judges a windowed stage in plant time, so a plant slowed to real time near the clock skew is not a stall, while a stopped window is', () => {
+    const limits = { 'asset-health features': 2 * 15 * MINUTE + 30 * SECOND };
+    const slowed = new StallDetector(limits, 30 * SECOND);
+    const stopped = new StallDetector(limits, 30 * SECOND);
+    for (let s = 0; s <= 1_500; s += 5) {
+      // 60 s at 10x (10 plant minutes), then real time: a 15-minute window closes 5 plant minutes later, at second 360.
+      const plantSeconds = s <= 60 ? s * 10 : 600 + (s - 60);
+      const time = { wallMs: T0 + s * SECOND, plantMs: T0 + plantSeconds * SECOND };
+      slowed.sample(time, [{ stage: 'asset-health features', in: s * 100, out: Math.floor(plantSeconds / 900) * 4 }]);
+      stopped.sample(time, [{ stage: 'asset-health features', in: s * 100, out: 0 }]);
+    }
+    expect(slowed.stalls()).toEqual([]);
+    expect(stopped.stalls().map((stall) => stall.stage)).toEqual(['asset-health features']);
   });
 });

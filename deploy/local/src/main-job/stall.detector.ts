@@ -11,12 +11,18 @@ export interface Stall {
   lastOutputAt: string;
 }
 
+/** When a sample was taken: on the wall clock, and the plant's clock (which may run faster, then slow to real time). */
+export interface SampleTime {
+  wallMs: number;
+  plantMs: number;
+}
+
 interface StageState {
   out: number;
-  outAt: number;
+  outAt: SampleTime;
   inAtOut: number;
   in: number;
-  inAt: number;
+  inAt: SampleTime;
 }
 
 /**
@@ -31,15 +37,16 @@ export class StallDetector {
   private readonly found = new Map<string, Stall>();
 
   /**
-   * @param quietLimitMs per stage, how long it may go without output while its input flows (a windowed
-   *   stage's windows take size plus lateness of plant time to close); `defaultQuietMs` for the others.
+   * @param plantQuietLimitMs per windowed stage, how much plant time may pass without output while its
+   *   input flows (its windows take size plus lateness of plant time to close, however fast the plant runs).
+   * @param defaultQuietMs wall-clock time the other stages may go without output while their input flows.
    */
   constructor(
-    private readonly quietLimitMs: Record<string, number>,
+    private readonly plantQuietLimitMs: Record<string, number>,
     private readonly defaultQuietMs: number,
   ) {}
 
-  sample(atMs: number, flows: StageFlow[]): void {
+  sample(atMs: SampleTime, flows: StageFlow[]): void {
     for (const flow of flows) {
       const state = this.states.get(flow.stage);
       if (!state) {
@@ -57,13 +64,13 @@ export class StallDetector {
         state.inAtOut = flow.in;
         continue;
       }
-      const limit = this.quietLimitMs[flow.stage] ?? this.defaultQuietMs;
-      const flowingQuietMs = state.inAt - state.outAt;
-      if (flowingQuietMs < limit) continue;
+      const plantLimit = this.plantQuietLimitMs[flow.stage];
+      const quiet = plantLimit === undefined ? state.inAt.wallMs - state.outAt.wallMs : state.inAt.plantMs - state.outAt.plantMs;
+      if (quiet < (plantLimit ?? this.defaultQuietMs)) continue;
       const earlier = this.found.get(flow.stage);
-      const quietSeconds = Math.round(flowingQuietMs / 1000);
+      const quietSeconds = Math.round((state.inAt.wallMs - state.outAt.wallMs) / 1000);
       if (earlier && earlier.quietSeconds >= quietSeconds) continue;
-      this.found.set(flow.stage, { stage: flow.stage, quietSeconds, inputWhileQuiet: state.in - state.inAtOut, lastOutputAt: new Date(state.outAt).toISOString() });
+      this.found.set(flow.stage, { stage: flow.stage, quietSeconds, inputWhileQuiet: state.in - state.inAtOut, lastOutputAt: new Date(state.outAt.wallMs).toISOString() });
     }
   }
 
