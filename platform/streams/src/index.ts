@@ -2,8 +2,8 @@ export { CheckpointStore, checkpointTopicFor, type JobCheckpoint } from './check
 export { eachRecord } from './each-record';
 export { CheckpointUnreadable, DuplicateTopicHandler, EventTimeBeyondClockSkew, NoTopicHandlers, RecordFailed, StreamJobConfigInvalid, UndeclaredOutputTopic } from './errors';
 export { partitionKey, type PartitionOffset } from './partition.position';
-export type { ReplayableState, StateCheckpoint } from './replayable.state';
-export { runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobStats } from './stream-job';
+export type { InputProgress, ReplayableState, StateCheckpoint } from './replayable.state';
+export { runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobSerde, type StreamJobStats } from './stream-job';
 export { streamJobSettingsSchema, type StreamJobSettings } from './stream-job.config';
 export type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
 export { createStreamsApp, type StreamsApp } from './streams.app';

@@ -8,6 +8,15 @@ export interface StateCheckpoint {
   readUntil: ReadonlyMap<string, bigint>;
 }
 
+/** What the runtime knows of its input when it hands the handler a batch. */
+export interface InputProgress {
+  /**
+   * The input partitions (partitionKey()) with records still to come: those in this batch, and those
+   * whose end offset is beyond where the job has read. Every other partition is caught up (idle).
+   */
+  pending: ReadonlySet<string>;
+}
+
 /**
  * In-memory state a stream job keeps across batches (open windows). The runtime never commits past the
  * oldest record such a state still holds, so that after a crash the replay from the committed offsets
@@ -21,4 +30,6 @@ export interface ReplayableState {
   watermark(): number;
   /** Forgets everything held and starts over from a checkpoint (a restart, or a batch that failed to produce). */
   restore(checkpoint: StateCheckpoint): void;
+  /** Told before each batch which partitions have records to come, so that event time can wait for them. */
+  progress?(progress: InputProgress): void;
 }

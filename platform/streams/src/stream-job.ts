@@ -1,10 +1,20 @@
-import { type BatchCommit, type ConsumedBatch, type ConsumedRecord, type DeadLetter, DlqWriter, type KafkaPort, type OutgoingRecord, type ProducerOptions } from '@fieldmesh/kafka';
+import {
+  type BatchCommit,
+  type ConsumedBatch,
+  type ConsumedRecord,
+  type DeadLetter,
+  DlqWriter,
+  type KafkaAdminPort,
+  type KafkaPort,
+  type OutgoingRecord,
+  type ProducerOptions,
+} from '@fieldmesh/kafka';
 import { type AvroSerde, decodeBatch, type WriterSchema } from '@fieldmesh/serde';
 import { processBatch } from './batch.processor';
 import { CheckpointStore, type JobCheckpoint } from './checkpoint.store';
 import { UndeclaredOutputTopic, type RecordFailed } from './errors';
 import { keepLowest, partitionKey, type PartitionOffset } from './partition.position';
-import type { ReplayableState } from './replayable.state';
+import type { InputProgress, ReplayableState } from './replayable.state';
 import { parseStreamJobSettings } from './stream-job.config';
 import { toStreamRecord } from './stream-record.mapper';
 import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
@@ -24,10 +34,13 @@ export interface StreamJobLineage {
   stopped(job: StreamJobDescription, stats: StreamJobStats): Promise<void> | void;
 }
 
+/** What the job needs of the serde: an AvroSerde, or an in-memory one in unit tests. */
+export type StreamJobSerde = Pick<AvroSerde, 'writerFor' | 'encode' | 'decode'>;
+
 export interface StreamJobOptions {
   name: string;
   kafka: KafkaPort;
-  serde: AvroSerde;
+  serde: StreamJobSerde;
   groupId: string;
   inputs: string[];
   /** Output topic → Avro schema; looked up (or registered) once at start. */
@@ -62,13 +75,17 @@ export interface StreamJob {
 
 /**
  * Runs a domain handler over Kafka topics: decode a batch (bad bytes → `<topic>.dlq`, stage
- * 'deserialize'), run the handler (RecordFailed → DLQ, stage 'process'), produce its outputs and the
- * dead letters with acks=all, and only then let the consumer commit. A crash anywhere before the commit
- * replays the batch; nothing is lost.
+ * 'deserialize'), run the handler (RecordFailed → DLQ, stage 'process'), produce the dead letters and
+ * then the outputs with acks=all, and only then let the consumer commit. A crash or a failed send
+ * anywhere before the commit replays the batch; nothing is lost. (Dead letters go first: a replay after a
+ * failed output send repeats a dead letter, never an output row.)
  *
  * With `state`, the commit per partition stops at the oldest record an open window still holds (the
- * commit low-watermark), and a checkpoint (watermarks, read positions) goes out with every batch, so a
- * restart rebuilds the open windows from the replay and skips records of windows it had already emitted.
+ * commit low-watermark), and a checkpoint (watermarks, read positions) is sent once the batch's dead
+ * letters and outputs are acknowledged, so a restart rebuilds the open windows from the replay and skips
+ * records of windows it had already emitted. The states are also told, before each batch, which input
+ * partitions still have records to come (InputProgress, from the topics' end offsets), so that windows
+ * wait for a partition that is behind instead of closing over it.
  */
 export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob> {
   const settings = parseStreamJobSettings({
@@ -102,22 +119,37 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
 
   const producer = kafka.producer(options.producer);
   await producer.connect();
+  const admin = states.length > 0 ? kafka.admin() : undefined;
+  await admin?.connect();
   const dlq = new DlqWriter(producer);
   const stats: StreamJobStats = { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };
   /** Next offset to read per partition, as far as this process has read since the last restore. */
   let positions = new Map<string, PartitionOffset>();
+  /** The group's committed offsets as of the last restore: where partitions not read since then resume. */
+  let committed: Promise<Map<string, bigint>> | undefined;
 
   const forgetUncommitted = (): void => {
     // Delivery resumes from the committed offsets: rebuild state from the last checkpoint.
     positions = new Map();
+    committed = undefined;
     restoreStates();
     stats.replays += 1;
+  };
+
+  const tellProgress = async (inBatch: Iterable<string>, next: Map<string, PartitionOffset>): Promise<void> => {
+    if (!admin) return;
+    committed ??= committedOffsets(admin, settings.groupId, settings.inputs);
+    const progress = await inputProgress(admin, settings.inputs, inBatch, next, await committed);
+    for (const state of states) state.progress?.(progress);
   };
 
   const onBatch = async ({ records }: ConsumedBatch): Promise<void | BatchCommit> => {
     const ends = batchEnds(records);
     if (states.length > 0 && isRedelivery(records, positions)) forgetUncommitted();
     try {
+      const next = new Map(positions);
+      for (const [at, end] of ends) next.set(at, end);
+      await tellProgress(ends.keys(), next);
       const { decoded, failures } = await decodeBatch(serde, records);
       const input: StreamRecord<unknown>[] = new Array(decoded.length);
       for (let i = 0; i < decoded.length; i += 1) {
@@ -126,28 +158,31 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       }
       const processed = await processBatch(handler, input, encode);
       const outgoing = processed.encoded;
-      const produced = outgoing.length;
-      const next = new Map(positions);
-      for (const [at, end] of ends) next.set(at, end);
+      const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
+      if (processed.failed.length > 0) letters.push(...deadLettersOf(processed.failed, decoded.map((d) => d.record), input));
+      // Built now, kept only once sent: until then a failure must restore the previous checkpoint, or
+      // the replay would skip this batch's windows and late records as already emitted.
+      const nextCheckpoint: JobCheckpoint | undefined = checkpoints && {
+        watermarks: Object.fromEntries(states.map((state) => [state.name, state.watermark()])),
+        readUntil: Object.fromEntries([...next].map(([at, p]) => [at, p.offset.toString()])),
+      };
       let commit: BatchCommit | undefined;
       if (checkpoints) {
         const lowest = new Map<string, PartitionOffset>(next);
         for (const state of states) keepLowest(lowest, state.heldOffsets());
         commit = { commit: [...lowest.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset.toString() })) };
-        checkpoint = {
-          watermarks: Object.fromEntries(states.map((state) => [state.name, state.watermark()])),
-          readUntil: Object.fromEntries([...next].map(([at, p]) => [at, p.offset.toString()])),
-        };
-        outgoing.push(checkpoints.record(checkpoint));
       }
-      if (outgoing.length > 0) await producer.send(outgoing);
-      const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
-      if (processed.failed.length > 0) letters.push(...deadLettersOf(processed.failed, decoded.map((d) => d.record), input));
       await dlq.write(letters);
+      if (outgoing.length > 0) await producer.send(outgoing);
+      // Its own send, after the outputs: a checkpoint never stands for outputs that were not acknowledged.
+      if (checkpoints && nextCheckpoint) {
+        await producer.send([checkpoints.record(nextCheckpoint)]);
+        checkpoint = nextCheckpoint;
+      }
       positions = next;
       stats.batches += 1;
       stats.recordsIn += records.length;
-      stats.recordsOut += produced;
+      stats.recordsOut += outgoing.length;
       stats.deadLettered.deserialize += failures.length;
       stats.deadLettered.process += processed.failed.length;
       return commit;
@@ -177,6 +212,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       closing ??= (async () => {
         await consumer.disconnect();
         await producer.disconnect();
+        await admin?.disconnect();
         await options.lineage?.stopped(description, { ...stats, deadLettered: { ...stats.deadLettered } });
       })();
       return closing;
@@ -191,6 +227,42 @@ function batchEnds(records: ConsumedRecord[]): Map<string, PartitionOffset> {
   const ends = new Map<string, PartitionOffset>();
   for (const [at, record] of last) ends.set(at, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) + 1n });
   return ends;
+}
+
+/** The committed offset of every partition of the inputs that has one. */
+async function committedOffsets(admin: KafkaAdminPort, groupId: string, topics: string[]): Promise<Map<string, bigint>> {
+  const offsets = new Map<string, bigint>();
+  for (const topic of topics) {
+    for (const { partition, offset } of await admin.fetchGroupOffsets(groupId, topic)) {
+      if (BigInt(offset) >= 0n) offsets.set(partitionKey(topic, partition), BigInt(offset));
+    }
+  }
+  return offsets;
+}
+
+/**
+ * The partitions with records still to come: those of this batch, and those whose end offset is beyond
+ * where the job has read (this process's read position, else the committed offset). A partition with
+ * no known position counts as pending whenever it has records at all; the windows' idle timeout lets
+ * it go if none come (e.g. a log emptied by retention).
+ */
+async function inputProgress(
+  admin: KafkaAdminPort,
+  topics: string[],
+  inBatch: Iterable<string>,
+  next: Map<string, PartitionOffset>,
+  committed: Map<string, bigint>,
+): Promise<InputProgress> {
+  const pending = new Set(inBatch);
+  const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicEndOffsets(topic) })));
+  for (const { topic, partitions } of ends) {
+    for (const { partition, offset } of partitions) {
+      const at = partitionKey(topic, partition);
+      const position = next.get(at)?.offset ?? committed.get(at) ?? 0n;
+      if (BigInt(offset) > position) pending.add(at);
+    }
+  }
+  return { pending };
 }
 
 /** A batch that starts before where this process had read: the consumer went back to the committed offsets. */

@@ -105,4 +105,35 @@ describe('TestDriver', () => {
     await driver.pipe('in', [1, 2, 3].map((v) => ({ value: { asset: 'a', at: v * 100, v } })));
     expect(await driver.pipe('in', [{ value: { asset: 'a', at: 1_500, v: 10 } }])).toEqual([{ topic: 'out', key: 'a', value: { asset: 'a', v: 6 } }]);
   });
+
+  it('delivers one partition ahead of the others, telling the windows which partitions still have records to come', async () => {
+    const windows = new TumblingWindows<string, number, number, In>({
+      name: 'count',
+      sizeMs: 15 * 60_000,
+      allowedLatenessMs: 2 * 60_000,
+      keyOf: (r) => r.value.asset,
+      eventTimeOf: (r) => Number(r.value.at),
+      init: () => 0,
+      add: (count) => count + 1,
+      result: (count) => count,
+    });
+    const driver = new TestDriver({
+      inputs: { in: inSchema },
+      outputs: { out: outSchema },
+      state: [windows],
+      handler: async (records) =>
+        (records as StreamRecord<In>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: `${w.key}@${w.start}`, value: { asset: w.key, v: w.value } })),
+    });
+    const t0 = Date.UTC(2026, 4, 1, 6);
+    ['press', 'pump', 'fan'].forEach((asset, partition) => {
+      const half = Array.from({ length: 180 }, (_, i) => ({ partition, value: { asset, at: t0 + i * 10_000, v: 1 } }));
+      driver.send('in', half);
+    });
+    for (const partition of [0, 1, 2]) await driver.deliver('in', [partition]);
+    await driver.pipe('in', [{ partition: 0, value: { asset: 'press', at: t0 + 33 * 60_000, v: 1 } }]);
+    expect(windows.stats()).toMatchObject({ lateRecords: 0 });
+    expect(driver.outputs('out').map((o) => [o.key, (o.value as { v: number }).v]).sort()).toEqual(
+      ['fan', 'press', 'pump'].flatMap((asset) => [[`${asset}@${t0}`, 90], [`${asset}@${t0 + 15 * 60_000}`, 90]]).sort(),
+    );
+  });
 });

@@ -1,6 +1,8 @@
 import { AvroCodec, createAvroType, decodeLimitsSchema } from '@fieldmesh/serde';
 import { processBatch } from './batch.processor';
 import { UndeclaredOutputTopic } from './errors';
+import { partitionKey } from './partition.position';
+import type { ReplayableState } from './replayable.state';
 import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
 
 /** A record to pipe into a TestDriver; partition 0 and the next offset of that partition unless given. */
@@ -28,12 +30,18 @@ export interface TestDriverOptions {
   inputs?: Record<string, object>;
   /** Kafka timestamp for inputs without one. Default Date.now. */
   clock?: () => number;
+  /**
+   * The handler's states (TumblingWindows), told before each batch which partitions have records to
+   * come (those in the batch and those with records sent but not delivered), as runStreamJob tells them.
+   */
+  state?: ReplayableState[];
 }
 
 /**
  * Runs a stream handler in memory the way runStreamJob does (batches, RecordFailed, record-by-record
  * rerun of a throwing handler, output schemas), without Kafka or a registry: Kafka Streams'
- * TopologyTestDriver for Fieldmesh. Each pipe() is one batch.
+ * TopologyTestDriver for Fieldmesh. Each pipe() is one batch; send() and deliver() split what a topic
+ * holds from what the consumer has fetched, e.g. to deliver one partition ahead of the others.
  */
 export class TestDriver {
   private readonly outputCodecs = new Map<string, AvroCodec>();
@@ -41,6 +49,8 @@ export class TestDriver {
   private readonly nextOffsets = new Map<string, number>();
   private readonly produced: StreamOutput[] = [];
   private readonly dead: TestDeadLetter[] = [];
+  /** Records sent and not delivered yet, in the order sent. */
+  private waiting: StreamRecord<unknown>[] = [];
   private readonly clock: () => number;
 
   constructor(private readonly options: TestDriverOptions) {
@@ -50,9 +60,24 @@ export class TestDriver {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Hands `inputs` to the handler as one batch; resolves with this batch's outputs (decoded). */
-  async pipe(topic: string, inputs: TestInput[]): Promise<StreamOutput[]> {
-    const records = inputs.map((input) => this.toRecord(topic, input));
+  /** Hands `inputs` (after any records of their partitions still waiting) to the handler as one batch; resolves with this batch's outputs (decoded). */
+  pipe(topic: string, inputs: TestInput[]): Promise<StreamOutput[]> {
+    this.send(topic, inputs);
+    return this.deliver(topic, [...new Set(inputs.map((input) => input.partition ?? 0))]);
+  }
+
+  /** Appends records to the topic's partitions without handing them to the handler: they wait, not yet fetched. */
+  send(topic: string, inputs: TestInput[]): void {
+    for (const input of inputs) this.waiting.push(this.toRecord(topic, input));
+  }
+
+  /** Hands the waiting records of `topic` (of `partitions` only, when given) to the handler as one batch, in the order sent. */
+  async deliver(topic: string, partitions?: number[]): Promise<StreamOutput[]> {
+    const taken = (record: StreamRecord<unknown>) => record.topic === topic && (partitions === undefined || partitions.includes(record.partition));
+    const records = this.waiting.filter(taken);
+    this.waiting = this.waiting.filter((record) => !taken(record));
+    const pending = new Set([...records, ...this.waiting].map((record) => partitionKey(record.topic, record.partition)));
+    for (const state of this.options.state ?? []) state.progress?.({ pending });
     const { encoded, failed } = await processBatch(this.options.handler, records, (output) => this.roundTrip(output));
     for (const failure of failed) this.dead.push({ record: failure.record, stage: 'process', error: failure.cause ?? failure });
     this.produced.push(...encoded);

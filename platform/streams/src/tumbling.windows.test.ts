@@ -14,7 +14,7 @@ function reading(asset: string, at: number, value = 1, partition = 0): StreamRec
   return { topic: 'in', partition, offset: String(nextOffset++), key: asset, value: { asset, at, value }, timestamp: at, headers: {} };
 }
 
-function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<Reading>) => void; clock?: () => number } = {}) {
+function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<Reading>) => void; clock?: () => number; idleTimeoutMs?: number } = {}) {
   return new TumblingWindows<string, { sum: number; count: number }, { sum: number; count: number }, Reading>({
     name: 'sum-1m',
     sizeMs: 60_000,
@@ -30,8 +30,11 @@ function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<R
     result: (acc) => ({ ...acc }),
     ...(options.onLate ? { onLate: options.onLate } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
   });
 }
+
+const pendingOf = (...partitions: number[]) => ({ pending: new Set(partitions.map((p) => `in\u0000${p}`)) });
 
 describe('TumblingWindows', () => {
   it('closes a window per key once event time passes its end, with every record of the window', () => {
@@ -144,6 +147,48 @@ describe('TumblingWindows', () => {
     restarted.add(reading('a', now - 5 * 60_000));
     expect(restarted.add(reading('a', now - 4 * 60_000)).map((w) => [w.key, w.start])).toEqual([['a', now - 5 * 60_000]]);
     expect(restarted.stats()).toMatchObject({ untrustedWatermarks: 1, lateRecords: 0, replayedRecords: 0 });
+  });
+
+  it('waits for a partition with records to come: one read ahead closes nothing until the others catch up', () => {
+    const windows = sums();
+    windows.progress(pendingOf(0, 1));
+    windows.add(reading('a', 10_000, 1, 0));
+    // Partition 0 reaches minute 3 while partition 1, not read yet, still has its first minute to come.
+    expect(windows.add(reading('a', 180_000, 1, 0))).toEqual([]);
+    expect(windows.add(reading('b', 20_000, 1, 1))).toEqual([]);
+    const closed = windows.add(reading('b', 130_000, 1, 1));
+    expect(closed.map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
+    expect(windows.stats()).toMatchObject({ lateRecords: 0, watermark: 130_000 });
+  });
+
+  it('lets a caught-up partition go: the next record of a partition with records to come closes the windows', () => {
+    const windows = sums();
+    windows.progress(pendingOf(0, 1));
+    windows.add(reading('a', 10_000, 1, 0));
+    windows.add(reading('b', 20_000, 1, 1));
+    expect(windows.add(reading('a', 70_000, 1, 0))).toEqual([]);
+    // Partition 1 is caught up (the runtime no longer names it): it holds nothing back.
+    windows.progress(pendingOf(0));
+    expect(windows.add(reading('a', 75_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
+  });
+
+  it('takes a partition said to have records to come as idle when none reach the windows within the idle timeout', () => {
+    let now = 1_000_000;
+    const windows = sums({ clock: () => now, idleTimeoutMs: 30_000 });
+    // Partition 1 has records (its log was emptied by retention, or the handler filters them all): none come.
+    windows.progress(pendingOf(0, 1));
+    windows.add(reading('a', 10_000, 1, 0));
+    expect(windows.add(reading('a', 70_000, 1, 0))).toEqual([]);
+    now += 30_001;
+    windows.progress(pendingOf(0, 1));
+    expect(windows.add(reading('a', 71_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0]]);
+  });
+
+  it('without progress from a runtime, event time is the highest of the partitions\'', () => {
+    const windows = sums();
+    windows.add(reading('a', 10_000, 1, 0));
+    windows.add(reading('b', 20_000, 1, 1));
+    expect(windows.add(reading('a', 70_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
   });
 
   it('rejects a window size that is not positive', () => {

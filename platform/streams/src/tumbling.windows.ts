@@ -1,6 +1,6 @@
 import { EventTimeBeyondClockSkew, RecordFailed } from './errors';
 import { partitionKey, type PartitionOffset } from './partition.position';
-import type { ReplayableState, StateCheckpoint } from './replayable.state';
+import type { InputProgress, ReplayableState, StateCheckpoint } from './replayable.state';
 import type { StreamRecord } from './stream.types';
 
 /** One key's window: [start, end) in event time, epoch milliseconds. */
@@ -45,6 +45,12 @@ export interface TumblingWindowsOptions<K extends string, A, R, V> {
    * lone jump closes nothing. Default the larger of maxClockSkewMs and the window size plus the lateness.
    */
   maxLoneJumpMs?: number;
+  /**
+   * How long (processing time) a partition the runtime says has records to come may go without a record
+   * in these windows before it stops holding event time back, e.g. a log emptied by retention, or a
+   * partition whose records the handler all filters out. Default 60 s.
+   */
+  idleTimeoutMs?: number;
 }
 
 interface PartitionTime {
@@ -52,7 +58,12 @@ interface PartitionTime {
   time: number;
   /** The last record's event time when it jumped more than maxLoneJumpMs ahead, until the next record. */
   jump?: number;
+  /** Processing time of its last record here, or of when the runtime said it had records to come. */
+  activeAt: number;
 }
+
+/** Default of idleTimeoutMs. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** Default of maxClockSkewMs: the contracts' default timeliness.maxClockSkew (PT5M). */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -82,10 +93,20 @@ interface Slot<K extends string, A> {
 }
 
 /**
- * Keyed tumbling windows in event time. The watermark is the highest event time the input agrees on,
- * minus the allowed lateness; a window [start, end) closes once the watermark reaches its end, and `add`
- * returns the windows that the record's arrival closed. A record whose window has already closed is
- * late: counted, handed to `onLate`, never silently merged or dropped.
+ * Keyed tumbling windows in event time. The watermark is the event time the input agrees on, minus the
+ * allowed lateness; a window [start, end) closes once the watermark reaches its end, and `add` returns
+ * the windows that the record's arrival closed. A record whose window has already closed is late:
+ * counted, handed to `onLate`, never silently merged or dropped.
+ *
+ * Event time is kept per partition, and the input agrees on the lowest time of the partitions that
+ * have records to come (as Flink and Kafka Streams do): a partition read ahead, e.g. one delivered in
+ * a batch of its own after downtime, waits for the others instead of making their records late. The
+ * runtime says before each batch which partitions have records to come (`progress`: those in the
+ * batch, and those whose end offset is beyond the job's position); the others are caught up, idle,
+ * and hold nothing back, so a quiet partition does not stop time. A partition said to have records to
+ * come that brings none here for `idleTimeoutMs` of processing time is taken as idle too. When every
+ * partition is idle, or without a runtime telling progress (a backtest, a TestDriver not given the
+ * state), event time is the highest of the partitions'. It never moves back.
  *
  * One wrong clock must not stop the windows for good (a reading stamped ten years ahead would otherwise
  * close every window and make every later record late). So event time is kept per partition and moves
@@ -94,8 +115,8 @@ interface Slot<K extends string, A> {
  * `maxLoneJumpMs` of their partition's time or are confirmed by the partition's next record.
  * A checkpointed watermark beyond the clock plus the skew is not trusted at restore either.
  *
- * One watermark per instance (the highest of its partitions'): run a windowed job as one instance per
- * consumer group, or give each partition its own instance.
+ * One watermark per instance: run a windowed job as one instance per consumer group (the runtime
+ * reads the end offsets of every partition of its inputs), or give each partition its own instance.
  */
 export class TumblingWindows<K extends string, A, R, V = unknown> implements ReplayableState {
   readonly name: string;
@@ -106,12 +127,15 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   private starts: number[] = [];
   private readonly maxClockSkewMs: number;
   private readonly maxLoneJumpMs: number;
+  private readonly idleTimeoutMs: number;
   private readonly clock: () => number;
-  /** The highest event time any partition agrees on; never moves back. */
+  /** The event time the partitions agree on; never moves back. */
   private eventTime = Number.NEGATIVE_INFINITY;
   /** Where each partition's time starts: the restored event time. */
   private restoredEventTime = Number.NEGATIVE_INFINITY;
   private readonly partitions = new Map<string, PartitionTime>();
+  /** The partitions with records to come, as the runtime last said; undefined until it says. */
+  private pending: ReadonlySet<string> | undefined;
   private quarantined: RecordFailed[] = [];
   private closedWindows = 0;
   private lateRecords = 0;
@@ -131,11 +155,14 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     if (!(skew >= 0)) throw new RangeError(`TumblingWindows ${options.name}: maxClockSkewMs must be zero or positive, got ${skew}`);
     const jump = options.maxLoneJumpMs ?? Math.max(skew, options.sizeMs + lateness);
     if (!(jump > 0)) throw new RangeError(`TumblingWindows ${options.name}: maxLoneJumpMs must be positive, got ${jump}`);
+    const idle = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (!(idle >= 0)) throw new RangeError(`TumblingWindows ${options.name}: idleTimeoutMs must be zero or positive, got ${idle}`);
     this.name = options.name;
     this.sizeMs = options.sizeMs;
     this.latenessMs = lateness;
     this.maxClockSkewMs = skew;
     this.maxLoneJumpMs = jump;
+    this.idleTimeoutMs = idle;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -165,8 +192,25 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     slot.windows.set(key, this.options.add(accumulator === undefined ? this.options.init({ key, start, end }) : accumulator, record));
     const at = partitionKey(record.topic, record.partition);
     if (!slot.firstOffsets.has(at)) slot.firstOffsets.set(at, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) });
-    if (!this.advance(at, eventTime)) return [];
+    this.advance(this.partitionAt(at, now), eventTime, now);
+    if (!this.agree(now)) return [];
     return this.closeUpTo(this.watermark());
+  }
+
+  /**
+   * Which partitions have records to come (the runtime calls this before each batch). Partitions not
+   * named are caught up and stop holding event time back; the windows they would close close at the
+   * next record added.
+   */
+  progress({ pending }: InputProgress): void {
+    const now = this.clock();
+    for (const at of pending) {
+      const known = this.partitions.get(at);
+      if (!known) this.partitionAt(at, now);
+      // Back from idle: its idle timeout starts again.
+      else if (!this.pending?.has(at)) known.activeAt = now;
+    }
+    this.pending = pending;
   }
 
   /**
@@ -214,6 +258,7 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     this.slots.clear();
     this.starts = [];
     this.partitions.clear();
+    this.pending = undefined;
     this.quarantined = [];
     this.replayUntil = checkpoint.readUntil;
     // Written by a job that let a wrong clock through: trusting it would make every record late. Rebuild
@@ -225,16 +270,22 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     this.eventTime = this.restoredEventTime;
   }
 
-  /** Moves the record's partition time (and the job's) unless it is a lone jump; true when the job's time moved. */
-  private advance(at: string, eventTime: number): boolean {
+  /** A partition's time; a partition first seen starts at the restored event time. */
+  private partitionAt(at: string, now: number): PartitionTime {
     let partition = this.partitions.get(at);
     if (!partition) {
-      partition = { time: this.restoredEventTime };
+      partition = { time: this.restoredEventTime, activeAt: now };
       this.partitions.set(at, partition);
     }
+    return partition;
+  }
+
+  /** Moves a partition's time by its record, unless the record is a lone jump. */
+  private advance(partition: PartitionTime, eventTime: number, now: number): void {
+    partition.activeAt = now;
     const jumped = partition.jump;
     delete partition.jump;
-    if (eventTime <= partition.time) return false;
+    if (eventTime <= partition.time) return;
     if (partition.time === Number.NEGATIVE_INFINITY || eventTime - partition.time <= this.maxLoneJumpMs) {
       partition.time = eventTime;
     } else if (jumped !== undefined) {
@@ -243,10 +294,23 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     } else {
       this.loneJumps += 1;
       partition.jump = eventTime;
-      return false;
     }
-    if (partition.time <= this.eventTime) return false;
-    this.eventTime = partition.time;
+  }
+
+  /**
+   * Moves the job's event time to what the partitions agree on: the lowest time of those with records
+   * to come that are not idle, or the highest of all when every one is idle. True when it moved.
+   */
+  private agree(now: number): boolean {
+    let lowestPending = Number.POSITIVE_INFINITY;
+    let highest = Number.NEGATIVE_INFINITY;
+    for (const [at, partition] of this.partitions) {
+      highest = Math.max(highest, partition.time);
+      if (this.pending?.has(at) && now - partition.activeAt <= this.idleTimeoutMs) lowestPending = Math.min(lowestPending, partition.time);
+    }
+    const agreed = lowestPending === Number.POSITIVE_INFINITY ? highest : lowestPending;
+    if (!(agreed > this.eventTime)) return false;
+    this.eventTime = agreed;
     return true;
   }
 
