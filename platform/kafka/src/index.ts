@@ -31,5 +31,6 @@ export type {
   OutgoingRecord,
   ProducerOptions,
   RecordMetadata,
+  TopicPartition,
   TopicSpec,
 } from './ports';

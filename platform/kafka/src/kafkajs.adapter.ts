@@ -12,6 +12,7 @@ import type {
   KafkaProducerPort,
   OutgoingRecord,
   RecordMetadata,
+  TopicPartition,
   TopicSpec,
 } from './ports';
 import { chunk, groupByTopic, headerBuffers, keyBuffer, nextOffset, sleep } from './records';
@@ -151,6 +152,11 @@ class KafkajsConsumer implements KafkaConsumerPort {
       });
     });
     const committed = new Map<string, CommitOffset>();
+    // The share of the last join: kafkajs rejoins only between batches, so it holds for the batch being handled.
+    let assignment: TopicPartition[] = [];
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+    });
     await consumer.run({
       // Offsets are committed by hand, only after the handler's promise resolves.
       autoCommit: false,
@@ -163,7 +169,7 @@ class KafkajsConsumer implements KafkaConsumerPort {
           if (!first || !last) return;
           let result: void | BatchCommit;
           try {
-            result = await handler({ records: messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m)) });
+            result = await handler({ records: messages.map((m) => toConsumedRecord(batch.topic, batch.partition, m)), assignment });
           } catch {
             // Not committed: resume every partition from its last committed position after a pause.
             await sleep(s.retryBackoffMs);

@@ -1,29 +1,18 @@
 import {
   Admin,
   ConfigResourceTypes,
-  Consumer,
   IncrementalAlterConfigOperationTypes,
-  type Message,
-  type MessagesStream,
   murmur2,
   ProduceAcks,
   Producer,
 } from '@platformatic/kafka';
 import type { KafkaAdapter } from './adapter';
-import type { ConsumerSettings, KafkaClientSettings, ProducerSettings } from './config';
+import type { KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
-import type {
-  BatchCommit,
-  BatchHandler,
-  ConsumedRecord,
-  KafkaAdminPort,
-  KafkaConsumerPort,
-  KafkaProducerPort,
-  OutgoingRecord,
-  RecordMetadata,
-  TopicSpec,
-} from './ports';
-import { groupByTopic, headerBuffers, keyBuffer, sleep } from './records';
+import type { BaseOptions } from './platformatic.base';
+import { PlatformaticConsumer } from './platformatic.consumer';
+import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, RecordMetadata, TopicSpec } from './ports';
+import { groupByTopic, headerBuffers, keyBuffer } from './records';
 
 /** @platformatic/kafka: maintained, pure JavaScript, no native addon. */
 export function platformaticAdapter(config: KafkaClientSettings): KafkaAdapter {
@@ -36,15 +25,6 @@ export function platformaticAdapter(config: KafkaClientSettings): KafkaAdapter {
     admin: () => new PlatformaticAdmin(base),
   };
 }
-
-interface BaseOptions {
-  clientId: string;
-  bootstrapBrokers: string[];
-  retries: number;
-  retryDelay: number;
-}
-
-type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 /**
  * Keyed records go where the Java client and kafkajs put them (murmur2 masked positive, modulo the
@@ -108,185 +88,6 @@ class PlatformaticProducer implements KafkaProducerPort {
     this.producer = undefined;
     await producer?.close();
   }
-}
-
-function toConsumedRecord(message: KafkaMessage): ConsumedRecord {
-  const headers: Record<string, Buffer> = {};
-  // A repeated header name keeps the last value, like Kafka Connect's lastWithName.
-  for (const [name, value] of message.headerEntries) headers[name.toString()] = value;
-  return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset.toString(),
-    key: message.key ?? null,
-    value: message.value ?? null,
-    headers,
-    timestamp: Number(message.timestamp),
-  };
-}
-
-/**
- * The library delivers a stream of single messages; this consumer groups them into batches of at most
- * maxBatchRecords, hands each batch to the handler and commits the next offset of every partition in it
- * only when the handler's promise resolves. When the handler rejects (or the stream fails), the stream
- * is reopened from the committed offsets, which delivers the failed batch again and loses nothing.
- */
-class PlatformaticConsumer implements KafkaConsumerPort {
-  private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
-  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
-  private buffer: KafkaMessage[] = [];
-  private streamError: unknown;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-
-  constructor(
-    private readonly base: BaseOptions,
-    private readonly settings: ConsumerSettings,
-  ) {}
-
-  async connect(): Promise<void> {
-    if (this.consumer) return;
-    const s = this.settings;
-    const consumer = new Consumer({
-      ...this.base,
-      groupId: s.groupId,
-      autocommit: false,
-      sessionTimeout: s.sessionTimeoutMs,
-      heartbeatInterval: Math.floor(s.sessionTimeoutMs / 10),
-      maxWaitTime: s.maxWaitMs,
-    });
-    try {
-      await consumer.metadata({ topics: [] });
-    } catch (error) {
-      await consumer.close();
-      throw error;
-    }
-    this.consumer = consumer;
-  }
-
-  async run(handler: BatchHandler): Promise<void> {
-    if (!this.consumer) throw new KafkaNotConnected('consumer');
-    this.running = true;
-    await this.openStream();
-    this.loop = this.pump(handler);
-  }
-
-  private async openStream(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
-    const s = this.settings;
-    const stream = await consumer.consume({
-      topics: s.topics,
-      autocommit: false,
-      mode: 'committed',
-      fallbackMode: s.fromBeginning ? 'earliest' : 'latest',
-      maxWaitTime: s.maxWaitMs,
-      sessionTimeout: s.sessionTimeoutMs,
-      heartbeatInterval: Math.floor(s.sessionTimeoutMs / 10),
-    });
-    this.stream = stream;
-    this.buffer = [];
-    this.streamError = undefined;
-    stream.on('data', (message: KafkaMessage) => {
-      if (this.stream !== stream) return;
-      this.buffer.push(message);
-      // Backpressure: stop fetching while a couple of batches wait for the handler.
-      if (this.buffer.length >= 2 * s.maxBatchRecords) stream.pause();
-      this.wake?.();
-    });
-    stream.on('error', (error: unknown) => {
-      if (this.stream !== stream) return;
-      this.streamError = error;
-      this.wake?.();
-    });
-  }
-
-  /** Drops what was fetched but not committed and starts again from the group's committed offsets. */
-  private async reopenStream(): Promise<void> {
-    const stream = this.stream;
-    this.stream = undefined;
-    this.buffer = [];
-    await stream?.close().catch(() => undefined);
-    await sleep(this.settings.retryBackoffMs);
-    if (this.running) await this.openStream();
-  }
-
-  private waitForRecords(): Promise<void> {
-    if (this.buffer.length > 0 || !this.running || this.streamError !== undefined) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-
-  private async pump(handler: BatchHandler): Promise<void> {
-    while (this.running) {
-      await this.waitForRecords();
-      if (!this.running) break;
-      if (this.streamError !== undefined) {
-        await this.reopenStream().catch((error) => this.retryLater(error));
-        continue;
-      }
-      // One fetch response arrives as a burst of synchronous 'data' events: let it land before cutting.
-      await new Promise((resolve) => setImmediate(resolve));
-      const messages = this.buffer.splice(0, this.settings.maxBatchRecords);
-      if (this.buffer.length < this.settings.maxBatchRecords && this.stream?.isPaused()) this.stream.resume();
-      let result: void | BatchCommit;
-      try {
-        result = await handler({ records: messages.map(toConsumedRecord) });
-      } catch {
-        await this.reopenStream().catch((error) => this.retryLater(error));
-        continue;
-      }
-      await this.commit(result ? positionsOf(result) : batchEnds(messages)).catch(() =>
-        this.reopenStream().catch((error) => this.retryLater(error)),
-      );
-    }
-  }
-
-  /** Reopening failed (broker away): keep the error so the next round tries again after the backoff. */
-  private retryLater(error: unknown): void {
-    this.streamError = error;
-  }
-
-  private async commit(offsets: CommitPosition[]): Promise<void> {
-    if (offsets.length > 0) await this.consumer?.commit({ offsets });
-  }
-
-  async disconnect(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    this.running = false;
-    this.wake?.();
-    // Let a batch in progress finish and commit before leaving the group.
-    await this.loop;
-    this.stream = undefined;
-    await consumer?.close(true);
-  }
-}
-
-interface CommitPosition {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  leaderEpoch: number;
-}
-
-/** The next offset of every partition in the batch. */
-function batchEnds(messages: KafkaMessage[]): CommitPosition[] {
-  const next = new Map<string, CommitPosition>();
-  for (const m of messages) {
-    next.set(`${m.topic}\0${m.partition}`, { topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch });
-  }
-  return [...next.values()];
-}
-
-/** Positions a handler chose; their leader epoch is unknown (-1), which the broker accepts. */
-function positionsOf(result: BatchCommit): CommitPosition[] {
-  return result.commit.map((c) => ({ topic: c.topic, partition: c.partition, offset: BigInt(c.offset), leaderEpoch: -1 }));
 }
 
 class PlatformaticAdmin implements KafkaAdminPort {

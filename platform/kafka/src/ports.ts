@@ -45,9 +45,21 @@ export interface KafkaProducerPort {
   disconnect(): Promise<void>;
 }
 
+/** One partition of a topic. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
 /** A batch handed to a consumer handler: records of one or more partitions of the subscribed topics. */
 export interface ConsumedBatch {
   records: ConsumedRecord[];
+  /**
+   * The partitions the group gave this member, as they were when the batch was cut (every record's partition
+   * is among them). State a handler keeps per partition outside them belongs to another member now. Test
+   * doubles of the port may leave it out.
+   */
+  assignment?: TopicPartition[];
 }
 
 /** Where the group resumes one partition: the offset of the next record to read, as a decimal string. */
@@ -59,7 +71,8 @@ export interface CommitOffset {
 
 /**
  * What a handler that holds records beyond its batch (open windows) resolves with: commit exactly these
- * positions instead of the batch's end, so that a restart replays what it still holds.
+ * positions instead of the batch's end, so that a restart replays what it still holds. Positions of
+ * partitions outside the batch's `assignment` are not committed: another member owns them.
  */
 export interface BatchCommit {
   commit: CommitOffset[];
@@ -86,6 +99,15 @@ export interface ConsumerOptions {
   retryBackoffMs?: number;
 }
 
+/**
+ * A member of a consumer group. Partitions move between members only at a rebalance, and a rebalance waits
+ * for the batch in flight: its handler settles and its offsets are committed before this member gives its
+ * partitions up, and records it had fetched of a partition are never handed over once the partition is
+ * gone. So two members of a group never process one partition at once, and a member that takes a partition
+ * over starts where the last batch of the previous owner ended. (If a handler outlasts the session timeout
+ * during a rebalance, the broker drops the member: its commit is then refused and the batch is delivered
+ * again to the new owner, at least once as always.)
+ */
 export interface KafkaConsumerPort {
   connect(): Promise<void>;
   /** Starts consuming; resolves once the consumer has joined its group and is running. */
