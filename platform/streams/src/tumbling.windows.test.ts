@@ -182,6 +182,10 @@ describe('TumblingWindows', () => {
     now += 30_001;
     windows.progress(pendingOf(0, 1));
     expect(windows.add(reading('a', 71_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0]]);
+    // Caught up, then records to come again, none of which ever reached the windows: it does not hold time again.
+    windows.progress(pendingOf(0));
+    windows.progress(pendingOf(0, 1));
+    expect(windows.add(reading('a', 130_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 60_000]]);
   });
 
   it('without progress from a runtime, event time is the highest of the partitions\'', () => {

@@ -60,6 +60,8 @@ interface PartitionTime {
   jump?: number;
   /** Processing time of its last record here, or of when the runtime said it had records to come. */
   activeAt: number;
+  /** Whether any record of it reached these windows since the restore. */
+  seen: boolean;
 }
 
 /** Default of idleTimeoutMs. */
@@ -207,8 +209,9 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     for (const at of pending) {
       const known = this.partitions.get(at);
       if (!known) this.partitionAt(at, now);
-      // Back from idle: its idle timeout starts again.
-      else if (!this.pending?.has(at)) known.activeAt = now;
+      // Back from idle: its idle timeout starts again, unless none of its records ever reached these
+      // windows (the handler filters them all): such a partition would otherwise hold time at every return.
+      else if (known.seen && !this.pending?.has(at)) known.activeAt = now;
     }
     this.pending = pending;
   }
@@ -274,7 +277,7 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   private partitionAt(at: string, now: number): PartitionTime {
     let partition = this.partitions.get(at);
     if (!partition) {
-      partition = { time: this.restoredEventTime, activeAt: now };
+      partition = { time: this.restoredEventTime, activeAt: now, seen: false };
       this.partitions.set(at, partition);
     }
     return partition;
@@ -283,6 +286,7 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   /** Moves a partition's time by its record, unless the record is a lone jump. */
   private advance(partition: PartitionTime, eventTime: number, now: number): void {
     partition.activeAt = now;
+    partition.seen = true;
     const jumped = partition.jump;
     delete partition.jump;
     if (eventTime <= partition.time) return;
