@@ -48,4 +48,12 @@ describe('StallDetector', () => {
     expect(slowed.stalls()).toEqual([]);
     expect(stopped.stalls().map((stall) => stall.stage)).toEqual(['asset-health features']);
   });
+
+  it('gives a windowed stage the wall-clock allowance too: a 10 s pause at 10x (100 plant seconds) is processing, not a stall', () => {
+    const detector = new StallDetector({ 'asset-health features': 60 * SECOND }, 30 * SECOND);
+    for (let s = 0; s <= 60; s += 5) {
+      detector.sample(at(s), [{ stage: 'asset-health features', in: s * 100, out: s < 20 || s >= 30 ? s : 15 }]);
+    }
+    expect(detector.stalls()).toEqual([]);
+  });
 });

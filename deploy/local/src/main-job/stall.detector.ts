@@ -39,7 +39,8 @@ export class StallDetector {
   /**
    * @param plantQuietLimitMs per windowed stage, how much plant time may pass without output while its
    *   input flows (its windows take size plus lateness of plant time to close, however fast the plant runs).
-   * @param defaultQuietMs wall-clock time the other stages may go without output while their input flows.
+   * @param defaultQuietMs wall-clock time any stage may go without output while its input flows (a windowed
+   *   one is stalled only once both are exceeded).
    */
   constructor(
     private readonly plantQuietLimitMs: Record<string, number>,
@@ -64,11 +65,12 @@ export class StallDetector {
         state.inAtOut = flow.in;
         continue;
       }
+      // Every stage gets the wall-clock allowance (processing takes wall time); a windowed one also its plant time.
+      const wallQuietMs = state.inAt.wallMs - state.outAt.wallMs;
       const plantLimit = this.plantQuietLimitMs[flow.stage];
-      const quiet = plantLimit === undefined ? state.inAt.wallMs - state.outAt.wallMs : state.inAt.plantMs - state.outAt.plantMs;
-      if (quiet < (plantLimit ?? this.defaultQuietMs)) continue;
+      if (wallQuietMs < this.defaultQuietMs || (plantLimit !== undefined && state.inAt.plantMs - state.outAt.plantMs < plantLimit)) continue;
       const earlier = this.found.get(flow.stage);
-      const quietSeconds = Math.round((state.inAt.wallMs - state.outAt.wallMs) / 1000);
+      const quietSeconds = Math.round(wallQuietMs / 1000);
       if (earlier && earlier.quietSeconds >= quietSeconds) continue;
       this.found.set(flow.stage, { stage: flow.stage, quietSeconds, inputWhileQuiet: state.in - state.inAtOut, lastOutputAt: new Date(state.outAt.wallMs).toISOString() });
     }
