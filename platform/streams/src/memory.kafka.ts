@@ -8,6 +8,7 @@ import type {
   KafkaProducerPort,
   OutgoingRecord,
   RecordMetadata,
+  TopicPartition,
   TopicSpec,
 } from '@fieldmesh/kafka';
 import { AvroCodec, createAvroType, decodeLimitsSchema, frame, unframe, type WriterSchema } from '@fieldmesh/serde';
@@ -63,7 +64,10 @@ export class MemoryKafka implements KafkaPort {
    * when given (a consumer whose fetch returned some partitions first). Resolves false when nothing was
    * waiting, and with the handler's error instead of throwing it (the group then goes back to its commits).
    */
-  async deliver(groupId: string, options: { topic?: string; partitions?: number[]; maxRecords?: number } = {}): Promise<boolean | unknown> {
+  async deliver(
+    groupId: string,
+    options: { topic?: string; partitions?: number[]; maxRecords?: number; assignment?: TopicPartition[] } = {},
+  ): Promise<boolean | unknown> {
     const group = this.groups.get(groupId);
     if (!group?.handler) throw new Error(`memory kafka: no running consumer in group ${groupId}`);
     const batch: ConsumedRecord[] = [];
@@ -78,7 +82,7 @@ export class MemoryKafka implements KafkaPort {
     if (batch.length === 0) return false;
     for (const record of batch) group.fetched.set(partitionKey(record.topic, record.partition), Number(record.offset) + 1);
     try {
-      const result = await group.handler({ records: batch });
+      const result = await group.handler(options.assignment ? { records: batch, assignment: options.assignment } : { records: batch });
       const positions: Array<[string, number]> = result ? result.commit.map((c) => [partitionKey(c.topic, c.partition), Number(c.offset)]) : [...group.fetched];
       for (const [at, offset] of positions) group.committed.set(at, offset);
       return true;

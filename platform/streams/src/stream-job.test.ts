@@ -130,4 +130,14 @@ describe('runStreamJob with windows, on an in-memory broker', () => {
       assets.flatMap((asset) => [[asset, T0, 90], [asset, T0 + 15 * MIN, 90]]).sort(),
     );
   });
+
+  it('does not wait for a partition the group gave another member', async () => {
+    const kafka = new MemoryKafka();
+    const { send, sums } = await sumJob(kafka, { sizeMs: MIN, allowedLatenessMs: 0, partitions: 2 });
+    send(0, [{ asset: 'a', at: T0 + 10_000 }, { asset: 'a', at: T0 + 70_000 }]);
+    // Partition 1 has records, but another member reads them.
+    send(1, [{ asset: 'b', at: T0 + 5_000 }]);
+    expect(await kafka.deliver('sums', { partitions: [0], assignment: [{ topic: IN, partition: 0 }] })).toBe(true);
+    expect(await sums()).toEqual([['a', T0, 1]]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   type KafkaPort,
   type OutgoingRecord,
   type ProducerOptions,
+  type TopicPartition,
 } from '@fieldmesh/kafka';
 import { type AvroSerde, decodeBatch, type WriterSchema } from '@fieldmesh/serde';
 import { processBatch } from './batch.processor';
@@ -136,20 +137,21 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     stats.replays += 1;
   };
 
-  const tellProgress = async (inBatch: Iterable<string>, next: Map<string, PartitionOffset>): Promise<void> => {
+  const tellProgress = async (inBatch: Iterable<string>, next: Map<string, PartitionOffset>, assignment: TopicPartition[] | undefined): Promise<void> => {
     if (!admin) return;
     committed ??= committedOffsets(admin, settings.groupId, settings.inputs);
-    const progress = await inputProgress(admin, settings.inputs, inBatch, next, await committed);
+    const assigned = assignment && new Set(assignment.map((p) => partitionKey(p.topic, p.partition)));
+    const progress = await inputProgress(admin, settings.inputs, inBatch, next, await committed, assigned);
     for (const state of states) state.progress?.(progress);
   };
 
-  const onBatch = async ({ records }: ConsumedBatch): Promise<void | BatchCommit> => {
+  const onBatch = async ({ records, assignment }: ConsumedBatch): Promise<void | BatchCommit> => {
     const ends = batchEnds(records);
     if (states.length > 0 && isRedelivery(records, positions)) forgetUncommitted();
     try {
       const next = new Map(positions);
       for (const [at, end] of ends) next.set(at, end);
-      await tellProgress(ends.keys(), next);
+      await tellProgress(ends.keys(), next, assignment);
       const { decoded, failures } = await decodeBatch(serde, records);
       const input: StreamRecord<unknown>[] = new Array(decoded.length);
       for (let i = 0; i < decoded.length; i += 1) {
@@ -244,7 +246,8 @@ async function committedOffsets(admin: KafkaAdminPort, groupId: string, topics: 
  * The partitions with records still to come: those of this batch, and those whose end offset is beyond
  * where the job has read (this process's read position, else the committed offset). A partition with
  * no known position counts as pending whenever it has records at all; the windows' idle timeout lets
- * it go if none come (e.g. a log emptied by retention).
+ * it go if none come (e.g. a log emptied by retention). Partitions the group gave another member (when
+ * the consumer says which it assigned) hold nothing here.
  */
 async function inputProgress(
   admin: KafkaAdminPort,
@@ -252,12 +255,14 @@ async function inputProgress(
   inBatch: Iterable<string>,
   next: Map<string, PartitionOffset>,
   committed: Map<string, bigint>,
+  assigned: ReadonlySet<string> | undefined,
 ): Promise<InputProgress> {
   const pending = new Set(inBatch);
   const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicEndOffsets(topic) })));
   for (const { topic, partitions } of ends) {
     for (const { partition, offset } of partitions) {
       const at = partitionKey(topic, partition);
+      if (assigned && !assigned.has(at)) continue;
       const position = next.get(at)?.offset ?? committed.get(at) ?? 0n;
       if (BigInt(offset) > position) pending.add(at);
     }
