@@ -37,7 +37,7 @@ export const clickhouseSinkConfigSchema = z.object({
     // moment and no read of the table before an insert can tell (measured with test/shared/rebalance.scenario.ts:
     // 50 to 150 duplicate rows in each of 4 runs). A kafkajs member rejoins only between batches.
     client: field(
-      z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
+      z.enum(['kafkajs', 'platformatic']).default('platformatic'),
       'Kafka client adapter the sink consumes with (its DLQ producer uses the platform default). kafkajs by default: it gives up a partition only between batches, so two sink instances never write one partition at once; with platformatic they can, and a rebalance then duplicates rows.',
       'kafkajs',
     ),
