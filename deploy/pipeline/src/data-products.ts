@@ -29,7 +29,7 @@ export interface DataProductsOptions {
 
 /**
  * The consumer groups of the jobs that keep event-time windows. Their watermarks outlive a run (in
- * `<group>.checkpoints`), which is why the plant's clock must never start behind them: see plantClockStart.
+ * `_fieldmesh.checkpoints.<group>`), which is why the plant's clock must never start behind them: see plantClockStart.
  */
 export const WINDOWED_JOB_GROUPS = { clean: 'plant-telemetry.clean', energy: 'energy.consumption-15m', features: 'asset-health.features' } as const;
 

@@ -18,7 +18,7 @@ export const energyConfigSchema = z.object({
     clientId: z.string().min(1).default('energy').describe('Client id shown in broker logs'),
   }),
   registryUrl: z.url().describe('Schema registry base URL. Example: http://127.0.0.1:8081'),
-  groupId: z.string().min(1).default('energy.consumption-15m').describe('Consumer group; its checkpoints topic is <groupId>.checkpoints'),
+  groupId: z.string().min(1).default('energy.consumption-15m').describe('Consumer group; its checkpoints topic is _fieldmesh.checkpoints.<groupId>'),
   root: z.string().min(1).default(DEFAULT_ROOT).describe('Repository root holding contracts/ and schemas/'),
   tariffs: tariffConfigSchema.optional().describe('Prices per site (see tariffs.yaml, used when absent); a site without a tariff and no default gets no cost'),
   maxGapMs: z.number().int().positive().default(60_000).describe('Longest gap between power readings that is still integrated, in ms'),

@@ -11,7 +11,7 @@ export const plantTelemetryConfigSchema = z.object({
     clientId: z.string().min(1).default('plant-telemetry').describe('Client id shown in broker logs'),
   }),
   registryUrl: z.url().describe('Schema registry base URL. Example: http://127.0.0.1:8081'),
-  groupId: z.string().min(1).default('plant-telemetry.clean').describe('Consumer group of the clean job; its checkpoints topic is <groupId>.checkpoints'),
+  groupId: z.string().min(1).default('plant-telemetry.clean').describe('Consumer group of the clean job; its checkpoints topic is _fieldmesh.checkpoints.<groupId>'),
   root: z.string().min(1).default(DEFAULT_ROOT).describe('Repository root holding contracts/ and schemas/'),
   maxBatchRecords: z.number().int().min(1).max(100_000).default(2_000).describe('Most raw readings per handler call'),
   maxDedupeChunks: z.number().int().min(16).default(65_536).describe('Bound on deduplication memory, in chunks of 4096 sequence numbers (512 bytes each)'),
