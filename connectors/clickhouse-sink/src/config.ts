@@ -32,14 +32,10 @@ export const clickhouseSinkConfigSchema = z.object({
   kafka: z.object({
     brokers: field(z.array(z.string().min(1)).min(1, 'must list at least one bootstrap broker'), 'Bootstrap brokers.', ['127.0.0.1:9092']),
     clientId: field(z.string().min(1).default('clickhouse-sink'), 'Client id in broker logs.', 'clickhouse-sink'),
-    // Not the platform default: with platformatic, a member goes on handing its batches records of partitions
-    // the group has just given to another member, so two sink instances write the same offsets at the same
-    // moment and no read of the table before an insert can tell (measured with test/shared/rebalance.scenario.ts:
-    // 50 to 150 duplicate rows in each of 4 runs). A kafkajs member rejoins only between batches.
     client: field(
       z.enum(['kafkajs', 'platformatic']).default('platformatic'),
-      'Kafka client adapter the sink consumes with (its DLQ producer uses the platform default). kafkajs by default: it gives up a partition only between batches, so two sink instances never write one partition at once; with platformatic they can, and a rebalance then duplicates rows.',
-      'kafkajs',
+      'Kafka client adapter the sink consumes with (its DLQ producer uses the platform default). Both hand a revoked partition over only after the batch in flight is committed, so two sink instances never write one partition at once (test/shared/rebalance.scenario.ts).',
+      'platformatic',
     ),
   }),
   registryUrl: field(z.url(), 'Schema registry that decodes the products.', 'http://127.0.0.1:8081'),
