@@ -1,4 +1,9 @@
-export type { ConnectorContext, MetadataKey, SourceConnectorSpec } from './connector.spec';
+export type { ConnectorContext, ConnectorSpec, ConnectorStatus, MetadataKey, SinkConnectorSpec, SourceConnectorSpec } from './connector.spec';
+export { type ComponentDocOptions, renderComponentDoc } from './docs/component-doc.renderer';
+export { renderComponentHelp, renderComponentList } from './docs/component-help.renderer';
+export { type ConfigExample, configExamples } from './docs/config.examples';
+export { type ConfigField, configFields } from './docs/config.fields';
+export { configJsonSchema, type JsonSchema } from './docs/config.json-schema';
 export { NotConnected } from './errors';
 export type { Quality, SourceProtocol, SourceReading, SourceReject } from './reading';
 export type { Source, SourceBatch } from './source';
