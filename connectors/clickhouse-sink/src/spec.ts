@@ -1,10 +1,8 @@
+import type { SinkConnectorSpec } from '@fieldmesh/connect';
 import { clickhouseSinkConfigSchema } from './config';
-import { startClickhouseSink } from './sink';
+import { type ClickhouseSinkDependencies, type ClickhouseSinkHandle, startClickhouseSink } from './sink';
 
-/**
- * The sink's declaration (platform/connect declares sources only so far; this has the same fields plus
- * `outputs`). Docs and `--help` are generated from it and from the described config fields.
- */
+/** The sink's declaration: docs/components/clickhouse.md is generated from it and its described config fields. */
 export const clickhouseSinkSpec = {
   name: 'clickhouse',
   kind: 'sink',
@@ -22,4 +20,4 @@ export const clickhouseSinkSpec = {
     { key: '_offset', description: 'Column: Kafka offset of the record; (_partition, _offset) is unique per table.' },
   ],
   create: startClickhouseSink,
-} as const;
+} satisfies SinkConnectorSpec<typeof clickhouseSinkConfigSchema, ClickhouseSinkDependencies, ClickhouseSinkHandle>;
