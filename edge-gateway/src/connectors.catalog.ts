@@ -1,9 +1,16 @@
+import type { SourceConnectorSpec } from '@fieldmesh/connect';
 import { mqttSourceSpec } from '@fieldmesh/connector-mqtt';
 import { opcuaSourceSpec } from '@fieldmesh/connector-opcua';
-import type { ConnectorCatalog } from './gateway';
 
-/** The source connectors a gateway config may name by `type`. */
-export const connectorCatalog: ConnectorCatalog = {
+/**
+ * The source connectors a gateway config may name by `type`, keyed by each spec's name. The config's
+ * `type` enum, its JSON Schema, `--help` and docs/components/ all follow from this one list.
+ */
+export const connectorCatalog = {
   mqtt: mqttSourceSpec,
   opcua: opcuaSourceSpec,
-};
+} satisfies Record<string, SourceConnectorSpec>;
+
+export type ConnectorType = keyof typeof connectorCatalog;
+
+export const connectorTypes = Object.keys(connectorCatalog) as [ConnectorType, ...ConnectorType[]];

@@ -1,6 +1,8 @@
 export { SegmentLog, type SegmentLogOptions, type SegmentLogStats } from './buffer/segment-log';
 export { type GatewayConfig, gatewayConfigSchema } from './config/gateway.config';
+export { gatewayExampleFor } from './config/gateway.example';
+export { GATEWAY_JSON_SCHEMA_FILE, gatewayJsonSchema } from './config/gateway.json-schema';
 export { loadGatewayConfig } from './config/load-gateway-config';
-export { connectorCatalog } from './connectors.catalog';
+export { connectorCatalog, type ConnectorType, connectorTypes } from './connectors.catalog';
 export { Gateway, type GatewayCounts, type GatewayOptions } from './gateway';
 export { Pseudonymiser } from './privacy/pseudonymiser';

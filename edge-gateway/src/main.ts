@@ -1,28 +1,23 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigInvalid, loadConfig } from '@fieldmesh/config';
+import { ConfigInvalid } from '@fieldmesh/config';
+import { connectorsHelp, gatewayHelp } from './cli/gateway.help';
 import { loadGatewayConfig } from './config/load-gateway-config';
 import { connectorCatalog } from './connectors.catalog';
 import { Gateway } from './gateway';
 
-const help = `fieldmesh-gateway: reads machines over MQTT and OPC UA and publishes Avro telemetry to Kafka.
-
-Usage:
-  fieldmesh-gateway run --config gateway.yaml [--root <repo>]   start the gateway (Ctrl-C stops it cleanly)
-  fieldmesh-gateway validate --config gateway.yaml               check the config and every connector's config
-
-Options:
-  --config <file>   the gateway's YAML configuration
-  --root <dir>      where contracts/ and schemas/ are (default: the current directory)
-  -h, --help        this text
-
-Metrics are served at http://<observability.host>:<observability.port>/metrics and health at /health.`;
-
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const command = positionals[0];
+  // `connectors [<type>]`, or `--help <type>` (where the word is no command, e.g. `--help mqtt`).
+  const connectorHelp = command === 'connectors' || (values.help && command !== undefined && command !== 'run' && command !== 'validate');
+  if (connectorHelp) {
+    const help = connectorsHelp(command === 'connectors' ? positionals[1] : command);
+    (help.ok ? console.log : console.error)(help.text);
+    return help.ok ? 0 : 2;
+  }
   if (values.help || !command) {
-    console.log(help);
+    console.log(gatewayHelp());
     return values.help ? 0 : 2;
   }
   if (!values.config) {
@@ -31,12 +26,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = await loadGatewayConfig(values.config);
   if (command === 'validate') {
-    config.connectors.forEach((entry, i) => loadConfig(connectorCatalog[entry.type].config, entry.config, `connectors.${i}.config (${entry.name})`));
+    // loadGatewayConfig has checked each connector's config against its type's schema too.
     console.log(`${values.config} is valid: ${config.connectors.length} connector(s)`);
     return 0;
   }
   if (command !== 'run') {
-    console.error(`unknown command '${command}'\n\n${help}`);
+    console.error(`unknown command '${command}'\n\n${gatewayHelp()}`);
     return 2;
   }
   const gateway = await Gateway.start(config, { root: resolve(values.root ?? '.'), connectors: connectorCatalog });

@@ -1,4 +1,6 @@
+import { parseWith } from '@fieldmesh/config';
 import { z } from 'zod';
+import { connectorCatalog, connectorTypes } from '../connectors.catalog';
 import { calibrationRuleSchema } from '../enrich/calibration';
 import { redeliveryConfigSchema } from '../ingest/redelivery.config';
 
@@ -10,6 +12,25 @@ const size = z
     return Math.floor(Number(amount) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'B']);
   });
 
+/**
+ * One configured source. Its `config` is checked against the named connector's own schema here, so that
+ * loading gateway.yaml reports every problem at once with its full path (`connectors.0.config.url`);
+ * the value stays as written, and the gateway parses it again with that schema when it creates the source.
+ */
+export const connectorEntrySchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Names this connector in logs, metrics, lineage and its state folder').meta({ examples: ['plant-mqtt'] }),
+    type: z.enum(connectorTypes).describe('Which source connector; `fieldmesh-gateway connectors` lists them'),
+    config: z.record(z.string(), z.unknown()).describe("The connector's own configuration (docs/components/<type>.md)"),
+  })
+  .superRefine((entry, context) => {
+    const result = parseWith(connectorCatalog[entry.type].config, entry.config);
+    if (result.ok) return;
+    for (const problem of result.problems) {
+      context.addIssue({ code: 'custom', path: ['config', ...(problem.path === '(root)' ? [] : problem.path.split('.'))], message: problem.message });
+    }
+  });
+
 export const gatewayConfigSchema = z.object({
   gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Identifies this gateway in records, sequence numbers and lineage').meta({ examples: ['gw-berlin-1'] }),
   stateDir: z.string().min(1).describe('Where the gateway keeps its buffer, keys and sessions').meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
@@ -19,15 +40,7 @@ export const gatewayConfigSchema = z.object({
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
   }),
   registryUrl: z.url().describe('Confluent-compatible schema registry').meta({ examples: ['http://127.0.0.1:8081'] }),
-  connectors: z
-    .array(
-      z.object({
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
-        type: z.enum(['mqtt', 'opcua']).describe('Which source connector'),
-        config: z.record(z.string(), z.unknown()).describe("The connector's own configuration (see its docs)"),
-      }),
-    )
-    .min(1, 'configure at least one connector'),
+  connectors: z.array(connectorEntrySchema).min(1, 'configure at least one connector').describe('The source connectors the gateway reads from'),
   calibration: z.array(calibrationRuleSchema).default([]),
   buffer: z
     .object({
