@@ -1,8 +1,8 @@
-import { createDlqTopic, dlqTopicFor, type KafkaAdminPort } from '@fieldmesh/kafka';
+import type { KafkaAdminPort, TopicSpec } from '@fieldmesh/kafka';
 import type { LoadedContract } from './contract.loader';
 import { RegistryRequestFailed, SchemaIncompatible } from './provision.errors';
 import { RegistryClient, type RegistryAuth } from './provision.registry';
-import { awaitTopicsListed, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
+import { awaitTopicsListed, dlqTopicSpecFor, topicSpecFor, valueSubjectFor } from './provision.topic';
 
 export interface ProvisionTargets {
   /** A connected admin client. */
@@ -19,7 +19,8 @@ export interface ProvisionResult {
   /** Configs set on an existing topic: name → [before, after]. */
   changedConfigs: Record<string, [string | undefined, string]>;
   dlqTopic: string;
-  dlqAction: 'created' | 'unchanged';
+  /** The DLQ's configs follow dlqConfigsFor; 'updated' when an existing DLQ's differed. */
+  dlqAction: 'created' | 'updated' | 'unchanged';
   subject: string;
   compatibility: string;
   compatibilityAction: 'set' | 'unchanged';
@@ -32,43 +33,14 @@ export interface ProvisionResult {
 
 /**
  * Makes Kafka and the registry match a contract: creates the topic (partitions, replication,
- * `retention.ms`, `cleanup.policy`) or sets the configs that differ on an existing one, creates the DLQ
- * topic, sets the subject's compatibility level and registers the schema. Idempotent: a second run
- * changes nothing and says so.
+ * `retention.ms`, `cleanup.policy`) or sets the configs that differ on an existing one, does the same for
+ * the DLQ topic (dlqTopicSpecFor), sets the subject's compatibility level and registers the schema.
+ * Idempotent: a second run changes nothing and says so.
  */
 export async function provisionProduct(loaded: LoadedContract, targets: ProvisionTargets): Promise<ProvisionResult> {
+  const topics = await provisionTopics(targets.admin, loaded);
   const { contract } = loaded;
-  const { admin } = targets;
   const registry = new RegistryClient(targets.registryUrl, targets.registryAuth ? { auth: targets.registryAuth } : {});
-  const spec = topicSpecFor(contract);
-  const warnings: string[] = [];
-  const existing = new Set(await admin.listTopics());
-
-  const changedConfigs: ProvisionResult['changedConfigs'] = {};
-  let topicAction: ProvisionResult['topicAction'] = 'unchanged';
-  if (!existing.has(spec.topic)) {
-    await admin.createTopics([spec]);
-    topicAction = 'created';
-  } else {
-    const actual = await admin.describeTopicConfigs(spec.topic);
-    for (const [name, value] of Object.entries(topicConfigsFor(contract))) if (actual[name] !== value) changedConfigs[name] = [actual[name], value];
-    if (Object.keys(changedConfigs).length > 0) {
-      await admin.alterTopicConfigs(spec.topic, Object.fromEntries(Object.entries(changedConfigs).map(([name, [, value]]) => [name, value])));
-      topicAction = 'updated';
-    }
-    const partitions = (await admin.fetchTopicEndOffsets(spec.topic)).length;
-    if (partitions !== spec.partitions) {
-      warnings.push(
-        `${spec.topic} has ${partitions} partitions, the contract says ${spec.partitions}: changing the count re-partitions keys (assets lose their order across the change), ` +
-          'so it is left to a person (kafka-topics --alter --partitions to add; fewer needs a new topic).',
-      );
-    }
-  }
-
-  const dlqTopic = dlqTopicFor(spec.topic);
-  const dlqAction = existing.has(dlqTopic) ? 'unchanged' : 'created';
-  if (dlqAction === 'created') await createDlqTopic(admin, spec.topic, { replicationFactor: spec.replicationFactor });
-  await awaitTopicsListed(admin, [spec.topic, dlqTopic]);
 
   // The level first, so that registration is checked under the contract's mode, not the global one.
   const subject = valueSubjectFor(contract);
@@ -86,19 +58,46 @@ export async function provisionProduct(loaded: LoadedContract, targets: Provisio
     schemaAction = 'registered';
   }
 
-  return {
-    product: contract.id,
-    topic: spec.topic,
-    topicAction,
-    changedConfigs,
-    dlqTopic,
-    dlqAction,
-    subject,
-    compatibility: contract.compatibility,
-    compatibilityAction,
-    schemaId: registered.id,
-    schemaVersion: registered.version,
-    schemaAction,
-    warnings,
-  };
+  return { ...topics, subject, compatibility: contract.compatibility, compatibilityAction, schemaId: registered.id, schemaVersion: registered.version, schemaAction };
+}
+
+export type TopicsProvisionResult = Pick<ProvisionResult, 'product' | 'topic' | 'topicAction' | 'changedConfigs' | 'dlqTopic' | 'dlqAction' | 'warnings'>;
+
+/**
+ * The Kafka half of provisionProduct, for a producer that registers its schema itself (the gateway): the
+ * product topic and its DLQ as the contract says, created or their configs set. Idempotent.
+ */
+export async function provisionTopics(admin: KafkaAdminPort, loaded: LoadedContract): Promise<TopicsProvisionResult> {
+  const { contract } = loaded;
+  const spec = topicSpecFor(contract);
+  const dlq = dlqTopicSpecFor(contract);
+  const existing = new Set(await admin.listTopics());
+  const product = await alignTopic(admin, spec, existing);
+  const dead = await alignTopic(admin, dlq, existing);
+  const warnings: string[] = [];
+  if (product.action !== 'created') {
+    const partitions = (await admin.fetchTopicEndOffsets(spec.topic)).length;
+    if (partitions !== spec.partitions) {
+      warnings.push(
+        `${spec.topic} has ${partitions} partitions, the contract says ${spec.partitions}: changing the count re-partitions keys (assets lose their order across the change), ` +
+          'so it is left to a person (kafka-topics --alter --partitions to add; fewer needs a new topic).',
+      );
+    }
+  }
+  await awaitTopicsListed(admin, [spec.topic, dlq.topic]);
+  return { product: contract.id, topic: spec.topic, topicAction: product.action, changedConfigs: product.changedConfigs, dlqTopic: dlq.topic, dlqAction: dead.action, warnings };
+}
+
+/** Creates the topic, or sets the configs of the existing one that differ from the spec. */
+async function alignTopic(admin: KafkaAdminPort, spec: TopicSpec, existing: Set<string>): Promise<{ action: 'created' | 'updated' | 'unchanged'; changedConfigs: ProvisionResult['changedConfigs'] }> {
+  if (!existing.has(spec.topic)) {
+    await admin.createTopics([spec]);
+    return { action: 'created', changedConfigs: {} };
+  }
+  const actual = await admin.describeTopicConfigs(spec.topic);
+  const changedConfigs: ProvisionResult['changedConfigs'] = {};
+  for (const [name, value] of Object.entries(spec.configs ?? {})) if (actual[name] !== value) changedConfigs[name] = [actual[name], value];
+  if (Object.keys(changedConfigs).length === 0) return { action: 'unchanged', changedConfigs };
+  await admin.alterTopicConfigs(spec.topic, Object.fromEntries(Object.entries(changedConfigs).map(([name, [, value]]) => [name, value])));
+  return { action: 'updated', changedConfigs };
 }

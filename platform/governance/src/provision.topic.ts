@@ -1,4 +1,4 @@
-import type { KafkaAdminPort, TopicSpec } from '@fieldmesh/kafka';
+import { dlqTopicFor, type KafkaAdminPort, type TopicSpec } from '@fieldmesh/kafka';
 import { TopicNotListed } from './provision.errors';
 import type { DataContract } from './contract.schema';
 import { durationToMs } from './iso-duration';
@@ -11,8 +11,25 @@ export function topicConfigsFor(contract: DataContract): Record<string, string> 
   return { 'retention.ms': String(durationToMs(contract.retention.kafka)), 'cleanup.policy': 'delete' };
 }
 
-export function topicSpecFor(contract: DataContract): TopicSpec {
-  return { topic: contract.kafka.topic, partitions: contract.kafka.partitions, replicationFactor: contract.kafka.replicationFactor, configs: topicConfigsFor(contract) };
+export function topicSpecFor(contract: DataContract, topic: string = contract.kafka.topic): TopicSpec {
+  return { topic, partitions: contract.kafka.partitions, replicationFactor: contract.kafka.replicationFactor, configs: topicConfigsFor(contract) };
+}
+
+/** Dead letters wait for a person: two weeks to notice, investigate and replay, even on a product kept for less. */
+export const DLQ_MIN_RETENTION_MS = 14 * 86_400_000;
+
+/**
+ * The configs of a product's dead-letter topic, the one rule for every DLQ of a product (the gateway's,
+ * the jobs' inputs'): kept as long as the product's records and at least DLQ_MIN_RETENTION_MS, deleted
+ * (not compacted) when they expire.
+ */
+export function dlqConfigsFor(contract: DataContract): Record<string, string> {
+  return { 'retention.ms': String(Math.max(durationToMs(contract.retention.kafka), DLQ_MIN_RETENTION_MS)), 'cleanup.policy': 'delete' };
+}
+
+/** The dead-letter topic of the product's topic (`topic` when a test or a side-by-side run overrides the contract's). */
+export function dlqTopicSpecFor(contract: DataContract, topic: string = contract.kafka.topic): TopicSpec {
+  return { topic: dlqTopicFor(topic), partitions: 1, replicationFactor: contract.kafka.replicationFactor, configs: dlqConfigsFor(contract) };
 }
 
 /** The registry subject of the product's values (TopicNameStrategy). */

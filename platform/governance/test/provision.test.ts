@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkDrift, loadContract, provisionProduct, SchemaIncompatible, type LoadedContract } from '../src/index';
+import { checkDrift, DLQ_MIN_RETENTION_MS, loadContract, provisionProduct, provisionStreamJob, SchemaIncompatible, type LoadedContract } from '../src/index';
 
 const registryUrl = inject('registryUrl');
 let admin: KafkaAdminPort;
@@ -69,6 +69,30 @@ describe('provisioning a product from its contract', () => {
     const error = await provisionProduct(broken, { admin, registryUrl }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaIncompatible);
     expect(error).toMatchObject({ subject: `${product.contract.kafka.topic}-value`, level: 'BACKWARD_TRANSITIVE', contractFile: product.file });
+  });
+});
+
+describe('provisioning the DLQs by one rule', () => {
+  it('sets back the retention of a DLQ created by another rule', async () => {
+    const product = uniqueProduct();
+    const dlq = `${product.contract.kafka.topic}.dlq`;
+    // The gateway used to create its DLQ with the product's own retention (7 days for raw telemetry).
+    await admin.createTopics([{ topic: dlq, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': String(7 * 86_400_000) } }]);
+    const result = await provisionProduct(product, { admin, registryUrl });
+    expect(result.dlqAction).toBe('updated');
+    expect((await admin.describeTopicConfigs(dlq))['retention.ms']).toBe(String(DLQ_MIN_RETENTION_MS));
+  });
+
+  it('provisions a stream job: its outputs as products on their topics, and the DLQ of its input by the same rule', async () => {
+    const product = uniqueProduct();
+    const input = uniqueProduct();
+    const kafka = createKafka({ clientId: 'governance-test', brokers: inject('kafkaBrokers').split(',') });
+    const [result] = await provisionStreamJob(kafka, { url: registryUrl }, { outputs: [{ contract: product, topic: product.contract.kafka.topic }], inputs: [{ contract: input, topic: input.contract.kafka.topic }] });
+    expect(result).toMatchObject({ topicAction: 'created', dlqAction: 'created', subject: `${product.contract.kafka.topic}-value` });
+    const listed = await admin.listTopics();
+    expect(listed).toContain(`${input.contract.kafka.topic}.dlq`);
+    expect(listed).not.toContain(input.contract.kafka.topic);
+    expect((await admin.describeTopicConfigs(`${input.contract.kafka.topic}.dlq`))['retention.ms']).toBe(String(DLQ_MIN_RETENTION_MS));
   });
 });
 
