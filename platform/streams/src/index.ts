@@ -6,6 +6,7 @@ export type { InputProgress, ReplayableState, StateCheckpoint } from './replayab
 export { runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobSerde, type StreamJobStats } from './stream-job';
 export { streamJobSettingsSchema, type StreamJobSettings } from './stream-job.config';
 export type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+export { StreamHandlerModule } from './stream-handler.module';
 export { createStreamsApp, type StreamsApp } from './streams.app';
 export { StreamsContext } from './streams.context';
 export { StreamsExceptionFilter } from './streams.exception-filter';
