@@ -45,7 +45,7 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
     connectors.push({
       name: 'plant-opcua',
       type: 'opcua',
-      config: { endpointUrl: peers.opcuaEndpoint, securityMode: 'None', securityPolicy: 'None', browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }, samplingInterval: 250, publishingInterval: 250 },
+      config: { endpointUrl: peers.opcuaEndpoint, securityMode: 'None', securityPolicy: 'None', browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }, subscription: { samplingInterval: 250, publishingInterval: 250 } },
     });
   }
   return gatewayConfigSchema.parse({
