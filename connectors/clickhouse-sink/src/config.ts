@@ -4,7 +4,7 @@ const field = <T extends z.ZodType>(schema: T, description: string, example: unk
   schema.describe(description).meta({ examples: [example] }) as T;
 
 const clickhouseSchema = z
-  .object({
+  .strictObject({
     url: field(
       z.url().optional(),
       'HTTP URL of a ClickHouse server. When absent the sink writes to chDB (ClickHouse embedded in this process) at `chdbPath`.',
@@ -28,8 +28,8 @@ const clickhouseSchema = z
     path: ['username'],
   });
 
-export const clickhouseSinkConfigSchema = z.object({
-  kafka: z.object({
+export const clickhouseSinkConfigSchema = z.strictObject({
+  kafka: z.strictObject({
     brokers: field(z.array(z.string().min(1)).min(1, 'must list at least one bootstrap broker'), 'Bootstrap brokers.', ['127.0.0.1:9092']),
     clientId: field(z.string().min(1).default('clickhouse-sink'), 'Client id in broker logs.', 'clickhouse-sink'),
     client: field(
@@ -48,7 +48,7 @@ export const clickhouseSinkConfigSchema = z.object({
   ),
   clickhouse: clickhouseSchema.default({ username: 'default', password: '', database: 'fieldmesh', chdbPath: '.fieldmesh/chdb' }),
   batch: z
-    .object({
+    .strictObject({
       maxRows: field(z.number().int().min(1).max(100_000).default(10_000), 'Most records per insert (one consumer batch).', 10_000),
       maxWaitMs: field(z.number().int().min(0).max(60_000).default(500), 'How long a fetch waits for records before a smaller batch goes.', 500),
       minIntervalMs: field(

@@ -13,7 +13,7 @@ const topicPattern = z.string().superRefine((pattern, context) => {
   }
 });
 
-export const jsonMappingSchema = z.object({
+export const jsonMappingSchema = z.strictObject({
   topic: field(
     topicPattern,
     'MQTT topic pattern. `+name` matches one level and captures it as `{name}`, a final `#name` captures the rest; plain `+` and `#` match without capturing. Its filter (names removed) is subscribed unless `subscriptions` is given.',
@@ -45,7 +45,7 @@ export const jsonMappingSchema = z.object({
   }
 });
 
-export const jsonFormatSchema = z.object({
+export const jsonFormatSchema = z.strictObject({
   timestampField: field(
     z.string().min(1).default('timestamp_ms'),
     'Field holding the source timestamp: epoch milliseconds or an ISO-8601 string. The receive time is used when it is absent.',
@@ -67,7 +67,7 @@ export const jsonFormatSchema = z.object({
 
 export const SPARKPLUG_VARIABLES = ['group', 'node', 'nodePath', 'device', 'metric'];
 
-export const sparkplugFormatSchema = z.object({
+export const sparkplugFormatSchema = z.strictObject({
   groupIds: field(
     z.array(z.string().min(1)).min(1).default(['+']),
     'Sparkplug group ids to subscribe to (`+` for all).',
@@ -99,7 +99,7 @@ export const sparkplugFormatSchema = z.object({
   }
 });
 
-export const subscriptionSchema = z.object({
+export const subscriptionSchema = z.strictObject({
   topic: field(z.string().min(1), 'MQTT topic filter.', 'acme/#'),
   qos: field(
     z.union([z.literal(0), z.literal(1)]).default(1),
@@ -108,7 +108,7 @@ export const subscriptionSchema = z.object({
   ),
 });
 
-export const tlsSchema = z.object({
+export const tlsSchema = z.strictObject({
   caFile: field(z.string().min(1).optional(), 'PEM file with the CA(s) that signed the broker certificate; the system CAs when omitted.', '/etc/fieldmesh/ca.pem'),
   certFile: field(z.string().min(1).optional(), 'PEM client certificate (device onboarding issues it).', '/etc/fieldmesh/gateway.crt'),
   keyFile: field(z.string().min(1).optional(), 'PEM private key of the client certificate.', '/etc/fieldmesh/gateway.key'),
@@ -120,7 +120,7 @@ export const tlsSchema = z.object({
   serverName: field(z.string().min(1).optional(), 'Name expected in the broker certificate when it differs from the URL host.', 'broker.plant.local'),
 });
 
-const baseSchema = z.object({
+const baseSchema = z.strictObject({
   url: field(
     z.string().regex(/^(mqtt|mqtts|tcp|ssl|tls):\/\/[^/]+$/, 'an mqtt://host:port or mqtts://host:port URL'),
     'Broker URL. mqtts:// uses TLS.',

@@ -19,7 +19,7 @@ const securityPolicy = z
   .meta({ examples: ['Basic256Sha256'] });
 
 const deadband = z
-  .object({
+  .strictObject({
     type: z.enum(['absolute', 'percent']).describe('absolute: in the variable\'s unit; percent: of its EURange (the server needs an EURange).').meta({ examples: ['absolute'] }),
     value: z.number().min(0).describe('Smallest change that is reported.').meta({ examples: [0.5] }),
   })
@@ -31,7 +31,7 @@ const nodeId = z
   .string()
   .regex(/^(ns=\d+;)?[isgb]=.+$/, 'must be an OPC UA node id such as ns=1;s=berlin.line-1.compressor-1.bearing_temperature or i=85');
 
-const configuredNode = z.object({
+const configuredNode = z.strictObject({
   nodeId: nodeId.describe('Node id of the variable to monitor.').meta({ examples: ['ns=1;s=berlin.line-1.compressor-1.bearing_temperature'] }),
   assetPath: z.string().min(1).describe('ISA-95 asset path enterprise/site/area/line/asset of the reading.').meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
   signal: z.string().min(1).describe('Signal name of the reading.').meta({ examples: ['bearing_temperature'] }),
@@ -39,7 +39,7 @@ const configuredNode = z.object({
   deadband: deadband.optional(),
 });
 
-const browse = z.object({
+const browse = z.strictObject({
   rootNodeId: nodeId.default('i=85').describe('Where the browse starts; i=85 is the Objects folder.').meta({ examples: ['i=85'] }),
   levels: z
     .array(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be a plain name such as site'))
@@ -59,13 +59,13 @@ const browse = z.object({
 
 const userIdentity = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('anonymous') }),
-    z.object({
+    z.strictObject({ type: z.literal('anonymous') }),
+    z.strictObject({
       type: z.literal('username'),
       username: z.string().min(1).describe('User name.').meta({ examples: ['gateway'] }),
       password: z.string().min(1).describe('Password.').meta({ examples: ['s3cret'] }),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal('certificate'),
       certificateFile: z.string().min(1).describe('PEM file of the X.509 user certificate.').meta({ examples: ['/etc/fieldmesh/opcua-user.pem'] }),
       privateKeyFile: z.string().min(1).describe('PEM file of its private key.').meta({ examples: ['/etc/fieldmesh/opcua-user.key'] }),
@@ -76,7 +76,7 @@ const userIdentity = z
   .meta({ examples: [{ type: 'username', username: 'gateway', password: 's3cret' }] });
 
 export const opcuaSourceConfigSchema = z
-  .object({
+  .strictObject({
     endpointUrl: z
       .string()
       .regex(/^opc\.tcp:\/\/[^\s/]+(:\d{1,5})?(\/.*)?$/, 'must be opc.tcp://host:port[/path]')
@@ -91,7 +91,7 @@ export const opcuaSourceConfigSchema = z
     nodes: z.array(configuredNode).default([]).describe('Variables to monitor, each mapped to asset and signal.').meta({ examples: [[{ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', assetPath: 'acme/berlin/press-shop/line-1/compressor-1', signal: 'bearing_temperature' }]] }),
     browse: browse.optional().describe('Find variables by browsing from a root instead of (or besides) listing them.').meta({ examples: [{ rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }] }),
     subscription: z
-      .object({
+      .strictObject({
         publishingInterval: z.number().int().min(10).max(3_600_000).default(1000).describe('How often the server sends notifications, ms.').meta({ examples: [1000] }),
         samplingInterval: z.number().int().min(0).max(3_600_000).default(500).describe('How often the server samples each variable, ms (0 = as fast as it can).').meta({ examples: [250] }),
         queueSize: z.number().int().min(1).max(10_000).default(10).describe('Values the server queues per item between publishes.').meta({ examples: [10] }),

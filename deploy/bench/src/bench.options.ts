@@ -24,7 +24,7 @@ Options
 const seconds = z.number().int().min(1).max(600);
 const rate = z.number().int().min(1).max(10_000_000);
 
-export const benchOptionsSchema = z.object({
+export const benchOptionsSchema = z.strictObject({
   saturationSeconds: seconds.default(20),
   bridgeSeconds: seconds.default(15),
   drainSeconds: seconds.default(15),

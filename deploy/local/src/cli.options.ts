@@ -45,19 +45,19 @@ const base = { dir: z.string().min(1).optional() };
 const cliSchema = z.discriminatedUnion(
   'command',
   [
-    z.object({ command: z.literal('help') }),
-    z.object({ command: z.literal('up'), ...base }),
-    z.object({ command: z.literal('down'), ...base }),
-    z.object({ command: z.literal('status'), ...base }),
-    z.object({
+    z.strictObject({ command: z.literal('help') }),
+    z.strictObject({ command: z.literal('up'), ...base }),
+    z.strictObject({ command: z.literal('down'), ...base }),
+    z.strictObject({ command: z.literal('status'), ...base }),
+    z.strictObject({
       command: z.literal('logs'),
       ...base,
       service: serviceName.optional(),
       follow: z.boolean().default(false),
       lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
     }),
-    z.object({ command: z.literal('start'), ...base, duration: seconds.optional() }),
-    z.object({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
+    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional() }),
+    z.strictObject({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
   { error: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' },
 );

@@ -4,7 +4,7 @@ import { FAILURE_MODES } from './failure.modes';
 import { SECURITY_MODES, SECURITY_POLICIES } from './opcua.server';
 import { ASSET_CLASSES, SIGNAL_NAMES } from './signal.catalog';
 
-export const failureScheduleEntry = z.object({
+export const failureScheduleEntry = z.strictObject({
   asset: z.string().min(1).describe('ISA-95 asset path, or its unique tail such as `line-1/pump-1`').meta({ example: 'acme/berlin/press-shop/line-1/pump-1' }),
   mode: z.enum(FAILURE_MODES),
   signal: z.enum(SIGNAL_NAMES).optional().describe('The faulty sensor, for stuck_sensor, drifting_sensor, spikes and dropout'),
@@ -14,27 +14,27 @@ export const failureScheduleEntry = z.object({
 
 export const failureSchedule = z.array(failureScheduleEntry);
 
-const opcuaConfig = z.object({
+const opcuaConfig = z.strictObject({
   port: z.number().int().min(0).max(65535).default(0).describe('TCP port on 127.0.0.1; 0 picks a free one'),
   securityPolicies: z.array(z.enum(SECURITY_POLICIES)).min(1).default([...SECURITY_POLICIES]),
   securityModes: z.array(z.enum(SECURITY_MODES)).min(1).default([...SECURITY_MODES]),
   allowAnonymous: z.boolean().default(true),
-  users: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+  users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
   trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
 });
 
-export const replayConfig = z.object({
+export const replayConfig = z.strictObject({
   csv: z.string().min(1).describe('CSV file: a timestamp column and one column per signal'),
   mapping: z.string().min(1).describe('YAML mapping naming asset and signal per column'),
   historical: z.boolean().default(false).describe('Mark replayed readings as historical (Sparkplug is_historical)'),
 });
 
 export const simulatorConfig = z
-  .object({
+  .strictObject({
     seed: z.number().int().default(42),
     startTimeMs: z.number().int().nonnegative().optional().describe('Simulated clock at the start; defaults to now'),
     plant: z
-      .object({
+      .strictObject({
         enterprise: z.string().min(1).default('acme'),
         sites: z.array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes')).min(1).default(['berlin']),
         area: z.string().min(1).default('press-shop'),
@@ -56,7 +56,7 @@ export const simulatorConfig = z
       .meta({ examples: [270] }),
     durationSeconds: z.number().positive().optional().describe('Stop after this much simulated time; runs until stopped when absent'),
     mqtt: z
-      .object({
+      .strictObject({
         url: z.string().regex(/^mqtts?:\/\//, 'an mqtt:// or mqtts:// URL'),
         username: z.string().optional(),
         password: z.string().optional(),
@@ -69,7 +69,7 @@ export const simulatorConfig = z
     opcua: opcuaConfig.optional().describe('Run the OPC UA server when present'),
     stateDir: z.string().min(1).default('.fieldmesh/simulator').describe('PKI folder and default label files live here'),
     failures: failureSchedule.default([]),
-    labels: z.object({ jsonl: z.string().optional(), csv: z.string().optional() }).optional().describe('Label files; default <stateDir>/labels.jsonl'),
+    labels: z.strictObject({ jsonl: z.string().optional(), csv: z.string().optional() }).optional().describe('Label files; default <stateDir>/labels.jsonl'),
     replay: replayConfig.optional().describe('Replay a recorded plant instead of simulating one'),
   })
   .superRefine((config, context) => {

@@ -6,18 +6,18 @@ import { ASSET_CLASSES, isSignalName } from './signal.catalog';
 
 const assetPathPattern = /^[^/]+\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/;
 
-export const replayMapping = z.object({
+export const replayMapping = z.strictObject({
   timestamp: z
-    .object({
+    .strictObject({
       column: z.string().min(1).default('timestamp'),
       format: z.enum(['auto', 'iso', 'epoch_ms', 'epoch_s']).default('auto').describe('auto: ISO 8601 text or epoch milliseconds'),
     })
     .prefault({}),
-  label: z.object({ column: z.string().min(1) }).optional().describe('Ground-truth column: empty or `normal`, else `<asset path>:<mode>` entries joined by `;`'),
+  label: z.strictObject({ column: z.string().min(1) }).optional().describe('Ground-truth column: empty or `normal`, else `<asset path>:<mode>` entries joined by `;`'),
   columns: z
     .array(
       z
-        .object({
+        .strictObject({
           column: z.string().min(1),
           asset: z.string().regex(assetPathPattern, 'an ISA-95 path enterprise/site/area/line/asset'),
           signal: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a snake_case signal name'),

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { DEFAULT_MODELS_DIR, REPO_ROOT } from './paths';
 
 export const alertingSchema = z
-  .object({
+  .strictObject({
     openAfterWindows: z.number().int().min(1).default(2).describe('Consecutive anomalous windows that open an alert'),
     autoCloseAfterWindows: z.number().int().min(1).default(6).describe('Consecutive normal windows after which an unacknowledged alert closes itself'),
   })
   .prefault({});
 
-export const assetHealthConfigSchema = z.object({
-  kafka: z.object({
+export const assetHealthConfigSchema = z.strictObject({
+  kafka: z.strictObject({
     brokers: z.array(z.string().min(1)).min(1, 'must list at least one bootstrap broker').describe('Bootstrap brokers. Example: ["127.0.0.1:9092"]'),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the platform default when absent'),
     clientId: z.string().min(1).default('asset-health').describe('Client id shown in broker logs'),
@@ -22,19 +22,19 @@ export const assetHealthConfigSchema = z.object({
   shadow: z.boolean().default(true).describe("Score each model's shadow alias beside its champion when its aliases.yaml names one"),
   alerting: alertingSchema,
   drift: z
-    .object({
+    .strictObject({
       windowRows: z.number().int().min(50).default(1000).describe('Scored windows per drift report and model'),
       psiThreshold: z.number().positive().default(0.25).describe('PSI above which a feature counts as drifted'),
     })
     .prefault({}),
   groups: z
-    .object({
+    .strictObject({
       features: z.string().min(1).default('asset-health.features').describe('Consumer group of the features job'),
       operator: z.string().min(1).default('asset-health.anomaly-operator').describe('Consumer group of the anomaly operator job'),
     })
     .prefault({}),
   topics: z
-    .object({
+    .strictObject({
       input: z.string().min(1).optional(),
       features: z.string().min(1).optional(),
       scores: z.string().min(1).optional(),

@@ -11,8 +11,8 @@ export const DEFAULT_ROOT = join(import.meta.dirname, '..', '..', '..');
 /** The simulated plant's tariffs, shipped beside this package. */
 export const DEFAULT_TARIFFS_FILE = join(import.meta.dirname, '..', 'tariffs.yaml');
 
-export const energyConfigSchema = z.object({
-  kafka: z.object({
+export const energyConfigSchema = z.strictObject({
+  kafka: z.strictObject({
     brokers: z.array(z.string().min(1)).min(1, 'must list at least one bootstrap broker').describe('Bootstrap brokers. Example: ["127.0.0.1:9092"]'),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the platform default when absent'),
     clientId: z.string().min(1).default('energy').describe('Client id shown in broker logs'),
@@ -24,7 +24,7 @@ export const energyConfigSchema = z.object({
   maxGapMs: z.number().int().positive().default(60_000).describe('Longest gap between power readings that is still integrated, in ms'),
   maxBatchRecords: z.number().int().min(1).max(100_000).default(2_000).describe('Most clean readings per handler call'),
   topics: z
-    .object({ input: z.string().min(1).optional(), output: z.string().min(1).optional() })
+    .strictObject({ input: z.string().min(1).optional(), output: z.string().min(1).optional() })
     .default({})
     .describe("Topics other than the contract's clean and consumption topics, for tests and side-by-side runs"),
   provision: z.boolean().default(true).describe('Provision the consumption product from its contract at start (topic, retention, DLQ, compatibility, schema) and the DLQ of its input'),

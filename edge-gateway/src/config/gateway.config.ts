@@ -18,7 +18,7 @@ const size = z
  * the value stays as written, and the gateway parses it again with that schema when it creates the source.
  */
 export const connectorEntrySchema = z
-  .object({
+  .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Names this connector in logs, metrics, lineage and its state folder').meta({ examples: ['plant-mqtt'] }),
     type: z.enum(connectorTypes).describe('Which source connector; `fieldmesh-gateway connectors` lists them'),
     config: z.record(z.string(), z.unknown()).describe("The connector's own configuration (docs/components/<type>.md)"),
@@ -31,11 +31,11 @@ export const connectorEntrySchema = z
     }
   });
 
-export const gatewayConfigSchema = z.object({
+export const gatewayConfigSchema = z.strictObject({
   gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Identifies this gateway in records, sequence numbers and lineage').meta({ examples: ['gw-berlin-1'] }),
   stateDir: z.string().min(1).describe('Where the gateway keeps its buffer, keys and sessions').meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
   contract: z.string().endsWith('.yaml').default('contracts/plant-telemetry/raw.yaml').describe('The data contract of the product the gateway publishes'),
-  kafka: z.object({
+  kafka: z.strictObject({
     brokers: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1).describe('Bootstrap brokers').meta({ examples: [['127.0.0.1:9092']] }),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
   }),
@@ -43,7 +43,7 @@ export const gatewayConfigSchema = z.object({
   connectors: z.array(connectorEntrySchema).min(1, 'configure at least one connector').describe('The source connectors the gateway reads from'),
   calibration: z.array(calibrationRuleSchema).default([]),
   buffer: z
-    .object({
+    .strictObject({
       maxBytes: size.default(256 * 1024 ** 2).describe('Disk buffer limit'),
       segmentBytes: size.default(16 * 1024 ** 2).describe('Size of one buffer segment file'),
       fsync: z.enum(['always', 'interval', 'never']).default('always').describe("'always' loses nothing a source was acknowledged for, even on power loss"),
@@ -53,9 +53,9 @@ export const gatewayConfigSchema = z.object({
     .refine((b) => b.segmentBytes * 2 <= b.maxBytes, { message: 'segmentBytes must be at most half of maxBytes', path: ['segmentBytes'] })
     .default({ maxBytes: 256 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, fsync: 'always', fsyncIntervalMs: 1000, onFull: 'block' }),
   redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
-  forward: z.object({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
+  forward: z.strictObject({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
   observability: z
-    .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464).describe('/metrics and /health; 0 picks a free port') })
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464).describe('/metrics and /health; 0 picks a free port') })
     .default({ host: '127.0.0.1', port: 9464 }),
 });
 

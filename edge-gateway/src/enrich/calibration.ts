@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const calibrationRuleSchema = z.object({
+export const calibrationRuleSchema = z.strictObject({
   signal: z.string().min(1).describe('Signal the rule applies to').meta({ examples: ['bearing_temperature'] }),
   assetPath: z.string().min(1).optional().describe('Limit the rule to one asset; all assets when absent').meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
   scale: z.number().finite().default(1).describe('Multiplier applied first').meta({ examples: [1.02] }),

@@ -4,7 +4,7 @@ export const DEFAULT_RECENT_READINGS_PER_CONNECTOR = 100_000;
 
 /** How far back the gateway recognises a reading a source delivers again (see RedeliveryFilter). */
 export const redeliveryConfigSchema = z
-  .object({
+  .strictObject({
     recentReadingsPerConnector: z
       .number()
       .int()

@@ -25,7 +25,7 @@ export const tokensFileSchema = z.object({ tokens: z.array(tokenRecordSchema) })
 });
 export type TokensFile = z.output<typeof tokensFileSchema>;
 
-export const issueRequestSchema = z.object({
+export const issueRequestSchema = z.strictObject({
   name: z.string().trim().min(1, 'must name who holds the token'),
   role: z.enum(roles),
   domains: z.array(domainSchema),

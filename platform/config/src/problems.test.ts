@@ -21,6 +21,21 @@ describe('parseWith', () => {
     expect(result.problems.map((p) => p.path).sort()).toEqual(['brokers.0', 'nested.mode', 'port']);
   });
 
+  it('names each unknown key by its own path, so a setting at the wrong level is an error and not a default', () => {
+    const strict = z.strictObject({
+      endpointUrl: z.string(),
+      subscription: z.strictObject({ samplingInterval: z.number().default(500) }).prefault({}),
+    });
+    const result = parseWith(z.strictObject({ connectors: z.array(strict) }), {
+      connectors: [{ endpointUrl: 'opc.tcp://plc:4840', samplingInterval: 250, publishingInterval: 250, subscription: { samplingIntervall: 250 } }],
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.path).sort()).toEqual(['connectors.0.publishingInterval', 'connectors.0.samplingInterval', 'connectors.0.subscription.samplingIntervall']);
+    expect(result.problems[0]?.message).toMatch(/^unknown key: check its spelling and its level/);
+    expect(() => loadConfig(strict, { endpointUrl: 'x', publishingInterval: 250 }, 'gateway.yaml')).toThrow(/gateway.yaml is invalid:\n {2}- publishingInterval: unknown key/);
+  });
+
   it('loadConfig throws one error listing all problems', () => {
     expect(() => loadConfig(schema, {}, 'gateway.yaml')).toThrow(ConfigInvalid);
     expect(() => loadConfig(schema, { port: 'x' }, 'gateway.yaml')).toThrow(/gateway.yaml is invalid:[\s\S]*brokers[\s\S]*port/);

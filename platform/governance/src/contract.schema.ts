@@ -11,7 +11,7 @@ export const classifications = ['public', 'internal', 'personal'] as const;
 export const maskings = ['none', 'pseudonymise', 'drop'] as const;
 
 const fieldSemantics = z
-  .object({
+  .strictObject({
     description: z.string().min(1),
     unit: z.string().optional(),
     classification: z.enum(classifications),
@@ -26,11 +26,11 @@ const fieldSemantics = z
 const ruleBase = { name: z.string().min(1), field: z.string().min(1), where: z.record(z.string(), z.string()).optional() };
 
 const qualityRule = z.discriminatedUnion('rule', [
-  z.object({ ...ruleBase, rule: z.literal('finite') }),
-  z.object({ ...ruleBase, rule: z.literal('notNull') }),
-  z.object({ ...ruleBase, rule: z.literal('range'), min: z.number().optional(), max: z.number().optional() }),
-  z.object({ ...ruleBase, rule: z.literal('pattern'), pattern: z.string() }),
-  z.object({ ...ruleBase, rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
+  z.strictObject({ ...ruleBase, rule: z.literal('finite') }),
+  z.strictObject({ ...ruleBase, rule: z.literal('notNull') }),
+  z.strictObject({ ...ruleBase, rule: z.literal('range'), min: z.number().optional(), max: z.number().optional() }),
+  z.strictObject({ ...ruleBase, rule: z.literal('pattern'), pattern: z.string() }),
+  z.strictObject({ ...ruleBase, rule: z.literal('allowedValues'), values: z.array(z.string()).min(1) }),
 ]);
 
 /**
@@ -39,12 +39,12 @@ const qualityRule = z.discriminatedUnion('rule', [
  * reading older than the newest one of its series by more than `allowedLateness`: `flag` keeps it,
  * marked; `dlq` dead-letters it with the reason. Nothing late is dropped silently.
  */
-const processing = z.object({
+const processing = z.strictObject({
   eventTime: z.string().min(1),
   allowedLateness: isoDuration,
   lateReadings: z.enum(['flag', 'dlq']),
-  deduplication: z.object({ key: z.array(z.string().min(1)).min(1), horizon: isoDuration }).optional(),
-  window: z.object({ size: isoDuration }).optional(),
+  deduplication: z.strictObject({ key: z.array(z.string().min(1)).min(1), horizon: isoDuration }).optional(),
+  window: z.strictObject({ size: isoDuration }).optional(),
 });
 
 /** What `timeliness.maxClockSkew` is when a contract does not say: generous for NTP-less devices, far below a broken clock's jump. */
@@ -57,7 +57,7 @@ export const DEFAULT_MAX_CLOCK_SKEW = 'PT5M';
  * later readings late. Enforced by the edge gateway for the products it writes and by the stream
  * runtime's windows for their inputs.
  */
-const timeliness = z.object({
+const timeliness = z.strictObject({
   eventTime: z.string().min(1).describe('The field holding when the reading was taken at its source'),
   // Optional rather than defaulted, as freshness basis is: read it with maxClockSkewMsOf.
   maxClockSkew: isoDuration.optional().describe(`How far ahead of the receiver's clock an event time may be; default ${DEFAULT_MAX_CLOCK_SKEW}`),
@@ -76,7 +76,7 @@ const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const topicName = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.v\d+$/;
 
 /** A data product's contract, `contracts/<domain>/<product>.yaml`. Field names follow ODCS where they fit. */
-export const dataContractSchema = z.object({
+export const dataContractSchema = z.strictObject({
   apiVersion: z.literal('fieldmesh.dev/v1'),
   kind: z.literal('DataContract'),
   id: z.string().min(1),
@@ -84,22 +84,22 @@ export const dataContractSchema = z.object({
   status: z.enum(['draft', 'proposed', 'approved', 'active', 'deprecated', 'retired']),
   domain: z.string().regex(kebab, 'must be kebab-case'),
   dataProduct: z.string().regex(kebab, 'must be kebab-case'),
-  description: z.object({ purpose: z.string().min(1), usage: z.string().optional(), limitations: z.string().optional() }),
-  owner: z.object({ team: z.string().min(1), contact: z.string().min(1) }),
-  schema: z.object({ type: z.literal('avro'), ref: z.string().endsWith('.avsc') }),
-  kafka: z.object({
+  description: z.strictObject({ purpose: z.string().min(1), usage: z.string().optional(), limitations: z.string().optional() }),
+  owner: z.strictObject({ team: z.string().min(1), contact: z.string().min(1) }),
+  schema: z.strictObject({ type: z.literal('avro'), ref: z.string().endsWith('.avsc') }),
+  kafka: z.strictObject({
     topic: z.string().regex(topicName, 'must be <domain>.<product>.v<major>'),
     partitions: z.number().int().positive(),
     replicationFactor: z.number().int().positive(),
     key: z.string().min(1),
   }),
   compatibility: z.enum(compatibilityModes),
-  retention: z.object({ kafka: isoDuration, warehouse: isoDuration }),
-  slos: z.object({
+  retention: z.strictObject({ kafka: isoDuration, warehouse: isoDuration }),
+  slos: z.strictObject({
     // Optional rather than defaulted so contracts written before it (and audit-log copies) stay valid as
     // they are; read it with freshnessBasisOf, which supplies the default.
-    freshness: z.object({ maxAge: isoDuration, basis: z.enum(freshnessBases).optional() }),
-    completeness: z.object({ minRatio: z.number().min(0).max(1), window: isoDuration }),
+    freshness: z.strictObject({ maxAge: isoDuration, basis: z.enum(freshnessBases).optional() }),
+    completeness: z.strictObject({ minRatio: z.number().min(0).max(1), window: isoDuration }),
   }),
   fields: z.record(z.string(), fieldSemantics),
   quality: z.array(qualityRule).default([]),

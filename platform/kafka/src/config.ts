@@ -9,18 +9,18 @@ const broker = z
   .string()
   .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');
 
-export const kafkaClientConfigSchema = z.object({
+export const kafkaClientConfigSchema = z.strictObject({
   clientId: z.string().min(1, 'must name this program, e.g. edge-gateway').describe('Client id shown in broker logs and quotas'),
   brokers: z.array(broker).min(1, 'must list at least one bootstrap broker').describe('Bootstrap brokers, e.g. ["127.0.0.1:9092"]'),
   client: z.enum(['kafkajs', 'platformatic']).default(DEFAULT_CLIENT).describe('Which adapter implements the port'),
 });
 
-export const producerOptionsSchema = z.object({
+export const producerOptionsSchema = z.strictObject({
   compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('lz4'),
   lingerMs: z.number().int().min(0).max(60_000).default(0),
 });
 
-export const consumerOptionsSchema = z.object({
+export const consumerOptionsSchema = z.strictObject({
   groupId: z.string().min(1, 'must name the consumer group'),
   topics: z.array(z.string().min(1)).min(1, 'must list at least one topic'),
   fromBeginning: z.boolean().default(true),

@@ -10,7 +10,7 @@ const kafkaPort = z.custom<KafkaPort>(
 
 /** Where lineage goes: the Kafka topic, an OpenLineage HTTP endpoint, or both. */
 export const lineageEmitterConfigSchema = z
-  .object({
+  .strictObject({
     kafka: kafkaPort.optional().describe('The cluster to publish events on, from createKafka()'),
     topic: z.string().min(1).default(LINEAGE_TOPIC).describe('The lineage topic'),
     replicationFactor: z.number().int().positive().default(1).describe('Replication of the lineage topic when the emitter creates it'),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 const condition = z
-  .object({ feature: z.string().min(1), min: z.number().optional(), max: z.number().optional() })
+  .strictObject({ feature: z.string().min(1), min: z.number().optional(), max: z.number().optional() })
   .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'a condition needs min or max' });
 
-const featureStats = z.object({
+const featureStats = z.strictObject({
   name: z.string().min(1),
   mean: z.number(),
   std: z.number().nonnegative(),
@@ -19,15 +19,15 @@ const featureStats = z.object({
  * (threshold). tools/ml/train.py writes it; serving trusts nothing about a model that is not on it.
  */
 export const modelCardSchema = z
-  .object({
+  .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'kebab-case'),
     version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a semantic version such as 1.2.0'),
     created: z.string().min(1),
     description: z.string().min(1),
     labels: z.record(z.string(), z.string()).default({}),
     algorithm: z.object({ name: z.string().min(1), summary: z.string().optional() }).loose(),
-    inputs: z.object({ tensor: z.string().min(1), features: z.array(z.string().min(1)).min(1) }),
-    outputs: z.object({ score: z.string().min(1), contributions: z.string().min(1).optional() }),
+    inputs: z.strictObject({ tensor: z.string().min(1), features: z.array(z.string().min(1)).min(1) }),
+    outputs: z.strictObject({ score: z.string().min(1), contributions: z.string().min(1).optional() }),
     /** Windows outside these conditions are not scored: the model never saw such operation. */
     applicability: z.array(condition).default([]),
     threshold: z.number().positive(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const MIB = 1024 * 1024;
 
 /** Bounds on what one record may make the decoder do. Hostile bytes fail at these, not at memory. */
-export const decodeLimitsSchema = z.object({
+export const decodeLimitsSchema = z.strictObject({
   maxPayloadBytes: z
     .number()
     .int()
@@ -26,11 +26,11 @@ export const decodeLimitsSchema = z.object({
 
 export type DecodeLimits = z.output<typeof decodeLimitsSchema>;
 
-export const avroSerdeConfigSchema = z.object({
+export const avroSerdeConfigSchema = z.strictObject({
   registryUrl: z.url().describe('Base URL of a Confluent-compatible schema registry. Example: http://127.0.0.1:8081'),
   clientId: z.string().min(1).default('fieldmesh-serde').describe('Sent to the registry as the client id.'),
   basicAuth: z
-    .object({ username: z.string().min(1), password: z.string() })
+    .strictObject({ username: z.string().min(1), password: z.string() })
     .optional()
     .describe('HTTP basic credentials for registries that need them (Confluent Cloud: API key and secret).'),
   autoRegister: z

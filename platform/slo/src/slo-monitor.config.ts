@@ -7,7 +7,7 @@ import { SLO_TOPIC } from './slo.types';
 /** The slowest default tick: a console shows a change within this even for products with long maxAges. */
 const MAX_DEFAULT_TICK_MS = 5_000;
 
-export const sloMonitorSettings = z.object({
+export const sloMonitorSettings = z.strictObject({
   topic: z.string().min(1).default(SLO_TOPIC).describe('Topic the SLO events go to'),
   tickMs: z.number().int().positive().optional().describe('Evaluation interval; at most a quarter of the smallest freshness maxAge of a continuous product. Default: that quarter, at most 5 s'),
   groupId: z.string().min(1).optional().describe('Consumer group; default a fresh one per start, so the monitor reads from the latest records'),

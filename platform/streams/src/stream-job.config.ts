@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { StreamJobConfigInvalid } from './errors';
 
 /** The plain-data options of a stream job; clients, serde and handler are passed alongside. */
-export const streamJobSettingsSchema = z.object({
+export const streamJobSettingsSchema = z.strictObject({
   name: z.string().min(1, 'must name the job, e.g. plant-telemetry-clean').describe('Job name in logs, stats and lineage'),
   groupId: z.string().min(1, 'must name the consumer group').describe('Consumer group; commits and checkpoints live under it'),
   inputs: z.array(z.string().min(1)).min(1, 'must list at least one input topic').describe('Topics consumed'),

@@ -11,20 +11,20 @@ const clickhouseClient = z.custom<ClickHouseClient>(
 
 const clickhouse = z.union([
   clickhouseClient.describe('A client of the warehouse (database fieldmesh), e.g. the sink\'s own'),
-  z.object({
+  z.strictObject({
     url: z.url().describe('HTTP URL of the ClickHouse server the sink writes'),
     username: z.string().min(1).default('default'),
     password: z.string().default(''),
     database: z.string().min(1).default('fieldmesh'),
   }),
-  z.object({ chdbPath: z.string().min(1).describe('chDB folder (only one process may open it)'), database: z.string().min(1).default('fieldmesh') }),
-  z.object({
+  z.strictObject({ chdbPath: z.string().min(1).describe('chDB folder (only one process may open it)'), database: z.string().min(1).default('fieldmesh') }),
+  z.strictObject({
     client: clickhouseClient,
     database: z.string().min(1).default('fieldmesh'),
   }),
 ]);
 
-export const consoleOptionsSchema = z.object({
+export const consoleOptionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).default(8090).describe('HTTP port; 0 picks a free one'),
   host: z.literal('127.0.0.1').default('127.0.0.1').describe('Listen address (loopback only)'),
   kafkaBrokers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((b) => (typeof b === 'string' ? b.split(',').map((s) => s.trim()) : b)),
@@ -40,7 +40,7 @@ export const consoleOptionsSchema = z.object({
   clickhouse: clickhouse.optional().describe('Warehouse of the ClickHouse sink; without it sample queries and signals answer 503'),
   stateDir: z.string().min(1).describe("The console's own files: Vite's cache when it builds the UI"),
   topics: z
-    .object({
+    .strictObject({
       alerts: z.string().min(1).default('asset-health.alerts.v1'),
       slo: z.string().min(1).default('_fieldmesh.slo'),
       lineage: z.string().min(1).default('_fieldmesh.lineage'),
@@ -51,7 +51,7 @@ export const consoleOptionsSchema = z.object({
   models: z.record(z.string(), z.string()).optional().describe('Asset class → model name; default asset-health-<class> for each model'),
   downtimeHoursPerAvoidedFailure: hours.default({ '*': 8 }).describe("Hours of downtime an avoided failure counts for, per asset class ('*' = default)"),
   signals: z
-    .object({
+    .strictObject({
       product: z.string().min(1).default('plant-telemetry.clean').describe('Contract whose ClickHouse table holds the signals'),
       beforeOnsetMs: z.number().int().positive().default(30 * 60_000),
       afterOnsetMs: z.number().int().positive().default(10 * 60_000),
@@ -60,7 +60,7 @@ export const consoleOptionsSchema = z.object({
     .prefault({}),
   throughputSampleMs: z.number().int().min(500).default(15_000).describe('How often topic end offsets are sampled for msgs/s'),
   web: z
-    .union([z.literal(false), z.object({ root: z.string().min(1).optional(), build: z.enum(['if-outdated', 'never']).default('if-outdated') })])
+    .union([z.literal(false), z.strictObject({ root: z.string().min(1).optional(), build: z.enum(['if-outdated', 'never']).default('if-outdated') })])
     .default({ build: 'if-outdated' })
     .describe('Serve the React UI (built with Vite when dist is missing or older than the sources); false serves the API only'),
   slo: z

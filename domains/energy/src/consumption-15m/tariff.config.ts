@@ -18,7 +18,7 @@ function isTimeZone(zone: string): boolean {
 }
 
 const period = z
-  .object({
+  .strictObject({
     name: z.string().min(1).describe('Shown in each window as tariffPeriod. Example: peak'),
     pricePerKwh: z.number().nonnegative().describe('Price in the tariff currency per kWh. Example: 0.32'),
     days: z.array(z.enum(weekdays)).min(1).default([...weekdays]).describe('Local weekdays the period applies on. Example: ["mon","tue","wed","thu","fri"]'),
@@ -27,7 +27,7 @@ const period = z
   })
   .refine((p) => p.from !== p.to, { message: 'from and to must differ', path: ['to'] });
 
-export const siteTariffSchema = z.object({
+export const siteTariffSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC').describe('Local time the periods are written in'),
   basePricePerKwh: z.number().nonnegative().describe('Price outside every period. Example: 0.21'),
@@ -37,7 +37,7 @@ export const siteTariffSchema = z.object({
 });
 
 /** Energy prices per site (ISA-95 site path, e.g. acme/berlin), optionally time-of-use. */
-export const tariffConfigSchema = z.object({
+export const tariffConfigSchema = z.strictObject({
   sites: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'site keys must be enterprise/site paths such as acme/berlin'), siteTariffSchema).default({}),
   default: siteTariffSchema.optional().describe('Tariff of sites not listed; without one their windows carry no cost'),
 });
