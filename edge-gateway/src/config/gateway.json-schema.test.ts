@@ -35,6 +35,12 @@ describe('the JSON Schema of gateway.yaml', () => {
     expect(valid({ ...mqtt, connectors: [{ ...mqtt.connectors[0], config: { ...mqtt.connectors[0]!.config, protocolVersion: 3 } }] })).toBe(false);
   });
 
+  it('flags a key the gateway would refuse as unknown, such as an OPC UA samplingInterval outside subscription', () => {
+    const opcua = examples.find((example) => example.type === 'opcua')!.document as { connectors: Array<{ config: Record<string, unknown> }> };
+    expect(valid({ ...opcua, connectors: [{ ...opcua.connectors[0], config: { ...opcua.connectors[0]!.config, samplingInterval: 250 } }] })).toBe(false);
+    expect(valid({ ...opcua, bufer: { maxBytes: '64MiB' } })).toBe(false);
+  });
+
   it('accepts the plant example an editor opens first', () => {
     const file = fileURLToPath(new URL('../../examples/plant.gateway.yaml', import.meta.url));
     expect(existsSync(file), `${file} is the example the README points newcomers to`).toBe(true);
