@@ -1,4 +1,5 @@
 export { DEFAULT_CLIENT, consumerOptionsSchema, kafkaClientConfigSchema, producerOptionsSchema } from './config';
+export { kafkaConnectionSchema, type KafkaConnection } from './kafka-connection.config';
 export {
   buildDlqHeaders,
   DLQ_HEADER_PREFIX,

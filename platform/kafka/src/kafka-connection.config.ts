@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/**
+ * How a service reaches Kafka, as its config file says it under `kafka:`: the one schema every service
+ * embeds (domains, sink, gateway), so brokers are checked alike everywhere. The client id defaults to
+ * the service's name; createKafka takes the parsed value as it is.
+ */
+export function kafkaConnectionSchema(defaultClientId: string) {
+  return z.strictObject({
+    brokers: z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092'))
+      .min(1, 'must list at least one bootstrap broker')
+      .describe('Bootstrap brokers. Example: ["127.0.0.1:9092"]'),
+    client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the platform default (platformatic) when absent'),
+    clientId: z.string().min(1).default(defaultClientId).describe('Client id shown in broker logs and quotas'),
+  });
+}
+
+export type KafkaConnection = z.output<ReturnType<typeof kafkaConnectionSchema>>;
