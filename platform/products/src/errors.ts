@@ -1,0 +1,35 @@
+/** A domain names a contract that neither the repository nor the domain's own contracts folder holds. */
+export class ContractNotFound extends Error {
+  override readonly name = 'ContractNotFound';
+  constructor(
+    readonly id: string,
+    readonly roots: string[],
+  ) {
+    super(`No contract ${id} under ${roots.map((root) => `${root}/contracts`).join(' or ')}. Add contracts/<domain>/<product>.yaml with id: ${id}, or fix the id in the domain's declaration.`);
+  }
+}
+
+/** A product's contract does not name exactly one upstream product whose contract is known: its job would not know what to read. */
+export class ProductInputUnknown extends Error {
+  override readonly name = 'ProductInputUnknown';
+  constructor(
+    readonly product: string,
+    readonly upstream: string[],
+  ) {
+    super(
+      `The contract of ${product} lists ${upstream.length === 0 ? 'no upstream topic' : `upstream ${upstream.join(', ')}`}, and its job reads exactly one product whose contract is known. ` +
+        "Set the contract's upstream to the topic of the one product the job reads (and give that product a contract).",
+    );
+  }
+}
+
+/** A folder under domains/ holds no package whose entry exports a domain declaration. */
+export class DomainNotDeclared extends Error {
+  override readonly name = 'DomainNotDeclared';
+  constructor(
+    readonly folder: string,
+    readonly entry: string,
+  ) {
+    super(`${entry} (the package in ${folder}) exports no 'domain' made with defineDomain, so the main job cannot start it. Export one from its index.ts, or move the folder out of domains/.`);
+  }
+}

@@ -1,0 +1,62 @@
+import { ConfigInvalid, type Problem } from '@fieldmesh/config';
+import type { ProductOnTopic } from '@fieldmesh/governance';
+import type { ContractCatalog } from './contract.catalog';
+import type { AnyDomain } from './domain.declaration';
+import { ProductInputUnknown } from './errors';
+
+/** How one product's job runs: names, group and the products it reads and writes, on their topics. */
+export interface ProductWiring {
+  domain: string;
+  product: string;
+  /** The job's name in logs, stats, lineage and checkpoint state: `<domain>-<product>`. */
+  job: string;
+  groupId: string;
+  input: ProductOnTopic;
+  /** The product first, then what else the job writes. */
+  outputs: ProductOnTopic[];
+  /** The contract declares event-time processing (windows, lateness, deduplication): the job persists watermarks in its checkpoints. */
+  keepsEventTime: boolean;
+}
+
+export interface WiringOverrides {
+  /** Topic by contract id. */
+  topics: Record<string, string>;
+  /** Consumer group by product name. */
+  groups: Record<string, string>;
+}
+
+/**
+ * Each product's job, derived from its declaration and contracts: the input is the product the
+ * contract's upstream names, groups and topics are the conventions unless the config overrides them (an
+ * override naming nothing the domain reads or writes is an error, not ignored).
+ */
+export function wireDomain(domain: AnyDomain, contracts: ContractCatalog, overrides: WiringOverrides = { topics: {}, groups: {} }): ProductWiring[] {
+  const topicOf = (id: string) => overrides.topics[id] ?? contracts.byId(id).contract.kafka.topic;
+  const wiring = Object.entries(domain.products).map(([product, declaration]): ProductWiring => {
+    const outputs = [declaration.contract, ...(declaration.alsoWrites ?? [])].map((id) => ({ contract: contracts.byId(id), topic: topicOf(id) }));
+    const main = outputs[0]!.contract.contract;
+    const upstream = main.upstream.map((topic) => contracts.byTopic(topic));
+    const input = upstream.length === 1 ? upstream[0] : undefined;
+    if (!input) throw new ProductInputUnknown(main.id, main.upstream);
+    return {
+      domain: domain.name,
+      product,
+      job: `${domain.name}-${product}`,
+      groupId: overrides.groups[product] ?? `${domain.name}.${product}`,
+      input: { contract: input, topic: topicOf(input.contract.id) },
+      outputs,
+      keepsEventTime: main.processing !== undefined,
+    };
+  });
+  const known = new Set(wiring.flatMap((job) => [job.input, ...job.outputs].map((p) => p.contract.contract.id)));
+  const problems: Problem[] = [
+    ...Object.keys(overrides.topics)
+      .filter((id) => !known.has(id))
+      .map((id) => ({ path: `topics.${id}`, message: `${domain.name} neither reads nor writes a product with this contract id; it uses ${[...known].join(', ')}` })),
+    ...Object.keys(overrides.groups)
+      .filter((product) => !(product in domain.products))
+      .map((product) => ({ path: `groups.${product}`, message: `${domain.name} has no product ${product}; its products are ${Object.keys(domain.products).join(', ')}` })),
+  ];
+  if (problems.length > 0) throw new ConfigInvalid(`${domain.name} config`, problems);
+  return wiring;
+}
