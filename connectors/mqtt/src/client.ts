@@ -11,8 +11,11 @@ export interface Subscription {
 }
 
 export interface ConnectionHandlers {
-  /** `messageId` is set for QoS 1 messages: they stay unacknowledged until `puback(messageId)`. */
-  message(message: InboundMessage, messageId: number | undefined): void;
+  /**
+   * `messageId` is set for QoS 1 messages: they stay unacknowledged until `puback(messageId)`.
+   * `subscriptionIdentifiers` (MQTT 5) name the subscriptions this copy was sent for; empty when none.
+   */
+  message(message: InboundMessage, messageId: number | undefined, subscriptionIdentifiers: number[]): void;
   /** The connection is gone (broker down, network, keep-alive timeout, or closed by us). */
   closed(cause: Error | undefined): void;
 }
@@ -86,15 +89,22 @@ export function clientOptions(config: MqttSourceConfig): IClientOptions {
  */
 export class MqttConnection {
   private closing = false;
+  /** The broker still held our session (CONNACK session present): it keeps the subscriptions made on earlier connections. */
+  sessionPresent = false;
+  /** MQTT 5 brokers may give each subscription an identifier that comes back on the messages it delivers. */
+  subscriptionIdentifiersAvailable = false;
 
   private constructor(
     private readonly client: MqttClient,
     readonly endpoint: string,
+    private readonly config: MqttSourceConfig,
+    private readonly connector: string,
   ) {}
 
-  static async open(config: MqttSourceConfig, subscriptions: readonly Subscription[], handlers: ConnectionHandlers, connector: string): Promise<MqttConnection> {
+  /** Connects; subscribing is the caller's next step, once it knows whether the session was present. */
+  static async open(config: MqttSourceConfig, handlers: ConnectionHandlers, connector: string): Promise<MqttConnection> {
     const client = mqtt.connect(config.url, clientOptions(config));
-    const connection = new MqttConnection(client, config.url);
+    const connection = new MqttConnection(client, config.url, config, connector);
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
       const message: InboundMessage = {
         topic: packet.topic,
@@ -104,12 +114,14 @@ export class MqttConnection {
         dup: packet.dup,
         receivedTime: Date.now(),
       };
+      const identifiers = packet.properties?.subscriptionIdentifier;
+      const subscriptionIdentifiers = identifiers === undefined ? [] : Array.isArray(identifiers) ? identifiers : [identifiers];
       if (packet.qos === 1 && packet.messageId !== undefined) {
-        handlers.message(message, packet.messageId);
+        handlers.message(message, packet.messageId, subscriptionIdentifiers);
         callback(PUBACK_DEFERRED);
       } else {
         // QoS 0 has nothing to acknowledge; QoS 2 is never subscribed, so the broker cannot send it.
-        handlers.message(message, undefined);
+        handlers.message(message, undefined, subscriptionIdentifiers);
         callback();
       }
     };
@@ -121,7 +133,9 @@ export class MqttConnection {
         reject(new NotConnected(connector, config.url, { cause: cause ?? new Error('connection closed before CONNACK') }));
       };
       let lastError: Error | undefined;
-      client.once('connect', () => {
+      client.once('connect', (connack) => {
+        connection.sessionPresent = connack.sessionPresent;
+        connection.subscriptionIdentifiersAvailable = config.protocolVersion === 5 && connack.properties?.subscriptionIdentifiersAvailable !== false;
         client.removeAllListeners('close');
         resolve();
       });
@@ -138,26 +152,41 @@ export class MqttConnection {
       handlers.closed(undefined);
     });
 
-    if (subscriptions.length > 0) {
-      let grants;
-      try {
-        grants = await client.subscribeAsync(
-          Object.fromEntries(
-            // Retain handling 1: retained messages only for a new subscription, not on every reconnect (MQTT 5).
-            subscriptions.map(({ topic, qos }) => [topic, { qos, ...(config.protocolVersion === 5 ? { rh: 1 } : {}) }]),
-          ),
-        );
-      } catch (cause) {
-        await connection.close(true);
-        throw new NotConnected(connector, config.url, { cause });
-      }
-      const refused = grants.find((grant) => grant.qos > 2);
-      if (refused) {
-        await connection.close(true);
-        throw new SubscriptionRefused(refused.topic, refused.qos);
-      }
-    }
     return connection;
+  }
+
+  /**
+   * Subscribes; with `identifiers`, each filter in a SUBSCRIBE of its own, since MQTT 5 gives one
+   * identifier to all the filters of one packet. Throws NotConnected when the connection fails and
+   * SubscriptionRefused when the broker refuses a filter.
+   */
+  async subscribe(subscriptions: readonly Subscription[], identifiers: ReadonlyMap<string, number> | undefined): Promise<void> {
+    // Retain handling 1: retained messages only for a new subscription, not on every reconnect (MQTT 5).
+    const options = (qos: 0 | 1) => ({ qos, ...(this.config.protocolVersion === 5 ? { rh: 1 as const } : {}) });
+    // mqtt.js takes SUBSCRIBE properties from the options argument, not from a topic map.
+    const packets = identifiers
+      ? subscriptions.map(({ topic, qos }) => () => this.client.subscribeAsync(topic, { ...options(qos), properties: { subscriptionIdentifier: identifiers.get(topic)! } }))
+      : [() => this.client.subscribeAsync(Object.fromEntries(subscriptions.map(({ topic, qos }) => [topic, options(qos)])))];
+    let grants;
+    try {
+      grants = (await Promise.all(packets.map((send) => send()))).flat();
+    } catch (cause) {
+      throw new NotConnected(this.connector, this.endpoint, { cause });
+    }
+    const refused = grants.find((grant) => grant.qos > 2);
+    if (refused) throw new SubscriptionRefused(refused.topic, refused.qos);
+  }
+
+  /** Unsubscribes; resolves with the MQTT 5 reason code per filter (0 removed, 17 there was none), undefined on MQTT 3.1.1. */
+  async unsubscribe(filters: readonly string[]): Promise<number[] | undefined> {
+    let answer;
+    try {
+      // mqtt.js resolves with the UNSUBACK, whose `granted` holds the MQTT 5 reason codes.
+      answer = (await this.client.unsubscribeAsync([...filters])) as { granted?: number[] } | undefined;
+    } catch (cause) {
+      throw new NotConnected(this.connector, this.endpoint, { cause });
+    }
+    return this.config.protocolVersion === 5 && Array.isArray(answer?.granted) ? answer.granted : undefined;
   }
 
   get connected(): boolean {

@@ -16,6 +16,12 @@ export interface MqttSourceMetrics {
   sparkplugDeaths: number;
   /** Connections that ended without close() or a nack: broker gone, network, keep-alive timeout. */
   connectionsLost: number;
+  /** Messages on topics no configured filter matches (sent for a filter left in the session by an earlier configuration), acknowledged and dropped. */
+  messagesOutsideSubscriptions: number;
+  /** Second copies of a message, sent for another matching subscription, acknowledged and dropped. */
+  duplicateCopiesDropped: number;
+  /** Filters unsubscribed because the session held them but the config no longer names them. */
+  staleSubscriptionsRemoved: number;
 }
 
 export function emptyMetrics(): MqttSourceMetrics {
@@ -29,5 +35,8 @@ export function emptyMetrics(): MqttSourceMetrics {
     sparkplugRebirthsRequested: 0,
     sparkplugDeaths: 0,
     connectionsLost: 0,
+    messagesOutsideSubscriptions: 0,
+    duplicateCopiesDropped: 0,
+    staleSubscriptionsRemoved: 0,
   };
 }

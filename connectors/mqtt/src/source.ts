@@ -1,5 +1,6 @@
 import { NotConnected, type ConnectorContext, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
 import { MqttConnection, type Subscription } from './client';
+import type { DeliveryGuard } from './delivery.guard';
 import type { MqttSourceConfig } from './config';
 import { boundedReject, type InboundMessage, type MessageDecoder } from './decoded-message';
 import { JsonDecoder } from './json.decoder';
@@ -8,6 +9,7 @@ import { emptyMetrics, type MqttSourceMetrics } from './source.metrics';
 import { BirthStore } from './births.store';
 import type { BirthRegistry } from './sparkplug.births';
 import { SparkplugDecoder } from './sparkplug.decoder';
+import { SubscriptionManager } from './subscription.manager';
 import { rebirthCommand } from './sparkplug.payload';
 import { ncmdTopic, SPARKPLUG_NAMESPACE } from './sparkplug.topic';
 import { parseTopicPattern } from './topic.pattern';
@@ -27,11 +29,13 @@ export function subscriptionsFor(config: MqttSourceConfig): Subscription[] {
 interface Received {
   message: InboundMessage;
   ack?: PendingAck;
+  subscriptionIdentifiers: number[];
 }
 
 /** State of one MQTT connection; a new one (and new PUBACK bookkeeping) after every reconnect. */
 interface Session {
   connection: MqttConnection;
+  guard: DeliveryGuard;
   sequencer: PubackSequencer;
   queue: Received[];
   lastArrival: number;
@@ -52,6 +56,7 @@ export class MqttSource implements Source {
   private readonly counters = emptyMetrics();
   /** Sparkplug only: birth certificates and where they are kept across restarts. */
   private readonly births?: { registry: BirthRegistry; store: BirthStore };
+  private readonly subscriptions: SubscriptionManager;
 
   constructor(
     private readonly config: MqttSourceConfig,
@@ -64,6 +69,9 @@ export class MqttSource implements Source {
       this.births = { registry: store.load(), store };
       this.decoder = new SparkplugDecoder(config.sparkplug, config.maxPayloadBytes, this.births.registry);
     }
+    this.subscriptions = new SubscriptionManager(config, subscriptionsFor(config), context.stateDir, this.counters, (message) =>
+      console.warn(`[connector-mqtt] ${context.instanceName}: ${message}`),
+    );
   }
 
   /** A snapshot of the counters. */
@@ -74,15 +82,14 @@ export class MqttSource implements Source {
   async connect(): Promise<void> {
     if (this.session && !this.session.lost) return;
     this.closed = false;
-    const session: Omit<Session, 'connection'> = { sequencer: new PubackSequencer(), queue: [], lastArrival: 0 };
+    const session: Omit<Session, 'connection' | 'guard'> = { sequencer: new PubackSequencer(), queue: [], lastArrival: 0 };
     const connection = await MqttConnection.open(
       this.config,
-      subscriptionsFor(this.config),
       {
         // Messages may arrive before open() resolves: the broker resends unacknowledged ones right after CONNACK.
-        message: (message, messageId) => {
+        message: (message, messageId, subscriptionIdentifiers) => {
           if (session.lost) return; // the broker resends it on the next connection
-          session.queue.push({ message, ...(messageId !== undefined ? { ack: session.sequencer.received(messageId) } : {}) });
+          session.queue.push({ message, subscriptionIdentifiers, ...(messageId !== undefined ? { ack: session.sequencer.received(messageId) } : {}) });
           session.lastArrival = Date.now();
           this.wake?.();
         },
@@ -95,7 +102,15 @@ export class MqttSource implements Source {
       },
       this.context.instanceName,
     );
-    this.session = Object.assign(session, { connection });
+    let guard: DeliveryGuard;
+    try {
+      guard = await this.subscriptions.establish(connection);
+    } catch (error) {
+      session.lost = error as Error;
+      await connection.close(true);
+      throw error;
+    }
+    this.session = Object.assign(session, { connection, guard });
   }
 
   async read(signal: AbortSignal): Promise<SourceBatch> {
@@ -116,10 +131,16 @@ export class MqttSource implements Source {
       const readings: SourceReading[] = [];
       const rejects: SourceReject[] = [];
       let decodedCount = 0;
-      for (const { message } of taken) {
+      for (const { message, subscriptionIdentifiers } of taken) {
         // Messages of many metrics: the rest wait in the queue (in order) for the next batch.
         if (decodedCount > 0 && readings.length + rejects.length >= this.config.batchMaxRecords) break;
         decodedCount++;
+        const { verdict, staleEvidence } = session.guard.judge(message, subscriptionIdentifiers);
+        if (staleEvidence) this.subscriptions.sweep(session.connection, message.topic);
+        // Not passed on, but acknowledged with the batch like the rest, so PUBACKs keep their order.
+        if (verdict === 'outside') this.counters.messagesOutsideSubscriptions++;
+        if (verdict === 'duplicate') this.counters.duplicateCopiesDropped++;
+        if (verdict !== 'accept') continue;
         const result = this.decoder.decode(message);
         for (const reading of result.readings) readings.push(reading);
         for (const reject of result.rejects) rejects.push(boundedReject(reject, this.config.maxEvidenceBytes));
