@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
 import type { SourceConnectorSpec } from '@fieldmesh/connect';
-import { type DataContract, durationToMs, loadContract } from '@fieldmesh/governance';
-import { createKafka, dlqTopicFor, type KafkaPort } from '@fieldmesh/kafka';
+import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/governance';
+import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { SegmentLog } from './buffer/segment-log';
@@ -85,7 +85,7 @@ export class Gateway {
       idleWaitMs: 50,
       prepare: async () => {
         await producer.connect();
-        await ensureTopics(kafka, contract.contract, topic);
+        await ensureTopics(kafka, contract);
       },
     }, {
       onForwarded: (count, lagMs) => {
@@ -186,16 +186,12 @@ export class Gateway {
   }
 }
 
-/** The product topic and its dead-letter topic, configured from the contract (existing topics are left alone). */
-async function ensureTopics(kafka: KafkaPort, contract: DataContract, topic: string): Promise<void> {
+/** The product topic and its dead-letter topic as the contract says (governance's one provisioning path; the serde registers the schema). */
+async function ensureTopics(kafka: KafkaPort, contract: LoadedContract): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const configs = { 'retention.ms': String(durationToMs(contract.retention.kafka)) };
-    await admin.createTopics([
-      { topic, partitions: contract.kafka.partitions, replicationFactor: contract.kafka.replicationFactor, configs },
-      { topic: dlqTopicFor(topic), partitions: 1, replicationFactor: contract.kafka.replicationFactor, configs },
-    ]);
+    await provisionTopics(admin, contract);
   } finally {
     await admin.disconnect();
   }
