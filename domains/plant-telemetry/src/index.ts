@@ -1,10 +1,10 @@
 export { ArrivalTracker, type Arrival } from './clean/arrival.tracker';
 export { cleanColumnLineage } from './clean/clean.lineage';
-export { CleanModule } from './clean/clean.module';
 export { CleanPipeline, type CleanPipelineOptions, type CleanPipelineStats } from './clean/clean.pipeline';
+export { cleanProduct } from './clean/clean.product';
 export { DedupeMemory, type DedupeMemoryOptions, type DedupeVerdict } from './clean/dedupe.memory';
 export { ReadingCleaner, type CleanOutcome, type CleanReading, type CleanerStats, type RawReading } from './clean/reading.cleaner';
 export { normaliseUnit, UNIT_CONVERSIONS, type Normalised } from './clean/unit.normaliser';
 export { CleanContractViolated, ContractIncomplete, ReadingLate } from './errors';
-export { CLEAN_CONTRACT, RAW_CONTRACT, startPlantTelemetry, type PlantTelemetryDomain, type PlantTelemetryStats } from './plant-telemetry.app';
-export { DEFAULT_ROOT, plantTelemetryConfigSchema, type PlantTelemetryConfig, type PlantTelemetryConfigInput } from './plant-telemetry.config';
+export { domain, type PlantTelemetryDomain } from './plant-telemetry.domain';
+export { plantTelemetrySettingsSchema, type PlantTelemetrySettings } from './plant-telemetry.settings';

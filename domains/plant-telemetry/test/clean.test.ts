@@ -6,7 +6,8 @@ import { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type PlantTelemetryDomain, type RawReading, startPlantTelemetry } from '../src/index';
+import { startDomain } from '@fieldmesh/products';
+import { domain as plantTelemetry, type PlantTelemetryDomain, type RawReading } from '../src/index';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 const rawSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'RawReading.avsc'), 'utf8')) as object;
@@ -39,7 +40,11 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     await admin.createTopics([{ topic: rawTopic, partitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
     lineage = new LineageEmitter({ kafka, topic: lineageTopic });
-    domain = await startPlantTelemetry({ kafka: { brokers: [brokers] }, registryUrl, groupId: `clean-test-${id}`, topics: { input: rawTopic, output: cleanTopic } }, { lineage });
+    domain = await startDomain(
+      plantTelemetry,
+      { kafka: { brokers: [brokers] }, registryUrl, groups: { clean: `clean-test-${id}` }, topics: { 'plant-telemetry.raw': rawTopic, 'plant-telemetry.clean': cleanTopic } },
+      { lineage },
+    );
 
     const serde = new AvroSerde({ registryUrl });
     const writer = await serde.writerFor(rawTopic, rawSchema);
@@ -73,7 +78,7 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   it('emits each reading once, whatever the gateway replayed', () => {
     expect(clean.map((r) => Number(r.value.sequenceNumber)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]);
     expect(clean.every((r) => r.key === asset)).toBe(true);
-    expect(domain.stats().clean).toMatchObject({ duplicates: 3 });
+    expect(domain.stats().clean.pipeline).toMatchObject({ duplicates: 3 });
   });
 
   it('converts a Fahrenheit reading to Celsius', () => {
@@ -93,7 +98,7 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   });
 
   it('counts what it did', () => {
-    expect(domain.stats().job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
+    expect(domain.stats().clean.job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
   });
 
   it('reports its run to OpenLineage with the column lineage of the clean product', async () => {

@@ -86,7 +86,7 @@ export interface DomainDeclaration<Schema extends z.ZodObject = z.ZodObject, Ser
 /** Marks a declaration made with defineDomain, so discovery tells it from any other export. */
 export const DOMAIN: unique symbol = Symbol.for('fieldmesh.domain') as never;
 
-export type AnyDomain = DomainDeclaration<z.ZodObject, never, AnyProducts, unknown>;
+export type AnyDomain = DomainDeclaration<z.ZodObject, unknown, AnyProducts, unknown>;
 
 export function defineDataProduct<Settings, Services = undefined, Stats extends object = object>(declaration: DataProductDeclaration<Settings, Services, Stats>): DataProductDeclaration<Settings, Services, Stats> {
   return declaration;

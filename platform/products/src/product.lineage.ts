@@ -3,7 +3,8 @@ import type { StreamJobLineage } from '@fieldmesh/streams';
 import type { ProductWiring } from './product.wiring';
 
 /**
- * A product job's OpenLineage run: START when it joins its group, COMPLETE when it closes. Its input
+ * A product job's OpenLineage run, named after the product's contract: START when it joins its group,
+ * COMPLETE when it closes. Its input
  * and outputs carry their contract's schema, each output its owner and purpose, and the product its
  * column lineage when the declaration gives one.
  */
@@ -15,7 +16,7 @@ export function productJobLineage(emitter: LineageEmitter, brokers: string[], wi
   return {
     async started() {
       run = emitter.run({
-        name: wiring.job,
+        name: product.id,
         inputs: [kafkaDataset(brokers, wiring.input.topic, wiring.input.contract.avroSchema)],
         outputs: wiring.outputs.map(({ contract: { contract, avroSchema }, topic }, i) =>
           kafkaDataset(brokers, topic, avroSchema, {

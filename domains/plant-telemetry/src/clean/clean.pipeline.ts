@@ -51,6 +51,11 @@ export class CleanPipeline implements ReplayableState {
     this.cleaner = new ReadingCleaner(contract, options);
   }
 
+  /** The runtime commits only below what the dedupe memory holds. */
+  get state(): ReplayableState[] {
+    return [this];
+  }
+
   readonly handle = async (records: StreamRecord<unknown>[]): Promise<Array<StreamOutput | RecordFailed>> => {
     const results: Array<StreamOutput | RecordFailed> = [];
     for (const record of records) {
