@@ -2,9 +2,10 @@ import { basename, join } from 'node:path';
 import { type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
 import { type AssetHealthDomain, startAssetHealth } from '@fieldmesh/domain-asset-health';
 import { type EnergyDomain, startEnergy } from '@fieldmesh/domain-energy';
-import { type PlantTelemetryDomain, startPlantTelemetry } from '@fieldmesh/domain-plant-telemetry';
+import { domain as plantTelemetryDomain, type PlantTelemetryDomain } from '@fieldmesh/domain-plant-telemetry';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter, streamJobLineage } from '@fieldmesh/lineage';
+import { startDomain } from '@fieldmesh/products';
 import { REPO_ROOT } from '@fieldmesh/testing';
 
 /** The domain services, the anomaly operator and the ClickHouse sink, running in this process. */
@@ -42,7 +43,7 @@ export const WINDOWED_JOB_GROUPS = { clean: 'plant-telemetry.clean', energy: 'en
 export async function startDataProducts(options: DataProductsOptions): Promise<DataProducts> {
   const lineage = lineageEmitter({ kafka: options.kafka });
   const common = { kafka: { brokers: [options.brokers] }, registryUrl: options.registryUrl, root: REPO_ROOT };
-  const plantTelemetry = await startPlantTelemetry({ ...common, groupId: WINDOWED_JOB_GROUPS.clean }, { lineage });
+  const plantTelemetry = await startDomain(plantTelemetryDomain, { ...common, groups: { clean: WINDOWED_JOB_GROUPS.clean } }, { lineage });
   const energy = await startEnergy({ ...common, groupId: WINDOWED_JOB_GROUPS.energy }, { lineage });
   const assetHealth = await startAssetHealth({ ...common, groups: { features: WINDOWED_JOB_GROUPS.features } }, { lineage: streamJobLineage(lineage, [options.brokers]) });
   const sink = await startClickhouseSink(

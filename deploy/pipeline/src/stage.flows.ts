@@ -20,7 +20,7 @@ const STAGES = {
 /** Each stage's records in and out now: the gateway's readings, then each stream job's. */
 export function stageFlows(pipeline: Pick<PlantPipeline, 'gateway' | 'products'>): StageFlow[] {
   const gateway = pipeline.gateway.stats();
-  const clean = pipeline.products.plantTelemetry.stats().job;
+  const clean = pipeline.products.plantTelemetry.stats().clean.job;
   const energy = pipeline.products.energy.stats().job;
   const health = pipeline.products.assetHealth.stats();
   return [

@@ -93,7 +93,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     const plant = simulator.stats().published;
     const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
     const g = gateway.stats();
-    const clean = products.plantTelemetry.stats().job;
+    const clean = products.plantTelemetry.stats().clean.job;
     const health = products.assetHealth.stats();
     const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
     output.err(
