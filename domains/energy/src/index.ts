@@ -1,12 +1,12 @@
 export { lineOf, siteOf } from './consumption-15m/asset.hierarchy';
 export { consumptionColumnLineage } from './consumption-15m/consumption.lineage';
-export { ConsumptionModule } from './consumption-15m/consumption.module';
 export { ConsumptionPipeline, type CleanPowerReading, type ConsumptionPipelineOptions, type ConsumptionPipelineStats } from './consumption-15m/consumption.pipeline';
+export { consumptionProduct } from './consumption-15m/consumption.product';
 export { rollUp, type AssetWindow, type ConsumptionWindow, type Level } from './consumption-15m/consumption.rollup';
 export { mergeByEventTime } from './consumption-15m/event-time.merge';
 export { integratePower, type PowerSample, type WindowEnergy } from './consumption-15m/power.integrator';
 export { TariffCalendar, type Price } from './consumption-15m/tariff.calendar';
 export { siteTariffSchema, tariffConfigSchema, type SiteTariff, type TariffConfig, type TariffConfigInput } from './consumption-15m/tariff.config';
-export { CLEAN_TELEMETRY_CONTRACT, CONSUMPTION_CONTRACT, startEnergy, type EnergyDomain, type EnergyStats } from './energy.app';
-export { DEFAULT_ROOT, DEFAULT_TARIFFS_FILE, energyConfigSchema, loadTariffs, type EnergyConfig, type EnergyConfigInput } from './energy.config';
+export { domain, type EnergyDomain } from './energy.domain';
+export { DEFAULT_TARIFFS_FILE, energySettingsSchema, loadTariffs, type EnergySettings } from './energy.settings';
 export { ContractIncomplete, PowerReadingLate, PowerReadingUnusable } from './errors';

@@ -5,7 +5,8 @@ import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type EnergyDomain, startEnergy } from '../src/index';
+import { startDomain } from '@fieldmesh/products';
+import { domain, type EnergyDomain } from '../src/index';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
 // Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
@@ -40,11 +41,11 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
     await admin.connect();
     await admin.createTopics([{ topic: topics.clean, partitions: 6, replicationFactor: 1 }]);
     await admin.disconnect();
-    energy = await startEnergy({
+    energy = await startDomain(domain, {
       kafka: { brokers: [brokers] },
       registryUrl,
-      groupId: `energy-test-${id}`,
-      topics: { input: topics.clean, output: topics.energy },
+      groups: { 'consumption-15m': `energy-test-${id}` },
+      topics: { 'plant-telemetry.clean': topics.clean, 'energy.consumption-15m': topics.energy },
       tariffs: { sites: { [site]: { timeZone: 'Europe/Berlin', basePricePerKwh: 0.2, basePeriodName: 'off-peak', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:00', to: '08:15' }] } } },
     });
 
@@ -74,7 +75,7 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
       for (let t = minute; t < minute + MIN; t += 10_000) readings.push(reading(press, t, 60), reading(pump, t, 20), reading(fan, t, 12));
       await producer.send(readings);
       sent += readings.length;
-      await waitFor(`the energy job to read minute ${(minute - T0) / MIN}`, () => energy.stats().consumption.powerReadings >= sent, 60_000);
+      await waitFor(`the energy job to read minute ${(minute - T0) / MIN}`, () => energy.stats()['consumption-15m'].pipeline.powerReadings >= sent, 60_000);
     }
     // Time goes on: a reading past the second window's end plus the allowed lateness closes both windows.
     await producer.send([reading(press, T0 + 33 * MIN, 60)]);
@@ -90,7 +91,7 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
     rows.find((r) => r.value.level === level && r.value.scopePath === scopePath && (r.value.windowStart as Date).getTime() === T0 + minute * MIN)?.value;
 
   it('emits one row per asset, line and site for each of the two windows, no reading late', () => {
-    expect(energy.stats().consumption).toMatchObject({ powerReadings: 541, late: 0 });
+    expect(energy.stats()['consumption-15m'].pipeline).toMatchObject({ powerReadings: 541, late: 0 });
     expect(rows).toHaveLength(2 * (3 + 2 + 1));
   });
 
@@ -120,7 +121,13 @@ describe('energy job restarted in the middle of a window', () => {
   const id = randomUUID().slice(0, 8);
   const topics = { clean: `plant.telemetry.clean.v1.test-${id}`, energy: `energy.consumption-15m.v1.test-${id}` };
   const asset = `acme/site-${id}/hall/line-1/press-1`;
-  const config = { kafka: { brokers: [brokers] }, registryUrl, groupId: `energy-restart-${id}`, topics: { input: topics.clean, output: topics.energy }, tariffs: {} };
+  const config = {
+    kafka: { brokers: [brokers] },
+    registryUrl,
+    groups: { 'consumption-15m': `energy-restart-${id}` },
+    topics: { 'plant-telemetry.clean': topics.clean, 'energy.consumption-15m': topics.energy },
+    tariffs: {},
+  };
   let energy: EnergyDomain | undefined;
   let rows: ReadRecord[];
 
@@ -149,15 +156,15 @@ describe('energy job restarted in the middle of a window', () => {
       return records.length;
     };
 
-    energy = await startEnergy(config);
+    energy = await startDomain(domain, config);
     // The first window and two thirds of the second, then the job stops with the second window open.
     const first = await send(T0, T0 + 25 * MIN);
-    await waitFor('the first run to read its readings', () => energy!.stats().consumption.powerReadings >= first, 60_000);
+    await waitFor('the first run to read its readings', () => energy!.stats()['consumption-15m'].pipeline.powerReadings >= first, 60_000);
     await energy.close();
     // The rest of the second window arrives while the job is down; the restarted job rebuilds the open window from the replay.
     await send(T0 + 25 * MIN, T0 + 33 * MIN);
     await producer.disconnect();
-    energy = await startEnergy(config);
+    energy = await startDomain(domain, config);
     rows = await readTopic({ brokers, registryUrl, topic: topics.energy, timeoutMs: 60_000, until: (all) => all.length >= 6 });
     // A window emitted twice would show up now.
     rows = await readTopic({ brokers, registryUrl, topic: topics.energy, timeoutMs: 3_000, until: () => false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TariffCalendar } from './consumption-15m/tariff.calendar';
-import { DEFAULT_TARIFFS_FILE, loadTariffs } from './energy.config';
+import { DEFAULT_TARIFFS_FILE, loadTariffs } from './energy.settings';
 
 describe('shipped tariffs', () => {
   it('validate and price the simulated Berlin site by time of use', () => {
