@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
 import { type AssetHealthDomain, startAssetHealth } from '@fieldmesh/domain-asset-health';
-import { type EnergyDomain, startEnergy } from '@fieldmesh/domain-energy';
+import { domain as energyDomain, type EnergyDomain } from '@fieldmesh/domain-energy';
 import { domain as plantTelemetryDomain, type PlantTelemetryDomain } from '@fieldmesh/domain-plant-telemetry';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter, streamJobLineage } from '@fieldmesh/lineage';
@@ -44,7 +44,7 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
   const lineage = lineageEmitter({ kafka: options.kafka });
   const common = { kafka: { brokers: [options.brokers] }, registryUrl: options.registryUrl, root: REPO_ROOT };
   const plantTelemetry = await startDomain(plantTelemetryDomain, { ...common, groups: { clean: WINDOWED_JOB_GROUPS.clean } }, { lineage });
-  const energy = await startEnergy({ ...common, groupId: WINDOWED_JOB_GROUPS.energy }, { lineage });
+  const energy = await startDomain(energyDomain, { ...common, groups: { 'consumption-15m': WINDOWED_JOB_GROUPS.energy } }, { lineage });
   const assetHealth = await startAssetHealth({ ...common, groups: { features: WINDOWED_JOB_GROUPS.features } }, { lineage: streamJobLineage(lineage, [options.brokers]) });
   const sink = await startClickhouseSink(
     {

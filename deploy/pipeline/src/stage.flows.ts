@@ -21,7 +21,7 @@ const STAGES = {
 export function stageFlows(pipeline: Pick<PlantPipeline, 'gateway' | 'products'>): StageFlow[] {
   const gateway = pipeline.gateway.stats();
   const clean = pipeline.products.plantTelemetry.stats().clean.job;
-  const energy = pipeline.products.energy.stats().job;
+  const energy = pipeline.products.energy.stats()['consumption-15m'].job;
   const health = pipeline.products.assetHealth.stats();
   return [
     { stage: STAGES.gateway.name, in: gateway.received, out: gateway.accepted },
