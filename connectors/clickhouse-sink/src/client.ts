@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { probeCapabilities, qualifiedTableName, quoteIdentifier, structureOf, type ServerCapabilities, type TablePlan } from '@fieldmesh/warehouse';
 import { createChdbConnection } from 'chdb/connection';
 import { InsertFailed, WarehouseUnavailable } from './errors';
@@ -64,7 +64,15 @@ export async function openWarehouse(settings: ClickhouseSettings): Promise<Wareh
   let client: ClickHouseClient | undefined;
   try {
     if (settings.url) {
-      client = createClient({ url: settings.url, username: settings.username, password: settings.password, request_timeout: 60_000 });
+      client = createClient({
+        url: settings.url,
+        username: settings.username,
+        password: settings.password,
+        request_timeout: 60_000,
+        // Every failed request is thrown to the sink, which reports it once per reason (waiting, batch
+        // delivered again); the client's own log would add a stack trace per retry while the server is down.
+        log: { level: ClickHouseLogLevel.OFF },
+      });
       const capabilities = await probeCapabilities(client);
       const opened = client;
       return {

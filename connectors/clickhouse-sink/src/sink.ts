@@ -10,6 +10,7 @@ import { clickhouseSinkConfigSchema, type ClickhouseSinkConfig, type ClickhouseS
 import { TombstoneRecord } from './errors';
 import { TableOffsetStore } from './offset.store';
 import { sinkLineageJob } from './sink.lineage';
+import { whenReachable } from './warehouse.retry';
 
 /** Per product table: what went where since start. */
 export interface TableStats {
@@ -50,6 +51,8 @@ export interface ClickhouseSinkDependencies {
   warn?: (message: string) => void;
   /** Reports one OpenLineage run per product (topic → table, column by column). */
   lineage?: LineageEmitter;
+  /** Gives up waiting for an unreachable ClickHouse at start (the caller shuts down first). */
+  signal?: AbortSignal;
 }
 
 interface Product {
@@ -59,6 +62,31 @@ interface Product {
 }
 
 const SINK_STAGE = 'sink';
+
+/** Opens ClickHouse, creates or checks every product table and the offsets table; closes what it opened when a step fails. */
+async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: LoadedContract[], warn: (message: string) => void) {
+  const warehouse = await openWarehouse(settings.clickhouse);
+  try {
+    const provisioned: Array<{ plan: TablePlan; drift: TableDrift[] }> = [];
+    for (const loaded of contracts) {
+      const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database });
+      plan.warnings.forEach(warn);
+      const { drift } = await provisionTable(warehouse.client, plan);
+      for (const d of drift) warn(`table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`);
+      provisioned.push({ plan, drift });
+    }
+    const offsets = await TableOffsetStore.open(
+      warehouse.client,
+      settings.clickhouse.database,
+      provisioned.map((p) => p.plan),
+    );
+    return { warehouse, provisioned, offsets };
+  } catch (error) {
+    await warehouse.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
@@ -68,6 +96,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  * become a row go to `<topic>.dlq` with stage 'sink', and only then does the consumer commit. A crash, an
  * insert whose answer was lost after it landed, or a partition moving to another instance of the group
  * replays the batch, and the replay adds exactly the rows that are missing: no duplicates, no gaps.
+ * Started while the server is unreachable, it logs that it waits, retries with backoff and starts once
+ * the server answers (the promise resolves then; `dependencies.signal` gives up).
  */
 export async function startClickhouseSink(config: ClickhouseSinkConfig, dependencies: ClickhouseSinkDependencies = {}): Promise<ClickhouseSinkHandle> {
   const settings: ClickhouseSinkSettings = loadConfig(clickhouseSinkConfigSchema, config, 'ClickHouse sink config');
@@ -78,20 +108,19 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
   if (missing.length > 0) throw new Error(`No contract for product(s) ${missing.join(', ')} under ${resolve(settings.contractsRoot)}/contracts: fix 'products' or add the contracts.`);
   if (contracts.length === 0) throw new Error(`No product to sink: no contract under ${resolve(settings.contractsRoot)}/contracts.`);
 
-  const warehouse = await openWarehouse(settings.clickhouse);
+  // Once running, an unreachable server only fails batches, which come again; at start it is waited for.
+  const { warehouse, provisioned, offsets } = await whenReachable(() => prepareWarehouse(settings, contracts, warn), {
+    target: settings.clickhouse.url ?? `chDB at ${resolve(settings.clickhouse.chdbPath)}`,
+    warn,
+    ...(dependencies.signal ? { signal: dependencies.signal } : {}),
+  });
   const cleanups: Array<() => Promise<unknown>> = [() => warehouse.close()];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
     const products = new Map<string, Product>();
-    const provisioned: Array<{ plan: TablePlan; drift: TableDrift[] }> = [];
-    for (const loaded of contracts) {
-      const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database });
-      plan.warnings.forEach(warn);
-      const { drift } = await provisionTable(warehouse.client, plan);
-      for (const d of drift) warn(`table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`);
-      provisioned.push({ plan, drift });
+    for (const { plan } of provisioned) {
       products.set(plan.topic, {
         plan,
         encoder: new RowBinaryEncoder(plan.columns),
@@ -103,12 +132,6 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       : [];
     for (const run of lineageRuns) await run.start().catch((error: unknown) => warn(`lineage event not delivered: ${(error as Error).message}`));
     cleanups.push(async () => Promise.all(lineageRuns.map((run) => run.complete())));
-    const offsets = await TableOffsetStore.open(
-      warehouse.client,
-      settings.clickhouse.database,
-      provisioned.map((p) => p.plan),
-    );
-
     const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId });
     const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers });
     const admin = kafka.admin();
