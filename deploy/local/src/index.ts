@@ -1,6 +1,7 @@
 export { USAGE, parseCli, type CliCommand } from './cli.options';
 export { followLogs } from './log.follower';
-export { down, logs, start, status, up, type Output } from './stack.commands';
+export type { Output } from './command.output';
+export { down, logs, start, status, up } from './stack.commands';
 export { formatStatus } from './stack.printer';
 // The plant's gateway configuration lives with the pipeline; e2e and bench take it from here.
 export { gatewayConfigFor, type GatewayPeers } from '@fieldmesh/pipeline';

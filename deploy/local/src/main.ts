@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { formatProblems } from '@fieldmesh/config';
 import { LOCAL_STACK_DIR } from '@fieldmesh/testing';
 import { USAGE, parseCli } from './cli.options';
-import { down, logs, resetWatermarksCommand, start, status, up, type Output } from './stack.commands';
+import type { Output } from './command.output';
+import { down, logs, resetWatermarksCommand, start, status, up } from './stack.commands';
 
 // The CLI for people: `npm run stack -- up|down|status|logs|reset-watermarks` and `npm start`. See USAGE.
 const output: Output = { out: (line) => console.log(line), err: (line) => console.error(line) };

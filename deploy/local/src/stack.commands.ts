@@ -4,17 +4,13 @@ import { createKafka } from '@fieldmesh/kafka';
 import { resetWatermarks } from '@fieldmesh/pipeline';
 import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/testing';
 import type { CliCommand } from './cli.options';
+import type { Output } from './command.output';
 import { followLogs } from './log.follower';
 import { runMainJob } from './main-job/main-job';
 import { type MainJobReport, passed } from './main-job/report';
 import { formatStatus } from './stack.printer';
 
 type Command<K extends CliCommand['command']> = Extract<CliCommand, { command: K }>;
-
-export interface Output {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
 
 function hasState(dir: string): boolean {
   return existsSync(join(dir, 'state.json'));

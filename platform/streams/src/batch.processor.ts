@@ -1,5 +1,6 @@
 import { RecordFailed } from './errors';
-import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+import type { StreamHandler } from './stream-handler.types';
+import type { StreamOutput, StreamRecord } from './stream.types';
 
 /** The outputs of one batch, already encoded by the caller's `encode`, and the records that failed. */
 export interface ProcessedBatch<E> {

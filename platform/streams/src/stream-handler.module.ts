@@ -1,7 +1,8 @@
 import { Controller, type DynamicModule, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { RecordFailed } from './errors';
-import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+import type { StreamHandler } from './stream-handler.types';
+import type { StreamOutput, StreamRecord } from './stream.types';
 
 /**
  * A Nest module with one event handler: the batches of `topic` go to `handler`. A data product's job is

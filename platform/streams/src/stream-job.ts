@@ -18,7 +18,8 @@ import { keepLowest, partitionKey, type PartitionOffset } from './partition.posi
 import type { InputProgress, ReplayableState } from './replayable.state';
 import { parseStreamJobSettings } from './stream-job.config';
 import { toStreamRecord } from './stream-record.mapper';
-import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+import type { StreamHandler } from './stream-handler.types';
+import type { StreamOutput, StreamRecord } from './stream.types';
 
 /** What a lineage emitter learns about a job: its datasets, at start and at stop. */
 export interface StreamJobDescription {

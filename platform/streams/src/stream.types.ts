@@ -1,5 +1,3 @@
-import type { RecordFailed } from './errors';
-
 /**
  * What a domain handler sees and returns. Values are decoded Avro (`long` → bigint, `timestamp-millis` →
  * Date); keys are the plain strings Fieldmesh keys by (asset or device ids); offsets are decimal strings.
@@ -26,14 +24,3 @@ export interface StreamOutput {
   /** Record timestamp in epoch milliseconds; the broker's time when absent. */
   timestamp?: number;
 }
-
-/**
- * A domain handler: gets a batch of decoded records (of every input topic, in offset order per partition)
- * and resolves with the records to produce. An input record that cannot be processed is reported as a
- * `RecordFailed` among the results (dead-lettered with stage 'process'; the rest goes on).
- *
- * A handler that throws is run again record by record on that batch, and the records that throw alone
- * are dead-lettered: so a handler that keeps state (windows) must report per-record problems as
- * RecordFailed results, or throw before it changes any state for the batch.
- */
-export type StreamHandler = (records: StreamRecord<unknown>[]) => Promise<Array<StreamOutput | RecordFailed>>;

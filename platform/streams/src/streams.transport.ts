@@ -2,7 +2,8 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { DuplicateTopicHandler, NoTopicHandlers, type RecordFailed } from './errors';
 import { runStreamJob, type StreamJob, type StreamJobOptions, type StreamJobStats } from './stream-job';
-import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+import type { StreamHandler } from './stream-handler.types';
+import type { StreamOutput, StreamRecord } from './stream.types';
 import { StreamsContext } from './streams.context';
 
 /** runStreamJob's options without inputs and handler: those come from the app's @EventPattern handlers. */

@@ -3,7 +3,8 @@ import { processBatch } from './batch.processor';
 import { UndeclaredOutputTopic } from './errors';
 import { partitionKey } from './partition.position';
 import type { ReplayableState } from './replayable.state';
-import type { StreamHandler, StreamOutput, StreamRecord } from './stream.types';
+import type { StreamHandler } from './stream-handler.types';
+import type { StreamOutput, StreamRecord } from './stream.types';
 
 /** A record to pipe into a TestDriver; partition 0 and the next offset of that partition unless given. */
 export interface TestInput {

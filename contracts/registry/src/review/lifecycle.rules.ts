@@ -1,7 +1,18 @@
 import { RegistryErrors, type RegistryError } from '../errors';
 import { compareVersions } from './semantic-version';
-import type { ReviewState, VersionRecord } from './review.state';
-import type { ContractAuditEvent } from './review.types';
+import type { ContractAuditEvent, ContractRecord, ProposalRecord, VersionRecord } from './review.types';
+
+/** The review state as the rules read it; ReviewState applies an event only when checkEvent allows it. */
+export interface LifecycleQueries {
+  contract(contractId: string): ContractRecord | undefined;
+  contractOfTopic(topic: string): ContractRecord | undefined;
+  proposal(proposalId: string): ProposalRecord | undefined;
+  proposals(): ProposalRecord[];
+  versionsOf(contract: ContractRecord): VersionRecord[];
+  latestApproved(contract: ContractRecord): VersionRecord | undefined;
+  registrable(contract: ContractRecord): VersionRecord[];
+  hasOverride(overrideKey: string): boolean;
+}
 
 /** "lead (governance-lead) on 2026-…: "why"", the decision part of lifecycle messages. */
 export function describeDecision(event: ContractAuditEvent): string {
@@ -10,7 +21,7 @@ export function describeDecision(event: ContractAuditEvent): string {
 
 const hasComment = (event: ContractAuditEvent) => (event.comment ?? '').trim() !== '';
 
-function topicClaim(state: ReviewState, event: ContractAuditEvent): RegistryError | undefined {
+function topicClaim(state: LifecycleQueries, event: ContractAuditEvent): RegistryError | undefined {
   const topic = event.contract?.kafka.topic;
   const owner = topic === undefined ? undefined : state.contractOfTopic(topic);
   if (owner && owner.id !== event.contractId) {
@@ -19,7 +30,7 @@ function topicClaim(state: ReviewState, event: ContractAuditEvent): RegistryErro
   return undefined;
 }
 
-function newerThanApproved(state: ReviewState, event: ContractAuditEvent): RegistryError | undefined {
+function newerThanApproved(state: LifecycleQueries, event: ContractAuditEvent): RegistryError | undefined {
   const contract = state.contract(event.contractId);
   const latest = contract && state.latestApproved(contract);
   if (latest && compareVersions(event.version, latest.version) <= 0) {
@@ -30,7 +41,7 @@ function newerThanApproved(state: ReviewState, event: ContractAuditEvent): Regis
   return undefined;
 }
 
-function requireVersion(state: ReviewState, event: ContractAuditEvent): VersionRecord | RegistryError {
+function requireVersion(state: LifecycleQueries, event: ContractAuditEvent): VersionRecord | RegistryError {
   const contract = state.contract(event.contractId);
   if (!contract) return RegistryErrors.contractNotFound(event.contractId);
   return contract.versions.get(event.version) ?? RegistryErrors.contractVersionNotFound(event.contractId, event.version);
@@ -41,7 +52,7 @@ function requireVersion(state: ReviewState, event: ContractAuditEvent): VersionR
  * back to draft. Returns why `event` may not follow the current state, or undefined when it may. Used both
  * before writing (to answer the caller) and when applying the log (so racing writers agree on the outcome).
  */
-export function checkEvent(state: ReviewState, event: ContractAuditEvent): RegistryError | undefined {
+export function checkEvent(state: LifecycleQueries, event: ContractAuditEvent): RegistryError | undefined {
   // The topic may hold records another program wrote: a version event without its contract cannot be applied.
   if ((event.type === 'BASELINED' || event.type === 'PROPOSED') && (typeof event.contract?.kafka?.topic !== 'string' || event.schema === undefined)) {
     return RegistryErrors.invalidReviewRequest(`${event.type} event ${event.eventId} carries no contract or schema`);
@@ -109,7 +120,7 @@ export function checkEvent(state: ReviewState, event: ContractAuditEvent): Regis
  * Why a governed subject refuses a schema that is not an approved version of its contract: the version the
  * schema belongs to and who decided what about it, or that it matches no version at all.
  */
-export function notApprovedReason(state: ReviewState, contractId: string, fingerprint: string): string {
+export function notApprovedReason(state: LifecycleQueries, contractId: string, fingerprint: string): string {
   const contract = state.contract(contractId)!;
   const retired = state.versionsOf(contract).find((version) => version.fingerprint === fingerprint && version.status === 'retired');
   if (retired) return `contract ${contractId} version ${retired.version} was retired by ${describeDecision(retired.decision)}`;

@@ -9,10 +9,10 @@ import { ContractAuditLog } from './contract-audit.log';
 import { downstreamOf, LineageSource } from './downstream.impact';
 import { checkEvent, notApprovedReason } from './lifecycle.rules';
 import { overrideKey } from './override.key';
-import { type ContractRecord, type ProposalRecord, ReviewState, valueSubjectOf } from './review.state';
+import { ReviewState, valueSubjectOf } from './review.state';
 import { parseReviewSchema, schemaFingerprint } from './schema.fingerprint';
 import { compareVersions } from './semantic-version';
-import type { Actor, ContractAuditEvent, ContractDetail, ContractSummary, Proposal, ProposalStatus } from './review.types';
+import type { Actor, ContractAuditEvent, ContractDetail, ContractRecord, ContractSummary, Proposal, ProposalRecord, ProposalStatus } from './review.types';
 
 const proposalStatuses: readonly ProposalStatus[] = ['proposed', 'approved', 'rejected'];
 

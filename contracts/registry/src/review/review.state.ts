@@ -1,39 +1,7 @@
-import type { DataContract } from '@fieldmesh/governance';
 import type { RegistryError } from '../errors';
-import { checkEvent } from './lifecycle.rules';
+import { checkEvent, type LifecycleQueries } from './lifecycle.rules';
 import { compareVersions } from './semantic-version';
-import type { ContractAuditEvent, ContractVersionStatus, ProposalStatus } from './review.types';
-
-export interface VersionRecord {
-  contractId: string;
-  version: string;
-  status: ContractVersionStatus;
-  proposalId: string | null;
-  contract: DataContract;
-  schema: unknown;
-  fingerprint: string;
-  /** The event that gave the version its status: who decided, when and why. */
-  decision: ContractAuditEvent;
-}
-
-export interface ProposalRecord {
-  proposalId: string;
-  contractId: string;
-  version: string;
-  status: ProposalStatus;
-  contract: DataContract;
-  schema: unknown;
-  fingerprint: string;
-  proposed: ContractAuditEvent;
-  decision?: ContractAuditEvent;
-}
-
-export interface ContractRecord {
-  id: string;
-  versions: Map<string, VersionRecord>;
-  /** The contract's audit events in log order. */
-  history: ContractAuditEvent[];
-}
+import type { ContractAuditEvent, ContractRecord, ContractVersionStatus, ProposalRecord, VersionRecord } from './review.types';
 
 /** Versions whose schema may be registered: approved, and deprecated (still produced while consumers move on). */
 const REGISTRABLE: readonly ContractVersionStatus[] = ['approved', 'deprecated'];
@@ -48,7 +16,7 @@ export const valueSubjectOf = (topic: string) => `${topic}-value`;
  * alike; an event that breaks a lifecycle rule against the state before it (two instances racing to decide
  * one proposal) is not applied, so every instance ends in the same state whatever it was told first.
  */
-export class ReviewState {
+export class ReviewState implements LifecycleQueries {
   private readonly contractsById = new Map<string, ContractRecord>();
   private readonly proposalsById = new Map<string, ProposalRecord>();
   private readonly contractByTopic = new Map<string, string>();

@@ -84,3 +84,34 @@ export interface ContractDetail extends ContractSummary {
   /** Every audit event of the contract, in log order. */
   history: ContractAuditEvent[];
 }
+
+export interface VersionRecord {
+  contractId: string;
+  version: string;
+  status: ContractVersionStatus;
+  proposalId: string | null;
+  contract: DataContract;
+  schema: unknown;
+  fingerprint: string;
+  /** The event that gave the version its status: who decided, when and why. */
+  decision: ContractAuditEvent;
+}
+
+export interface ProposalRecord {
+  proposalId: string;
+  contractId: string;
+  version: string;
+  status: ProposalStatus;
+  contract: DataContract;
+  schema: unknown;
+  fingerprint: string;
+  proposed: ContractAuditEvent;
+  decision?: ContractAuditEvent;
+}
+
+export interface ContractRecord {
+  id: string;
+  versions: Map<string, VersionRecord>;
+  /** The contract's audit events in log order. */
+  history: ContractAuditEvent[];
+}
