@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { NotConnected } from '@fieldmesh/connect';
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import type { MqttSourceConfig, TlsConfig } from './config';
 import type { InboundMessage } from './decoded-message';
 import { SubscriptionRefused, TlsFileUnreadable } from './errors';
@@ -207,6 +207,30 @@ export class MqttConnection {
    */
   async close(abrupt = false): Promise<void> {
     this.closing = true;
+    if (!abrupt && this.client.connected) await this.brokerCaughtUp();
     await new Promise<void>((resolve) => this.client.end(abrupt, () => resolve()));
+  }
+
+  /**
+   * A PINGREQ answered: the broker handles a connection's packets in order, so it has now processed every
+   * PUBACK sent before. Without this a source that connects right after close, with the same client id,
+   * can reach the broker first; Mosquitto then drops this connection with the PUBACKs it had not read yet
+   * and redelivers batches the gateway already acked. Gives up after connectTimeoutMs (or when the
+   * connection drops): the worst case is then that redelivery.
+   */
+  private brokerCaughtUp(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.removeListener('packetreceive', answered);
+        this.client.removeListener('close', done);
+        resolve();
+      };
+      const answered = (packet: Packet) => packet.cmd === 'pingresp' && done();
+      const timer = setTimeout(done, this.config.connectTimeoutMs);
+      this.client.on('packetreceive', answered);
+      this.client.once('close', done);
+      this.client.sendPing();
+    });
   }
 }
