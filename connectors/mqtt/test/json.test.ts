@@ -90,29 +90,6 @@ describe('MQTT JSON source against Mosquitto', () => {
     expect(readings.map((r) => r.value)).toEqual([...Array(20).keys()]);
   });
 
-  it('redelivers a batch that was read but never acked when the gateway goes away', async () => {
-    const enterprise = uniqueId('acme');
-    const clientId = uniqueId('gw');
-    const crashed = jsonSource(enterprise, clientId);
-    await crashed.connect();
-    const plant = await startPublisher();
-    for (let i = 0; i < 5; i++) await plant.publishAsync(`${enterprise}/berlin/press-shop/line-2/motor-1/motor_current`, payload(i), { qos: 1 });
-    const unacked = await collect(crashed, (c) => c.readings.length >= 5, { ack: false });
-    expect(unacked.readings).toHaveLength(5);
-    await crashed.close();
-
-    const restarted = jsonSource(enterprise, clientId);
-    await restarted.connect();
-    const { readings } = await collect(restarted, (c) => c.readings.length >= 5);
-    expect(readings.map((r) => r.value)).toEqual([0, 1, 2, 3, 4]);
-
-    // Acked now: a third start gets nothing more.
-    await restarted.close();
-    const third = jsonSource(enterprise, clientId);
-    await third.connect();
-    await expect(collect(third, (c) => c.readings.length >= 1, { timeoutMs: 1_000 })).rejects.toThrow(/timed out with 0 readings/);
-  });
-
   it('a nacked batch makes read throw NotConnected and comes again after the runtime reconnects', async () => {
     const enterprise = uniqueId('acme');
     const source = jsonSource(enterprise, uniqueId('gw'));
