@@ -88,11 +88,6 @@ describe('server restart', () => {
     const after = await readUntil(opcua, (r) => r.some((x) => x.value === 8.1));
     expect(after.at(-1)).toMatchObject({ value: 8.1, quality: 'GOOD', signal: 'discharge_pressure' });
   });
-
-  it('throws NotConnected from connect() while the server is down', async () => {
-    const opcua = source({ endpointUrl: 'opc.tcp://127.0.0.1:1', nodes: [node('compressor-1', compressor, 'discharge_pressure')] });
-    await expect(opcua.connect()).rejects.toBeInstanceOf(NotConnected);
-  });
 });
 
 describe('delivery to the gateway', () => {
