@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@fieldmesh/config';
-import { alertingSchema } from './asset-health.config';
+import { alertingSchema } from './asset-health.settings';
 import { runBacktest, type BacktestResult } from './backtest/backtest.runner';
 import { recordingFiles } from './backtest/recording.reader';
 import { featureWindowSpec } from './features/features.contract';

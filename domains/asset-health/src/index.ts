@@ -1,11 +1,14 @@
 export { ALERT_EVENT_TYPES, SYSTEM_ACTOR, type AlertAction, type AlertEvent, type AlertEventType, type AlertView } from './alerts/alert-event';
 export { AlertPolicy, type AlertPolicyOptions } from './alerts/alert.policy';
+export { startAlertWorkflow, type AssetHealthApi } from './alerts/alert.workflow';
 export { AlertService, nextActionsOf, type AlertCommand, type AlertOpening, type AlertReplayOutcome } from './alerts/alert.service';
 export type { AnomalyScore } from './anomaly-scores/anomaly-score';
 export { AnomalyOperator, type AnomalyOperatorOptions, type AnomalyOperatorStats } from './anomaly-scores/anomaly.operator';
-export { AnomalyPipeline, type AnomalyPipelineStats, type AnomalyPipelineTopics } from './anomaly-scores/anomaly.pipeline';
-export { CONTRACT_FILES, startAssetHealth, type AssetHealthDomain, type AssetHealthStats } from './asset-health.app';
-export { alertingSchema, assetHealthConfigSchema, type AssetHealthConfig, type AssetHealthConfigInput } from './asset-health.config';
+export { alertOutput, AnomalyPipeline, type AnomalyPipelineStats, type AnomalyPipelineTopics } from './anomaly-scores/anomaly.pipeline';
+export { anomalyScoresProduct } from './anomaly-scores/anomaly-scores.product';
+export { domain, type AssetHealthDomain } from './asset-health.domain';
+export { assetHealthServices, type AssetHealthServices } from './asset-health.services';
+export { alertingSchema, assetHealthSettingsSchema, type AssetHealthSettings } from './asset-health.settings';
 export { evaluateAlerts, type BacktestMetrics, type EpisodeOutcome } from './backtest/backtest.metrics';
 export { runBacktest, type BacktestOptions, type BacktestResult } from './backtest/backtest.runner';
 export { loadLabels, loadMapping, readRecording, recordingFiles, type LabelledEpisode, type RecordingFiles, type RecordingMapping } from './backtest/recording.reader';
@@ -13,6 +16,7 @@ export { AlertNotFound, AlertTransitionInvalid, FeatureWindowUndefined, ModelWin
 export { featureValues, type AssetFeatures } from './features/asset-features';
 export { assetClassResolver } from './features/asset-class.resolver';
 export { featureWindowSpec, type WindowSpec } from './features/features.contract';
+export { featuresProduct } from './features/features.product';
 export { FeaturesPipeline, type CleanReadingFields, type FeaturesPipelineOptions, type FeaturesPipelineStats } from './features/features.pipeline';
 export { SIGNAL_STATISTICS, SignalStats, type SignalFeatures, type SignalStatistic } from './features/signal.stats';
 export { DEFAULT_MODELS_DIR } from './paths';

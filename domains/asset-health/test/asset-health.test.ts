@@ -6,7 +6,8 @@ import { createKafka, readTopicToEnd } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type AlertEvent, type AssetHealthConfigInput, type AssetHealthDomain, loadLabels, loadMapping, readRecording, recordingFiles, startAssetHealth } from '../src/index';
+import { startDomain } from '@fieldmesh/products';
+import { type AlertEvent, type AssetHealthDomain, domain as assetHealth, loadLabels, loadMapping, readRecording, recordingFiles } from '../src/index';
 import { recordSimulation } from './recording';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
@@ -34,11 +35,12 @@ describe('clean readings with an injected failure → features, anomaly scores a
     scores: `asset-health.anomaly-scores.v1.test-${id}`,
     alerts: `asset-health.alerts.v1.test-${id}`,
   };
+  const products = { 'plant-telemetry.clean': topics.input, 'asset-health.features': topics.features, 'asset-health.anomaly-scores': topics.scores, 'asset-health.alerts': topics.alerts };
   const dir = mkdtempSync(join(tmpdir(), 'asset-health-'));
   const failingPump = 'acme/berlin/press-shop/line-1/pump-1';
   const kafka = createKafka({ clientId: 'asset-health-test', brokers: [brokers] });
   const serde = new AvroSerde({ registryUrl });
-  const config: AssetHealthConfigInput = { kafka: { brokers: [brokers] }, registryUrl, topics, groups: { features: `asset-health-features-${id}`, operator: `asset-health-operator-${id}` } };
+  const config = { kafka: { brokers: [brokers] }, registryUrl, topics: products, groups: { features: `asset-health-features-${id}`, 'anomaly-operator': `asset-health-operator-${id}` } };
   let csv: string;
   let domain: AssetHealthDomain;
   let readings = 0;
@@ -57,12 +59,12 @@ describe('clean readings with an injected failure → features, anomaly scores a
     await admin.connect();
     await admin.createTopics([{ topic: topics.input, partitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    domain = await startAssetHealth(config);
+    domain = await startDomain(assetHealth, config);
     await produceReadings();
-    await waitFor('the features job to read every reading', () => domain.stats().features.readings >= readings, 90_000);
-    await waitFor('the operator to open an alert', () => domain.stats().anomalies.alertsOpened >= 1, 60_000);
-    features = await readTopic({ brokers, registryUrl, topic: topics.features, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().features.windows });
-    scores = await readTopic({ brokers, registryUrl, topic: topics.scores, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().anomalies.scores });
+    await waitFor('the features job to read every reading', () => domain.stats().features.pipeline.readings >= readings, 90_000);
+    await waitFor('the operator to open an alert', () => domain.stats()['anomaly-operator'].pipeline.alertsOpened >= 1, 60_000);
+    features = await readTopic({ brokers, registryUrl, topic: topics.features, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().features.pipeline.windows });
+    scores = await readTopic({ brokers, registryUrl, topic: topics.scores, timeoutMs: 30_000, until: (all) => all.length >= domain.stats()['anomaly-operator'].pipeline.scores });
     alerts = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'OPENED') });
   }, 240_000);
 
@@ -103,14 +105,14 @@ describe('clean readings with an injected failure → features, anomaly scores a
   });
 
   it('publishes one features record per asset and 10 s window with the statistics of every numeric signal', () => {
-    expect(features.length).toBe(domain.stats().features.windows);
+    expect(features.length).toBe(domain.stats().features.pipeline.windows);
     // 4 assets × 90 windows; the last window of each asset is still open (no later reading closes it).
     expect(features.length).toBeGreaterThanOrEqual(4 * 88);
     const pumpWindow = features.find((r) => r.key === failingPump)!.value as { assetClass: string; windowStart: Date; windowEnd: Date; signals: Array<{ signal: string; count: number; mean: number }> };
     expect(pumpWindow.assetClass).toBe('pump');
     expect(pumpWindow.windowEnd.getTime() - pumpWindow.windowStart.getTime()).toBe(10_000);
     expect(pumpWindow.signals.map((s) => s.signal)).toEqual(['bearing_temperature', 'discharge_pressure', 'flow', 'load', 'motor_current', 'power', 'vibration_rms']);
-    expect(domain.stats().featuresJob.deadLettered).toEqual({ deserialize: 0, process: 0 });
+    expect(domain.stats().features.job.deadLettered).toEqual({ deserialize: 0, process: 0 });
   });
 
   it('scores windows with the shipped models, naming model version, threshold and the top features', () => {
@@ -134,7 +136,7 @@ describe('clean readings with an injected failure → features, anomaly scores a
   });
 
   it('folds a step someone else produced to the alerts topic, and then never auto-closes the alert they acknowledged', async () => {
-    const [alert] = domain.alerts({ status: ['OPENED'] });
+    const [alert] = domain.api.alerts({ status: ['OPENED'] });
     expect(alert?.assetPath).toBe(failingPump);
     // As the console does: validate on its own fold of the topic, produce the event, never call the domain.
     const acknowledged: AlertEvent = { ...alert!.history[0]!, eventId: `${alert!.alertId}/ACKNOWLEDGED`, type: 'ACKNOWLEDGED', by: 'op-console', at: new Date(), note: null, score: null, threshold: null, modelName: null, modelVersion: null, windowStart: null, contributors: [] };
@@ -142,29 +144,29 @@ describe('clean readings with an injected failure → features, anomaly scores a
     await producer.connect();
     await producer.send([{ topic: topics.alerts, key: failingPump, value: serde.encode(await serde.writerFor(topics.alerts, alertsSchema), acknowledged) }]);
     await producer.disconnect();
-    await waitFor('the domain to fold the acknowledgement', () => domain.alerts().find((a) => a.alertId === alert!.alertId)?.status === 'ACKNOWLEDGED', 30_000);
+    await waitFor('the domain to fold the acknowledgement', () => domain.api.alerts().find((a) => a.alertId === alert!.alertId)?.status === 'ACKNOWLEDGED', 30_000);
 
     // Eight normal minutes of the pump after the failing ones: 48 normal windows, far more than the
     // 6 after which the operator closes an alert nobody acknowledged.
-    const windowsBefore = domain.stats().features.windows;
+    const windowsBefore = domain.stats().features.pipeline.windows;
     await produceReadings({ beforeMs: START_MS + 480_000, shiftMs: 900_000 });
-    await waitFor('the features job to read the normal readings', () => domain.stats().features.readings >= readings, 90_000);
-    expect(domain.stats().features.windows).toBeGreaterThan(windowsBefore + 4 * 40);
-    await waitFor('the operator to score every window', () => domain.stats().anomalies.windows >= domain.stats().features.windows, 60_000);
-    expect(domain.stats().anomalies.alertsClosed).toBe(0);
-    expect(domain.alerts().find((a) => a.alertId === alert!.alertId)?.status).toBe('ACKNOWLEDGED');
+    await waitFor('the features job to read the normal readings', () => domain.stats().features.pipeline.readings >= readings, 90_000);
+    expect(domain.stats().features.pipeline.windows).toBeGreaterThan(windowsBefore + 4 * 40);
+    await waitFor('the operator to score every window', () => domain.stats()['anomaly-operator'].pipeline.windows >= domain.stats().features.pipeline.windows, 60_000);
+    expect(domain.stats()['anomaly-operator'].pipeline.alertsClosed).toBe(0);
+    expect(domain.api.alerts().find((a) => a.alertId === alert!.alertId)?.status).toBe('ACKNOWLEDGED');
     expect((await alertEvents()).map((e) => [e.type, e.by])).toEqual([
       ['OPENED', 'system:asset-health'],
       ['ACKNOWLEDGED', 'op-console'],
     ]);
-    expect(domain.stats().alertEvents).toEqual({ undecodable: 0, skipped: 0 });
+    expect(domain.api.alertStats().alertEvents).toEqual({ undecodable: 0, skipped: 0 });
   }, 180_000);
 
   it('publishes each workflow step a person takes, and refuses a step out of order', async () => {
-    const [alert] = domain.alerts({ status: ['ACKNOWLEDGED'] });
+    const [alert] = domain.api.alerts({ status: ['ACKNOWLEDGED'] });
     expect(alert?.assetPath).toBe(failingPump);
-    await expect(domain.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(/next steps are DIAGNOSED or CLOSED/);
-    await domain.transitionAlert({ alertId: alert!.alertId, action: 'DIAGNOSED', by: 'op-7', diagnosis: 'overheating', note: 'bearing temperature 35 K above normal' });
+    await expect(domain.api.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(/next steps are DIAGNOSED or CLOSED/);
+    await domain.api.transitionAlert({ alertId: alert!.alertId, action: 'DIAGNOSED', by: 'op-7', diagnosis: 'overheating', note: 'bearing temperature 35 K above normal' });
     const steps = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'DIAGNOSED') });
     expect(steps.filter((r) => r.value.alertId === alert!.alertId).map((r) => [r.value.type, r.value.by])).toEqual([
       ['OPENED', 'system:asset-health'],
@@ -175,12 +177,12 @@ describe('clean readings with an injected failure → features, anomaly scores a
 
   it('knows the alerts in progress after a restart, from the alerts topic', async () => {
     await domain.close();
-    domain = await startAssetHealth(config);
+    domain = await startDomain(assetHealth, config);
     // start resolves once the topic is folded: nothing to wait for
-    expect(domain.alerts().map((a) => [a.assetPath, a.status, a.diagnosis, a.history.map((e) => e.by)])).toEqual([
+    expect(domain.api.alerts().map((a) => [a.assetPath, a.status, a.diagnosis, a.history.map((e) => e.by)])).toEqual([
       [failingPump, 'DIAGNOSED', 'overheating', ['system:asset-health', 'op-console', 'op-7']],
     ]);
-    expect(domain.stats().openAlerts).toBe(1);
-    expect((await domain.transitionAlert({ alertId: domain.alerts()[0]!.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-12' })).type).toBe('DISPATCHED');
+    expect(domain.api.alertStats().openAlerts).toBe(1);
+    expect((await domain.api.transitionAlert({ alertId: domain.api.alerts()[0]!.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-12' })).type).toBe('DISPATCHED');
   });
 });

@@ -48,15 +48,16 @@ export class AnomalyPipeline {
     const { scores, alerts } = await this.process(windows);
     return [
       ...scores.map((score) => ({ topic: this.topics.scores, key: score.assetPath, value: score, timestamp: score.windowEnd.getTime() })),
-      ...alerts.map((event) => this.alertOutput(event)),
+      ...alerts.map((event) => alertOutput(this.topics.alerts, event)),
     ];
   };
-
-  alertOutput(event: AlertEvent): StreamOutput {
-    return { topic: this.topics.alerts, key: event.assetPath, value: event, timestamp: event.at.getTime() };
-  }
 
   stats(): AnomalyPipelineStats {
     return { ...this.counters };
   }
+}
+
+/** An alert event as a record of the alerts topic, keyed by asset: what the operator emits and what a person's step produces. */
+export function alertOutput(topic: string, event: AlertEvent): StreamOutput {
+  return { topic, key: event.assetPath, value: event, timestamp: event.at.getTime() };
 }

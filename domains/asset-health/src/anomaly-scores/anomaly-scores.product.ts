@@ -1,0 +1,15 @@
+import { defineDataProduct, type ProductContext } from '@fieldmesh/products';
+import { AlertPolicy } from '../alerts/alert.policy';
+import type { AssetHealthServices } from '../asset-health.services';
+import type { AssetHealthSettings } from '../asset-health.settings';
+import { AnomalyPipeline } from './anomaly.pipeline';
+
+/** The anomaly operator's job: asset-health.anomaly-scores.v1 from the features, and the alert events its policy raises. */
+export const anomalyScoresProduct = defineDataProduct({
+  contract: 'asset-health.anomaly-scores',
+  alsoWrites: ['asset-health.alerts'],
+  pipeline: ({ settings, services, outputs: [scores, alerts] }: ProductContext<AssetHealthSettings, AssetHealthServices>) => {
+    const anomalies = new AnomalyPipeline(services.operator, new AlertPolicy(services.alertService, settings.alerting), { scores: scores!.topic, alerts: alerts!.topic });
+    return { handle: anomalies.handle, stats: () => ({ ...anomalies.stats(), operator: services.operator.stats() }) };
+  },
+});

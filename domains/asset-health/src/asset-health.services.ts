@@ -1,0 +1,30 @@
+import { FileModelRegistry } from '@fieldmesh/ml';
+import type { DomainContext } from '@fieldmesh/products';
+import { AlertService } from './alerts/alert.service';
+import { AnomalyOperator } from './anomaly-scores/anomaly.operator';
+import type { AssetHealthSettings } from './asset-health.settings';
+import { featureWindowSpec, type WindowSpec } from './features/features.contract';
+
+/** What the features job, the anomaly operator and the alert workflow share. */
+export interface AssetHealthServices {
+  spec: WindowSpec;
+  operator: AnomalyOperator;
+  /** The alerts as the alerts topic says: the operator's policy and people's steps both fold into it. */
+  alertService: AlertService;
+}
+
+export async function assetHealthServices({ settings, contracts, onClose }: DomainContext<AssetHealthSettings>): Promise<AssetHealthServices> {
+  const spec = featureWindowSpec(contracts.byId('asset-health.features'));
+  const operator = await AnomalyOperator.create({
+    registry: new FileModelRegistry(settings.modelsDir),
+    windowMs: spec.windowMs,
+    shadow: settings.shadow,
+    drift: settings.drift,
+    onDrift: (report) =>
+      report.drifted.length > 0 &&
+      console.warn(`asset-health: input drift on ${report.model}@${report.version}: ${report.drifted.join(', ')} (PSI > ${settings.drift.psiThreshold}); compare with the model card's training data and retrain if the plant changed`),
+    ...(settings.models ? { models: settings.models } : {}),
+  });
+  onClose(() => operator.close());
+  return { spec, operator, alertService: new AlertService() };
+}
