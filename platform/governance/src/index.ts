@@ -8,6 +8,6 @@ export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './pro
 export { provisionProduct, provisionTopics, type ProvisionResult, type ProvisionTargets, type TopicsProvisionResult } from './provision.product';
 export { RegistryClient, type RegisteredSchema, type RegistryAuth } from './provision.registry';
 export { awaitTopicsListed, DLQ_MIN_RETENTION_MS, dlqConfigsFor, dlqTopicSpecFor, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
-export { provisionProductTopics, provisionStreamJob, type ProductOnTopic, type StreamJobProvisioning } from './provision.topics';
+export { provisionStreamJob, type ProductOnTopic, type StreamJobProvisioning } from './provision.topics';
 export { asyncApiFor, AVRO_SCHEMA_FORMAT, type AsyncApiChannel, type AsyncApiDocument, type AsyncApiMessage, type AsyncApiOptions } from './asyncapi/asyncapi.document';
 export { consumerExampleFor } from './asyncapi/consumer.example';

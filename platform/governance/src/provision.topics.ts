@@ -45,8 +45,3 @@ function onTopic({ contract, topic }: ProductOnTopic): LoadedContract {
   return topic === contract.contract.kafka.topic ? contract : { ...contract, contract: { ...contract.contract, kafka: { ...contract.contract.kafka, topic } } };
 }
 
-/** The domains' former entry point; removed once they start through @fieldmesh/products. */
-export async function provisionProductTopics(kafka: KafkaPort, registryUrl: string, loaded: LoadedContract, topic: string, inputTopics: string[]): Promise<ProvisionResult> {
-  const [result] = await provisionStreamJob(kafka, { url: registryUrl }, { outputs: [{ contract: loaded, topic }], inputs: inputTopics.map((input) => ({ contract: loaded, topic: input })) });
-  return result!;
-}
