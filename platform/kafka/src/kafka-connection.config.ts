@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaClientConfigSchema } from './config';
 
 /**
  * How a service reaches Kafka, as its config file says it under `kafka:`: the one schema every service
@@ -7,10 +8,7 @@ import { z } from 'zod';
  */
 export function kafkaConnectionSchema(defaultClientId: string) {
   return z.strictObject({
-    brokers: z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092'))
-      .min(1, 'must list at least one bootstrap broker')
-      .describe('Bootstrap brokers. Example: ["127.0.0.1:9092"]'),
+    brokers: kafkaClientConfigSchema.shape.brokers,
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the platform default (platformatic) when absent'),
     clientId: z.string().min(1).default(defaultClientId).describe('Client id shown in broker logs and quotas'),
   });
