@@ -33,14 +33,15 @@ export interface SparkplugMetric {
   raw: RawValue;
 }
 
+/** The value fields as decoded; each is undefined when not on the wire. */
 interface RawValue {
-  intValue?: number;
+  intValue?: number | undefined;
   /** uint64 on the wire; Int64 is its two's complement. */
-  longValue?: bigint;
-  floatValue?: number;
-  doubleValue?: number;
-  booleanValue?: boolean;
-  stringValue?: string;
+  longValue?: bigint | undefined;
+  floatValue?: number | undefined;
+  doubleValue?: number | undefined;
+  booleanValue?: boolean | undefined;
+  stringValue?: string | undefined;
 }
 
 export interface SparkplugPayload {

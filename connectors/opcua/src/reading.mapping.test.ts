@@ -38,7 +38,7 @@ describe('toSourceReading', () => {
   });
 
   it('passes text signals through', () => {
-    const reading = toSourceReading({ ...signal, signal: 'state', unit: undefined }, 'd', new DataValue({ value: { dataType: DataType.String, value: 'RUNNING' } }), received);
+    const reading = toSourceReading({ nodeId: signal.nodeId, assetPath: signal.assetPath, signal: 'state' }, 'd', new DataValue({ value: { dataType: DataType.String, value: 'RUNNING' } }), received);
     expect(reading).toMatchObject({ value: 'RUNNING', quality: 'GOOD' });
     expect('unit' in reading).toBe(false);
   });

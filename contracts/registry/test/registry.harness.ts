@@ -37,7 +37,7 @@ export function api(baseUrl: string) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': contentType },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };

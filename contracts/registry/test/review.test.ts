@@ -69,7 +69,7 @@ function as(baseUrl: string, token?: string) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'Content-Type': CONTENT_TYPE }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await response.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever fields an answer has, as a REST client would

@@ -86,7 +86,7 @@ async function call(caller: Caller, method: string, path: string, body?: unknown
   const response = await fetch(`${registry.url}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'Content-Type': CONTENT_TYPE }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? null : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };

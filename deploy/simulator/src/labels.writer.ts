@@ -27,7 +27,7 @@ export function labelCsvLine(record: LabelRecord): string {
  * simulator that is killed still leaves the labels of everything that happened before.
  */
 export class LabelsWriter {
-  constructor(private readonly files: { jsonl?: string; csv?: string }) {
+  constructor(private readonly files: { jsonl?: string | undefined; csv?: string | undefined }) {
     for (const file of [files.jsonl, files.csv]) if (file) mkdirSync(dirname(file), { recursive: true });
     if (files.jsonl) writeFileSync(files.jsonl, '');
     if (files.csv) writeFileSync(files.csv, labelCsvHeader());

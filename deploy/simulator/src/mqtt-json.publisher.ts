@@ -6,8 +6,8 @@ import type { Reading } from './reading';
 export interface MqttJsonOptions {
   url: string;
   clientId: string;
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 /** The wire payload of one reading on the ISA-95 topic tree. */
@@ -36,7 +36,7 @@ export async function connectMqtt(output: 'mqtt-json' | 'sparkplug', options: Mq
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
-      ...(options.username ? { username: options.username, password: options.password } : {}),
+      ...(options.username ? { username: options.username, ...(options.password !== undefined ? { password: options.password } : {}) } : {}),
       ...(options.will ? { will: options.will } : {}),
     });
   } catch (cause) {

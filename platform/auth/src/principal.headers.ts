@@ -30,10 +30,10 @@ function tokenFromHeader(authorization: string | undefined): string | undefined 
 }
 
 export interface AuthorizeTarget {
-  /** The domain acted on, for domain-scoped permissions (see `can`). */
-  domain?: string;
+  /** The domain acted on, for domain-scoped permissions (see `can`); undefined when the request names none. */
+  domain?: string | undefined;
   /** What the 403 message names (a subject, contract id or proposal id); defaults to the domain. */
-  resource?: string;
+  resource?: string | undefined;
 }
 
 /**

@@ -23,7 +23,7 @@ const MAX_SCHEMA_FILE_BYTES = 1024 * 1024;
  * Contracts come from pull requests and the registry's proposals, so a reference is confined to the
  * repository's `schemas/` folder: `../` or an absolute path would otherwise read any file on the host.
  */
-function schemaPathOf(root: string, ref: string): { path?: string; problem?: Problem } {
+function schemaPathOf(root: string, ref: string): { path: string } | { problem: Problem } {
   const schemas = resolve(root, 'schemas');
   const path = resolve(root, ref);
   if (!path.startsWith(schemas + sep)) return { problem: { path: 'schema.ref', message: `${ref} is outside the repository's schemas/ folder; reference a file under schemas/` } };
@@ -31,8 +31,9 @@ function schemaPathOf(root: string, ref: string): { path?: string; problem?: Pro
 }
 
 function readAvro(root: string, ref: string): { schema?: avro.schema.RecordType; type?: avro.types.RecordType; problem?: Problem } {
-  const { path, problem } = schemaPathOf(root, ref);
-  if (!path) return { problem };
+  const located = schemaPathOf(root, ref);
+  if ('problem' in located) return located;
+  const { path } = located;
   try {
     const size = statSync(path).size;
     if (size > MAX_SCHEMA_FILE_BYTES) return { problem: { path: 'schema.ref', message: `${ref} is ${size} bytes, above the ${MAX_SCHEMA_FILE_BYTES} bytes an Avro schema may have` } };

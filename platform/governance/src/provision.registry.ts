@@ -21,8 +21,9 @@ export interface RegistryAuth {
 /** The registry's answer to a request it refused, as Confluent-compatible registries send it. */
 interface RegistryAnswer {
   status: number;
-  errorCode?: number;
-  message?: string;
+  /** Confluent's error_code and message when the registry refused; undefined on success or a body without them. */
+  errorCode?: number | undefined;
+  message?: string | undefined;
   body: unknown;
 }
 

@@ -68,14 +68,18 @@ class PlatformaticProducer implements KafkaProducerPort {
     if (!this.producer) throw new KafkaNotConnected('producer');
     try {
       const result = await this.producer.send({
-        messages: records.map((record) => ({
-          topic: record.topic,
-          key: keyBuffer(record.key) ?? undefined,
-          value: record.value ?? undefined,
-          headers: new Map(headerBuffers(record.headers).map(([name, value]) => [Buffer.from(name), value])),
-          ...(record.partition === undefined ? {} : { partition: record.partition }),
-          ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-        })),
+        messages: records.map((record) => {
+          const key = keyBuffer(record.key);
+          return {
+            topic: record.topic,
+            ...(key ? { key } : {}),
+            // A null value is a tombstone, which the library writes for an absent value.
+            ...(record.value === null ? {} : { value: record.value }),
+            headers: new Map(headerBuffers(record.headers).map(([name, value]) => [Buffer.from(name), value])),
+            ...(record.partition === undefined ? {} : { partition: record.partition }),
+            ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
+          };
+        }),
       });
       return (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, baseOffset: o.offset.toString() }));
     } catch (cause) {

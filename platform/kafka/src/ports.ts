@@ -26,9 +26,10 @@ export interface OutgoingRecord {
   topic: string;
   key?: Buffer | string | null;
   value: Buffer | null;
-  headers?: Record<string, HeaderValue>;
+  headers?: Record<string, HeaderValue> | undefined;
   partition?: number;
-  timestamp?: number;
+  /** Epoch milliseconds; the broker's time when undefined. */
+  timestamp?: number | undefined;
 }
 
 export interface RecordMetadata {
@@ -156,8 +157,8 @@ export type KafkaClientName = 'kafkajs' | 'platformatic';
 export interface KafkaClientConfig {
   clientId: string;
   brokers: string[];
-  /** Which adapter implements the port. */
-  client?: KafkaClientName;
+  /** Which adapter implements the port; the platform default when undefined. */
+  client?: KafkaClientName | undefined;
 }
 
 /** A factory for the three roles, bound to one cluster. */

@@ -3,8 +3,8 @@ import { TopicEndNotReached, TopicNotFound } from './errors';
 import type { ConsumedRecord, KafkaPort } from './ports';
 
 export interface ReadTopicToEndOptions {
-  /** How long reading to the end of the topic may take. Default 30 s. */
-  timeoutMs?: number;
+  /** How long reading to the end of the topic may take. Default 30 s (also when undefined). */
+  timeoutMs?: number | undefined;
   /** The throw-away consumer group is `<groupPrefix>-<uuid>`, so the broker's group list says who read. */
   groupPrefix?: string;
 }

@@ -5,7 +5,7 @@ export interface HttpTransportOptions {
   /** Base URL of an OpenLineage endpoint such as Marquez, e.g. http://127.0.0.1:5000. */
   url: string;
   /** Sent as `Authorization: Bearer <apiKey>` when set. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   timeoutMs: number;
 }
 

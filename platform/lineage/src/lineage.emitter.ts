@@ -55,8 +55,8 @@ export class LineageRun {
 export class LineageEmitter {
   readonly settings: LineageEmitterSettings;
   private readonly http?: HttpTransport;
-  private producer?: KafkaProducerPort;
-  private connecting?: Promise<void>;
+  private producer: KafkaProducerPort | undefined;
+  private connecting: Promise<void> | undefined;
 
   constructor(config: LineageEmitterConfig) {
     this.settings = loadConfig(lineageEmitterConfigSchema, config, 'Lineage emitter config');

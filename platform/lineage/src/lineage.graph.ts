@@ -229,7 +229,7 @@ export class LineageGraph {
   }
 }
 
-function edgeOf(from: string, to: string, job: LineageJob, transformation?: { subtype?: string; description?: string }): LineageEdge {
+function edgeOf(from: string, to: string, job: LineageJob, transformation?: { subtype?: string | undefined; description?: string | undefined }): LineageEdge {
   return {
     from,
     to,

@@ -47,12 +47,13 @@ export const runEventSchema = z.looseObject({
 });
 export type RunEvent = z.output<typeof runEventSchema>;
 
+/** As zod reads it: an optional field the event leaves out is undefined. */
 export interface SchemaField {
   name: string;
-  type?: string;
-  description?: string;
+  type?: string | undefined;
+  description?: string | undefined;
   /** Fields of a nested record (SchemaDatasetFacet 1-1-0 and later). */
-  fields?: SchemaField[];
+  fields?: SchemaField[] | undefined;
 }
 
 const schemaFieldSchema: z.ZodType<SchemaField> = z.lazy(() =>

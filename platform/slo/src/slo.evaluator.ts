@@ -41,7 +41,7 @@ interface Tracked {
   /** A BREACHED went out and no RECOVERED yet: what makes the next `ok` a recovery. */
   breachOpen: boolean;
   /** While a breach is open: since when the objective has been met without interruption. */
-  metSinceMs?: number;
+  metSinceMs?: number | undefined;
 }
 
 /**

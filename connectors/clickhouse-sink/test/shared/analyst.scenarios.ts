@@ -64,7 +64,7 @@ const energy = (scopePath: string, level: 'ASSET' | 'LINE', quarter: number, ene
  * The example analyst queries against the three products' tables, made from their contracts and filled
  * through the sink's own RowBinary insert (not from Kafka: other tests in the run may use the product topics).
  */
-export function analystScenarios(backend: string, clickhouse: (database: string) => NonNullable<ClickhouseSinkConfig['clickhouse']>): void {
+export function analystScenarios(backend: string, clickhouse: (database: string) => Partial<Parameters<typeof openWarehouse>[0]>): void {
   it(`answers the example analyst queries on ${backend}, read-only`, async () => {
     const database = `analyst_${randomUUID().slice(0, 8)}`;
     const settings = { username: 'default', password: '', chdbPath: '.fieldmesh/chdb', ...clickhouse(database), database };

@@ -8,16 +8,16 @@ import { rootOf } from '../connection.options';
 
 interface Checked {
   contractId: string;
-  /** The contract as it is now; absent when it was removed. */
-  next?: LoadedContract;
-  analysis?: ProposalAnalysis;
+  /** The contract as it is now; undefined when it was removed. */
+  next: LoadedContract | undefined;
+  analysis: ProposalAnalysis | undefined;
   unchanged: boolean;
 }
 
 const sameVersion = (a: LoadedContract, b: LoadedContract) => JSON.stringify([a.contract, a.avroSchema]) === JSON.stringify([b.contract, b.avroSchema]);
 
 /** Pairs each contract of `root` with the one of the same id in `base` (absent: a new product). */
-async function pairsAgainstBase(root: string, base: string): Promise<Array<{ id: string; previous?: LoadedContract; next?: LoadedContract }>> {
+async function pairsAgainstBase(root: string, base: string): Promise<Array<{ id: string; previous: LoadedContract | undefined; next: LoadedContract | undefined }>> {
   const [current, before] = await Promise.all([contractsById(root), contractsById(base)]);
   const ids = [...new Set([...before.keys(), ...current.keys()])].sort();
   return ids.map((id) => ({ id, previous: before.get(id), next: current.get(id) }));

@@ -7,7 +7,8 @@ export interface AuthRequest {
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, string | undefined>;
   body?: unknown;
-  [PRINCIPAL]?: Principal;
+  /** Set by the guard on a protected route; undefined in open mode. */
+  [PRINCIPAL]?: Principal | undefined;
 }
 
 /** Where a route's domain comes from, for domain-scoped permissions (see `can` in @fieldmesh/auth). */

@@ -59,7 +59,7 @@ async function call(url: string, method: string, path: string, options: { token?
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
   if (authorization) headers.authorization = authorization;
-  const response = await fetch(`${url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(`${url}${path}`, { method, headers, body: options.body === undefined ? null : JSON.stringify(options.body) });
   return { status: response.status, body: await response.json() };
 }
 

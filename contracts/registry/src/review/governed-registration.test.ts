@@ -66,7 +66,7 @@ function registryOnMemoryLogs() {
       sync: async () => catchUp(),
       append: async (event: ContractAuditEvent) => {
         const fault = faults.audit;
-        faults.audit = undefined;
+        delete faults.audit;
         if (fault === 'lost') throw RegistryErrors.storeError('the broker is unreachable');
         auditRecords.push(event);
         if (fault === 'landed-unconfirmed') throw RegistryErrors.storeTimeout('audit event was not read back in time');

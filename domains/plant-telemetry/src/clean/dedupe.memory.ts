@@ -20,7 +20,7 @@ export interface DedupeMemoryOptions {
   /** How far back in event time a repeat is still recognised (the contract's deduplication horizon). */
   horizonMs: number;
   /** Upper bound on chunks across gateways (memory ≈ 512 B each); the oldest go first when reached. */
-  maxChunks?: number;
+  maxChunks?: number | undefined;
 }
 
 /**

@@ -33,7 +33,7 @@ export async function request<T>(method: 'GET' | 'POST', path: string, body?: un
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
   const text = await response.text();
   if (!response.ok) {
     const parsed = parseJson(text) as Partial<ApiError> | undefined;

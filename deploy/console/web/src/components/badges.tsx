@@ -3,7 +3,7 @@ import type { AlertStatus, Classification, SloState } from '../../../src/api/typ
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'accent' | 'neutral';
 
-export function Badge({ tone, children, title, testId }: { tone: Tone; children: ReactNode; title?: string; testId?: string }) {
+export function Badge({ tone, children, title, testId }: { tone: Tone; children: ReactNode; title?: string | undefined; testId?: string | undefined }) {
   return (
     <span className={`badge ${tone}`} title={title} data-testid={testId}>
       {children}

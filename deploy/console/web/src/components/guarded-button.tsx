@@ -4,8 +4,8 @@ import { usePermission } from '../auth/session';
 
 interface GuardedButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   action: Action;
-  domain?: string | readonly string[];
-  testId?: string;
+  domain?: string | readonly string[] | undefined;
+  testId?: string | undefined;
 }
 
 /**
