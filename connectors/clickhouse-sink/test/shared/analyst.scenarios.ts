@@ -4,7 +4,7 @@ import { loadContract } from '@fieldmesh/governance';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { planTable, provisionTable, RowBinaryEncoder } from '@fieldmesh/warehouse';
 import { expect, it } from 'vitest';
-import { openWarehouse, runAnalystQueries, type ClickhouseSinkConfig } from '../../src/index';
+import { openWarehouse, runAnalystQueries } from '../../src/index';
 
 const day = Date.UTC(2026, 10, 20);
 const at = (hours: number, minutes = 0) => new Date(day + hours * 3_600_000 + minutes * 60_000);
