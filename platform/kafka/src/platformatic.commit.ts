@@ -29,7 +29,8 @@ export function commitInGeneration(consumer: Consumer<Buffer, Buffer, Buffer, Bu
     topics.set(topic, entry);
   }
   return new Promise((resolve, reject) => {
-    consumer[kPerformWithRetry]<unknown>(
+    // Given a callback the library answers through it and returns nothing to await.
+    void consumer[kPerformWithRetry]<unknown>(
       'commitInGeneration',
       (retry) => {
         consumer.findGroupCoordinator((error, coordinatorId) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKafka, type ConsumedRecord, type KafkaConsumerPort, type KafkaPort } from '@fieldmesh/kafka';
 import { inject } from 'vitest';
@@ -71,8 +71,7 @@ export async function consumeAll(
  */
 export async function countingProxy(targetUrl: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
-  const server = createServer(async (request, response) => {
-    requests.push(`${request.method} ${request.url}`);
+  const forward = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const upstream = await fetch(new URL(request.url!, targetUrl), {
@@ -82,6 +81,11 @@ export async function countingProxy(targetUrl: string): Promise<{ url: string; r
     });
     response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     response.end(Buffer.from(await upstream.arrayBuffer()));
+  };
+  const server = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    // A registry that cannot be reached drops the connection, so the serde under test reports it rather than waits.
+    forward(request, response).catch((error: unknown) => response.destroy(error instanceof Error ? error : new Error(String(error))));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

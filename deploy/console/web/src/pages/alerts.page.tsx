@@ -73,7 +73,7 @@ export function AlertsPage() {
                   </>
                 }
                 row={(alert) => (
-                  <tr key={alert.alertId} className="clickable" data-testid={`alert-row-${alert.alertId}`} onClick={() => navigate(alertPath(alert.alertId))}>
+                  <tr key={alert.alertId} className="clickable" data-testid={`alert-row-${alert.alertId}`} onClick={() => void navigate(alertPath(alert.alertId))}>
                     <td>
                       <AlertStatusBadge status={alert.status} />
                     </td>

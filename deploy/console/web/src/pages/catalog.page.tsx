@@ -73,7 +73,7 @@ export function CatalogPage() {
                 </>
               }
               row={(product) => (
-                <tr key={product.id} className="clickable" data-testid={`catalog-row-${product.id}`} onClick={() => navigate(`/catalog/${encodeURIComponent(product.id)}`)}>
+                <tr key={product.id} className="clickable" data-testid={`catalog-row-${product.id}`} onClick={() => void navigate(`/catalog/${encodeURIComponent(product.id)}`)}>
                   <td className="nowrap">
                     <Link to={`/catalog/${encodeURIComponent(product.id)}`} onClick={(event) => event.stopPropagation()}>
                       {product.dataProduct}

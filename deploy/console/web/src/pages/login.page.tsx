@@ -24,7 +24,7 @@ export function LoginPage() {
 
   return (
     <div className="login">
-      <form className="panel" onSubmit={submit}>
+      <form className="panel" onSubmit={(event) => void submit(event)}>
         <div className="brand" style={{ marginBottom: 14 }}>
           <span className="brand-mark" />
           Fieldmesh console

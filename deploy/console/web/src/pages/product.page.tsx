@@ -275,7 +275,7 @@ function SampleQuery({ product }: { product: ProductDetail }) {
       <div className="toolbar">
         <h2 style={{ margin: 0 }}>Sample query</h2>
         <span className="spacer" />
-        <GuardedButton action="warehouse:query" className="primary" testId="sample-query-run" onClick={run} disabled={running}>
+        <GuardedButton action="warehouse:query" className="primary" testId="sample-query-run" onClick={() => void run()} disabled={running}>
           {running ? 'Running…' : 'Run on ClickHouse'}
         </GuardedButton>
       </div>

@@ -57,7 +57,7 @@ export function ReviewsPage() {
                 </>
               }
               row={(proposal) => (
-                <tr key={proposal.proposalId} className="clickable" data-testid={`review-row-${proposal.proposalId}`} onClick={() => navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}>
+                <tr key={proposal.proposalId} className="clickable" data-testid={`review-row-${proposal.proposalId}`} onClick={() => void navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}>
                   <td className="nowrap">
                     <Link to={`/reviews/${encodeURIComponent(proposal.proposalId)}`} onClick={(event) => event.stopPropagation()}>
                       {proposal.contractId}
