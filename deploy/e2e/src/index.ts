@@ -2,8 +2,14 @@ export { reconcile, type PublishedCounts, type Reconciliation, type WarehouseRow
 export { KILLED_SERVICES, runFaultsEndToEnd, type FaultsRunOptions, type FaultsRunReport } from './faults.scenario';
 export { GatewayProcess, type GatewayHealth } from './gateway.process';
 export { isolatedRawProduct, type IsolatedProduct } from './isolated.product';
-export { KillableProcess } from './killable.process';
+export { KillableProcess, type ProcessExit } from './killable.process';
+export { MainJobProcess, type MainJobOutcome } from './main-job.process';
+export { memorySlope, type MemorySlope, type RssSample } from './memory.slope';
+export { ProcessTable, rssBytes } from './process-tree.rss';
+export { RssRecorder, type WatchedProcess } from './rss.recorder';
 export { SinkProcess } from './sink.process';
+export { formatSoakReport, LEAK_BOUND_MB_PER_HOUR, memoryVerdict, soakProblems, type MemoryVerdict } from './soak.report';
+export { runSoak, type ProcessMemory, type SoakFault, type SoakOptions, type SoakReport } from './soak.scenario';
 export { distinctByProtocol, orderViolations, readingKey, unidentifiableDuplicates } from './telemetry.checks';
 export { readTelemetry, type TelemetryRecord } from './telemetry.reader';
 export { connectorUp, waitFor } from './wait';

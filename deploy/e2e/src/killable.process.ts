@@ -3,6 +3,12 @@ import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { REPO_ROOT } from '@fieldmesh/testing';
 
+/** How a start ended: its exit code, or the signal that ended it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /**
  * A TypeScript entry point run as its own OS process with output appended to one log file, so a test can
  * kill -9 it. Node runs tsx as a loader in the same process: the kill reaches the program itself, not a
@@ -10,7 +16,7 @@ import { REPO_ROOT } from '@fieldmesh/testing';
  */
 export class KillableProcess {
   private child?: ChildProcess;
-  private exited?: Promise<void>;
+  private exited?: Promise<ProcessExit>;
   private expectingExit = false;
   private starts = 0;
   /** Exits nobody asked for (crashes), with their code or signal. */
@@ -34,9 +40,14 @@ export class KillableProcess {
           this.unexpectedExits.push(`${this.name} exited (${signal ?? `code ${code}`}); see ${this.logFile}`);
           onUnexpectedExit?.();
         }
-        resolve();
+        resolve({ code, signal });
       }),
     );
+  }
+
+  /** The current start's process id (its tree holds what it spawned), e.g. to sample its memory. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get alive(): boolean {
@@ -58,6 +69,13 @@ export class KillableProcess {
       if (Date.now() > deadline) throw new Error(`${this.name} was not ready within ${timeoutMs} ms; see ${this.logFile}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Waits for a program that ends by itself (e.g. after a --duration): that exit is expected, not a crash. */
+  async ended(): Promise<ProcessExit> {
+    if (!this.exited) throw new Error(`${this.name} was never started`);
+    this.expectingExit = true;
+    return this.exited;
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. False when it was not running. */
