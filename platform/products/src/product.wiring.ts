@@ -1,7 +1,6 @@
 import { ConfigInvalid, type Problem } from '@fieldmesh/config';
 import type { ProductOnTopic } from '@fieldmesh/governance';
 import type { ContractCatalog } from './contract.catalog';
-import type { AnyDomain } from './domain.declaration';
 import { ProductInputUnknown } from './errors';
 
 /** How one product's job runs: names, group and the products it reads and writes, on their topics. */
@@ -18,6 +17,12 @@ export interface ProductWiring {
   keepsEventTime: boolean;
 }
 
+/** What wiring reads of a domain declaration: its name and which contracts each product writes. */
+export interface WiredDomain {
+  name: string;
+  products: Record<string, { contract: string; alsoWrites?: string[] | undefined }>;
+}
+
 export interface WiringOverrides {
   /** Topic by contract id. */
   topics: Record<string, string>;
@@ -30,7 +35,7 @@ export interface WiringOverrides {
  * contract's upstream names, groups and topics are the conventions unless the config overrides them (an
  * override naming nothing the domain reads or writes is an error, not ignored).
  */
-export function wireDomain(domain: AnyDomain, contracts: ContractCatalog, overrides: WiringOverrides = { topics: {}, groups: {} }): ProductWiring[] {
+export function wireDomain(domain: WiredDomain, contracts: ContractCatalog, overrides: WiringOverrides = { topics: {}, groups: {} }): ProductWiring[] {
   const topicOf = (id: string) => overrides.topics[id] ?? contracts.byId(id).contract.kafka.topic;
   const wiring = Object.entries(domain.products).map(([product, declaration]): ProductWiring => {
     const outputs = [declaration.contract, ...(declaration.alsoWrites ?? [])].map((id) => ({ contract: contracts.byId(id), topic: topicOf(id) }));
