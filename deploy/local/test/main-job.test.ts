@@ -26,6 +26,8 @@ describe('the main job', () => {
       tokensFile,
       durationSeconds: 150,
       progressEverySeconds: 5,
+      // A domain added as one folder (contract, schema and declaration), with no edit anywhere else.
+      domainFolders: [join(import.meta.dirname, 'domains')],
       signal: new AbortController().signal,
       output: {
         out: (line) => lines.push(line),
@@ -47,6 +49,12 @@ describe('the main job', () => {
     }
     expect(lines.some((line) => /\] plant \d+\/s → gateway \d+\/s .* → clean \d+\/s/.test(line))).toBe(true);
     expect(lines.join('\n')).toContain('Every message is accounted for.');
+  });
+
+  it('runs a domain found as one folder: its product is provisioned, produced and sunk like every other', () => {
+    expect(lines.join('\n')).toContain('fixture-census reading-counts');
+    expect(report.kafka['fixture-census.reading-counts.v1']).toBeGreaterThan(0);
+    expect(report.warehouse?.['fixture-census.reading-counts.v1']?.rows).toBe(report.kafkaTotals?.['fixture-census.reading-counts.v1']);
   });
 
   it('raises an alert for at least 90% of the injected failures, with few false alerts', () => {

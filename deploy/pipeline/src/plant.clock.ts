@@ -1,6 +1,5 @@
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { CheckpointStore } from '@fieldmesh/streams';
-import { WINDOWED_JOB_GROUPS } from './data-products';
 
 /**
  * Room between the newest watermark and the plant's first reading, so nothing of the new run is late and
@@ -24,6 +23,8 @@ export interface PlantClockOptions {
   maxClockSkewMs: number;
   /** Wall-clock time the run is planned to last; DEFAULT_PLANNED_RUN_MS when unknown (Ctrl-C ends it). */
   plannedRunMs?: number;
+  /** The consumer groups of the windowed jobs, whose checkpoints hold watermarks (see windowedJobGroups). */
+  groups: readonly string[];
 }
 
 /** A persisted watermark the plant clock ignored because it is beyond the wall clock plus the skew. */
@@ -62,7 +63,7 @@ export interface PlantClock {
 export async function plantClockStart(kafka: KafkaPort, options: PlantClockOptions): Promise<PlantClock> {
   const now = options.now ?? Date.now();
   const limit = now + options.maxClockSkewMs;
-  const groups = Object.values(WINDOWED_JOB_GROUPS);
+  const { groups } = options;
   const checkpoints = await Promise.all(groups.map((group) => new CheckpointStore(kafka, group).load()));
   const trusted: number[] = [];
   const untrusted: UntrustedWatermark[] = [];

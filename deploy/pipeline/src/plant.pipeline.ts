@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
-import { loadAllContracts, maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
+import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
@@ -9,6 +9,7 @@ import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
 import { gatewayConfigFor } from './plant-gateway.config';
+import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
 
 export interface PlantPipelineOptions {
   kafkaBrokers: string;
@@ -34,6 +35,8 @@ export interface PlantPipelineOptions {
   failures?: { firstAfterSeconds: number; everySeconds: number; durationSeconds: number } | false;
   /** A ClickHouse server for the sink; chDB embedded in this process when absent. */
   clickhouse?: { url: string; username: string; password: string };
+  /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
+  domainFolders?: string[];
   log: (line: string) => void;
 }
 
@@ -88,17 +91,20 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
   };
   try {
     // Every product exists as its contract says before anything produces or consumes.
-    const contracts = await loadAllContracts(REPO_ROOT);
+    const found = await pipelineDomains(options.domainFolders);
+    const contracts = found.contracts.all();
     for (const loaded of contracts) await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
     const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
     const offsetsAtStart = await endOffsets(admin, topics);
 
-    options.log('Starting the data products: plant-telemetry, energy, asset-health (anomaly operator) and the ClickHouse sink...');
+    options.log(`Starting the data products: ${found.jobs.map((job) => `${job.domain} ${job.product}`).join(', ')} and the ClickHouse sink...`);
     const products = await startDataProducts({
       kafka,
       brokers,
       registryUrl: options.registryUrl,
       stateDir: options.stateDir,
+      domains: found.domains,
+      contracts,
       ...(options.clickhouse ? { clickhouse: options.clickhouse } : {}),
       warn: (line) => options.log(`  ${line}`),
     });
@@ -117,7 +123,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const speed = options.speed ?? 10;
     const raw = contracts.find((loaded) => loaded.contract.id === 'plant-telemetry.raw');
     const maxClockSkewMs = maxClockSkewMsOf(raw?.contract ?? {});
-    const clock = await plantClockStart(kafka, { speed, maxClockSkewMs, ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}) });
+    const clock = await plantClockStart(kafka, { speed, maxClockSkewMs, groups: windowedJobGroups(found.jobs), ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}) });
     for (const line of untrustedWatermarkLines(clock.untrusted, maxClockSkewMs)) options.log(line);
     const plannedRunMs = (options.plannedRunSeconds ?? DEFAULT_PLANNED_RUN_MS / 1000) * 1000;
     if (clock.fullSpeedForMs < plannedRunMs) {

@@ -24,6 +24,8 @@ export interface MainJobOptions {
   consolePort?: number;
   /** The governed registry's and the console's tokens; default LOCAL_TOKENS_FILE, which outlives the stack. */
   tokensFile?: string;
+  /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
+  domainFolders?: string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     stateDir: options.stateDir,
     ...(options.speed ? { speed: options.speed } : {}),
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
+    ...(options.domainFolders ? { domainFolders: options.domainFolders } : {}),
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
     await registry.close();
@@ -85,7 +88,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const started = Date.now();
   // Windowed stages are judged in plant time (limits at speed 1): the plant runs 10x, then at real time
   // once its clock nears the skew, and a window takes the same plant time to close either way.
-  const stallDetector = new StallDetector(quietLimitsFor(pipeline.contracts, 1), STAGE_QUIET_MS);
+  const stallDetector = new StallDetector(quietLimitsFor(products.jobs, 1), STAGE_QUIET_MS);
   const sampleTime = () => ({ wallMs: Date.now(), plantMs: simulator.stats().plantTimeMs ?? simulator.config.startTimeMs ?? Date.now() });
   stallDetector.sample(sampleTime(), stageFlows(pipeline));
   const progress = setInterval(() => {
@@ -93,11 +96,12 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     const plant = simulator.stats().published;
     const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
     const g = gateway.stats();
-    const clean = products.plantTelemetry.stats().clean.job;
-    const health = products.assetHealth.stats();
+    const clean = products.jobStats('plant-telemetry-clean');
+    const features = products.jobStats('asset-health-features');
+    const scores = products.jobStats('asset-health-anomaly-operator');
     const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
     output.err(
-      `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', health.featuresJob.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', health.operatorJob.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector?.injected.length ?? 0}, alerts open ${health.openAlerts}`,
+      `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', features.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', scores.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector?.injected.length ?? 0}, alerts open ${products.assetHealth.alertStats().openAlerts}`,
     );
   }, (options.progressEverySeconds ?? 5) * 1000);
 
