@@ -1,6 +1,7 @@
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
-import { endOffsets, PERSONAS, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
+import { dlqTopicFor } from '@fieldmesh/kafka';
+import { endOffsets, PERSONAS, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import type { Stack } from '@fieldmesh/testing';
 import type { Output } from '../command.output';
@@ -144,6 +145,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     gateway: gateway.stats(),
     kafka: delta(kafkaTotals, before),
     kafkaTotals,
+    jobDeadLetters: jobDeadLetters(products),
     warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
     failures: injector?.injected.length ?? 0,
     detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
@@ -160,6 +162,17 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
 
 /** How long a stage without a window may go without output while its input flows: a few progress ticks. */
 const STAGE_QUIET_MS = 30_000;
+
+/** The product jobs' dead letters this run, by the DLQ topic they went to (`<input topic>.dlq`). */
+function jobDeadLetters(products: PlantPipeline['products']): Record<string, number> {
+  const letters: Record<string, number> = {};
+  for (const job of products.jobs) {
+    const { deserialize, process } = products.jobStats(job.job).deadLettered;
+    const topic = dlqTopicFor(job.input.topic);
+    letters[topic] = (letters[topic] ?? 0) + deserialize + process;
+  }
+  return letters;
+}
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([topic, count]) => [topic, count - (before[topic] ?? 0)]));

@@ -17,8 +17,14 @@ describe('main job reconciliation', () => {
 
   it('flags a reading that vanished between the gateway and Kafka', () => {
     const lost = { ...balanced, kafka: { ...balanced.kafka, 'plant.telemetry.raw.v1': 259 } };
-    expect(reconcile(lost).filter((c) => !c.ok).map((c) => c.check)).toEqual(['Kafka raw + DLQ records = gateway forwarded']);
+    expect(reconcile(lost).filter((c) => !c.ok).map((c) => c.check)).toEqual(["Kafka raw + DLQ records (less the jobs' dead letters) = gateway forwarded"]);
     expect(formatReport(lost)).toContain('UNEXPLAINED LOSSES');
+  });
+
+  it('tells the clean job\'s dead letters in the raw DLQ from the gateway\'s, so readings it rejects are not counted as forwarded twice', () => {
+    const rejected = { ...balanced, kafka: { ...balanced.kafka, 'plant.telemetry.raw.v1.dlq': 2 + 51 }, jobDeadLetters: { 'plant.telemetry.raw.v1.dlq': 51 } };
+    expect(reconcile(rejected).filter((c) => !c.ok)).toEqual([]);
+    expect(reconcile({ ...rejected, jobDeadLetters: {} }).filter((c) => !c.ok).map((c) => c.actual)).toEqual([260 + 2 + 51]);
   });
 
   it('flags MQTT readings the gateway never received', () => {

@@ -11,6 +11,8 @@ export interface MainJobReport {
   kafka: Record<string, number>;
   /** Records each topic holds at the end (what a fresh warehouse must hold). */
   kafkaTotals?: Record<string, number>;
+  /** Dead letters the product jobs wrote this run, by DLQ topic: the clean job's land in the raw product's DLQ beside the gateway's. */
+  jobDeadLetters?: Record<string, number>;
   /** Per product topic: its ClickHouse table and the rows (and dead letters) the sink wrote this run. */
   warehouse?: Record<string, { table: string; rows: number; deadLettered: number }>;
   failures: number;
@@ -40,14 +42,14 @@ export interface Reconciliation {
 export function reconcile(report: MainJobReport): Reconciliation[] {
   const g = report.gateway;
   const raw = report.kafka['plant.telemetry.raw.v1'] ?? 0;
-  const dlq = report.kafka['plant.telemetry.raw.v1.dlq'] ?? 0;
+  const dlq = (report.kafka['plant.telemetry.raw.v1.dlq'] ?? 0) - (report.jobDeadLetters?.['plant.telemetry.raw.v1.dlq'] ?? 0);
   const mqtt = (report.plant.published['mqtt-json'] ?? 0) + (report.plant.published.sparkplug ?? 0);
   const rows: Array<[string, number, number]> = [
     ['gateway received ≥ MQTT readings the plant published', mqtt, Math.min(g.received, mqtt)],
     ['gateway received = accepted + dead-lettered + redelivered duplicates', g.received, g.accepted + g.deadLettered + g.duplicates],
     ['gateway buffered = forwarded to Kafka + pending', g.accepted + g.deadLettered, g.forwarded + g.pending + g.dropped],
     ['records dropped by a full buffer', 0, g.dropped],
-    ['Kafka raw + DLQ records = gateway forwarded', g.forwarded, raw + dlq],
+    ['Kafka raw + DLQ records (less the jobs\' dead letters) = gateway forwarded', g.forwarded, raw + dlq],
   ];
   for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
     rows.push([`${table.table} rows + sink dead letters = ${topic} records`, (report.kafkaTotals ?? report.kafka)[topic] ?? 0, table.rows + table.deadLettered]);
