@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { AlertService } from '@fieldmesh/domain-asset-health';
+import { AlertService } from '@fieldmesh/domain-asset-health/alert-workflow';
 import { awaitTopicsListed, type LoadedContract, topicSpecFor } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import type { AvroSerde } from '@fieldmesh/serde';

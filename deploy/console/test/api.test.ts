@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { type Role, TokenStore } from '@fieldmesh/auth';
-import type { AlertEvent } from '@fieldmesh/domain-asset-health';
+import type { AlertEvent } from '@fieldmesh/domain-asset-health/alert-workflow';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { kafkaDataset, mqttDataset, runEvent } from '@fieldmesh/lineage';

@@ -1,7 +1,21 @@
-export { ALERT_EVENT_TYPES, SYSTEM_ACTOR, type AlertAction, type AlertEvent, type AlertEventType, type AlertView } from './alerts/alert-event';
+// The alert workflow is also its own entry point for programs that share it: @fieldmesh/domain-asset-health/alert-workflow.
+export {
+  ALERT_EVENT_TYPES,
+  AlertNotFound,
+  AlertService,
+  AlertTransitionInvalid,
+  nextActionsOf,
+  SYSTEM_ACTOR,
+  type AlertAction,
+  type AlertCommand,
+  type AlertEvent,
+  type AlertEventType,
+  type AlertOpening,
+  type AlertReplayOutcome,
+  type AlertView,
+} from './alert-workflow.public';
 export { AlertPolicy, type AlertPolicyOptions } from './alerts/alert.policy';
 export { startAlertWorkflow, type AssetHealthApi } from './alerts/alert.workflow';
-export { AlertService, nextActionsOf, type AlertCommand, type AlertOpening, type AlertReplayOutcome } from './alerts/alert.service';
 export type { AnomalyScore } from './anomaly-scores/anomaly-score';
 export { AnomalyOperator, type AnomalyOperatorOptions, type AnomalyOperatorStats } from './anomaly-scores/anomaly.operator';
 export { alertOutput, AnomalyPipeline, type AnomalyPipelineStats, type AnomalyPipelineTopics } from './anomaly-scores/anomaly.pipeline';
@@ -12,7 +26,7 @@ export { alertingSchema, assetHealthSettingsSchema, type AssetHealthSettings } f
 export { evaluateAlerts, type BacktestMetrics, type EpisodeOutcome } from './backtest/backtest.metrics';
 export { runBacktest, type BacktestOptions, type BacktestResult } from './backtest/backtest.runner';
 export { loadLabels, loadMapping, readRecording, recordingFiles, type LabelledEpisode, type RecordingFiles, type RecordingMapping } from './backtest/recording.reader';
-export { AlertNotFound, AlertTransitionInvalid, FeatureWindowUndefined, ModelWindowMismatch, RecordingInvalid } from './errors';
+export { FeatureWindowUndefined, ModelWindowMismatch, RecordingInvalid } from './errors';
 export { featureValues, type AssetFeatures } from './features/asset-features';
 export { assetClassResolver } from './features/asset-class.resolver';
 export { featureWindowSpec, type WindowSpec } from './features/features.contract';

@@ -1,4 +1,4 @@
-import { type AlertAction, type AlertEvent, AlertService, type AlertView, nextActionsOf } from '@fieldmesh/domain-asset-health';
+import { type AlertAction, type AlertEvent, AlertService, type AlertView, nextActionsOf } from '@fieldmesh/domain-asset-health/alert-workflow';
 import type { LoadedContract } from '@fieldmesh/governance';
 import { awaitTopicsListed, topicSpecFor } from '@fieldmesh/governance';
 import { type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';

@@ -1,5 +1,5 @@
 import type { Principal } from '@fieldmesh/auth';
-import { ALERT_EVENT_TYPES } from '@fieldmesh/domain-asset-health';
+import { ALERT_EVENT_TYPES } from '@fieldmesh/domain-asset-health/alert-workflow';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AlertDetail, AlertSummary, Page } from '../../api/types';

@@ -1,5 +1,5 @@
 import type { Principal } from '@fieldmesh/auth';
-import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, type AlertView } from '@fieldmesh/domain-asset-health';
+import { ALERT_EVENT_TYPES, type AlertAction, type AlertEvent, type AlertView } from '@fieldmesh/domain-asset-health/alert-workflow';
 import type { AlertActionRequest, AlertDetail, AlertEventView, AlertSummary, Page } from '../../api/types';
 import { requireAction } from '../auth/console.auth';
 import { RequestInvalid } from '../errors';

@@ -1,5 +1,5 @@
 import { AccessDenied, Unauthenticated } from '@fieldmesh/auth';
-import { AlertNotFound, AlertTransitionInvalid } from '@fieldmesh/domain-asset-health';
+import { AlertNotFound, AlertTransitionInvalid } from '@fieldmesh/domain-asset-health/alert-workflow';
 import { LineageDatasetUnknown } from '@fieldmesh/lineage';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ApiError } from '../../api/types';

@@ -1,4 +1,4 @@
-import { AlertService, type AlertView } from '@fieldmesh/domain-asset-health';
+import { AlertService, type AlertView } from '@fieldmesh/domain-asset-health/alert-workflow';
 import { describe, expect, it } from 'vitest';
 import { downtimeAvoided, lineOf } from './downtime.kpi';
 

@@ -1,4 +1,4 @@
-import type { AlertView } from '@fieldmesh/domain-asset-health';
+import type { AlertView } from '@fieldmesh/domain-asset-health/alert-workflow';
 import type { KpiRow, Kpis } from '../../api/types';
 
 /** Hours of downtime one avoided failure counts for, per asset class; `*` is the default for the rest. */
