@@ -11,7 +11,13 @@ import tseslint from 'typescript-eslint';
  *   scope:connectors  sources and sinks; may use platform
  *   scope:edge        the gateway; may use platform and connectors
  *   scope:domain      one per domain team; may use platform and connectors, never another domain
- *   scope:deploy      runnable wiring for people; may use anything
+ *   scope:deploy-*    runnable wiring for people, one tag per deploy/ package, each naming what it runs:
+ *     deploy-simulator  the simulated plant; platform only
+ *     deploy-pipeline   the plant pipeline (gateway, domains, sink, registry) for the main job and tests
+ *     deploy-console    the operations console: platform, contracts, connectors, and of a domain only its
+ *                       public modules (the rule below); its browser tests run in front of the pipeline
+ *     deploy-local      `npm start` and `npm run stack`: the pipeline and the console
+ *     deploy-e2e, deploy-bench  end-to-end faults and soak, benchmarks: drive what deploy-local starts
  * A domain reads another domain's data only through its data products (topics), never its code.
  */
 export const depConstraints = [
@@ -20,8 +26,45 @@ export const depConstraints = [
   { sourceTag: 'scope:connectors', onlyDependOnLibsWithTags: ['scope:platform'] },
   { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:platform', 'scope:connectors'] },
   { sourceTag: 'scope:domain', onlyDependOnLibsWithTags: ['scope:platform', 'scope:connectors'] },
-  { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'scope:deploy-simulator', onlyDependOnLibsWithTags: ['scope:platform'] },
+  {
+    sourceTag: 'scope:deploy-pipeline',
+    onlyDependOnLibsWithTags: ['scope:platform', 'scope:contracts', 'scope:connectors', 'scope:edge', 'scope:domain', 'scope:deploy-simulator'],
+  },
+  {
+    sourceTag: 'scope:deploy-console',
+    onlyDependOnLibsWithTags: ['scope:platform', 'scope:contracts', 'scope:connectors', 'scope:domain', 'scope:deploy-pipeline'],
+  },
+  {
+    sourceTag: 'scope:deploy-local',
+    onlyDependOnLibsWithTags: ['scope:platform', 'scope:contracts', 'scope:connectors', 'scope:edge', 'scope:domain', 'scope:deploy-pipeline', 'scope:deploy-console'],
+  },
+  { sourceTag: 'scope:deploy-e2e', onlyDependOnLibsWithTags: ['scope:platform', 'scope:connectors', 'scope:edge', 'scope:deploy-local', 'scope:deploy-simulator'] },
+  { sourceTag: 'scope:deploy-bench', onlyDependOnLibsWithTags: ['scope:platform', 'scope:connectors', 'scope:edge', 'scope:deploy-local'] },
 ];
+
+/**
+ * A domain's public surface is its topics, its declaration (`domain`, which starts it) and, where a UI must
+ * share its logic, a module it exports on purpose as its own entry point (`@fieldmesh/domain-<name>/<module>`,
+ * a `*.public.ts` file). The console imports only those entry points.
+ */
+export const consoleBoundary = {
+  files: ['deploy/console/**/*.ts', 'deploy/console/**/*.tsx'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '^@fieldmesh/domain-[a-z0-9-]+$',
+            message:
+              "The console uses a domain only through a module the domain publishes for it (e.g. '@fieldmesh/domain-asset-health/alert-workflow') and its data products; export what it needs from the domain's *.public.ts.",
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.fieldmesh/**', '.nx/**', 'tools/lint-fixtures/**', '**/*.js', '**/*.mjs'] },
@@ -52,4 +95,5 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
     },
   },
+  consoleBoundary,
 );

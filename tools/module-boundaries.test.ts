@@ -26,4 +26,19 @@ describe('module boundaries', () => {
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
   });
+
+  it('rejects a deploy package that imports beyond its tag (the simulator: platform only)', () => {
+    const result = lint('deploy/simulator');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('A project tagged with "scope:deploy-simulator" can only depend on libs tagged with "scope:platform"');
+  });
+
+  it("rejects the console importing a domain's main entry and accepts the module the domain publishes for it", () => {
+    const internal = lint('deploy/console/src/internal.ts');
+    expect(internal.status).toBe(1);
+    expect(internal.stdout).toContain("'@fieldmesh/domain-asset-health' import is restricted");
+    const published = lint('deploy/console/src/public.ts');
+    expect(published.stdout).toBe('');
+    expect(published.status).toBe(0);
+  });
 });

@@ -1,11 +1,14 @@
 // Lints this fixture workspace with the project's own module-boundary constraints.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import { depConstraints } from '../../../eslint.config.js';
+import { consoleBoundary, depConstraints } from '../../../eslint.config.js';
 
-export default tseslint.config({
-  files: ['**/*.ts'],
-  languageOptions: { parser: tseslint.parser },
-  plugins: { '@nx': nx },
-  rules: { '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints }] },
-});
+export default tseslint.config(
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints }] },
+  },
+  consoleBoundary,
+);
