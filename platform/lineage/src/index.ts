@@ -46,5 +46,3 @@ export {
   type Transformation,
 } from './openlineage.schema';
 export { runEvent, type JobSpec, type RunEventInput } from './run-event.builder';
-export { streamJobLineage, type StreamJobShape } from './stream-job.lineage';
-export { productLineage, type ProductLineage } from './product.lineage';
