@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
-import { REPO_ROOT, startStack } from '@fieldmesh/testing';
+import { REPO_ROOT, startStack } from '@fieldmesh/stack';
 import { planTable, provisionTable, RowBinaryEncoder } from '@fieldmesh/warehouse';
 import { openWarehouse, type ClickhouseSettings } from '../src/index';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { startStack, type Stack } from '@fieldmesh/testing';
+import { startStack, type Stack } from '@fieldmesh/stack';
 import type { BenchOptions } from './bench.options';
 import { ratesBetween, snapshot, type CounterRate } from './counter.window';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.summary';

@@ -1,5 +1,5 @@
 import { ConfigInvalid } from '@fieldmesh/config';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 import { parseBenchArgs, USAGE } from './bench.options';
 import { runBench } from './bench.runner';
 import { formatResults } from './results.report';

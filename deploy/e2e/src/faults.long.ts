@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_STACK_DIR, runningStack, startStack, type Stack } from '@fieldmesh/testing';
+import { LOCAL_STACK_DIR, runningStack, startStack, type Stack } from '@fieldmesh/stack';
 import { runFaultsEndToEnd, type FaultsRunReport } from './faults.scenario';
 
 const { values } = parseArgs({

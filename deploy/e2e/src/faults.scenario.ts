@@ -6,7 +6,7 @@ import type { GatewayConfig } from '@fieldmesh/edge-gateway';
 import { createKafka } from '@fieldmesh/kafka';
 import { gatewayConfigFor } from '@fieldmesh/deploy-local';
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
-import type { ServiceName, Stack } from '@fieldmesh/testing';
+import type { ServiceName, Stack } from '@fieldmesh/stack';
 import { reconcile, type PublishedCounts, type Reconciliation, type WarehouseRow } from './faults.reconciliation';
 import { GatewayProcess } from './gateway.process';
 import { isolatedRawProduct } from './isolated.product';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayConfig } from '@fieldmesh/edge-gateway';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 import { stringify } from 'yaml';
 import { KillableProcess } from './killable.process';
 

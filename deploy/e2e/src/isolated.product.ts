@@ -1,6 +1,6 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 import { parseDocument } from 'yaml';
 
 const RAW_CONTRACT = 'contracts/plant-telemetry/raw.yaml';

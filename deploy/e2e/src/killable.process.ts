@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 
 /** How a start ended: its exit code, or the signal that ended it. */
 export interface ProcessExit {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 import { KillableProcess, type ProcessExit } from './killable.process';
 
 /** What the main job's final report says, read from its output. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatProblems, parseWith } from '@fieldmesh/config';
-import { attachStack, startStack, type Stack } from '@fieldmesh/testing';
+import { attachStack, startStack, type Stack } from '@fieldmesh/stack';
 import { z } from 'zod';
 import { formatSoakReport, soakProblems } from './soak.report';
 import { runSoak } from './soak.scenario';

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceName, Stack } from '@fieldmesh/testing';
+import type { ServiceName, Stack } from '@fieldmesh/stack';
 import { KILLED_SERVICES } from './faults.scenario';
 import { MainJobProcess, type MainJobOutcome } from './main-job.process';
 import { memorySlope, type MemorySlope, type RssSample } from './memory.slope';

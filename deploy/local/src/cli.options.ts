@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseWith, type ParseResult } from '@fieldmesh/config';
-import { SERVICE_NAMES } from '@fieldmesh/testing';
+import { SERVICE_NAMES } from '@fieldmesh/stack';
 import { z } from 'zod';
 
 export const USAGE = `Usage: npm run stack -- <command> [options]      (or: npx tsx deploy/local/src/main.ts <command>)

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { formatProblems } from '@fieldmesh/config';
-import { LOCAL_STACK_DIR } from '@fieldmesh/testing';
+import { LOCAL_STACK_DIR } from '@fieldmesh/stack';
 import { USAGE, parseCli } from './cli.options';
 import type { Output } from './command.output';
 import { down, logs, resetWatermarksCommand, start, status, up } from './stack.commands';

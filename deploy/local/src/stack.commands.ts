@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '@fieldmesh/kafka';
 import { resetWatermarks } from '@fieldmesh/pipeline';
-import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/testing';
+import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/stack';
 import type { CliCommand } from './cli.options';
 import type { Output } from './command.output';
 import { followLogs } from './log.follower';

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ServiceStatus } from '@fieldmesh/testing';
+import type { ServiceStatus } from '@fieldmesh/stack';
 
 /** One line per service: name, state, where it listens, pid and log (paths relative to the working directory). */
 export function formatStatus(services: readonly ServiceStatus[]): string {

@@ -6,7 +6,7 @@ import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter } from '@fieldmesh/lineage';
 import { type AnyDomain, type ProductWiring, type RunningDomain, startDomain } from '@fieldmesh/products';
 import type { StreamJobStats } from '@fieldmesh/streams';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 
 /** The domains' jobs and the ClickHouse sink, running in this process. */
 export interface DataProducts {

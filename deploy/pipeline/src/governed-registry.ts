@@ -1,7 +1,7 @@
 import { TokenStore, type Role } from '@fieldmesh/auth';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createRegistryApp, DEFAULT_AUDIT_TOPIC } from '@fieldmesh/registry';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 import { BaselineRefused, NoGovernanceLead } from './errors';
 
 /** Someone a token is issued for. */

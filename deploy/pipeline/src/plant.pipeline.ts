@@ -4,7 +4,7 @@ import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
-import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
+import { findFreePort, REPO_ROOT } from '@fieldmesh/stack';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startStack, TEST_STACKS_DIR } from '@fieldmesh/testing';
+import { startStack, TEST_STACKS_DIR } from '@fieldmesh/stack';
 import { createKafka, type KafkaClientName, type OutgoingRecord } from '../src/index';
 
 const RECORD_BYTES = 200;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafka, type KafkaPort, type OutgoingRecord } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { startStack, TEST_STACKS_DIR } from '@fieldmesh/testing';
+import { startStack, TEST_STACKS_DIR } from '@fieldmesh/stack';
 import { eachRecord, runStreamJob, type StreamJob, type StreamRecord, TumblingWindows } from '../src/index';
 
 const { values } = parseArgs({

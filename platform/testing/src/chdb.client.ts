@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { ServiceStartError } from './errors';
+import { ServiceStartError } from '@fieldmesh/stack';
 
 // chdb declares its connection against @clickhouse/client-common, while @clickhouse/client 1.23.1 carries
 // its own copy of those types: the same shape declared twice, which TypeScript will not equate.

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { ServiceStartError } from './errors';
-import { ensureDebianExecutable } from './system-package.installer';
+import { ensureDebianExecutable, ServiceStartError } from '@fieldmesh/stack';
 
 /**
  * Browser tests drive Debian's Chromium: test tools that download their own browser cannot reach their

@@ -1,20 +1,32 @@
 export { ensureChromium, launchBrowser, type LaunchBrowserOptions, type TestBrowser } from './chromium.browser';
 export type { BrowserContext, Locator, Page } from 'playwright-core';
 export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.client';
-export { ServiceInstallError, ServiceStartError, StackStateError, UnknownServiceError } from './errors';
-export { findFreePort } from './free-port';
-export { logTail } from './log-tail';
-export { startMosquitto, type MosquittoInstance, type MosquittoTlsOptions, type StartMosquittoOptions } from './mosquitto.service';
-export { LOCAL_STACK_DIR, REPO_ROOT, TEST_STACKS_DIR, defaultCacheDir } from './paths';
-export { SERVICE_NAMES, type ServiceName, type StackAddresses } from './service';
+// The stack the global setup started, for tests that stop, kill or restart its services or need its paths.
 export {
+  LOCAL_STACK_DIR,
+  REPO_ROOT,
+  SERVICE_NAMES,
+  ServiceInstallError,
+  ServiceStartError,
   Stack,
+  StackStateError,
+  TEST_STACKS_DIR,
+  UnknownServiceError,
   attachStack,
+  defaultCacheDir,
   defaultServices,
+  findFreePort,
+  logTail,
   removeAbandonedStacks,
   runningStack,
+  startMosquitto,
   startStack,
+  type MosquittoInstance,
+  type MosquittoTlsOptions,
+  type ServiceName,
   type ServiceStatus,
+  type StackAddresses,
   type StackLifetime,
+  type StartMosquittoOptions,
   type StartStackOptions,
-} from './stack';
+} from '@fieldmesh/stack';

@@ -1,8 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { join } from 'node:path';
-import { LOCAL_STACK_DIR, TEST_STACKS_DIR } from './paths';
-import type { StackAddresses } from './service';
-import { defaultServices, removeAbandonedStacks, runningStack, startStack, type Stack } from './stack';
+import { defaultServices, LOCAL_STACK_DIR, removeAbandonedStacks, runningStack, startStack, TEST_STACKS_DIR, type Stack, type StackAddresses } from '@fieldmesh/stack';
 
 function provideAddresses(project: TestProject, stack: Stack): void {
   const addresses: StackAddresses = stack.addresses;

@@ -1,4 +1,4 @@
-import type { StackAddresses } from '@fieldmesh/testing';
+import type { StackAddresses } from '@fieldmesh/stack';
 
 /** A cumulative count a stage exposes (readings in, records acknowledged, rows inserted). */
 export interface Counter {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startConsole } from '@fieldmesh/console';
 import type { PlantPipeline } from '@fieldmesh/pipeline';
 import { startSloMonitor, type SloEvent, type SloMonitor } from '@fieldmesh/slo';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 
 /** The console listens here when the port is free, so a bookmark survives restarts. */
 export const PREFERRED_CONSOLE_PORT = 8090;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Persona } from '@fieldmesh/pipeline';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { REPO_ROOT } from '@fieldmesh/stack';
 
 /**
  * The main job's tokens file. It lives outside the stack folder, which `npm run stack -- up` empties, so

@@ -3,7 +3,7 @@ import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import { endOffsets, PERSONAS, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
-import type { Stack } from '@fieldmesh/testing';
+import type { Stack } from '@fieldmesh/stack';
 import type { Output } from '../command.output';
 import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from './console.starter';
 import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';

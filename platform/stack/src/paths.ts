@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is platform/testing/src/paths.ts). */
+/** The repository root (this file is platform/stack/src/paths.ts). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { REPO_ROOT, ServiceStartError, attachStack, openChdbClient, startStack } from '../src/index';
+import { REPO_ROOT, ServiceStartError, attachStack, startStack } from '../src/index';
 import { isRunning } from '../src/process.supervisor';
 
 const kafka = new Kafka({ clientId: 'stack-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
@@ -105,20 +105,6 @@ describe('the real-service stack', () => {
     } finally {
       await client.close();
     }
-  });
-
-  it('opens chDB through the official client: create a table, insert, select', async () => {
-    const chdb = await openChdbClient();
-    try {
-      expect(chdb.version).toMatch(/^\d+\.\d+/);
-      await chdb.client.command({ query: 'CREATE TABLE readings (asset String, value Float64) ENGINE = MergeTree ORDER BY asset' });
-      await chdb.client.insert({ table: 'readings', values: [{ asset: 'pump-1', value: 21.5 }, { asset: 'pump-2', value: 3 }], format: 'JSONEachRow' });
-      const result = await chdb.client.query({ query: 'SELECT asset, value FROM readings ORDER BY asset', format: 'JSONEachRow' });
-      expect(await result.json()).toEqual([{ asset: 'pump-1', value: 21.5 }, { asset: 'pump-2', value: 3 }]);
-    } finally {
-      await chdb.close();
-    }
-    expect(existsSync(chdb.path)).toBe(false);
   });
 
   it('runs the schema registry, answering the Confluent API', async () => {
