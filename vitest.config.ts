@@ -2,7 +2,7 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: fast logic tests beside the code, and integration tests under test/ that run against
-// the real services platform/testing installs and starts once for the whole run.
+// the real services platform/stack installs and starts (platform/testing's global setup) once for the whole run.
 const decorators = swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' } });
 
 export default defineConfig({
