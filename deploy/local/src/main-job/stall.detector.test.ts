@@ -56,4 +56,16 @@ describe('StallDetector', () => {
     }
     expect(detector.stalls()).toEqual([]);
   });
+
+  it('does not flag a stage that is quiet while Kafka restarts, as only a trickle of input arrives until it is back', () => {
+    const detector = new StallDetector({ 'asset-health features': 60 * SECOND }, 30 * SECOND);
+    for (let s = 0; s <= 120; s += 5) {
+      // Kafka is down from second 20 to 50 (30 s): one batch of 16 readings reaches features at second 35,
+      // then the backlog arrives at 55 and features produce again at 60.
+      const input = s < 20 ? s * 100 : s < 35 ? 2_000 : s < 55 ? 2_016 : 2_016 + (s - 50) * 300;
+      const output = s < 20 ? s : s < 60 ? 20 : s;
+      detector.sample(at(s), [{ stage: 'asset-health features', in: input, out: output }]);
+    }
+    expect(detector.stalls()).toEqual([]);
+  });
 });
