@@ -13,7 +13,12 @@ export default defineConfig({
         plugins: [decorators],
         test: {
           name: 'unit',
-          include: ['{platform,contracts,connectors,domains,deploy}/*/src/**/*.test.ts', 'deploy/console/web/src/**/*.test.ts', 'edge-gateway/src/**/*.test.ts', 'tools/**/*.test.ts'],
+          include: [
+            '{platform,contracts,connectors,domains,deploy}/*/src/**/*.test.ts',
+            'deploy/console/web/src/**/*.test.ts',
+            'edge-gateway/src/**/*.test.ts',
+            'tools/**/*.test.ts',
+          ],
         },
       },
       {

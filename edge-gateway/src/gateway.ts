@@ -80,35 +80,40 @@ export class Gateway {
     // Callbacks below run only after start() has built the gateway.
     const ref: { gateway?: Gateway } = {};
     let lastBufferError: string | undefined;
-    const forwarder = new Forwarder(log, producer, {
-      batchRecords: config.forward.batchRecords,
-      idleWaitMs: 50,
-      prepare: async () => {
-        await producer.connect();
-        await ensureTopics(kafka, contract);
+    const forwarder = new Forwarder(
+      log,
+      producer,
+      {
+        batchRecords: config.forward.batchRecords,
+        idleWaitMs: 50,
+        prepare: async () => {
+          await producer.connect();
+          await ensureTopics(kafka, contract);
+        },
       },
-    }, {
-      onForwarded: (count, lagMs) => {
-        if (ref.gateway) ref.gateway.counts.forwarded += count;
-        metrics.forwarded.inc(count);
-        metrics.forwardLag.set(lagMs / 1000);
+      {
+        onForwarded: (count, lagMs) => {
+          if (ref.gateway) ref.gateway.counts.forwarded += count;
+          metrics.forwarded.inc(count);
+          metrics.forwardLag.set(lagMs / 1000);
+        },
+        onUplinkChange: (up, error) => {
+          metrics.uplink.set(up ? 1 : 0);
+          say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${describe(error)}): buffering on disk`);
+        },
+        onDeadLettered: (refusal, connector) => {
+          metrics.deadLetters.inc({ connector: connector ?? 'unknown', stage: 'forward', error: refusal.code });
+          say(refusal.message);
+        },
+        onBufferError: (error) => {
+          metrics.bufferErrors.inc();
+          // Once per reason, not once per retry.
+          const reason = describe(error);
+          if (reason !== lastBufferError) say(`disk buffer: ${reason}`);
+          lastBufferError = reason;
+        },
       },
-      onUplinkChange: (up, error) => {
-        metrics.uplink.set(up ? 1 : 0);
-        say(up ? 'Kafka reachable again: draining the disk buffer' : `Kafka unreachable (${describe(error)}): buffering on disk`);
-      },
-      onDeadLettered: (refusal, connector) => {
-        metrics.deadLetters.inc({ connector: connector ?? 'unknown', stage: 'forward', error: refusal.code });
-        say(refusal.message);
-      },
-      onBufferError: (error) => {
-        metrics.bufferErrors.inc();
-        // Once per reason, not once per retry.
-        const reason = describe(error);
-        if (reason !== lastBufferError) say(`disk buffer: ${reason}`);
-        lastBufferError = reason;
-      },
-    });
+    );
     const ingestor = new Ingestor({
       log,
       contract,

@@ -7,7 +7,11 @@ import { connectorCatalog } from './connectors.catalog';
 import { Gateway } from './gateway';
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { config: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string' }, root: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   const command = positionals[0];
   // `connectors [<type>]`, or `--help <type>` (where the word is no command, e.g. `--help mqtt`).
   const connectorHelp = command === 'connectors' || (values.help && command !== undefined && command !== 'run' && command !== 'validate');

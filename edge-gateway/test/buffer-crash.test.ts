@@ -45,27 +45,24 @@ async function runAndKill(dir: string, fsync: SegmentLogOptions['fsync'], acks: 
 }
 
 describe('the disk buffer under kill -9', () => {
-  it.each(['always', 'interval', 'never'] as const)(
-    "keeps every acknowledged record, in order, through repeated kill -9 of its process (fsync '%s')",
-    async (fsync) => {
-      const dir = await mkdtemp(join(tmpdir(), 'fm-buffer-crash-'));
-      const reports: Reports = { acked: new Map(), forwarded: new Map() };
-      try {
-        // Every other process is killed as soon as it opened the buffer: a start that appends nothing (issue 9, defect 1).
-        for (let kill = 0; kill < 8; kill++) await runAndKill(dir, fsync, kill % 2 === 1 ? 0 : 20 + Math.floor(Math.random() * 150), reports);
-        const log = await SegmentLog.open({ dir, maxBytes: 1 << 26, segmentBytes: 16 * 1024, fsync, onFull: 'block' });
-        const remaining = await log.read(log.stats.committedSeq + 1, 1_000_000, 1 << 30);
-        await log.close();
-        const ids = remaining.map((record) => record.payload.toString().split('|')[0]!);
-        expect(remaining.map((r) => r.seq)).toEqual([...remaining.map((r) => r.seq)].sort((a, b) => a - b));
-        const readable = new Map(remaining.map((record, i) => [record.seq, ids[i]!]));
-        const lost = [...reports.acked].filter(([seq, id]) => reports.forwarded.get(seq) !== id && readable.get(seq) !== id);
-        expect(lost, 'acknowledged records neither forwarded nor in the buffer').toEqual([]);
-        for (const [seq, id] of readable) if (reports.acked.has(seq)) expect(id).toBe(reports.acked.get(seq));
-        expect(reports.acked.size).toBeGreaterThan(100);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  );
+  it.each(['always', 'interval', 'never'] as const)("keeps every acknowledged record, in order, through repeated kill -9 of its process (fsync '%s')", async (fsync) => {
+    const dir = await mkdtemp(join(tmpdir(), 'fm-buffer-crash-'));
+    const reports: Reports = { acked: new Map(), forwarded: new Map() };
+    try {
+      // Every other process is killed as soon as it opened the buffer: a start that appends nothing (issue 9, defect 1).
+      for (let kill = 0; kill < 8; kill++) await runAndKill(dir, fsync, kill % 2 === 1 ? 0 : 20 + Math.floor(Math.random() * 150), reports);
+      const log = await SegmentLog.open({ dir, maxBytes: 1 << 26, segmentBytes: 16 * 1024, fsync, onFull: 'block' });
+      const remaining = await log.read(log.stats.committedSeq + 1, 1_000_000, 1 << 30);
+      await log.close();
+      const ids = remaining.map((record) => record.payload.toString().split('|')[0]!);
+      expect(remaining.map((r) => r.seq)).toEqual([...remaining.map((r) => r.seq)].sort((a, b) => a - b));
+      const readable = new Map(remaining.map((record, i) => [record.seq, ids[i]!]));
+      const lost = [...reports.acked].filter(([seq, id]) => reports.forwarded.get(seq) !== id && readable.get(seq) !== id);
+      expect(lost, 'acknowledged records neither forwarded nor in the buffer').toEqual([]);
+      for (const [seq, id] of readable) if (reports.acked.has(seq)) expect(id).toBe(reports.acked.get(seq));
+      expect(reports.acked.size).toBeGreaterThan(100);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -13,7 +13,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const log = await SegmentLog.open({ dir, maxBytes: 1 << 26, segmentBytes: 16 * 1024, fsync, fsyncIntervalMs: 5, onFull: 'block' });
 let reader = log.stats.committedSeq + 1;
 say(`open ${log.stats.committedSeq}`);
-for (let n = 0; ; ) {
+for (let n = 0; ;) {
   const ids = Array.from({ length: 1 + Math.floor(Math.random() * 5) }, () => `${process.pid}-${++n}`);
   const seqs = await log.append(ids.map((id) => Buffer.from(`${id}|`.padEnd(20 + Math.floor(Math.random() * 400), '.'))));
   say(`ack ${seqs[0]} ${ids.join(',')}`);

@@ -23,7 +23,11 @@ export interface DocumentedSpec {
 }
 
 const isConnectorSpec = (value: unknown): value is ConnectorSpec =>
-  typeof value === 'object' && value !== null && ['source', 'sink'].includes((value as ConnectorSpec).kind) && typeof (value as ConnectorSpec).name === 'string' && 'config' in value;
+  typeof value === 'object' &&
+  value !== null &&
+  ['source', 'sink'].includes((value as ConnectorSpec).kind) &&
+  typeof (value as ConnectorSpec).name === 'string' &&
+  'config' in value;
 
 /** Every connector spec exported by a `connectors/<name>/src/spec.ts`, so that a new connector needs no list edited. */
 export async function findConnectorSpecs(root: string): Promise<DocumentedSpec[]> {
@@ -31,7 +35,9 @@ export async function findConnectorSpecs(root: string): Promise<DocumentedSpec[]
   const found = await Promise.all(
     files.map(async (specFile) => {
       const module = (await import(pathToFileURL(join(root, specFile)).href)) as Record<string, unknown>;
-      return Object.values(module).filter(isConnectorSpec).map((spec) => ({ spec, specFile }));
+      return Object.values(module)
+        .filter(isConnectorSpec)
+        .map((spec) => ({ spec, specFile }));
     }),
   );
   return found.flat().sort((a, b) => a.spec.name.localeCompare(b.spec.name));
@@ -100,7 +106,8 @@ export function checkGeneratedFiles(root: string, generated: GeneratedFile[]): s
   const problems = generated.flatMap((file) => {
     const actual = readOrUndefined(join(root, file.path));
     if (actual === undefined) return [`${file.path} is missing: it is generated from ${file.source}. Run \`${DOCS_COMMAND}\` and commit the result.`];
-    if (actual !== file.content) return [`${file.path} is stale: it differs from what ${file.source} generates. Run \`${DOCS_COMMAND}\` and commit the result; do not edit it by hand.`];
+    if (actual !== file.content)
+      return [`${file.path} is stale: it differs from what ${file.source} generates. Run \`${DOCS_COMMAND}\` and commit the result; do not edit it by hand.`];
     return [];
   });
   const orphans = orphanedFiles(root, generated).map((path) => `${path} is generated from no connector spec any more. Run \`${DOCS_COMMAND}\`, which removes it.`);

@@ -55,7 +55,9 @@ async function measure(name: string, settings: ClickhouseSettings): Promise<void
     }
     const seconds = (performance.now() - began) / 1000;
     console.log(
-      `${name.padEnd(28)} ${Math.round(total / seconds).toLocaleString('en').padStart(10)} rows/s  (${total} rows in ${batch}-row inserts, ${seconds.toFixed(1)} s; RowBinary encoding ${Math.round((encodeMs / 1000 / seconds) * 100)}% of it)`,
+      `${name.padEnd(28)} ${Math.round(total / seconds)
+        .toLocaleString('en')
+        .padStart(10)} rows/s  (${total} rows in ${batch}-row inserts, ${seconds.toFixed(1)} s; RowBinary encoding ${Math.round((encodeMs / 1000 / seconds) * 100)}% of it)`,
     );
   } finally {
     await warehouse.close();

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-const field = <T extends z.ZodType>(schema: T, description: string, example: unknown): T =>
-  schema.describe(description).meta({ examples: [example] }) as T;
+const field = <T extends z.ZodType>(schema: T, description: string, example: unknown): T => schema.describe(description).meta({ examples: [example] }) as T;
 
 const clickhouseSchema = z
   .strictObject({
@@ -13,15 +12,14 @@ const clickhouseSchema = z
     username: field(z.string().min(1).default('default'), 'User for the server (ignored for chDB).', 'fieldmesh'),
     password: field(z.string().default(''), 'Password of `username` (ignored for chDB).', 's3cret'),
     database: field(
-      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier such as fieldmesh').default('fieldmesh'),
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier such as fieldmesh')
+        .default('fieldmesh'),
       'Database holding one table per product, created when missing.',
       'fieldmesh',
     ),
-    chdbPath: field(
-      z.string().min(1).default('.fieldmesh/chdb'),
-      'chDB data folder (only when no `url`). One process at a time may open it.',
-      '.fieldmesh/chdb',
-    ),
+    chdbPath: field(z.string().min(1).default('.fieldmesh/chdb'), 'chDB data folder (only when no `url`). One process at a time may open it.', '.fieldmesh/chdb'),
   })
   .refine((c) => c.url === undefined || c.username !== 'default' || c.password === '', {
     message: 'a password is set but no username: name the user the password belongs to',
@@ -41,11 +39,7 @@ export const clickhouseSinkConfigSchema = z.strictObject({
   registryUrl: field(z.url(), 'Schema registry that decodes the products.', 'http://127.0.0.1:8081'),
   groupId: field(z.string().min(1).default('fieldmesh.clickhouse-sink'), 'Consumer group; commits follow inserts.', 'fieldmesh.clickhouse-sink'),
   contractsRoot: field(z.string().min(1).default('.'), 'Repository root holding contracts/ and schemas/.', '.'),
-  products: field(
-    z.array(z.string().min(1)).optional(),
-    'Topics to sink; every product with a contract when absent.',
-    ['plant.telemetry.clean.v1', 'energy.consumption-15m.v1'],
-  ),
+  products: field(z.array(z.string().min(1)).optional(), 'Topics to sink; every product with a contract when absent.', ['plant.telemetry.clean.v1', 'energy.consumption-15m.v1']),
   clickhouse: clickhouseSchema.default({ username: 'default', password: '', database: 'fieldmesh', chdbPath: '.fieldmesh/chdb' }),
   batch: z
     .strictObject({
@@ -58,11 +52,7 @@ export const clickhouseSinkConfigSchema = z.strictObject({
       ),
     })
     .default({ maxRows: 10_000, maxWaitMs: 500, minIntervalMs: 1_000 }),
-  retentionCheckIntervalMs: field(
-    z.number().int().min(1_000).default(3_600_000),
-    'On servers without TTL, how often expired partitions are dropped.',
-    3_600_000,
-  ),
+  retentionCheckIntervalMs: field(z.number().int().min(1_000).default(3_600_000), 'On servers without TTL, how often expired partitions are dropped.', 3_600_000),
 });
 
 export type ClickhouseSinkConfig = z.input<typeof clickhouseSinkConfigSchema>;

@@ -72,7 +72,10 @@ async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: Loa
       const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database });
       plan.warnings.forEach(warn);
       const { drift } = await provisionTable(warehouse.client, plan);
-      for (const d of drift) warn(`table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`);
+      for (const d of drift)
+        warn(
+          `table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`,
+        );
       provisioned.push({ plan, drift });
     }
     const offsets = await TableOffsetStore.open(
@@ -105,7 +108,8 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
   const all = dependencies.contracts ?? (await loadAllContracts(resolve(settings.contractsRoot)));
   const contracts = settings.products ? all.filter((c) => settings.products!.includes(c.contract.kafka.topic)) : all;
   const missing = (settings.products ?? []).filter((topic) => !contracts.some((c) => c.contract.kafka.topic === topic));
-  if (missing.length > 0) throw new Error(`No contract for product(s) ${missing.join(', ')} under ${resolve(settings.contractsRoot)}/contracts: fix 'products' or add the contracts.`);
+  if (missing.length > 0)
+    throw new Error(`No contract for product(s) ${missing.join(', ')} under ${resolve(settings.contractsRoot)}/contracts: fix 'products' or add the contracts.`);
   if (contracts.length === 0) throw new Error(`No product to sink: no contract under ${resolve(settings.contractsRoot)}/contracts.`);
 
   // Once running, an unreachable server only fails batches, which come again; at start it is waited for.
@@ -128,7 +132,11 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       });
     }
     const lineageRuns = dependencies.lineage
-      ? contracts.map((loaded) => dependencies.lineage!.run(sinkLineageJob(loaded, products.get(loaded.contract.kafka.topic)!.plan, { brokers: settings.kafka.brokers, server: settings.clickhouse.url ?? 'chdb' })))
+      ? contracts.map((loaded) =>
+          dependencies.lineage!.run(
+            sinkLineageJob(loaded, products.get(loaded.contract.kafka.topic)!.plan, { brokers: settings.kafka.brokers, server: settings.clickhouse.url ?? 'chdb' }),
+          ),
+        )
       : [];
     for (const run of lineageRuns) await run.start().catch((error: unknown) => warn(`lineage event not delivered: ${(error as Error).message}`));
     cleanups.push(async () => Promise.all(lineageRuns.map((run) => run.complete())));

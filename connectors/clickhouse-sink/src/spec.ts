@@ -13,7 +13,10 @@ export const clickhouseSinkSpec = {
     'chDB (embedded) by default; a server when clickhouse.url is set.',
   config: clickhouseSinkConfigSchema,
   inputs: ['kafka topics of data products (Avro, Confluent wire format)'],
-  outputs: ['clickhouse tables <database>.<topic with _ for . and ->', 'clickhouse table <database>._fieldmesh_sink_offsets (the highest offset per partition about to be written)'],
+  outputs: [
+    'clickhouse tables <database>.<topic with _ for . and ->',
+    'clickhouse table <database>._fieldmesh_sink_offsets (the highest offset per partition about to be written)',
+  ],
   metadata: [
     { key: '_topic', description: 'Column: Kafka topic the row was read from.' },
     { key: '_partition', description: 'Column: Kafka partition of the record.' },

@@ -15,7 +15,10 @@ describe('exactly once across crashes (chDB)', () => {
     async (table) => {
       const chdb = await openChdbClient({ path: chdbPath });
       try {
-        const result = await chdb.client.query({ query: `SELECT toString(count()) AS rows, toString(uniqExact(_partition, _offset)) AS unique FROM ${table}`, format: 'JSONEachRow' });
+        const result = await chdb.client.query({
+          query: `SELECT toString(count()) AS rows, toString(uniqExact(_partition, _offset)) AS unique FROM ${table}`,
+          format: 'JSONEachRow',
+        });
         const [row] = await result.json<{ rows: string; unique: string }>();
         return { rows: Number(row!.rows), unique: Number(row!.unique) };
       } finally {

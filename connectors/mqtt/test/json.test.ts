@@ -31,8 +31,7 @@ function jsonSource(enterprise: string, clientId: string, protocolVersion: 4 | 5
   return source;
 }
 
-const payload = (value: unknown, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ timestamp_ms: 1_795_000_000_000, value, unit: 'Cel', quality: 'GOOD', ...extra });
+const payload = (value: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ timestamp_ms: 1_795_000_000_000, value, unit: 'Cel', quality: 'GOOD', ...extra });
 
 describe('MQTT JSON source against Mosquitto', () => {
   it('maps plant topics to asset path and signal, keeps the operator badge personal, and dead-letters bad payloads without stopping', async () => {

@@ -65,7 +65,9 @@ function edgeNode(client: MqttClient, group: string) {
     ddata: (metrics: UMetric[]) => publish('DDATA', metrics, DEVICE),
     /** DDATA encoded with the protobuf schema itself, for metrics the Tahu encoder would refuse to write. */
     ddataRaw: (metrics: proto.org.eclipse.tahu.protobuf.Payload.IMetric[]) =>
-      client.publishAsync(`spBv1.0/${group}/DDATA/${NODE}/${DEVICE}`, Buffer.from(Payload.encode(Payload.create({ timestamp: T0, seq: seq++ % 256, metrics })).finish()), { qos: 1 }),
+      client.publishAsync(`spBv1.0/${group}/DDATA/${NODE}/${DEVICE}`, Buffer.from(Payload.encode(Payload.create({ timestamp: T0, seq: seq++ % 256, metrics })).finish()), {
+        qos: 1,
+      }),
     ndeath: () => publish('NDEATH', [{ name: 'bdSeq', type: 'UInt64', value: 0 }]),
     skipSeq: () => void seq++,
   };
@@ -140,7 +142,10 @@ describe('Sparkplug B source against Mosquitto', () => {
     await node.nbirth();
     await node.dbirth();
     await node.ddataRaw(Array.from({ length: 5_900 }, (_, n) => ({ name: `m${n}`, datatype: 16 })));
-    await node.ddata([{ alias: 1, type: 'Double', value: 62 }, { alias: 2, type: 'Double', value: 2.2 }]);
+    await node.ddata([
+      { alias: 1, type: 'Double', value: 62 },
+      { alias: 2, type: 'Double', value: 2.2 },
+    ]);
     await node.ddata([{ alias: 1, type: 'Double', value: 63 }]);
 
     const batches: { seqs: Set<string | undefined>; rejects: SourceReject[] }[] = [];

@@ -46,7 +46,13 @@ async function publishAndReadThroughFence(reader: MqttSource, prefix: string): P
   for (let i = 0; i < 5; i++) await plant.publishAsync(`${prefix}/a/b/x`, payload(i), { qos: 1 });
   await plant.publishAsync(`${prefix}/a/b/x`, payload('fence'), { qos: 1 });
   const collected = await collect(reader, (c) => c.readings.some((reading) => reading.value === 'fence'));
-  return { readings: collected.readings.slice(0, collected.readings.findIndex((reading) => reading.value === 'fence')), rejects: collected.rejects };
+  return {
+    readings: collected.readings.slice(
+      0,
+      collected.readings.findIndex((reading) => reading.value === 'fence'),
+    ),
+    rejects: collected.rejects,
+  };
 }
 
 describe('MQTT source subscriptions in a persistent session', () => {

@@ -11,7 +11,7 @@ describe('mapBrowsePath', () => {
     });
   });
 
-  it('prefers the asset\'s AssetPath property over the template', () => {
+  it("prefers the asset's AssetPath property over the template", () => {
     expect(mapBrowsePath(['berlin', 'line-2', 'pump-1', 'flow'], rules, 'acme/berlin/stamping/line-2/pump-1')).toEqual({
       assetPath: 'acme/berlin/stamping/line-2/pump-1',
       signal: 'flow',

@@ -198,8 +198,16 @@ export class OpcuaClientSession {
    * (namespace 0, e.g. the Server object) are not descended into.
    */
   async browseSignals(browse: BrowseConfig): Promise<SignalNode[]> {
-    interface Frontier { nodeId: string; path: string[]; assetPath?: string }
-    interface Children { objects: { nodeId: string; name: string }[]; variables: { nodeId: string; name: string }[]; assetPathNodeId?: string }
+    interface Frontier {
+      nodeId: string;
+      path: string[];
+      assetPath?: string;
+    }
+    interface Children {
+      objects: { nodeId: string; name: string }[];
+      variables: { nodeId: string; name: string }[];
+      assetPathNodeId?: string;
+    }
     let frontier: Frontier[] = [{ nodeId: browse.rootNodeId, path: [] }];
     const found: SignalNode[] = [];
     for (let depth = 1; depth <= browse.maxDepth && frontier.length > 0; depth++) {
@@ -261,7 +269,12 @@ export class OpcuaClientSession {
   async describe(signals: SignalNode[]): Promise<{ signal: SignalNode; numeric: boolean }[]> {
     if (signals.length === 0) return [];
     const unitPaths = await this.session.translateBrowsePath(
-      signals.map((s) => ({ startingNode: resolveNodeId(s.nodeId), relativePath: { elements: [{ referenceTypeId: ReferenceTypeIds.HasProperty, isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 0, name: 'EngineeringUnits' } }] } })),
+      signals.map((s) => ({
+        startingNode: resolveNodeId(s.nodeId),
+        relativePath: {
+          elements: [{ referenceTypeId: ReferenceTypeIds.HasProperty, isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 0, name: 'EngineeringUnits' } }],
+        },
+      })),
     );
     const unitNodeIds = unitPaths.map((p) => (p.statusCode.isGood() ? p.targets?.[0]?.targetId : undefined));
     const reads = [

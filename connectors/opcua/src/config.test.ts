@@ -39,8 +39,14 @@ describe('OPC UA source config', () => {
   });
 
   it('refuses a security mode without a matching policy', () => {
-    expect(problemsOf({ ...minimal, securityMode: 'SignAndEncrypt' })).toContainEqual({ path: 'securityPolicy', message: expect.stringContaining('SignAndEncrypt needs a securityPolicy') });
-    expect(problemsOf({ ...minimal, securityPolicy: 'Basic256Sha256' })).toContainEqual({ path: 'securityPolicy', message: expect.stringContaining('None needs securityPolicy None') });
+    expect(problemsOf({ ...minimal, securityMode: 'SignAndEncrypt' })).toContainEqual({
+      path: 'securityPolicy',
+      message: expect.stringContaining('SignAndEncrypt needs a securityPolicy'),
+    });
+    expect(problemsOf({ ...minimal, securityPolicy: 'Basic256Sha256' })).toContainEqual({
+      path: 'securityPolicy',
+      message: expect.stringContaining('None needs securityPolicy None'),
+    });
   });
 
   it('names every bad field of a broken config', () => {
@@ -51,7 +57,14 @@ describe('OPC UA source config', () => {
       subscription: { keepAliveCount: 30, lifetimeCount: 60 },
       userIdentity: { type: 'username', username: 'gateway' },
     });
-    expect(problems.map((p) => p.path).sort()).toEqual(['deadband.value', 'endpointUrl', 'nodes.0.assetPath', 'nodes.0.nodeId', 'subscription.lifetimeCount', 'userIdentity.password']);
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      'deadband.value',
+      'endpointUrl',
+      'nodes.0.assetPath',
+      'nodes.0.nodeId',
+      'subscription.lifetimeCount',
+      'userIdentity.password',
+    ]);
   });
 
   it('needs nodes or a browse', () => {

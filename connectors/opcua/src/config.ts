@@ -20,35 +20,68 @@ const securityPolicy = z
 
 const deadband = z
   .strictObject({
-    type: z.enum(['absolute', 'percent']).describe('absolute: in the variable\'s unit; percent: of its EURange (the server needs an EURange).').meta({ examples: ['absolute'] }),
-    value: z.number().min(0).describe('Smallest change that is reported.').meta({ examples: [0.5] }),
+    type: z
+      .enum(['absolute', 'percent'])
+      .describe("absolute: in the variable's unit; percent: of its EURange (the server needs an EURange).")
+      .meta({ examples: ['absolute'] }),
+    value: z
+      .number()
+      .min(0)
+      .describe('Smallest change that is reported.')
+      .meta({ examples: [0.5] }),
   })
   .refine((d) => d.type !== 'percent' || d.value <= 100, { message: 'a percent deadband must be between 0 and 100', path: ['value'] })
   .describe('Deadband filter for numeric variables; when the server rejects it the node is monitored without one and a warning names the node.')
   .meta({ examples: [{ type: 'percent', value: 1 }] });
 
-const nodeId = z
-  .string()
-  .regex(/^(ns=\d+;)?[isgb]=.+$/, 'must be an OPC UA node id such as ns=1;s=berlin.line-1.compressor-1.bearing_temperature or i=85');
+const nodeId = z.string().regex(/^(ns=\d+;)?[isgb]=.+$/, 'must be an OPC UA node id such as ns=1;s=berlin.line-1.compressor-1.bearing_temperature or i=85');
 
 const configuredNode = z.strictObject({
   nodeId: nodeId.describe('Node id of the variable to monitor.').meta({ examples: ['ns=1;s=berlin.line-1.compressor-1.bearing_temperature'] }),
-  assetPath: z.string().min(1).describe('ISA-95 asset path enterprise/site/area/line/asset of the reading.').meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
-  signal: z.string().min(1).describe('Signal name of the reading.').meta({ examples: ['bearing_temperature'] }),
-  unit: z.string().min(1).optional().describe('UCUM unit that overrides the variable\'s EngineeringUnits.').meta({ examples: ['Cel'] }),
+  assetPath: z
+    .string()
+    .min(1)
+    .describe('ISA-95 asset path enterprise/site/area/line/asset of the reading.')
+    .meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
+  signal: z
+    .string()
+    .min(1)
+    .describe('Signal name of the reading.')
+    .meta({ examples: ['bearing_temperature'] }),
+  unit: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("UCUM unit that overrides the variable's EngineeringUnits.")
+    .meta({ examples: ['Cel'] }),
   deadband: deadband.optional(),
 });
 
 const browse = z.strictObject({
-  rootNodeId: nodeId.default('i=85').describe('Where the browse starts; i=85 is the Objects folder.').meta({ examples: ['i=85'] }),
+  rootNodeId: nodeId
+    .default('i=85')
+    .describe('Where the browse starts; i=85 is the Objects folder.')
+    .meta({ examples: ['i=85'] }),
   levels: z
     .array(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be a plain name such as site'))
     .min(1)
     .default(['site', 'line', 'asset'])
     .describe('Names of the browse levels between the root and a signal variable: Objects/<site>/<line>/<asset>/<signal>. The last level is the asset.')
     .meta({ examples: [['site', 'line', 'asset']] }),
-  maxDepth: z.number().int().min(1).max(16).default(4).describe('How many levels below the root to browse; signals deeper than this are not found.').meta({ examples: [4] }),
-  assetPathProperty: z.string().min(1).default('AssetPath').describe('Property of the asset object holding its ISA-95 path; used when present.').meta({ examples: ['AssetPath'] }),
+  maxDepth: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(4)
+    .describe('How many levels below the root to browse; signals deeper than this are not found.')
+    .meta({ examples: [4] }),
+  assetPathProperty: z
+    .string()
+    .min(1)
+    .default('AssetPath')
+    .describe('Property of the asset object holding its ISA-95 path; used when present.')
+    .meta({ examples: ['AssetPath'] }),
   assetPathTemplate: z
     .string()
     .min(1)
@@ -62,13 +95,29 @@ const userIdentity = z
     z.strictObject({ type: z.literal('anonymous') }),
     z.strictObject({
       type: z.literal('username'),
-      username: z.string().min(1).describe('User name.').meta({ examples: ['gateway'] }),
-      password: z.string().min(1).describe('Password.').meta({ examples: ['s3cret'] }),
+      username: z
+        .string()
+        .min(1)
+        .describe('User name.')
+        .meta({ examples: ['gateway'] }),
+      password: z
+        .string()
+        .min(1)
+        .describe('Password.')
+        .meta({ examples: ['s3cret'] }),
     }),
     z.strictObject({
       type: z.literal('certificate'),
-      certificateFile: z.string().min(1).describe('PEM file of the X.509 user certificate.').meta({ examples: ['/etc/fieldmesh/opcua-user.pem'] }),
-      privateKeyFile: z.string().min(1).describe('PEM file of its private key.').meta({ examples: ['/etc/fieldmesh/opcua-user.key'] }),
+      certificateFile: z
+        .string()
+        .min(1)
+        .describe('PEM file of the X.509 user certificate.')
+        .meta({ examples: ['/etc/fieldmesh/opcua-user.pem'] }),
+      privateKeyFile: z
+        .string()
+        .min(1)
+        .describe('PEM file of its private key.')
+        .meta({ examples: ['/etc/fieldmesh/opcua-user.key'] }),
     }),
   ])
   .default({ type: 'anonymous' })
@@ -82,31 +131,119 @@ export const opcuaSourceConfigSchema = z
       .regex(/^opc\.tcp:\/\/[^\s/]+(:\d{1,5})?(\/.*)?$/, 'must be opc.tcp://host:port[/path]')
       .describe('Endpoint of the OPC UA server.')
       .meta({ examples: ['opc.tcp://127.0.0.1:4840/UA/Plant'] }),
-    deviceId: z.string().min(1).optional().describe('Device id of the readings; defaults to the server\'s application URI.').meta({ examples: ['urn:fieldmesh:simulator'] }),
-    securityMode: z.enum(SECURITY_MODES).default('None').describe('Message security mode.').meta({ examples: ['SignAndEncrypt'] }),
+    deviceId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Device id of the readings; defaults to the server's application URI.")
+      .meta({ examples: ['urn:fieldmesh:simulator'] }),
+    securityMode: z
+      .enum(SECURITY_MODES)
+      .default('None')
+      .describe('Message security mode.')
+      .meta({ examples: ['SignAndEncrypt'] }),
     securityPolicy,
     userIdentity,
-    pkiDir: z.string().min(1).optional().describe('PKI folder (own certificate, trusted/, rejected/); defaults to <stateDir>/pki.').meta({ examples: ['/var/lib/fieldmesh/opcua/pki'] }),
-    applicationUri: z.string().min(1).optional().describe('Application URI of the client certificate; defaults to urn:fieldmesh:gateway:<instance>.').meta({ examples: ['urn:fieldmesh:gateway:berlin-1'] }),
-    nodes: z.array(configuredNode).default([]).describe('Variables to monitor, each mapped to asset and signal.').meta({ examples: [[{ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', assetPath: 'acme/berlin/press-shop/line-1/compressor-1', signal: 'bearing_temperature' }]] }),
-    browse: browse.optional().describe('Find variables by browsing from a root instead of (or besides) listing them.').meta({ examples: [{ rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }] }),
+    pkiDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PKI folder (own certificate, trusted/, rejected/); defaults to <stateDir>/pki.')
+      .meta({ examples: ['/var/lib/fieldmesh/opcua/pki'] }),
+    applicationUri: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Application URI of the client certificate; defaults to urn:fieldmesh:gateway:<instance>.')
+      .meta({ examples: ['urn:fieldmesh:gateway:berlin-1'] }),
+    nodes: z
+      .array(configuredNode)
+      .default([])
+      .describe('Variables to monitor, each mapped to asset and signal.')
+      .meta({
+        examples: [[{ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', assetPath: 'acme/berlin/press-shop/line-1/compressor-1', signal: 'bearing_temperature' }]],
+      }),
+    browse: browse
+      .optional()
+      .describe('Find variables by browsing from a root instead of (or besides) listing them.')
+      .meta({ examples: [{ rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }] }),
     subscription: z
       .strictObject({
-        publishingInterval: z.number().int().min(10).max(3_600_000).default(1000).describe('How often the server sends notifications, ms.').meta({ examples: [1000] }),
-        samplingInterval: z.number().int().min(0).max(3_600_000).default(500).describe('How often the server samples each variable, ms (0 = as fast as it can).').meta({ examples: [250] }),
-        queueSize: z.number().int().min(1).max(10_000).default(10).describe('Values the server queues per item between publishes.').meta({ examples: [10] }),
-        discardOldest: z.boolean().default(true).describe('When the server queue is full, drop the oldest value (true) or the newest.').meta({ examples: [true] }),
-        keepAliveCount: z.number().int().min(1).max(1000).default(10).describe('Publishing intervals without data before the server sends a keep-alive.').meta({ examples: [10] }),
-        lifetimeCount: z.number().int().min(3).max(100_000).default(60).describe('Publishing intervals without a client request before the server drops the subscription (at least 3 × keepAliveCount).').meta({ examples: [60] }),
+        publishingInterval: z
+          .number()
+          .int()
+          .min(10)
+          .max(3_600_000)
+          .default(1000)
+          .describe('How often the server sends notifications, ms.')
+          .meta({ examples: [1000] }),
+        samplingInterval: z
+          .number()
+          .int()
+          .min(0)
+          .max(3_600_000)
+          .default(500)
+          .describe('How often the server samples each variable, ms (0 = as fast as it can).')
+          .meta({ examples: [250] }),
+        queueSize: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .default(10)
+          .describe('Values the server queues per item between publishes.')
+          .meta({ examples: [10] }),
+        discardOldest: z
+          .boolean()
+          .default(true)
+          .describe('When the server queue is full, drop the oldest value (true) or the newest.')
+          .meta({ examples: [true] }),
+        keepAliveCount: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(10)
+          .describe('Publishing intervals without data before the server sends a keep-alive.')
+          .meta({ examples: [10] }),
+        lifetimeCount: z
+          .number()
+          .int()
+          .min(3)
+          .max(100_000)
+          .default(60)
+          .describe('Publishing intervals without a client request before the server drops the subscription (at least 3 × keepAliveCount).')
+          .meta({ examples: [60] }),
       })
       .refine((s) => s.lifetimeCount >= 3 * s.keepAliveCount, { message: 'must be at least 3 × keepAliveCount', path: ['lifetimeCount'] })
       .default({ publishingInterval: 1000, samplingInterval: 500, queueSize: 10, discardOldest: true, keepAliveCount: 10, lifetimeCount: 60 })
       .describe('Subscription and monitored item settings.')
       .meta({ examples: [{ publishingInterval: 500, samplingInterval: 250, queueSize: 10, discardOldest: true }] }),
     deadband: deadband.optional(),
-    maxBatchSize: z.number().int().min(1).max(100_000).default(1000).describe('Most readings handed to the gateway in one batch.').meta({ examples: [1000] }),
-    maxBufferedReadings: z.number().int().min(1).max(10_000_000).default(100_000).describe('Readings held while the gateway is not reading; beyond it the oldest are dropped and counted.').meta({ examples: [100_000] }),
-    requestTimeoutMs: z.number().int().min(100).max(600_000).default(10_000).describe('Timeout of connect and of each OPC UA request, ms.').meta({ examples: [10_000] }),
+    maxBatchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1000)
+      .describe('Most readings handed to the gateway in one batch.')
+      .meta({ examples: [1000] }),
+    maxBufferedReadings: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(100_000)
+      .describe('Readings held while the gateway is not reading; beyond it the oldest are dropped and counted.')
+      .meta({ examples: [100_000] }),
+    requestTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(600_000)
+      .default(10_000)
+      .describe('Timeout of connect and of each OPC UA request, ms.')
+      .meta({ examples: [10_000] }),
   })
   .superRefine((config, ctx) => {
     if (config.nodes.length === 0 && !config.browse) {
@@ -115,7 +252,11 @@ export const opcuaSourceConfigSchema = z
     if (config.browse) {
       const unknown = unknownPlaceholders(config.browse.assetPathTemplate, config.browse.levels);
       if (unknown.length > 0) {
-        ctx.addIssue({ code: 'custom', path: ['browse', 'assetPathTemplate'], message: `{${unknown.join('}, {')}} is not a browse level; use one of ${config.browse.levels.map((l) => `{${l}}`).join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['browse', 'assetPathTemplate'],
+          message: `{${unknown.join('}, {')}} is not a browse level; use one of ${config.browse.levels.map((l) => `{${l}}`).join(', ')}`,
+        });
       }
     }
     if ((config.securityMode === 'None') !== (config.securityPolicy === 'None')) {

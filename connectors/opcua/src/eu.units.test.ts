@@ -7,7 +7,7 @@ function unitIdOf(code: string): number {
 }
 
 describe('ucumUnitOf', () => {
-  it('maps the plant signals\' UNECE units to the UCUM codes of the telemetry contract', () => {
+  it("maps the plant signals' UNECE units to the UCUM codes of the telemetry contract", () => {
     expect(ucumUnitOf(standardUnits.degree_celsius)).toBe('Cel');
     expect(ucumUnitOf(standardUnits.bar)).toBe('bar');
     expect(ucumUnitOf(standardUnits.cubic_metre_per_hour)).toBe('m3/h');
@@ -27,7 +27,7 @@ describe('ucumUnitOf', () => {
     expect(ucumUnitOf({ unitId: 0, displayName: { text: 'm³/h' } })).toBe('m3/h');
   });
 
-  it('keeps an unknown unit\'s display name rather than dropping it', () => {
+  it("keeps an unknown unit's display name rather than dropping it", () => {
     expect(ucumUnitOf({ unitId: unitIdOf('XYZ'), displayName: { text: 'strokes/min' } })).toBe('strokes/min');
   });
 

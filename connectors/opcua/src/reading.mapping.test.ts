@@ -2,13 +2,23 @@ import { DataType, DataValue, StatusCodes, Variant, VariantArrayType } from 'nod
 import { describe, expect, it } from 'vitest';
 import { toSourceReading } from './reading.mapping';
 
-const signal = { nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', assetPath: 'acme/berlin/press-shop/line-1/compressor-1', signal: 'bearing_temperature', unit: 'Cel' };
+const signal = {
+  nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature',
+  assetPath: 'acme/berlin/press-shop/line-1/compressor-1',
+  signal: 'bearing_temperature',
+  unit: 'Cel',
+};
 const received = Date.UTC(2026, 0, 1, 12, 0, 5);
 
 describe('toSourceReading', () => {
   it('carries value, unit, quality, the raw status code and the source timestamp', () => {
     const sourceTimestamp = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
-    const reading = toSourceReading(signal, 'urn:fieldmesh:simulator', new DataValue({ value: { dataType: DataType.Double, value: 61.5 }, statusCode: StatusCodes.UncertainLastUsableValue, sourceTimestamp, serverTimestamp: new Date(received) }), received);
+    const reading = toSourceReading(
+      signal,
+      'urn:fieldmesh:simulator',
+      new DataValue({ value: { dataType: DataType.Double, value: 61.5 }, statusCode: StatusCodes.UncertainLastUsableValue, sourceTimestamp, serverTimestamp: new Date(received) }),
+      received,
+    );
     expect(reading).toMatchObject({
       readingTime: sourceTimestamp.getTime(),
       deviceId: 'urn:fieldmesh:simulator',
@@ -38,7 +48,12 @@ describe('toSourceReading', () => {
   });
 
   it('passes text signals through', () => {
-    const reading = toSourceReading({ nodeId: signal.nodeId, assetPath: signal.assetPath, signal: 'state' }, 'd', new DataValue({ value: { dataType: DataType.String, value: 'RUNNING' } }), received);
+    const reading = toSourceReading(
+      { nodeId: signal.nodeId, assetPath: signal.assetPath, signal: 'state' },
+      'd',
+      new DataValue({ value: { dataType: DataType.String, value: 'RUNNING' } }),
+      received,
+    );
     expect(reading).toMatchObject({ value: 'RUNNING', quality: 'GOOD' });
     expect('unit' in reading).toBe(false);
   });

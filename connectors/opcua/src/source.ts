@@ -113,7 +113,7 @@ export class OpcuaSource implements Source {
     }));
     const browsed = this.config.browse ? await session.browseSignals(this.config.browse) : [];
     if (this.config.browse && browsed.length === 0) {
-      this.log.warn('browse found no signal variables; check browse.rootNodeId, browse.levels and browse.maxDepth against the server\'s address space', {
+      this.log.warn("browse found no signal variables; check browse.rootNodeId, browse.levels and browse.maxDepth against the server's address space", {
         connector: this.context.instanceName,
         endpoint: this.config.endpointUrl,
         browse: this.config.browse,
@@ -167,9 +167,12 @@ export class OpcuaSource implements Source {
         this.counters.readingsDropped++;
         if (!this.overflowWarned) {
           this.overflowWarned = true;
-          this.log.warn(`the gateway is not reading fast enough; dropping the oldest readings beyond maxBufferedReadings (${this.config.maxBufferedReadings}). Raise it or fix the downstream stall.`, {
-            connector: this.context.instanceName,
-          });
+          this.log.warn(
+            `the gateway is not reading fast enough; dropping the oldest readings beyond maxBufferedReadings (${this.config.maxBufferedReadings}). Raise it or fix the downstream stall.`,
+            {
+              connector: this.context.instanceName,
+            },
+          );
         }
       }
       this.buffer.push(mapped);

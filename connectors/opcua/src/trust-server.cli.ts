@@ -9,7 +9,9 @@ const { values, positionals } = parseArgs({
 });
 const endpointUrl = positionals[0];
 if (values.help || !values.pki || !endpointUrl) {
-  console.log(`${usage}\n\nFetches the server certificate over an unsecured discovery channel and adds it to <pki>/trusted/certs.\nPass --thumbprint (from the refusal message) to trust only that certificate.`);
+  console.log(
+    `${usage}\n\nFetches the server certificate over an unsecured discovery channel and adds it to <pki>/trusted/certs.\nPass --thumbprint (from the refusal message) to trust only that certificate.`,
+  );
   process.exit(values.help ? 0 : 2);
 }
 try {

@@ -35,7 +35,10 @@ describeSourceConformance('OPC UA', {
       subscription: { publishingInterval: 100, samplingInterval: 0 },
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const config = { ...parsed.value, nodes: [...parsed.value.nodes, { nodeId: PlantTestServer.nodeId(asset, 'malformed'), assetPath: `acme/berlin/press-shop/line-1/${asset}`, signal: 'malformed' }] };
+    const config = {
+      ...parsed.value,
+      nodes: [...parsed.value.nodes, { nodeId: PlantTestServer.nodeId(asset, 'malformed'), assetPath: `acme/berlin/press-shop/line-1/${asset}`, signal: 'malformed' }],
+    };
     let next = 0;
     return {
       // One client identity and PKI for the whole file, so its certificate is made once.

@@ -59,7 +59,9 @@ describe('deadbands', () => {
     // flow has an EURange (percent accepted); load has none (rejected); state is text (no deadband asked).
     expect(opcua.metrics()).toMatchObject({ deadbandFallbacks: 1, itemsMonitored: 3, itemsFailed: 0 });
     expect(log.warnings).toHaveLength(1);
-    expect(log.warnings[0]?.message).toMatch(/rejected the percent deadband on ns=1;s=berlin\.line-1\.pump-1\.load \(BadMonitoredItemFilterUnsupported\).*Fix: give the variable an EURange/);
+    expect(log.warnings[0]?.message).toMatch(
+      /rejected the percent deadband on ns=1;s=berlin\.line-1\.pump-1\.load \(BadMonitoredItemFilterUnsupported\).*Fix: give the variable an EURange/,
+    );
     await readUntil(opcua, (r) => r.some((x) => x.signal === 'load'));
     plant.setValue('pump-1', 'load', 50.5);
     plant.setValue('pump-1', 'flow', 40.5); // 0.5 % of the 0..100 m3/h range: inside the deadband

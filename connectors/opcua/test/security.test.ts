@@ -50,10 +50,12 @@ describe('trust list', () => {
 
   it('refuses an untrusted server certificate with an error naming the certificate and the fix', async () => {
     const thumbprint = createHash('sha1').update(plant.certificate).digest('hex');
-    const error = await source(secure).connect().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await source(secure)
+      .connect()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ServerCertificateUntrusted);
     expect(error).toBeInstanceOf(NotConnected); // the gateway keeps retrying, so trusting it is all an operator does
     const untrusted = error as ServerCertificateUntrusted;
@@ -115,7 +117,14 @@ describe('user tokens', () => {
     const userPki = new OPCUACertificateManager({ rootFolder: join(dir, 'user-pki') });
     await userPki.initialize();
     const certificateFile = join(dir, 'user-pki', 'user.pem');
-    await userPki.createSelfSignedCertificate({ outputFile: certificateFile, subject: '/CN=fieldmesh-gateway-user', applicationUri: 'urn:fieldmesh:user:gateway', dns: [], startDate: new Date(), validity: 2 });
+    await userPki.createSelfSignedCertificate({
+      outputFile: certificateFile,
+      subject: '/CN=fieldmesh-gateway-user',
+      applicationUri: 'urn:fieldmesh:user:gateway',
+      dns: [],
+      startDate: new Date(),
+      validity: 2,
+    });
     const privateKeyFile = userPki.privateKey;
     await userPki.dispose();
     await receivesData(source({ ...secure, userIdentity: { type: 'certificate', certificateFile, privateKeyFile } }));
@@ -133,7 +142,9 @@ describe('security the server does not offer', () => {
           (e: unknown) => e,
         );
       expect(error).toBeInstanceOf(SecurityNotOffered);
-      expect((error as Error).message).toMatch(/offers no endpoint with securityMode SignAndEncrypt and securityPolicy Aes256_Sha256_RsaPss; it offers .*SignAndEncrypt\/Basic256Sha256/);
+      expect((error as Error).message).toMatch(
+        /offers no endpoint with securityMode SignAndEncrypt and securityPolicy Aes256_Sha256_RsaPss; it offers .*SignAndEncrypt\/Basic256Sha256/,
+      );
     } finally {
       await basicOnly.stop();
     }

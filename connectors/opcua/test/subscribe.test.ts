@@ -12,7 +12,11 @@ let plant: PlantTestServer;
 const open: OpcuaSource[] = [];
 
 function source(config: Record<string, unknown>, log = recordingLog()) {
-  const parsed = parseOpcuaSourceConfig({ endpointUrl: plant.endpointUrl, ...config, subscription: { publishingInterval: 100, samplingInterval: 0, ...(config.subscription as object) } });
+  const parsed = parseOpcuaSourceConfig({
+    endpointUrl: plant.endpointUrl,
+    ...config,
+    subscription: { publishingInterval: 100, samplingInterval: 0, ...(config.subscription as object) },
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const created = new OpcuaSource(parsed.value, { instanceName: 'opcua-test', stateDir: join(dir, 'client') }, log);
   open.push(created);
@@ -43,7 +47,14 @@ describe('OPC UA source against a node-opcua server', () => {
     });
     await opcua.connect();
     const initial = await readUntil(opcua, (r) => new Set(r.map((x) => x.signal)).size === 3);
-    expect(initial.find((r) => r.signal === 'bearing_temperature')).toMatchObject({ value: 60, unit: 'Cel', quality: 'GOOD', qualityCode: 0, deviceId: PlantTestServer.applicationUri, sourceProtocol: 'OPC_UA' });
+    expect(initial.find((r) => r.signal === 'bearing_temperature')).toMatchObject({
+      value: 60,
+      unit: 'Cel',
+      quality: 'GOOD',
+      qualityCode: 0,
+      deviceId: PlantTestServer.applicationUri,
+      sourceProtocol: 'OPC_UA',
+    });
     expect(initial.find((r) => r.signal === 'vibration_rms')).toMatchObject({ value: 2.5, unit: 'mm/s' });
     expect(initial.find((r) => r.signal === 'state')).toMatchObject({ value: 'RUNNING', quality: 'GOOD' });
     expect(initial.find((r) => r.signal === 'state')?.unit).toBeUndefined();
@@ -64,7 +75,7 @@ describe('OPC UA source against a node-opcua server', () => {
     expect(opcua.metrics().readingsOut).toBe(opcua.metrics().dataChangesIn);
   });
 
-  it('lets a configured unit override the server\'s EngineeringUnits', async () => {
+  it("lets a configured unit override the server's EngineeringUnits", async () => {
     const opcua = source({ nodes: [{ ...bearingNode, unit: 'K' }] });
     await opcua.connect();
     const [first] = await readUntil(opcua, (r) => r.length > 0);
@@ -94,6 +105,8 @@ describe('OPC UA source against a node-opcua server', () => {
     const opcua = source({ browse: { maxDepth: 3 } }, log);
     await opcua.connect();
     expect(opcua.metrics().itemsMonitored).toBe(0);
-    expect(log.warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('browse found no signal variables; check browse.rootNodeId, browse.levels and browse.maxDepth'));
+    expect(log.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining('browse found no signal variables; check browse.rootNodeId, browse.levels and browse.maxDepth'),
+    );
   });
 });

@@ -42,8 +42,19 @@ describe('governance commands', () => {
 
   it('are all there: diff, check, propose, review, approve, reject, status, deprecate, retire, baseline, asyncapi, tokens', () => {
     expect(governance.map((c) => `${c.group} ${c.verb}`)).toEqual([
-      'contracts diff', 'contracts check', 'contracts propose', 'contracts review', 'contracts approve', 'contracts reject',
-      'contracts status', 'contracts deprecate', 'contracts retire', 'contracts baseline', 'contracts asyncapi', 'tokens create', 'tokens list',
+      'contracts diff',
+      'contracts check',
+      'contracts propose',
+      'contracts review',
+      'contracts approve',
+      'contracts reject',
+      'contracts status',
+      'contracts deprecate',
+      'contracts retire',
+      'contracts baseline',
+      'contracts asyncapi',
+      'tokens create',
+      'tokens list',
     ]);
   });
 
@@ -57,6 +68,14 @@ describe('governance commands', () => {
 
 describe('formatTable', () => {
   it('aligns columns under the header without trailing spaces', () => {
-    expect(formatTable(['A', 'LONGER'], [['xyz', '1'], ['q', '22']]).split('\n')).toEqual(['A    LONGER', 'xyz  1', 'q    22']);
+    expect(
+      formatTable(
+        ['A', 'LONGER'],
+        [
+          ['xyz', '1'],
+          ['q', '22'],
+        ],
+      ).split('\n'),
+    ).toEqual(['A    LONGER', 'xyz  1', 'q    22']);
   });
 });

@@ -56,10 +56,21 @@ Exit codes: 0 success, 1 problems found (drift, lint) or a failure, 2 a wrong co
 
 /** Errors the user can act on are printed as their message alone; anything else with its stack. */
 function isExpected(error: unknown): error is Error {
-  return [UsageError, ConfigInvalid, ContractInvalid, LineageDatasetUnknown, LineageReadFailed, ContractsApiFailed, ContractSchemaNotFound, RegistryError,
-    TokenRequestInvalid, TokenStoreInvalid, TokenStoreInsecure, TokenStoreIoFailed, TokenNotFound].some(
-    (type) => error instanceof type,
-  );
+  return [
+    UsageError,
+    ConfigInvalid,
+    ContractInvalid,
+    LineageDatasetUnknown,
+    LineageReadFailed,
+    ContractsApiFailed,
+    ContractSchemaNotFound,
+    RegistryError,
+    TokenRequestInvalid,
+    TokenStoreInvalid,
+    TokenStoreInsecure,
+    TokenStoreIoFailed,
+    TokenNotFound,
+  ].some((type) => error instanceof type);
 }
 
 /** Runs one command line and returns the exit code. */

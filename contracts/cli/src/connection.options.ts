@@ -19,7 +19,12 @@ export const CONNECTION_HELP = `Connection:
 
 const brokers = z
   .string({ error: 'is required: pass --brokers host:port or set FIELDMESH_KAFKA_BROKERS' })
-  .transform((text) => text.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092')).min(1, 'must list at least one broker'));
 const registryUrl = z.url({ error: 'must be the schema registry URL, e.g. http://127.0.0.1:8081 (--registry or FIELDMESH_REGISTRY_URL)' });
 

@@ -25,6 +25,8 @@ export class ContractSchemaNotFound extends Error {
     readonly file: string,
     readonly ref: string,
   ) {
-    super(`${file}: schema.ref '${ref}' is not found from the contract's directory or any parent. Put the schema at <root>/${ref} next to <root>/contracts/, or pass --root <root>.`);
+    super(
+      `${file}: schema.ref '${ref}' is not found from the contract's directory or any parent. Put the schema at <root>/${ref} next to <root>/contracts/, or pass --root <root>.`,
+    );
   }
 }

@@ -7,7 +7,10 @@ export function formatProposal(proposal: Proposal): string {
     `Proposal ${proposal.proposalId}: ${proposal.contractId} ${proposal.version} (${proposal.status})`,
     `Proposed by ${proposal.proposedBy} at ${proposal.proposedAt}`,
   ];
-  if (proposal.decidedBy) lines.push(`${proposal.status === 'rejected' ? 'Rejected' : 'Approved'} by ${proposal.decidedBy} at ${proposal.decidedAt ?? '?'}${proposal.comment ? `: "${proposal.comment}"` : ''}`);
+  if (proposal.decidedBy)
+    lines.push(
+      `${proposal.status === 'rejected' ? 'Rejected' : 'Approved'} by ${proposal.decidedBy} at ${proposal.decidedAt ?? '?'}${proposal.comment ? `: "${proposal.comment}"` : ''}`,
+    );
   lines.push('', ...proposal.analysis.changelog);
   return lines.join('\n');
 }

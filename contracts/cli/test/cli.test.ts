@@ -77,7 +77,12 @@ afterAll(async () => {
 });
 
 describe('fieldmesh --help', () => {
-  it.each([['products', 'apply'], ['governance', 'check'], ['lineage', 'show'], ['contracts', 'lint']])('%s %s --help explains the command', async (group, verb) => {
+  it.each([
+    ['products', 'apply'],
+    ['governance', 'check'],
+    ['lineage', 'show'],
+    ['contracts', 'lint'],
+  ])('%s %s --help explains the command', async (group, verb) => {
     const { code, stdout } = await fieldmesh(group, verb, '--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Usage: fieldmesh ${group} ${verb}`));
@@ -97,7 +102,10 @@ describe('fieldmesh products apply and governance check', () => {
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('[1/1] applying plant-telemetry.raw');
     expect(applied.stdout).toMatch(
-      new RegExp(`^plant-telemetry.raw  ${topic.replaceAll('.', '\\.')}: topic created · dlq created · compatibility BACKWARD_TRANSITIVE set · schema v1 \\(id \\d+\\) registered · table fieldmesh\\.${tableOf(topic)} created$`, 'm'),
+      new RegExp(
+        `^plant-telemetry.raw  ${topic.replaceAll('.', '\\.')}: topic created · dlq created · compatibility BACKWARD_TRANSITIVE set · schema v1 \\(id \\d+\\) registered · table fieldmesh\\.${tableOf(topic)} created$`,
+        'm',
+      ),
     );
 
     const checked = await fieldmesh('governance', 'check', '--root', root);
@@ -164,7 +172,9 @@ describe('fieldmesh lineage show', () => {
     const mqtt = mqttDataset(inject('mqttUrl'), 'plant/berlin/line-1/compressor-1/vibration_rms');
     const opcua = opcuaDataset('opc.tcp://127.0.0.1:4840', 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature');
     const raw = kafkaDataset(brokers, 'plant.telemetry.raw.v1');
-    const clean = kafkaDataset(brokers, 'plant.telemetry.clean.v1', undefined, { columnLineage: columnLineage({ value: { dataset: raw, fields: ['value', 'unit'], transformation: 'to canonical unit' } }) });
+    const clean = kafkaDataset(brokers, 'plant.telemetry.clean.v1', undefined, {
+      columnLineage: columnLineage({ value: { dataset: raw, fields: ['value', 'unit'], transformation: 'to canonical unit' } }),
+    });
     const table = clickhouseDataset(inject('clickhouseUrl'), 'fieldmesh', 'plant_telemetry_clean_v1', { columnLineage: identityColumnLineage(clean, ['value']) });
     try {
       await emitter.run({ name: 'edge-gateway.gw-berlin-1', inputs: [mqtt, opcua], outputs: [raw] }).start();
@@ -206,7 +216,10 @@ describe('fieldmesh contracts lint', () => {
     const { root } = productRoot();
     const file = join(root, 'contracts', 'plant-telemetry', 'raw.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('retention:\n  kafka: P7D', 'retention:\n  kafka: seven days').replace('upstream: []', 'upstream: [nowhere.v1]'));
-    writeFileSync(join(root, 'contracts', 'plant-telemetry', 'copy.yaml'), readFileSync(join(REPO_ROOT, 'contracts', 'plant-telemetry', 'raw.yaml'), 'utf8').replace('upstream: []', 'upstream: [nowhere.v1]'));
+    writeFileSync(
+      join(root, 'contracts', 'plant-telemetry', 'copy.yaml'),
+      readFileSync(join(REPO_ROOT, 'contracts', 'plant-telemetry', 'raw.yaml'), 'utf8').replace('upstream: []', 'upstream: [nowhere.v1]'),
+    );
     const { code, stdout } = await fieldmesh('contracts', 'lint', '--root', root, '--json');
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toEqual([

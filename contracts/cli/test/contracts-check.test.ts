@@ -33,7 +33,7 @@ describe('fieldmesh contracts check', () => {
     expect(run.stdout).toContain("The field 'status' at path '/fields/3' in the old schema has no default value and is missing in the new schema");
     expect(run.stdout).toContain('~ field value: type double -> string');
     expect(run.stdout).toContain('- field status: enum Status {OK, SUSPECT}');
-    expect(run.stdout).toContain('FAIL: breaking under the contract\'s compatibility mode: plant.readings 1.1.0 (FULL)');
+    expect(run.stdout).toContain("FAIL: breaking under the contract's compatibility mode: plant.readings 1.1.0 (FULL)");
   });
 
   it('passes with exit 0 on a new optional field with a default', async () => {

@@ -45,7 +45,7 @@ const envSchema = z.object({
     .optional()
     .describe('Tokens file; when set the registry runs governed (tokens on write endpoints, contract review)'),
   FIELDMESH_REGISTRY_AUDIT_TOPIC: z.string().min(1).default(DEFAULT_AUDIT_TOPIC).describe('Topic of the contract audit log (governed mode)'),
-  FIELDMESH_REGISTRY_LINEAGE_TOPIC: z.string().min(1).default(DEFAULT_LINEAGE_TOPIC).describe('Lineage topic read for proposals\' downstream impact (governed mode)'),
+  FIELDMESH_REGISTRY_LINEAGE_TOPIC: z.string().min(1).default(DEFAULT_LINEAGE_TOPIC).describe("Lineage topic read for proposals' downstream impact (governed mode)"),
 });
 
 /** Reads the registry's configuration from environment variables, throwing ConfigInvalid naming each bad one. */
@@ -54,7 +54,9 @@ export function registryConfigFromEnv(env: Record<string, string | undefined>): 
   return {
     port: parsed.FIELDMESH_REGISTRY_PORT,
     host: parsed.FIELDMESH_REGISTRY_HOST,
-    brokers: parsed.FIELDMESH_KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
+    brokers: parsed.FIELDMESH_KAFKA_BROKERS.split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
     topic: parsed.FIELDMESH_REGISTRY_TOPIC,
     ...(parsed.FIELDMESH_REGISTRY_TOKENS_FILE === undefined
       ? {}

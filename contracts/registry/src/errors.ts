@@ -56,22 +56,12 @@ const VALID_VERSION_HINT = 'Allowed values are between [1, 2^31-1] and the strin
 export const RegistryErrors = {
   subjectNotFound: (subject: string) => new RegistryError(404, 40401, `Subject '${subject}' not found.`),
   versionNotFound: (version: number) => new RegistryError(404, 40402, `Version ${version} not found.`),
-  schemaNotFound: (id?: number | string) =>
-    new RegistryError(404, 40403, id === undefined ? 'Schema not found' : `Schema ${id} not found`),
-  subjectSoftDeleted: (subject: string) =>
-    new RegistryError(404, 40404, `Subject '${subject}' was soft deleted.Set permanent=true to delete permanently`),
+  schemaNotFound: (id?: number | string) => new RegistryError(404, 40403, id === undefined ? 'Schema not found' : `Schema ${id} not found`),
+  subjectSoftDeleted: (subject: string) => new RegistryError(404, 40404, `Subject '${subject}' was soft deleted.Set permanent=true to delete permanently`),
   subjectNotSoftDeleted: (subject: string) =>
-    new RegistryError(
-      404,
-      40405,
-      `Subject '${subject}' was not deleted first before being permanently deleted. Soft-delete it first (DELETE without permanent=true).`,
-    ),
+    new RegistryError(404, 40405, `Subject '${subject}' was not deleted first before being permanently deleted. Soft-delete it first (DELETE without permanent=true).`),
   versionSoftDeleted: (subject: string, version: number) =>
-    new RegistryError(
-      404,
-      40406,
-      `Subject '${subject}' Version ${version} was soft deleted.Set permanent=true to delete permanently`,
-    ),
+    new RegistryError(404, 40406, `Subject '${subject}' Version ${version} was soft deleted.Set permanent=true to delete permanently`),
   versionNotSoftDeleted: (subject: string, version: number) =>
     new RegistryError(
       404,
@@ -79,13 +69,8 @@ export const RegistryErrors = {
       `Subject '${subject}' Version ${version} was not deleted first before being permanently deleted. Soft-delete it first (DELETE without permanent=true).`,
     ),
   subjectLevelCompatibilityNotConfigured: (subject: string) =>
-    new RegistryError(
-      404,
-      40408,
-      `Subject '${subject}' does not have subject-level compatibility configured. Use ?defaultToGlobal=true to get the global level.`,
-    ),
-  invalidSchema: (detail: string, cause?: unknown) =>
-    new RegistryError(422, 42201, `Invalid schema: ${detail}`, { cause }),
+    new RegistryError(404, 40408, `Subject '${subject}' does not have subject-level compatibility configured. Use ?defaultToGlobal=true to get the global level.`),
+  invalidSchema: (detail: string, cause?: unknown) => new RegistryError(422, 42201, `Invalid schema: ${detail}`, { cause }),
   unsupportedSchemaType: (schemaType: string) =>
     new RegistryError(
       422,
@@ -93,13 +78,8 @@ export const RegistryErrors = {
       `Invalid schema: unsupported schema type '${schemaType}'. This registry supports AVRO only; point Fieldmesh at Confluent or Karapace for JSON Schema and Protobuf.`,
     ),
   referenceExists: (subject: string, version: number) =>
-    new RegistryError(
-      422,
-      42206,
-      `One or more references exist to the schema {subject=${subject},version=${version}}. Delete the schemas that reference it first.`,
-    ),
-  invalidVersion: (version: string) =>
-    new RegistryError(422, 42202, `The specified version '${version}' is not a valid version id. ${VALID_VERSION_HINT}`),
+    new RegistryError(422, 42206, `One or more references exist to the schema {subject=${subject},version=${version}}. Delete the schemas that reference it first.`),
+  invalidVersion: (version: string) => new RegistryError(422, 42202, `The specified version '${version}' is not a valid version id. ${VALID_VERSION_HINT}`),
   invalidCompatibilityLevel: (level: unknown) =>
     new RegistryError(
       422,
@@ -109,33 +89,21 @@ export const RegistryErrors = {
   unprocessable: (detail: string) => new RegistryError(422, 422, `Unprocessable entity: ${detail}`),
   malformedRequest: (detail: string) => new RegistryError(400, 400, `Malformed request: ${detail}`),
   routeNotFound: (method: string, path: string) => new RegistryError(404, 404, `HTTP 404 Not Found: ${method} ${path}`),
-  unauthorized: (detail: string) =>
-    new RegistryError(401, 40101, `Unauthorized: ${detail}. Send 'Authorization: Bearer <token>' (or basic auth with the token as password).`),
+  unauthorized: (detail: string) => new RegistryError(401, 40101, `Unauthorized: ${detail}. Send 'Authorization: Bearer <token>' (or basic auth with the token as password).`),
   forbidden: (principal: DeniedPrincipal, action: string, target: string) =>
     new RegistryError(403, 40301, `User ${principal.name} (role ${principal.role}) is denied operation ${action} on ${target}`),
   contractNotFound: (contractId: string) =>
     new RegistryError(404, 40470, `Contract '${contractId}' not found. Propose it with 'fieldmesh contracts propose' or baseline it with POST /contracts/baseline.`),
   contractVersionNotFound: (contractId: string, version: string) =>
     new RegistryError(404, 40471, `Contract '${contractId}' has no version ${version}. GET /contracts/${contractId} lists its versions.`),
-  proposalNotFound: (proposalId: string) =>
-    new RegistryError(404, 40472, `Proposal '${proposalId}' not found. GET /contracts/proposals lists the proposals.`),
+  proposalNotFound: (proposalId: string) => new RegistryError(404, 40472, `Proposal '${proposalId}' not found. GET /contracts/proposals lists the proposals.`),
   lifecycleConflict: (detail: string) => new RegistryError(409, 40970, `Contract lifecycle conflict: ${detail}`),
   schemaNotApproved: (subject: string, reason: string) =>
-    new RegistryError(
-      422,
-      42205,
-      `Schema for subject '${subject}' is not approved: ${reason}. Propose a new version with 'fieldmesh contracts propose'.`,
-    ),
+    new RegistryError(422, 42205, `Schema for subject '${subject}' is not approved: ${reason}. Propose a new version with 'fieldmesh contracts propose'.`),
   invalidReviewRequest: (detail: string, cause?: unknown) => new RegistryError(422, 42270, `Invalid review request: ${detail}`, { cause }),
-  commentRequired: (step: string) =>
-    new RegistryError(422, 42271, `A comment is required to ${step}: say why, it is kept in the audit log. Send {"comment": "..."}.`),
+  commentRequired: (step: string) => new RegistryError(422, 42271, `A comment is required to ${step}: say why, it is kept in the audit log. Send {"comment": "..."}.`),
   storeError: (detail: string, cause?: unknown) =>
-    new RegistryError(
-      500,
-      50001,
-      `Error while storing the schema in the backend Kafka store: ${detail}. Check that the Kafka brokers are reachable and retry.`,
-      { cause },
-    ),
+    new RegistryError(500, 50001, `Error while storing the schema in the backend Kafka store: ${detail}. Check that the Kafka brokers are reachable and retry.`, { cause }),
   storeTimeout: (detail: string, cause?: unknown) =>
     new RegistryError(500, 50002, `Operation timed out: ${detail}. The Kafka store did not answer in time; retry.`, {
       cause,

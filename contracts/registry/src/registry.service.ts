@@ -26,9 +26,7 @@ export function parseVersion(text: string): VersionParam {
 const schemaBodySchema = z.object({
   schema: z.string({ error: 'is required: the schema as a JSON string' }),
   schemaType: z.string().optional(),
-  references: z
-    .array(z.object({ name: z.string().min(1), subject: z.string().min(1), version: z.number().int().min(1).max(MAX_VERSION) }))
-    .optional(),
+  references: z.array(z.object({ name: z.string().min(1), subject: z.string().min(1), version: z.number().int().min(1).max(MAX_VERSION) })).optional(),
 });
 
 /** Validates the shape of a request body carrying a schema (register, lookup, compatibility). */
@@ -164,9 +162,7 @@ export class RegistryService {
     // Nothing was accepted for this version: the retry claims the same key and overwrites the lost claim.
     const stored = winner && this.state.schemaById(winner.id);
     if (!winner || !stored) return;
-    await this.log.append([
-      { kind: 'schema', key: schemaKey(subject, version), value: { subject, version, id: winner.id, ...schemaFields(stored), deleted: winner.deleted } },
-    ]);
+    await this.log.append([{ kind: 'schema', key: schemaKey(subject, version), value: { subject, version, id: winner.id, ...schemaFields(stored), deleted: winner.deleted } }]);
   }
 
   deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
@@ -337,9 +333,7 @@ export class RegistryService {
       const entry = this.state.versions(reference.subject).find((candidate) => candidate.version === reference.version);
       const stored = entry && this.state.schemaById(entry.id);
       if (!stored) {
-        throw RegistryErrors.invalidSchema(
-          `reference '${reference.name}' names ${reference.subject} version ${reference.version}, which is not registered; register it first`,
-        );
+        throw RegistryErrors.invalidSchema(`reference '${reference.name}' names ${reference.subject} version ${reference.version}, which is not registered; register it first`);
       }
       if (resolved.has(stored.id) || path.includes(stored.id)) continue;
       this.dependencies(stored.references, resolved, [...path, stored.id]);

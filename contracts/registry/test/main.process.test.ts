@@ -48,9 +48,7 @@ describe('contracts/registry/src/main.ts', () => {
     const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_PORT: String(port), FIELDMESH_REGISTRY_TOPIC: topic });
     child = started.process;
     const url = `http://127.0.0.1:${port}`;
-    await expect
-      .poll(async () => (await fetch(`${url}/subjects`).catch(() => undefined))?.status, { timeout: 60_000, interval: 250 })
-      .toBe(200);
+    await expect.poll(async () => (await fetch(`${url}/subjects`).catch(() => undefined))?.status, { timeout: 60_000, interval: 250 }).toBe(200);
     const { body } = await api(url).register(uniqueSubject('main'), readingSchema());
     expect(body.id).toBe(1);
     child.kill('SIGTERM');

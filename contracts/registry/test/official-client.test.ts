@@ -77,7 +77,10 @@ describe('the official client with schema references', () => {
       type: 'record',
       name: 'LocatedReading',
       namespace: 'fieldmesh.test',
-      fields: [{ name: 'value', type: 'double' }, { name: 'location', type: 'fieldmesh.test.Location' }],
+      fields: [
+        { name: 'value', type: 'double' },
+        { name: 'location', type: 'fieldmesh.test.Location' },
+      ],
     };
     const { id } = await client.register(
       {

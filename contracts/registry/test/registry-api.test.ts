@@ -247,7 +247,10 @@ describe('schema references', () => {
     type: 'record',
     name: 'LocatedReading',
     namespace: 'fieldmesh.test',
-    fields: [{ name: 'value', type: 'double' }, { name: 'location', type: 'fieldmesh.test.Location' }],
+    fields: [
+      { name: 'value', type: 'double' },
+      { name: 'location', type: 'fieldmesh.test.Location' },
+    ],
   };
 
   it('registers a schema using a type from another subject, serves its references, and protects the referenced version', async () => {

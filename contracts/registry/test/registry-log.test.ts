@@ -83,7 +83,7 @@ describe('registry state in the compacted log topic', () => {
     expect(next.body.id).toBeGreaterThan(Math.max(...ids));
   });
 
-  it('lets a second instance serve the ids the first one gave, and the first see the second one\'s', async () => {
+  it("lets a second instance serve the ids the first one gave, and the first see the second one's", async () => {
     const topic = newTopic();
     const [a, b] = await Promise.all([start(topic), start(topic)]);
     const subject = uniqueSubject('two');

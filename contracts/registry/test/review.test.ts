@@ -258,7 +258,11 @@ describe('contract review in the governed registry', () => {
 
     const audit = (await as(registry.url).get(`/contracts/audit?contractId=${id}`)).body;
     expect(audit.at(-1)).toMatchObject({ type: 'OVERRIDE', contractId: id, version: '', by: 'lead', role: 'governance-lead', subject });
-    expect(audit.at(-1).comment).toMatch(new RegExp(`^INC-42: scorer must ship the hotfix tonight \\(to register as ${subject} version 1, bypassing: it matches no approved version of contract ${id} \\(approved: 1.0.0\\)\\)$`));
+    expect(audit.at(-1).comment).toMatch(
+      new RegExp(
+        `^INC-42: scorer must ship the hotfix tonight \\(to register as ${subject} version 1, bypassing: it matches no approved version of contract ${id} \\(approved: 1.0.0\\)\\)$`,
+      ),
+    );
     expect(audit.filter((event: { type: string }) => event.type === 'OVERRIDE')).toHaveLength(1);
 
     // Producers register their schema at every start: one the subject holds registers again, unaudited.
@@ -293,7 +297,10 @@ describe('contract review in the governed registry', () => {
     // Nor by claiming the contract for its own domain.
     const claimed = await as(registry.url, tokens.otherOwner).post('/contracts/proposals', { contract: contract('1.0.0', { domain: 'energy' }), schema: v1 });
     expect(claimed.status).toBe(422);
-    expect(claimed.body).toEqual({ error_code: 42270, message: `Invalid review request: contract.id '${id}' is not in the contract's domain 'energy'; name it 'energy.<product>'` });
+    expect(claimed.body).toEqual({
+      error_code: 42270,
+      message: `Invalid review request: contract.id '${id}' is not in the contract's domain 'energy'; name it 'energy.<product>'`,
+    });
     expect((await anonymous.register(`anything-${randomUUID().slice(0, 8)}-value`, v1)).status).toBe(401);
     expect((await anonymous.get('/contracts')).status).toBe(200);
     expect((await anonymous.get('/subjects')).status).toBe(200);
@@ -316,14 +323,21 @@ describe('contract review in the governed registry', () => {
     ];
     try {
       await producer.send(
-        jobs.map((job) => ({ topic: names.lineage, key: job.name, value: Buffer.from(JSON.stringify(runEvent({ eventType: 'RUNNING', job: { ...job, namespace: 'fieldmesh' } }))) })),
+        jobs.map((job) => ({
+          topic: names.lineage,
+          key: job.name,
+          value: Buffer.from(JSON.stringify(runEvent({ eventType: 'RUNNING', job: { ...job, namespace: 'fieldmesh' } }))),
+        })),
       );
     } finally {
       await producer.disconnect();
     }
     const registry = await startGoverned(names);
     await as(registry.url, tokens.lead).post('/contracts/baseline', { contract: contract('1.0.0'), schema: v1 });
-    const proposed = await as(registry.url, tokens.owner).post('/contracts/proposals', { contract: contract('1.1.0', { owner: { team: 'reliability', contact: 'r@fieldmesh.example' } }), schema: v1 });
+    const proposed = await as(registry.url, tokens.owner).post('/contracts/proposals', {
+      contract: contract('1.1.0', { owner: { team: 'reliability', contact: 'r@fieldmesh.example' } }),
+      schema: v1,
+    });
     expect(proposed.body.contractId).toBe(id);
     expect(proposed.body.analysis.downstream).toEqual(
       expect.arrayContaining([

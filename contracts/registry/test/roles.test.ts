@@ -197,9 +197,7 @@ const operations: Record<Operation, (caller: Caller) => Promise<ApiResponse>> = 
   'read the audit log': (caller) => call(caller, 'GET', '/contracts/audit'),
 };
 
-const cells = (Object.keys(expectations) as Operation[]).flatMap((operation) =>
-  callers.map((caller) => ({ operation, caller, outcome: expectations[operation][caller] })),
-);
+const cells = (Object.keys(expectations) as Operation[]).flatMap((operation) => callers.map((caller) => ({ operation, caller, outcome: expectations[operation][caller] })));
 
 describe('role × action on a governed registry', () => {
   it.each(cells)('$caller: $operation → $outcome', async ({ operation, caller, outcome }) => {

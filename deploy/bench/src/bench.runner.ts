@@ -101,7 +101,12 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
   const outDir = join(root, '.fieldmesh', 'bench');
   await rm(join(outDir, 'state'), { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const stack = await startStack({ dir: join(root, '.fieldmesh', 'bench-stack'), services: ['kafka', 'mosquitto', 'registry', 'clickhouse'], lifetime: 'session', log: (line) => log(`stack: ${line}`) });
+  const stack = await startStack({
+    dir: join(root, '.fieldmesh', 'bench-stack'),
+    services: ['kafka', 'mosquitto', 'registry', 'clickhouse'],
+    lifetime: 'session',
+    log: (line) => log(`stack: ${line}`),
+  });
   // The bench's data is thrown away with its stack: no need to give each service the default 15 s grace.
   const stopStack = async () => {
     for (const service of [...stack.state.services].reverse()) await stack.stopService(service.name, 3_000);
@@ -109,7 +114,8 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
   const cleanups: Array<() => Promise<unknown>> = [stopStack];
   try {
     const addresses = stack.addresses;
-    if (!addresses.kafkaBrokers || !addresses.mqttUrl || !addresses.registryUrl) throw new Error('the bench stack has no Kafka, Mosquitto or registry address: its state.json is incomplete');
+    if (!addresses.kafkaBrokers || !addresses.mqttUrl || !addresses.registryUrl)
+      throw new Error('the bench stack has no Kafka, Mosquitto or registry address: its state.json is incomplete');
     const base = { kafkaBrokers: addresses.kafkaBrokers, mqttUrl: addresses.mqttUrl, registryUrl: addresses.registryUrl };
     const context = async (name: string): Promise<StageContext> => {
       const stateDir = join(outDir, 'state', name);
@@ -213,10 +219,17 @@ async function saturateGateway(bench: Bench, protocol: Protocol, profiles: Bench
     const backlog = window.summary.points - stage.gateway.stats().forwarded;
     const drainMs = backlog / Math.max(1, rate(stage.counters[1]!.name)) <= bench.options.drainSeconds ? bench.options.drainSeconds * 1000 : 0;
     const drainStarted = performance.now();
-    const caughtUp = await waitUntil('the gateway forwarded everything it was sent', () => {
-      const stats = stage.gateway.stats();
-      return stats.received >= window.summary.points && stats.pending === 0;
-    }, drainMs).then(() => true, () => false);
+    const caughtUp = await waitUntil(
+      'the gateway forwarded everything it was sent',
+      () => {
+        const stats = stage.gateway.stats();
+        return stats.received >= window.summary.points && stats.pending === 0;
+      },
+      drainMs,
+    ).then(
+      () => true,
+      () => false,
+    );
     const stats = stage.gateway.stats();
     return {
       protocol,
@@ -248,7 +261,10 @@ async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<Sat
     const window = await measureWindow(bench, spec, stage.counters);
     const forwarded = stage.counters[1]!;
     const drainStarted = performance.now();
-    const caughtUp = await waitUntil('the bare bridge forwarded everything', async () => (await forwarded.read()) >= window.summary.points, bench.options.drainSeconds * 1000).then(() => true, () => false);
+    const caughtUp = await waitUntil('the bare bridge forwarded everything', async () => (await forwarded.read()) >= window.summary.points, bench.options.drainSeconds * 1000).then(
+      () => true,
+      () => false,
+    );
     return {
       protocol,
       system: 'bare bridge',
@@ -278,7 +294,9 @@ async function measureLatency(bench: Bench): Promise<LatencyRun> {
     await Promise.race([load.publishing, load.done]);
     const warmupUntil = Date.now();
     const summary = await load.done;
-    await waitUntil('the latency probe read every reading', () => probe.samples.length >= summary.points, bench.options.drainSeconds * 1000).catch((error: unknown) => bench.log(String(error)));
+    await waitUntil('the latency probe read every reading', () => probe.samples.length >= summary.points, bench.options.drainSeconds * 1000).catch((error: unknown) =>
+      bench.log(String(error)),
+    );
     const measured = probe.samples.filter((sample) => sample.sourceTime >= warmupUntil);
     if (measured.length === 0) throw new Error('the latency probe read no reading of the latency run: see the gateway lines above');
     return {
@@ -329,7 +347,9 @@ async function measureConsume(bench: Bench): Promise<BenchResults['kafkaConsume'
     // From the joined group to the last record, as platform/kafka's client benchmark counts: the first
     // fetch of a long topic is part of consuming it.
     joined = performance.now();
-    await waitUntil('the consumer read the whole topic', () => records >= total, limitMs).catch(() => bench.log(`Kafka consume: ${records} of ${total} records read in ${bench.options.consumeSeconds} s`));
+    await waitUntil('the consumer read the whole topic', () => records >= total, limitMs).catch(() =>
+      bench.log(`Kafka consume: ${records} of ${total} records read in ${bench.options.consumeSeconds} s`),
+    );
   } finally {
     await consumer.disconnect();
   }

@@ -50,7 +50,13 @@ export class LatencyProbe {
         if (value.gatewayId !== gatewayId) continue;
         const source = value.readingTime.getTime();
         const received = value.receivedTime.getTime();
-        probe.samples.push({ sourceTime: source, toGateway: received - source, toKafka: record.timestamp - received, toConsumer: readable - record.timestamp, total: readable - source });
+        probe.samples.push({
+          sourceTime: source,
+          toGateway: received - source,
+          toKafka: record.timestamp - received,
+          toConsumer: readable - record.timestamp,
+          total: readable - source,
+        });
       }
     });
     return probe;

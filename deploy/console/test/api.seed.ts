@@ -6,7 +6,12 @@ import type { AvroSerde } from '@fieldmesh/serde';
 import { planTable, probeCapabilities, provisionTable, quoteIdentifier } from '@fieldmesh/warehouse';
 
 /** The seeded alert's evidence, as the anomaly operator would have written it. */
-export const SEEDED_EVIDENCE = { score: 14.5, threshold: 6.1, contributors: ['vibration_rms.mean', 'bearing_temperature.max'], model: { name: 'asset-health-pump', version: '1.0.0' } };
+export const SEEDED_EVIDENCE = {
+  score: 14.5,
+  threshold: 6.1,
+  contributors: ['vibration_rms.mean', 'bearing_temperature.max'],
+  model: { name: 'asset-health-pump', version: '1.0.0' },
+};
 
 /** Readings every 30 s from 10 min before the onset: vibration 1.0, 1.1, … 3.9 mm/s. */
 export const SEEDED_READINGS = 30;

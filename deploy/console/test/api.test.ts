@@ -15,7 +15,21 @@ import { readTopic } from '@fieldmesh/streams';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { quoteIdentifier } from '@fieldmesh/warehouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AlertDetail, ApiError, ConsoleStatus, Kpis, LineageGraphView, Page, Principal, ProductDetail, ProductSummary, ProposalSummary, ProposalView, SampleQueryResult, SloView } from '../src/api/types';
+import type {
+  AlertDetail,
+  ApiError,
+  ConsoleStatus,
+  Kpis,
+  LineageGraphView,
+  Page,
+  Principal,
+  ProductDetail,
+  ProductSummary,
+  ProposalSummary,
+  ProposalView,
+  SampleQueryResult,
+  SloView,
+} from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
 import { SEEDED_EVIDENCE, SEEDED_READINGS, seedAlert, seedSignals } from './api.seed';
 
@@ -156,7 +170,12 @@ describe('console api', () => {
     expect(search.body.items.every((p) => p.domain === 'asset-health')).toBe(true);
 
     const energy = await call<Page<ProductSummary>>('GET', '/api/catalog?domain=energy', 'operator');
-    expect(energy.body.items.map((p) => p.id)).toEqual(contracts.filter((c) => c.contract.domain === 'energy').map((c) => c.contract.id).sort());
+    expect(energy.body.items.map((p) => p.id)).toEqual(
+      contracts
+        .filter((c) => c.contract.domain === 'energy')
+        .map((c) => c.contract.id)
+        .sort(),
+    );
 
     const wrongSize = await call<ApiError>('GET', '/api/catalog?pageSize=1000', 'analyst');
     expect(wrongSize.status).toBe(400);
@@ -199,7 +218,11 @@ describe('console api', () => {
   });
 
   it('lists the seeded alert with filters and shows its evidence and the signals around the onset', async () => {
-    const list = await call<Page<{ alertId: string; status: string; line: string }>>('GET', `/api/alerts?status=OPENED&line=${encodeURIComponent(`acme/console-${runId}`)}`, 'analyst');
+    const list = await call<Page<{ alertId: string; status: string; line: string }>>(
+      'GET',
+      `/api/alerts?status=OPENED&line=${encodeURIComponent(`acme/console-${runId}`)}`,
+      'analyst',
+    );
     expect(list.body.items).toEqual([expect.objectContaining({ alertId, status: 'OPENED', line: `acme/console-${runId}/press-shop/line-1` })]);
     expect((await call<Page<unknown>>('GET', `/api/alerts?status=CLOSED&line=${encodeURIComponent(`acme/console-${runId}`)}`, 'analyst')).body.total).toBe(0);
 
@@ -307,7 +330,11 @@ describe('console api', () => {
 
     const source = mqttDataset('mqtt://127.0.0.1:1883', `plant/console-${runId}/pump1/vibration`);
     const raw = kafkaDataset(brokers, `plant.telemetry.raw.v1.console-${runId}`);
-    await publishJson(topics.lineage, 'fieldmesh/gateway', runEvent({ eventType: 'START', job: { namespace: 'fieldmesh', name: `edge-gateway.${runId}`, inputs: [source], outputs: [raw] } }));
+    await publishJson(
+      topics.lineage,
+      'fieldmesh/gateway',
+      runEvent({ eventType: 'START', job: { namespace: 'fieldmesh', name: `edge-gateway.${runId}`, inputs: [source], outputs: [raw] } }),
+    );
     const graph = await until('the lineage of the raw topic', async () => {
       const answer = await call<LineageGraphView>('GET', `/api/lineage?dataset=${encodeURIComponent(raw.name)}`, 'operator');
       return answer.status === 200 ? answer.body : undefined;

@@ -60,7 +60,9 @@ export async function logs(command: Command<'logs'>, dir: string, output: Output
     output.err(`No stack in ${dir}, so no logs. Start one with 'npm run stack -- up'.`);
     return 1;
   }
-  const services = attachStack(dir).status().filter((service) => !command.service || service.name === command.service);
+  const services = attachStack(dir)
+    .status()
+    .filter((service) => !command.service || service.name === command.service);
   if (services.length === 0) {
     output.err(`The stack in ${dir} has no ${command.service}.`);
     return 1;
@@ -70,7 +72,12 @@ export async function logs(command: Command<'logs'>, dir: string, output: Output
     const tail = logTail(service.logFile, command.lines);
     for (const line of tail ? tail.split('\n') : []) output.out(`${label(service.name)}${line}`);
   }
-  if (command.follow) await followLogs(services.map((service) => ({ label: label(service.name), file: service.logFile })), output.out, signal);
+  if (command.follow)
+    await followLogs(
+      services.map((service) => ({ label: label(service.name), file: service.logFile })),
+      output.out,
+      signal,
+    );
   return 0;
 }
 
@@ -111,7 +118,9 @@ export async function resetWatermarksCommand(command: Command<'reset-watermarks'
   const resets = await resetWatermarks(kafka, command.job ? [command.job] : undefined);
   for (const { group, dropped } of resets) {
     const entries = Object.entries(dropped);
-    output.out(entries.length === 0 ? `${group}: no watermarks persisted` : `${group}: dropped ${entries.map(([state, at]) => `${state} at ${new Date(at).toISOString()}`).join(', ')}`);
+    output.out(
+      entries.length === 0 ? `${group}: no watermarks persisted` : `${group}: dropped ${entries.map(([state, at]) => `${state} at ${new Date(at).toISOString()}`).join(', ')}`,
+    );
   }
   output.err('The next start of these jobs rebuilds their windows from the replay of their committed offsets and emits them again.');
   return 0;

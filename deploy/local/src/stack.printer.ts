@@ -7,7 +7,12 @@ export function formatStatus(services: readonly ServiceStatus[]): string {
   return services
     .map((service) => {
       const a = service.addresses;
-      const where = [a.kafkaBrokers && `kafka ${a.kafkaBrokers}`, a.mqttUrl, a.clickhouseUrl && `${a.clickhouseUrl} (user ${a.clickhouseUser}, password ${a.clickhousePassword})`, a.registryUrl]
+      const where = [
+        a.kafkaBrokers && `kafka ${a.kafkaBrokers}`,
+        a.mqttUrl,
+        a.clickhouseUrl && `${a.clickhouseUrl} (user ${a.clickhouseUser}, password ${a.clickhousePassword})`,
+        a.registryUrl,
+      ]
         .filter(Boolean)
         .join(' ');
       const state = service.running ? `running (pid ${service.pid})` : 'stopped';

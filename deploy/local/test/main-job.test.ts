@@ -59,7 +59,11 @@ describe('the main job', () => {
 
   it('raises an alert for at least 90% of the injected failures, with few false alerts', () => {
     const detection = report.detection!;
-    const summary = JSON.stringify({ episodes: detection.outcomes.map((o) => [o.episode.mode, o.episode.assetPath, o.delaySeconds ?? 'missed']), alerts: detection.alerts, falseAlerts: detection.falseAlerts });
+    const summary = JSON.stringify({
+      episodes: detection.outcomes.map((o) => [o.episode.mode, o.episode.assetPath, o.delaySeconds ?? 'missed']),
+      alerts: detection.alerts,
+      falseAlerts: detection.falseAlerts,
+    });
     expect(detection.episodes, summary).toBeGreaterThanOrEqual(3);
     expect(detection.recall, summary).toBeGreaterThanOrEqual(0.9);
     expect(detection.falseAlerts, summary).toBeLessThanOrEqual(1);
@@ -104,7 +108,9 @@ describe('the main job', () => {
     expect(store.verify(printed('asset-health owner'))).toMatchObject({ role: 'domain-owner', domains: ['asset-health'] });
     expect(store.verify(printed('operator'))).toMatchObject({ role: 'operator' });
     expect(store.verify(printed('analyst'))).toMatchObject({ role: 'analyst' });
-    expect(text).toContain(`FIELDMESH_REGISTRY_URL=${registryUrl} FIELDMESH_TOKEN=${printed('asset-health owner')} npx fieldmesh contracts propose contracts/asset-health/anomaly-scores.yaml`);
+    expect(text).toContain(
+      `FIELDMESH_REGISTRY_URL=${registryUrl} FIELDMESH_TOKEN=${printed('asset-health owner')} npx fieldmesh contracts propose contracts/asset-health/anomaly-scores.yaml`,
+    );
     expect(report.slo?.breachedAtEnd).toEqual(expect.any(Array));
     expect(text).toMatch(/^SLO events: \d+ breached, \d+ recovered/m);
   });

@@ -32,20 +32,34 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
         url: peers.mqttUrl,
         clientId: `${peers.gatewayId}-json`,
         format: 'json',
-        mappings: (peers.sites ?? ['+site']).map((site) => ({ topic: `acme/${site}/+area/+line/+asset/+signal`, assetPath: `acme/${site === '+site' ? '{site}' : site}/{area}/{line}/{asset}` })),
+        mappings: (peers.sites ?? ['+site']).map((site) => ({
+          topic: `acme/${site}/+area/+line/+asset/+signal`,
+          assetPath: `acme/${site === '+site' ? '{site}' : site}/{area}/{line}/{asset}`,
+        })),
       },
     });
     connectors.push({
       name: 'plant-sparkplug',
       type: 'mqtt',
-      config: { url: peers.mqttUrl, clientId: `${peers.gatewayId}-sparkplug`, format: 'sparkplugb', sparkplug: { groupIds: peers.sites ?? ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' } },
+      config: {
+        url: peers.mqttUrl,
+        clientId: `${peers.gatewayId}-sparkplug`,
+        format: 'sparkplugb',
+        sparkplug: { groupIds: peers.sites ?? ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' },
+      },
     });
   }
   if (peers.opcuaEndpoint) {
     connectors.push({
       name: 'plant-opcua',
       type: 'opcua',
-      config: { endpointUrl: peers.opcuaEndpoint, securityMode: 'None', securityPolicy: 'None', browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 }, subscription: { samplingInterval: 250, publishingInterval: 250 } },
+      config: {
+        endpointUrl: peers.opcuaEndpoint,
+        securityMode: 'None',
+        securityPolicy: 'None',
+        browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 },
+        subscription: { samplingInterval: 250, publishingInterval: 250 },
+      },
     });
   }
   return gatewayConfigSchema.parse({

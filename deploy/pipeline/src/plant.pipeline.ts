@@ -93,7 +93,8 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     // Every product exists as its contract says before anything produces or consumes.
     const found = await pipelineDomains(options.domainFolders);
     const contracts = found.contracts.all();
-    for (const loaded of contracts) await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
+    for (const loaded of contracts)
+      await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
     const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
     const offsetsAtStart = await endOffsets(admin, topics);
 
@@ -111,7 +112,15 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     closers.push(() => products.close());
     const opcuaPort = await findFreePort();
     const gateway = await Gateway.start(
-      gatewayConfigFor({ gatewayId: 'gw-berlin-1', stateDir: join(options.stateDir, 'gateway'), kafkaBrokers: brokers, registryUrl: options.registryUrl, mqttUrl: options.mqttUrl, opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`, sites: PLANT_SITES }),
+      gatewayConfigFor({
+        gatewayId: 'gw-berlin-1',
+        stateDir: join(options.stateDir, 'gateway'),
+        kafkaBrokers: brokers,
+        registryUrl: options.registryUrl,
+        mqttUrl: options.mqttUrl,
+        opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`,
+        sites: PLANT_SITES,
+      }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => options.log(`  gateway: ${line}`), lineage: products.lineage },
     );
     closers.push(() => gateway.close());
@@ -123,7 +132,12 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const speed = options.speed ?? 10;
     const raw = contracts.find((loaded) => loaded.contract.id === 'plant-telemetry.raw');
     const maxClockSkewMs = maxClockSkewMsOf(raw?.contract ?? {});
-    const clock = await plantClockStart(kafka, { speed, maxClockSkewMs, groups: windowedJobGroups(found.jobs), ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}) });
+    const clock = await plantClockStart(kafka, {
+      speed,
+      maxClockSkewMs,
+      groups: windowedJobGroups(found.jobs),
+      ...(options.plannedRunSeconds ? { plannedRunMs: options.plannedRunSeconds * 1000 } : {}),
+    });
     for (const line of untrustedWatermarkLines(clock.untrusted, maxClockSkewMs)) options.log(line);
     const plannedRunMs = (options.plannedRunSeconds ?? DEFAULT_PLANNED_RUN_MS / 1000) * 1000;
     if (clock.fullSpeedForMs < plannedRunMs) {
@@ -133,7 +147,9 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
           `A run of this length runs ${speed}x throughout again in ${Math.ceil(clock.fullRunAfterMs / 60_000)} min, when the wall clock has caught up; 'npm run stack -- down' then 'npm start' starts afresh.`,
       );
     } else if (clock.startMs < Date.now()) {
-      options.log(`The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s (then it runs at real time).`);
+      options.log(
+        `The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s (then it runs at real time).`,
+      );
     }
     const simulator = await startSimulator({
       seed: 42,

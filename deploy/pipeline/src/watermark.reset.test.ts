@@ -25,7 +25,9 @@ describe('resetWatermarks', () => {
 
   it('refuses a group that is not a windowed job, naming the ones that are', async () => {
     await expect(resetWatermarks(new CheckpointKafka(), ['energy.consumption'], Object.values(GROUPS))).rejects.toThrow(UnknownWindowedJob);
-    await expect(resetWatermarks(new CheckpointKafka(), ['energy.consumption'], Object.values(GROUPS))).rejects.toThrow(/Name one of plant-telemetry.clean, energy.consumption-15m, asset-health.features/);
+    await expect(resetWatermarks(new CheckpointKafka(), ['energy.consumption'], Object.values(GROUPS))).rejects.toThrow(
+      /Name one of plant-telemetry.clean, energy.consumption-15m, asset-health.features/,
+    );
   });
 
   it('resets every windowed job when none is named, and says when a job had nothing to reset', async () => {

@@ -107,7 +107,11 @@ export function configFromFlags(command: string, flags: Flags): SimulatorConfigI
   set('seed', numeric(flags.seed));
   set('stateDir', flags['state-dir']);
   if (flags.sites || flags['lines-per-site']) {
-    input.plant = { ...(base.plant as object | undefined), ...(flags.sites ? { sites: flags.sites.split(',') } : {}), ...(flags['lines-per-site'] ? { linesPerSite: numeric(flags['lines-per-site']) } : {}) };
+    input.plant = {
+      ...(base.plant as object | undefined),
+      ...(flags.sites ? { sites: flags.sites.split(',') } : {}),
+      ...(flags['lines-per-site'] ? { linesPerSite: numeric(flags['lines-per-site']) } : {}),
+    };
   }
   if (flags.failures) {
     const document = readYaml(flags.failures);
@@ -122,7 +126,10 @@ export function configFromFlags(command: string, flags: Flags): SimulatorConfigI
 function describeStats(simulator: SimulatorHandle): string {
   const stats = simulator.stats();
   const plantTime = stats.plantTimeMs ? new Date(stats.plantTimeMs).toISOString() : '-';
-  const published = Object.entries(stats.published).filter(([, count]) => count > 0).map(([name, count]) => `${name}=${count}`).join(' ');
+  const published = Object.entries(stats.published)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name}=${count}`)
+    .join(' ');
   const errors = stats.publishErrors > 0 ? ` errors=${stats.publishErrors} (${stats.lastError})` : '';
   return `plant time ${plantTime}  readings ${stats.readings}  published ${published || '-'}  labels ${simulator.labels().length}${errors}`;
 }
@@ -179,9 +186,13 @@ export async function runCli(argv: string[], log: (line: string) => void = conso
         const config = parseSimulatorConfig(configFromFlags(command, flags), 'load options');
         const load = loadConfig(loadFlags, { rate: numeric(flags.rate), duration: numeric(flags.duration), 'batch-size': numeric(flags['batch-size']) }, 'load options');
         const protocol = flags.sparkplug ? 'sparkplug' : 'json';
-        log(`load: ${load.rate} points/s via ${protocol}${protocol === 'sparkplug' ? ` (${load['batch-size']} metrics per DDATA)` : ' (one reading per message)'} for ${load.duration} s`);
-        const result = await runLoad(config, { protocol, pointsPerSecond: load.rate, durationSeconds: load.duration, batchSize: load['batch-size'], wallClockTimestamps: flags['wall-clock'] ?? false }, (points, seconds) =>
-          log(`  ${points} points acknowledged in ${seconds.toFixed(1)} s (${Math.round(points / seconds)} points/s)`),
+        log(
+          `load: ${load.rate} points/s via ${protocol}${protocol === 'sparkplug' ? ` (${load['batch-size']} metrics per DDATA)` : ' (one reading per message)'} for ${load.duration} s`,
+        );
+        const result = await runLoad(
+          config,
+          { protocol, pointsPerSecond: load.rate, durationSeconds: load.duration, batchSize: load['batch-size'], wallClockTimestamps: flags['wall-clock'] ?? false },
+          (points, seconds) => log(`  ${points} points acknowledged in ${seconds.toFixed(1)} s (${Math.round(points / seconds)} points/s)`),
         );
         log(`achieved ${Math.round(result.achievedPointsPerSecond)} points/s (${result.points} points in ${result.seconds.toFixed(2)} s; target ${load.rate})`);
         return 0;

@@ -16,8 +16,14 @@ export const failureSchedule = z.array(failureScheduleEntry);
 
 const opcuaConfig = z.strictObject({
   port: z.number().int().min(0).max(65535).default(0).describe('TCP port on 127.0.0.1; 0 picks a free one'),
-  securityPolicies: z.array(z.enum(SECURITY_POLICIES)).min(1).default([...SECURITY_POLICIES]),
-  securityModes: z.array(z.enum(SECURITY_MODES)).min(1).default([...SECURITY_MODES]),
+  securityPolicies: z
+    .array(z.enum(SECURITY_POLICIES))
+    .min(1)
+    .default([...SECURITY_POLICIES]),
+  securityModes: z
+    .array(z.enum(SECURITY_MODES))
+    .min(1)
+    .default([...SECURITY_MODES]),
   allowAnonymous: z.boolean().default(true),
   users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
   trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
@@ -36,10 +42,16 @@ export const simulatorConfig = z
     plant: z
       .strictObject({
         enterprise: z.string().min(1).default('acme'),
-        sites: z.array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes')).min(1).default(['berlin']),
+        sites: z
+          .array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'))
+          .min(1)
+          .default(['berlin']),
         area: z.string().min(1).default('press-shop'),
         linesPerSite: z.number().int().min(1).max(100).default(2),
-        assetClasses: z.array(z.enum(ASSET_CLASSES)).min(1).default([...ASSET_CLASSES]),
+        assetClasses: z
+          .array(z.enum(ASSET_CLASSES))
+          .min(1)
+          .default([...ASSET_CLASSES]),
       })
       .prefault({}),
     rate: z.number().positive().max(1000).default(1).describe('Samples per second of every signal, in simulated time'),

@@ -1,15 +1,6 @@
 import type { AssetClass, SignalName } from './signal.catalog';
 
-export const FAILURE_MODES = [
-  'bearing_wear',
-  'overheating',
-  'leak',
-  'cavitation',
-  'stuck_sensor',
-  'drifting_sensor',
-  'spikes',
-  'dropout',
-] as const;
+export const FAILURE_MODES = ['bearing_wear', 'overheating', 'leak', 'cavitation', 'stuck_sensor', 'drifting_sensor', 'spikes', 'dropout'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
 /** Modes that change the machine itself; the others change only what a sensor reports. */

@@ -117,11 +117,7 @@ export class OpcuaPlantServer implements PlantOutput {
       // A Bad reading has no value; the last good one stays in the variant as OPC UA clients expect a Double.
       const value = reading.value ?? this.lastValues.get(nodeId) ?? (reading.signal.kind === 'number' ? 0 : '');
       if (reading.value !== null) this.lastValues.set(nodeId, reading.value);
-      variable.setValueFromSource(
-        { dataType: typeof value === 'number' ? DataType.Double : DataType.String, value },
-        STATUS_CODES[reading.status],
-        new Date(reading.timestampMs),
-      );
+      variable.setValueFromSource({ dataType: typeof value === 'number' ? DataType.Double : DataType.String, value }, STATUS_CODES[reading.status], new Date(reading.timestampMs));
       this.count += 1;
     }
   }
@@ -180,7 +176,14 @@ export class OpcuaPlantServer implements PlantOutput {
               minimumSamplingInterval: 100,
               value: initial,
             })
-          : namespace.addVariable({ componentOf: object, browseName: signal.name, nodeId, dataType: signal.kind === 'number' ? 'Double' : 'String', minimumSamplingInterval: 100, value: initial });
+          : namespace.addVariable({
+              componentOf: object,
+              browseName: signal.name,
+              nodeId,
+              dataType: signal.kind === 'number' ? 'Double' : 'String',
+              minimumSamplingInterval: 100,
+              value: initial,
+            });
       // Nothing measured yet: clients see the node but no usable value until the first reading.
       variable.setValueFromSource(initial, StatusCodes.BadWaitingForInitialData);
       this.variables.set(`ns=1;${nodeId}`, variable);

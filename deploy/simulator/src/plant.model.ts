@@ -62,9 +62,7 @@ export function buildPlant(shape: PlantShape = DEFAULT_PLANT_SHAPE): Plant {
   for (const site of shape.sites) {
     for (let n = 1; n <= shape.linesPerSite; n++) {
       const line = `line-${n}`;
-      const assets = shape.assetClasses.map((assetClass) =>
-        makeAsset({ enterprise: shape.enterprise, site, area: shape.area, line, id: `${assetClass}-1`, assetClass }),
-      );
+      const assets = shape.assetClasses.map((assetClass) => makeAsset({ enterprise: shape.enterprise, site, area: shape.area, line, id: `${assetClass}-1`, assetClass }));
       lines.push({ site, area: shape.area, id: line, assets });
     }
   }

@@ -36,7 +36,13 @@ export function recordPlant(config: SimulatorConfig, csvFile: string, onProgress
   const labels = new LabelsWriter({ jsonl: files.labels });
   const simulation = new PlantSimulation(plant, { seed: config.seed, startTimeMs, onEpisodeEnd: (episode) => labels.write(episode) });
   for (const entry of config.failures) {
-    simulation.inject({ assetPath: resolveAsset(plant, entry.asset).path, mode: entry.mode, ...(entry.signal ? { signal: entry.signal } : {}), startMs: startTimeMs + entry.at * 1000, durationMs: entry.duration * 1000 });
+    simulation.inject({
+      assetPath: resolveAsset(plant, entry.asset).path,
+      mode: entry.mode,
+      ...(entry.signal ? { signal: entry.signal } : {}),
+      startMs: startTimeMs + entry.at * 1000,
+      durationMs: entry.duration * 1000,
+    });
   }
 
   const columns = plant.assets.flatMap((asset) => asset.signals.map((signal) => ({ asset, signal, name: columnName(asset, signal.name) })));
@@ -60,7 +66,10 @@ export function recordPlant(config: SimulatorConfig, csvFile: string, onProgress
         const index = indexOf.get(columnName(reading.asset, reading.signal.name));
         if (index !== undefined && reading.quality !== 'BAD') cells[index] = reading.value;
       }
-      const label = simulation.activeEpisodes().map((episode) => `${episode.assetPath}:${episode.mode}`).join(';');
+      const label = simulation
+        .activeEpisodes()
+        .map((episode) => `${episode.assetPath}:${episode.mode}`)
+        .join(';');
       chunk += csvLine([new Date(simulation.nowMs).toISOString(), ...cells, label]);
       if (chunk.length > 1 << 20 || tick === ticks) {
         writeSync(fd, chunk);

@@ -38,9 +38,15 @@ function lastValues(sim: PlantSimulation, assetPath: string): Record<string, num
 
 describe('plant simulation', () => {
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = simulation(1).step(1000).map((r) => r.value);
-    const b = simulation(1).step(1000).map((r) => r.value);
-    const c = simulation(2).step(1000).map((r) => r.value);
+    const a = simulation(1)
+      .step(1000)
+      .map((r) => r.value);
+    const b = simulation(1)
+      .step(1000)
+      .map((r) => r.value);
+    const c = simulation(2)
+      .step(1000)
+      .map((r) => r.value);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
@@ -176,7 +182,10 @@ describe('failure modes', () => {
     sim.inject({ assetPath: COMPRESSOR, mode: 'stuck_sensor', signal: 'vibration_rms', startMs: START + 5_000, durationMs: 60_000 });
     for (let s = 0; s < 40; s++) sim.step(1000);
     sim.finish();
-    const lines = readFileSync(join(dir, 'labels.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(join(dir, 'labels.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toEqual([
       expect.objectContaining({ assetPath: PUMP, mode: 'leak', startMs: START + 10_000, endMs: START + 30_000, start: '2026-01-05T06:00:10.000Z' }),
       expect.objectContaining({ assetPath: COMPRESSOR, mode: 'stuck_sensor', signal: 'vibration_rms', startMs: START + 5_000, endMs: START + 40_000 }),

@@ -28,14 +28,22 @@ const SHIFT_MS = 8 * 3600_000;
 
 function measuredValue(signal: SignalName, values: ProcessValues): number | string | undefined {
   switch (signal) {
-    case 'vibration_rms': return values.vibrationRms;
-    case 'bearing_temperature': return values.bearingTemperature;
-    case 'discharge_pressure': return values.dischargePressure;
-    case 'flow': return values.flow;
-    case 'motor_current': return values.motorCurrent;
-    case 'power': return values.power;
-    case 'load': return values.load;
-    case 'state': return values.state;
+    case 'vibration_rms':
+      return values.vibrationRms;
+    case 'bearing_temperature':
+      return values.bearingTemperature;
+    case 'discharge_pressure':
+      return values.dischargePressure;
+    case 'flow':
+      return values.flow;
+    case 'motor_current':
+      return values.motorCurrent;
+    case 'power':
+      return values.power;
+    case 'load':
+      return values.load;
+    case 'state':
+      return values.state;
   }
 }
 
@@ -71,7 +79,11 @@ export class PlantSimulation {
 
   asset(path: string): Asset {
     const asset = this.plant.assets.find((candidate) => candidate.path === path);
-    if (!asset) throw new UnknownAsset(path, this.plant.assets.map((known) => known.path));
+    if (!asset)
+      throw new UnknownAsset(
+        path,
+        this.plant.assets.map((known) => known.path),
+      );
     return asset;
   }
 
@@ -81,7 +93,10 @@ export class PlantSimulation {
     const allowed = MODE_CLASSES[request.mode];
     if (!allowed.includes(asset.assetClass)) throw new FailureNotApplicable(asset.path, request.mode, asset.assetClass, allowed);
     if (request.signal && !asset.signals.some((signal) => signal.name === request.signal)) {
-      throw new UnknownAsset(`${asset.path}/${request.signal}`, asset.signals.map((signal) => `${asset.path}/${signal.name}`));
+      throw new UnknownAsset(
+        `${asset.path}/${request.signal}`,
+        asset.signals.map((signal) => `${asset.path}/${signal.name}`),
+      );
     }
     const startMs = request.startMs ?? this.time;
     this.episodeCount += 1;

@@ -13,7 +13,10 @@ export const replayMapping = z.strictObject({
       format: z.enum(['auto', 'iso', 'epoch_ms', 'epoch_s']).default('auto').describe('auto: ISO 8601 text or epoch milliseconds'),
     })
     .prefault({}),
-  label: z.strictObject({ column: z.string().min(1) }).optional().describe('Ground-truth column: empty or `normal`, else `<asset path>:<mode>` entries joined by `;`'),
+  label: z
+    .strictObject({ column: z.string().min(1) })
+    .optional()
+    .describe('Ground-truth column: empty or `normal`, else `<asset path>:<mode>` entries joined by `;`'),
   columns: z
     .array(
       z

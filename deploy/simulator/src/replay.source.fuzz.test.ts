@@ -4,6 +4,9 @@ import { replayCsvFuzz } from './replay.source.fuzz';
 
 describe('replay CSV fuzzing', () => {
   it('reads 5,000 damaged or hostile recordings to the end or stops with ReplayCsvInvalid, never another error', () => {
-    fc.assert(fc.property(replayCsvFuzz.arbitrary, (input) => replayCsvFuzz.check(input)), { numRuns: 5_000 });
+    fc.assert(
+      fc.property(replayCsvFuzz.arbitrary, (input) => replayCsvFuzz.check(input)),
+      { numRuns: 5_000 },
+    );
   }, 60_000);
 });

@@ -18,7 +18,21 @@ const HEADER = csvLine(['timestamp', 'pump_temp', 'pump_state', 'label']);
 
 /** Cells a recording holds, and what a hand-edited or corrupted one holds instead. */
 const cell = fc.oneof(
-  fc.constantFrom('', '61.5', '-0', '1e308', '1e999', 'NaN', 'normal', 'acme/berlin/press-shop/line-1/pump-1:overheating', 'pump-1:leak;x:y', '2026-05-01T10:00:00Z', '"', '""', '","'),
+  fc.constantFrom(
+    '',
+    '61.5',
+    '-0',
+    '1e308',
+    '1e999',
+    'NaN',
+    'normal',
+    'acme/berlin/press-shop/line-1/pump-1:overheating',
+    'pump-1:leak;x:y',
+    '2026-05-01T10:00:00Z',
+    '"',
+    '""',
+    '","',
+  ),
   fc.string({ maxLength: 20 }),
   fc.double().map(String),
 );

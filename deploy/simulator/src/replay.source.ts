@@ -121,7 +121,13 @@ export class ReplaySource {
       for (const key of present) {
         if (open.has(key)) continue;
         const separator = key.lastIndexOf(':');
-        const episode: FailureEpisode = { id: `label-${episodes.length + 1}`, assetPath: key.slice(0, separator), mode: key.slice(separator + 1) as FailureMode, startMs: timestampMs, endMs: timestampMs };
+        const episode: FailureEpisode = {
+          id: `label-${episodes.length + 1}`,
+          assetPath: key.slice(0, separator),
+          mode: key.slice(separator + 1) as FailureMode,
+          startMs: timestampMs,
+          endMs: timestampMs,
+        };
         episodes.push(episode);
         open.set(key, episode);
       }
@@ -137,7 +143,8 @@ export class ReplaySource {
       const separator = entry.lastIndexOf(':');
       const assetPath = separator >= 0 ? entry.slice(0, separator).trim() : '*';
       const mode = (separator >= 0 ? entry.slice(separator + 1) : entry).trim();
-      if (!(FAILURE_MODES as readonly string[]).includes(mode)) throw new ReplayCsvInvalid(this.file, lineNumber, `label "${entry}" names no failure mode (one of ${FAILURE_MODES.join(', ')})`);
+      if (!(FAILURE_MODES as readonly string[]).includes(mode))
+        throw new ReplayCsvInvalid(this.file, lineNumber, `label "${entry}" names no failure mode (one of ${FAILURE_MODES.join(', ')})`);
       return `${assetPath}:${mode}`;
     });
   }

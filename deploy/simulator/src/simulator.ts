@@ -72,7 +72,11 @@ export interface SimulatorHandle {
 export function resolveAsset(plant: Plant, reference: string): Asset {
   const matches = plant.assets.filter((asset) => asset.path === reference || asset.path.endsWith(`/${reference}`));
   const [match] = matches;
-  if (matches.length !== 1 || !match) throw new UnknownAsset(reference, plant.assets.map((asset) => asset.path));
+  if (matches.length !== 1 || !match)
+    throw new UnknownAsset(
+      reference,
+      plant.assets.map((asset) => asset.path),
+    );
   return match;
 }
 
@@ -95,14 +99,19 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
   // A recording's labels are known up front; a simulation's are written as each episode ends.
   for (const episode of replay?.labels() ?? []) labelsWriter.write(episode);
   for (const entry of config.failures) {
-    simulation.inject({ assetPath: resolveAsset(plant, entry.asset).path, mode: entry.mode, ...(entry.signal ? { signal: entry.signal } : {}), startMs: startTimeMs + entry.at * 1000, durationMs: entry.duration * 1000 });
+    simulation.inject({
+      assetPath: resolveAsset(plant, entry.asset).path,
+      mode: entry.mode,
+      ...(entry.signal ? { signal: entry.signal } : {}),
+      startMs: startTimeMs + entry.at * 1000,
+      durationMs: entry.duration * 1000,
+    });
   }
 
   const json = config.json && config.mqtt ? new MqttJsonPublisher({ ...config.mqtt, clientId: `${config.mqtt.clientIdPrefix}-json` }) : undefined;
-  const sparkplug = config.sparkplug && config.mqtt ? new SparkplugPublisher(plant.lines, { ...config.mqtt, maxMetricsPerMessage: config.mqtt.sparkplugMaxMetricsPerMessage }) : undefined;
-  const opcua = config.opcua
-    ? new OpcuaPlantServer(plant, { ...config.opcua, port: config.opcua.port || (await freePort()), stateDir: config.stateDir })
-    : undefined;
+  const sparkplug =
+    config.sparkplug && config.mqtt ? new SparkplugPublisher(plant.lines, { ...config.mqtt, maxMetricsPerMessage: config.mqtt.sparkplugMaxMetricsPerMessage }) : undefined;
+  const opcua = config.opcua ? new OpcuaPlantServer(plant, { ...config.opcua, port: config.opcua.port || (await freePort()), stateDir: config.stateDir }) : undefined;
   const outputs: PlantOutput[] = [json, sparkplug, opcua].filter((output): output is NonNullable<typeof output> => output !== undefined);
   const started: PlantOutput[] = [];
   try {
@@ -151,7 +160,11 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
     async injectBadInput(request) {
       const asset = resolveAsset(plant, request.asset ?? plant.assets[0]?.path ?? '');
       const signal = asset.signals.find((candidate) => candidate.name === (request.signal ?? 'bearing_temperature')) ?? asset.signals[0];
-      if (!signal) throw new UnknownAsset(`${asset.path}/${request.signal}`, asset.signals.map((s) => `${asset.path}/${s.name}`));
+      if (!signal)
+        throw new UnknownAsset(
+          `${asset.path}/${request.signal}`,
+          asset.signals.map((s) => `${asset.path}/${s.name}`),
+        );
       if (request.kind === 'unknown-alias') {
         const session = sparkplug?.session(asset.site, asset.line);
         if (!session) throw new Error('injectBadInput unknown-alias needs the Sparkplug output: start with sparkplug: true');

@@ -23,7 +23,13 @@ describe('Sparkplug B encoding', () => {
     const aliases = births.flatMap((birth) => (birth.metrics ?? []).map((metric) => num(metric.alias)));
     expect(new Set(aliases).size).toBe(aliases.length);
     expect(aliases.length).toBe(28);
-    const data = decodePayload(node.ddata('pump-1', readings.filter((r) => r.asset.id === 'pump-1'), 1000).payload);
+    const data = decodePayload(
+      node.ddata(
+        'pump-1',
+        readings.filter((r) => r.asset.id === 'pump-1'),
+        1000,
+      ).payload,
+    );
     expect((data.metrics ?? []).every((metric) => metric.name === undefined && aliases.includes(num(metric.alias)))).toBe(true);
   });
 
@@ -53,7 +59,17 @@ describe('Sparkplug B encoding', () => {
     const node = new SparkplugEdgeNode(line);
     const [first, second] = readings.filter((r) => r.asset.id === 'motor-1');
     if (!first || !second) throw new Error('motor-1 has readings');
-    const metrics = decodePayload(node.ddata('motor-1', [{ ...first, historical: true }, { ...second, value: null, quality: 'BAD', status: 'BadSensorFailure' }], 0).payload).metrics ?? [];
+    const metrics =
+      decodePayload(
+        node.ddata(
+          'motor-1',
+          [
+            { ...first, historical: true },
+            { ...second, value: null, quality: 'BAD', status: 'BadSensorFailure' },
+          ],
+          0,
+        ).payload,
+      ).metrics ?? [];
     expect(metrics[0]?.isHistorical).toBe(true);
     expect(metrics[1]).toEqual(expect.objectContaining({ value: null, properties: { Quality: { type: 'Int32', value: 0 } } }));
   });

@@ -119,10 +119,12 @@ export class SparkplugPublisher implements PlantOutput {
   }
 
   async publish(readings: readonly Reading[]): Promise<void> {
-    await Promise.all(this.sessions.map((session) => {
-      const mine = readings.filter((reading) => reading.asset.site === session.node.groupId && `${reading.asset.area}.${reading.asset.line}` === session.node.edgeNodeId);
-      return mine.length > 0 ? session.publish(mine) : Promise.resolve();
-    }));
+    await Promise.all(
+      this.sessions.map((session) => {
+        const mine = readings.filter((reading) => reading.asset.site === session.node.groupId && `${reading.asset.area}.${reading.asset.line}` === session.node.edgeNodeId);
+        return mine.length > 0 ? session.publish(mine) : Promise.resolve();
+      }),
+    );
     this.count += readings.length;
   }
 

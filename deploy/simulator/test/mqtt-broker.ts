@@ -14,7 +14,10 @@ export interface Received {
 }
 
 /** A subscriber that keeps every message, with a wait for the first that matches. */
-export async function subscriber(url: string, topics: string[]): Promise<{ client: MqttClient; messages: Received[]; waitFor: (match: (m: Received) => boolean, timeoutMs?: number) => Promise<Received> }> {
+export async function subscriber(
+  url: string,
+  topics: string[],
+): Promise<{ client: MqttClient; messages: Received[]; waitFor: (match: (m: Received) => boolean, timeoutMs?: number) => Promise<Received> }> {
   const client = await mqtt.connectAsync(url, { clientId: `sim-test-${Math.random().toString(36).slice(2)}`, clean: true });
   const messages: Received[] = [];
   const waiters: { match: (m: Received) => boolean; resolve: (m: Received) => void }[] = [];
@@ -31,8 +34,25 @@ export async function subscriber(url: string, topics: string[]): Promise<{ clien
     const seen = messages.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise<Received>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching MQTT message within ${timeoutMs} ms (got ${messages.length}: ${messages.slice(-3).map((m) => m.topic).join(', ')})`)), timeoutMs);
-      waiters.push({ match, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching MQTT message within ${timeoutMs} ms (got ${messages.length}: ${messages
+                .slice(-3)
+                .map((m) => m.topic)
+                .join(', ')})`,
+            ),
+          ),
+        timeoutMs,
+      );
+      waiters.push({
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
     });
   };
   return { client, messages, waitFor };

@@ -46,7 +46,9 @@ describe('MQTT JSON output against Mosquitto', () => {
 
   it('state readings carry the operator badge and a text value', async () => {
     const message = await sub.waitFor((m) => m.topic === `${COMPRESSOR}/state`);
-    expect(JSON.parse(message.payload.toString())).toEqual(expect.objectContaining({ value: expect.stringMatching(/RUNNING|IDLE|STOPPED/), operator: expect.stringMatching(/^B-\d{4}$/) }));
+    expect(JSON.parse(message.payload.toString())).toEqual(
+      expect.objectContaining({ value: expect.stringMatching(/RUNNING|IDLE|STOPPED/), operator: expect.stringMatching(/^B-\d{4}$/) }),
+    );
   });
 
   it('counts the readings it published, and the broker delivered them all', async () => {
@@ -59,7 +61,14 @@ describe('MQTT JSON output against Mosquitto', () => {
     const topic = `${COMPRESSOR}/bearing_temperature`;
     const raw = (predicate: (text: string) => boolean) => sub.waitFor((m) => m.topic === topic && predicate(m.payload.toString()));
     await simulator.injectBadInput({ kind: 'bad-json', asset: 'line-1/compressor-1' });
-    const badJson = await raw((text) => { try { JSON.parse(text); return false; } catch { return true; } });
+    const badJson = await raw((text) => {
+      try {
+        JSON.parse(text);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     expect(badJson.payload.toString()).toMatch(/^\{"timestamp_ms"/);
     await simulator.injectBadInput({ kind: 'wrong-type', asset: 'line-1/compressor-1' });
     await raw((text) => text.includes('"yesterday"'));

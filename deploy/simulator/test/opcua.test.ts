@@ -35,7 +35,10 @@ describe('OPC UA server', () => {
     await simulator?.stop();
   });
 
-  async function withSession<T>(options: { securityMode?: MessageSecurityMode; securityPolicy?: SecurityPolicy; user?: typeof USER }, use: (session: ClientSession) => Promise<T>): Promise<T> {
+  async function withSession<T>(
+    options: { securityMode?: MessageSecurityMode; securityPolicy?: SecurityPolicy; user?: typeof USER },
+    use: (session: ClientSession) => Promise<T>,
+  ): Promise<T> {
     const clientCertificateManager = new OPCUACertificateManager({ rootFolder: join(stateDir, 'client-pki'), automaticallyAcceptUnknownCertificate: true });
     const client = OPCUAClient.create({
       endpointMustExist: false,
@@ -85,7 +88,9 @@ describe('OPC UA server', () => {
       expect((await session.read({ nodeId: compressor.get('AssetPath') ?? '', attributeId: AttributeIds.Value })).value.value).toBe('acme/berlin/press-shop/line-1/compressor-1');
 
       // Until the first sample the server answers BadWaitingForInitialData, as OPC UA prescribes.
-      await expect.poll(async () => (await session.read({ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value })).statusCode.name).toBe('Good');
+      await expect
+        .poll(async () => (await session.read({ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value })).statusCode.name)
+        .toBe('Good');
       const temperature = await browseNames(session, 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature');
       const [value, units, range] = await session.read([
         { nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value },
@@ -125,6 +130,8 @@ describe('OPC UA server', () => {
   });
 
   it('refuses a wrong password', async () => {
-    await expect(withSession({ securityMode: MessageSecurityMode.Sign, securityPolicy: SecurityPolicy.Basic256Sha256, user: { ...USER, password: 'wrong' } }, async () => 'in')).rejects.toThrow(/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
+    await expect(
+      withSession({ securityMode: MessageSecurityMode.Sign, securityPolicy: SecurityPolicy.Basic256Sha256, user: { ...USER, password: 'wrong' } }, async () => 'in'),
+    ).rejects.toThrow(/BadUserAccessDenied|BadIdentityTokenRejected|BadIdentityTokenInvalid/);
   });
 });

@@ -67,7 +67,9 @@ describe('Sparkplug B output against Mosquitto', () => {
   it('answers a rebirth NCMD with NBIRTH and every DBIRTH', async () => {
     const before = sub.messages.length;
     const command = await import('mqtt').then((mqtt) => mqtt.default.connectAsync(url, { clientId: `sim-host-${process.pid}` }));
-    await command.publishAsync(topic('NCMD'), Buffer.from(encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: REBIRTH_METRIC, type: 'Boolean', value: true }] })), { qos: 1 });
+    await command.publishAsync(topic('NCMD'), Buffer.from(encodeSparkplugPayload({ timestamp: Date.now(), metrics: [{ name: REBIRTH_METRIC, type: 'Boolean', value: true }] })), {
+      qos: 1,
+    });
     await command.endAsync();
     const after = () => sub.messages.slice(before);
     await expect.poll(() => after().filter((m) => m.topic.startsWith(topic('DBIRTH'))).length, { timeout: 10_000 }).toBe(4);

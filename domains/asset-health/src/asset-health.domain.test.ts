@@ -24,9 +24,25 @@ function pumpSecond(second: number, overheating = false): TestInput[] {
     return {
       key: PUMP,
       value: {
-        readingTime: new Date(T0 + second * 1000), receivedTime: new Date(T0 + second * 1000 + 10), gatewayId: 'gw-1', sequenceNumber: BigInt(second * 10 + i), deviceId: 'plc-1',
-        assetPath: PUMP, signal, value, valueText: null, unit, sourceUnit: unit, quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: `x.${signal}`,
-        isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+        readingTime: new Date(T0 + second * 1000),
+        receivedTime: new Date(T0 + second * 1000 + 10),
+        gatewayId: 'gw-1',
+        sequenceNumber: BigInt(second * 10 + i),
+        deviceId: 'plc-1',
+        assetPath: PUMP,
+        signal,
+        value,
+        valueText: null,
+        unit,
+        sourceUnit: unit,
+        quality: 'GOOD',
+        qualityCode: null,
+        sourceProtocol: 'OPC_UA',
+        sourceAddress: `x.${signal}`,
+        isHistorical: false,
+        arrival: 'IN_ORDER',
+        operatorBadge: null,
+        attributes: {},
       },
     };
   });
@@ -52,7 +68,11 @@ describe('the asset-health domain in memory: clean readings → features → sco
     const seconds = Array.from({ length: 101 }, (_, s) => pumpSecond(s, s >= 60 && s < 100));
     for (const second of seconds) {
       const windows = await features.pipe('plant.telemetry.clean.v1', second);
-      if (windows.length > 0) await operator.pipe('asset-health.features.v1', windows.map((w) => ({ key: w.key, value: w.value })));
+      if (windows.length > 0)
+        await operator.pipe(
+          'asset-health.features.v1',
+          windows.map((w) => ({ key: w.key, value: w.value })),
+        );
     }
     expect(features.outputs('asset-health.features.v1')).toHaveLength(9);
     expect(features.deadLetters()).toEqual([]);

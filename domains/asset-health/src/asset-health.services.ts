@@ -22,7 +22,9 @@ export async function assetHealthServices({ settings, contracts, onClose }: Doma
     drift: settings.drift,
     onDrift: (report) =>
       report.drifted.length > 0 &&
-      console.warn(`asset-health: input drift on ${report.model}@${report.version}: ${report.drifted.join(', ')} (PSI > ${settings.drift.psiThreshold}); compare with the model card's training data and retrain if the plant changed`),
+      console.warn(
+        `asset-health: input drift on ${report.model}@${report.version}: ${report.drifted.join(', ')} (PSI > ${settings.drift.psiThreshold}); compare with the model card's training data and retrain if the plant changed`,
+      ),
     ...(settings.models ? { models: settings.models } : {}),
   });
   onClose(() => operator.close());

@@ -42,7 +42,11 @@ function seconds(value: number | null): string {
 function print(result: BacktestResult): void {
   const m = result.metrics;
   console.log(`recording: ${result.assets} assets, ${result.hours.toFixed(2)} h, ${result.windows} windows, ${result.scored} scored by the champions`);
-  console.log(`models: ${Object.entries(result.models).map(([assetClass, ids]) => `${assetClass}=${ids.champion}${ids.shadow ? ` (shadow ${ids.shadow})` : ''}`).join(', ')}`);
+  console.log(
+    `models: ${Object.entries(result.models)
+      .map(([assetClass, ids]) => `${assetClass}=${ids.champion}${ids.shadow ? ` (shadow ${ids.shadow})` : ''}`)
+      .join(', ')}`,
+  );
   console.log(`episodes ${m.episodes}, detected ${m.detected}; alerts ${m.alerts}: ${m.truePositives} true, ${m.falseAlerts} false`);
   console.log(`precision ${percent(m.precision)}  recall ${percent(m.recall)}  F1 ${percent(m.f1)}`);
   console.log(`false-alarm rate ${m.falseAlarmsPerAssetDay.toFixed(2)} per asset-day; window false-positive rate ${percent(m.windowFalsePositiveRate)}`);

@@ -30,7 +30,14 @@ active in the window, ';'-separated, empty in normal operation), then one column
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { recording: { type: 'string' }, mapping: { type: 'string' }, labels: { type: 'string' }, out: { type: 'string' }, window: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      recording: { type: 'string' },
+      mapping: { type: 'string' },
+      labels: { type: 'string' },
+      out: { type: 'string' },
+      window: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) return void console.log(HELP);
   if (!values.recording || !values.out) {
@@ -52,7 +59,9 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const values = featureValues(row);
     const labels = modesDuring(episodes, row.assetPath, row.windowStart.getTime(), row.windowEnd.getTime()).join(';');
-    lines.push([row.assetPath, row.assetClass, row.windowStart.getTime(), row.windowEnd.getTime(), row.readingCount, labels, ...featureNames.map((name) => values[name] ?? '')].join(','));
+    lines.push(
+      [row.assetPath, row.assetClass, row.windowStart.getTime(), row.windowEnd.getTime(), row.readingCount, labels, ...featureNames.map((name) => values[name] ?? '')].join(','),
+    );
   }
   writeFileSync(values.out, `${lines.join('\n')}\n`);
   console.log(`${rows.length} windows of ${new Set(rows.map((r) => r.assetPath)).size} assets (${spec.windowMs} ms) → ${values.out}; ${lateReadings} late readings`);

@@ -35,12 +35,22 @@ describe('clean readings with an injected failure → features, anomaly scores a
     scores: `asset-health.anomaly-scores.v1.test-${id}`,
     alerts: `asset-health.alerts.v1.test-${id}`,
   };
-  const products = { 'plant-telemetry.clean': topics.input, 'asset-health.features': topics.features, 'asset-health.anomaly-scores': topics.scores, 'asset-health.alerts': topics.alerts };
+  const products = {
+    'plant-telemetry.clean': topics.input,
+    'asset-health.features': topics.features,
+    'asset-health.anomaly-scores': topics.scores,
+    'asset-health.alerts': topics.alerts,
+  };
   const dir = mkdtempSync(join(tmpdir(), 'asset-health-'));
   const failingPump = 'acme/berlin/press-shop/line-1/pump-1';
   const kafka = createKafka({ clientId: 'asset-health-test', brokers: [brokers] });
   const serde = new AvroSerde({ registryUrl });
-  const config = { kafka: { brokers: [brokers] }, registryUrl, topics: products, groups: { features: `asset-health-features-${id}`, 'anomaly-operator': `asset-health-operator-${id}` } };
+  const config = {
+    kafka: { brokers: [brokers] },
+    registryUrl,
+    topics: products,
+    groups: { features: `asset-health-features-${id}`, 'anomaly-operator': `asset-health-operator-${id}` },
+  };
   let csv: string;
   let domain: AssetHealthDomain;
   let readings = 0;
@@ -51,7 +61,13 @@ describe('clean readings with an injected failure → features, anomaly scores a
 
   beforeAll(async () => {
     // 15 simulated minutes of one line; pump-1 overheats from minute 8 to the end, so its alert is still open.
-    csv = recordSimulation(dir, { name: 'plant', durationSeconds: 900, seed: 5, linesPerSite: 1, failures: [{ asset: 'line-1/pump-1', mode: 'overheating', at: 480, duration: 420 }] });
+    csv = recordSimulation(dir, {
+      name: 'plant',
+      durationSeconds: 900,
+      seed: 5,
+      linesPerSite: 1,
+      failures: [{ asset: 'line-1/pump-1', mode: 'overheating', at: 480, duration: 420 }],
+    });
     const files = recordingFiles(csv);
     expect(loadLabels(files.labels).map((episode) => [episode.assetPath, episode.mode])).toEqual([[failingPump, 'overheating']]);
 
@@ -80,9 +96,25 @@ describe('clean readings with an injected failure → features, anomaly scores a
           sequence += 1;
           const timeMs = reading.timeMs + (options.shiftMs ?? 0);
           const value = {
-            readingTime: new Date(timeMs), receivedTime: new Date(timeMs + 15), gatewayId: `gw-${id}`, sequenceNumber: BigInt(sequence), deviceId: 'plc-1',
-            assetPath: reading.assetPath, signal: reading.signal, value: reading.value, valueText: null, unit: reading.unit, sourceUnit: reading.unit, quality: 'GOOD', qualityCode: null,
-            sourceProtocol: 'OPC_UA', sourceAddress: `ns=1;s=${reading.assetPath}.${reading.signal}`, isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+            readingTime: new Date(timeMs),
+            receivedTime: new Date(timeMs + 15),
+            gatewayId: `gw-${id}`,
+            sequenceNumber: BigInt(sequence),
+            deviceId: 'plc-1',
+            assetPath: reading.assetPath,
+            signal: reading.signal,
+            value: reading.value,
+            valueText: null,
+            unit: reading.unit,
+            sourceUnit: reading.unit,
+            quality: 'GOOD',
+            qualityCode: null,
+            sourceProtocol: 'OPC_UA',
+            sourceAddress: `ns=1;s=${reading.assetPath}.${reading.signal}`,
+            isHistorical: false,
+            arrival: 'IN_ORDER',
+            operatorBadge: null,
+            attributes: {},
           };
           return { topic: topics.input, key: reading.assetPath, value: serde.encode(writer, value) };
         });
@@ -108,7 +140,12 @@ describe('clean readings with an injected failure → features, anomaly scores a
     expect(features.length).toBe(domain.stats().features.pipeline.windows);
     // 4 assets × 90 windows; the last window of each asset is still open (no later reading closes it).
     expect(features.length).toBeGreaterThanOrEqual(4 * 88);
-    const pumpWindow = features.find((r) => r.key === failingPump)!.value as { assetClass: string; windowStart: Date; windowEnd: Date; signals: Array<{ signal: string; count: number; mean: number }> };
+    const pumpWindow = features.find((r) => r.key === failingPump)!.value as {
+      assetClass: string;
+      windowStart: Date;
+      windowEnd: Date;
+      signals: Array<{ signal: string; count: number; mean: number }>;
+    };
     expect(pumpWindow.assetClass).toBe('pump');
     expect(pumpWindow.windowEnd.getTime() - pumpWindow.windowStart.getTime()).toBe(10_000);
     expect(pumpWindow.signals.map((s) => s.signal)).toEqual(['bearing_temperature', 'discharge_pressure', 'flow', 'load', 'motor_current', 'power', 'vibration_rms']);
@@ -139,7 +176,20 @@ describe('clean readings with an injected failure → features, anomaly scores a
     const [alert] = domain.api.alerts({ status: ['OPENED'] });
     expect(alert?.assetPath).toBe(failingPump);
     // As the console does: validate on its own fold of the topic, produce the event, never call the domain.
-    const acknowledged: AlertEvent = { ...alert!.history[0]!, eventId: `${alert!.alertId}/ACKNOWLEDGED`, type: 'ACKNOWLEDGED', by: 'op-console', at: new Date(), note: null, score: null, threshold: null, modelName: null, modelVersion: null, windowStart: null, contributors: [] };
+    const acknowledged: AlertEvent = {
+      ...alert!.history[0]!,
+      eventId: `${alert!.alertId}/ACKNOWLEDGED`,
+      type: 'ACKNOWLEDGED',
+      by: 'op-console',
+      at: new Date(),
+      note: null,
+      score: null,
+      threshold: null,
+      modelName: null,
+      modelVersion: null,
+      windowStart: null,
+      contributors: [],
+    };
     const producer = kafka.producer();
     await producer.connect();
     await producer.send([{ topic: topics.alerts, key: failingPump, value: serde.encode(await serde.writerFor(topics.alerts, alertsSchema), acknowledged) }]);
@@ -165,7 +215,9 @@ describe('clean readings with an injected failure → features, anomaly scores a
   it('publishes each workflow step a person takes, and refuses a step out of order', async () => {
     const [alert] = domain.api.alerts({ status: ['ACKNOWLEDGED'] });
     expect(alert?.assetPath).toBe(failingPump);
-    await expect(domain.api.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(/next steps are DIAGNOSED or CLOSED/);
+    await expect(domain.api.transitionAlert({ alertId: alert!.alertId, action: 'DISPATCHED', by: 'op-7', workOrderId: 'WO-1' })).rejects.toThrow(
+      /next steps are DIAGNOSED or CLOSED/,
+    );
     await domain.api.transitionAlert({ alertId: alert!.alertId, action: 'DIAGNOSED', by: 'op-7', diagnosis: 'overheating', note: 'bearing temperature 35 K above normal' });
     const steps = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'DIAGNOSED') });
     expect(steps.filter((r) => r.value.alertId === alert!.alertId).map((r) => [r.value.type, r.value.by])).toEqual([

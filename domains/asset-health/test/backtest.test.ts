@@ -31,7 +31,8 @@ describe('backtest CLI on a labelled recording of the simulated plant', () => {
 
   beforeAll(() => {
     const csv = recordSimulation(dir, { name: 'labelled', durationSeconds: 5400, seed: 21, linesPerSite: 2, failures: schedule() });
-    const run = (...args: string[]) => execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['domains/asset-health/src/backtest.ts', '--recording', csv, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = (...args: string[]) =>
+      execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['domains/asset-health/src/backtest.ts', '--recording', csv, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
     output = run();
     metrics = JSON.parse(run('--json'));
   }, 120_000);

@@ -17,7 +17,17 @@ export interface ScheduledFailure {
  */
 export function recordSimulation(dir: string, options: { name: string; durationSeconds: number; seed: number; linesPerSite: number; failures: ScheduledFailure[] }): string {
   const config = join(dir, `${options.name}.config.yaml`);
-  writeFileSync(config, stringify({ seed: options.seed, startTimeMs: 1_795_000_000_000, plant: { linesPerSite: options.linesPerSite }, rate: 1, durationSeconds: options.durationSeconds, failures: options.failures }));
+  writeFileSync(
+    config,
+    stringify({
+      seed: options.seed,
+      startTimeMs: 1_795_000_000_000,
+      plant: { linesPerSite: options.linesPerSite },
+      rate: 1,
+      durationSeconds: options.durationSeconds,
+      failures: options.failures,
+    }),
+  );
   const csv = join(dir, `${options.name}.csv`);
   execFileSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['deploy/simulator/src/main.ts', 'record', '--config', config, '--out', csv], { cwd: REPO_ROOT, stdio: 'pipe' });
   return csv;

@@ -18,10 +18,14 @@ describe('tools/ml/train.py on recorded normal operation', () => {
     const csv = recordSimulation(dir, { name: 'normal', durationSeconds: 3600, seed: 3, linesPerSite: 3, failures: [] });
     const python = execFileSync('bash', [join(REPO_ROOT, 'tools/ml/setup-venv.sh')], { encoding: 'utf8' }).trim();
     const train = (version?: string) =>
-      execFileSync(python, ['tools/ml/train.py', '--recording', csv, '--asset-class', 'pump', '--models-dir', models, '--applicable', 'load.min>=20', ...(version ? ['--version', version] : [])], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      });
+      execFileSync(
+        python,
+        ['tools/ml/train.py', '--recording', csv, '--asset-class', 'pump', '--models-dir', models, '--applicable', 'load.min>=20', ...(version ? ['--version', version] : [])],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+        },
+      );
     printed = train();
     train();
   }, 600_000);
@@ -36,7 +40,10 @@ describe('tools/ml/train.py on recorded normal operation', () => {
     expect(card.version).toBe('1.1.0');
     expect(card.labels).toMatchObject({ assetClass: 'pump', featureWindowMs: '10000' });
     expect(card.inputs.features).toContain('bearing_temperature.mean');
-    expect(card.applicability).toEqual([{ feature: 'readingCount', min: 35 }, { feature: 'load.min', min: 20 }]);
+    expect(card.applicability).toEqual([
+      { feature: 'readingCount', min: 35 },
+      { feature: 'load.min', min: 20 },
+    ]);
     expect(card.trainingData.command).toContain('tools/ml/train.py --recording');
     expect(card.metrics.onnxMaxRelativeDeviation).toBeLessThan(1e-3);
   });

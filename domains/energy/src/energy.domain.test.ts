@@ -17,13 +17,34 @@ describe('the energy domain, in memory', () => {
       [0, 1, 15, 18].map((minute, i) => ({
         key: asset,
         value: {
-          readingTime: minute * 60_000, receivedTime: 0, gatewayId: 'gw', sequenceNumber: i, deviceId: 'd', assetPath: asset, signal: 'power', value: 40, valueText: null,
-          unit: 'kW', sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: 'x', isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+          readingTime: minute * 60_000,
+          receivedTime: 0,
+          gatewayId: 'gw',
+          sequenceNumber: i,
+          deviceId: 'd',
+          assetPath: asset,
+          signal: 'power',
+          value: 40,
+          valueText: null,
+          unit: 'kW',
+          sourceUnit: 'kW',
+          quality: 'GOOD',
+          qualityCode: null,
+          sourceProtocol: 'OPC_UA',
+          sourceAddress: 'x',
+          isHistorical: false,
+          arrival: 'IN_ORDER',
+          operatorBadge: null,
+          attributes: {},
         },
       })),
     );
     // 40 kW over the first minute; the 14 minutes after it are a gap longer than the 60 s limit, not bridged.
-    expect(consumption.outputs('energy.consumption-15m.v1').map((o) => [(o.value as { level: string }).level, (o.value as { energyKwh: number }).energyKwh, (o.value as { cost: number }).cost])).toEqual([
+    expect(
+      consumption
+        .outputs('energy.consumption-15m.v1')
+        .map((o) => [(o.value as { level: string }).level, (o.value as { energyKwh: number }).energyKwh, (o.value as { cost: number }).cost]),
+    ).toEqual([
       ['ASSET', 40 / 60, 0.25 * (40 / 60)],
       ['LINE', 40 / 60, 0.25 * (40 / 60)],
       ['SITE', 40 / 60, 0.25 * (40 / 60)],

@@ -46,7 +46,11 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
       registryUrl,
       groups: { 'consumption-15m': `energy-test-${id}` },
       topics: { 'plant-telemetry.clean': topics.clean, 'energy.consumption-15m': topics.energy },
-      tariffs: { sites: { [site]: { timeZone: 'Europe/Berlin', basePricePerKwh: 0.2, basePeriodName: 'off-peak', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:00', to: '08:15' }] } } },
+      tariffs: {
+        sites: {
+          [site]: { timeZone: 'Europe/Berlin', basePricePerKwh: 0.2, basePeriodName: 'off-peak', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:00', to: '08:15' }] },
+        },
+      },
     });
 
     const serde = new AvroSerde({ registryUrl });
@@ -57,9 +61,25 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
     const reading = (assetPath: string, time: number, value: number) => {
       seq += 1;
       const value_ = {
-        readingTime: new Date(time), receivedTime: new Date(time + 20), gatewayId: `gw-${id}`, sequenceNumber: BigInt(seq), deviceId: 'meter', assetPath, signal: 'power',
-        value, valueText: null, unit: 'kW', sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: `${assetPath}/power`,
-        isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+        readingTime: new Date(time),
+        receivedTime: new Date(time + 20),
+        gatewayId: `gw-${id}`,
+        sequenceNumber: BigInt(seq),
+        deviceId: 'meter',
+        assetPath,
+        signal: 'power',
+        value,
+        valueText: null,
+        unit: 'kW',
+        sourceUnit: 'kW',
+        quality: 'GOOD',
+        qualityCode: null,
+        sourceProtocol: 'OPC_UA',
+        sourceAddress: `${assetPath}/power`,
+        isHistorical: false,
+        arrival: 'IN_ORDER',
+        operatorBadge: null,
+        attributes: {},
       };
       return { topic: topics.clean, key: assetPath, value: serde.encode(writer, value_) };
     };
@@ -147,8 +167,25 @@ describe('energy job restarted in the middle of a window', () => {
       for (let t = from; t < to; t += 10_000) {
         seq += 1;
         const value = {
-          readingTime: t, receivedTime: t, gatewayId: `gw-${id}`, sequenceNumber: seq, deviceId: 'meter', assetPath: asset, signal: 'power', value: 60, valueText: null, unit: 'kW',
-          sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: 'x', isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+          readingTime: t,
+          receivedTime: t,
+          gatewayId: `gw-${id}`,
+          sequenceNumber: seq,
+          deviceId: 'meter',
+          assetPath: asset,
+          signal: 'power',
+          value: 60,
+          valueText: null,
+          unit: 'kW',
+          sourceUnit: 'kW',
+          quality: 'GOOD',
+          qualityCode: null,
+          sourceProtocol: 'OPC_UA',
+          sourceAddress: 'x',
+          isHistorical: false,
+          arrival: 'IN_ORDER',
+          operatorBadge: null,
+          attributes: {},
         };
         records.push({ topic: topics.clean, key: asset, value: serde.encode(writer, value) });
       }

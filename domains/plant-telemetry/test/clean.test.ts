@@ -28,9 +28,24 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   const lineageTopic = `_fieldmesh.lineage.test-${id}`;
 
   const raw = (seq: number, overrides: Partial<RawReading> = {}): RawReading => ({
-    readingTime: new Date(T0 + seq * 1000), receivedTime: new Date(T0 + seq * 1000 + 30), gatewayId, sequenceNumber: BigInt(seq), deviceId: 'plc-1', assetPath: asset,
-    signal: 'bearing_temperature', value: 60 + seq / 10, valueText: null, unit: 'Cel', quality: 'GOOD', qualityCode: null, sourceProtocol: 'MQTT_JSON',
-    sourceAddress: `${asset}/bearing_temperature`, isHistorical: false, operatorBadge: null, attributes: {}, ...overrides,
+    readingTime: new Date(T0 + seq * 1000),
+    receivedTime: new Date(T0 + seq * 1000 + 30),
+    gatewayId,
+    sequenceNumber: BigInt(seq),
+    deviceId: 'plc-1',
+    assetPath: asset,
+    signal: 'bearing_temperature',
+    value: 60 + seq / 10,
+    valueText: null,
+    unit: 'Cel',
+    quality: 'GOOD',
+    qualityCode: null,
+    sourceProtocol: 'MQTT_JSON',
+    sourceAddress: `${asset}/bearing_temperature`,
+    isHistorical: false,
+    operatorBadge: null,
+    attributes: {},
+    ...overrides,
   });
 
   beforeAll(async () => {
@@ -54,7 +69,9 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     await send([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seq) => raw(seq)));
     // The gateway replays 4..6 after a crash; then a Fahrenheit reading, a broken vibration sensor, and a reading ten minutes late.
     await send([
-      raw(4), raw(5), raw(6),
+      raw(4),
+      raw(5),
+      raw(6),
       raw(11, { value: 212, unit: '[degF]' }),
       raw(12, { signal: 'vibration_rms', value: -4, unit: 'mm/s', sourceAddress: `${asset}/vibration_rms` }),
       raw(13, { readingTime: new Date(T0 - 10 * 60_000) }),
@@ -104,7 +121,8 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   it('reports its run to OpenLineage with the column lineage of the clean product', async () => {
     const [event] = await readTopic({ brokers, registryUrl, topic: lineageTopic, format: 'json', timeoutMs: 30_000, until: (all) => all.length >= 1 });
     expect(event?.value).toMatchObject({ eventType: 'START', job: { name: 'plant-telemetry.clean' }, inputs: [{ name: rawTopic }], outputs: [{ name: cleanTopic }] });
-    const columns = (event?.value.outputs as Array<{ facets: { columnLineage: { fields: Record<string, { inputFields: Array<{ name: string; field: string }> }> } } }>)[0]?.facets.columnLineage.fields;
+    const columns = (event?.value.outputs as Array<{ facets: { columnLineage: { fields: Record<string, { inputFields: Array<{ name: string; field: string }> }> } } }>)[0]?.facets
+      .columnLineage.fields;
     expect(columns?.value?.inputFields).toEqual([expect.objectContaining({ name: rawTopic, field: 'value' }), expect.objectContaining({ name: rawTopic, field: 'unit' })]);
   });
 

@@ -20,11 +20,7 @@ import { SegmentLog, type SegmentLogOptions } from './segment-log';
 
 /** A fault an append meets; `at` is the fraction of its bytes that reach the disk. */
 export type AppendFault =
-  | { kind: 'short-write'; at: number }
-  | { kind: 'short-write-uncut'; at: number }
-  | { kind: 'enospc' }
-  | { kind: 'sync-fails' }
-  | { kind: 'crash'; at: number };
+  { kind: 'short-write'; at: number } | { kind: 'short-write-uncut'; at: number } | { kind: 'enospc' } | { kind: 'sync-fails' } | { kind: 'crash'; at: number };
 
 export type BufferOp =
   | { op: 'append'; sizes: number[]; fault?: AppendFault }
@@ -49,13 +45,26 @@ const appendFault: fc.Arbitrary<AppendFault> = fc.oneof(
 
 export const bufferOp: fc.Arbitrary<BufferOp> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ op: fc.constant('append' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('append' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), fault: appendFault }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('append' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), fault: appendFault }),
+  },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('read' as const), max: fc.integer({ min: 1, max: 20 }) }) },
   {
     weight: 2,
-    arbitrary: fc.record({ op: fc.constant('append-while-forwarding' as const), sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }), max: fc.integer({ min: 1, max: 20 }) }),
+    arbitrary: fc.record({
+      op: fc.constant('append-while-forwarding' as const),
+      sizes: fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }),
+      max: fc.integer({ min: 1, max: 20 }),
+    }),
   },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('commit' as const), checkpointFails: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('commit' as const),
+      checkpointFails: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ op: 'reopen' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'reopen-on-full-disk' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'crash' as const }) },
@@ -131,14 +140,22 @@ class Reference {
   /** Every acknowledged record was read or is counted as dropped. */
   verifyEnd(): void {
     const lost = [...this.acked].filter(([seq, payload]) => this.delivered.get(seq) !== payload).map(([seq]) => seq);
-    if (lost.length > this.dropped) throw new ModelViolation(`${lost.length} acknowledged record(s) never read (seqs ${lost.slice(0, 10).join(',')}) but only ${this.dropped} counted as dropped`);
+    if (lost.length > this.dropped)
+      throw new ModelViolation(`${lost.length} acknowledged record(s) never read (seqs ${lost.slice(0, 10).join(',')}) but only ${this.dropped} counted as dropped`);
   }
 }
 
 /** Runs one sequence against a fresh directory; throws ModelViolation (or the log's own error) when a promise breaks. */
 export async function checkSequence(ops: BufferOp[], options: ModelOptions, fsync: SegmentLogOptions['fsync'] = 'always'): Promise<void> {
   const dir = await mkdtemp(join(options.root, 'fm-buffer-model-'));
-  const logOptions: SegmentLogOptions = { dir, maxBytes: options.maxBytes ?? 8 * 1024, segmentBytes: options.segmentBytes ?? 2 * 1024, fsync, fsyncIntervalMs: 1, onFull: 'drop-oldest' };
+  const logOptions: SegmentLogOptions = {
+    dir,
+    maxBytes: options.maxBytes ?? 8 * 1024,
+    segmentBytes: options.segmentBytes ?? 2 * 1024,
+    fsync,
+    fsyncIntervalMs: 1,
+    onFull: 'drop-oldest',
+  };
   const ref = new Reference();
   let files = new FaultyFileSystem();
   let log = await SegmentLog.open({ ...logOptions, files });

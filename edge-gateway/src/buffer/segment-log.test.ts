@@ -28,7 +28,7 @@ describe('SegmentLog', () => {
     expect(seqs.at(-1)).toBe(200);
     await log.append([payload(200)]);
     const all: Array<{ seq: number; payload: Buffer }> = [];
-    for (let from = 1; ; ) {
+    for (let from = 1; ;) {
       const batch = await log.read(from, 37);
       if (batch.length === 0) break;
       all.push(...batch);

@@ -82,7 +82,16 @@ export class SegmentLog {
   private fsyncTimer?: NodeJS.Timeout;
   private dirty = false;
   private cursor?: { path: string; offset: number; nextSeq: number };
-  private readonly counters = { appendedRecords: 0, droppedRecords: 0, recoveredTornBytes: 0, blockedAppends: 0, rejectedAppends: 0, rejectedRecords: 0, failedFlushes: 0, failedCheckpoints: 0 };
+  private readonly counters = {
+    appendedRecords: 0,
+    droppedRecords: 0,
+    recoveredTornBytes: 0,
+    blockedAppends: 0,
+    rejectedAppends: 0,
+    rejectedRecords: 0,
+    failedFlushes: 0,
+    failedCheckpoints: 0,
+  };
   private readonly files: SegmentFileSystem;
 
   private constructor(private readonly options: SegmentLogOptions) {

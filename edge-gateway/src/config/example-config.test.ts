@@ -22,7 +22,9 @@ async function loadExample() {
   const written = parseYaml(await readFile(EXAMPLE, 'utf8')) as { connectors: Array<{ config: unknown }> };
   const gateway = await loadGatewayConfig(EXAMPLE);
   // As `validate` does: each connector's own config through its spec's schema.
-  const connectors = gateway.connectors.map((entry, i) => loadConfig(connectorCatalog[entry.type].config, entry.config, `connectors.${i}.config (${entry.name})`) as Record<string, unknown>);
+  const connectors = gateway.connectors.map(
+    (entry, i) => loadConfig(connectorCatalog[entry.type].config, entry.config, `connectors.${i}.config (${entry.name})`) as Record<string, unknown>,
+  );
   return { written, gateway, connectors };
 }
 
@@ -36,7 +38,10 @@ describe('edge-gateway/examples/plant.gateway.yaml', () => {
   it('turns security on: mutual TLS to the broker with certificate files, SignAndEncrypt to OPC UA with a PKI folder', async () => {
     const { connectors } = await loadExample();
     for (const mqtt of connectors.slice(0, 2)) {
-      expect(mqtt).toMatchObject({ url: expect.stringMatching(/^mqtts:\/\//), tls: { caFile: expect.any(String), certFile: expect.any(String), keyFile: expect.any(String), rejectUnauthorized: true } });
+      expect(mqtt).toMatchObject({
+        url: expect.stringMatching(/^mqtts:\/\//),
+        tls: { caFile: expect.any(String), certFile: expect.any(String), keyFile: expect.any(String), rejectUnauthorized: true },
+      });
     }
     expect(connectors[2]).toMatchObject({ securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', pkiDir: expect.any(String) });
   });

@@ -4,13 +4,11 @@ import { connectorCatalog, connectorTypes } from '../connectors.catalog';
 import { calibrationRuleSchema } from '../enrich/calibration';
 import { redeliveryConfigSchema } from '../ingest/redelivery.config';
 
-const size = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(B|KiB|MiB|GiB)$/, 'must be a byte count or a size such as 256MiB')])
-  .transform((value) => {
-    if (typeof value === 'number') return value;
-    const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)$/.exec(value)!;
-    return Math.floor(Number(amount) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'B']);
-  });
+const size = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(B|KiB|MiB|GiB)$/, 'must be a byte count or a size such as 256MiB')]).transform((value) => {
+  if (typeof value === 'number') return value;
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)$/.exec(value)!;
+  return Math.floor(Number(amount) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'B']);
+});
 
 /**
  * One configured source. Its `config` is checked against the named connector's own schema here, so that
@@ -19,7 +17,11 @@ const size = z
  */
 export const connectorEntrySchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Names this connector in logs, metrics, lineage and its state folder').meta({ examples: ['plant-mqtt'] }),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
+      .describe('Names this connector in logs, metrics, lineage and its state folder')
+      .meta({ examples: ['plant-mqtt'] }),
     type: z.enum(connectorTypes).describe('Which source connector; `fieldmesh-gateway connectors` lists them'),
     config: z.record(z.string(), z.unknown()).describe("The connector's own configuration (docs/components/<type>.md)"),
   })
@@ -32,14 +34,29 @@ export const connectorEntrySchema = z
   });
 
 export const gatewayConfigSchema = z.strictObject({
-  gatewayId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').describe('Identifies this gateway in records, sequence numbers and lineage').meta({ examples: ['gw-berlin-1'] }),
-  stateDir: z.string().min(1).describe('Where the gateway keeps its buffer, keys and sessions').meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
+  gatewayId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
+    .describe('Identifies this gateway in records, sequence numbers and lineage')
+    .meta({ examples: ['gw-berlin-1'] }),
+  stateDir: z
+    .string()
+    .min(1)
+    .describe('Where the gateway keeps its buffer, keys and sessions')
+    .meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
   contract: z.string().endsWith('.yaml').default('contracts/plant-telemetry/raw.yaml').describe('The data contract of the product the gateway publishes'),
   kafka: z.strictObject({
-    brokers: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port')).min(1).describe('Bootstrap brokers').meta({ examples: [['127.0.0.1:9092']] }),
+    brokers: z
+      .array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'))
+      .min(1)
+      .describe('Bootstrap brokers')
+      .meta({ examples: [['127.0.0.1:9092']] }),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
   }),
-  registryUrl: z.url().describe('Confluent-compatible schema registry').meta({ examples: ['http://127.0.0.1:8081'] }),
+  registryUrl: z
+    .url()
+    .describe('Confluent-compatible schema registry')
+    .meta({ examples: ['http://127.0.0.1:8081'] }),
   connectors: z.array(connectorEntrySchema).min(1, 'configure at least one connector').describe('The source connectors the gateway reads from'),
   calibration: z.array(calibrationRuleSchema).default([]),
   buffer: z

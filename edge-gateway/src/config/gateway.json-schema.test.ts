@@ -12,7 +12,9 @@ import { gatewayJsonSchema } from './gateway.json-schema';
 // Formats are an editor's business (zod emits some ajv does not know); structure is what this checks.
 const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(gatewayJsonSchema('npm run docs:generate'));
 const valid = (document: unknown) => validate(document) === true;
-const examples = connectorTypes.flatMap((type) => configExamples(connectorCatalog[type].config).map(({ variant, config }) => ({ type, variant, document: gatewayExampleFor(type, config) })));
+const examples = connectorTypes.flatMap((type) =>
+  configExamples(connectorCatalog[type].config).map(({ variant, config }) => ({ type, variant, document: gatewayExampleFor(type, config) })),
+);
 
 describe('the JSON Schema of gateway.yaml', () => {
   it.each(examples)('accepts the $type example $variant that the gateway accepts', ({ document }) => {
@@ -56,7 +58,11 @@ describe('the gateway config', () => {
 
   it("reports a connector's config problems with the gateway's own, each by its full path", () => {
     const [example] = examples;
-    const result = gatewayConfigSchema.safeParse({ ...example!.document, gatewayId: 'GW', connectors: [{ name: 'plant-mqtt', type: 'mqtt', config: { format: 'json', url: 'http://x' } }] });
+    const result = gatewayConfigSchema.safeParse({
+      ...example!.document,
+      gatewayId: 'GW',
+      connectors: [{ name: 'plant-mqtt', type: 'mqtt', config: { format: 'json', url: 'http://x' } }],
+    });
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((issue) => issue.path.join('.'))).toEqual(
       expect.arrayContaining(['gatewayId', 'connectors.0.config.url', 'connectors.0.config.clientId', 'connectors.0.config.mappings']),

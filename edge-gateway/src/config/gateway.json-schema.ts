@@ -15,7 +15,11 @@ function connectorVariants(entry: JsonSchema): JsonSchema[] {
     const { $schema: _, ...config } = configJsonSchema(spec.config);
     return {
       ...entry,
-      properties: { ...entry.properties, type: { const: type, description: spec.summary }, config: { ...config, description: `${spec.name} config (docs/components/${spec.name}.md)` } },
+      properties: {
+        ...entry.properties,
+        type: { const: type, description: spec.summary },
+        config: { ...config, description: `${spec.name} config (docs/components/${spec.name}.md)` },
+      },
     };
   });
 }
@@ -28,5 +32,9 @@ export function gatewayJsonSchema(command: string): JsonSchema {
     for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
     jsonSchema.oneOf = variants;
   });
-  return { ...schema, title: 'Fieldmesh edge gateway configuration (gateway.yaml)', $comment: `Generated from edge-gateway/src/config/gateway.config.ts and the connector catalog by \`${command}\`; do not edit.` };
+  return {
+    ...schema,
+    title: 'Fieldmesh edge gateway configuration (gateway.yaml)',
+    $comment: `Generated from edge-gateway/src/config/gateway.config.ts and the connector catalog by \`${command}\`; do not edit.`,
+  };
 }

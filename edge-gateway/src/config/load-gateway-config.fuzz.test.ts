@@ -6,6 +6,9 @@ import { gatewayConfigFuzz } from './load-gateway-config.fuzz';
 // `npm run test:long:fuzz -- --target gateway-config` runs it at length.
 describe('gateway config fuzzing', () => {
   it('answers 300 damaged or hostile config files with the config or ConfigInvalid, never another error', async () => {
-    await fc.assert(fc.asyncProperty(gatewayConfigFuzz.arbitrary, (input) => gatewayConfigFuzz.check(input)), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(gatewayConfigFuzz.arbitrary, (input) => gatewayConfigFuzz.check(input)),
+      { numRuns: 300 },
+    );
   }, 60_000);
 });

@@ -28,13 +28,27 @@ observability:
 /** The sample config damaged line by line, or text that is not a config at all. */
 const damage = fc.oneof(
   fc.nat().map((at) => (lines: string[]) => lines.filter((_, i) => i !== at % lines.length)),
-  fc.tuple(fc.nat(), fc.string({ maxLength: 30 })).map(([at, text]) => (lines: string[]) => lines.toSpliced(at % lines.length, 1, lines[at % lines.length]!.replace(/:.*$/, `: ${text}`))),
-  fc.tuple(fc.nat(), fc.string({ maxLength: 30 })).map(([at, text]) => (lines: string[]) => lines.toSpliced(at % lines.length, 0, text)),
+  fc.tuple(fc.nat(), fc.string({ maxLength: 30 })).map(
+    ([at, text]) =>
+      (lines: string[]) =>
+        lines.toSpliced(at % lines.length, 1, lines[at % lines.length]!.replace(/:.*$/, `: ${text}`)),
+  ),
+  fc.tuple(fc.nat(), fc.string({ maxLength: 30 })).map(
+    ([at, text]) =>
+      (lines: string[]) =>
+        lines.toSpliced(at % lines.length, 0, text),
+  ),
   fc.nat().map((at) => (lines: string[]) => lines.slice(0, at % lines.length)),
-  fc.constantFrom((lines: string[]) => lines.map((line) => line.replace(/MiB$/, '9999999999GiB')), (lines: string[]) => [`${'{'.repeat(3_000)}`, ...lines]),
+  fc.constantFrom(
+    (lines: string[]) => lines.map((line) => line.replace(/MiB$/, '9999999999GiB')),
+    (lines: string[]) => [`${'{'.repeat(3_000)}`, ...lines],
+  ),
 );
 const text = fc.oneof(
-  { weight: 6, arbitrary: fc.array(damage, { minLength: 1, maxLength: 3 }).map((steps) => steps.reduce((lines, step) => (lines.length === 0 ? lines : step(lines)), seed).join('\n')) },
+  {
+    weight: 6,
+    arbitrary: fc.array(damage, { minLength: 1, maxLength: 3 }).map((steps) => steps.reduce((lines, step) => (lines.length === 0 ? lines : step(lines)), seed).join('\n')),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
 );
 

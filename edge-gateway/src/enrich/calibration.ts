@@ -1,10 +1,29 @@
 import { z } from 'zod';
 
 export const calibrationRuleSchema = z.strictObject({
-  signal: z.string().min(1).describe('Signal the rule applies to').meta({ examples: ['bearing_temperature'] }),
-  assetPath: z.string().min(1).optional().describe('Limit the rule to one asset; all assets when absent').meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
-  scale: z.number().finite().default(1).describe('Multiplier applied first').meta({ examples: [1.02] }),
-  offset: z.number().finite().default(0).describe('Added after scaling, in the signal unit').meta({ examples: [-0.4] }),
+  signal: z
+    .string()
+    .min(1)
+    .describe('Signal the rule applies to')
+    .meta({ examples: ['bearing_temperature'] }),
+  assetPath: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Limit the rule to one asset; all assets when absent')
+    .meta({ examples: ['acme/berlin/press-shop/line-1/compressor-1'] }),
+  scale: z
+    .number()
+    .finite()
+    .default(1)
+    .describe('Multiplier applied first')
+    .meta({ examples: [1.02] }),
+  offset: z
+    .number()
+    .finite()
+    .default(0)
+    .describe('Added after scaling, in the signal unit')
+    .meta({ examples: [-0.4] }),
 });
 
 export type CalibrationRule = z.output<typeof calibrationRuleSchema>;

@@ -46,7 +46,10 @@ describe('buildRawReading', () => {
   });
 
   it("drops the badge when the contract says 'drop'", () => {
-    const dropping = { ...context, contract: { ...raw.contract, fields: { ...raw.contract.fields, operatorBadge: { ...raw.contract.fields.operatorBadge!, masking: 'drop' as const } } } };
+    const dropping = {
+      ...context,
+      contract: { ...raw.contract, fields: { ...raw.contract.fields, operatorBadge: { ...raw.contract.fields.operatorBadge!, masking: 'drop' as const } } },
+    };
     expect(buildRawReading(reading, 1, 0, dropping).operatorBadge).toBeNull();
   });
 });

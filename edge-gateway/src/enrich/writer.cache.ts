@@ -12,7 +12,10 @@ export async function resolveWriter(serde: AvroSerde, topic: string, schema: obj
     await writeFile(cacheFile, JSON.stringify({ topic, schemaId: writer.schemaId, schema: schemaText }));
     return writer;
   } catch (error) {
-    const cached = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as { topic: string; schemaId: number; schema: string }, () => undefined);
+    const cached = await readFile(cacheFile, 'utf8').then(
+      (text) => JSON.parse(text) as { topic: string; schemaId: number; schema: string },
+      () => undefined,
+    );
     if (!cached || cached.topic !== topic || cached.schema !== schemaText) throw error;
     onOffline(error);
     return { topic, subject: `${topic}-value`, schemaId: cached.schemaId, codec: new AvroCodec(createAvroType(schema), serde.config.limits) };

@@ -53,18 +53,37 @@ afterEach(async () => {
 });
 
 async function setUp(files?: FaultyFileSystem) {
-  const log = await SegmentLog.open({ dir: await mkdtemp(join(tmpdir(), 'fm-forward-')), maxBytes: 1 << 24, segmentBytes: 1 << 20, fsync: 'never', onFull: 'block', ...(files ? { files } : {}) });
+  const log = await SegmentLog.open({
+    dir: await mkdtemp(join(tmpdir(), 'fm-forward-')),
+    maxBytes: 1 << 24,
+    segmentBytes: 1 << 20,
+    fsync: 'never',
+    onFull: 'block',
+    ...(files ? { files } : {}),
+  });
   const producer = new MemoryProducer();
   const seen = { forwarded: 0, deadLettered: [] as RecordRefusedByKafka[], bufferErrors: [] as unknown[], uplink: [] as boolean[] };
-  const forwarder = new Forwarder(log, producer, { batchRecords: 100, idleWaitMs: 5, prepare: async () => {} }, {
-    onForwarded: (count) => (seen.forwarded += count),
-    onUplinkChange: (up) => seen.uplink.push(up),
-    onDeadLettered: (refusal) => seen.deadLettered.push(refusal),
-    onBufferError: (error) => seen.bufferErrors.push(error),
-  });
-  closers.push(() => log.close(), () => forwarder.close());
+  const forwarder = new Forwarder(
+    log,
+    producer,
+    { batchRecords: 100, idleWaitMs: 5, prepare: async () => {} },
+    {
+      onForwarded: (count) => (seen.forwarded += count),
+      onUplinkChange: (up) => seen.uplink.push(up),
+      onDeadLettered: (refusal) => seen.deadLettered.push(refusal),
+      onBufferError: (error) => seen.bufferErrors.push(error),
+    },
+  );
+  closers.push(
+    () => log.close(),
+    () => forwarder.close(),
+  );
   const append = (values: Buffer[]) =>
-    log.append((first) => values.map((value, i) => encodeEnvelope({ topic: 'plant.telemetry.raw.v1', key: 'press-7', value, headers: { 'fieldmesh.sequence': String(first + i), 'fieldmesh.connector': 'mqtt-line-1' } })));
+    log.append((first) =>
+      values.map((value, i) =>
+        encodeEnvelope({ topic: 'plant.telemetry.raw.v1', key: 'press-7', value, headers: { 'fieldmesh.sequence': String(first + i), 'fieldmesh.connector': 'mqtt-line-1' } }),
+      ),
+    );
   return { log, producer, forwarder, seen, append };
 }
 

@@ -4,14 +4,18 @@ import { classifyProduceError } from './produce-error.classifier';
 
 // The shapes both adapters surface, inside the port's KafkaProduceFailed.
 const platformatic = (apiId: string) => new AggregateError([Object.assign(new Error(apiId), { apiId, canRetry: false })], 'Received response with error');
-const kafkajs = (type: string) => Object.assign(new Error('non-retriable'), { name: 'KafkaJSNonRetriableError', cause: Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type }) });
+const kafkajs = (type: string) =>
+  Object.assign(new Error('non-retriable'), { name: 'KafkaJSNonRetriableError', cause: Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type }) });
 const failed = (cause: unknown) => new KafkaProduceFailed(['t'], 1, { cause });
 
 describe('classifyProduceError', () => {
-  it.each(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TIMESTAMP'])('calls %s permanent from either adapter', (code) => {
-    expect(classifyProduceError(failed(platformatic(code)))).toMatchObject({ kind: 'permanent', code });
-    expect(classifyProduceError(failed(kafkajs(code)))).toMatchObject({ kind: 'permanent', code });
-  });
+  it.each(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_TIMESTAMP'])(
+    'calls %s permanent from either adapter',
+    (code) => {
+      expect(classifyProduceError(failed(platformatic(code)))).toMatchObject({ kind: 'permanent', code });
+      expect(classifyProduceError(failed(kafkajs(code)))).toMatchObject({ kind: 'permanent', code });
+    },
+  );
 
   it.each(['NOT_LEADER_OR_FOLLOWER', 'NOT_ENOUGH_REPLICAS', 'REQUEST_TIMED_OUT', 'LEADER_NOT_AVAILABLE'])('calls %s retriable', (code) => {
     expect(classifyProduceError(failed(platformatic(code)))).toEqual({ kind: 'retriable', topicMissing: false });

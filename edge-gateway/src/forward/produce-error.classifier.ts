@@ -25,9 +25,7 @@ const PERMANENT = new Map<string, string>([
 /** Errors whose presence means the topic is missing: the forwarder creates topics again before the next send. */
 const TOPIC_MISSING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'UNKNOWN_TOPIC_ID']);
 
-export type ProduceFailure =
-  | { kind: 'permanent'; code: string; reason: string }
-  | { kind: 'retriable'; topicMissing: boolean };
+export type ProduceFailure = { kind: 'permanent'; code: string; reason: string } | { kind: 'retriable'; topicMissing: boolean };
 
 export function classifyProduceError(error: unknown): ProduceFailure {
   const codes = kafkaErrorCodes(error);

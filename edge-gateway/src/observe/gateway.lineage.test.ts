@@ -8,7 +8,16 @@ const config = gatewayConfigSchema.parse({
   kafka: { brokers: ['127.0.0.1:9092'] },
   registryUrl: 'http://127.0.0.1:8081',
   connectors: [
-    { name: 'json', type: 'mqtt', config: { url: 'mqtt://127.0.0.1:1883', clientId: 'gw-1-json', format: 'json', mappings: [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' }] } },
+    {
+      name: 'json',
+      type: 'mqtt',
+      config: {
+        url: 'mqtt://127.0.0.1:1883',
+        clientId: 'gw-1-json',
+        format: 'json',
+        mappings: [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' }],
+      },
+    },
     { name: 'sp', type: 'mqtt', config: { url: 'mqtt://127.0.0.1:1883', clientId: 'gw-1-sp', format: 'sparkplugb', sparkplug: { groupIds: ['berlin'] } } },
     { name: 'ua', type: 'opcua', config: { endpointUrl: 'opc.tcp://127.0.0.1:4840', browse: { rootNodeId: 'i=85' } } },
   ],

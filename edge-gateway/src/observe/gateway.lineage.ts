@@ -14,7 +14,7 @@ function sourceDatasets(connector: GatewayConfig['connectors'][number]): Dataset
   }
   const url = String(config.url);
   if (config.format === 'sparkplugb') {
-    const groups = ((config.sparkplug as { groupIds?: string[] } | undefined)?.groupIds ?? ['+']);
+    const groups = (config.sparkplug as { groupIds?: string[] } | undefined)?.groupIds ?? ['+'];
     return groups.map((group) => mqttDataset(url, `spBv1.0/${group}/#`));
   }
   const mappings = (config.mappings as Array<{ topic: string }> | undefined) ?? [];

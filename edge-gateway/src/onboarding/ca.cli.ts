@@ -102,7 +102,9 @@ const COMMANDS: Record<string, CommandSpec> = {
       const days = positiveNumber(values, 'days');
       const crlValidityDays = positiveNumber(values, 'crl-days');
       const ca = await SiteCa.init(caDir(values), { site: required(values, 'site'), ...(days ? { days } : {}), ...(crlValidityDays ? { crlValidityDays } : {}) });
-      console.log(`site CA created in ${ca.dir}\n  certificate (give to brokers and clients as their CA file): ${ca.files.certificate}\n  CRL (the broker's crlfile): ${ca.files.crl}`);
+      console.log(
+        `site CA created in ${ca.dir}\n  certificate (give to brokers and clients as their CA file): ${ca.files.certificate}\n  CRL (the broker's crlfile): ${ca.files.crl}`,
+      );
     },
   },
   csr: {
@@ -186,7 +188,7 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   acl: {
-    summary: "Write the Mosquitto ACL (mosquitto.acl in the CA folder): each device its own topics, gateways read all. Regenerate after issuing a gateway.",
+    summary: 'Write the Mosquitto ACL (mosquitto.acl in the CA folder): each device its own topics, gateways read all. Regenerate after issuing a gateway.',
     options: {
       'device-pattern': { type: 'string', multiple: true, help: "Topic pattern a device may use, %u = its id; repeat. Default '+/+/+/+/%u/#' and 'spBv1.0/+/+/%u/#'." },
       ...RELOAD_OPTIONS,
@@ -210,7 +212,13 @@ const COMMANDS: Record<string, CommandSpec> = {
       const rows = entries.map((entry) => [entry.serial, entry.type, entry.id, entry.status + (entry.revocation ? ` (${entry.revocation.reason})` : ''), entry.notAfter]);
       const table = [['SERIAL', 'TYPE', 'ID', 'STATUS', 'NOT AFTER'], ...rows];
       const widths = table[0]?.map((_, column) => Math.max(...table.map((row) => row[column]?.length ?? 0))) ?? [];
-      for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+      for (const row of table)
+        console.log(
+          row
+            .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+            .join('  ')
+            .trimEnd(),
+        );
     },
   },
 };
@@ -246,7 +254,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`Unknown command '${command}'.\n\n${help()}`);
     return 2;
   }
-  const options = Object.fromEntries(Object.entries({ ...spec.options, ...COMMON }).map(([name, option]) => [name, { type: option.type, ...(option.multiple ? { multiple: true } : {}) }]));
+  const options = Object.fromEntries(
+    Object.entries({ ...spec.options, ...COMMON }).map(([name, option]) => [name, { type: option.type, ...(option.multiple ? { multiple: true } : {}) }]),
+  );
   try {
     const { values } = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false });
     if (values.help) {

@@ -75,7 +75,9 @@ export class IdentityTypeConflict extends Error {
     readonly existing: string,
     readonly serial: string,
   ) {
-    super(`'${id}' is already a ${existing} (certificate ${serial}); issuing it as a ${requested} would give both the same MQTT username. Choose another id or revoke ${serial} first.`);
+    super(
+      `'${id}' is already a ${existing} (certificate ${serial}); issuing it as a ${requested} would give both the same MQTT username. Choose another id or revoke ${serial} first.`,
+    );
   }
 }
 
@@ -122,7 +124,10 @@ export class BrokerReloadFailed extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`Could not make Mosquitto (${target}) reload: ${reason}. The CRL is written; reload the broker by hand ('systemctl reload mosquitto' or 'kill -HUP <pid>') or the revocation waits for its next restart.`, options);
+    super(
+      `Could not make Mosquitto (${target}) reload: ${reason}. The CRL is written; reload the broker by hand ('systemctl reload mosquitto' or 'kill -HUP <pid>') or the revocation waits for its next restart.`,
+      options,
+    );
   }
 }
 

@@ -22,6 +22,10 @@ describe('mosquitto ACL', () => {
   });
 
   it('uses the device patterns it is given', () => {
-    expect(mosquittoAcl([], { devicePatterns: ['acme/+/+/+/%u/#'] }).split('\n').filter((line) => line.startsWith('pattern'))).toEqual(['pattern readwrite acme/+/+/+/%u/#']);
+    expect(
+      mosquittoAcl([], { devicePatterns: ['acme/+/+/+/%u/#'] })
+        .split('\n')
+        .filter((line) => line.startsWith('pattern')),
+    ).toEqual(['pattern readwrite acme/+/+/+/%u/#']);
   });
 });

@@ -13,7 +13,10 @@ export function newSerial(): string {
 
 /** Lower-case hex without leading zeros or separators, so `0A:1B` (openssl's style) and `a1b` name the same certificate. */
 export function normaliseSerial(serial: string): string {
-  const hex = serial.replace(/[:\s]/g, '').toLowerCase().replace(/^0+(?=.)/, '');
+  const hex = serial
+    .replace(/[:\s]/g, '')
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
   if (!/^[0-9a-f]+$/.test(hex)) throw new InvalidSerial(serial);
   return hex;
 }

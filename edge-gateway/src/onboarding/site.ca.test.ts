@@ -48,7 +48,14 @@ describe('site CA', () => {
 
   it('issues broker certificates for TLS servers with the names clients connect to', async () => {
     const { csrPem } = await makeDeviceCsr('mqtt-broker');
-    const { pem } = await ca.issue({ csrPem, type: 'broker', subjectAltNames: [{ type: 'dns', value: 'broker.plant.local' }, { type: 'ip', value: '127.0.0.1' }] });
+    const { pem } = await ca.issue({
+      csrPem,
+      type: 'broker',
+      subjectAltNames: [
+        { type: 'dns', value: 'broker.plant.local' },
+        { type: 'ip', value: '127.0.0.1' },
+      ],
+    });
     const certificate = new NodeX509Certificate(pem);
     expect(certificate.keyUsage).toEqual([SERVER_AUTH]);
     expect(certificate.checkHost('broker.plant.local')).toBe('broker.plant.local');

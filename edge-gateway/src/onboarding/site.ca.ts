@@ -31,16 +31,7 @@ import {
   type IssuedRecord,
   type RevocationReason,
 } from './ca.store';
-import {
-  AlreadyRevoked,
-  CaAlreadyInitialised,
-  CaNotInitialised,
-  CertificateNotFound,
-  CsrInvalid,
-  IdentityTypeConflict,
-  InvalidValidity,
-  MissingSubjectAltName,
-} from './errors';
+import { AlreadyRevoked, CaAlreadyInitialised, CaNotInitialised, CertificateNotFound, CsrInvalid, IdentityTypeConflict, InvalidValidity, MissingSubjectAltName } from './errors';
 import { checkIdentity, subjectFor, type CertificateType } from './identity';
 import { mosquittoAcl, type MosquittoAclOptions } from './mosquitto.acl';
 import { newSerial, normaliseSerial } from './serial';
@@ -196,7 +187,8 @@ export class SiteCa {
     const notBefore = request.notBefore ?? new Date(Date.now() - CLOCK_SKEW_MS);
     const notAfter = request.notAfter ?? new Date(Date.now() + (request.days ?? 365) * DAY_MS);
     if (notAfter <= notBefore) throw new InvalidValidity(notBefore, notAfter, 'it ends before it begins');
-    if (notAfter > this.certificate.notAfter) throw new InvalidValidity(notBefore, notAfter, `it outlives the CA certificate (valid until ${this.certificate.notAfter.toISOString()})`);
+    if (notAfter > this.certificate.notAfter)
+      throw new InvalidValidity(notBefore, notAfter, `it outlives the CA certificate (valid until ${this.certificate.notAfter.toISOString()})`);
 
     return withLock(this.dir, async () => {
       const index = readIndex(this.dir);
@@ -271,7 +263,13 @@ export class SiteCa {
 
   /** The Mosquitto ACL for the current gateways (see mosquittoAcl), written to the CA folder. */
   writeAcl(options: MosquittoAclOptions = {}): string {
-    writeAtomically(this.files.acl, mosquittoAcl(this.list().filter((entry) => entry.status === 'valid'), options));
+    writeAtomically(
+      this.files.acl,
+      mosquittoAcl(
+        this.list().filter((entry) => entry.status === 'valid'),
+        options,
+      ),
+    );
     return this.files.acl;
   }
 

@@ -8,6 +8,9 @@ export function redactPersonalText(payload: Buffer, personalKeys: readonly strin
   if (personalKeys.length === 0) return payload;
   const text = payload.toString('utf8');
   const keys = personalKeys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const redacted = text.replace(new RegExp(`("(?:${keys})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'g'), (_m, open: string, value: string, close: string) => open + pseudonymiser.pseudonymise(value) + close);
+  const redacted = text.replace(
+    new RegExp(`("(?:${keys})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)(")`, 'g'),
+    (_m, open: string, value: string, close: string) => open + pseudonymiser.pseudonymise(value) + close,
+  );
   return redacted === text ? payload : Buffer.from(redacted, 'utf8');
 }

@@ -28,7 +28,7 @@ export class SourceRunner {
   }
 
   private async loop(): Promise<void> {
-    for (let attempt = 0; !this.stop.signal.aborted; ) {
+    for (let attempt = 0; !this.stop.signal.aborted;) {
       const source = this.createSource();
       this.source = source;
       try {

@@ -10,8 +10,7 @@ export class TokenStoreInvalid extends Error {
     options?: { cause: unknown },
   ) {
     super(
-      `Tokens file ${file} is invalid:\n${formatProblems(problems)}\n` +
-        'Fix the fields above, or move the file away and issue the tokens again with `fieldmesh tokens create`.',
+      `Tokens file ${file} is invalid:\n${formatProblems(problems)}\n` + 'Fix the fields above, or move the file away and issue the tokens again with `fieldmesh tokens create`.',
       options,
     );
   }
@@ -24,10 +23,7 @@ export class TokenStoreInsecure extends Error {
     readonly file: string,
     readonly mode: number,
   ) {
-    super(
-      `Tokens file ${file} has mode ${mode.toString(8).padStart(4, '0')}: other users can read or change the token hashes. ` +
-        `Run \`chmod 600 ${file}\` and start again.`,
-    );
+    super(`Tokens file ${file} has mode ${mode.toString(8).padStart(4, '0')}: other users can read or change the token hashes. ` + `Run \`chmod 600 ${file}\` and start again.`);
   }
 }
 

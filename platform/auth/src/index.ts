@@ -1,13 +1,5 @@
 export { domainOfSubject, domainOfTopic } from './domains';
-export {
-  AccessDenied,
-  TokenNotFound,
-  TokenRequestInvalid,
-  TokenStoreInsecure,
-  TokenStoreInvalid,
-  TokenStoreIoFailed,
-  Unauthenticated,
-} from './errors';
+export { AccessDenied, TokenNotFound, TokenRequestInvalid, TokenStoreInsecure, TokenStoreInvalid, TokenStoreIoFailed, Unauthenticated } from './errors';
 export { authorize, principalFromHeaders, type AuthorizeTarget } from './principal.headers';
 export { actions, ALL_DOMAINS, can, DOMAIN_SCOPED, PERMISSIONS, roles, type Action, type Principal, type Role } from './roles';
 export { TokenStore } from './token.store';

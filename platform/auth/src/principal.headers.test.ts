@@ -48,7 +48,9 @@ describe('authorize', () => {
 
   it('says Unauthorized, and how to get a token, when there is none or it is not accepted', () => {
     expect(() => authorize(store, undefined, 'schema:delete')).toThrow(Unauthenticated);
-    expect(() => authorize(store, undefined, 'schema:delete')).toThrow("Unauthorized: operation schema:delete needs a token and none was sent. Send 'Authorization: Bearer <token>'");
+    expect(() => authorize(store, undefined, 'schema:delete')).toThrow(
+      "Unauthorized: operation schema:delete needs a token and none was sent. Send 'Authorization: Bearer <token>'",
+    );
     expect(() => authorize(store, 'Bearer fmt_00000000_nope', 'schema:delete')).toThrow(/^Unauthorized: the token is malformed, unknown or revoked/);
   });
 

@@ -45,9 +45,7 @@ export function authorize(store: TokenStore, authorization: string | undefined, 
   const principal = principalFromHeaders(store, authorization);
   if (!principal) {
     throw new Unauthenticated(
-      authorization === undefined || authorization.trim() === ''
-        ? `operation ${action} needs a token and none was sent`
-        : 'the token is malformed, unknown or revoked',
+      authorization === undefined || authorization.trim() === '' ? `operation ${action} needs a token and none was sent` : 'the token is malformed, unknown or revoked',
     );
   }
   if (!can(principal, action, target.domain)) throw new AccessDenied(principal, action, target.resource ?? target.domain ?? '*');

@@ -30,16 +30,7 @@ export const ALL_DOMAINS = '*';
 /** What each role may do at all. Printed as-is by docs and walked cell by cell by the tests. */
 export const PERMISSIONS: Record<Role, readonly Action[]> = {
   'domain-owner': ['schema:register', 'contract:propose', 'contract:deprecate', 'warehouse:query', 'catalog:read'],
-  'governance-lead': [
-    'schema:register',
-    'schema:delete',
-    'config:write',
-    'schema:override',
-    'contract:review',
-    'contract:deprecate',
-    'warehouse:query',
-    'catalog:read',
-  ],
+  'governance-lead': ['schema:register', 'schema:delete', 'config:write', 'schema:override', 'contract:review', 'contract:deprecate', 'warehouse:query', 'catalog:read'],
   analyst: ['warehouse:query', 'catalog:read'],
   operator: ['alert:act', 'catalog:read'],
   service: ['schema:register', 'catalog:read'],

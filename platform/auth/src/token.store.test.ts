@@ -79,7 +79,12 @@ describe('TokenStore', () => {
     await one.issue({ name: 'a', role: 'analyst', domains: [] });
     await two.issue({ name: 'b', role: 'analyst', domains: [] });
     await Promise.all([one.issue({ name: 'c', role: 'analyst', domains: [] }), one.issue({ name: 'd', role: 'analyst', domains: [] })]);
-    expect(two.list().map((p) => p.name).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      two
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('rejects an invalid token request naming the field', async () => {

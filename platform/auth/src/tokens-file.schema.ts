@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ALL_DOMAINS, roles } from './roles';
 
-export const domainSchema = z
-  .string()
-  .regex(/^(\*|[a-z][a-z0-9-]*)$/, `must be a domain name such as asset-health, or '${ALL_DOMAINS}' for every domain`);
+export const domainSchema = z.string().regex(/^(\*|[a-z][a-z0-9-]*)$/, `must be a domain name such as asset-health, or '${ALL_DOMAINS}' for every domain`);
 
 /** One issued token as kept at rest: never the secret, only its sha256. */
 export const tokenRecordSchema = z.object({

@@ -58,10 +58,12 @@ describe('LinkProxy', () => {
   });
 
   it('resets the connector side when the peer itself is down', async () => {
-    const proxy = await startProxy(await echoServer().then(async (port) => {
-      await cleanup.pop()!(); // stop the echo server: nothing listens on its port any more
-      return port;
-    }));
+    const proxy = await startProxy(
+      await echoServer().then(async (port) => {
+        await cleanup.pop()!(); // stop the echo server: nothing listens on its port any more
+        return port;
+      }),
+    );
     const socket = dial(proxy.port);
     await closed(socket);
     expect(socket.bytesRead).toBe(0);

@@ -45,7 +45,10 @@ export class LinkProxy {
       return;
     }
     const upstream = connect(target.port, target.host);
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       this.open.add(from);
       from.pipe(to);
       from.on('error', () => to.resetAndDestroy());

@@ -97,7 +97,10 @@ export function describeSourceConformance(name: string, harness: SourceConforman
       const source = test.source();
       await source.connect();
       // It may still deliver what arrived before close (OPC UA's initial values), or fail; it must not hang.
-      const inProgress = source.read(AbortSignal.timeout(READ_LIMIT_MS)).then(() => 'delivered', (thrown: unknown) => thrown);
+      const inProgress = source.read(AbortSignal.timeout(READ_LIMIT_MS)).then(
+        () => 'delivered',
+        (thrown: unknown) => thrown,
+      );
       await source.close();
       const ended = await inProgress;
       expect(ended === 'delivered' || ended instanceof NotConnected, `the read ended with ${String(ended)}`).toBe(true);

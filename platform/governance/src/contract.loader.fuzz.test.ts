@@ -6,6 +6,9 @@ import { contractYamlFuzz } from './contract.loader.fuzz';
 // `npm run test:long:fuzz -- --target contract-yaml` runs it at length.
 describe('contract YAML fuzzing', () => {
   it('answers 300 damaged or hostile contract texts with the contract or a list of problems, never a throw', () => {
-    fc.assert(fc.property(contractYamlFuzz.arbitrary, (input) => contractYamlFuzz.check(input)), { numRuns: 300 });
+    fc.assert(
+      fc.property(contractYamlFuzz.arbitrary, (input) => contractYamlFuzz.check(input)),
+      { numRuns: 300 },
+    );
   }, 60_000);
 });

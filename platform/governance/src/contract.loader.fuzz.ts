@@ -9,13 +9,32 @@ const seed = readFileSync(join(root, 'contracts', 'plant-telemetry', 'raw.yaml')
 /** Contract text as an author, a merge gone wrong or an attacker writes it: the real contract, damaged. */
 const damage = fc.oneof(
   fc.nat().map((at) => (lines: string[]) => lines.filter((_, i) => i !== at % lines.length)),
-  fc.tuple(fc.nat(), fc.nat()).map(([from, to]) => (lines: string[]) => lines.toSpliced(to % lines.length, 0, lines[from % lines.length]!)),
-  fc.tuple(fc.nat(), fc.string({ maxLength: 40 })).map(([at, text]) => (lines: string[]) => lines.toSpliced(at % lines.length, 1, lines[at % lines.length]!.replace(/:.*$/, `: ${text}`))),
-  fc.tuple(fc.nat(), fc.string({ maxLength: 40 })).map(([at, text]) => (lines: string[]) => lines.toSpliced(at % lines.length, 0, text)),
+  fc.tuple(fc.nat(), fc.nat()).map(
+    ([from, to]) =>
+      (lines: string[]) =>
+        lines.toSpliced(to % lines.length, 0, lines[from % lines.length]!),
+  ),
+  fc.tuple(fc.nat(), fc.string({ maxLength: 40 })).map(
+    ([at, text]) =>
+      (lines: string[]) =>
+        lines.toSpliced(at % lines.length, 1, lines[at % lines.length]!.replace(/:.*$/, `: ${text}`)),
+  ),
+  fc.tuple(fc.nat(), fc.string({ maxLength: 40 })).map(
+    ([at, text]) =>
+      (lines: string[]) =>
+        lines.toSpliced(at % lines.length, 0, text),
+  ),
   fc.nat().map((at) => (lines: string[]) => lines.slice(0, at % lines.length)),
   fc.constantFrom(
     // Alias bombs, tags, anchors and huge numbers that YAML parsers have choked on.
-    () => ['a: &a [x, x, x, x, x, x, x, x]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)],
+    () => [
+      'a: &a [x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 12 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ],
     (lines: string[]) => lines.map((line) => line.replace(/: (\d+)$/, ': 1e999999')),
     (lines: string[]) => [`${'['.repeat(5_000)}`, ...lines],
   ),

@@ -77,7 +77,10 @@ describe('data contracts', () => {
 
   it('names the field when the maximum clock skew is not a duration or the event time is not a schema field', () => {
     expect(problemsOf(rawText.replace('maxClockSkew: PT5M', 'maxClockSkew: 5 minutes'))).toContainEqual(expect.objectContaining({ path: 'timeliness.maxClockSkew' }));
-    expect(problemsOf(rawText.replace('eventTime: readingTime', 'eventTime: takenAt'))).toContainEqual({ path: 'timeliness.eventTime', message: "'takenAt' is not a field of the Avro schema" });
+    expect(problemsOf(rawText.replace('eventTime: readingTime', 'eventTime: takenAt'))).toContainEqual({
+      path: 'timeliness.eventTime',
+      message: "'takenAt' is not a field of the Avro schema",
+    });
   });
 
   it('reports YAML syntax errors as a problem, not a crash', () => {

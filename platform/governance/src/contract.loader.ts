@@ -36,7 +36,8 @@ function readAvro(root: string, ref: string): { schema?: avro.schema.RecordType;
   const { path } = located;
   try {
     const size = statSync(path).size;
-    if (size > MAX_SCHEMA_FILE_BYTES) return { problem: { path: 'schema.ref', message: `${ref} is ${size} bytes, above the ${MAX_SCHEMA_FILE_BYTES} bytes an Avro schema may have` } };
+    if (size > MAX_SCHEMA_FILE_BYTES)
+      return { problem: { path: 'schema.ref', message: `${ref} is ${size} bytes, above the ${MAX_SCHEMA_FILE_BYTES} bytes an Avro schema may have` } };
     const schema = JSON.parse(readFileSync(path, 'utf8')) as avro.schema.RecordType;
     const type = avro.Type.forSchema(schema) as avro.types.RecordType;
     if (type.typeName !== 'record') return { problem: { path: 'schema.ref', message: `${ref} must define an Avro record` } };
@@ -51,7 +52,8 @@ function crossCheck(contract: DataContract, type: avro.types.RecordType): Proble
   const problems: Problem[] = [];
   const avroFields = new Set(type.fields.map((f) => f.name));
   for (const name of avroFields) {
-    if (!contract.fields[name]) problems.push({ path: `fields.${name}`, message: 'field is in the Avro schema but has no semantics (description, classification) in the contract' });
+    if (!contract.fields[name])
+      problems.push({ path: `fields.${name}`, message: 'field is in the Avro schema but has no semantics (description, classification) in the contract' });
   }
   for (const name of Object.keys(contract.fields)) {
     if (!avroFields.has(name)) problems.push({ path: `fields.${name}`, message: 'field is not in the Avro schema' });

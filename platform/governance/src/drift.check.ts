@@ -65,16 +65,39 @@ async function registryDrift(loaded: LoadedContract, registry: RegistryClient, f
   const own = await registry.subjectCompatibility(subject);
   if (own === null) {
     const global = await registry.globalCompatibility();
-    findings.push(finding('registry', 'compatibility', contract.compatibility, `${global} (global default; ${subject} has no level of its own)`, global === contract.compatibility ? 'warning' : 'error'));
+    findings.push(
+      finding(
+        'registry',
+        'compatibility',
+        contract.compatibility,
+        `${global} (global default; ${subject} has no level of its own)`,
+        global === contract.compatibility ? 'warning' : 'error',
+      ),
+    );
   } else if (own !== contract.compatibility) {
     findings.push(finding('registry', 'compatibility', contract.compatibility, own));
   }
   const latest = await registry.latest(subject);
   if (!latest) return [...findings, finding('registry', 'schema', `${contract.schema.ref} registered under ${subject}`, 'subject has no schema')];
   const match = await registry.lookup(subject, JSON.stringify(loaded.avroSchema));
-  if (!match) findings.push(finding('registry', 'schema', `latest version of ${subject} = ${contract.schema.ref}`, `latest is version ${latest.version} (id ${latest.id}); the contract's schema is not registered`));
+  if (!match)
+    findings.push(
+      finding(
+        'registry',
+        'schema',
+        `latest version of ${subject} = ${contract.schema.ref}`,
+        `latest is version ${latest.version} (id ${latest.id}); the contract's schema is not registered`,
+      ),
+    );
   else if (match.version !== latest.version) {
-    findings.push(finding('registry', 'schema', `latest version of ${subject} = ${contract.schema.ref}`, `latest is version ${latest.version} (id ${latest.id}); the contract's schema is version ${match.version}`));
+    findings.push(
+      finding(
+        'registry',
+        'schema',
+        `latest version of ${subject} = ${contract.schema.ref}`,
+        `latest is version ${latest.version} (id ${latest.id}); the contract's schema is version ${match.version}`,
+      ),
+    );
   }
   return findings;
 }

@@ -1,5 +1,18 @@
 export { checkContract, loadAllContracts, loadContract, type LoadedContract } from './contract.loader';
-export { classifications, compatibilityModes, dataContractSchema, DEFAULT_MAX_CLOCK_SKEW, freshnessBases, freshnessBasisOf, maskings, maxClockSkewMsOf, type CompatibilityMode, type DataContract, type FreshnessBasis, type QualityRule } from './contract.schema';
+export {
+  classifications,
+  compatibilityModes,
+  dataContractSchema,
+  DEFAULT_MAX_CLOCK_SKEW,
+  freshnessBases,
+  freshnessBasisOf,
+  maskings,
+  maxClockSkewMsOf,
+  type CompatibilityMode,
+  type DataContract,
+  type FreshnessBasis,
+  type QualityRule,
+} from './contract.schema';
 export { ContractInvalid } from './errors';
 export { durationToDays, durationToMs, isIsoDuration } from './iso-duration';
 export { validateRecord } from './record.validator';

@@ -54,7 +54,14 @@ export async function provisionProduct(loaded: LoadedContract, targets: Provisio
     const answer = await registry.register(subject, schemaText);
     if ('incompatible' in answer) throw new SchemaIncompatible(subject, contract.compatibility, loaded.file, answer.incompatible);
     registered = await registry.lookup(subject, schemaText);
-    if (!registered) throw new RegistryRequestFailed('POST', `${targets.registryUrl}/subjects/${subject}`, undefined, undefined, `schema id ${answer.id} was registered but the subject does not list it`);
+    if (!registered)
+      throw new RegistryRequestFailed(
+        'POST',
+        `${targets.registryUrl}/subjects/${subject}`,
+        undefined,
+        undefined,
+        `schema id ${answer.id} was registered but the subject does not list it`,
+      );
     schemaAction = 'registered';
   }
 
@@ -89,7 +96,11 @@ export async function provisionTopics(admin: KafkaAdminPort, loaded: LoadedContr
 }
 
 /** Creates the topic, or sets the configs of the existing one that differ from the spec. */
-async function alignTopic(admin: KafkaAdminPort, spec: TopicSpec, existing: Set<string>): Promise<{ action: 'created' | 'updated' | 'unchanged'; changedConfigs: ProvisionResult['changedConfigs'] }> {
+async function alignTopic(
+  admin: KafkaAdminPort,
+  spec: TopicSpec,
+  existing: Set<string>,
+): Promise<{ action: 'created' | 'updated' | 'unchanged'; changedConfigs: ProvisionResult['changedConfigs'] }> {
   if (!existing.has(spec.topic)) {
     await admin.createTopics([spec]);
     return { action: 'created', changedConfigs: {} };

@@ -9,7 +9,12 @@ const load = (file: string) => loadContract(join(root, 'contracts', file), root)
 describe('topic specs from a contract', () => {
   it('keeps dead letters at least two weeks, even for a product kept one week', () => {
     const raw = load('plant-telemetry/raw.yaml');
-    expect(dlqTopicSpecFor(raw)).toEqual({ topic: 'plant.telemetry.raw.v1.dlq', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': String(DLQ_MIN_RETENTION_MS), 'cleanup.policy': 'delete' } });
+    expect(dlqTopicSpecFor(raw)).toEqual({
+      topic: 'plant.telemetry.raw.v1.dlq',
+      partitions: 1,
+      replicationFactor: 1,
+      configs: { 'retention.ms': String(DLQ_MIN_RETENTION_MS), 'cleanup.policy': 'delete' },
+    });
   });
 
   it('keeps dead letters as long as the product when the product is kept longer than two weeks', () => {

@@ -33,7 +33,10 @@ export async function provisionStreamJob(kafka: KafkaPort, registry: { url: stri
     const listed = new Set(await admin.listTopics());
     const dlqs = job.inputs.map((input) => dlqTopicSpecFor(input.contract.contract, input.topic)).filter((spec) => !listed.has(spec.topic));
     if (dlqs.length > 0) await admin.createTopics(dlqs);
-    await awaitTopicsListed(admin, dlqs.map((spec) => spec.topic));
+    await awaitTopicsListed(
+      admin,
+      dlqs.map((spec) => spec.topic),
+    );
     return results;
   } finally {
     await admin.disconnect();
@@ -44,4 +47,3 @@ export async function provisionStreamJob(kafka: KafkaPort, registry: { url: stri
 function onTopic({ contract, topic }: ProductOnTopic): LoadedContract {
   return topic === contract.contract.kafka.topic ? contract : { ...contract, contract: { ...contract.contract, kafka: { ...contract.contract.kafka, topic } } };
 }
-

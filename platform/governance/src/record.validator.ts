@@ -31,7 +31,10 @@ export function validateRecord(loaded: LoadedContract, record: Record<string, un
   const problems: Problem[] = [];
   loaded.avroType.isValid(record, {
     errorHook: (path, value, type) => {
-      problems.push({ path: path.join('.') || '(root)', message: `expected ${type.typeName ?? type.branchName ?? 'a valid value'}, got ${JSON.stringify(value) ?? String(value)}` });
+      problems.push({
+        path: path.join('.') || '(root)',
+        message: `expected ${type.typeName ?? type.branchName ?? 'a valid value'}, got ${JSON.stringify(value) ?? String(value)}`,
+      });
     },
   });
   if (problems.length > 0) return problems;

@@ -42,7 +42,14 @@ describe('provisioning a product from its contract', () => {
     expect(level).toEqual({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
 
     const second = await provisionProduct(product, { admin, registryUrl });
-    expect(second).toMatchObject({ topicAction: 'unchanged', changedConfigs: {}, dlqAction: 'unchanged', compatibilityAction: 'unchanged', schemaAction: 'unchanged', schemaId: first.schemaId });
+    expect(second).toMatchObject({
+      topicAction: 'unchanged',
+      changedConfigs: {},
+      dlqAction: 'unchanged',
+      compatibilityAction: 'unchanged',
+      schemaAction: 'unchanged',
+      schemaId: first.schemaId,
+    });
     expect(await checkDrift(product, { admin, registryUrl })).toEqual([]);
   });
 
@@ -87,7 +94,11 @@ describe('provisioning the DLQs by one rule', () => {
     const product = uniqueProduct();
     const input = uniqueProduct();
     const kafka = createKafka({ clientId: 'governance-test', brokers: inject('kafkaBrokers').split(',') });
-    const [result] = await provisionStreamJob(kafka, { url: registryUrl }, { outputs: [{ contract: product, topic: product.contract.kafka.topic }], inputs: [{ contract: input, topic: input.contract.kafka.topic }] });
+    const [result] = await provisionStreamJob(
+      kafka,
+      { url: registryUrl },
+      { outputs: [{ contract: product, topic: product.contract.kafka.topic }], inputs: [{ contract: input, topic: input.contract.kafka.topic }] },
+    );
     expect(result).toMatchObject({ topicAction: 'created', dlqAction: 'created', subject: `${product.contract.kafka.topic}-value` });
     const listed = await admin.listTopics();
     expect(listed).toContain(`${input.contract.kafka.topic}.dlq`);
@@ -122,7 +133,12 @@ describe('drift check', () => {
     const findings = await checkDrift(product, { admin, registryUrl });
     expect(findings).toEqual([
       { product: 'plant-telemetry.raw', target: 'registry', field: 'compatibility', expected: 'BACKWARD_TRANSITIVE', actual: 'NONE', severity: 'error' },
-      expect.objectContaining({ target: 'registry', field: 'schema', severity: 'error', actual: expect.stringMatching(/^latest is version 2 \(id \d+\); the contract's schema is version 1$/) }),
+      expect.objectContaining({
+        target: 'registry',
+        field: 'schema',
+        severity: 'error',
+        actual: expect.stringMatching(/^latest is version 2 \(id \d+\); the contract's schema is version 1$/),
+      }),
     ]);
   });
 

@@ -133,14 +133,14 @@ async function main(): Promise<void> {
   const row = (c: KafkaClientName) => results.get(c)!;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const [a, b] = ADAPTERS as [KafkaClientName, KafkaClientName];
-  console.log(`\nKafka client throughput: ${fmt(recordCount)} records of ${RECORD_BYTES} B, ${partitions} partitions, send batch ${batchSize}, lz4, idempotent, acks=all; median of ${repeats}`);
+  console.log(
+    `\nKafka client throughput: ${fmt(recordCount)} records of ${RECORD_BYTES} B, ${partitions} partitions, send batch ${batchSize}, lz4, idempotent, acks=all; median of ${repeats}`,
+  );
   console.log(`machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}, Node ${process.version}`);
   console.log('| adapter | produced records/s | consumed records/s |');
   console.log('| --- | ---: | ---: |');
   for (const c of ADAPTERS) console.log(`| ${c} | ${fmt(median(row(c).produced))} | ${fmt(median(row(c).consumed))} |`);
-  console.log(
-    `| ${b} / ${a} | ${(median(row(b).produced) / median(row(a).produced)).toFixed(2)}× | ${(median(row(b).consumed) / median(row(a).consumed)).toFixed(2)}× |`,
-  );
+  console.log(`| ${b} / ${a} | ${(median(row(b).produced) / median(row(a).produced)).toFixed(2)}× | ${(median(row(b).consumed) / median(row(a).consumed)).toFixed(2)}× |`);
 }
 
 await main();

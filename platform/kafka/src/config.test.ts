@@ -19,22 +19,21 @@ describe('createKafka config validation', () => {
   });
 
   it('rejects an empty broker list', () => {
-    expect(problemsOf(() => createKafka({ clientId: 'gw', brokers: [] }))).toEqual([
-      { path: 'brokers', message: 'must list at least one bootstrap broker' },
-    ]);
+    expect(problemsOf(() => createKafka({ clientId: 'gw', brokers: [] }))).toEqual([{ path: 'brokers', message: 'must list at least one bootstrap broker' }]);
   });
 
   it('validates producer and consumer options when the role is created, not when it connects', () => {
     const kafka = createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'] });
-    expect(problemsOf(() => kafka.producer({ compression: 'brotli' as never, lingerMs: -1 })).map((p) => p.path).sort()).toEqual([
-      'compression',
-      'lingerMs',
-    ]);
-    expect(problemsOf(() => kafka.consumer({ groupId: '', topics: [], maxBatchRecords: 0 })).map((p) => p.path).sort()).toEqual([
-      'groupId',
-      'maxBatchRecords',
-      'topics',
-    ]);
+    expect(
+      problemsOf(() => kafka.producer({ compression: 'brotli' as never, lingerMs: -1 }))
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(['compression', 'lingerMs']);
+    expect(
+      problemsOf(() => kafka.consumer({ groupId: '', topics: [], maxBatchRecords: 0 }))
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(['groupId', 'maxBatchRecords', 'topics']);
   });
 
   it('says in its message what is wrong and what to do', () => {

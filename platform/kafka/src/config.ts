@@ -5,9 +5,7 @@ import { KafkaConfigInvalid } from './errors';
 /** The adapter used when a config names none: the faster one in bench/client-throughput.bench.ts. */
 export const DEFAULT_CLIENT = 'platformatic';
 
-const broker = z
-  .string()
-  .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');
+const broker = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');
 
 export const kafkaClientConfigSchema = z.strictObject({
   clientId: z.string().min(1, 'must name this program, e.g. edge-gateway').describe('Client id shown in broker logs and quotas'),

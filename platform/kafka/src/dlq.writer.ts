@@ -57,11 +57,7 @@ function toDlqRecord({ record, stage, error }: DeadLetter, now: number): Outgoin
 }
 
 /** Creates `<topic>.dlq` if missing. Defaults: 1 partition, replication 1, 14 days retention. */
-export async function createDlqTopic(
-  admin: KafkaAdminPort,
-  topic: string,
-  options: Partial<Omit<TopicSpec, 'topic'>> = {},
-): Promise<string> {
+export async function createDlqTopic(admin: KafkaAdminPort, topic: string, options: Partial<Omit<TopicSpec, 'topic'>> = {}): Promise<string> {
   const dlqTopic = dlqTopicFor(topic);
   await admin.createTopics([
     {

@@ -1,14 +1,6 @@
 export { DEFAULT_CLIENT, consumerOptionsSchema, kafkaClientConfigSchema, producerOptionsSchema } from './config';
 export { kafkaConnectionSchema, type KafkaConnection } from './kafka-connection.config';
-export {
-  buildDlqHeaders,
-  DLQ_HEADER_PREFIX,
-  DlqHeaders,
-  dlqTopicFor,
-  readDlqHeaders,
-  type DlqErrorInfo,
-  type DlqFailure,
-} from './dlq.headers';
+export { buildDlqHeaders, DLQ_HEADER_PREFIX, DlqHeaders, dlqTopicFor, readDlqHeaders, type DlqErrorInfo, type DlqFailure } from './dlq.headers';
 export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from './dlq.writer';
 export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicEndNotReached, TopicNotFound } from './errors';
 export { createKafka } from './kafka.factory';

@@ -174,11 +174,14 @@ class KafkajsConsumer implements KafkaConsumerPort {
             // Not committed: resume every partition from its last committed position after a pause.
             await sleep(s.retryBackoffMs);
             if (!isRunning()) return;
-            committed.set(partitionKey(batch.topic, batch.partition), committed.get(partitionKey(batch.topic, batch.partition)) ?? {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: first.offset,
-            });
+            committed.set(
+              partitionKey(batch.topic, batch.partition),
+              committed.get(partitionKey(batch.topic, batch.partition)) ?? {
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: first.offset,
+              },
+            );
             for (const position of committed.values()) consumer.seek(position);
             return;
           }

@@ -20,7 +20,7 @@ function snappyDecompressAny(data: Buffer): Buffer {
   if (!data.subarray(0, XERIAL_SNAPPY_MAGIC.length).equals(XERIAL_SNAPPY_MAGIC)) return snappyDecompress(data);
   const chunks: Buffer[] = [];
   // 8 bytes magic, 4 bytes version, 4 bytes compatible version, then [length:int32][chunk] repeated.
-  for (let at = 16; at + 4 <= data.length; ) {
+  for (let at = 16; at + 4 <= data.length;) {
     const length = data.readUInt32BE(at);
     at += 4;
     chunks.push(snappyDecompress(data.subarray(at, at + length)));

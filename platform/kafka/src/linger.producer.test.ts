@@ -22,7 +22,10 @@ describe('LingeringProducer', () => {
     const producer = new LingeringProducer(inner, 20);
     const [a, b] = await Promise.all([
       producer.send([{ topic: 'a', value: Buffer.from('1') }]),
-      producer.send([{ topic: 'b', value: Buffer.from('2') }, { topic: 'b', value: Buffer.from('3') }]),
+      producer.send([
+        { topic: 'b', value: Buffer.from('2') },
+        { topic: 'b', value: Buffer.from('3') },
+      ]),
     ]);
     expect(requests.map((r) => r.map((x) => x.value!.toString()))).toEqual([['1', '2', '3']]);
     expect(a).toEqual([{ topic: 'a', partition: 0, baseOffset: '0' }]);

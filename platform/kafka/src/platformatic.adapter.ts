@@ -1,11 +1,4 @@
-import {
-  Admin,
-  ConfigResourceTypes,
-  IncrementalAlterConfigOperationTypes,
-  murmur2,
-  ProduceAcks,
-  Producer,
-} from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { KafkaAdapter } from './adapter';
 import type { KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';

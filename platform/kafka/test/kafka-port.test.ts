@@ -124,11 +124,10 @@ describe.each(ADAPTERS)('Kafka port on %s', (client: KafkaClientName) => {
       await producer.send(Array.from({ length: 20 }, (_, i) => ({ topic, value: Buffer.from(String(i)) })));
 
       // Node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that SIGKILL would miss.
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/uncommitting-consumer.ts'), client, brokers().join(','), topic, groupId],
-        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/uncommitting-consumer.ts'), client, brokers().join(','), topic, groupId], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));

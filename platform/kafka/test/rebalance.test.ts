@@ -88,12 +88,15 @@ describe.each(ADAPTERS)('a member joining a group on %s', (client: KafkaClientNa
       );
       await waitFor('the second member to be asked to join', () => secondJoined !== undefined, 60_000);
       await secondJoined;
-      await waitFor('both members to handle batches after the join', () => {
-        const joinedAt = deliveries.findIndex((d) => d.member === 'second');
-        const sinceJoin = deliveries.slice(joinedAt);
-        return joinedAt >= 0 &&
-          sinceJoin.filter((d) => d.member === 'first').length >= 5 && sinceJoin.filter((d) => d.member === 'second').length >= 5;
-      }, 60_000);
+      await waitFor(
+        'both members to handle batches after the join',
+        () => {
+          const joinedAt = deliveries.findIndex((d) => d.member === 'second');
+          const sinceJoin = deliveries.slice(joinedAt);
+          return joinedAt >= 0 && sinceJoin.filter((d) => d.member === 'first').length >= 5 && sinceJoin.filter((d) => d.member === 'second').length >= 5;
+        },
+        60_000,
+      );
       stopFeeding = feeding.stop();
       const produced = await stopFeeding;
       const ends = await admin.fetchTopicEndOffsets(topic);

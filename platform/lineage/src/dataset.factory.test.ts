@@ -31,7 +31,12 @@ describe('dataset names', () => {
     expect(fields.find((f) => f.name === 'value')?.type).toBe('union<null,double>');
     expect(fields.find((f) => f.name === 'quality')?.type).toBe('enum Quality');
     expect(fields.find((f) => f.name === 'attributes')?.type).toBe('map<string>');
-    expect(dataset.facets?.ownership).toMatchObject({ owners: [{ name: 'team:plant-telemetry', type: 'OWNER' }, { name: 'contact:pt@example.com', type: 'CONTACT' }] });
+    expect(dataset.facets?.ownership).toMatchObject({
+      owners: [
+        { name: 'team:plant-telemetry', type: 'OWNER' },
+        { name: 'contact:pt@example.com', type: 'CONTACT' },
+      ],
+    });
     expect(dataset.facets?.dataSource).toMatchObject({ name: 'kafka://127.0.0.1:9092', uri: 'kafka://127.0.0.1:9092' });
   });
 

@@ -33,7 +33,10 @@ function authority(address: string): string {
  * one is used, so every job names the same cluster the same way whatever order its config lists them in.
  */
 export function kafkaNamespace(bootstrap: string | readonly string[]): string {
-  const brokers = (typeof bootstrap === 'string' ? bootstrap.split(',') : [...bootstrap]).map((b) => b.trim()).filter(Boolean).sort();
+  const brokers = (typeof bootstrap === 'string' ? bootstrap.split(',') : [...bootstrap])
+    .map((b) => b.trim())
+    .filter(Boolean)
+    .sort();
   const first = brokers[0];
   if (!first) throw new TypeError('kafkaNamespace needs at least one bootstrap broker (host:port)');
   return `kafka://${authority(first)}`;

@@ -37,7 +37,11 @@ beforeEach(async () => {
 
 afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const job = { name: 'plant-telemetry.clean', inputs: [kafkaDataset('127.0.0.1:9092', 'plant.telemetry.raw.v1')], outputs: [kafkaDataset('127.0.0.1:9092', 'plant.telemetry.clean.v1')] };
+const job = {
+  name: 'plant-telemetry.clean',
+  inputs: [kafkaDataset('127.0.0.1:9092', 'plant.telemetry.raw.v1')],
+  outputs: [kafkaDataset('127.0.0.1:9092', 'plant.telemetry.clean.v1')],
+};
 
 describe('lineage to an OpenLineage HTTP endpoint', () => {
   it('posts each run event as JSON to <url>/api/v1/lineage, with the bearer token', async () => {
@@ -60,7 +64,10 @@ describe('lineage to an OpenLineage HTTP endpoint', () => {
   it('rejects with LineageEmitFailed naming the endpoint and the answer when the endpoint refuses', async () => {
     status = 400;
     const emitter = lineageEmitter({ httpUrl: baseUrl });
-    const error = await emitter.run(job).start().catch((e: unknown) => e);
+    const error = await emitter
+      .run(job)
+      .start()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LineageEmitFailed);
     expect(error).toMatchObject({ transport: 'http', target: `${baseUrl}api/v1/lineage`, eventType: 'START', message: expect.stringContaining('HTTP 400: {"error":"bad event"}') });
   });

@@ -1,25 +1,8 @@
 export { avroTypeName, schemaFieldsFromAvro } from './avro.schema-facet';
 export { columnLineage, identityColumnLineage, type ColumnSource, type DatasetRef, type DerivationKind } from './column-lineage';
-export {
-  clickhouseDataset,
-  clickhouseNamespace,
-  kafkaDataset,
-  kafkaNamespace,
-  mqttDataset,
-  opcuaDataset,
-  type DatasetOptions,
-} from './dataset.factory';
+export { clickhouseDataset, clickhouseNamespace, kafkaDataset, kafkaNamespace, mqttDataset, opcuaDataset, type DatasetOptions } from './dataset.factory';
 export { LineageDatasetUnknown, LineageEmitFailed, LineageReadFailed, type LineageTransport } from './errors';
-export {
-  dataSourceFacet,
-  documentationFacet,
-  errorMessageFacet,
-  FIELDMESH_PRODUCER,
-  ownershipFacet,
-  schemaFacet,
-  streamingJobTypeFacet,
-  type Owner,
-} from './facets';
+export { dataSourceFacet, documentationFacet, errorMessageFacet, FIELDMESH_PRODUCER, ownershipFacet, schemaFacet, streamingJobTypeFacet, type Owner } from './facets';
 export { HttpTransport, type HttpTransportOptions } from './http.transport';
 export { lineageEmitterConfigSchema, type LineageEmitterConfig, type LineageEmitterSettings } from './lineage.config';
 export { LineageEmitter, lineageEmitter, LineageRun } from './lineage.emitter';

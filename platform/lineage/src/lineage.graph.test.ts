@@ -17,9 +17,14 @@ const clean = kafkaDataset(K, 'plant.telemetry.clean.v1', undefined, {
   }),
 });
 const features = kafkaDataset(K, 'asset-health.features.v1', undefined, {
-  columnLineage: columnLineage({ rms: { dataset: clean, fields: 'value', kind: 'AGGREGATION', transformation: 'RMS per 10 s window' }, assetPath: { dataset: clean, fields: 'assetPath', kind: 'IDENTITY' } }),
+  columnLineage: columnLineage({
+    rms: { dataset: clean, fields: 'value', kind: 'AGGREGATION', transformation: 'RMS per 10 s window' },
+    assetPath: { dataset: clean, fields: 'assetPath', kind: 'IDENTITY' },
+  }),
 });
-const scores = kafkaDataset(K, 'asset-health.anomaly-scores.v1', undefined, { columnLineage: columnLineage({ score: { dataset: features, fields: ['rms'], transformation: 'isolation forest' } }) });
+const scores = kafkaDataset(K, 'asset-health.anomaly-scores.v1', undefined, {
+  columnLineage: columnLineage({ score: { dataset: features, fields: ['rms'], transformation: 'isolation forest' } }),
+});
 const scoresTable = clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'asset_health_anomaly_scores_v1', { columnLineage: identityColumnLineage(scores, ['score']) });
 const cleanTable = clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'plant_telemetry_clean_v1', { columnLineage: identityColumnLineage(clean, ['value', 'assetPath']) });
 
@@ -108,9 +113,16 @@ describe('LineageGraph', () => {
 
   it('refuses an unknown name and asks for the full id when a name is in two namespaces', () => {
     expect(() => graph.resolve('no.such.topic.v1')).toThrow(LineageDatasetUnknown);
-    const twoClusters = LineageGraph.fromEvents([...pipeline, runEvent({ eventType: 'START', job: job('mirror', [raw], [kafkaDataset('10.0.0.1:9092', 'plant.telemetry.raw.v1')]) })]);
+    const twoClusters = LineageGraph.fromEvents([
+      ...pipeline,
+      runEvent({ eventType: 'START', job: job('mirror', [raw], [kafkaDataset('10.0.0.1:9092', 'plant.telemetry.raw.v1')]) }),
+    ]);
     expect(() => twoClusters.resolve('plant.telemetry.raw.v1')).toThrow(/names 2 datasets/);
-    expect(twoClusters.resolve('kafka://10.0.0.1:9092/plant.telemetry.raw.v1#value')).toEqual({ namespace: 'kafka://10.0.0.1:9092', name: 'plant.telemetry.raw.v1', field: 'value' });
+    expect(twoClusters.resolve('kafka://10.0.0.1:9092/plant.telemetry.raw.v1#value')).toEqual({
+      namespace: 'kafka://10.0.0.1:9092',
+      name: 'plant.telemetry.raw.v1',
+      field: 'value',
+    });
   });
 
   it('prints a walk as a tree with the job and transformation of each step', () => {

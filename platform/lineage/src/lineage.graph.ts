@@ -52,7 +52,13 @@ function datasetId(ref: { namespace: string; name: string }): string {
 }
 
 function node(ref: LineageRef): LineageNode {
-  return { id: nodeId(ref), kind: ref.field === undefined ? 'dataset' : 'column', namespace: ref.namespace, name: ref.name, ...(ref.field === undefined ? {} : { field: ref.field }) };
+  return {
+    id: nodeId(ref),
+    kind: ref.field === undefined ? 'dataset' : 'column',
+    namespace: ref.namespace,
+    name: ref.name,
+    ...(ref.field === undefined ? {} : { field: ref.field }),
+  };
 }
 
 /** The jobs as their latest run describes them: a job that changed its inputs keeps only the new ones. */

@@ -28,7 +28,10 @@ export async function readLineageGraph(kafka: KafkaPort, options: ReadLineageOpt
     if (error instanceof TopicNotFound) {
       throw new LineageReadFailed(topic, 'the topic does not exist: no job has emitted lineage yet (jobs create it with their lineage emitter)', { cause: error });
     }
-    if (error instanceof TopicEndNotReached) throw new LineageReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, { cause: error });
+    if (error instanceof TopicEndNotReached)
+      throw new LineageReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, {
+        cause: error,
+      });
     throw error;
   }
   return LineageGraph.fromEvents(records.map(parse).filter((event) => event !== undefined));

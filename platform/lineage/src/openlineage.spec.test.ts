@@ -53,7 +53,8 @@ function facetProblems(facets: unknown, where: string): string[] {
   return Object.entries((facets ?? {}) as Record<string, Json>).flatMap(([name, facet]) => {
     const at = `${where}.${name}`;
     const problems = [...missing(facet, 'BaseFacet', at), ...(kinds[name] ? missing(facet, kinds[name], at) : [`${at}: unexpected facet`])];
-    if (!/^https:\/\/openlineage\.io\/spec\/facets\/\d+-\d+-\d+\/\w+\.json#\/\$defs\/\w+$/.test(String(facet._schemaURL))) problems.push(`${at}: _schemaURL is not a facet schema URL`);
+    if (!/^https:\/\/openlineage\.io\/spec\/facets\/\d+-\d+-\d+\/\w+\.json#\/\$defs\/\w+$/.test(String(facet._schemaURL)))
+      problems.push(`${at}: _schemaURL is not a facet schema URL`);
     if (name === 'schema') (facet.fields as Json[]).forEach((f, i) => problems.push(...missing(f, 'SchemaField', `${at}.fields.${i}`)));
     if (name === 'columnLineage') {
       for (const [field, entry] of Object.entries(facet.fields as Record<string, Json>)) {
@@ -92,12 +93,26 @@ function cleanJobEvents() {
   const mqtt = mqttDataset('mqtt://127.0.0.1:1883', 'spBv1.0/plant/DDATA/line1/pump1');
   const raw = kafkaDataset('127.0.0.1:9092', 'plant.telemetry.raw.v1', rawSchema, { owner: { team: 'plant-telemetry', contact: 'pt@example.com' }, description: 'raw readings' });
   const clean = kafkaDataset('127.0.0.1:9092', 'plant.telemetry.clean.v1', undefined, {
-    columnLineage: columnLineage({ value: { dataset: raw, fields: ['value', 'unit'], transformation: 'converted to the canonical unit' }, assetPath: { dataset: raw, fields: 'assetPath', kind: 'IDENTITY' } }),
+    columnLineage: columnLineage({
+      value: { dataset: raw, fields: ['value', 'unit'], transformation: 'converted to the canonical unit' },
+      assetPath: { dataset: raw, fields: 'assetPath', kind: 'IDENTITY' },
+    }),
   });
   const table = clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'plant_telemetry_clean_v1');
-  const job = { namespace: 'fieldmesh', name: 'plant-telemetry.clean', inputs: [mqtt, raw], outputs: [clean, table], facets: { jobType: streamingJobTypeFacet('DOMAIN_SERVICE'), documentation: documentationFacet('cleans raw readings') } };
+  const job = {
+    namespace: 'fieldmesh',
+    name: 'plant-telemetry.clean',
+    inputs: [mqtt, raw],
+    outputs: [clean, table],
+    facets: { jobType: streamingJobTypeFacet('DOMAIN_SERVICE'), documentation: documentationFacet('cleans raw readings') },
+  };
   const runId = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
-  return [runEvent({ eventType: 'START', job, runId }), runEvent({ eventType: 'RUNNING', job, runId }), runEvent({ eventType: 'COMPLETE', job, runId }), runEvent({ eventType: 'FAIL', job, runId, error: new Error('broker gone') })];
+  return [
+    runEvent({ eventType: 'START', job, runId }),
+    runEvent({ eventType: 'RUNNING', job, runId }),
+    runEvent({ eventType: 'COMPLETE', job, runId }),
+    runEvent({ eventType: 'FAIL', job, runId, error: new Error('broker gone') }),
+  ];
 }
 
 describe('events against the OpenLineage spec', () => {

@@ -41,7 +41,9 @@ async function emitPipeline(): Promise<void> {
   const opcua = opcuaDataset('opc.tcp://127.0.0.1:4840/UA/Plant', 'ns=2;s=Line1.Pump1.BearingTemperature');
   const raw = kafkaDataset(brokers, 'plant.telemetry.raw.v1');
   const clean = kafkaDataset(brokers, 'plant.telemetry.clean.v1', undefined, { columnLineage: columnLineage({ value: { dataset: raw, fields: ['value', 'unit'] } }) });
-  const scores = kafkaDataset(brokers, 'asset-health.anomaly-scores.v1', undefined, { columnLineage: columnLineage({ score: { dataset: clean, fields: 'value', kind: 'AGGREGATION' } }) });
+  const scores = kafkaDataset(brokers, 'asset-health.anomaly-scores.v1', undefined, {
+    columnLineage: columnLineage({ score: { dataset: clean, fields: 'value', kind: 'AGGREGATION' } }),
+  });
   const table = clickhouseDataset(inject('clickhouseUrl'), 'fieldmesh', 'asset_health_anomaly_scores_v1', { columnLineage: identityColumnLineage(scores, ['score']) });
   const gateway = emitter.run({ name: 'edge-gateway.gw-1', inputs: [mqtt, opcua], outputs: [raw] });
   await gateway.start();
@@ -91,7 +93,9 @@ describe('lineage on Kafka', () => {
     });
     await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${records.length} of the 6 events came back`)), 30_000))]);
     await consumer.disconnect();
-    expect(new Set(records.map((r) => r.key))).toEqual(new Set(['fieldmesh/edge-gateway.gw-1', 'fieldmesh/plant-telemetry.clean', 'fieldmesh/asset-health.operator', 'fieldmesh/clickhouse-sink']));
+    expect(new Set(records.map((r) => r.key))).toEqual(
+      new Set(['fieldmesh/edge-gateway.gw-1', 'fieldmesh/plant-telemetry.clean', 'fieldmesh/asset-health.operator', 'fieldmesh/clickhouse-sink']),
+    );
     for (const record of records) expect(runEventSchema.safeParse(record.value).success).toBe(true);
   });
 

@@ -116,8 +116,20 @@ export class ChampionShadowScorer {
     batch.sources.forEach((source, r) => {
       const score = output.scores[r]!;
       const values = batch.matrix.subarray(r * width, (r + 1) * width);
-      const contributors = output.contributions ? topContributors(model.card, output.contributions.subarray(r * width, (r + 1) * width), values, this.options.topContributors ?? 3) : [];
-      results[source] = { row: source, model: model.entry.name, version: model.entry.version, role, score, threshold, anomalous: score > threshold, contributors, imputed: batch.imputed[r]! };
+      const contributors = output.contributions
+        ? topContributors(model.card, output.contributions.subarray(r * width, (r + 1) * width), values, this.options.topContributors ?? 3)
+        : [];
+      results[source] = {
+        row: source,
+        model: model.entry.name,
+        version: model.entry.version,
+        role,
+        score,
+        threshold,
+        anomalous: score > threshold,
+        contributors,
+        imputed: batch.imputed[r]!,
+      };
     });
     return results;
   }

@@ -85,7 +85,10 @@ export class DriftMonitor {
       const mean = this.sums[f]! / this.rows;
       return { feature: stats.name, psi, meanShift: stats.std > 0 ? (mean - stats.mean) / stats.std : 0 };
     });
-    const drifted = features.filter((d) => d.psi > this.psiThreshold).sort((a, b) => b.psi - a.psi).map((d) => d.feature);
+    const drifted = features
+      .filter((d) => d.psi > this.psiThreshold)
+      .sort((a, b) => b.psi - a.psi)
+      .map((d) => d.feature);
     this.last = { model: this.card.name, version: this.card.version, rows: this.rows, at: new Date(), features, drifted };
     this.rows = 0;
     this.counts.forEach((bins) => bins.fill(0));

@@ -48,6 +48,9 @@ export class ScoringFailed extends Error {
     readonly rows: number,
     options?: { cause?: unknown },
   ) {
-    super(`Scoring ${rows} rows with ${model} ${version} failed in onnxruntime: ${options?.cause instanceof Error ? options.cause.message : String(options?.cause)}. The batch is not scored; check the input against the model card.`, options);
+    super(
+      `Scoring ${rows} rows with ${model} ${version} failed in onnxruntime: ${options?.cause instanceof Error ? options.cause.message : String(options?.cause)}. The batch is not scored; check the input against the model card.`,
+      options,
+    );
   }
 }

@@ -71,7 +71,12 @@ export class FileModelRegistry {
     let version: string | undefined = /^\d+\.\d+\.\d+$/.test(versionOrAlias) ? versionOrAlias : aliases[versionOrAlias];
     if (!version && versionOrAlias === 'champion') version = versions.at(-1);
     if (!version || !versions.includes(version)) {
-      throw new ModelNotFound(this.root, name, versionOrAlias, versions.map((v) => `${name}@${v}`));
+      throw new ModelNotFound(
+        this.root,
+        name,
+        versionOrAlias,
+        versions.map((v) => `${name}@${v}`),
+      );
     }
     return this.load(name, version);
   }

@@ -71,7 +71,9 @@ export class OnnxModel {
       }
     } catch (error) {
       await session.release();
-      throw new ModelLoadFailed(entry.modelFile, `it does not take the card's ${probe.length} input features (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+      throw new ModelLoadFailed(entry.modelFile, `it does not take the card's ${probe.length} input features (${error instanceof Error ? error.message : String(error)})`, {
+        cause: error,
+      });
     }
     return model;
   }

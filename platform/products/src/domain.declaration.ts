@@ -88,7 +88,9 @@ export const DOMAIN: unique symbol = Symbol.for('fieldmesh.domain') as never;
 
 export type AnyDomain = DomainDeclaration<z.ZodObject, unknown, AnyProducts, unknown>;
 
-export function defineDataProduct<Settings, Services = undefined, Stats extends object = object>(declaration: DataProductDeclaration<Settings, Services, Stats>): DataProductDeclaration<Settings, Services, Stats> {
+export function defineDataProduct<Settings, Services = undefined, Stats extends object = object>(
+  declaration: DataProductDeclaration<Settings, Services, Stats>,
+): DataProductDeclaration<Settings, Services, Stats> {
   return declaration;
 }
 

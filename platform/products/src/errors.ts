@@ -5,7 +5,9 @@ export class ContractNotFound extends Error {
     readonly id: string,
     readonly roots: string[],
   ) {
-    super(`No contract ${id} under ${roots.map((root) => `${root}/contracts`).join(' or ')}. Add contracts/<domain>/<product>.yaml with id: ${id}, or fix the id in the domain's declaration.`);
+    super(
+      `No contract ${id} under ${roots.map((root) => `${root}/contracts`).join(' or ')}. Add contracts/<domain>/<product>.yaml with id: ${id}, or fix the id in the domain's declaration.`,
+    );
   }
 }
 
@@ -30,6 +32,8 @@ export class DomainNotDeclared extends Error {
     readonly folder: string,
     readonly entry: string,
   ) {
-    super(`${entry} (the package in ${folder}) exports no 'domain' made with defineDomain, so the main job cannot start it. Export one from its index.ts, or move the folder out of domains/.`);
+    super(
+      `${entry} (the package in ${folder}) exports no 'domain' made with defineDomain, so the main job cannot start it. Export one from its index.ts, or move the folder out of domains/.`,
+    );
   }
 }

@@ -1,4 +1,13 @@
-import { kafkaDataset, kafkaNamespace, type ColumnLineageFacet, type DatasetRef, type LineageEmitter, type LineageRun, ownershipFacet, streamingJobTypeFacet } from '@fieldmesh/lineage';
+import {
+  kafkaDataset,
+  kafkaNamespace,
+  type ColumnLineageFacet,
+  type DatasetRef,
+  type LineageEmitter,
+  type LineageRun,
+  ownershipFacet,
+  streamingJobTypeFacet,
+} from '@fieldmesh/lineage';
 import type { StreamJobLineage } from '@fieldmesh/streams';
 import type { ProductWiring } from './product.wiring';
 

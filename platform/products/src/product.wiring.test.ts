@@ -44,7 +44,11 @@ describe('wiring a domain from its declaration', () => {
   });
 
   it('refuses a product whose contract names no upstream product', () => {
-    const raw = defineDomain({ name: 'plant-telemetry', settings: z.strictObject({}), products: { raw: defineDataProduct({ contract: 'plant-telemetry.raw', pipeline: passThrough }) } });
+    const raw = defineDomain({
+      name: 'plant-telemetry',
+      settings: z.strictObject({}),
+      products: { raw: defineDataProduct({ contract: 'plant-telemetry.raw', pipeline: passThrough }) },
+    });
     expect(() => wireDomain(raw, contracts)).toThrow(ProductInputUnknown);
   });
 });

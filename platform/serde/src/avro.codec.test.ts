@@ -241,7 +241,13 @@ describe('AvroCodec bounds on hostile input', () => {
   it('stops at the nesting limit on a deep recursive record', () => {
     const list = { type: 'record', name: 'Node', fields: [{ name: 'next', type: ['null', 'Node'] }] };
     const codec = codecFor(list, { maxDepth: 64 });
-    const nested = (depth: number) => body(Array(depth - 1).fill(varint(1n)).flat(), varint(0n));
+    const nested = (depth: number) =>
+      body(
+        Array(depth - 1)
+          .fill(varint(1n))
+          .flat(),
+        varint(0n),
+      );
     expect(codec.decode(nested(64), context)).toBeDefined();
     expect(decodeError(codec, nested(65))).toMatchObject({ name: 'DecodeLimitExceeded', limit: 'maxDepth' });
   });

@@ -3,14 +3,7 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import avro from 'avsc';
 import { AvroCodec } from './avro.codec';
 import { createAvroType, avroTypeOptions } from './avro-type.factory';
-import {
-  SchemaNotRegistered,
-  SchemaRegistryUnavailable,
-  SchemaRejected,
-  type SerdeErrorContext,
-  UnknownSchemaId,
-  UnsupportedSchemaType,
-} from './errors';
+import { SchemaNotRegistered, SchemaRegistryUnavailable, SchemaRejected, type SerdeErrorContext, UnknownSchemaId, UnsupportedSchemaType } from './errors';
 import { type AvroSerdeConfig, type AvroSerdeOptions, avroSerdeConfigSchema } from './serde.config';
 import { frame, unframe } from './wire-format';
 

@@ -15,7 +15,7 @@ describe('decimal as string', () => {
     ['1.5', '1.50', [0x00, 0x96]],
     ['-1.28', '-1.28', [0x80]],
     ['1.280', '1.28', [0x00, 0x80]],
-  ])('encodes %s as the minimal two\'s-complement unscaled integer and decodes %s', (text, decoded, unscaled) => {
+  ])("encodes %s as the minimal two's-complement unscaled integer and decodes %s", (text, decoded, unscaled) => {
     const encoded = bytesDecimal.toBuffer(text);
     // A bytes value is its varint length then the bytes.
     expect([...encoded.subarray(1)]).toEqual(unscaled);

@@ -24,7 +24,20 @@ const codec = new AvroCodec(
       { name: 'quality', type: { type: 'enum', name: 'Quality', symbols: ['GOOD', 'UNCERTAIN', 'BAD'] } },
       { name: 'isHistorical', type: 'boolean' },
       { name: 'attributes', type: { type: 'map', values: 'string' } },
-      { name: 'window', type: { type: 'array', items: { type: 'record', name: 'Point', fields: [{ name: 'offset', type: 'int' }, { name: 'value', type: 'double' }] } } },
+      {
+        name: 'window',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'Point',
+            fields: [
+              { name: 'offset', type: 'int' },
+              { name: 'value', type: 'double' },
+            ],
+          },
+        },
+      },
       { name: 'energy', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 3 } },
       { name: 'checksum', type: { type: 'fixed', name: 'Checksum', size: 4 } },
     ],
@@ -50,7 +63,11 @@ const reading = fc.record({
   quality: fc.constantFrom('GOOD', 'UNCERTAIN', 'BAD'),
   isHistorical: fc.boolean(),
   // avsc reads a map into a plain object, where a "__proto__" key is dropped: a known limit, not fuzzed here.
-  attributes: fc.dictionary(fc.string({ maxLength: 10 }).filter((key) => key !== '__proto__'), fc.string({ maxLength: 10 }), { maxKeys: 4 }),
+  attributes: fc.dictionary(
+    fc.string({ maxLength: 10 }).filter((key) => key !== '__proto__'),
+    fc.string({ maxLength: 10 }),
+    { maxKeys: 4 },
+  ),
   window: fc.array(fc.record({ offset: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), value: fc.double() }), { maxLength: 5 }),
   energy: fc.integer({ min: -1e9, max: 1e9 }).map((milli) => (milli / 1000).toFixed(3)),
   checksum: fc.uint8Array({ minLength: 4, maxLength: 4 }).map((bytes) => Buffer.from(bytes)),
@@ -84,7 +101,15 @@ export const avroDecodeFuzz = {
   name: 'avro-confluent',
   arbitrary: fc.array(entry, { minLength: 1, maxLength: 8 }),
   async check(entries: Entry[]): Promise<void> {
-    const records: ConsumedRecord[] = entries.map(({ bytes }, offset) => ({ topic: 'fuzz.readings.v1', partition: 0, offset: String(offset), key: null, value: bytes, headers: {}, timestamp: 0 }));
+    const records: ConsumedRecord[] = entries.map(({ bytes }, offset) => ({
+      topic: 'fuzz.readings.v1',
+      partition: 0,
+      offset: String(offset),
+      key: null,
+      value: bytes,
+      headers: {},
+      timestamp: 0,
+    }));
     const { decoded, failures } = await decodeBatch(oneSchemaSerde, records);
     if (decoded.length + failures.length !== records.length) throw new Error(`${records.length} records gave ${decoded.length} decoded and ${failures.length} failures`);
     const failure = failures.find(({ error }) => !(error instanceof DecodeError));

@@ -11,7 +11,14 @@ import { frame, unframe } from './wire-format';
 
 const SCHEMA_ID = 3;
 const codec = new AvroCodec(
-  createAvroType({ type: 'record', name: 'Reading', fields: [{ name: 'signal', type: 'string' }, { name: 'sequence', type: 'long' }] }),
+  createAvroType({
+    type: 'record',
+    name: 'Reading',
+    fields: [
+      { name: 'signal', type: 'string' },
+      { name: 'sequence', type: 'long' },
+    ],
+  }),
   decodeLimitsSchema.parse({}),
 );
 
@@ -31,13 +38,7 @@ const good = (sequence: bigint) => frame(SCHEMA_ID, codec.encode({ signal: 'temp
 
 describe('decodeBatch', () => {
   it('separates poison records from good ones, keeping the batch order in both', async () => {
-    const records = [
-      record(0, good(1n)),
-      record(1, Buffer.from('not avro')),
-      record(2, frame(SCHEMA_ID, Buffer.from([0x02]))),
-      record(3, null),
-      record(4, good(2n)),
-    ];
+    const records = [record(0, good(1n)), record(1, Buffer.from('not avro')), record(2, frame(SCHEMA_ID, Buffer.from([0x02]))), record(3, null), record(4, good(2n))];
     const { decoded, failures } = await decodeBatch(oneSchemaDecoder, records);
     expect(decoded.map((entry) => [entry.record.offset, entry.schemaId, entry.value])).toEqual([
       ['0', SCHEMA_ID, { signal: 'temp', sequence: 1n }],

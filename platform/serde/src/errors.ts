@@ -82,11 +82,7 @@ export class PayloadTooLarge extends WireFormatError {
     context: SerdeErrorContext,
   ) {
     const reason = `payload of ${length} bytes exceeds the limit of ${maxPayloadBytes}`;
-    super(
-      reason,
-      `Record${where(context)} was not decoded: ${reason}. Raise limits.maxPayloadBytes if such records are legitimate.`,
-      context,
-    );
+    super(reason, `Record${where(context)} was not decoded: ${reason}. Raise limits.maxPayloadBytes if such records are legitimate.`, context);
   }
 }
 
@@ -102,7 +98,7 @@ export class UnknownSchemaId extends DecodeError {
     super(
       reason,
       `Record${where(context)} cannot be decoded: ${reason} at ${registryUrl}. ` +
-        'The producer used another registry, or the schema was permanently deleted; point the consumer at the producer\'s registry.',
+        "The producer used another registry, or the schema was permanently deleted; point the consumer at the producer's registry.",
       context,
       options,
     );
@@ -147,11 +143,7 @@ export class DecodeLimitExceeded extends DecodeError {
     context: SerdeErrorContext,
   ) {
     const reason = `more than ${limit}=${value}`;
-    super(
-      reason,
-      `Record${where(context)} was not decoded: it declares ${reason}. Raise limits.${limit} if such records are legitimate.`,
-      context,
-    );
+    super(reason, `Record${where(context)} was not decoded: it declares ${reason}. Raise limits.${limit} if such records are legitimate.`, context);
   }
 }
 
@@ -164,12 +156,7 @@ export class RecordInvalid extends SerdeError {
     options?: { cause?: unknown },
   ) {
     const reason = `invalid field(s): ${paths.length > 0 ? paths.join(', ') : '(root)'}`;
-    super(
-      reason,
-      `Value${where(context)} does not match its schema: ${reason}. Fix the value or the schema.`,
-      context,
-      options,
-    );
+    super(reason, `Value${where(context)} does not match its schema: ${reason}. Fix the value or the schema.`, context, options);
   }
 }
 
@@ -182,12 +169,7 @@ export class SchemaNotRegistered extends SerdeError {
     options?: { cause?: unknown },
   ) {
     const reason = `schema not registered under subject ${subject}`;
-    super(
-      reason,
-      `Cannot encode${where(context)}: ${reason} and autoRegister is off. Register it from its contract first.`,
-      context,
-      options,
-    );
+    super(reason, `Cannot encode${where(context)}: ${reason} and autoRegister is off. Register it from its contract first.`, context, options);
   }
 }
 
@@ -202,12 +184,7 @@ export class SchemaRejected extends SerdeError {
     options?: { cause?: unknown },
   ) {
     const reason = `schema rejected for subject ${subject}: ${detail}`;
-    super(
-      reason,
-      `${reason}. Fix the schema so that it is valid and compatible with the subject's versions (see its contract).`,
-      context,
-      options,
-    );
+    super(reason, `${reason}. Fix the schema so that it is valid and compatible with the subject's versions (see its contract).`, context, options);
   }
 }
 
@@ -224,8 +201,7 @@ export class SchemaRegistryUnavailable extends SerdeError {
     const reason = `registry ${operation} failed${status !== undefined ? ` with HTTP ${status}` : ''}`;
     super(
       reason,
-      `${reason} at ${registryUrl}${where(context)}: ${messageOf(options?.cause)}. ` +
-        'Check that the registry is up and reachable; the batch will be retried.',
+      `${reason} at ${registryUrl}${where(context)}: ${messageOf(options?.cause)}. ` + 'Check that the registry is up and reachable; the batch will be retried.',
       context,
       options,
     );

@@ -10,18 +10,8 @@ export const decodeLimitsSchema = z.strictObject({
     .positive()
     .default(8 * MIB)
     .describe('Largest record value accepted, header included, in bytes. Example: 8388608 (8 MiB).'),
-  maxCollectionItems: z
-    .number()
-    .int()
-    .positive()
-    .default(1_000_000)
-    .describe('Most array items plus map entries in one record, all collections together. Example: 1000000.'),
-  maxDepth: z
-    .number()
-    .int()
-    .positive()
-    .default(64)
-    .describe('Deepest nesting of records, arrays and maps in one record. Example: 64.'),
+  maxCollectionItems: z.number().int().positive().default(1_000_000).describe('Most array items plus map entries in one record, all collections together. Example: 1000000.'),
+  maxDepth: z.number().int().positive().default(64).describe('Deepest nesting of records, arrays and maps in one record. Example: 64.'),
 });
 
 export type DecodeLimits = z.output<typeof decodeLimitsSchema>;
@@ -33,15 +23,12 @@ export const avroSerdeConfigSchema = z.strictObject({
     .strictObject({ username: z.string().min(1), password: z.string() })
     .optional()
     .describe('HTTP basic credentials for registries that need them (Confluent Cloud: API key and secret).'),
-  autoRegister: z
-    .boolean()
-    .default(true)
-    .describe('Register a writer schema that the subject does not have yet; when false, such a schema is an error.'),
+  autoRegister: z.boolean().default(true).describe('Register a writer schema that the subject does not have yet; when false, such a schema is an error.'),
   compatibility: z
     .enum(['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'])
     .default('BACKWARD')
     .describe(
-      'The compatibility level a subject is expected to have when auto-registering; the registry client refuses to register under a subject configured otherwise. The serde never changes a subject\'s level: contracts own it.',
+      "The compatibility level a subject is expected to have when auto-registering; the registry client refuses to register under a subject configured otherwise. The serde never changes a subject's level: contracts own it.",
     ),
   unknownSchemaIdCacheMs: z
     .number()

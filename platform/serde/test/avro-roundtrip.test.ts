@@ -83,7 +83,7 @@ describe('Avro through Kafka and the registry, interoperating with the official 
     expect(key.schemaId).not.toBe(first.schemaId);
   });
 
-  it('reports a schema the subject\'s compatibility refuses as SchemaRejected', async () => {
+  it("reports a schema the subject's compatibility refuses as SchemaRejected", async () => {
     const topic = uniqueName('incompatible');
     const serde = new AvroSerde({ registryUrl });
     const v1 = { type: 'record', name: 'Reading', namespace: 'fieldmesh.test', fields: [{ name: 'signal', type: 'string' }] };

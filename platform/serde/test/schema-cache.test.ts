@@ -14,11 +14,7 @@ describe('schema caching', () => {
       for (const bytes of records) await producer.decode(bytes);
       // Lookup (not found yet), the client's check of the subject's level, registration; nothing more:
       // the second writerFor and the producer's own records are answered from the cache.
-      expect(proxy.requests).toEqual([
-        `POST /subjects/${topic}-value`,
-        `GET /config/${topic}-value`,
-        `POST /subjects/${topic}-value/versions`,
-      ]);
+      expect(proxy.requests).toEqual([`POST /subjects/${topic}-value`, `GET /config/${topic}-value`, `POST /subjects/${topic}-value/versions`]);
 
       proxy.requests.length = 0;
       const consumer = new AvroSerde({ registryUrl: proxy.url });

@@ -14,9 +14,7 @@ export function uniqueName(prefix: string): string {
   return `test.serde-${prefix}.${randomUUID().slice(0, 8)}.v1`;
 }
 
-export const rawReadingSchema: object = JSON.parse(
-  readFileSync(new URL('../../../schemas/plant-telemetry/RawReading.avsc', import.meta.url), 'utf8'),
-);
+export const rawReadingSchema: object = JSON.parse(readFileSync(new URL('../../../schemas/plant-telemetry/RawReading.avsc', import.meta.url), 'utf8'));
 
 /** A raw reading as the serde writes and reads it: bigint longs, Date timestamps. */
 export function rawReading(sequenceNumber: bigint) {

@@ -33,7 +33,10 @@ export async function readSloEvents(kafka: KafkaPort, topic = SLO_TOPIC, options
     records = await readTopicToEnd(kafka, topic, { timeoutMs: options.timeoutMs, groupPrefix: 'fieldmesh-slo-reader' });
   } catch (error) {
     if (error instanceof TopicNotFound) return [];
-    if (error instanceof TopicEndNotReached) throw new SloEventsReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, { cause: error });
+    if (error instanceof TopicEndNotReached)
+      throw new SloEventsReadFailed(topic, `the end of partitions ${error.partitions.join(', ')} was not reached within ${error.timeoutMs} ms; check that the broker is healthy`, {
+        cause: error,
+      });
     throw error;
   }
   const events: SloEvent[] = [];

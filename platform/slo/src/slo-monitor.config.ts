@@ -9,7 +9,12 @@ const MAX_DEFAULT_TICK_MS = 5_000;
 
 export const sloMonitorSettings = z.strictObject({
   topic: z.string().min(1).default(SLO_TOPIC).describe('Topic the SLO events go to'),
-  tickMs: z.number().int().positive().optional().describe('Evaluation interval; at most a quarter of the smallest freshness maxAge of a continuous product. Default: that quarter, at most 5 s'),
+  tickMs: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Evaluation interval; at most a quarter of the smallest freshness maxAge of a continuous product. Default: that quarter, at most 5 s'),
   groupId: z.string().min(1).optional().describe('Consumer group; default a fresh one per start, so the monitor reads from the latest records'),
   lineDepth: z.number().int().min(1).default(DEFAULT_LINE_DEPTH).describe('Levels of a record key that name its line'),
   recentEvents: z.number().int().positive().default(500).describe('SLO events kept in memory for events()'),

@@ -103,7 +103,12 @@ describe('SloEvaluator freshness', () => {
     plant.run(2_000);
     plant.stopped.add(LINE_1).add(LINE_2);
     plant.run(5_000);
-    expect(plant.events.filter((event) => event.slo === 'freshness').map((event) => event.scope).sort()).toEqual(['*', LINE_1, LINE_2]);
+    expect(
+      plant.events
+        .filter((event) => event.slo === 'freshness')
+        .map((event) => event.scope)
+        .sort(),
+    ).toEqual(['*', LINE_1, LINE_2]);
   });
 
   it('calls a line with an expected rate that never sent anything breached once maxAge has passed since the start', () => {
@@ -143,9 +148,7 @@ describe('SloEvaluator freshness', () => {
     const evaluator = new SloEvaluator({ products: [raw], clock });
     evaluator.record({ topic: raw.topic, key: `${LINE_1}/pump-1`, timestampMs: START + 3_600_000 });
     clock.ms += 3_001;
-    expect(evaluator.evaluate()).toEqual(
-      ['*', LINE_1].map((scope) => expect.objectContaining({ type: 'BREACHED', slo: 'freshness', scope, observed: 3_001 })),
-    );
+    expect(evaluator.evaluate()).toEqual(['*', LINE_1].map((scope) => expect.objectContaining({ type: 'BREACHED', slo: 'freshness', scope, observed: 3_001 })));
   });
 
   it('judges old records by their timestamp: a replayed backlog is not fresh', () => {

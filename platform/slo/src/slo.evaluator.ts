@@ -53,7 +53,11 @@ const COMPLETENESS_SETTLE_SHARE = 0.1;
 function expectedRates(product: string, expectations: SloExpectations | undefined): Map<string, number> {
   const lines = Object.entries(expectations?.[product] ?? {}).filter(([, rate]) => rate > 0);
   const expected = new Map(lines);
-  if (lines.length > 0 && !expected.has(WHOLE_PRODUCT)) expected.set(WHOLE_PRODUCT, lines.reduce((sum, [, rate]) => sum + rate, 0));
+  if (lines.length > 0 && !expected.has(WHOLE_PRODUCT))
+    expected.set(
+      WHOLE_PRODUCT,
+      lines.reduce((sum, [, rate]) => sum + rate, 0),
+    );
   return expected;
 }
 
@@ -180,7 +184,17 @@ export class SloEvaluator {
     for (const slo of sloNames) {
       const objective = slo === 'freshness' ? objectives.freshnessMaxAgeMs : objectives.completenessMinRatio;
       this.tracked.set(sloEventKey(objectives.topic, slo, scope), {
-        status: { product: objectives.product, topic: objectives.topic, slo, scope, state: 'unknown', observed: null, objective, since: new Date(this.startedMs).toISOString(), reason: null },
+        status: {
+          product: objectives.product,
+          topic: objectives.topic,
+          slo,
+          scope,
+          state: 'unknown',
+          observed: null,
+          objective,
+          since: new Date(this.startedMs).toISOString(),
+          reason: null,
+        },
         breachOpen: false,
       });
     }

@@ -78,7 +78,9 @@ describe('startSloMonitor', () => {
     await monitor.close();
     expect(kafka.consumerOptions).toMatchObject({ topics: ['plant.telemetry.raw.v1'], fromBeginning: false });
     expect(kafka.consumerOptions!.groupId).toMatch(/^fieldmesh-slo-monitor-/);
-    expect(kafka.created).toEqual([{ topic: '_fieldmesh.slo', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) } }]);
+    expect(kafka.created).toEqual([
+      { topic: '_fieldmesh.slo', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) } },
+    ]);
     expect(kafka.disconnected.sort()).toEqual(['consumer', 'producer']);
   });
 

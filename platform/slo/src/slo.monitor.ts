@@ -49,7 +49,15 @@ export interface SloMonitor {
 export async function startSloMonitor(options: SloMonitorOptions): Promise<SloMonitor> {
   const products = options.contracts.map((loaded) => objectivesOf(loaded.contract));
   const settings = parseSloMonitorSettings(
-    { topic: options.topic, tickMs: options.tickMs, groupId: options.groupId, lineDepth: options.lineDepth, recentEvents: options.recentEvents, replicationFactor: options.replicationFactor, expectations: options.expectations },
+    {
+      topic: options.topic,
+      tickMs: options.tickMs,
+      groupId: options.groupId,
+      lineDepth: options.lineDepth,
+      recentEvents: options.recentEvents,
+      replicationFactor: options.replicationFactor,
+      expectations: options.expectations,
+    },
     products,
   );
   const topics = products.map((product) => product.topic);
@@ -169,7 +177,9 @@ class RunningSloMonitor implements SloMonitor {
       await this.producer.send(records);
       this.outbox.splice(0, sending.length);
     } catch (error) {
-      this.options.warn?.(`SLO monitor: ${sending.length} event(s) not yet published to ${this.topic} (${(error as Error).message}); retrying on the next tick. Check that Kafka is reachable.`);
+      this.options.warn?.(
+        `SLO monitor: ${sending.length} event(s) not yet published to ${this.topic} (${(error as Error).message}); retrying on the next tick. Check that Kafka is reachable.`,
+      );
     }
   }
 }

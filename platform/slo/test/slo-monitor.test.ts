@@ -112,7 +112,12 @@ describe('SLO monitor on real Kafka', () => {
   it('publishes a freshness breach of a stopped line within one maxAge plus a tick, and its recovery after it resumes; a silent event-driven product beside it is never breached', async () => {
     const perLine = ASSETS_PER_LINE * SENDS_PER_SECOND;
     const readings = `slo-test.readings-${id}`;
-    monitor = await startSloMonitor({ kafka, contracts: [testContract(), alertsContract()], expectations: { [readings]: { [LINE_1]: perLine, [LINE_2]: perLine } }, topic: sloTopic });
+    monitor = await startSloMonitor({
+      kafka,
+      contracts: [testContract(), alertsContract()],
+      expectations: { [readings]: { [LINE_1]: perLine, [LINE_2]: perLine } },
+      topic: sloTopic,
+    });
     expect(monitor.tickMs).toBe(MAX_AGE_MS / 4);
     // One alert, then silence for the rest of the test: many times its 2 s maxAge.
     await producer.send([{ topic: alertsTopic, key: `${LINE_1}/pump-1`, value: Buffer.from('{}') }]);
@@ -135,7 +140,9 @@ describe('SLO monitor on real Kafka', () => {
     const breach = await waitFor(() => seenEvent('BREACHED', 'freshness', LINE_2, stoppedMs), MAX_AGE_MS + 5_000, `BREACHED freshness of ${LINE_2}`);
     const detectionMs = Date.parse(breach.event.at) - stoppedMs;
     const visibleMs = breach.seenMs - stoppedMs;
-    console.log(`SLO breach of a stopped line: detected ${detectionMs} ms after the stop, on ${sloTopic} after ${visibleMs} ms (maxAge ${MAX_AGE_MS} ms, tick ${monitor.tickMs} ms)`);
+    console.log(
+      `SLO breach of a stopped line: detected ${detectionMs} ms after the stop, on ${sloTopic} after ${visibleMs} ms (maxAge ${MAX_AGE_MS} ms, tick ${monitor.tickMs} ms)`,
+    );
     expect(breach.event).toMatchObject({ product: `slo-test.readings-${id}`, topic: productTopic, objective: MAX_AGE_MS });
     expect(breach.event.observed).toBeGreaterThan(MAX_AGE_MS);
     // The last record came at most one send interval before the stop; the breach shows at the first tick past maxAge.
@@ -174,7 +181,9 @@ describe('SLO monitor on real Kafka', () => {
   it('refuses to watch a product whose topic does not exist, saying how to provision it', async () => {
     const missing = testContract();
     missing.contract = { ...missing.contract, kafka: { ...missing.contract.kafka, topic: `slo-test.missing-${id}.v1` } };
-    await expect(startSloMonitor({ kafka, contracts: [missing], topic: sloTopic })).rejects.toThrow(/slo-test\.missing-.*\.v1: the topic does not exist\. Provision the data products first/);
+    await expect(startSloMonitor({ kafka, contracts: [missing], topic: sloTopic })).rejects.toThrow(
+      /slo-test\.missing-.*\.v1: the topic does not exist\. Provision the data products first/,
+    );
   });
 
   it('reads no events from an SLO topic that does not exist yet', async () => {

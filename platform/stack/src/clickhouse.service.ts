@@ -30,10 +30,7 @@ export const clickhouseService: ServiceDefinition = {
     mkdirSync(dataDir, { recursive: true });
     const configFile = join(context.dir, 'config.xml');
     const password = secret(context.settings, 'password');
-    writeFileSync(
-      configFile,
-      clickhouseConfigXml({ httpPort: port(context.settings, 'http'), tcpPort: port(context.settings, 'tcp'), dataDir, logFile: context.logFile }),
-    );
+    writeFileSync(configFile, clickhouseConfigXml({ httpPort: port(context.settings, 'http'), tcpPort: port(context.settings, 'tcp'), dataDir, logFile: context.logFile }));
     writeFileSync(join(context.dir, 'users.xml'), clickhouseUsersXml({ password }));
     return { command: binary, args: [`--config-file=${configFile}`], cwd: context.dir };
   },

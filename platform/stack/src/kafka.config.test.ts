@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
 
 function parse(properties: string): Map<string, string> {
-  return new Map(properties.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  return new Map(
+    properties
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
 }
 
 describe('kafka config', () => {

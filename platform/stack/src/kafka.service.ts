@@ -42,10 +42,11 @@ export const kafkaService: ServiceDefinition = {
     const classpath = join(libs, '*');
     const log4j = `-Dlog4j.configuration=file:${paths.log4jProperties}`;
     // A restart after stopService keeps the data the first start formatted (and saves a JVM start).
-    if (!existsSync(join(paths.dataDir, 'meta.properties'))) await runCommand(java, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties], {
-      service: 'kafka',
-      logFile: context.logFile,
-    });
+    if (!existsSync(join(paths.dataDir, 'meta.properties')))
+      await runCommand(java, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties], {
+        service: 'kafka',
+        logFile: context.logFile,
+      });
     return {
       command: java,
       args: ['-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', classpath, log4j, 'kafka.Kafka', paths.serverProperties],

@@ -16,7 +16,7 @@ describe('mosquitto config', () => {
     expect(lines).toContain('user root');
   });
 
-  it('saves sessions and queued messages every second, so a broker crash keeps the gateway\'s persistent session', () => {
+  it("saves sessions and queued messages every second, so a broker crash keeps the gateway's persistent session", () => {
     expect(lines).toContain('autosave_interval 1');
   });
 
@@ -38,7 +38,15 @@ describe('mosquitto config with a client-certificate listener', () => {
   it('requires a certificate from the CA, checks the CRL, and takes the CN as username on the TLS listener', () => {
     const lines = secure.split('\n');
     expect(lines[0]).toBe('listener 48883 127.0.0.1');
-    for (const line of ['cafile /ca/ca.crt', 'crlfile /ca/crl.pem', 'require_certificate true', 'use_identity_as_username true', 'tls_version tlsv1.2', 'allow_anonymous false', 'acl_file /ca/acl.conf']) {
+    for (const line of [
+      'cafile /ca/ca.crt',
+      'crlfile /ca/crl.pem',
+      'require_certificate true',
+      'use_identity_as_username true',
+      'tls_version tlsv1.2',
+      'allow_anonymous false',
+      'acl_file /ca/acl.conf',
+    ]) {
       expect(lines).toContain(line);
     }
   });

@@ -33,7 +33,11 @@ describe('readiness', () => {
   it('fails at once, naming the service, when its process exits, with the last lines of its log', async () => {
     const logFile = join(dir, 'crash.log');
     const launched = await launch({ command: 'sh', args: ['-c', 'echo "Error: address already in use"; sleep 0.3; exit 3'], cwd: dir, logFile });
-    const error = await waitUntilReady(definition(() => Promise.reject(new Error('connection refused'))), context(logFile), launched).catch((e: unknown) => e);
+    const error = await waitUntilReady(
+      definition(() => Promise.reject(new Error('connection refused'))),
+      context(logFile),
+      launched,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceStartError);
     expect((error as ServiceStartError).service).toBe('mosquitto');
     expect((error as Error).message).toMatch(/^mosquitto did not start: the process exited \(code 3/);
@@ -44,7 +48,11 @@ describe('readiness', () => {
     const logFile = join(dir, 'hang.log');
     const launched = await launch({ command: 'sleep', args: ['30'], cwd: dir, logFile });
     try {
-      const error = await waitUntilReady(definition(() => Promise.reject(new Error('no CONNACK')), 600), context(logFile), launched).catch((e: unknown) => e);
+      const error = await waitUntilReady(
+        definition(() => Promise.reject(new Error('no CONNACK')), 600),
+        context(logFile),
+        launched,
+      ).catch((e: unknown) => e);
       expect((error as Error).message).toMatch(/not ready after 0.6 s \(last probe: no CONNACK\)/);
     } finally {
       await stopProcess(launched.ref);
@@ -56,7 +64,13 @@ describe('readiness', () => {
     const launched = await launch({ command: 'sleep', args: ['30'], cwd: dir, logFile });
     let attempts = 0;
     try {
-      await waitUntilReady(definition(async () => { if (++attempts < 3) throw new Error('not yet'); }), context(logFile), launched);
+      await waitUntilReady(
+        definition(async () => {
+          if (++attempts < 3) throw new Error('not yet');
+        }),
+        context(logFile),
+        launched,
+      );
       expect(attempts).toBe(3);
     } finally {
       await stopProcess(launched.ref);

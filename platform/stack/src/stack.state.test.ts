@@ -22,7 +22,10 @@ describe('stack state', () => {
   });
 
   it('names the broken field of a state file', () => {
-    writeFileSync(stateFile(dir), JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', owner: null, services: [{ name: 'zookeeper', ports: {}, secrets: {}, logFile: 'l', process: null }] }));
+    writeFileSync(
+      stateFile(dir),
+      JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', owner: null, services: [{ name: 'zookeeper', ports: {}, secrets: {}, logFile: 'l', process: null }] }),
+    );
     expect(() => readState(dir)).toThrow(StackStateError);
     expect(() => readState(dir)).toThrow(/services\.0\.name/);
   });

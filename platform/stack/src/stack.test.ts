@@ -17,7 +17,7 @@ describe('startStack', () => {
 
   it('refuses a service list whose services lack what they need, before starting anything', async () => {
     const dir = join(newDir(), 'stack');
-    await expect(startStack({ dir, services: ['registry'] })).rejects.toThrow('registry needs kafka: add it to the stack\'s services');
+    await expect(startStack({ dir, services: ['registry'] })).rejects.toThrow("registry needs kafka: add it to the stack's services");
     expect(existsSync(dir)).toBe(false);
   });
 

@@ -148,7 +148,11 @@ export class Stack {
   private service(name: ServiceName): ServiceState {
     const services = this.state.services;
     const found = services.find((service) => service.name === name);
-    if (!found) throw new UnknownServiceError(name, services.map((service) => service.name));
+    if (!found)
+      throw new UnknownServiceError(
+        name,
+        services.map((service) => service.name),
+      );
     return found;
   }
 
@@ -159,7 +163,10 @@ export class Stack {
 
   private context(service: ServiceState): ServiceContext {
     const state = this.state;
-    const before = state.services.slice(0, state.services.findIndex((other) => other.name === service.name));
+    const before = state.services.slice(
+      0,
+      state.services.findIndex((other) => other.name === service.name),
+    );
     return {
       dir: join(this.dir, service.name),
       logFile: service.logFile,

@@ -88,7 +88,11 @@ describe('the real-service stack', () => {
     try {
       // 18.16 has no currentUser(): the running query's own row in system.processes names its user.
       const queryId = randomUUID();
-      const result = await client.query({ query: `SELECT version() AS version, user FROM system.processes WHERE query_id = '${queryId}'`, query_id: queryId, format: 'JSONEachRow' });
+      const result = await client.query({
+        query: `SELECT version() AS version, user FROM system.processes WHERE query_id = '${queryId}'`,
+        query_id: queryId,
+        format: 'JSONEachRow',
+      });
       const [row] = await result.json<{ version: string; user: string }>();
       expect(row?.user).toBe('fieldmesh');
       // Debian's package on these machines; the generated config is in its <yandex> format.
@@ -122,7 +126,13 @@ describe('the real-service stack', () => {
 
     await stack.stopService('kafka');
     expect(stack.status().find((service) => service.name === 'kafka')?.running).toBe(false);
-    const admin = new Kafka({ clientId: 'stack-test-down', brokers: inject('kafkaBrokers').split(','), connectionTimeout: 500, retry: { retries: 0 }, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'stack-test-down',
+      brokers: inject('kafkaBrokers').split(','),
+      connectionTimeout: 500,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await expect(admin.connect()).rejects.toThrow();
 
     await stack.startService('kafka');

@@ -148,7 +148,12 @@ async function main(): Promise<void> {
   let registryUrl = values.registry;
   let stop = async (): Promise<void> => undefined;
   if (!brokers || !registryUrl) {
-    const stack = await startStack({ dir: join(TEST_STACKS_DIR, `bench-streams-${process.pid}`), services: ['kafka', 'registry'], lifetime: 'session', log: (l) => console.error(`[stack] ${l}`) });
+    const stack = await startStack({
+      dir: join(TEST_STACKS_DIR, `bench-streams-${process.pid}`),
+      services: ['kafka', 'registry'],
+      lifetime: 'session',
+      log: (l) => console.error(`[stack] ${l}`),
+    });
     brokers = stack.addresses.kafkaBrokers?.split(',') ?? [];
     registryUrl = stack.addresses.registryUrl ?? '';
     stop = () => stack.stop();
@@ -164,14 +169,20 @@ async function main(): Promise<void> {
     await produceInputs(kafka, serde, input);
     const rates: Record<string, number[]> = { 'pass-through': [], windowed: [] };
     for (let round = 1; round <= repeats; round++) {
-      for (const [name, factory] of [['pass-through', passThrough], ['windowed', windowedMeans]] as const) {
+      for (const [name, factory] of [
+        ['pass-through', passThrough],
+        ['windowed', windowedMeans],
+      ] as const) {
         const rate = await measure(kafka, serde, input, factory);
         rates[name]?.push(rate);
         console.error(`round ${round} ${name}: ${rate.toFixed(0)} records/s`);
       }
     }
-    console.log(`stream runtime, ${recordCount} records, batches of ≤${maxBatchRecords}, ${partitions} partitions, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'})`);
-    for (const [name, list] of Object.entries(rates)) console.log(`  ${name.padEnd(13)} best ${Math.max(...list).toFixed(0)} records/s (runs: ${list.map((r) => r.toFixed(0)).join(', ')})`);
+    console.log(
+      `stream runtime, ${recordCount} records, batches of ≤${maxBatchRecords}, ${partitions} partitions, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'})`,
+    );
+    for (const [name, list] of Object.entries(rates))
+      console.log(`  ${name.padEnd(13)} best ${Math.max(...list).toFixed(0)} records/s (runs: ${list.map((r) => r.toFixed(0)).join(', ')})`);
   } finally {
     await stop();
   }

@@ -13,11 +13,7 @@ export interface ProcessedBatch<E> {
  * failure scope, because an output that does not match its schema is a processing failure of the record
  * that produced it: the record-by-record rerun finds that record.
  */
-export async function processBatch<E>(
-  handler: StreamHandler,
-  records: StreamRecord<unknown>[],
-  encode: (output: StreamOutput) => E,
-): Promise<ProcessedBatch<E>> {
+export async function processBatch<E>(handler: StreamHandler, records: StreamRecord<unknown>[], encode: (output: StreamOutput) => E): Promise<ProcessedBatch<E>> {
   const result: ProcessedBatch<E> = { encoded: [], failed: [] };
   if (records.length === 0) return result;
   let pending = records;

@@ -5,10 +5,7 @@ import type { StreamOutput, StreamRecord } from './stream.types';
  * Maps each record of a batch to its outputs (none, one or several), turning a throw for one record into
  * that record's RecordFailed so the rest of the batch goes on.
  */
-export function eachRecord<V>(
-  records: StreamRecord<V>[],
-  map: (record: StreamRecord<V>) => StreamOutput | StreamOutput[] | undefined,
-): Array<StreamOutput | RecordFailed> {
+export function eachRecord<V>(records: StreamRecord<V>[], map: (record: StreamRecord<V>) => StreamOutput | StreamOutput[] | undefined): Array<StreamOutput | RecordFailed> {
   const results: Array<StreamOutput | RecordFailed> = [];
   for (const record of records) {
     try {

@@ -40,7 +40,7 @@ export class UndeclaredOutputTopic extends Error {
   ) {
     super(
       `Stream job ${job} produced a record for ${topic}, which is not among its outputs (${declared.join(', ') || 'none'}). ` +
-        'Declare the topic and its Avro schema in the job\'s outputs.',
+        "Declare the topic and its Avro schema in the job's outputs.",
     );
   }
 }

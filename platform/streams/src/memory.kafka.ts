@@ -27,7 +27,11 @@ export class MemoryKafka implements KafkaPort {
   private readonly failures: Array<(records: OutgoingRecord[]) => boolean> = [];
 
   createTopic(topic: string, partitions = 1): void {
-    if (!this.logs.has(topic)) this.logs.set(topic, Array.from({ length: partitions }, () => []));
+    if (!this.logs.has(topic))
+      this.logs.set(
+        topic,
+        Array.from({ length: partitions }, () => []),
+      );
   }
 
   /** Every record of a topic, partition by partition. */
@@ -64,10 +68,7 @@ export class MemoryKafka implements KafkaPort {
    * when given (a consumer whose fetch returned some partitions first). Resolves false when nothing was
    * waiting, and with the handler's error instead of throwing it (the group then goes back to its commits).
    */
-  async deliver(
-    groupId: string,
-    options: { topic?: string; partitions?: number[]; maxRecords?: number; assignment?: TopicPartition[] } = {},
-  ): Promise<boolean | unknown> {
+  async deliver(groupId: string, options: { topic?: string; partitions?: number[]; maxRecords?: number; assignment?: TopicPartition[] } = {}): Promise<boolean | unknown> {
     const group = this.groups.get(groupId);
     if (!group?.handler) throw new Error(`memory kafka: no running consumer in group ${groupId}`);
     const batch: ConsumedRecord[] = [];

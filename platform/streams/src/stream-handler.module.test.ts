@@ -19,8 +19,13 @@ describe('StreamHandlerModule', () => {
   it('routes the batches of the topic chosen at run time to the handler, in two apps of one process', async () => {
     const drivers = await Promise.all(
       ['in-a', 'in-b'].map(async (topic, i) => {
-        const handler = async (records: StreamRecord<unknown>[]) => eachRecord(records, (r) => ({ topic: 'out', key: topic, value: { v: (r.value as { v: number }).v * (i + 2) } }));
-        const { app, transport } = await createStreamsApp(StreamHandlerModule.forTopic(topic, handler), { name: topic, kafka: unused, serde: unused, groupId: 'g', outputs: { out: schema } }, { logger: false });
+        const handler = async (records: StreamRecord<unknown>[]) =>
+          eachRecord(records, (r) => ({ topic: 'out', key: topic, value: { v: (r.value as { v: number }).v * (i + 2) } }));
+        const { app, transport } = await createStreamsApp(
+          StreamHandlerModule.forTopic(topic, handler),
+          { name: topic, kafka: unused, serde: unused, groupId: 'g', outputs: { out: schema } },
+          { logger: false },
+        );
         apps.push(app);
         return new TestDriver({ handler: transport.handler(), outputs: { out: schema } });
       }),

@@ -10,13 +10,7 @@ export const streamJobSettingsSchema = z.strictObject({
   outputTopics: z.array(z.string().min(1)).describe('Topics the handler may produce to (keys of outputs)'),
   maxBatchRecords: z.number().int().min(1).max(100_000).default(2_000).describe('Upper bound on records per handler call'),
   maxWaitMs: z.number().int().min(0).max(60_000).default(100).describe('How long a fetch waits to fill a batch'),
-  sessionTimeoutMs: z
-    .number()
-    .int()
-    .min(6_000)
-    .max(300_000)
-    .default(30_000)
-    .describe('How long the group waits for a silent member (a killed job) before its partitions move'),
+  sessionTimeoutMs: z.number().int().min(6_000).max(300_000).default(30_000).describe('How long the group waits for a silent member (a killed job) before its partitions move'),
 });
 
 export type StreamJobSettings = z.output<typeof streamJobSettingsSchema>;

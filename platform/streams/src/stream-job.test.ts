@@ -11,12 +11,26 @@ const IN = 'readings';
 const OUT = 'sums';
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 4, 1, 6, 0, 0);
-const inSchema = { type: 'record', name: 'Reading', namespace: 'test', fields: [{ name: 'asset', type: 'string' }, { name: 'at', type: 'long' }, { name: 'v', type: 'double' }] };
+const inSchema = {
+  type: 'record',
+  name: 'Reading',
+  namespace: 'test',
+  fields: [
+    { name: 'asset', type: 'string' },
+    { name: 'at', type: 'long' },
+    { name: 'v', type: 'double' },
+  ],
+};
 const outSchema = {
   type: 'record',
   name: 'Sum',
   namespace: 'test',
-  fields: [{ name: 'asset', type: 'string' }, { name: 'start', type: 'long' }, { name: 'count', type: 'long' }, { name: 'sum', type: 'double' }],
+  fields: [
+    { name: 'asset', type: 'string' },
+    { name: 'start', type: 'long' },
+    { name: 'count', type: 'long' },
+    { name: 'sum', type: 'double' },
+  ],
 };
 
 interface Reading {
@@ -80,9 +94,15 @@ describe('runStreamJob with windows, on an in-memory broker', () => {
   async function closingBatchThatFails(failing: (topics: string[]) => boolean) {
     const kafka = new MemoryKafka();
     const { job, send, sums, windows } = await sumJob(kafka, { sizeMs: MIN, allowedLatenessMs: 0, partitions: 1 });
-    send(0, [{ asset: 'a', at: T0 + 10_000 }, { asset: 'a', at: T0 + 20_000 }]);
+    send(0, [
+      { asset: 'a', at: T0 + 10_000 },
+      { asset: 'a', at: T0 + 20_000 },
+    ]);
     expect(await kafka.deliver('sums')).toBe(true);
-    send(0, [{ asset: 'a', at: T0 + 70_000 }, { asset: 'a', at: T0 + 5_000 }]);
+    send(0, [
+      { asset: 'a', at: T0 + 70_000 },
+      { asset: 'a', at: T0 + 5_000 },
+    ]);
     kafka.failNextSend((records) => failing(records.map((r) => r.topic)));
     expect(await kafka.deliver('sums')).toBeInstanceOf(Error);
     await kafka.drain('sums');
@@ -107,11 +127,14 @@ describe('runStreamJob with windows, on an in-memory broker', () => {
   it('a batch whose checkpoint send fails is replayed: the window it closed is produced again, never lost', async () => {
     const { kafka, sums } = await closingBatchThatFails((topics) => topics.includes(checkpointTopicFor('sums')));
     // The outputs were acknowledged before the checkpoint failed: at least once, the window's key names the duplicate.
-    expect(await sums()).toEqual([['a', T0, 2], ['a', T0, 2]]);
+    expect(await sums()).toEqual([
+      ['a', T0, 2],
+      ['a', T0, 2],
+    ]);
     expect(kafka.records(`${IN}.dlq`).map((r) => readDlqHeaders(r.headers)?.offset)).toEqual(['3', '3']);
   });
 
-  it('waits for partitions that are behind: three partitions, the first one\'s half hour read in a batch before the others\', no record late', async () => {
+  it("waits for partitions that are behind: three partitions, the first one's half hour read in a batch before the others', no record late", async () => {
     const kafka = new MemoryKafka();
     const { send, sums, windows } = await sumJob(kafka, { sizeMs: 15 * MIN, allowedLatenessMs: 2 * MIN, partitions: 3 });
     const assets = ['press', 'pump', 'fan'];
@@ -127,14 +150,22 @@ describe('runStreamJob with windows, on an in-memory broker', () => {
     await kafka.drain('sums');
     expect(windows.stats()).toMatchObject({ lateRecords: 0 });
     expect((await sums()).sort()).toEqual(
-      assets.flatMap((asset) => [[asset, T0, 90], [asset, T0 + 15 * MIN, 90]]).sort(),
+      assets
+        .flatMap((asset) => [
+          [asset, T0, 90],
+          [asset, T0 + 15 * MIN, 90],
+        ])
+        .sort(),
     );
   });
 
   it('does not wait for a partition the group gave another member', async () => {
     const kafka = new MemoryKafka();
     const { send, sums } = await sumJob(kafka, { sizeMs: MIN, allowedLatenessMs: 0, partitions: 2 });
-    send(0, [{ asset: 'a', at: T0 + 10_000 }, { asset: 'a', at: T0 + 70_000 }]);
+    send(0, [
+      { asset: 'a', at: T0 + 10_000 },
+      { asset: 'a', at: T0 + 70_000 },
+    ]);
     // Partition 1 has records, but another member reads them.
     send(1, [{ asset: 'b', at: T0 + 5_000 }]);
     expect(await kafka.deliver('sums', { partitions: [0], assignment: [{ topic: IN, partition: 0 }] })).toBe(true);

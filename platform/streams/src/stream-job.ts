@@ -162,7 +162,14 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       const processed = await processBatch(handler, input, encode);
       const outgoing = processed.encoded;
       const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
-      if (processed.failed.length > 0) letters.push(...deadLettersOf(processed.failed, decoded.map((d) => d.record), input));
+      if (processed.failed.length > 0)
+        letters.push(
+          ...deadLettersOf(
+            processed.failed,
+            decoded.map((d) => d.record),
+            input,
+          ),
+        );
       // Built now, kept only once sent: until then a failure must restore the previous checkpoint, or
       // the replay would skip this batch's windows and late records as already emitted.
       const nextCheckpoint: JobCheckpoint | undefined = checkpoints && {

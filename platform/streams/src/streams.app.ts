@@ -12,7 +12,11 @@ export interface StreamsApp {
  * A Nest microservice for a domain module on the stream runtime, initialised (handlers registered) but
  * not consuming: call `app.listen()` to run it, or give `transport.handler()` to a TestDriver.
  */
-export async function createStreamsApp(module: unknown, options: StreamsTransportOptions, nest: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal'> } = {}): Promise<StreamsApp> {
+export async function createStreamsApp(
+  module: unknown,
+  options: StreamsTransportOptions,
+  nest: { logger?: false | Array<'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal'> } = {},
+): Promise<StreamsApp> {
   const transport = new StreamsTransport(options);
   const app = await NestFactory.createMicroservice(module as never, { strategy: transport, ...(nest.logger === undefined ? {} : { logger: nest.logger }) });
   app.useGlobalFilters(new StreamsExceptionFilter());

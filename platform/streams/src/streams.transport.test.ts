@@ -11,7 +11,15 @@ import { StreamsContext } from './streams.context';
 import { createStreamsApp } from './streams.app';
 import { TestDriver } from './test.driver';
 
-const outSchema = { type: 'record', name: 'Doubled', namespace: 'test', fields: [{ name: 'v', type: 'double' }, { name: 'from', type: 'string' }] };
+const outSchema = {
+  type: 'record',
+  name: 'Doubled',
+  namespace: 'test',
+  fields: [
+    { name: 'v', type: 'double' },
+    { name: 'from', type: 'string' },
+  ],
+};
 
 @Injectable()
 class Doubler {
@@ -49,7 +57,11 @@ afterEach(async () => {
 });
 
 async function driverFor(): Promise<TestDriver> {
-  const { app, transport } = await createStreamsApp(DoublingModule, { name: 'doubling', kafka: unused, serde: unused, groupId: 'g', outputs: { doubled: outSchema } }, { logger: false });
+  const { app, transport } = await createStreamsApp(
+    DoublingModule,
+    { name: 'doubling', kafka: unused, serde: unused, groupId: 'g', outputs: { doubled: outSchema } },
+    { logger: false },
+  );
   apps.push(app);
   return new TestDriver({ handler: transport.handler(), outputs: { doubled: outSchema } });
 }
@@ -69,7 +81,10 @@ describe('StreamsTransport', () => {
 
   it('dead-letters the records a Nest handler fails on, the rest flows', async () => {
     const driver = await driverFor();
-    await driver.pipe('readings', [{ key: 'a', value: { v: 1 } }, { key: 'bad', value: { v: Number.NaN } }]);
+    await driver.pipe('readings', [
+      { key: 'a', value: { v: 1 } },
+      { key: 'bad', value: { v: Number.NaN } },
+    ]);
     await driver.pipe('commands', [{ value: { v: 3 } }, { value: { v: -1 } }, { value: { v: 4 } }]);
     expect(driver.outputs().map((o) => o.key)).toEqual(['a', 'cmd', 'cmd']);
     expect(driver.deadLetters().map((d) => [d.record.topic, d.record.offset, (d.error as Error).message])).toEqual([

@@ -85,8 +85,7 @@ export class StreamsTransport extends Server implements CustomTransportStrategy 
       if (!handler) continue;
       const returned: unknown = await handler(ofTopic, new StreamsContext([topic, ofTopic]));
       const outputs = (isObservableLike(returned) ? await lastValueFrom(this.transformToObservable(returned), { defaultValue: [] }) : returned) as
-        | Array<StreamOutput | RecordFailed>
-        | undefined;
+        Array<StreamOutput | RecordFailed> | undefined;
       if (outputs) for (const output of outputs) results.push(output);
     }
     return results;

@@ -5,8 +5,25 @@ import type { StreamRecord } from './stream.types';
 import { TestDriver } from './test.driver';
 import { TumblingWindows } from './tumbling.windows';
 
-const inSchema = { type: 'record', name: 'In', namespace: 'test', fields: [{ name: 'asset', type: 'string' }, { name: 'at', type: 'long' }, { name: 'v', type: 'double' }] };
-const outSchema = { type: 'record', name: 'Out', namespace: 'test', fields: [{ name: 'asset', type: 'string' }, { name: 'v', type: 'double' }] };
+const inSchema = {
+  type: 'record',
+  name: 'In',
+  namespace: 'test',
+  fields: [
+    { name: 'asset', type: 'string' },
+    { name: 'at', type: 'long' },
+    { name: 'v', type: 'double' },
+  ],
+};
+const outSchema = {
+  type: 'record',
+  name: 'Out',
+  namespace: 'test',
+  fields: [
+    { name: 'asset', type: 'string' },
+    { name: 'v', type: 'double' },
+  ],
+};
 
 interface In {
   asset: string;
@@ -19,8 +36,7 @@ describe('TestDriver', () => {
     const driver = new TestDriver({
       inputs: { in: inSchema },
       outputs: { out: outSchema },
-      handler: async (records) =>
-        eachRecord(records as StreamRecord<In>[], (r) => ({ topic: 'out', key: r.value.asset, value: { asset: r.value.asset, v: r.value.v * 2 } })),
+      handler: async (records) => eachRecord(records as StreamRecord<In>[], (r) => ({ topic: 'out', key: r.value.asset, value: { asset: r.value.asset, v: r.value.v * 2 } })),
     });
     const outputs = await driver.pipe('in', [
       { key: 'a', value: { asset: 'a', at: 1, v: 1.5 } },
@@ -70,7 +86,11 @@ describe('TestDriver', () => {
         return records.map((r) => ({ topic: 'out', key: r.key ?? '', value: { asset: r.key, v: 0 } }));
       },
     });
-    await driver.pipe('in', [{ key: 'a', value: {} }, { key: 'bad', value: {} }, { key: 'b', value: {} }]);
+    await driver.pipe('in', [
+      { key: 'a', value: {} },
+      { key: 'bad', value: {} },
+      { key: 'b', value: {} },
+    ]);
     expect(calls).toBe(2);
     expect(driver.outputs('out').map((o) => o.key)).toEqual(['a', 'b']);
     expect(driver.deadLetters().map((d) => d.record.key)).toEqual(['bad']);
@@ -99,10 +119,12 @@ describe('TestDriver', () => {
     const driver = new TestDriver({
       inputs: { in: inSchema },
       outputs: { out: outSchema },
-      handler: async (records) =>
-        (records as StreamRecord<In>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: w.key, value: { asset: w.key, v: w.value } })),
+      handler: async (records) => (records as StreamRecord<In>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: w.key, value: { asset: w.key, v: w.value } })),
     });
-    await driver.pipe('in', [1, 2, 3].map((v) => ({ value: { asset: 'a', at: v * 100, v } })));
+    await driver.pipe(
+      'in',
+      [1, 2, 3].map((v) => ({ value: { asset: 'a', at: v * 100, v } })),
+    );
     expect(await driver.pipe('in', [{ value: { asset: 'a', at: 1_500, v: 10 } }])).toEqual([{ topic: 'out', key: 'a', value: { asset: 'a', v: 6 } }]);
   });
 
@@ -132,8 +154,18 @@ describe('TestDriver', () => {
     for (const partition of [0, 1, 2]) await driver.deliver('in', [partition]);
     await driver.pipe('in', [{ partition: 0, value: { asset: 'press', at: t0 + 33 * 60_000, v: 1 } }]);
     expect(windows.stats()).toMatchObject({ lateRecords: 0 });
-    expect(driver.outputs('out').map((o) => [o.key, (o.value as { v: number }).v]).sort()).toEqual(
-      ['fan', 'press', 'pump'].flatMap((asset) => [[`${asset}@${t0}`, 90], [`${asset}@${t0 + 15 * 60_000}`, 90]]).sort(),
+    expect(
+      driver
+        .outputs('out')
+        .map((o) => [o.key, (o.value as { v: number }).v])
+        .sort(),
+    ).toEqual(
+      ['fan', 'press', 'pump']
+        .flatMap((asset) => [
+          [`${asset}@${t0}`, 90],
+          [`${asset}@${t0 + 15 * 60_000}`, 90],
+        ])
+        .sort(),
     );
   });
 });

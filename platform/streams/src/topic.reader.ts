@@ -22,7 +22,12 @@ export async function readTopic(options: {
   format?: 'avro' | 'json';
 }): Promise<ReadRecord[]> {
   const serde = new AvroSerde({ registryUrl: options.registryUrl });
-  const consumer = createKafka({ clientId: 'test-reader', brokers: [options.brokers] }).consumer({ groupId: `reader-${randomUUID()}`, topics: [options.topic], fromBeginning: true, maxWaitMs: 100 });
+  const consumer = createKafka({ clientId: 'test-reader', brokers: [options.brokers] }).consumer({
+    groupId: `reader-${randomUUID()}`,
+    topics: [options.topic],
+    fromBeginning: true,
+    maxWaitMs: 100,
+  });
   const records: ReadRecord[] = [];
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));

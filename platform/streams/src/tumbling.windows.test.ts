@@ -120,7 +120,10 @@ describe('TumblingWindows', () => {
     expect(quarantined?.message).toContain('beyond the maximum clock skew of 300000 ms');
     expect(windows.takeQuarantined()).toEqual([]);
     const closed = windows.add(reading('a', now - 2 * 60_000));
-    expect(closed.map((w) => [w.key, w.value.count])).toEqual([['a', 1], ['b', 1]]);
+    expect(closed.map((w) => [w.key, w.value.count])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     expect(windows.stats()).toMatchObject({ quarantinedRecords: 1, lateRecords: 0 });
   });
 
@@ -135,7 +138,10 @@ describe('TumblingWindows', () => {
     // Two records in a row that far ahead: the jump is real.
     expect(windows.add(reading('b', 605_000))).toEqual([]);
     const closed = windows.add(reading('a', 606_000));
-    expect(closed.map((w) => [w.key, w.start, w.value.count])).toEqual([['a', 0, 1], ['b', 0, 2]]);
+    expect(closed.map((w) => [w.key, w.start, w.value.count])).toEqual([
+      ['a', 0, 1],
+      ['b', 0, 2],
+    ]);
     expect(windows.watermark()).toBe(605_000);
   });
 
@@ -157,7 +163,10 @@ describe('TumblingWindows', () => {
     expect(windows.add(reading('a', 180_000, 1, 0))).toEqual([]);
     expect(windows.add(reading('b', 20_000, 1, 1))).toEqual([]);
     const closed = windows.add(reading('b', 130_000, 1, 1));
-    expect(closed.map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
+    expect(closed.map((w) => [w.key, w.start])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
     expect(windows.stats()).toMatchObject({ lateRecords: 0, watermark: 130_000 });
   });
 
@@ -169,7 +178,10 @@ describe('TumblingWindows', () => {
     expect(windows.add(reading('a', 70_000, 1, 0))).toEqual([]);
     // Partition 1 is caught up (the runtime no longer names it): it holds nothing back.
     windows.progress(pendingOf(0));
-    expect(windows.add(reading('a', 75_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
+    expect(windows.add(reading('a', 75_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
   });
 
   it('takes a partition said to have records to come as idle when none reach the windows within the idle timeout', () => {
@@ -188,11 +200,14 @@ describe('TumblingWindows', () => {
     expect(windows.add(reading('a', 130_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 60_000]]);
   });
 
-  it('without progress from a runtime, event time is the highest of the partitions\'', () => {
+  it("without progress from a runtime, event time is the highest of the partitions'", () => {
     const windows = sums();
     windows.add(reading('a', 10_000, 1, 0));
     windows.add(reading('b', 20_000, 1, 1));
-    expect(windows.add(reading('a', 70_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 0], ['b', 0]]);
+    expect(windows.add(reading('a', 70_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
   });
 
   it('rejects a window size that is not positive', () => {

@@ -44,12 +44,7 @@ describe('runStreamJob on a real broker', () => {
   it('sends corrupt bytes and records the handler fails on to the DLQ while the rest flows', async () => {
     const topics = await createTopics(kafka, 1);
     const good = readings(50);
-    await produce(kafka, serde, topics.input, [
-      ...good.slice(0, 20),
-      Buffer.from('not avro at all'),
-      { asset: 'asset-bad', at: 1, v: -1 },
-      ...good.slice(20),
-    ]);
+    await produce(kafka, serde, topics.input, [...good.slice(0, 20), Buffer.from('not avro at all'), { asset: 'asset-bad', at: 1, v: -1 }, ...good.slice(20)]);
     const job = track(await passThroughJob({ kafka, serde, ...topics }));
 
     const out = (await decodedValues(topics.output, 50)) as Array<{ v: number }>;

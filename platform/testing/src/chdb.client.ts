@@ -48,6 +48,12 @@ export async function openChdbClient(options: ChdbClientOptions = {}): Promise<C
     await client?.close().catch(() => undefined);
     removeTemporary();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ServiceStartError('chdb', `opening chDB at ${path} failed: ${reason} (is the 'chdb' npm package installed with its native library, and no other process holding this path?)`, undefined, '', { cause: error });
+    throw new ServiceStartError(
+      'chdb',
+      `opening chDB at ${path} failed: ${reason} (is the 'chdb' npm package installed with its native library, and no other process holding this path?)`,
+      undefined,
+      '',
+      { cause: error },
+    );
   }
 }

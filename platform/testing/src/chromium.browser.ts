@@ -54,7 +54,7 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     });
   } catch (error) {
     rmSync(userDataDir, { recursive: true, force: true });
-    const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
     throw new ServiceStartError('chromium', `${executablePath} did not launch headless (${reason})`, undefined, '', { cause: error });
   }
   let closed = false;

@@ -8,9 +8,19 @@ describe('chDB for tests', () => {
     try {
       expect(chdb.version).toMatch(/^\d+\.\d+/);
       await chdb.client.command({ query: 'CREATE TABLE readings (asset String, value Float64) ENGINE = MergeTree ORDER BY asset' });
-      await chdb.client.insert({ table: 'readings', values: [{ asset: 'pump-1', value: 21.5 }, { asset: 'pump-2', value: 3 }], format: 'JSONEachRow' });
+      await chdb.client.insert({
+        table: 'readings',
+        values: [
+          { asset: 'pump-1', value: 21.5 },
+          { asset: 'pump-2', value: 3 },
+        ],
+        format: 'JSONEachRow',
+      });
       const result = await chdb.client.query({ query: 'SELECT asset, value FROM readings ORDER BY asset', format: 'JSONEachRow' });
-      expect(await result.json()).toEqual([{ asset: 'pump-1', value: 21.5 }, { asset: 'pump-2', value: 3 }]);
+      expect(await result.json()).toEqual([
+        { asset: 'pump-1', value: 21.5 },
+        { asset: 'pump-2', value: 3 },
+      ]);
     } finally {
       await chdb.close();
     }

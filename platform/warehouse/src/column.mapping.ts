@@ -105,9 +105,7 @@ function mapType(schema: AvroSchema, named: NamedTypes, caps: ServerCapabilities
   }
   const logical = s.logicalType as string | undefined;
   if (s.type === 'long' && logical === 'timestamp-millis') {
-    return caps.dateTime64
-      ? { type: "DateTime64(3, 'UTC')", encoding: { kind: 'datetime64ms' } }
-      : { type: "DateTime('UTC')", encoding: { kind: 'datetime' } };
+    return caps.dateTime64 ? { type: "DateTime64(3, 'UTC')", encoding: { kind: 'datetime64ms' } } : { type: "DateTime('UTC')", encoding: { kind: 'datetime' } };
   }
   if (s.type === 'int' && logical === 'date') return { type: 'Date', encoding: { kind: 'date' } };
   if (s.type === 'enum') {

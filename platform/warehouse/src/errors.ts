@@ -17,9 +17,7 @@ export class UnsupportedAvroType extends Error {
 export class NoTimeColumn extends Error {
   override readonly name = 'NoTimeColumn';
   constructor(readonly topic: string) {
-    super(
-      `${topic} has no time column for the warehouse: set processing.eventTime in its contract, or give its Avro schema a field with logicalType timestamp-millis.`,
-    );
+    super(`${topic} has no time column for the warehouse: set processing.eventTime in its contract, or give its Avro schema a field with logicalType timestamp-millis.`);
   }
 }
 
@@ -45,7 +43,7 @@ export class RowEncodeFailed extends Error {
   ) {
     super(
       `Value ${describe(value)} does not fit column '${column}' (${columnType}). The record does not match the table: ` +
-        'check that the producer used the contract\'s schema, and run the governance drift check on the table.',
+        "check that the producer used the contract's schema, and run the governance drift check on the table.",
     );
   }
 }

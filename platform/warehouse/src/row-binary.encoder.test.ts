@@ -18,12 +18,16 @@ describe('RowBinary encoding', () => {
     ]);
     encoder.append({ s: 'hé', n: null, l: -2n, t: new Date(1000), e: 'B', m: { k: 'v' } }, kafka);
     const expected = Buffer.concat([
-      Buffer.from([3]), Buffer.from('hé'),
+      Buffer.from([3]),
+      Buffer.from('hé'),
       Buffer.from([1]),
       Buffer.from([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
       Buffer.from([0xe8, 0x03, 0, 0, 0, 0, 0, 0]),
       Buffer.from([2]),
-      Buffer.from([1, 1]), Buffer.from('k'), Buffer.from([1]), Buffer.from('v'),
+      Buffer.from([1, 1]),
+      Buffer.from('k'),
+      Buffer.from([1]),
+      Buffer.from('v'),
     ]);
     expect(encoder.rows).toBe(1);
     expect(encoder.take()).toEqual(expected);
@@ -39,7 +43,7 @@ describe('RowBinary encoding', () => {
 });
 
 describe('RowBinary 64-bit integers', () => {
-  it('writes safe integers, bigints and decimal strings alike, negatives in two\'s complement', () => {
+  it("writes safe integers, bigints and decimal strings alike, negatives in two's complement", () => {
     const encoder = new RowBinaryEncoder([column('l', 'Int64', { kind: 'int64' })]);
     const values = [0, 1, -1, 2 ** 40 + 5, -(2 ** 40) - 5, 9_223_372_036_854_775_807n, '-9223372036854775808', '123'];
     for (const l of values) encoder.append({ l }, kafka);

@@ -105,8 +105,26 @@ export function analystScenarios(backend: string, clickhouse: (database: string)
       ]);
       expect(results['energy-per-line-per-day']).toEqual([{ line: 'acme/berlin/utilities/line-1', day: '2026-11-20', energyKwh: 15, cost: 3, currency: 'EUR', windows: 2 }]);
       expect(results['model-versions-in-use']).toEqual([
-        { modelName: 'asset-health-pump', modelVersion: '1.0.0', role: 'CHAMPION', windowsScored: 5, assets: 2, anomalousWindows: 3, firstWindow: expect.stringMatching(/^2026-11-20 10:00:00/), lastWindow: expect.stringMatching(/^2026-11-20 12:00:00/) },
-        { modelName: 'asset-health-pump', modelVersion: '1.1.0', role: 'SHADOW', windowsScored: 1, assets: 1, anomalousWindows: 1, firstWindow: expect.stringMatching(/^2026-11-20 10:00:00/), lastWindow: expect.stringMatching(/^2026-11-20 10:00:00/) },
+        {
+          modelName: 'asset-health-pump',
+          modelVersion: '1.0.0',
+          role: 'CHAMPION',
+          windowsScored: 5,
+          assets: 2,
+          anomalousWindows: 3,
+          firstWindow: expect.stringMatching(/^2026-11-20 10:00:00/),
+          lastWindow: expect.stringMatching(/^2026-11-20 12:00:00/),
+        },
+        {
+          modelName: 'asset-health-pump',
+          modelVersion: '1.1.0',
+          role: 'SHADOW',
+          windowsScored: 1,
+          assets: 1,
+          anomalousWindows: 1,
+          firstWindow: expect.stringMatching(/^2026-11-20 10:00:00/),
+          lastWindow: expect.stringMatching(/^2026-11-20 10:00:00/),
+        },
       ]);
     } finally {
       await warehouse.close();

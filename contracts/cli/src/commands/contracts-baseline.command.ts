@@ -30,7 +30,13 @@ ${REMOTE_HELP}`,
     const summaries = [];
     for (const loaded of await selectedContracts(args, io)) summaries.push(await api.baseline(loaded.contract, loaded.avroSchema));
     if (args.values.json) io.out(JSON.stringify(summaries, null, 2));
-    else io.out(formatTable(['CONTRACT', 'TOPIC', 'VERSIONS'], summaries.map((s) => [s.id, s.topic, s.versions.map((v) => `${v.version} ${v.status}`).join(', ')])));
+    else
+      io.out(
+        formatTable(
+          ['CONTRACT', 'TOPIC', 'VERSIONS'],
+          summaries.map((s) => [s.id, s.topic, s.versions.map((v) => `${v.version} ${v.status}`).join(', ')]),
+        ),
+      );
     return 0;
   },
 };

@@ -61,7 +61,7 @@ Exit code 1 when a change is breaking, 0 otherwise. Needs no service.`,
   positionals: { min: 0, max: 2 },
   async run(args, io) {
     const base = typeof args.values.base === 'string' ? resolve(io.cwd, args.values.base) : undefined;
-    if (base === undefined && args.positionals.length !== 2) throw new UsageError("give <old.yaml> <new.yaml>, or --base <dir> to compare every contract with another checkout");
+    if (base === undefined && args.positionals.length !== 2) throw new UsageError('give <old.yaml> <new.yaml>, or --base <dir> to compare every contract with another checkout');
     if (base !== undefined && args.positionals.length > 0) throw new UsageError('--base compares whole repositories: give no contract files with it');
     const pairs = base ? await pairsAgainstBase(rootOf(args, io), base) : pairOfFiles(args.positionals.map((file) => resolve(io.cwd, file)) as [string, string]);
     const checked: Checked[] = pairs.map(({ id, previous, next }) => ({
@@ -72,7 +72,13 @@ Exit code 1 when a change is breaking, 0 otherwise. Needs no service.`,
     }));
     const breaking = checked.filter((c) => c.analysis?.breaking);
     if (args.values.json) {
-      io.out(JSON.stringify(checked.map((c) => ({ contractId: c.contractId, breaking: c.analysis?.breaking ?? false, removed: !c.next, analysis: c.analysis })), null, 2));
+      io.out(
+        JSON.stringify(
+          checked.map((c) => ({ contractId: c.contractId, breaking: c.analysis?.breaking ?? false, removed: !c.next, analysis: c.analysis })),
+          null,
+          2,
+        ),
+      );
     } else {
       const sections = checked.map(({ contractId, next, analysis, unchanged }) => {
         if (!next || !analysis) return `${contractId}: removed (it is in the base but not here; retire a product through its lifecycle instead of deleting its contract)`;
@@ -80,7 +86,9 @@ Exit code 1 when a change is breaking, 0 otherwise. Needs no service.`,
       });
       io.out(sections.join('\n\n'));
       const names = breaking.map(({ contractId, next }) => `${contractId} ${next!.contract.version} (${next!.contract.compatibility})`);
-      io.out(breaking.length > 0 ? `\nFAIL: breaking under the contract's compatibility mode: ${names.join(', ')}` : `\nOK: ${checked.length} contract(s) checked, no breaking change.`);
+      io.out(
+        breaking.length > 0 ? `\nFAIL: breaking under the contract's compatibility mode: ${names.join(', ')}` : `\nOK: ${checked.length} contract(s) checked, no breaking change.`,
+      );
     }
     return breaking.length > 0 ? 1 : 0;
   },

@@ -34,7 +34,9 @@ describe('fieldmesh tokens', () => {
   it('create prints the token once on stdout and stores only its hash; list shows who holds one', async () => {
     const file = join(tempDir(), 'tokens.json');
     const create = cli({ FIELDMESH_TOKENS_FILE: file });
-    expect(await runCli(['tokens', 'create', '--name', 'energy-team', '--role', 'domain-owner', '--domain', 'energy', '--domain', 'plant'], create.io), create.err.join('\n')).toBe(0);
+    expect(await runCli(['tokens', 'create', '--name', 'energy-team', '--role', 'domain-owner', '--domain', 'energy', '--domain', 'plant'], create.io), create.err.join('\n')).toBe(
+      0,
+    );
     const token = create.out[0]!;
     expect(token).toMatch(/^fmt_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     expect(create.err.join('\n')).toContain('shown only this once');
@@ -142,9 +144,30 @@ describe('remote contract commands', () => {
         }
         if (request.method === 'GET' && request.url === '/contracts/plant.readings') {
           return reply(200, {
-            id: 'plant.readings', domain: 'plant', dataProduct: 'readings', topic: 'plant.readings.v1', subject: 'plant.readings.v1-value', owner: base.contract.owner,
-            versions: [{ version: '1.0.0', status: 'approved', proposalId: null }, { version: '1.1.0', status: 'proposed', proposalId: 'p-1' }],
-            history: [{ eventId: 'e1', type: 'BASELINED', contractId: 'plant.readings', version: '1.0.0', proposalId: null, by: 'lead', role: 'governance-lead', at: '2026-11-21T00:00:00.000Z', comment: null, subject: 'plant.readings.v1-value' }],
+            id: 'plant.readings',
+            domain: 'plant',
+            dataProduct: 'readings',
+            topic: 'plant.readings.v1',
+            subject: 'plant.readings.v1-value',
+            owner: base.contract.owner,
+            versions: [
+              { version: '1.0.0', status: 'approved', proposalId: null },
+              { version: '1.1.0', status: 'proposed', proposalId: 'p-1' },
+            ],
+            history: [
+              {
+                eventId: 'e1',
+                type: 'BASELINED',
+                contractId: 'plant.readings',
+                version: '1.0.0',
+                proposalId: null,
+                by: 'lead',
+                role: 'governance-lead',
+                at: '2026-11-21T00:00:00.000Z',
+                comment: null,
+                subject: 'plant.readings.v1-value',
+              },
+            ],
           });
         }
         return reply(404, { error_code: 40401, message: `no route ${request.method} ${request.url}` });
@@ -171,7 +194,12 @@ describe('remote contract commands', () => {
   it('baseline records every contract of a checkout as an approved version', async () => {
     const run = cli({ FIELDMESH_REGISTRY_URL: registryUrl, FIELDMESH_TOKEN: 'lead-token' });
     expect(await runCli(['contracts', 'baseline', '--root', join(fixtures, 'base')], run.io), run.err.join('\n')).toBe(0);
-    expect(requests.at(-1)).toMatchObject({ method: 'POST', url: '/contracts/baseline', authorization: 'Bearer lead-token', body: { contract: base.contract, schema: base.avroSchema } });
+    expect(requests.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/contracts/baseline',
+      authorization: 'Bearer lead-token',
+      body: { contract: base.contract, schema: base.avroSchema },
+    });
     expect(run.out.join('\n')).toMatch(/plant\.readings\s+plant\.readings\.v1\s+1\.0\.0 approved/);
   });
 

@@ -20,7 +20,9 @@ function exampleProblems(root: string, loaded: LoadedContract, contractFile: str
   const problems: LintProblem[] = [];
   for (const kind of ['valid', 'invalid'] as const) {
     if (!existsSync(join(dir, kind))) continue;
-    for (const name of readdirSync(join(dir, kind)).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(join(dir, kind))
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const file = relative(root, join(dir, kind, name));
       let record: Record<string, unknown>;
       try {
@@ -33,7 +35,8 @@ function exampleProblems(root: string, loaded: LoadedContract, contractFile: str
       if (kind === 'valid') problems.push(...found.map((p) => ({ file, path: p.path, message: `valid example is rejected: ${p.message}` })));
       else {
         const field = name.split('--')[0]!;
-        if (!found.some((p) => p.path === field)) problems.push({ file, path: field, message: `invalid example is not rejected for '${field}' (problems found: ${found.map((p) => p.path).join(', ') || 'none'})` });
+        if (!found.some((p) => p.path === field))
+          problems.push({ file, path: field, message: `invalid example is not rejected for '${field}' (problems found: ${found.map((p) => p.path).join(', ') || 'none'})` });
       }
     }
   }
@@ -99,7 +102,12 @@ Exit code 1 when a problem is found. Needs no running service.`,
     if (args.values.json) io.out(JSON.stringify(problems, null, 2));
     else if (problems.length === 0) io.out(`${files.length} contract(s) are valid, with their examples.`);
     else {
-      io.out(formatTable(['FILE', 'FIELD', 'PROBLEM'], problems.map((p) => [p.file, p.path, p.message])));
+      io.out(
+        formatTable(
+          ['FILE', 'FIELD', 'PROBLEM'],
+          problems.map((p) => [p.file, p.path, p.message]),
+        ),
+      );
       io.out(`\n${problems.length} problem(s); ${files.length} contract(s) checked.`);
     }
     return problems.length > 0 ? 1 : 0;

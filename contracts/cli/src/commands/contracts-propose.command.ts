@@ -31,7 +31,11 @@ Prints the proposal id and the analysis. Exit code 1 when the registry refuses (
     const api = contractsApiOf(args, io);
     const loaded = loadContractFile(resolve(io.cwd, args.positionals[0]!), typeof args.values.root === 'string' ? resolve(io.cwd, args.values.root) : undefined);
     const proposal = await api.propose(loaded.contract, loaded.avroSchema);
-    io.out(args.values.json ? JSON.stringify(proposal, null, 2) : `${formatProposal(proposal)}\n\nA governance lead decides with 'fieldmesh contracts approve|reject ${proposal.proposalId}'.`);
+    io.out(
+      args.values.json
+        ? JSON.stringify(proposal, null, 2)
+        : `${formatProposal(proposal)}\n\nA governance lead decides with 'fieldmesh contracts approve|reject ${proposal.proposalId}'.`,
+    );
     return 0;
   },
 };

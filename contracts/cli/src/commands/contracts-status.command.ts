@@ -29,7 +29,15 @@ ${REMOTE_HELP}`,
     if (contractId === undefined) {
       const contracts = await api.contracts();
       if (args.values.json) io.out(JSON.stringify(contracts, null, 2));
-      else io.out(contracts.length === 0 ? 'No governed contracts.' : formatTable(['CONTRACT', 'TOPIC', 'OWNER', 'VERSIONS'], contracts.map((c) => [c.id, c.topic, c.owner.team, versionsOf(c.versions)])));
+      else
+        io.out(
+          contracts.length === 0
+            ? 'No governed contracts.'
+            : formatTable(
+                ['CONTRACT', 'TOPIC', 'OWNER', 'VERSIONS'],
+                contracts.map((c) => [c.id, c.topic, c.owner.team, versionsOf(c.versions)]),
+              ),
+        );
       return 0;
     }
     const detail = await api.contract(contractId);
@@ -39,7 +47,12 @@ ${REMOTE_HELP}`,
     }
     io.out(`${detail.id}: topic ${detail.topic}, subject ${detail.subject}, owner ${detail.owner.team} <${detail.owner.contact}>`);
     io.out(`Versions: ${versionsOf(detail.versions)}\n`);
-    io.out(formatTable(['AT', 'EVENT', 'VERSION', 'BY', 'ROLE', 'COMMENT'], detail.history.map((e) => [e.at, e.type, e.version, e.by, e.role, e.comment ?? ''])));
+    io.out(
+      formatTable(
+        ['AT', 'EVENT', 'VERSION', 'BY', 'ROLE', 'COMMENT'],
+        detail.history.map((e) => [e.at, e.type, e.version, e.by, e.role, e.comment ?? '']),
+      ),
+    );
     return 0;
   },
 };

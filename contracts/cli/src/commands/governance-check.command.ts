@@ -55,7 +55,12 @@ Exit code 1 when a finding is an error (or any finding with --strict), 0 when th
     } else if (findings.length === 0) {
       io.out(`No drift: ${contracts.length} product(s) match their contracts.`);
     } else {
-      io.out(formatTable(['PRODUCT', 'TARGET', 'FIELD', 'EXPECTED', 'ACTUAL', 'SEVERITY'], findings.map((f) => [f.product, f.target, f.field, f.expected, f.actual, f.severity])));
+      io.out(
+        formatTable(
+          ['PRODUCT', 'TARGET', 'FIELD', 'EXPECTED', 'ACTUAL', 'SEVERITY'],
+          findings.map((f) => [f.product, f.target, f.field, f.expected, f.actual, f.severity]),
+        ),
+      );
       io.out(`\n${errors} error(s), ${warnings} warning(s) in ${contracts.length} product(s).`);
     }
     if (!warehouse) io.err('Tables were not checked: no ClickHouse URL was given (--clickhouse or FIELDMESH_CLICKHOUSE_URL).');

@@ -34,12 +34,11 @@ ${CONNECTION_HELP}`,
     const topic = typeof args.values.topic === 'string' ? args.values.topic : LINEAGE_TOPIC;
     io.err(`reading lineage from ${topic}…`);
     const graph = await readLineageGraph(kafka, { topic });
-    io.err(`${graph.jobs.length} job(s), ${graph.datasets().length} dataset(s)${graph.skipped > 0 ? `, ${graph.skipped} event(s) that are not OpenLineage run events skipped` : ''}`);
+    io.err(
+      `${graph.jobs.length} job(s), ${graph.datasets().length} dataset(s)${graph.skipped > 0 ? `, ${graph.skipped} event(s) that are not OpenLineage run events skipped` : ''}`,
+    );
     const ref = graph.resolve(target);
-    const walks = [
-      ...(args.values.downstream ? [] : [graph.upstream(ref)]),
-      ...(args.values.upstream ? [] : [graph.downstream(ref)]),
-    ];
+    const walks = [...(args.values.downstream ? [] : [graph.upstream(ref)]), ...(args.values.upstream ? [] : [graph.downstream(ref)])];
     io.out(args.values.json ? JSON.stringify(walks, null, 2) : walks.map(formatLineageTree).join('\n\n'));
     return 0;
   },

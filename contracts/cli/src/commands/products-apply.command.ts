@@ -32,7 +32,9 @@ async function applyTable(warehouse: Warehouse, loaded: LoadedContract): Promise
     tableAction: existed ? 'unchanged' : 'created',
     tableWarnings: [
       ...(existed ? [] : plan.warnings),
-      ...drift.map((d) => `table ${plan.database}.${plan.table}: ${d.kind} ${d.subject} is ${d.actual}, the contract implies ${d.expected} (not altered; see 'fieldmesh governance check')`),
+      ...drift.map(
+        (d) => `table ${plan.database}.${plan.table}: ${d.kind} ${d.subject} is ${d.actual}, the contract implies ${d.expected} (not altered; see 'fieldmesh governance check')`,
+      ),
     ],
   };
 }

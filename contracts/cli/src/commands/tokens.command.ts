@@ -34,14 +34,20 @@ ${TOKENS_FILE_HELP}`,
   async run(args, io) {
     const store = await TokenStore.open(tokensFileOf(args, io));
     // The store validates name, role and domains and names each wrong field.
-    const issued = await store.issue({ name: String(args.values.name ?? ''), role: String(args.values.role ?? '') as Role, domains: (args.values.domain as string[] | undefined) ?? [] });
+    const issued = await store.issue({
+      name: String(args.values.name ?? ''),
+      role: String(args.values.role ?? '') as Role,
+      domains: (args.values.domain as string[] | undefined) ?? [],
+    });
     if (args.values.json) {
       io.out(JSON.stringify(issued, null, 2));
       return 0;
     }
     io.out(issued.token);
     const { principal } = issued;
-    io.err(`Issued token ${principal.tokenId} for ${principal.name} (role ${principal.role}, domains ${principal.domains.join(', ') || 'none'}) in ${store.file}. It is shown only this once.`);
+    io.err(
+      `Issued token ${principal.tokenId} for ${principal.name} (role ${principal.role}, domains ${principal.domains.join(', ') || 'none'}) in ${store.file}. It is shown only this once.`,
+    );
     return 0;
   },
 };
@@ -67,7 +73,15 @@ ${TOKENS_FILE_HELP}`,
   async run(args, io) {
     const principals = (await TokenStore.open(tokensFileOf(args, io))).list();
     if (args.values.json) io.out(JSON.stringify(principals, null, 2));
-    else io.out(principals.length === 0 ? 'No tokens.' : formatTable(['ID', 'NAME', 'ROLE', 'DOMAINS'], principals.map((p) => [p.tokenId, p.name, p.role, p.domains.join(', ')])));
+    else
+      io.out(
+        principals.length === 0
+          ? 'No tokens.'
+          : formatTable(
+              ['ID', 'NAME', 'ROLE', 'DOMAINS'],
+              principals.map((p) => [p.tokenId, p.name, p.role, p.domains.join(', ')]),
+            ),
+      );
     return 0;
   },
 };

@@ -92,7 +92,23 @@ describe('analyseProposal', () => {
   });
 
   it('names nested fields in compatibility messages', () => {
-    const nested = (shareType: string) => reading([{ name: 'contributors', type: { type: 'array', items: { type: 'record', name: 'Contributor', fields: [{ name: 'feature', type: 'string' }, { name: 'share', type: shareType }] } } }]);
+    const nested = (shareType: string) =>
+      reading([
+        {
+          name: 'contributors',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'Contributor',
+              fields: [
+                { name: 'feature', type: 'string' },
+                { name: 'share', type: shareType },
+              ],
+            },
+          },
+        },
+      ]);
     const analysis = analyseProposal([{ contract: contract(), schema: nested('double') }], { contract: contract({ version: '1.1.0' }), schema: nested('string') });
     expect(analysis.changelog.some((line) => line.includes('[field contributors[].share]'))).toBe(true);
   });
@@ -158,7 +174,12 @@ describe('analyseProposal', () => {
     ]);
     expect(analysis.downstream).toEqual(downstream);
     expect(analysis.changelog).toEqual(
-      expect.arrayContaining(['Retention kafka: P7D -> P14D', 'SLO slos.freshness.maxAge: PT1M -> PT5M', 'Metadata owner.team: plant -> reliability', '  table plant_readings (via clickhouse-sink)']),
+      expect.arrayContaining([
+        'Retention kafka: P7D -> P14D',
+        'SLO slos.freshness.maxAge: PT1M -> PT5M',
+        'Metadata owner.team: plant -> reliability',
+        '  table plant_readings (via clickhouse-sink)',
+      ]),
     );
     expect(analysis.changelog).toContain('Schema fields: unchanged');
   });

@@ -75,7 +75,16 @@ function verdictLines(verdict: ModeVerdict, against: ContractVersionInput[], pro
     const located = /path '([^']*)'.*?in the (new|old) schema/.exec(description);
     const schema = located?.[2] === 'new' ? proposed.schema : old?.schema;
     const field = located && schema !== undefined ? fieldAtPath(schemaJson(schema), located[1]!) : undefined;
-    const named = field && !description.includes(`'${field.split('.').at(-1)!.replace(/\[\]|\{\}/g, '')}'`) ? ` [field ${field}]` : '';
+    const named =
+      field &&
+      !description.includes(
+        `'${field
+          .split('.')
+          .at(-1)!
+          .replace(/\[\]|\{\}/g, '')}'`,
+      )
+        ? ` [field ${field}]`
+        : '';
     return [`  - ${description}${named}${old ? ` (against approved version ${old.contract.version})` : ''}`];
   });
 }
@@ -97,11 +106,7 @@ function fieldLine(change: FieldChange): string {
   }
 }
 
-function changelogFor(
-  previous: ContractVersionInput[],
-  proposed: ContractVersionInput,
-  analysis: Omit<ProposalAnalysis, 'changelog'>,
-): string[] {
+function changelogFor(previous: ContractVersionInput[], proposed: ContractVersionInput, analysis: Omit<ProposalAnalysis, 'changelog'>): string[] {
   const { contract } = proposed;
   const last = previous.at(-1)?.contract;
   const mode = contract.compatibility;
@@ -111,7 +116,9 @@ function changelogFor(
     const own = analysis.compatibility[mode];
     lines.push(own.compatible ? `Compatible under ${mode} (the contract's compatibility mode)` : `BREAKING under ${mode} (the contract's compatibility mode):`);
     if (last.kafka.topic !== contract.kafka.topic) {
-      lines.push(`New topic ${contract.kafka.topic} (was ${last.kafka.topic}): its subject starts afresh, so compatibility is checked against earlier versions on that topic only; consumers must move to the new topic`);
+      lines.push(
+        `New topic ${contract.kafka.topic} (was ${last.kafka.topic}): its subject starts afresh, so compatibility is checked against earlier versions on that topic only; consumers must move to the new topic`,
+      );
     }
     lines.push(...verdictLines(own, onTopic(previous, contract), proposed));
     const incompatible = COMPATIBILITY_LEVELS.filter((level) => !analysis.compatibility[level].compatible);
@@ -157,9 +164,7 @@ export function analyseProposal(previous: ContractVersionInput[], proposed: Cont
   const parse = (schema: unknown): ParsedSchema => parseSchema(typeof schema === 'string' ? schema : JSON.stringify(schema));
   const candidate = parse(proposed.schema);
   const history: PreviousSchema[] = onTopic(previous, proposed.contract).map((version, index) => ({ version: index + 1, ...parse(version.schema) }));
-  const compatibility = Object.fromEntries(
-    COMPATIBILITY_LEVELS.map((mode) => [mode, checkCompatibility(candidate.type, history, mode)]),
-  ) as Record<CompatibilityMode, ModeVerdict>;
+  const compatibility = Object.fromEntries(COMPATIBILITY_LEVELS.map((mode) => [mode, checkCompatibility(candidate.type, history, mode)])) as Record<CompatibilityMode, ModeVerdict>;
   const last = previous.at(-1);
   const analysis = {
     fieldChanges: [

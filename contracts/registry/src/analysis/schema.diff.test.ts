@@ -5,8 +5,14 @@ const record = (fields: unknown[], extra: Record<string, unknown> = {}) => ({ ty
 
 describe('diffAvroSchemas', () => {
   it('reports added and removed fields with their types and defaults', () => {
-    const before = record([{ name: 'id', type: 'string' }, { name: 'legacy', type: 'int' }]);
-    const after = record([{ name: 'id', type: 'string' }, { name: 'quality', type: ['null', 'double'], default: null }]);
+    const before = record([
+      { name: 'id', type: 'string' },
+      { name: 'legacy', type: 'int' },
+    ]);
+    const after = record([
+      { name: 'id', type: 'string' },
+      { name: 'quality', type: ['null', 'double'], default: null },
+    ]);
     expect(diffAvroSchemas(before, after)).toEqual([
       { path: 'quality', change: 'added', after: 'null | double = null' },
       { path: 'legacy', change: 'removed', before: 'int' },
@@ -43,12 +49,40 @@ describe('diffAvroSchemas', () => {
     const location = (fields: unknown[]) => ({ type: 'record', name: 'Location', fields });
     const before = record([
       { name: 'location', type: ['null', location([{ name: 'site', type: 'string' }])], default: null },
-      { name: 'contributors', type: { type: 'array', items: contributor([{ name: 'feature', type: 'string' }, { name: 'share', type: 'float' }]) } },
+      {
+        name: 'contributors',
+        type: {
+          type: 'array',
+          items: contributor([
+            { name: 'feature', type: 'string' },
+            { name: 'share', type: 'float' },
+          ]),
+        },
+      },
       { name: 'top', type: ['null', 'fieldmesh.test.Contributor'], default: null },
     ]);
     const after = record([
-      { name: 'location', type: ['null', location([{ name: 'site', type: 'string' }, { name: 'line', type: 'string', default: '' }])], default: null },
-      { name: 'contributors', type: { type: 'array', items: contributor([{ name: 'feature', type: 'string' }, { name: 'share', type: 'double' }]) } },
+      {
+        name: 'location',
+        type: [
+          'null',
+          location([
+            { name: 'site', type: 'string' },
+            { name: 'line', type: 'string', default: '' },
+          ]),
+        ],
+        default: null,
+      },
+      {
+        name: 'contributors',
+        type: {
+          type: 'array',
+          items: contributor([
+            { name: 'feature', type: 'string' },
+            { name: 'share', type: 'double' },
+          ]),
+        },
+      },
       { name: 'top', type: ['null', 'Contributor'], default: null },
     ]);
     expect(diffAvroSchemas(before, after)).toEqual([
@@ -65,7 +99,11 @@ describe('diffAvroSchemas', () => {
   });
 
   it('terminates on a recursive schema', () => {
-    const node = (extra: unknown[]) => ({ type: 'record', name: 'Node', fields: [{ name: 'label', type: 'string' }, { name: 'children', type: { type: 'array', items: 'Node' } }, ...extra] });
+    const node = (extra: unknown[]) => ({
+      type: 'record',
+      name: 'Node',
+      fields: [{ name: 'label', type: 'string' }, { name: 'children', type: { type: 'array', items: 'Node' } }, ...extra],
+    });
     expect(diffAvroSchemas(node([]), node([{ name: 'weight', type: 'double', default: 1 }]))).toEqual([{ path: 'weight', change: 'added', after: 'double = 1' }]);
   });
 

@@ -29,8 +29,7 @@ export const REQUIRED_ACTION = 'fieldmesh:required-action';
 export const PRINCIPAL: unique symbol = Symbol('fieldmesh:principal');
 
 /** Marks a route (or every route of a controller) as protected by `action`; routes without it stay anonymous. */
-export const RequiresAction = (action: Action, options: { domainFrom?: DomainSource } = {}) =>
-  SetMetadata(REQUIRED_ACTION, { action, ...options } satisfies ActionRequirement);
+export const RequiresAction = (action: Action, options: { domainFrom?: DomainSource } = {}) => SetMetadata(REQUIRED_ACTION, { action, ...options } satisfies ActionRequirement);
 
 /** The principal the guard verified for this request; `undefined` when the registry runs open. */
 export const CurrentPrincipal = createParamDecorator(

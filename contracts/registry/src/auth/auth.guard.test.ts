@@ -47,7 +47,13 @@ class ProbeController {
 }
 
 async function start(auth: RegistryAuth): Promise<{ url: string; app: INestApplication }> {
-  @Module({ controllers: [ProbeController], providers: [{ provide: RegistryAuth, useValue: auth }, { provide: APP_GUARD, useClass: RegistryAuthGuard }] })
+  @Module({
+    controllers: [ProbeController],
+    providers: [
+      { provide: RegistryAuth, useValue: auth },
+      { provide: APP_GUARD, useClass: RegistryAuthGuard },
+    ],
+  })
   class ProbeModule {}
   const app = await NestFactory.create(ProbeModule, new ExpressAdapter(), { logger: false });
   app.useGlobalFilters(new RegistryErrorFilter());

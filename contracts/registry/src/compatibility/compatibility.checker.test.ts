@@ -41,7 +41,14 @@ describe('verbose messages', () => {
 
   it('name the field added without a default and the version it breaks', () => {
     const candidate = parseSchema(
-      JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }] }),
+      JSON.stringify({
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'a', type: 'int' },
+          { name: 'b', type: 'string' },
+        ],
+      }),
     );
     const { messages } = checkCompatibility(candidate.type, previous, 'BACKWARD');
     expect(messages[0]).toContain("errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'");

@@ -176,8 +176,7 @@ function explain(readerType: avsc.Type, writerType: avsc.Type, path: string, rol
   return issues.length > 0 ? issues : [typeMismatch()];
 }
 
-const format = (issue: Incompatibility) =>
-  `{errorType:'${issue.errorType}', description:'${issue.description}', additionalInfo:'${issue.additionalInfo}'}`;
+const format = (issue: Incompatibility) => `{errorType:'${issue.errorType}', description:'${issue.description}', additionalInfo:'${issue.additionalInfo}'}`;
 
 /**
  * Checks `candidate` against previously registered versions (ascending by version) under `level`.

@@ -43,12 +43,7 @@ export class SubjectsController {
 
   /** The schema itself, not wrapped in a string (so a primitive schema answers e.g. "string"). */
   @Get(':subject/versions/:version/schema')
-  rawSchema(
-    @Param('subject') subject: string,
-    @Param('version') version: string,
-    @Query('deleted') deleted: string | undefined,
-    @Res() response: HttpResponse,
-  ): void {
+  rawSchema(@Param('subject') subject: string, @Param('version') version: string, @Query('deleted') deleted: string | undefined, @Res() response: HttpResponse): void {
     response.send(this.registry.getVersion(subject, version, flag(deleted)).schema);
   }
 

@@ -10,10 +10,11 @@ const graph = LineageGraph.fromEvents([
   job('edge-gateway.gw-1', [mqttDataset('mqtt://127.0.0.1:1883', 'plant/line-1/#')], [kafkaDataset(brokers, 'plant-telemetry.raw.v1')]),
   job('plant-telemetry.clean', [kafkaDataset(brokers, 'plant-telemetry.raw.v1')], [kafkaDataset(brokers, 'plant-telemetry.clean.v1')]),
   job('asset-health.features', [kafkaDataset(brokers, 'plant-telemetry.clean.v1')], [kafkaDataset(brokers, 'asset-health.features.v1')]),
-  job('clickhouse-sink', [kafkaDataset(brokers, 'plant-telemetry.clean.v1'), kafkaDataset(brokers, 'asset-health.features.v1')], [
-    clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'plant_telemetry_clean_v1'),
-    clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'asset_health_features_v1'),
-  ]),
+  job(
+    'clickhouse-sink',
+    [kafkaDataset(brokers, 'plant-telemetry.clean.v1'), kafkaDataset(brokers, 'asset-health.features.v1')],
+    [clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'plant_telemetry_clean_v1'), clickhouseDataset('http://127.0.0.1:8123', 'fieldmesh', 'asset_health_features_v1')],
+  ),
 ]);
 
 describe('downstream impact of a contract topic', () => {

@@ -23,7 +23,12 @@ export class GovernedRegistration {
     @Inject(RegistryAuth) private readonly auth: RegistryAuth,
   ) {}
 
-  async register(subject: string, body: unknown, principal: Principal, request: { authorization?: string | undefined; overrideReason?: string | undefined }): Promise<{ id: number }> {
+  async register(
+    subject: string,
+    body: unknown,
+    principal: Principal,
+    request: { authorization?: string | undefined; overrideReason?: string | undefined },
+  ): Promise<{ id: number }> {
     const parsed = this.registry.parseBody(body);
     // Producers register their schema each time they start; one the subject holds already adds nothing to govern.
     const placement = await this.registry.placement(subject, parsed);

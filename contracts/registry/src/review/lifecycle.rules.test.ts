@@ -84,7 +84,11 @@ describe('contract lifecycle rules', () => {
   });
 
   it('sends a rejected version back to draft, keeps the comment, and lets it be proposed again', () => {
-    const state = stateAfter(event('BASELINED', '1.0.0'), event('PROPOSED', '1.1.0', { proposalId: 'p1' }), event('REJECTED', '1.1.0', { proposalId: 'p1', comment: 'drops a field' }));
+    const state = stateAfter(
+      event('BASELINED', '1.0.0'),
+      event('PROPOSED', '1.1.0', { proposalId: 'p1' }),
+      event('REJECTED', '1.1.0', { proposalId: 'p1', comment: 'drops a field' }),
+    );
     expect(statusOf(state, '1.1.0')).toBe('draft');
     expect(state.proposal('p1')).toMatchObject({ status: 'rejected', decision: { by: 'lead', comment: 'drops a field' } });
     applyAll(state, event('PROPOSED', '1.1.0', { proposalId: 'p2', schemaFingerprint: 'fp-1.1.0-fixed' }));
@@ -176,4 +180,3 @@ describe('why a governed subject refuses a schema', () => {
     expect(notApprovedReason(state, CONTRACT_ID, 'fp-unknown')).toBe(`it matches no approved version of contract ${CONTRACT_ID} (approved: 1.0.0)`);
   });
 });
-

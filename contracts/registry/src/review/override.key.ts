@@ -20,5 +20,11 @@ export interface OverrideRequest {
  */
 export function overrideKey(request: OverrideRequest): string {
   const { subject, nextVersion, fingerprint, reason, by } = request;
-  return 'override-' + createHash('sha256').update(JSON.stringify([subject, nextVersion, fingerprint, reason, by])).digest('hex').slice(0, 32);
+  return (
+    'override-' +
+    createHash('sha256')
+      .update(JSON.stringify([subject, nextVersion, fingerprint, reason, by]))
+      .digest('hex')
+      .slice(0, 32)
+  );
 }

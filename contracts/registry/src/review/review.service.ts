@@ -176,7 +176,10 @@ export class ReviewService {
     if (!override) throw RegistryErrors.schemaNotApproved(subject, bypassed);
     override.authorize();
     if (override.reason.trim() === '') throw RegistryErrors.commentRequired('override governance (the X-Fieldmesh-Emergency-Override header carries the reason)');
-    const matching = this.state.proposals().filter((proposal) => proposal.contractId === contract.id && proposal.fingerprint === fingerprint).at(-1);
+    const matching = this.state
+      .proposals()
+      .filter((proposal) => proposal.contractId === contract.id && proposal.fingerprint === fingerprint)
+      .at(-1);
     return { contractId: contract.id, version: matching?.version ?? '', subject, fingerprint, override: { reason: override.reason.trim(), bypassed } };
   }
 

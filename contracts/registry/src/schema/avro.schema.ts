@@ -68,12 +68,7 @@ function canonicalField(field: unknown): unknown {
  * Invalid JSON, an invalid schema (unknown type, bad name, default not matching its type…) or another
  * schema type is a 42201 error.
  */
-export function parseSchema(
-  text: unknown,
-  schemaType: unknown = 'AVRO',
-  dependencies: string[] = [],
-  references: SchemaReference[] = [],
-): ParsedSchema {
+export function parseSchema(text: unknown, schemaType: unknown = 'AVRO', dependencies: string[] = [], references: SchemaReference[] = []): ParsedSchema {
   if (schemaType !== 'AVRO') throw RegistryErrors.unsupportedSchemaType(String(schemaType));
   if (typeof text !== 'string' || text.trim() === '') throw RegistryErrors.invalidSchema('the "schema" field is empty or not a string');
   let json: unknown;

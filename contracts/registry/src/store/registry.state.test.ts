@@ -57,6 +57,13 @@ describe('RegistryState applying the log', () => {
       return { a: state.versions('a'), b: state.versions('b'), max: state.maxId };
     };
     expect(replay()).toEqual(replay());
-    expect(replay()).toEqual({ a: [{ version: 1, id: 1, deleted: false }, { version: 2, id: 3, deleted: false }], b: [{ version: 1, id: 2, deleted: false }], max: 3 });
+    expect(replay()).toEqual({
+      a: [
+        { version: 1, id: 1, deleted: false },
+        { version: 2, id: 3, deleted: false },
+      ],
+      b: [{ version: 1, id: 2, deleted: false }],
+      max: 3,
+    });
   });
 });

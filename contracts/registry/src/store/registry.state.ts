@@ -72,9 +72,7 @@ export class RegistryState {
     const boundSchema = this.schemasById.get(value.id);
     const boundId = this.idsByContent.get(content);
     const agrees =
-      (current === undefined || current.id === value.id) &&
-      (boundSchema === undefined || boundSchema.content === content) &&
-      (boundId === undefined || boundId === value.id);
+      (current === undefined || current.id === value.id) && (boundSchema === undefined || boundSchema.content === content) && (boundId === undefined || boundId === value.id);
     const key = keyOf(value.subject, value.version);
     if (!agrees) {
       this.rejectedLast.add(key);

@@ -47,10 +47,7 @@ export interface ConfigValue {
 }
 
 export type LogRecord =
-  | { kind: 'schema'; key: SchemaKey; value: SchemaValue | null }
-  | { kind: 'config'; key: ConfigKey; value: ConfigValue | null }
-  | { kind: 'noop' }
-  | { kind: 'ignored' };
+  { kind: 'schema'; key: SchemaKey; value: SchemaValue | null } | { kind: 'config'; key: ConfigKey; value: ConfigValue | null } | { kind: 'noop' } | { kind: 'ignored' };
 
 export const schemaKey = (subject: string, version: number): SchemaKey => ({ keytype: 'SCHEMA', subject, version, magic: 1 });
 export const configKey = (subject: string | null): ConfigKey => ({ keytype: 'CONFIG', subject, magic: 0 });

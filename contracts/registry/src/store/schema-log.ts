@@ -101,9 +101,7 @@ export class SchemaLog {
   }
 
   private outcomeOf(offset: bigint, timeoutMs: number): Promise<ApplyOutcome> {
-    return this.own.wait(offset, timeoutMs, () =>
-      RegistryErrors.storeTimeout(`record at offset ${offset} of '${this.options.topic}' was not read back within ${timeoutMs} ms`),
-    );
+    return this.own.wait(offset, timeoutMs, () => RegistryErrors.storeTimeout(`record at offset ${offset} of '${this.options.topic}' was not read back within ${timeoutMs} ms`));
   }
 
   private async applyBatch(batch: ConsumedBatch): Promise<void> {

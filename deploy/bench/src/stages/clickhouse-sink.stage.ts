@@ -8,7 +8,7 @@ import type { PipelineStage, StageContext } from './stage';
  */
 export async function startClickhouseSinkStage(context: StageContext, contractFile: string, topic: string): Promise<PipelineStage> {
   const { clickhouseUrl, clickhouseUser, clickhousePassword } = context.addresses;
-  if (!clickhouseUrl) throw new Error('the ClickHouse sink stage needs the stack\'s clickhouse service: add it to the stack\'s services');
+  if (!clickhouseUrl) throw new Error("the ClickHouse sink stage needs the stack's clickhouse service: add it to the stack's services");
   const config: ClickhouseSinkConfig = {
     kafka: { brokers: [context.addresses.kafkaBrokers], clientId: 'bench-clickhouse-sink' },
     registryUrl: context.addresses.registryUrl,

@@ -138,7 +138,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const store = await step(`opening the tokens file ${settings.tokensFile}`, () => TokenStore.open(settings.tokensFile));
     const contracts = await step(`loading the contracts under ${settings.contractsRoot}`, () => loadAllContracts(settings.contractsRoot));
     const alertsContract = contracts.find((c) => c.contract.id === ALERTS_CONTRACT);
-    if (!alertsContract) throw new ConsoleStartFailed('finding the alerts contract', { cause: new Error(`no contract ${ALERTS_CONTRACT} under ${settings.contractsRoot}/contracts`) });
+    if (!alertsContract)
+      throw new ConsoleStartFailed('finding the alerts contract', { cause: new Error(`no contract ${ALERTS_CONTRACT} under ${settings.contractsRoot}/contracts`) });
 
     const kafka = createKafka({ clientId: 'fieldmesh-console', brokers: settings.kafkaBrokers, ...(settings.kafkaClient ? { client: settings.kafkaClient } : {}) });
     const serde = new AvroSerde({
@@ -187,7 +188,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
       slo,
       hours: settings.downtimeHoursPerAvoidedFailure,
-      ownNamespaces: [kafkaNamespace(settings.kafkaBrokers), ...(settings.clickhouse && 'url' in settings.clickhouse && typeof settings.clickhouse.url === 'string' ? [clickhouseNamespace(settings.clickhouse.url)] : [])],
+      ownNamespaces: [
+        kafkaNamespace(settings.kafkaBrokers),
+        ...(settings.clickhouse && 'url' in settings.clickhouse && typeof settings.clickhouse.url === 'string' ? [clickhouseNamespace(settings.clickhouse.url)] : []),
+      ],
       links: { registryUrl: settings.registryUrl, warehouse: warehouse ? { database: warehouse.database, version: warehouse.capabilities.version } : null },
     };
 

@@ -10,7 +10,7 @@ const clickhouseClient = z.custom<ClickHouseClient>(
 );
 
 const clickhouse = z.union([
-  clickhouseClient.describe('A client of the warehouse (database fieldmesh), e.g. the sink\'s own'),
+  clickhouseClient.describe("A client of the warehouse (database fieldmesh), e.g. the sink's own"),
   z.strictObject({
     url: z.url().describe('HTTP URL of the ClickHouse server the sink writes'),
     username: z.string().min(1).default('default'),
@@ -30,11 +30,7 @@ export const consoleOptionsSchema = z.strictObject({
   kafkaBrokers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((b) => (typeof b === 'string' ? b.split(',').map((s) => s.trim()) : b)),
   kafkaClient: z.enum(['kafkajs', 'platformatic']).optional(),
   registryUrl: z.url().describe('Schema registry (reviews are proxied to its /contracts API)'),
-  serviceToken: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("A service token for the console's own registry writes (registering the alerts schema when a governed registry lacks it)"),
+  serviceToken: z.string().min(1).optional().describe("A service token for the console's own registry writes (registering the alerts schema when a governed registry lacks it)"),
   tokensFile: z.string().min(1).describe('Tokens file shared with the registry (`fieldmesh tokens create`)'),
   contractsRoot: z.string().min(1).describe('Repository root holding contracts/, schemas/ and models/'),
   clickhouse: clickhouse.optional().describe('Warehouse of the ClickHouse sink; without it sample queries and signals answer 503'),
@@ -53,8 +49,16 @@ export const consoleOptionsSchema = z.strictObject({
   signals: z
     .strictObject({
       product: z.string().min(1).default('plant-telemetry.clean').describe('Contract whose ClickHouse table holds the signals'),
-      beforeOnsetMs: z.number().int().positive().default(30 * 60_000),
-      afterOnsetMs: z.number().int().positive().default(10 * 60_000),
+      beforeOnsetMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 60_000),
+      afterOnsetMs: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 60_000),
       maxPoints: z.number().int().min(10).max(5_000).default(240).describe('Points per signal (averaged buckets)'),
     })
     .prefault({}),
@@ -64,14 +68,22 @@ export const consoleOptionsSchema = z.strictObject({
     .default({ build: 'if-outdated' })
     .describe('Serve the React UI (built with Vite when dist is missing or older than the sources); false serves the API only'),
   slo: z
-    .custom<{ status(): SloStatus[] }>((v) => typeof v === 'object' && v !== null && typeof (v as { status?: unknown }).status === 'function', 'must be an SLO monitor (an object with status())')
+    .custom<{ status(): SloStatus[] }>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as { status?: unknown }).status === 'function',
+      'must be an SLO monitor (an object with status())',
+    )
     .optional()
     .describe("An in-process SLO monitor; without it SLO status is folded from the SLO topic's events"),
   modelsInUse: z
     .custom<() => Record<string, { champion: string; shadow?: string }>>((v) => typeof v === 'function', 'must be a function such as assetHealth.models')
     .optional()
     .describe("The running asset-health domain's models(): which versions actually serve; else read from the model registry folder"),
-  startTimeoutMs: z.number().int().positive().default(60_000).describe('How long start waits for the alerts, SLO and lineage topics to be read to their end (then it serves anyway, with a warning)'),
+  startTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe('How long start waits for the alerts, SLO and lineage topics to be read to their end (then it serves anyway, with a warning)'),
 });
 
 export type ConsoleOptions = z.input<typeof consoleOptionsSchema>;

@@ -21,7 +21,10 @@ export class StatusController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "What the console has read from its topics", description: 'Returns `ConsoleStatus`: alerts, SLO events and lineage jobs read so far, records skipped, the warehouse and registry in use.' })
+  @ApiOperation({
+    summary: 'What the console has read from its topics',
+    description: 'Returns `ConsoleStatus`: alerts, SLO events and lineage jobs read so far, records skipped, the warehouse and registry in use.',
+  })
   status(): ConsoleStatus {
     const graph = this.lineage.current();
     return {

@@ -104,7 +104,8 @@ describe('operating the plant in the console', () => {
     const rawFreshness = (scope: string) => slo.status().find((status) => status.topic === RAW && status.slo === 'freshness' && status.scope === scope);
     await eventually(() => rawFreshness(line)?.state, 60_000).toBe('ok');
     const maxAgeMs = rawFreshness(line)!.objective;
-    const eventOf = (type: 'BREACHED' | 'RECOVERED') => slo.events().find((event) => event.type === type && event.topic === RAW && event.slo === 'freshness' && event.scope === line);
+    const eventOf = (type: 'BREACHED' | 'RECOVERED') =>
+      slo.events().find((event) => event.type === type && event.topic === RAW && event.slo === 'freshness' && event.scope === line);
 
     simulator.stopLine(line);
     const stoppedAt = Date.now();

@@ -93,7 +93,10 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
       stateDir: join(dir, 'console'),
       topics: { slo: sloTopic },
       ...(pipeline
-        ? { clickhouse: { client: pipeline.products.sink.warehouse.client, database: pipeline.products.sink.stats().database }, modelsInUse: () => pipeline!.products.assetHealth.models() }
+        ? {
+            clickhouse: { client: pipeline.products.sink.warehouse.client, database: pipeline.products.sink.stats().database },
+            modelsInUse: () => pipeline!.products.assetHealth.models(),
+          }
         : {}),
       ...(slo ? { slo } : {}),
     });

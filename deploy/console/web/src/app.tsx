@@ -23,7 +23,12 @@ const NAV = [
 
 export function App() {
   const { principal, checking, signOut } = useSession();
-  if (checking) return <div className="loading" style={{ padding: 20 }}>Checking your token…</div>;
+  if (checking)
+    return (
+      <div className="loading" style={{ padding: 20 }}>
+        Checking your token…
+      </div>
+    );
   if (!principal) return <LoginPage />;
   return (
     <>

@@ -83,7 +83,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     throw error;
   });
   output.err(accessLines({ consoleUrl: consoleAccess.url, registryUrl: registry.url, tokensFile, tokens: registry.tokens }).join('\n'));
-  output.err(`Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`);
+  output.err(
+    `Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`,
+  );
 
   const meter = new RateMeter();
   const started = Date.now();
@@ -92,26 +94,33 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const stallDetector = new StallDetector(quietLimitsFor(products.jobs, 1), STAGE_QUIET_MS);
   const sampleTime = () => ({ wallMs: Date.now(), plantMs: simulator.stats().plantTimeMs ?? simulator.config.startTimeMs ?? Date.now() });
   stallDetector.sample(sampleTime(), stageFlows(pipeline));
-  const progress = setInterval(() => {
-    stallDetector.sample(sampleTime(), stageFlows(pipeline));
-    const plant = simulator.stats().published;
-    const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
-    const g = gateway.stats();
-    const clean = products.jobStats('plant-telemetry-clean');
-    const features = products.jobStats('asset-health-features');
-    const scores = products.jobStats('asset-health-anomaly-operator');
-    const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
-    output.err(
-      `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', features.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', scores.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector?.injected.length ?? 0}, alerts open ${products.assetHealth.alertStats().openAlerts}`,
-    );
-  }, (options.progressEverySeconds ?? 5) * 1000);
+  const progress = setInterval(
+    () => {
+      stallDetector.sample(sampleTime(), stageFlows(pipeline));
+      const plant = simulator.stats().published;
+      const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
+      const g = gateway.stats();
+      const clean = products.jobStats('plant-telemetry-clean');
+      const features = products.jobStats('asset-health-features');
+      const scores = products.jobStats('asset-health-anomaly-operator');
+      const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
+      output.err(
+        `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', features.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', scores.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector?.injected.length ?? 0}, alerts open ${products.assetHealth.alertStats().openAlerts}`,
+      );
+    },
+    (options.progressEverySeconds ?? 5) * 1000,
+  );
 
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, options.durationSeconds ? options.durationSeconds * 1000 : 2 ** 31 - 1);
-    options.signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
   clearInterval(progress);
   stallDetector.sample(sampleTime(), stageFlows(pipeline));
@@ -152,7 +161,13 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     models: products.assetHealth.models(),
     analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
     stalls: stallDetector.stalls(),
-    slo: { events: sloEvents, breachedAtEnd: consoleAccess.slo.status().filter((status) => status.state === 'breached').map((status) => `${status.product} ${status.slo} ${status.scope}`) },
+    slo: {
+      events: sloEvents,
+      breachedAtEnd: consoleAccess.slo
+        .status()
+        .filter((status) => status.state === 'breached')
+        .map((status) => `${status.product} ${status.slo} ${status.scope}`),
+    },
   };
   await pipeline.close();
   await registry.close();

@@ -17,18 +17,30 @@ describe('main job reconciliation', () => {
 
   it('flags a reading that vanished between the gateway and Kafka', () => {
     const lost = { ...balanced, kafka: { ...balanced.kafka, 'plant.telemetry.raw.v1': 259 } };
-    expect(reconcile(lost).filter((c) => !c.ok).map((c) => c.check)).toEqual(["Kafka raw + DLQ records (less the jobs' dead letters) = gateway forwarded"]);
+    expect(
+      reconcile(lost)
+        .filter((c) => !c.ok)
+        .map((c) => c.check),
+    ).toEqual(["Kafka raw + DLQ records (less the jobs' dead letters) = gateway forwarded"]);
     expect(formatReport(lost)).toContain('UNEXPLAINED LOSSES');
   });
 
-  it('tells the clean job\'s dead letters in the raw DLQ from the gateway\'s, so readings it rejects are not counted as forwarded twice', () => {
+  it("tells the clean job's dead letters in the raw DLQ from the gateway's, so readings it rejects are not counted as forwarded twice", () => {
     const rejected = { ...balanced, kafka: { ...balanced.kafka, 'plant.telemetry.raw.v1.dlq': 2 + 51 }, jobDeadLetters: { 'plant.telemetry.raw.v1.dlq': 51 } };
     expect(reconcile(rejected).filter((c) => !c.ok)).toEqual([]);
-    expect(reconcile({ ...rejected, jobDeadLetters: {} }).filter((c) => !c.ok).map((c) => c.actual)).toEqual([260 + 2 + 51]);
+    expect(
+      reconcile({ ...rejected, jobDeadLetters: {} })
+        .filter((c) => !c.ok)
+        .map((c) => c.actual),
+    ).toEqual([260 + 2 + 51]);
   });
 
   it('flags MQTT readings the gateway never received', () => {
-    const missed = { ...balanced, gateway: { ...balanced.gateway, received: 150, accepted: 148, forwarded: 150 }, kafka: { 'plant.telemetry.raw.v1': 148, 'plant.telemetry.raw.v1.dlq': 2 } };
+    const missed = {
+      ...balanced,
+      gateway: { ...balanced.gateway, received: 150, accepted: 148, forwarded: 150 },
+      kafka: { 'plant.telemetry.raw.v1': 148, 'plant.telemetry.raw.v1.dlq': 2 },
+    };
     expect(reconcile(missed).find((c) => !c.ok)?.check).toBe('gateway received ≥ MQTT readings the plant published');
   });
 
@@ -47,7 +59,14 @@ describe('main job reconciliation', () => {
   });
 
   it('lists the slo transitions of the run and what is still breached', () => {
-    const event = { product: 'plant-telemetry.raw', topic: 'plant.telemetry.raw.v1', slo: 'freshness', scope: 'acme/berlin/press-shop/line-1', observed: 31_000, objective: 30_000 } as const;
+    const event = {
+      product: 'plant-telemetry.raw',
+      topic: 'plant.telemetry.raw.v1',
+      slo: 'freshness',
+      scope: 'acme/berlin/press-shop/line-1',
+      observed: 31_000,
+      objective: 30_000,
+    } as const;
     const text = formatReport({
       ...balanced,
       slo: {
@@ -62,4 +81,3 @@ describe('main job reconciliation', () => {
     expect(text).toContain('2026-11-22T01:05:12.000Z BREACHED line-1 breached');
   });
 });
-

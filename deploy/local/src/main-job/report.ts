@@ -49,7 +49,7 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
     ['gateway received = accepted + dead-lettered + redelivered duplicates', g.received, g.accepted + g.deadLettered + g.duplicates],
     ['gateway buffered = forwarded to Kafka + pending', g.accepted + g.deadLettered, g.forwarded + g.pending + g.dropped],
     ['records dropped by a full buffer', 0, g.dropped],
-    ['Kafka raw + DLQ records (less the jobs\' dead letters) = gateway forwarded', g.forwarded, raw + dlq],
+    ["Kafka raw + DLQ records (less the jobs' dead letters) = gateway forwarded", g.forwarded, raw + dlq],
   ];
   for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
     rows.push([`${table.table} rows + sink dead letters = ${topic} records`, (report.kafkaTotals ?? report.kafka)[topic] ?? 0, table.rows + table.deadLettered]);
@@ -106,7 +106,11 @@ function detectionLines(report: MainJobReport): string[] {
   return [
     `Failures injected: ${report.failures}, finished before the end: ${d.episodes}, detected: ${d.detected} (recall ${percent(d.recall)}); alerts opened: ${d.alerts}, false: ${d.falseAlerts} (precision ${percent(d.precision)})`,
     `Detection delay (plant time): median ${d.delaySeconds.median ?? '-'} s, p90 ${d.delaySeconds.p90 ?? '-'} s` +
-      (Object.keys(d.byMode).length > 0 ? `; by mode: ${Object.entries(d.byMode).map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`).join(', ')}` : ''),
+      (Object.keys(d.byMode).length > 0
+        ? `; by mode: ${Object.entries(d.byMode)
+            .map(([mode, m]) => `${mode} ${m.detected}/${m.episodes}`)
+            .join(', ')}`
+        : ''),
   ];
 }
 
@@ -116,7 +120,9 @@ function stallLines(report: MainJobReport): string[] {
   return [
     '',
     `STALLED: ${stalls.map((s) => s.stage).join(', ')} stopped producing while input still flowed:`,
-    ...stalls.map((s) => `  ${s.stage}: no output for ${s.quietSeconds} s after ${s.lastOutputAt} while ${s.inputWhileQuiet} records came in (see its dead letters and late counts)`),
+    ...stalls.map(
+      (s) => `  ${s.stage}: no output for ${s.quietSeconds} s after ${s.lastOutputAt} while ${s.inputWhileQuiet} records came in (see its dead letters and late counts)`,
+    ),
   ];
 }
 

@@ -27,7 +27,16 @@ const ALERTS_CATCH_UP_MS = 60_000;
  * all of it before the operator scores anything (a restart keeps alerts in progress), then keep folding
  * what others write. The operator's own events come back as repeated event ids.
  */
-export async function startAlertWorkflow({ services, kafka, serdeFor, contracts, topicOf, groupOf, config, onClose }: StartContext<AssetHealthSettings, AssetHealthServices>): Promise<AssetHealthApi> {
+export async function startAlertWorkflow({
+  services,
+  kafka,
+  serdeFor,
+  contracts,
+  topicOf,
+  groupOf,
+  config,
+  onClose,
+}: StartContext<AssetHealthSettings, AssetHealthServices>): Promise<AssetHealthApi> {
   const { alertService, operator } = services;
   const contract = contracts.byId('asset-health.alerts');
   const topic = topicOf('asset-health.alerts');
@@ -52,7 +61,9 @@ export async function startAlertWorkflow({ services, kafka, serdeFor, contracts,
         alertService.replay((await serde.decode<AlertEvent>(record.value, { topic })).value);
       } catch (error) {
         undecodable += 1;
-        console.warn(`asset-health: skipped record ${record.partition}/${record.offset} of ${topic}: not an alert event (${error instanceof Error ? error.message : String(error)}); the alerts contract's schema is the only one allowed there`);
+        console.warn(
+          `asset-health: skipped record ${record.partition}/${record.offset} of ${topic}: not an alert event (${error instanceof Error ? error.message : String(error)}); the alerts contract's schema is the only one allowed there`,
+        );
       }
     },
   );
@@ -68,6 +79,9 @@ export async function startAlertWorkflow({ services, kafka, serdeFor, contracts,
       await producer.send([{ topic: output.topic, key: output.key, value: serde.encode(writer, event), ...(output.timestamp ? { timestamp: output.timestamp } : {}) }]);
       return event;
     },
-    alertStats: () => ({ openAlerts: alertService.list().filter((alert) => alert.status !== 'CLOSED').length, alertEvents: { undecodable, skipped: alertService.stats().skipped } }),
+    alertStats: () => ({
+      openAlerts: alertService.list().filter((alert) => alert.status !== 'CLOSED').length,
+      alertEvents: { undecodable, skipped: alertService.stats().skipped },
+    }),
   };
 }

@@ -27,11 +27,36 @@ function score(window: number, value: number, overrides: Partial<AnomalyScore> =
 
 /** A step another writer of the topic (the console) produced, as the domain reads it back. */
 function foreignStep(opened: AlertEvent, type: AlertEvent['type'], by: string, overrides: Partial<AlertEvent> = {}): AlertEvent {
-  return { ...opened, eventId: `${opened.alertId}/${type}`, type, by, at: new Date(60_000), note: null, score: null, threshold: null, modelName: null, modelVersion: null, windowStart: null, contributors: [], ...overrides };
+  return {
+    ...opened,
+    eventId: `${opened.alertId}/${type}`,
+    type,
+    by,
+    at: new Date(60_000),
+    note: null,
+    score: null,
+    threshold: null,
+    modelName: null,
+    modelVersion: null,
+    windowStart: null,
+    contributors: [],
+    ...overrides,
+  };
 }
 
 function openOne(service: AlertService) {
-  return service.open({ assetPath: PUMP, assetClass: 'pump', onset: new Date(0), at: new Date(20_000), by: 'system:asset-health', score: 30, threshold: 10, modelName: 'm', modelVersion: '1.0.0', contributors: [] });
+  return service.open({
+    assetPath: PUMP,
+    assetClass: 'pump',
+    onset: new Date(0),
+    at: new Date(20_000),
+    by: 'system:asset-health',
+    score: 30,
+    threshold: 10,
+    modelName: 'm',
+    modelVersion: '1.0.0',
+    contributors: [],
+  });
 }
 
 describe('AlertService', () => {
@@ -49,7 +74,12 @@ describe('AlertService', () => {
     const view = service.get(opened.alertId);
     expect(view).toMatchObject({ status: 'CLOSED', diagnosis: 'bearing_wear', workOrderId: 'WO-77' });
     expect(view.history.map((e) => [e.type, e.by])).toEqual([
-      ['OPENED', 'system:asset-health'], ['ACKNOWLEDGED', 'op-1'], ['DIAGNOSED', 'op-1'], ['DISPATCHED', 'planner-2'], ['VERIFIED', 'tech-3'], ['CLOSED', 'op-1'],
+      ['OPENED', 'system:asset-health'],
+      ['ACKNOWLEDGED', 'op-1'],
+      ['DIAGNOSED', 'op-1'],
+      ['DISPATCHED', 'planner-2'],
+      ['VERIFIED', 'tech-3'],
+      ['CLOSED', 'op-1'],
     ]);
     expect(view.history[1]?.at).toEqual(at);
     expect(service.openFor(PUMP)).toBeUndefined();
@@ -106,7 +136,10 @@ describe('AlertService', () => {
     // The domain auto-closed first: the person's acknowledgement and diagnosis written after it come too late.
     const reader = new AlertService();
     expect([opened, autoClose, ack, diagnose].map((event) => reader.replay(event))).toEqual(['applied', 'applied', 'skipped', 'skipped']);
-    expect(reader.get(opened.alertId).history.map((e) => [e.type, e.by])).toEqual([['OPENED', 'system:asset-health'], ['CLOSED', 'system:asset-health']]);
+    expect(reader.get(opened.alertId).history.map((e) => [e.type, e.by])).toEqual([
+      ['OPENED', 'system:asset-health'],
+      ['CLOSED', 'system:asset-health'],
+    ]);
     expect(reader.openFor(PUMP)).toBeUndefined();
     expect(reader.stats()).toEqual({ skipped: 2 });
     // A step of an alert the reader never saw opened, and a second alert for an asset with one in progress, are skipped too.
@@ -143,7 +176,10 @@ describe('AlertService', () => {
     const console = new AlertService();
     for (const event of [opened!, ack, autoClose!]) console.replay(event);
     for (const reader of [domain, console]) {
-      expect(reader.get(opened!.alertId).history.map((e) => [e.type, e.by])).toEqual([['OPENED', 'system:asset-health'], ['ACKNOWLEDGED', 'op-console']]);
+      expect(reader.get(opened!.alertId).history.map((e) => [e.type, e.by])).toEqual([
+        ['OPENED', 'system:asset-health'],
+        ['ACKNOWLEDGED', 'op-console'],
+      ]);
       expect(reader.openFor(PUMP)?.status).toBe('ACKNOWLEDGED');
       expect(reader.stats()).toEqual({ skipped: 1 });
     }

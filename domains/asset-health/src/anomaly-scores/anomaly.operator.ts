@@ -42,7 +42,12 @@ export class AnomalyOperator {
   static async create(options: AnomalyOperatorOptions): Promise<AnomalyOperator> {
     const models =
       options.models ??
-      Object.fromEntries(options.registry.names().filter((name) => name.startsWith(MODEL_PREFIX)).map((name) => [name.slice(MODEL_PREFIX.length), name]));
+      Object.fromEntries(
+        options.registry
+          .names()
+          .filter((name) => name.startsWith(MODEL_PREFIX))
+          .map((name) => [name.slice(MODEL_PREFIX.length), name]),
+      );
     const scorers = new Map<string, ChampionShadowScorer>();
     try {
       for (const [assetClass, name] of Object.entries(models)) {
@@ -73,7 +78,9 @@ export class AnomalyOperator {
 
   /** The model versions in use, per asset class. */
   models(): Record<string, { champion: string; shadow?: string }> {
-    return Object.fromEntries([...this.scorers].map(([assetClass, scorer]) => [assetClass, { champion: scorer.champion.id, ...(scorer.shadow ? { shadow: scorer.shadow.id } : {}) }]));
+    return Object.fromEntries(
+      [...this.scorers].map(([assetClass, scorer]) => [assetClass, { champion: scorer.champion.id, ...(scorer.shadow ? { shadow: scorer.shadow.id } : {}) }]),
+    );
   }
 
   /**
@@ -97,7 +104,10 @@ export class AnomalyOperator {
     for (const [assetClass, group] of byClass) {
       const scored = await this.scorers.get(assetClass)!.score(group.map(featureValues));
       group.forEach((window, i) => {
-        for (const [results, into] of [[scored.champion, champion], [scored.shadow, shadow]] as const) {
+        for (const [results, into] of [
+          [scored.champion, champion],
+          [scored.shadow, shadow],
+        ] as const) {
           const result = results[i];
           if (!result) continue;
           into.push({

@@ -50,7 +50,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
       for (const score of result.scores) {
         if (score.role !== 'CHAMPION') continue;
         scored += 1;
-        if (modesDuring(episodes, score.assetPath, score.windowStart.getTime(), score.windowEnd.getTime() + options.alerting.autoCloseAfterWindows * options.spec.windowMs).length > 0) continue;
+        if (
+          modesDuring(episodes, score.assetPath, score.windowStart.getTime(), score.windowEnd.getTime() + options.alerting.autoCloseAfterWindows * options.spec.windowMs).length > 0
+        )
+          continue;
         verdicts.normalWindows += 1;
         if (score.anomalous) verdicts.normalAnomalous += 1;
       }
@@ -58,7 +61,11 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     const assets = new Set(mapping.columns.map((column) => column.asset));
     const hours = (span.lastMs - span.firstMs) / 3_600_000;
     const episodeHours = episodes.reduce((total, episode) => total + (episode.endMs - episode.startMs) / 3_600_000, 0);
-    const metrics = evaluateAlerts(episodes, alerts, { graceMs: options.alerting.autoCloseAfterWindows * options.spec.windowMs, assetHoursNormal: assets.size * hours - episodeHours, windows: verdicts });
+    const metrics = evaluateAlerts(episodes, alerts, {
+      graceMs: options.alerting.autoCloseAfterWindows * options.spec.windowMs,
+      assetHoursNormal: assets.size * hours - episodeHours,
+      windows: verdicts,
+    });
     return { metrics, models: operator.models(), windows, scored, assets: assets.size, hours, alerts };
   } finally {
     await operator.close();

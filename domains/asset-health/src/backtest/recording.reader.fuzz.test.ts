@@ -4,6 +4,9 @@ import { recordingCsvFuzz } from './recording.reader.fuzz';
 
 describe('recording CSV import fuzzing', () => {
   it('imports 3,000 damaged recordings to the end (the valid last row included) or stops with RecordingInvalid, never another error', async () => {
-    await fc.assert(fc.asyncProperty(recordingCsvFuzz.arbitrary, (input) => recordingCsvFuzz.check(input)), { numRuns: 3_000 });
+    await fc.assert(
+      fc.asyncProperty(recordingCsvFuzz.arbitrary, (input) => recordingCsvFuzz.check(input)),
+      { numRuns: 3_000 },
+    );
   }, 60_000);
 });

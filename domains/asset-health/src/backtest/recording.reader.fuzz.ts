@@ -19,7 +19,10 @@ const row = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(cell, cell).map((cells) => `1795000000000,${cells.join(',')}\n`) },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((text) => `${text.replace(/[\r\n]/g, ' ')}\n`) },
 );
-const text = fc.oneof({ weight: 9, arbitrary: fc.array(row, { maxLength: 12 }).map((rows) => HEADER + rows.join('') + LAST) }, { weight: 1, arbitrary: fc.string({ maxLength: 200 }) });
+const text = fc.oneof(
+  { weight: 9, arbitrary: fc.array(row, { maxLength: 12 }).map((rows) => HEADER + rows.join('') + LAST) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+);
 
 const file = join(mkdtempSync(join(tmpdir(), 'fieldmesh-fuzz-recording-')), 'plant.csv');
 
@@ -40,7 +43,10 @@ export const recordingCsvFuzz = {
       if (error instanceof RecordingInvalid) return;
       throw error;
     }
-    if (input.endsWith(LAST) && JSON.stringify(last) !== JSON.stringify([{ assetPath: mapping.columns[0]!.asset, signal: 'bearing_temperature', unit: 'Cel', value: 61.5, timeMs: 1795000000000 }])) {
+    if (
+      input.endsWith(LAST) &&
+      JSON.stringify(last) !== JSON.stringify([{ assetPath: mapping.columns[0]!.asset, signal: 'bearing_temperature', unit: 'Cel', value: 61.5, timeMs: 1795000000000 }])
+    ) {
       throw new Error(`the valid last row was not read: ${JSON.stringify(last)}`);
     }
   },

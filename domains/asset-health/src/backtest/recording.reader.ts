@@ -33,7 +33,8 @@ export function recordingFiles(csv: string, overrides: Partial<RecordingFiles> =
 }
 
 export function loadMapping(file: string): RecordingMapping {
-  if (!existsSync(file)) throw new RecordingInvalid(file, 'the mapping file does not exist', 'record with `simulator record --out <file.csv>`, which writes it beside the CSV, or pass --mapping');
+  if (!existsSync(file))
+    throw new RecordingInvalid(file, 'the mapping file does not exist', 'record with `simulator record --out <file.csv>`, which writes it beside the CSV, or pass --mapping');
   const parsed = parseWith(recordingMapping, parseYaml(readFileSync(file, 'utf8')));
   if (!parsed.ok) throw new RecordingInvalid(file, parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; '), 'fix the mapping');
   return parsed.value;

@@ -14,7 +14,14 @@ function power(at: number, value = 40): StreamRecord<CleanReadingFields> {
 
 describe('FeaturesPipeline', () => {
   it('keeps emitting features after a reading stamped ten years ahead, which it dead-letters with the reason', async () => {
-    const pipeline = new FeaturesPipeline({ windowMs: 10_000, allowedLatenessMs: 5_000, assetClassOf: () => 'pump', outputTopic: 'features', maxClockSkewMs: 5 * 60_000, clock: () => NOW });
+    const pipeline = new FeaturesPipeline({
+      windowMs: 10_000,
+      allowedLatenessMs: 5_000,
+      assetClassOf: () => 'pump',
+      outputTopic: 'features',
+      maxClockSkewMs: 5 * 60_000,
+      clock: () => NOW,
+    });
     const start = NOW - 10 * 60_000;
     const before = Array.from({ length: 30 }, (_, s) => power(start + s * 1000));
     const outlier = power(start + 30_000 + TEN_YEARS);

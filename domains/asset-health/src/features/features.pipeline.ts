@@ -104,6 +104,13 @@ export class FeaturesPipeline {
 
   stats(): FeaturesPipelineStats {
     const windows = this.windows.stats();
-    return { readings: this.readings, skipped: this.skipped, windows: windows.closedWindows, lateReadings: windows.lateRecords, quarantined: windows.quarantinedRecords, openWindows: windows.openWindows };
+    return {
+      readings: this.readings,
+      skipped: this.skipped,
+      windows: windows.closedWindows,
+      lateReadings: windows.lateRecords,
+      quarantined: windows.quarantinedRecords,
+      openWindows: windows.openWindows,
+    };
   }
 }

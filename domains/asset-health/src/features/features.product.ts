@@ -9,5 +9,10 @@ import { FeaturesPipeline } from './features.pipeline';
 export const featuresProduct = defineDataProduct({
   contract: 'asset-health.features',
   pipeline: ({ settings, services, input, output }: ProductContext<AssetHealthSettings, AssetHealthServices>) =>
-    new FeaturesPipeline({ ...services.spec, assetClassOf: assetClassResolver(settings.assetClasses), outputTopic: output.topic, maxClockSkewMs: maxClockSkewMsOf(input.contract.contract) }),
+    new FeaturesPipeline({
+      ...services.spec,
+      assetClassOf: assetClassResolver(settings.assetClasses),
+      outputTopic: output.topic,
+      maxClockSkewMs: maxClockSkewMsOf(input.contract.contract),
+    }),
 });

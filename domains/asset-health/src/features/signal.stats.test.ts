@@ -34,8 +34,18 @@ describe('AssetWindow', () => {
     expect(features.signals.map((s) => s.signal)).toEqual(['flow', 'vibration_rms']);
     expect(Object.keys(featureValues(features))).toEqual([
       'readingCount',
-      'flow.mean', 'flow.std', 'flow.min', 'flow.max', 'flow.rms', 'flow.slope',
-      'vibration_rms.mean', 'vibration_rms.std', 'vibration_rms.min', 'vibration_rms.max', 'vibration_rms.rms', 'vibration_rms.slope',
+      'flow.mean',
+      'flow.std',
+      'flow.min',
+      'flow.max',
+      'flow.rms',
+      'flow.slope',
+      'vibration_rms.mean',
+      'vibration_rms.std',
+      'vibration_rms.min',
+      'vibration_rms.max',
+      'vibration_rms.rms',
+      'vibration_rms.slope',
     ]);
     expect(featureValues(features).readingCount).toBe(2);
   });

@@ -10,7 +10,12 @@ export function consumptionColumnLineage(clean: DatasetRef): ColumnLineageFacet 
     level: { dataset: clean, fields: 'assetPath', transformation: 'ASSET, LINE or SITE rollup of the ISA-95 path' },
     scopePath: { dataset: clean, fields: 'assetPath', transformation: 'the asset path, its line (parent) or its site (first two levels)' },
     sitePath: { dataset: clean, fields: 'assetPath', transformation: 'first two levels of the ISA-95 path' },
-    energyKwh: { dataset: clean, fields: ['value', 'readingTime', 'signal', 'quality'], kind: 'AGGREGATION', transformation: 'trapezoid integral of power (kW) over the window, summed over the scope' },
+    energyKwh: {
+      dataset: clean,
+      fields: ['value', 'readingTime', 'signal', 'quality'],
+      kind: 'AGGREGATION',
+      transformation: 'trapezoid integral of power (kW) over the window, summed over the scope',
+    },
     coverageRatio: { dataset: clean, fields: 'readingTime', kind: 'AGGREGATION', transformation: 'share of the window covered by readings, mean over the scope' },
     assetCount: { dataset: clean, fields: 'assetPath', kind: 'AGGREGATION', transformation: 'distinct assets with power readings' },
     readingCount: { dataset: clean, fields: 'value', kind: 'AGGREGATION', transformation: 'count of power readings' },

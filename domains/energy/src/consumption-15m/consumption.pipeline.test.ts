@@ -15,7 +15,14 @@ const MIN = 60_000;
 // Friday 2026-05-01 08:00 Berlin (06:00 UTC): peak.
 const T0 = Date.UTC(2026, 4, 1, 6, 0, 0);
 const tariffs = tariffConfigSchema.parse({
-  sites: { 'acme/berlin': { timeZone: 'Europe/Berlin', basePricePerKwh: 0.2, basePeriodName: 'off-peak', periods: [{ name: 'peak', pricePerKwh: 0.3, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '08:15' }] } },
+  sites: {
+    'acme/berlin': {
+      timeZone: 'Europe/Berlin',
+      basePricePerKwh: 0.2,
+      basePeriodName: 'off-peak',
+      periods: [{ name: 'peak', pricePerKwh: 0.3, days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '08:15' }],
+    },
+  },
 });
 
 let seq = 0;
@@ -24,8 +31,25 @@ function reading(assetPath: string, time: number, kw: number, overrides: Record<
   return {
     key: assetPath,
     value: {
-      readingTime: time, receivedTime: time + 50, gatewayId: 'gw-1', sequenceNumber: seq, deviceId: 'd', assetPath, signal: 'power', value: kw, valueText: null,
-      unit: 'kW', sourceUnit: 'kW', quality: 'GOOD', qualityCode: null, sourceProtocol: 'OPC_UA', sourceAddress: 'x', isHistorical: false, arrival: 'IN_ORDER', operatorBadge: null, attributes: {},
+      readingTime: time,
+      receivedTime: time + 50,
+      gatewayId: 'gw-1',
+      sequenceNumber: seq,
+      deviceId: 'd',
+      assetPath,
+      signal: 'power',
+      value: kw,
+      valueText: null,
+      unit: 'kW',
+      sourceUnit: 'kW',
+      quality: 'GOOD',
+      qualityCode: null,
+      sourceProtocol: 'OPC_UA',
+      sourceAddress: 'x',
+      isHistorical: false,
+      arrival: 'IN_ORDER',
+      operatorBadge: null,
+      attributes: {},
       ...overrides,
     },
   };
@@ -66,12 +90,17 @@ describe('ConsumptionPipeline', () => {
     expect(find(rows, 'SITE', 'acme/berlin', T0 + 15 * MIN)).toMatchObject({ energyKwh: 20, cost: 4, currency: 'EUR' });
   });
 
-  it('waits for partitions that are behind: the press partition\'s half hour read in a batch of its own first, no reading late, 12 rows', async () => {
+  it("waits for partitions that are behind: the press partition's half hour read in a batch of its own first, no reading late, 12 rows", async () => {
     const { pipeline } = setup();
     const driver = new TestDriver({ handler: pipeline.handle, inputs: { [CLEAN]: cleanSchema }, outputs: { [OUT]: pipeline.outputSchema }, state: pipeline.state });
     const fan = 'acme/berlin/press-shop/line-2/fan-1';
     // As after downtime or under load: the half hour is in Kafka, and the consumer hands over one partition per batch.
-    [press, pump, fan].forEach((asset, partition) => driver.send(CLEAN, steady(asset, T0, T0 + 30 * MIN, 20).map((input) => ({ ...input, partition }))));
+    [press, pump, fan].forEach((asset, partition) =>
+      driver.send(
+        CLEAN,
+        steady(asset, T0, T0 + 30 * MIN, 20).map((input) => ({ ...input, partition })),
+      ),
+    );
     for (const partition of [0, 1, 2]) await driver.deliver(CLEAN, [partition]);
     await driver.pipe(CLEAN, [reading(press, T0 + 33 * MIN, 20)]);
     expect(pipeline.stats()).toMatchObject({ powerReadings: 541, late: 0 });
@@ -81,7 +110,10 @@ describe('ConsumptionPipeline', () => {
 
   it('keeps a window open until the allowed lateness has passed, and takes an out-of-order reading in it', async () => {
     const { driver } = setup();
-    await driver.pipe(CLEAN, steady(press, T0, T0 + 15 * MIN, 60).filter((_, i) => i !== 45));
+    await driver.pipe(
+      CLEAN,
+      steady(press, T0, T0 + 15 * MIN, 60).filter((_, i) => i !== 45),
+    );
     await driver.pipe(CLEAN, [reading(press, T0 + 16 * MIN, 60)]);
     expect(driver.outputs(OUT)).toHaveLength(0);
     await driver.pipe(CLEAN, [reading(press, T0 + 7.5 * MIN, 60), reading(press, T0 + 17 * MIN + 1, 60)]);

@@ -2,7 +2,15 @@ import type { StreamRecord } from '@fieldmesh/streams';
 import { describe, expect, it } from 'vitest';
 import { mergeByEventTime } from './event-time.merge';
 
-const rec = (partition: number, offset: number, time: number): StreamRecord<number> => ({ topic: 't', partition, offset: String(offset), key: null, value: time, timestamp: 0, headers: {} });
+const rec = (partition: number, offset: number, time: number): StreamRecord<number> => ({
+  topic: 't',
+  partition,
+  offset: String(offset),
+  key: null,
+  value: time,
+  timestamp: 0,
+  headers: {},
+});
 
 describe('mergeByEventTime', () => {
   it('interleaves partitions by event time and keeps each partition in offset order', () => {

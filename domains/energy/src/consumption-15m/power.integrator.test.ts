@@ -12,7 +12,12 @@ function every(stepMs: number, from: number, to: number, kw: (t: number) => numb
 
 describe('integratePower', () => {
   it('gives power times time for a steady load: 60 kW for 15 minutes is 15 kWh', () => {
-    const result = integratePower(every(10_000, 0, WINDOW, () => 60), 0, WINDOW, MIN);
+    const result = integratePower(
+      every(10_000, 0, WINDOW, () => 60),
+      0,
+      WINDOW,
+      MIN,
+    );
     expect(result.energyKwh).toBeCloseTo(15, 9);
     expect(result.coveredMs).toBe(WINDOW);
     expect(result.readingCount).toBe(90);

@@ -44,7 +44,9 @@ describe('TariffCalendar', () => {
   });
 
   it('names each wrong field of a tariff config', () => {
-    const result = parseWith(tariffConfigSchema, { sites: { 'acme/berlin': { basePricePerKwh: -1, timeZone: 'Mars/Olympus', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:10', to: '20:00' }] } } });
+    const result = parseWith(tariffConfigSchema, {
+      sites: { 'acme/berlin': { basePricePerKwh: -1, timeZone: 'Mars/Olympus', periods: [{ name: 'peak', pricePerKwh: 0.3, from: '08:10', to: '20:00' }] } },
+    });
     const paths = result.ok ? [] : result.problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['sites.acme/berlin.basePricePerKwh', 'sites.acme/berlin.timeZone', 'sites.acme/berlin.periods.0.from']));
   });

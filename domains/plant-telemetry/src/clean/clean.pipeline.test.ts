@@ -50,7 +50,10 @@ describe('CleanPipeline', () => {
   it('emits each reading once, normalised, and dead-letters a rule violation with the rule named', async () => {
     const pipeline = new CleanPipeline(contract);
     const driver = driverFor(pipeline);
-    await driver.pipe(RAW, [1, 2, 3].map((seq) => ({ key: 'a', value: raw(seq) })));
+    await driver.pipe(
+      RAW,
+      [1, 2, 3].map((seq) => ({ key: 'a', value: raw(seq) })),
+    );
     // A gateway replay of 2 and 3, a Fahrenheit reading, a broken vibration sensor, and a reading ten minutes late.
     await driver.pipe(RAW, [
       { value: raw(2) },
@@ -69,7 +72,15 @@ describe('CleanPipeline', () => {
     expect(pipeline.stats()).toMatchObject({ clean: 5, duplicates: 2, converted: 1, late: 1, rejected: 1 });
   });
 
-  const record = (offset: number, value: RawReading): StreamRecord<unknown> => ({ topic: RAW, partition: 0, offset: String(offset), key: value.assetPath, value, timestamp: 0, headers: {} });
+  const record = (offset: number, value: RawReading): StreamRecord<unknown> => ({
+    topic: RAW,
+    partition: 0,
+    offset: String(offset),
+    key: value.assetPath,
+    value,
+    timestamp: 0,
+    headers: {},
+  });
 
   it('emits a batch again after its outputs were not acknowledged, instead of calling it duplicates', async () => {
     const pipeline = new CleanPipeline(contract);

@@ -49,9 +49,7 @@ export interface CleanReading {
 }
 
 export type CleanOutcome =
-  | { kind: 'clean'; reading: CleanReading }
-  | { kind: 'duplicate' }
-  | { kind: 'rejected'; error: CleanContractViolated | ReadingLate | ReadingBeyondClockSkew };
+  { kind: 'clean'; reading: CleanReading } | { kind: 'duplicate' } | { kind: 'rejected'; error: CleanContractViolated | ReadingLate | ReadingBeyondClockSkew };
 
 export interface CleanerStats {
   clean: number;
@@ -108,7 +106,9 @@ export class ReadingCleaner {
     const now = this.clock();
     if (!(readingTime <= now + this.maxClockSkewMs)) {
       this.counts.beyondClockSkew += 1;
-      return this.reject(new ReadingBeyondClockSkew({ gatewayId: raw.gatewayId, sequenceNumber, assetPath: raw.assetPath, signal: raw.signal, readingTime }, now, this.maxClockSkewMs));
+      return this.reject(
+        new ReadingBeyondClockSkew({ gatewayId: raw.gatewayId, sequenceNumber, assetPath: raw.assetPath, signal: raw.signal, readingTime }, now, this.maxClockSkewMs),
+      );
     }
     const verdict = this.dedupe.check(raw.gatewayId, sequenceNumber, readingTime);
     if (verdict === 'duplicate') {

@@ -37,12 +37,15 @@ describe('renderComponentDoc', () => {
   });
 
   it('places the example where the runtime reads it, under an editor hint, when asked', () => {
-    const placed = renderComponentDoc(fixtureSource, { ...options, placeExample: (config) => ({ document: { connectors: [{ type: 'fixture', config }] }, header: '# yaml-language-server: $schema=schema.json' }) });
+    const placed = renderComponentDoc(fixtureSource, {
+      ...options,
+      placeExample: (config) => ({ document: { connectors: [{ type: 'fixture', config }] }, header: '# yaml-language-server: $schema=schema.json' }),
+    });
     expect(placed).toContain('```yaml\n# yaml-language-server: $schema=schema.json\nconnectors:\n');
     expect(yamlBlocks(placed)[0]).toMatchObject({ connectors: [{ type: 'fixture', config: { format: 'json' } }] });
   });
 
-  it("lists a sink's outputs, says when it adds no metadata, and shows an empty default as \"\"", () => {
+  it('lists a sink\'s outputs, says when it adds no metadata, and shows an empty default as ""', () => {
     const sink = renderComponentDoc(fixtureSink, options);
     expect(sink).toContain('**Kind:** sink · **Status:** stable');
     expect(sink).toContain('## Outputs\n\n- table <name>\n');

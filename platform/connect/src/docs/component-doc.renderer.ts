@@ -72,13 +72,13 @@ export function renderComponentDoc(spec: ConnectorSpec, options: ComponentDocOpt
     '',
     '## Outputs',
     '',
-    ...(spec.kind === 'sink' ? spec.outputs.map((output) => `- ${output}`) : ['- readings (asset path, signal, value, unit, quality, timestamps, attributes) handed to the edge gateway, acknowledged to the peer once durable']),
+    ...(spec.kind === 'sink'
+      ? spec.outputs.map((output) => `- ${output}`)
+      : ['- readings (asset path, signal, value, unit, quality, timestamps, attributes) handed to the edge gateway, acknowledged to the peer once durable']),
     '',
     '## Metadata',
     '',
-    ...(spec.metadata.length === 0
-      ? ['None.']
-      : ['| Key | Description |', '| --- | --- |', ...spec.metadata.map((entry) => `| \`${entry.key}\` | ${cell(entry.description)} |`)]),
+    ...(spec.metadata.length === 0 ? ['None.'] : ['| Key | Description |', '| --- | --- |', ...spec.metadata.map((entry) => `| \`${entry.key}\` | ${cell(entry.description)} |`)]),
     '',
     '## Configuration',
     '',

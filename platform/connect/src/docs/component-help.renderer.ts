@@ -5,7 +5,9 @@ const json = (value: unknown) => (typeof value === 'string' ? value : JSON.strin
 
 function fieldLines(field: ConfigField): string[] {
   const presence = 'default' in field ? `default ${json(field.default)}` : field.required ? 'required' : 'optional';
-  const details = [field.when === undefined ? '' : `Only when ${field.when}. `, field.description ?? '', 'example' in field ? ` Example: ${json(field.example)}` : ''].join('').trim();
+  const details = [field.when === undefined ? '' : `Only when ${field.when}. `, field.description ?? '', 'example' in field ? ` Example: ${json(field.example)}` : '']
+    .join('')
+    .trim();
   return [`  ${field.path}  ${field.type}, ${presence}`, ...(details ? [`      ${details}`] : [])];
 }
 

@@ -77,7 +77,9 @@ function walkUnion(union: ObjectUnion, prefix: string, when: string | undefined,
     type: union.variants.map((variant) => JSON.stringify(variant.value)).join(' | '),
   });
   const shared = (key: string) =>
-    union.variants.every(({ schema }) => JSON.stringify(schema.properties?.[key]) === JSON.stringify(first.properties![key]) && schema.required?.includes(key) === first.required?.includes(key));
+    union.variants.every(
+      ({ schema }) => JSON.stringify(schema.properties?.[key]) === JSON.stringify(first.properties![key]) && schema.required?.includes(key) === first.required?.includes(key),
+    );
   const common = Object.keys(first.properties!).filter((key) => key !== union.key && shared(key));
   walkObject({ properties: Object.fromEntries(common.map((key) => [key, first.properties![key]!])), required: first.required ?? [] }, prefix, when, out);
   for (const { value, schema } of union.variants) {

@@ -18,7 +18,9 @@ export const fixtureSourceConfig = z.discriminatedUnion('format', [
     ...base,
     format: field(z.literal('binary'), 'Payload format.', 'binary'),
     auth: field(
-      z.discriminatedUnion('type', [z.object({ type: z.literal('none') }), z.object({ type: z.literal('token'), token: field(z.string(), 'Bearer token.', 's3cret') })]).default({ type: 'none' }),
+      z
+        .discriminatedUnion('type', [z.object({ type: z.literal('none') }), z.object({ type: z.literal('token'), token: field(z.string(), 'Bearer token.', 's3cret') })])
+        .default({ type: 'none' }),
       'Authentication.',
       { type: 'token', token: 's3cret' },
     ),

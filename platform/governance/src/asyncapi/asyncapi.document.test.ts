@@ -69,7 +69,11 @@ describe('asyncApiFor', () => {
   });
 
   it('points at the registry and the brokers, and notes the Confluent wire format', () => {
-    expect(document.servers.kafka).toMatchObject({ host: '127.0.0.1:9092', protocol: 'kafka', bindings: { kafka: { schemaRegistryUrl: options.registryUrl, schemaRegistryVendor: 'confluent' } } });
+    expect(document.servers.kafka).toMatchObject({
+      host: '127.0.0.1:9092',
+      protocol: 'kafka',
+      bindings: { kafka: { schemaRegistryUrl: options.registryUrl, schemaRegistryVendor: 'confluent' } },
+    });
     expect(document.info.description).toContain('magic byte 0, the 4-byte big-endian schema id');
     const twoBrokers = asyncApiFor(contracts, { ...options, kafkaBrokers: 'a:9092, b:9092' });
     expect(Object.values(twoBrokers.servers).map((server) => server.host)).toEqual(['a:9092', 'b:9092']);

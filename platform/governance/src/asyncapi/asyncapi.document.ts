@@ -70,7 +70,10 @@ export interface AsyncApiDocument {
   asyncapi: '3.0.0';
   info: { title: string; version: string; description: string; tags: { name: string; description?: string }[] };
   defaultContentType: string;
-  servers: Record<string, { host: string; protocol: 'kafka'; description: string; bindings: { kafka: { schemaRegistryUrl: string; schemaRegistryVendor: 'confluent'; bindingVersion: string } } }>;
+  servers: Record<
+    string,
+    { host: string; protocol: 'kafka'; description: string; bindings: { kafka: { schemaRegistryUrl: string; schemaRegistryVendor: 'confluent'; bindingVersion: string } } }
+  >;
   channels: Record<string, AsyncApiChannel>;
   operations: Record<string, { action: 'send'; channel: Reference; title: string; summary: string; messages: Reference[] }>;
   components: { messages: Record<string, AsyncApiMessage> };
@@ -82,7 +85,10 @@ function camelId(id: string): string {
 }
 
 function servers(options: AsyncApiOptions): AsyncApiDocument['servers'] {
-  const brokers = options.kafkaBrokers.split(',').map((broker) => broker.trim()).filter(Boolean);
+  const brokers = options.kafkaBrokers
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   return Object.fromEntries(
     brokers.map((host, index) => [
       brokers.length === 1 ? 'kafka' : `kafka-${index + 1}`,

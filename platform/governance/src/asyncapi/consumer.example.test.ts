@@ -18,14 +18,25 @@ beforeAll(async () => {
  */
 function typeErrors(sources: Record<string, string>): Record<string, string[]> {
   const files = new Map(Object.entries(sources).map(([name, text]) => [join(import.meta.dirname, `${name}.virtual.ts`), { name, text }]));
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, strict: true, noEmit: true, skipLibCheck: true, types: ['node'] };
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ['node'],
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.getSourceFile.bind(host);
   host.getSourceFile = (path, version, ...rest) => {
     const virtual = files.get(path);
     return virtual ? ts.createSourceFile(path, virtual.text, version) : readFile(path, version, ...rest);
   };
-  host.fileExists = ((exists) => (path: string) => files.has(path) || exists(path))(host.fileExists.bind(host));
+  host.fileExists = (
+    (exists) => (path: string) =>
+      files.has(path) || exists(path)
+  )(host.fileExists.bind(host));
   const program = ts.createProgram([...files.keys()], options, host);
   const errors = Object.fromEntries(Object.keys(sources).map((name) => [name, [] as string[]]));
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {

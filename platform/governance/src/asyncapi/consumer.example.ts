@@ -59,7 +59,9 @@ function interfaceFor({ contract, avroSchema }: LoadedContract): string {
   const named = new Map<string, string>();
   const lines = avroSchema.fields.map((field) => {
     const semantics = contract.fields[field.name];
-    const doc = semantics ? `${semantics.description}${semantics.unit ? ` [${semantics.unit}]` : ''}${semantics.classification === 'personal' ? ` (personal, ${semantics.masking})` : ''}` : '';
+    const doc = semantics
+      ? `${semantics.description}${semantics.unit ? ` [${semantics.unit}]` : ''}${semantics.classification === 'personal' ? ` (personal, ${semantics.masking})` : ''}`
+      : '';
     return `${doc ? `  /** ${doc.replaceAll('*/', '* /')} */\n` : ''}  ${field.name}: ${tsType(field.type, named, '  ')};`;
   });
   return `interface ${avroSchema.name} {\n${lines.join('\n')}\n}`;
@@ -71,7 +73,10 @@ function interfaceFor({ contract, avroSchema }: LoadedContract): string {
  */
 export function consumerExampleFor(loaded: LoadedContract, options: AsyncApiOptions): string {
   const { contract, avroSchema } = loaded;
-  const brokers = options.kafkaBrokers.split(',').map((broker) => `'${broker.trim()}'`).join(', ');
+  const brokers = options.kafkaBrokers
+    .split(',')
+    .map((broker) => `'${broker.trim()}'`)
+    .join(', ');
   return `// Consumer of ${contract.kafka.topic}: ${contract.id} ${contract.version}, owned by ${contract.owner.team} <${contract.owner.contact}>.
 // ${contract.description.purpose}
 // npm install kafkajs @kafkajs/confluent-schema-registry

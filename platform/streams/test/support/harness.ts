@@ -44,11 +44,7 @@ export async function produce(kafka: KafkaPort, serde: AvroSerde, topic: string,
   const writer = await serde.writerFor(topic, readingSchema);
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send(
-    values.map((value) =>
-      Buffer.isBuffer(value) ? { topic, key: 'garbage', value } : { topic, key: value.asset, value: serde.encode(writer, value) },
-    ),
-  );
+  await producer.send(values.map((value) => (Buffer.isBuffer(value) ? { topic, key: 'garbage', value } : { topic, key: value.asset, value: serde.encode(writer, value) })));
   await producer.disconnect();
 }
 
@@ -106,10 +102,14 @@ export class JobProcess {
   }
 
   async waitFor(what: string, predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
-    await waitFor(what, () => {
-      if (this.exited) throw new Error(`the job process exited while waiting for ${what}:\n${this.stderr}`);
-      return predicate();
-    }, timeoutMs);
+    await waitFor(
+      what,
+      () => {
+        if (this.exited) throw new Error(`the job process exited while waiting for ${what}:\n${this.stderr}`);
+        return predicate();
+      },
+      timeoutMs,
+    );
   }
 
   async kill(): Promise<void> {

@@ -15,7 +15,10 @@ export class AlertsController {
   constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alerts, newest first, paged', description: 'Returns `Page<AlertSummary>`, folded from `asset-health.alerts.v1`. `search` matches alert id, asset, class, status, diagnosis, work order and model.' })
+  @ApiOperation({
+    summary: 'Alerts, newest first, paged',
+    description: 'Returns `Page<AlertSummary>`, folded from `asset-health.alerts.v1`. `search` matches alert id, asset, class, status, diagnosis, work order and model.',
+  })
   @PAGE_QUERIES
   @ApiQuery({ name: 'status', required: false, description: `Comma-separated: ${ALERT_EVENT_TYPES.join(', ')}` })
   @ApiQuery({ name: 'asset', required: false, description: 'Asset path or a prefix of it' })
@@ -31,13 +34,19 @@ export class AlertsController {
     @Query('pageSize') pageSize?: string,
   ): Page<AlertSummary> {
     const statuses = listFilter('status', status, ALERT_EVENT_TYPES);
-    return this.alerts.list(pageRequest({ search, page, pageSize }), { ...(statuses ? { status: statuses } : {}), ...(asset ? { asset } : {}), ...(line ? { line } : {}), ...(assetClass ? { assetClass } : {}) });
+    return this.alerts.list(pageRequest({ search, page, pageSize }), {
+      ...(statuses ? { status: statuses } : {}),
+      ...(asset ? { asset } : {}),
+      ...(line ? { line } : {}),
+      ...(assetClass ? { assetClass } : {}),
+    });
   }
 
   @Get(':alertId')
   @ApiOperation({
     summary: 'One alert with history, evidence and signals',
-    description: 'Returns `AlertDetail`: history, evidence (score, threshold, contributing features, model), the asset\'s signals around the onset from ClickHouse (`signalsFrom` says the table and range), and the steps allowed next. The id holds `/` and `@`: URL-encode it.',
+    description:
+      "Returns `AlertDetail`: history, evidence (score, threshold, contributing features, model), the asset's signals around the onset from ClickHouse (`signalsFrom` says the table and range), and the steps allowed next. The id holds `/` and `@`: URL-encode it.",
   })
   @ApiParam({ name: 'alertId', description: '`<assetPath>@<onset ms>`, URL-encoded', example: 'acme%2Fberlin%2Fpress-shop%2Fline-1%2Fpump-1%401763770000000' })
   detail(@Param('alertId') alertId: string): Promise<AlertDetail> {
@@ -49,7 +58,7 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Takes a workflow step on an alert (alert:act, operator)',
     description:
-      'Acknowledge → Diagnose → Dispatch → Verify → Close (or close early with a note). Validated by the asset-health AlertService, produced as an AlertEvent to `asset-health.alerts.v1` (by = the caller), and returns the updated `AlertDetail`. 403 without alert:act for the alerts\' domain (or the asset\'s line); 409 when the workflow refuses the step.',
+      "Acknowledge → Diagnose → Dispatch → Verify → Close (or close early with a note). Validated by the asset-health AlertService, produced as an AlertEvent to `asset-health.alerts.v1` (by = the caller), and returns the updated `AlertDetail`. 403 without alert:act for the alerts' domain (or the asset's line); 409 when the workflow refuses the step.",
   })
   @ApiParam({ name: 'alertId', description: '`<assetPath>@<onset ms>`, URL-encoded' })
   @ApiBody({

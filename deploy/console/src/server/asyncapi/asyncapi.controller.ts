@@ -10,7 +10,10 @@ export class AsyncApiController {
   constructor(@Inject(CatalogService) private readonly catalog: CatalogService) {}
 
   @Get('asyncapi.json')
-  @ApiOperation({ summary: 'AsyncAPI 3.0 document of every product', description: 'Channels = topics, messages = Avro schemas, owners, Kafka bindings; generated from the contracts.' })
+  @ApiOperation({
+    summary: 'AsyncAPI 3.0 document of every product',
+    description: 'Channels = topics, messages = Avro schemas, owners, Kafka bindings; generated from the contracts.',
+  })
   @ApiOkResponse({ description: 'AsyncAPI 3.0.0 document (JSON)' })
   asyncApiJson(): Promise<object> {
     return this.catalog.asyncApi();

@@ -11,7 +11,10 @@ export class AuthModule {
     return {
       module: AuthModule,
       controllers: [WhoamiController],
-      providers: [{ provide: TOKEN_STORE, useValue: store }, { provide: APP_GUARD, useClass: TokenGuard }],
+      providers: [
+        { provide: TOKEN_STORE, useValue: store },
+        { provide: APP_GUARD, useClass: TokenGuard },
+      ],
     };
   }
 }

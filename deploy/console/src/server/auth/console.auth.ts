@@ -30,7 +30,9 @@ export class TokenGuard implements CanActivate {
 }
 
 /** The caller's Authorization header, to forward to the registry so it judges the caller itself. */
-export const Authorization = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => authorizationOf(context.switchToHttp().getRequest<AuthedRequest>()));
+export const Authorization = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined =>
+  authorizationOf(context.switchToHttp().getRequest<AuthedRequest>()),
+);
 
 /** The caller the guard verified. */
 export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {

@@ -14,7 +14,10 @@ export class CatalogController {
   constructor(@Inject(CatalogService) private readonly catalog: CatalogService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Data products, paged', description: 'Returns `Page<ProductSummary>`. `search` matches id, product, domain, topic, purpose, owner and field names (every term).' })
+  @ApiOperation({
+    summary: 'Data products, paged',
+    description: 'Returns `Page<ProductSummary>`. `search` matches id, product, domain, topic, purpose, owner and field names (every term).',
+  })
   @PAGE_QUERIES
   @ApiQuery({ name: 'domain', required: false, description: 'Only products of this domain' })
   list(@Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string, @Query('domain') domain?: string): Promise<Page<ProductSummary>> {
@@ -30,7 +33,8 @@ export class CatalogController {
   @Get(':contractId')
   @ApiOperation({
     summary: 'One data product',
-    description: 'Returns `ProductDetail`: owner, description, fields (doc, unit, classification, masking), Avro schema, SLO status, retention in Kafka and ClickHouse, throughput (msgs/s from end offsets), registry subject and versions, ClickHouse table and sample query.',
+    description:
+      'Returns `ProductDetail`: owner, description, fields (doc, unit, classification, masking), Avro schema, SLO status, retention in Kafka and ClickHouse, throughput (msgs/s from end offsets), registry subject and versions, ClickHouse table and sample query.',
   })
   @ApiParam({ name: 'contractId', example: 'asset-health.anomaly-scores' })
   detail(@Param('contractId') contractId: string, @Authorization() authorization: string | undefined): Promise<ProductDetail> {
@@ -39,7 +43,10 @@ export class CatalogController {
 
   @Post(':contractId/sample-query')
   @HttpCode(200)
-  @ApiOperation({ summary: "Runs the product's sample query in ClickHouse (warehouse:query)", description: 'Returns `SampleQueryResult` `{ sql, columns, rows, elapsedMs }`: the newest 20 rows. 403 for roles without warehouse:query (operator, service).' })
+  @ApiOperation({
+    summary: "Runs the product's sample query in ClickHouse (warehouse:query)",
+    description: 'Returns `SampleQueryResult` `{ sql, columns, rows, elapsedMs }`: the newest 20 rows. 403 for roles without warehouse:query (operator, service).',
+  })
   @ApiParam({ name: 'contractId', example: 'plant-telemetry.clean' })
   async sampleQuery(@Param('contractId') contractId: string, @Caller() principal: Principal): Promise<SampleQueryResult> {
     requireAction(principal, 'warehouse:query', contractId);
@@ -49,7 +56,10 @@ export class CatalogController {
   @Get(':contractId/consumer-example')
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Copy-paste TypeScript consumer of the product', description: 'kafkajs + @kafkajs/confluent-schema-registry, with this deployment\'s brokers and registry.' })
+  @ApiOperation({
+    summary: 'Copy-paste TypeScript consumer of the product',
+    description: "kafkajs + @kafkajs/confluent-schema-registry, with this deployment's brokers and registry.",
+  })
   @ApiParam({ name: 'contractId', example: 'asset-health.anomaly-scores' })
   consumerExample(@Param('contractId') contractId: string): Promise<string> {
     return this.catalog.consumerExample(contractId);

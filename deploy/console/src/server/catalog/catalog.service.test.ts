@@ -22,7 +22,10 @@ async function catalogBesideMonitor() {
   const clock = { ms: START, now: () => clock.ms };
   const evaluator = new SloEvaluator({ products: contracts.map((loaded) => objectivesOf(loaded.contract)), clock });
   const board = new SloBoard({} as KafkaPort, '_fieldmesh.slo', () => evaluator.status());
-  const catalog = new CatalogService(REPO_ROOT, board, {} as RegistryGateway, {} as ThroughputSampler, undefined, { kafkaBrokers: '127.0.0.1:9092', registryUrl: 'http://127.0.0.1:8081' });
+  const catalog = new CatalogService(REPO_ROOT, board, {} as RegistryGateway, {} as ThroughputSampler, undefined, {
+    kafkaBrokers: '127.0.0.1:9092',
+    registryUrl: 'http://127.0.0.1:8081',
+  });
   const states = async () => {
     const page = await catalog.list(pageRequest({ pageSize: '200' }), {});
     return Object.fromEntries(page.items.map((item) => [item.id, item.sloState]));

@@ -155,10 +155,20 @@ export class CatalogService {
 
   async sampleQuery(id: string): Promise<SampleQueryResult> {
     const loaded = await this.contract(id);
-    if (!this.warehouse) throw new UpstreamFailed('ClickHouse', 'the console was started without a clickhouse option, so it cannot query the warehouse; start it with clickhouse: { url } or { chdbPath }', undefined, 503);
+    if (!this.warehouse)
+      throw new UpstreamFailed(
+        'ClickHouse',
+        'the console was started without a clickhouse option, so it cannot query the warehouse; start it with clickhouse: { url } or { chdbPath }',
+        undefined,
+        503,
+      );
     const plan = this.warehouse.planFor(loaded);
     if (!(await this.warehouse.tableExists(plan))) {
-      throw new ResourceNotFound('ClickHouse table', `${plan.database}.${plan.table}`, `The ClickHouse sink has not created it yet: run the sink for ${loaded.contract.kafka.topic}.`);
+      throw new ResourceNotFound(
+        'ClickHouse table',
+        `${plan.database}.${plan.table}`,
+        `The ClickHouse sink has not created it yet: run the sink for ${loaded.contract.kafka.topic}.`,
+      );
     }
     const sql = this.sampleSql(loaded)!;
     const started = performance.now();

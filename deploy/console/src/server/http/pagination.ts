@@ -49,7 +49,10 @@ export function paginate<T>(items: readonly T[], request: Pick<PageRequest, 'pag
 /** A comma-separated filter (`?status=OPENED,ACKNOWLEDGED`), checked against the allowed values. */
 export function listFilter<T extends string>(field: string, raw: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  const values = raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   const wrong = values.filter((v) => !(allowed as readonly string[]).includes(v));
   if (wrong.length > 0) throw new RequestInvalid(field, `has unknown value(s) ${wrong.join(', ')}; use ${allowed.join(', ')}`);
   return values as T[];

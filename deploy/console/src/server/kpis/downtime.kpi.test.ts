@@ -9,7 +9,18 @@ const LINE_2 = 'acme/berlin/press-shop/line-2';
 function alerts(): AlertView[] {
   const service = new AlertService();
   const open = (assetPath: string, assetClass: string, onset: number) =>
-    service.open({ assetPath, assetClass, onset: new Date(onset), at: new Date(onset), by: 'system', score: 9, threshold: 5, modelName: 'm', modelVersion: '1.0.0', contributors: [] }).alertId;
+    service.open({
+      assetPath,
+      assetClass,
+      onset: new Date(onset),
+      at: new Date(onset),
+      by: 'system',
+      score: 9,
+      threshold: 5,
+      modelName: 'm',
+      modelVersion: '1.0.0',
+      contributors: [],
+    }).alertId;
   const steps = (alertId: string, upTo: 'VERIFIED' | 'CLOSED') => {
     service.apply({ alertId, action: 'ACKNOWLEDGED', by: 'op' });
     service.apply({ alertId, action: 'DIAGNOSED', by: 'op', diagnosis: 'bearing wear' });

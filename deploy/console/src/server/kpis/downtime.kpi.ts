@@ -51,7 +51,12 @@ export function downtimeAvoided(alerts: readonly AlertView[], hours: DowntimeHou
   return {
     formula: DOWNTIME_FORMULA,
     hoursPerAvoidedFailure: { ...hours },
-    total: { avoidedFailures: total.avoidedFailures, downtimeAvoidedHours: total.downtimeAvoidedHours, closedWithoutRepair: total.closedWithoutRepair, openAlerts: total.openAlerts },
+    total: {
+      avoidedFailures: total.avoidedFailures,
+      downtimeAvoidedHours: total.downtimeAvoidedHours,
+      closedWithoutRepair: total.closedWithoutRepair,
+      openAlerts: total.openAlerts,
+    },
     perLine: [...lines.values()].sort(byHours),
     perAsset: [...assets.values()].sort(byHours),
   };

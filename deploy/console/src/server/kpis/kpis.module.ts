@@ -9,7 +9,10 @@ export class KpisModule {
     return {
       module: KpisModule,
       controllers: [KpisController],
-      providers: [{ provide: AlertBoard, useValue: board }, { provide: DOWNTIME_HOURS, useValue: hours }],
+      providers: [
+        { provide: AlertBoard, useValue: board },
+        { provide: DOWNTIME_HOURS, useValue: hours },
+      ],
     };
   }
 }

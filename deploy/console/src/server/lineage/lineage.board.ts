@@ -16,19 +16,27 @@ export class LineageBoard {
     kafka: KafkaPort,
     readonly topic: string,
   ) {
-    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-lineage', ensureTopic: async (admin, name) => {
-      await ensureLineageTopic(admin, name);
-      await awaitTopicsListed(admin, [name]);
-    } }, (record) => {
-      if (!record.value) return; // a tombstone adds nothing
-      const text = record.value.toString('utf8');
-      try {
-        this.events.push(JSON.parse(text));
-      } catch {
-        this.events.push(text); // counted as skipped by the graph
-      }
-      this.graph = undefined;
-    });
+    this.follower = new TopicFollower(
+      kafka,
+      {
+        topic,
+        groupPrefix: 'fieldmesh-console-lineage',
+        ensureTopic: async (admin, name) => {
+          await ensureLineageTopic(admin, name);
+          await awaitTopicsListed(admin, [name]);
+        },
+      },
+      (record) => {
+        if (!record.value) return; // a tombstone adds nothing
+        const text = record.value.toString('utf8');
+        try {
+          this.events.push(JSON.parse(text));
+        } catch {
+          this.events.push(text); // counted as skipped by the graph
+        }
+        this.graph = undefined;
+      },
+    );
   }
 
   start(): Promise<void> {

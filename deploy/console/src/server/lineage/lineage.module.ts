@@ -8,7 +8,10 @@ export class LineageModule {
     return {
       module: LineageModule,
       controllers: [LineageController],
-      providers: [{ provide: LineageBoard, useValue: board }, { provide: OWN_NAMESPACES, useValue: ownNamespaces }],
+      providers: [
+        { provide: LineageBoard, useValue: board },
+        { provide: OWN_NAMESPACES, useValue: ownNamespaces },
+      ],
     };
   }
 }

@@ -1,4 +1,14 @@
-import { clickhouseDataset, columnLineage, LineageDatasetUnknown, identityColumnLineage, kafkaDataset, LineageGraph, mqttDataset, opcuaDataset, runEvent } from '@fieldmesh/lineage';
+import {
+  clickhouseDataset,
+  columnLineage,
+  LineageDatasetUnknown,
+  identityColumnLineage,
+  kafkaDataset,
+  LineageGraph,
+  mqttDataset,
+  opcuaDataset,
+  runEvent,
+} from '@fieldmesh/lineage';
 import { describe, expect, it } from 'vitest';
 import { lineageDatasets, lineageView, resolveDataset } from './lineage.view';
 
@@ -73,7 +83,11 @@ describe('lineage view', () => {
       runEvent({ eventType: 'START', job: job('asset-health.anomaly-operator-old', [], [moved]) }),
     ]);
     expect(() => twice.resolve('asset-health.anomaly-scores.v1')).toThrow(LineageDatasetUnknown);
-    expect(resolveDataset(twice, 'asset-health.anomaly-scores.v1#score', ['kafka://127.0.0.1:9092'])).toEqual({ namespace: 'kafka://127.0.0.1:9092', name: 'asset-health.anomaly-scores.v1', field: 'score' });
+    expect(resolveDataset(twice, 'asset-health.anomaly-scores.v1#score', ['kafka://127.0.0.1:9092'])).toEqual({
+      namespace: 'kafka://127.0.0.1:9092',
+      name: 'asset-health.anomaly-scores.v1',
+      field: 'score',
+    });
     expect(() => resolveDataset(twice, 'asset-health.anomaly-scores.v1', ['kafka://10.0.0.1:9092'])).toThrow(/names 2 datasets/);
   });
 });

@@ -10,7 +10,10 @@ export class ModelsController {
   constructor(@Inject(ModelsService) private readonly models: ModelsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Model versions in use per asset class', description: 'Returns `ModelsInUse`: champion and shadow per asset class with card facts, and alerts opened per version.' })
+  @ApiOperation({
+    summary: 'Model versions in use per asset class',
+    description: 'Returns `ModelsInUse`: champion and shadow per asset class with card facts, and alerts opened per version.',
+  })
   inUse(): ModelsInUse {
     return this.models.inUse();
   }

@@ -53,7 +53,14 @@ export class ModelsService {
         }),
       );
     }
-    const byClass = this.models ?? Object.fromEntries(this.registry.names().filter((n) => n.startsWith(MODEL_PREFIX)).map((n) => [n.slice(MODEL_PREFIX.length), n]));
+    const byClass =
+      this.models ??
+      Object.fromEntries(
+        this.registry
+          .names()
+          .filter((n) => n.startsWith(MODEL_PREFIX))
+          .map((n) => [n.slice(MODEL_PREFIX.length), n]),
+      );
     return Object.fromEntries(
       Object.entries(byClass).map(([assetClass, model]) => {
         const champion = this.registry.versions(model).length > 0 ? this.registry.get(model) : undefined;

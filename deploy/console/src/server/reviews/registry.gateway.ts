@@ -21,7 +21,10 @@ export class RegistryGateway {
   readonly schemas: RegistryClient;
   private readonly baseUrl: string;
 
-  constructor(registryUrl: string, private readonly timeoutMs = 15_000) {
+  constructor(
+    registryUrl: string,
+    private readonly timeoutMs = 15_000,
+  ) {
     this.baseUrl = registryUrl.replace(/\/+$/, '');
     this.schemas = new RegistryClient(this.baseUrl, { timeoutMs });
   }
@@ -41,7 +44,11 @@ export class RegistryGateway {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      throw new UpstreamFailed('The schema registry', `${method} ${url} did not answer (${cause instanceof Error ? cause.message : String(cause)}); check that it runs at ${this.baseUrl}`, { cause });
+      throw new UpstreamFailed(
+        'The schema registry',
+        `${method} ${url} did not answer (${cause instanceof Error ? cause.message : String(cause)}); check that it runs at ${this.baseUrl}`,
+        { cause },
+      );
     }
     const text = await response.text();
     let parsed: unknown = text;
@@ -57,7 +64,8 @@ export class RegistryGateway {
   async contracts(authorization: string | undefined): Promise<RegistryContractSummary[]> {
     const answer = await this.forward('GET', '/contracts', authorization);
     if (answer.status === 404 || answer.status === 401) return [];
-    if (answer.status !== 200 || !Array.isArray(answer.body)) throw new UpstreamFailed('The schema registry', `GET /contracts answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body))
+      throw new UpstreamFailed('The schema registry', `GET /contracts answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
     return answer.body as RegistryContractSummary[];
   }
 }

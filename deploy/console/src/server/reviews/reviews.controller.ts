@@ -14,7 +14,11 @@ export class ReviewsController {
   constructor(@Inject(ReviewsService) private readonly reviews: ReviewsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Contract proposals, paged', description: "Returns `Page<ProposalSummary>` (newest first) from the registry's `GET /contracts/proposals`, called with the caller's token. `search` matches contract id, version, proposer and changelog." })
+  @ApiOperation({
+    summary: 'Contract proposals, paged',
+    description:
+      "Returns `Page<ProposalSummary>` (newest first) from the registry's `GET /contracts/proposals`, called with the caller's token. `search` matches contract id, version, proposer and changelog.",
+  })
   @PAGE_QUERIES
   @ApiQuery({ name: 'status', required: false, enum: ['proposed', 'approved', 'rejected'] })
   list(
@@ -28,7 +32,10 @@ export class ReviewsController {
   }
 
   @Get(':proposalId')
-  @ApiOperation({ summary: 'One proposal with its analysis', description: 'Returns `ProposalView`: contract, schema and the analysis (field diff, verdict per compatibility mode, privacy, retention, SLO, downstream impact, changelog).' })
+  @ApiOperation({
+    summary: 'One proposal with its analysis',
+    description: 'Returns `ProposalView`: contract, schema and the analysis (field diff, verdict per compatibility mode, privacy, retention, SLO, downstream impact, changelog).',
+  })
   @ApiParam({ name: 'proposalId' })
   get(@Param('proposalId') proposalId: string, @Authorization() authorization: string | undefined): Promise<ProposalView> {
     return this.reviews.get(proposalId, authorization);
@@ -36,20 +43,36 @@ export class ReviewsController {
 
   @Post(':proposalId/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approves a proposal (contract:review, governance lead)', description: "Forwarded to the registry's `POST /contracts/proposals/{id}/approve` with the caller's token; returns the updated `ProposalView`." })
+  @ApiOperation({
+    summary: 'Approves a proposal (contract:review, governance lead)',
+    description: "Forwarded to the registry's `POST /contracts/proposals/{id}/approve` with the caller's token; returns the updated `ProposalView`.",
+  })
   @ApiParam({ name: 'proposalId' })
   @ApiBody({ required: false, schema: { type: 'object', properties: { comment: { type: 'string' } } } })
-  approve(@Param('proposalId') proposalId: string, @Body() body: unknown, @Caller() principal: Principal, @Authorization() authorization: string | undefined): Promise<ProposalView> {
+  approve(
+    @Param('proposalId') proposalId: string,
+    @Body() body: unknown,
+    @Caller() principal: Principal,
+    @Authorization() authorization: string | undefined,
+  ): Promise<ProposalView> {
     requireAction(principal, 'contract:review', `proposal ${proposalId}`);
     return this.reviews.decide(proposalId, 'approve', body, authorization);
   }
 
   @Post(':proposalId/reject')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rejects a proposal with a comment (contract:review, governance lead)', description: "Forwarded to the registry's `POST /contracts/proposals/{id}/reject`; the comment is required (422 without). Returns the updated `ProposalView`." })
+  @ApiOperation({
+    summary: 'Rejects a proposal with a comment (contract:review, governance lead)',
+    description: "Forwarded to the registry's `POST /contracts/proposals/{id}/reject`; the comment is required (422 without). Returns the updated `ProposalView`.",
+  })
   @ApiParam({ name: 'proposalId' })
   @ApiBody({ schema: { type: 'object', required: ['comment'], properties: { comment: { type: 'string' } } } })
-  reject(@Param('proposalId') proposalId: string, @Body() body: unknown, @Caller() principal: Principal, @Authorization() authorization: string | undefined): Promise<ProposalView> {
+  reject(
+    @Param('proposalId') proposalId: string,
+    @Body() body: unknown,
+    @Caller() principal: Principal,
+    @Authorization() authorization: string | undefined,
+  ): Promise<ProposalView> {
     requireAction(principal, 'contract:review', `proposal ${proposalId}`);
     return this.reviews.decide(proposalId, 'reject', body, authorization);
   }

@@ -45,7 +45,11 @@ export class ReviewsService {
     const answer = await this.registry.forward('GET', `/contracts/proposals${query}`, authorization);
     if (answer.status !== 200 || !Array.isArray(answer.body)) throw refused(answer, 'GET /contracts/proposals');
     const matching = (answer.body as Proposal[])
-      .filter((p) => (!statuses || statuses.includes(p.status)) && matchesSearch(request.terms, [p.proposalId, p.contractId, p.version, p.proposedBy, p.status, ...(p.analysis?.changelog ?? [])]))
+      .filter(
+        (p) =>
+          (!statuses || statuses.includes(p.status)) &&
+          matchesSearch(request.terms, [p.proposalId, p.contractId, p.version, p.proposedBy, p.status, ...(p.analysis?.changelog ?? [])]),
+      )
       .sort((a, b) => b.proposedAt.localeCompare(a.proposedAt));
     const page = paginate(matching, request);
     return { ...page, items: page.items.map(summary) };

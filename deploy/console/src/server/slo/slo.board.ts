@@ -30,20 +30,28 @@ export class SloBoard {
     readonly topic: string,
     private readonly monitorStatus?: () => SloStatus[],
   ) {
-    this.follower = new TopicFollower(kafka, { topic, groupPrefix: 'fieldmesh-console-slo', ensureTopic: async (admin, name) => {
-      await ensureSloTopic(admin, name);
-      await awaitTopicsListed(admin, [name]);
-    } }, (record) => {
-      const parsed = record.value ? sloEventSchema.safeParse(safeJson(record.value.toString('utf8'))) : undefined;
-      if (!parsed?.success) {
-        this.skipped += 1;
-        return;
-      }
-      const event = parsed.data;
-      this.latest.set(sloEventKey(event.topic, event.slo, event.scope), event);
-      this.recent.push(event);
-      if (this.recent.length > RECENT_EVENTS) this.recent.shift();
-    });
+    this.follower = new TopicFollower(
+      kafka,
+      {
+        topic,
+        groupPrefix: 'fieldmesh-console-slo',
+        ensureTopic: async (admin, name) => {
+          await ensureSloTopic(admin, name);
+          await awaitTopicsListed(admin, [name]);
+        },
+      },
+      (record) => {
+        const parsed = record.value ? sloEventSchema.safeParse(safeJson(record.value.toString('utf8'))) : undefined;
+        if (!parsed?.success) {
+          this.skipped += 1;
+          return;
+        }
+        const event = parsed.data;
+        this.latest.set(sloEventKey(event.topic, event.slo, event.scope), event);
+        this.recent.push(event);
+        if (this.recent.length > RECENT_EVENTS) this.recent.shift();
+      },
+    );
   }
 
   start(): Promise<void> {

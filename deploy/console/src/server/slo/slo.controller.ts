@@ -17,7 +17,8 @@ export class SloController {
   @Get()
   @ApiOperation({
     summary: 'Live SLO status and recent breaches and recoveries',
-    description: 'Returns `SloView` `{ status, events }`: status per product, SLO and scope (line path or `*`), breached first; the newest 100 events of `_fieldmesh.slo`. Freshness in ms, completeness as a ratio.',
+    description:
+      'Returns `SloView` `{ status, events }`: status per product, SLO and scope (line path or `*`), breached first; the newest 100 events of `_fieldmesh.slo`. Freshness in ms, completeness as a ratio.',
   })
   @ApiQuery({ name: 'product', required: false, description: 'Contract id' })
   @ApiQuery({ name: 'state', required: false, description: 'Comma-separated: ok, breached, unknown' })

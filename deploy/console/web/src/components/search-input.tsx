@@ -1,7 +1,19 @@
 import { useEffect, useState } from 'react';
 
 /** A search box that reports what was typed once typing pauses, so thousands of rows are not re-queried per key. */
-export function SearchInput({ value, onSearch, placeholder, testId, narrow }: { value: string; onSearch: (value: string) => void; placeholder: string; testId?: string; narrow?: boolean }) {
+export function SearchInput({
+  value,
+  onSearch,
+  placeholder,
+  testId,
+  narrow,
+}: {
+  value: string;
+  onSearch: (value: string) => void;
+  placeholder: string;
+  testId?: string;
+  narrow?: boolean;
+}) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   useEffect(() => {

@@ -33,7 +33,26 @@ describe('signal chart geometry', () => {
   });
 
   it('breaks the line at a missing reading rather than drawing it as zero', () => {
-    expect(linePath([[0, 1], [1, Number.NaN], [2, 3]], (t) => t, (v) => v)).toBe('M0.0,1.0M2.0,3.0');
-    expect(linePath([[0, 1], [1, 2]], (t) => t * 10, (v) => v)).toBe('M0.0,1.0L10.0,2.0');
+    expect(
+      linePath(
+        [
+          [0, 1],
+          [1, Number.NaN],
+          [2, 3],
+        ],
+        (t) => t,
+        (v) => v,
+      ),
+    ).toBe('M0.0,1.0M2.0,3.0');
+    expect(
+      linePath(
+        [
+          [0, 1],
+          [1, 2],
+        ],
+        (t) => t * 10,
+        (v) => v,
+      ),
+    ).toBe('M0.0,1.0L10.0,2.0');
   });
 });

@@ -36,8 +36,7 @@ export function diffRows(analysis: ProposalAnalysis): DiffRow[] {
   }));
   for (const change of analysis.privacy.classificationChanges)
     rows.push({ path: change.field, change: 'classification-changed', before: change.before, after: change.after, privacy: true });
-  for (const change of analysis.privacy.maskingChanges)
-    rows.push({ path: change.field, change: 'masking-changed', before: change.before, after: change.after, privacy: true });
+  for (const change of analysis.privacy.maskingChanges) rows.push({ path: change.field, change: 'masking-changed', before: change.before, after: change.after, privacy: true });
   // A newly personal field that is neither added nor reclassified in the lists above still gets its row.
   for (const field of personal)
     if (!rows.some((row) => row.path === field)) rows.push({ path: field, change: 'classification-changed', before: undefined, after: 'personal', privacy: true });

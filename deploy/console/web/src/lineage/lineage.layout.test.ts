@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { LineageEdge, LineageNode } from '../../../src/api/types';
 import { connectedTo, layoutGraph, lineageQueryFor, mergeGraphs, PER_ROW } from './lineage.layout';
 
-const node = (id: string, kind: LineageNode['kind'] = 'topic', field: string | null = null): LineageNode => ({ id, kind, label: id, namespace: 'kafka://127.0.0.1:9092', name: id, field });
+const node = (id: string, kind: LineageNode['kind'] = 'topic', field: string | null = null): LineageNode => ({
+  id,
+  kind,
+  label: id,
+  namespace: 'kafka://127.0.0.1:9092',
+  name: id,
+  field,
+});
 const edge = (from: string, to: string): LineageEdge => ({ from, to });
 
 describe('lineage layout', () => {
@@ -25,7 +32,10 @@ describe('lineage layout', () => {
 
   it('wraps a rank of many sources onto rows instead of one very wide row', () => {
     const sources = Array.from({ length: PER_ROW * 2 + 1 }, (_, index) => node(`m${index}`, 'mqtt'));
-    const positions = layoutGraph([...sources, node('gateway', 'job')], sources.map((source) => edge(source.id, 'gateway')));
+    const positions = layoutGraph(
+      [...sources, node('gateway', 'job')],
+      sources.map((source) => edge(source.id, 'gateway')),
+    );
     const rows = new Set(sources.map((source) => positions.get(source.id)!.y));
     const columns = new Set(sources.map((source) => positions.get(source.id)!.x));
     expect(rows.size).toBe(3);
@@ -44,7 +54,10 @@ describe('lineage layout', () => {
   });
 
   it('adds an expanded node’s lineage without duplicating nodes or edges, keeping the root', () => {
-    const merged = mergeGraphs({ root: 'a', nodes: [node('a'), node('b')], edges: [edge('a', 'b')] }, { root: 'b', nodes: [node('b'), node('c')], edges: [edge('a', 'b'), edge('b', 'c')] });
+    const merged = mergeGraphs(
+      { root: 'a', nodes: [node('a'), node('b')], edges: [edge('a', 'b')] },
+      { root: 'b', nodes: [node('b'), node('c')], edges: [edge('a', 'b'), edge('b', 'c')] },
+    );
     expect(merged.root).toBe('a');
     expect(merged.nodes.map((n) => n.id)).toEqual(['a', 'b', 'c']);
     expect(merged.edges).toHaveLength(2);

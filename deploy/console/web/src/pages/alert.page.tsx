@@ -115,7 +115,10 @@ function Evidence({ alert }: { alert: AlertDetail }) {
         <div>
           <h3>Score vs threshold</h3>
           <div style={{ fontSize: 20, fontWeight: 600 }}>
-            {formatNumber(score, 2)} <span className="muted" style={{ fontSize: 13, fontWeight: 400 }}>/ {formatNumber(threshold, 2)}</span>
+            {formatNumber(score, 2)}{' '}
+            <span className="muted" style={{ fontSize: 13, fontWeight: 400 }}>
+              / {formatNumber(threshold, 2)}
+            </span>
           </div>
           {score !== null && threshold !== null && (
             <>
@@ -212,7 +215,12 @@ function Actions({ alert, onChange }: { alert: AlertDetail; onChange: (detail: A
           </label>
           <label className="field">
             Note
-            <textarea data-testid="alert-note" value={note} onChange={(event) => setNote(event.target.value)} placeholder="What you saw or did (required to close before a verified repair)" />
+            <textarea
+              data-testid="alert-note"
+              value={note}
+              onChange={(event) => setNote(event.target.value)}
+              placeholder="What you saw or did (required to close before a verified repair)"
+            />
           </label>
         </>
       )}
@@ -235,7 +243,11 @@ function Actions({ alert, onChange }: { alert: AlertDetail; onChange: (detail: A
           );
         })}
       </div>
-      {closed && <p className="muted" style={{ marginTop: 8 }}>Closed. The history below is the record of this alert.</p>}
+      {closed && (
+        <p className="muted" style={{ marginTop: 8 }}>
+          Closed. The history below is the record of this alert.
+        </p>
+      )}
     </section>
   );
 }

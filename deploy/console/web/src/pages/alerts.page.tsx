@@ -108,10 +108,21 @@ export function AlertsPage() {
             <KpiTable rows={kpis.data?.perLine ?? []} onPick={(line) => setFilter('line', line)} />
           </section>
           <section className="panel flush" data-testid="kpi-per-asset">
-            <h2>Per asset {kpis.data && <span className="muted">(top {kpis.data.perAsset.items.length} of {formatNumber(kpis.data.perAsset.total)})</span>}</h2>
+            <h2>
+              Per asset{' '}
+              {kpis.data && (
+                <span className="muted">
+                  (top {kpis.data.perAsset.items.length} of {formatNumber(kpis.data.perAsset.total)})
+                </span>
+              )}
+            </h2>
             <KpiTable rows={kpis.data?.perAsset.items ?? []} onPick={(asset) => setFilter('asset', asset)} />
           </section>
-          {kpis.data && <p className="muted" style={{ fontSize: 12 }}>{kpis.data.formula}</p>}
+          {kpis.data && (
+            <p className="muted" style={{ fontSize: 12 }}>
+              {kpis.data.formula}
+            </p>
+          )}
         </div>
       </div>
     </>

@@ -34,7 +34,12 @@ export function CatalogPage() {
       </div>
       <div className="stats" data-testid="catalog-domains">
         {[...domains].map(([domain, count]) => (
-          <button key={domain} className={`stat${values.domain === domain ? ' selected' : ''}`} style={{ textAlign: 'left', borderColor: values.domain === domain ? 'var(--accent)' : undefined }} onClick={() => setFilter('domain', values.domain === domain ? '' : domain)}>
+          <button
+            key={domain}
+            className={`stat${values.domain === domain ? ' selected' : ''}`}
+            style={{ textAlign: 'left', borderColor: values.domain === domain ? 'var(--accent)' : undefined }}
+            onClick={() => setFilter('domain', values.domain === domain ? '' : domain)}
+          >
             <div className="label">domain</div>
             <div className="value" style={{ fontSize: 16 }}>
               {domain}

@@ -92,7 +92,14 @@ export function LineagePage() {
           show({ dataset: draft.trim() });
         }}
       >
-        <input data-testid="lineage-dataset" list="lineage-datasets" value={draft} onChange={(event) => setDraft(event.target.value)} placeholder="Topic or table" style={{ minWidth: 320 }} />
+        <input
+          data-testid="lineage-dataset"
+          list="lineage-datasets"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          placeholder="Topic or table"
+          style={{ minWidth: 320 }}
+        />
         <datalist id="lineage-datasets">
           {(candidates.data?.items ?? []).map((item) => (
             <option key={`${item.namespace}|${item.name}`} value={item.name}>
@@ -192,7 +199,8 @@ export function LineagePage() {
                 {column && <span className="muted"> · {column}</span>}
               </h2>
               <p className="muted">
-                {graph ? `${graph.nodes.length} nodes, ${graph.edges.length} edges.` : 'Loading…'} Click a node to light its upstream and downstream path; double-click to expand it. Drag to pan, scroll to zoom.
+                {graph ? `${graph.nodes.length} nodes, ${graph.edges.length} edges.` : 'Loading…'} Click a node to light its upstream and downstream path; double-click to expand
+                it. Drag to pan, scroll to zoom.
               </p>
               <h3>Sources</h3>
               {(graph?.nodes ?? [])

@@ -36,15 +36,7 @@ export function LoginPage() {
         {error && <ErrorBanner error={error} />}
         <label className="field">
           Token
-          <input
-            data-testid="login-token"
-            type="password"
-            autoComplete="off"
-            placeholder="fmt_…"
-            value={token}
-            onChange={(event) => setToken(event.target.value)}
-            autoFocus
-          />
+          <input data-testid="login-token" type="password" autoComplete="off" placeholder="fmt_…" value={token} onChange={(event) => setToken(event.target.value)} autoFocus />
         </label>
         <button className="primary" data-testid="login-submit" type="submit" disabled={busy || token.trim() === ''}>
           {busy ? 'Checking…' : 'Sign in'}

@@ -111,8 +111,7 @@ function ProductView({ product }: { product: ProductDetail }) {
           ) : (
             product.versions.map((version) => (
               <div key={version.version}>
-                {version.version} <LifecycleBadge status={version.status} />{' '}
-                {version.proposalId && <Link to={`/reviews/${encodeURIComponent(version.proposalId)}`}>proposal</Link>}
+                {version.version} <LifecycleBadge status={version.status} /> {version.proposalId && <Link to={`/reviews/${encodeURIComponent(version.proposalId)}`}>proposal</Link>}
               </div>
             ))
           )}
@@ -280,7 +279,11 @@ function SampleQuery({ product }: { product: ProductDetail }) {
         </GuardedButton>
       </div>
       <CopyBox text={product.warehouse.sampleQuery} testId="sample-query-sql" />
-      {error && <div style={{ marginTop: 8 }}><ErrorBanner error={error} /></div>}
+      {error && (
+        <div style={{ marginTop: 8 }}>
+          <ErrorBanner error={error} />
+        </div>
+      )}
       {result && (
         <div style={{ marginTop: 8 }}>
           <div className="muted" style={{ marginBottom: 4 }}>

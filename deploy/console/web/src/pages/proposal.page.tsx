@@ -56,7 +56,10 @@ function ProposalDetail({ proposal, onDecided }: { proposal: ProposalView; onDec
       <div className="grid side" style={{ marginBottom: 12 }}>
         <section className="panel flush">
           <h2>
-            Schema and field changes <span className="muted" style={{ fontWeight: 400 }}>— {diffSummary(rows)}</span>
+            Schema and field changes{' '}
+            <span className="muted" style={{ fontWeight: 400 }}>
+              — {diffSummary(rows)}
+            </span>
           </h2>
           <div className="table-wrap">
             <table data-testid="review-diff">
@@ -166,7 +169,9 @@ function ProposalDetail({ proposal, onDecided }: { proposal: ProposalView; onDec
                     <td className="mono">
                       <Link to={`/lineage?dataset=${encodeURIComponent(impact.name)}`}>{impact.name}</Link>
                     </td>
-                    <td className="mono muted" style={{ overflowWrap: 'anywhere' }}>{impact.via}</td>
+                    <td className="mono muted" style={{ overflowWrap: 'anywhere' }}>
+                      {impact.via}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -187,7 +192,16 @@ function PrivacyPanel({ proposal }: { proposal: ProposalView }) {
   const changes = privacy.newlyPersonal.length + privacy.classificationChanges.length + privacy.maskingChanges.length;
   return (
     <section className="panel" data-testid="review-privacy" style={changes > 0 ? { borderColor: 'var(--info)' } : undefined}>
-      <h2>Privacy {changes > 0 ? <Badge tone="info">{changes} change{changes === 1 ? '' : 's'}</Badge> : <Badge tone="ok">no change</Badge>}</h2>
+      <h2>
+        Privacy{' '}
+        {changes > 0 ? (
+          <Badge tone="info">
+            {changes} change{changes === 1 ? '' : 's'}
+          </Badge>
+        ) : (
+          <Badge tone="ok">no change</Badge>
+        )}
+      </h2>
       {privacy.newlyPersonal.length > 0 && (
         <p>
           <strong>Newly personal:</strong> <span className="mono">{privacy.newlyPersonal.join(', ')}</span>
@@ -210,8 +224,18 @@ function PrivacyPanel({ proposal }: { proposal: ProposalView }) {
 
 function BeforeAfter({ before, after, format = String }: { before: string | number | undefined; after: string | number | undefined; format?: (value: string) => string }) {
   const show = (value: string | number | undefined) => (value === undefined ? '—' : format(String(value)));
-  if (before === undefined) return <span>{show(after)} <span className="muted">(new)</span></span>;
-  if (String(before) === String(after)) return <span>{show(after)} <span className="muted">(unchanged)</span></span>;
+  if (before === undefined)
+    return (
+      <span>
+        {show(after)} <span className="muted">(new)</span>
+      </span>
+    );
+  if (String(before) === String(after))
+    return (
+      <span>
+        {show(after)} <span className="muted">(unchanged)</span>
+      </span>
+    );
   return (
     <span>
       <span className="before">{show(before)}</span> → <span className="after">{show(after)}</span>
@@ -272,7 +296,8 @@ function Decision({ proposal, domain, onDecided }: { proposal: ProposalView; dom
         </GuardedButton>
       </div>
       <p className="muted" style={{ marginTop: 10 }}>
-        Approving lets the registry accept this version's schema for <span className="mono">{proposal.contractId}</span>; rejecting sends the version back to draft with your comment.
+        Approving lets the registry accept this version's schema for <span className="mono">{proposal.contractId}</span>; rejecting sends the version back to draft with your
+        comment.
       </p>
     </section>
   );

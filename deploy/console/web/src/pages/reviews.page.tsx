@@ -34,7 +34,12 @@ export function ReviewsPage() {
         <div className="toolbar" style={{ padding: '10px 12px 0' }}>
           <div className="actions" data-testid="review-status-filter">
             {STATUSES.map(([value, label]) => (
-              <button key={label} className={status === value ? 'primary' : undefined} data-testid={`review-status-${value || 'all'}`} onClick={() => setFilter('status', value || 'all')}>
+              <button
+                key={label}
+                className={status === value ? 'primary' : undefined}
+                data-testid={`review-status-${value || 'all'}`}
+                onClick={() => setFilter('status', value || 'all')}
+              >
                 {label}
               </button>
             ))}
@@ -57,7 +62,12 @@ export function ReviewsPage() {
                 </>
               }
               row={(proposal) => (
-                <tr key={proposal.proposalId} className="clickable" data-testid={`review-row-${proposal.proposalId}`} onClick={() => void navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}>
+                <tr
+                  key={proposal.proposalId}
+                  className="clickable"
+                  data-testid={`review-row-${proposal.proposalId}`}
+                  onClick={() => void navigate(`/reviews/${encodeURIComponent(proposal.proposalId)}`)}
+                >
                   <td className="nowrap">
                     <Link to={`/reviews/${encodeURIComponent(proposal.proposalId)}`} onClick={(event) => event.stopPropagation()}>
                       {proposal.contractId}

@@ -26,7 +26,13 @@ export function SloPage() {
       <LoadState loaded={slo}>
         {(view) => {
           const start = (page - 1) * PAGE_SIZE;
-          const rows: Page<SloStatus> = { items: view.status.slice(start, start + PAGE_SIZE), total: view.status.length, page, pageSize: PAGE_SIZE, pageCount: Math.max(1, Math.ceil(view.status.length / PAGE_SIZE)) };
+          const rows: Page<SloStatus> = {
+            items: view.status.slice(start, start + PAGE_SIZE),
+            total: view.status.length,
+            page,
+            pageSize: PAGE_SIZE,
+            pageCount: Math.max(1, Math.ceil(view.status.length / PAGE_SIZE)),
+          };
           const counts = countStates(view.status);
           return (
             <>

@@ -26,7 +26,11 @@ export const domain = defineDomain({
               const count = counts.get(value.assetPath) ?? { readings: 0, newest: 0 };
               counts.set(value.assetPath, { readings: count.readings + 1, newest: Math.max(count.newest, value.readingTime.getTime()) });
             }
-            return [...counts].map(([assetPath, count]) => ({ topic: output.topic, key: assetPath, value: { assetPath, newestReadingTime: new Date(count.newest), readings: count.readings } }));
+            return [...counts].map(([assetPath, count]) => ({
+              topic: output.topic,
+              key: assetPath,
+              value: { assetPath, newestReadingTime: new Date(count.newest), readings: count.readings },
+            }));
           },
           stats: () => ({ batches }),
         };
