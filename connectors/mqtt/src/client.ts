@@ -165,7 +165,11 @@ export class MqttConnection {
     const options = (qos: 0 | 1) => ({ qos, ...(this.config.protocolVersion === 5 ? { rh: 1 as const } : {}) });
     // mqtt.js takes SUBSCRIBE properties from the options argument, not from a topic map.
     const packets = identifiers
-      ? subscriptions.map(({ topic, qos }) => () => this.client.subscribeAsync(topic, { ...options(qos), properties: { subscriptionIdentifier: identifiers.get(topic)! } }))
+      ? subscriptions.map(
+          ({ topic, qos }) =>
+            () =>
+              this.client.subscribeAsync(topic, { ...options(qos), properties: { subscriptionIdentifier: identifiers.get(topic)! } }),
+        )
       : [() => this.client.subscribeAsync(Object.fromEntries(subscriptions.map(({ topic, qos }) => [topic, options(qos)])))];
     let grants;
     try {

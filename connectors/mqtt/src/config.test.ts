@@ -50,7 +50,9 @@ describe('MQTT source config', () => {
   });
 
   it('rejects unknown Sparkplug template variables', () => {
-    expect(problemsOf({ url: json.url, clientId: 'gw', format: 'sparkplugb', sparkplug: { assetPath: '{site}/{device}' } })).toEqual([{ path: 'sparkplug.assetPath', message: expect.stringContaining('{site} is not a Sparkplug variable') }]);
+    expect(problemsOf({ url: json.url, clientId: 'gw', format: 'sparkplugb', sparkplug: { assetPath: '{site}/{device}' } })).toEqual([
+      { path: 'sparkplug.assetPath', message: expect.stringContaining('{site} is not a Sparkplug variable') },
+    ]);
   });
 
   it('gives every field, nested ones included, a description and an example (docs and editors are generated from them)', () => {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { parseTopicPattern, templateVariables } from './topic.pattern';
 
-const field = <T extends z.ZodType>(schema: T, description: string, example: unknown): T =>
-  schema.describe(description).meta({ examples: [example] }) as T;
+const field = <T extends z.ZodType>(schema: T, description: string, example: unknown): T => schema.describe(description).meta({ examples: [example] }) as T;
 
 /** A topic pattern is checked when the config is parsed, so a typo is reported with its field. */
 const topicPattern = z.string().superRefine((pattern, context) => {
@@ -13,37 +12,35 @@ const topicPattern = z.string().superRefine((pattern, context) => {
   }
 });
 
-export const jsonMappingSchema = z.strictObject({
-  topic: field(
-    topicPattern,
-    'MQTT topic pattern. `+name` matches one level and captures it as `{name}`, a final `#name` captures the rest; plain `+` and `#` match without capturing. Its filter (names removed) is subscribed unless `subscriptions` is given.',
-    'acme/+site/+area/+line/+asset/+signal',
-  ),
-  assetPath: field(
-    z.string().min(1),
-    'ISA-95 asset path template; `{name}` is replaced by the captured level.',
-    'acme/{site}/{area}/{line}/{asset}',
-  ),
-  signal: field(z.string().min(1).default('{signal}'), 'Signal name template.', '{signal}'),
-  deviceId: field(
-    z.string().min(1).optional(),
-    'Device id template; the rendered asset path when omitted.',
-    '{site}.{line}.{asset}',
-  ),
-  unit: field(z.string().min(1).optional(), 'UCUM unit for payloads that carry none.', 'Cel'),
-}).superRefine((mapping, context) => {
-  let names: string[];
-  try {
-    names = parseTopicPattern(mapping.topic).names;
-  } catch {
-    return; // reported on `topic`
-  }
-  for (const key of ['assetPath', 'signal', 'deviceId'] as const) {
-    const unknown = templateVariables(mapping[key] ?? '').filter((name) => !names.includes(name));
-    if (unknown.length > 0)
-      context.addIssue({ code: 'custom', path: [key], message: `{${unknown.join('}, {')}} is not captured by the topic pattern (it captures: ${names.join(', ') || 'nothing'})` });
-  }
-});
+export const jsonMappingSchema = z
+  .strictObject({
+    topic: field(
+      topicPattern,
+      'MQTT topic pattern. `+name` matches one level and captures it as `{name}`, a final `#name` captures the rest; plain `+` and `#` match without capturing. Its filter (names removed) is subscribed unless `subscriptions` is given.',
+      'acme/+site/+area/+line/+asset/+signal',
+    ),
+    assetPath: field(z.string().min(1), 'ISA-95 asset path template; `{name}` is replaced by the captured level.', 'acme/{site}/{area}/{line}/{asset}'),
+    signal: field(z.string().min(1).default('{signal}'), 'Signal name template.', '{signal}'),
+    deviceId: field(z.string().min(1).optional(), 'Device id template; the rendered asset path when omitted.', '{site}.{line}.{asset}'),
+    unit: field(z.string().min(1).optional(), 'UCUM unit for payloads that carry none.', 'Cel'),
+  })
+  .superRefine((mapping, context) => {
+    let names: string[];
+    try {
+      names = parseTopicPattern(mapping.topic).names;
+    } catch {
+      return; // reported on `topic`
+    }
+    for (const key of ['assetPath', 'signal', 'deviceId'] as const) {
+      const unknown = templateVariables(mapping[key] ?? '').filter((name) => !names.includes(name));
+      if (unknown.length > 0)
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `{${unknown.join('}, {')}} is not captured by the topic pattern (it captures: ${names.join(', ') || 'nothing'})`,
+        });
+    }
+  });
 
 export const jsonFormatSchema = z.strictObject({
   timestampField: field(
@@ -53,11 +50,7 @@ export const jsonFormatSchema = z.strictObject({
   ),
   valueField: field(z.string().min(1).default('value'), 'Field holding the value (number, string, boolean or null).', 'value'),
   unitField: field(z.string().min(1).default('unit'), 'Field holding the UCUM unit.', 'unit'),
-  qualityField: field(
-    z.string().min(1).default('quality'),
-    'Field holding the quality: GOOD, UNCERTAIN or BAD (any case). GOOD when absent.',
-    'quality',
-  ),
+  qualityField: field(z.string().min(1).default('quality'), 'Field holding the quality: GOOD, UNCERTAIN or BAD (any case). GOOD when absent.', 'quality'),
   personalFields: field(
     z.record(z.string().min(1), z.string().min(1)).default({ operator: 'operatorBadge' }),
     'Payload fields holding personal data, mapped to the key they travel under in `personal` (the gateway masks them as the contract says). They never become attributes.',
@@ -67,37 +60,31 @@ export const jsonFormatSchema = z.strictObject({
 
 export const SPARKPLUG_VARIABLES = ['group', 'node', 'nodePath', 'device', 'metric'];
 
-export const sparkplugFormatSchema = z.strictObject({
-  groupIds: field(
-    z.array(z.string().min(1)).min(1).default(['+']),
-    'Sparkplug group ids to subscribe to (`+` for all).',
-    ['berlin'],
-  ),
-  assetPath: field(
-    z.string().min(1).default('{group}/{nodePath}/{device}'),
-    'Asset path template. Variables: {group}, {node} (edge node id), {nodePath} (edge node id split on `nodeIdSeparator`, joined with `/`), {device} (empty for node metrics; empty levels are dropped).',
-    'acme/{group}/{nodePath}/{device}',
-  ),
-  nodeIdSeparator: field(z.string().min(1).default('.'), 'Separator of the levels packed into an edge node id.', '.'),
-  deviceId: field(z.string().min(1).default('{group}/{node}/{device}'), 'Device id template (same variables).', '{group}/{node}/{device}'),
-  signal: field(z.string().min(1).default('{metric}'), 'Signal template; {metric} is the metric name from the birth certificate.', '{metric}'),
-  rebirthIntervalMs: field(
-    z.number().int().min(0).default(10_000),
-    'Minimum time between two rebirth requests (NCMD Node Control/Rebirth) to the same edge node.',
-    10_000,
-  ),
-  maxMetricsPerMessage: field(
-    z.number().int().positive().default(10_000),
-    'A message with more metrics than this is rejected whole (one dead letter, SparkplugTooManyMetrics) before any metric is read, so that one message cannot flood the gateway with readings. Unreadable metrics of a message become one dead letter for the message, never one per metric.',
-    10_000,
-  ),
-}).superRefine((sparkplug, context) => {
-  for (const key of ['assetPath', 'deviceId', 'signal'] as const) {
-    const unknown = templateVariables(sparkplug[key]).filter((name) => !SPARKPLUG_VARIABLES.includes(name));
-    if (unknown.length > 0)
-      context.addIssue({ code: 'custom', path: [key], message: `{${unknown.join('}, {')}} is not a Sparkplug variable (use ${SPARKPLUG_VARIABLES.join(', ')})` });
-  }
-});
+export const sparkplugFormatSchema = z
+  .strictObject({
+    groupIds: field(z.array(z.string().min(1)).min(1).default(['+']), 'Sparkplug group ids to subscribe to (`+` for all).', ['berlin']),
+    assetPath: field(
+      z.string().min(1).default('{group}/{nodePath}/{device}'),
+      'Asset path template. Variables: {group}, {node} (edge node id), {nodePath} (edge node id split on `nodeIdSeparator`, joined with `/`), {device} (empty for node metrics; empty levels are dropped).',
+      'acme/{group}/{nodePath}/{device}',
+    ),
+    nodeIdSeparator: field(z.string().min(1).default('.'), 'Separator of the levels packed into an edge node id.', '.'),
+    deviceId: field(z.string().min(1).default('{group}/{node}/{device}'), 'Device id template (same variables).', '{group}/{node}/{device}'),
+    signal: field(z.string().min(1).default('{metric}'), 'Signal template; {metric} is the metric name from the birth certificate.', '{metric}'),
+    rebirthIntervalMs: field(z.number().int().min(0).default(10_000), 'Minimum time between two rebirth requests (NCMD Node Control/Rebirth) to the same edge node.', 10_000),
+    maxMetricsPerMessage: field(
+      z.number().int().positive().default(10_000),
+      'A message with more metrics than this is rejected whole (one dead letter, SparkplugTooManyMetrics) before any metric is read, so that one message cannot flood the gateway with readings. Unreadable metrics of a message become one dead letter for the message, never one per metric.',
+      10_000,
+    ),
+  })
+  .superRefine((sparkplug, context) => {
+    for (const key of ['assetPath', 'deviceId', 'signal'] as const) {
+      const unknown = templateVariables(sparkplug[key]).filter((name) => !SPARKPLUG_VARIABLES.includes(name));
+      if (unknown.length > 0)
+        context.addIssue({ code: 'custom', path: [key], message: `{${unknown.join('}, {')}} is not a Sparkplug variable (use ${SPARKPLUG_VARIABLES.join(', ')})` });
+    }
+  });
 
 export const subscriptionSchema = z.strictObject({
   topic: field(z.string().min(1), 'MQTT topic filter.', 'acme/#'),
@@ -112,20 +99,12 @@ export const tlsSchema = z.strictObject({
   caFile: field(z.string().min(1).optional(), 'PEM file with the CA(s) that signed the broker certificate; the system CAs when omitted.', '/etc/fieldmesh/ca.pem'),
   certFile: field(z.string().min(1).optional(), 'PEM client certificate (device onboarding issues it).', '/etc/fieldmesh/gateway.crt'),
   keyFile: field(z.string().min(1).optional(), 'PEM private key of the client certificate.', '/etc/fieldmesh/gateway.key'),
-  rejectUnauthorized: field(
-    z.boolean().default(true),
-    'Refuse a broker whose certificate does not verify. Only turn off on a test bench.',
-    true,
-  ),
+  rejectUnauthorized: field(z.boolean().default(true), 'Refuse a broker whose certificate does not verify. Only turn off on a test bench.', true),
   serverName: field(z.string().min(1).optional(), 'Name expected in the broker certificate when it differs from the URL host.', 'broker.plant.local'),
 });
 
 const baseSchema = z.strictObject({
-  url: field(
-    z.string().regex(/^(mqtt|mqtts|tcp|ssl|tls):\/\/[^/]+$/, 'an mqtt://host:port or mqtts://host:port URL'),
-    'Broker URL. mqtts:// uses TLS.',
-    'mqtts://127.0.0.1:8883',
-  ),
+  url: field(z.string().regex(/^(mqtt|mqtts|tcp|ssl|tls):\/\/[^/]+$/, 'an mqtt://host:port or mqtts://host:port URL'), 'Broker URL. mqtts:// uses TLS.', 'mqtts://127.0.0.1:8883'),
   clientId: field(
     z.string().min(1).max(128),
     'MQTT client id. Must be stable: the broker keeps the persistent session (and the QoS 1 messages queued while the gateway is down) under it.',
@@ -138,7 +117,12 @@ const baseSchema = z.strictObject({
     false,
   ),
   sessionExpirySeconds: field(
-    z.number().int().min(0).max(0xffffffff).default(7 * 24 * 3600),
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .default(7 * 24 * 3600),
     'MQTT 5 session expiry: how long the broker keeps the session after a disconnect (MQTT 3.1.1 brokers keep it until cleaned).',
     604_800,
   ),
@@ -147,16 +131,10 @@ const baseSchema = z.strictObject({
   username: field(z.string().min(1).optional(), 'Username, when the broker wants one.', 'gateway-1'),
   password: field(z.string().min(1).optional(), 'Password for `username`.', 'change-me'),
   tls: field(tlsSchema.optional(), 'TLS settings for mqtts:// (client certificate authentication).', { caFile: '/etc/fieldmesh/ca.pem' }),
-  subscriptions: field(
-    z.array(subscriptionSchema).min(1).optional(),
-    'Topic filters to subscribe to; derived from the mappings (JSON) or `sparkplug.groupIds` when omitted.',
-    [{ topic: 'acme/berlin/#', qos: 1 }],
-  ),
-  maxPayloadBytes: field(
-    z.number().int().positive().default(65_536),
-    'Messages larger than this are rejected (PayloadTooLarge) without being decoded.',
-    65_536,
-  ),
+  subscriptions: field(z.array(subscriptionSchema).min(1).optional(), 'Topic filters to subscribe to; derived from the mappings (JSON) or `sparkplug.groupIds` when omitted.', [
+    { topic: 'acme/berlin/#', qos: 1 },
+  ]),
+  maxPayloadBytes: field(z.number().int().positive().default(65_536), 'Messages larger than this are rejected (PayloadTooLarge) without being decoded.', 65_536),
   maxEvidenceBytes: field(
     z.number().int().positive().default(16_384),
     'A rejected message carries at most this many bytes of its payload into its dead letter as evidence; the reason says when it was cut (and a cut never ends inside a JSON string, so a personal value is never left half-masked).',
@@ -183,11 +161,9 @@ const baseSchema = z.strictObject({
 export const mqttSourceConfigSchema = z.discriminatedUnion('format', [
   baseSchema.extend({
     format: field(z.literal('json'), 'Payload format.', 'json'),
-    mappings: field(
-      z.array(jsonMappingSchema).min(1),
-      'Rules from topic to asset and signal; the first matching rule wins.',
-      [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}', signal: '{signal}' }],
-    ),
+    mappings: field(z.array(jsonMappingSchema).min(1), 'Rules from topic to asset and signal; the first matching rule wins.', [
+      { topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}', signal: '{signal}' },
+    ]),
     json: field(jsonFormatSchema.default(jsonFormatSchema.parse({})), 'JSON field names.', { valueField: 'value' }),
   }),
   baseSchema.extend({

@@ -72,7 +72,8 @@ function closedJsonStrings(prefix: Buffer): Buffer {
     const byte = prefix[i];
     if (openedAt < 0) {
       if (byte === 0x22) openedAt = i;
-    } else if (byte === 0x5c) i++; // an escaped character, perhaps a quote
+    } else if (byte === 0x5c)
+      i++; // an escaped character, perhaps a quote
     else if (byte === 0x22) openedAt = -1;
   }
   return openedAt < 0 ? prefix : prefix.subarray(0, openedAt);

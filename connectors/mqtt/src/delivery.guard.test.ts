@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryGuard } from './delivery.guard';
 
 const message = (topic: string, payload: string) => ({ topic, payload: Buffer.from(payload), qos: 1 as const, retain: false, dup: false, receivedTime: 0 });
-const subscriptions = [{ topic: 'a/+/c', qos: 1 as const }, { topic: 'a/b/+', qos: 1 as const }];
-const identifiers = new Map([['a/+/c', 11], ['a/b/+', 22]]);
+const subscriptions = [
+  { topic: 'a/+/c', qos: 1 as const },
+  { topic: 'a/b/+', qos: 1 as const },
+];
+const identifiers = new Map([
+  ['a/+/c', 11],
+  ['a/b/+', 22],
+]);
 
 describe('delivery guard', () => {
   it('passes one copy of a message that two overlapping subscriptions deliver, and the next publish of the same bytes again', () => {

@@ -35,7 +35,10 @@ export class SubscriptionRefused extends Error {
 export class SparkplugDecodeFailed extends Error {
   override readonly name = 'SparkplugDecodeFailed';
   constructor(options: { cause: unknown }) {
-    super(`payload is not a Sparkplug B protobuf: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}. Check that the publisher encodes Sparkplug B (Tahu) payloads on spBv1.0 topics.`, options);
+    super(
+      `payload is not a Sparkplug B protobuf: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}. Check that the publisher encodes Sparkplug B (Tahu) payloads on spBv1.0 topics.`,
+      options,
+    );
   }
 }
 
@@ -46,6 +49,8 @@ export class SparkplugTooManyMetrics extends Error {
     readonly metrics: number,
     readonly maxMetricsPerMessage: number,
   ) {
-    super(`payload holds ${metrics} metrics, more than sparkplug.maxMetricsPerMessage ${maxMetricsPerMessage}, so none was read. Split the edge node's messages or raise the limit.`);
+    super(
+      `payload holds ${metrics} metrics, more than sparkplug.maxMetricsPerMessage ${maxMetricsPerMessage}, so none was read. Split the edge node's messages or raise the limit.`,
+    );
   }
 }

@@ -11,14 +11,20 @@ const decoder = new JsonDecoder(
   MAX_PAYLOAD_BYTES,
 );
 
-const message = (topic: string, payload: Uint8Array): InboundMessage => ({ topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false, receivedTime: 1_800_000_000_000 });
+const message = (topic: string, payload: Uint8Array): InboundMessage => ({
+  topic,
+  payload: Buffer.from(payload),
+  qos: 1,
+  retain: false,
+  dup: false,
+  receivedTime: 1_800_000_000_000,
+});
 
 /** Field values of every JSON type, including the ones the plant's payload must not carry. */
 const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(Number.MAX_VALUE, -0, 1e308, '2026-13-45T99:99', 'good', 'BAD'));
-const plantLike = fc.record(
-  { timestamp_ms: anyValue, value: anyValue, unit: anyValue, quality: anyValue, operator: anyValue },
-  { requiredKeys: [] },
-).map((fields) => new TextEncoder().encode(JSON.stringify(fields)));
+const plantLike = fc
+  .record({ timestamp_ms: anyValue, value: anyValue, unit: anyValue, quality: anyValue, operator: anyValue }, { requiredKeys: [] })
+  .map((fields) => new TextEncoder().encode(JSON.stringify(fields)));
 const text = (json: string) => new TextEncoder().encode(json);
 /** Valid JSON with a byte flipped, cut or repeated: what a broken publisher or a bit error sends. */
 const mangled = fc.tuple(plantLike, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'cut', 'repeat')).map(([bytes, at, byte, how]) => {

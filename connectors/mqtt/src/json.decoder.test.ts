@@ -96,6 +96,14 @@ describe('JSON payloads', () => {
       1_000,
     );
     const [reading] = custom.decode(message({ v: 3, ts: 5, user: 'jane' }, 'plant/p1/temp')).readings;
-    expect(reading).toMatchObject({ assetPath: 'acme/p1', deviceId: 'dev-p1', signal: 'bearing_temperature', value: 3, unit: 'Cel', readingTime: 5, personal: { userName: 'jane' } });
+    expect(reading).toMatchObject({
+      assetPath: 'acme/p1',
+      deviceId: 'dev-p1',
+      signal: 'bearing_temperature',
+      value: 3,
+      unit: 'Cel',
+      readingTime: 5,
+      personal: { userName: 'jane' },
+    });
   });
 });

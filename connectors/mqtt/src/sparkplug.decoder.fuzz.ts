@@ -28,7 +28,10 @@ const value = fc.oneof(
 const name = fc.oneof(fc.constantFrom('bdSeq', 'Node Control/Rebirth', 'temperature', 'state', '__proto__', 'constructor'), fc.string({ maxLength: 100 }));
 const properties = fc.record({
   keys: fc.array(fc.constantFrom('engUnit', 'Quality', '__proto__', 'x'), { maxLength: 3 }),
-  values: fc.array(fc.tuple(fc.integer({ min: 0, max: 25 }), value, fc.boolean()).map(([type, v, isNull]) => ({ type, isNull, ...v })), { maxLength: 3 }),
+  values: fc.array(
+    fc.tuple(fc.integer({ min: 0, max: 25 }), value, fc.boolean()).map(([type, v, isNull]) => ({ type, isNull, ...v })),
+    { maxLength: 3 },
+  ),
 });
 const metric = fc
   .tuple(
@@ -72,13 +75,30 @@ function varint(n: number): number[] {
   out.push(n);
   return out;
 }
-const payload = fc.oneof({ weight: 5, arbitrary: wellFormed }, { weight: 3, arbitrary: mangled }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) }, { weight: 1, arbitrary: deep });
+const payload = fc.oneof(
+  { weight: 5, arbitrary: wellFormed },
+  { weight: 3, arbitrary: mangled },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
+  { weight: 1, arbitrary: deep },
+);
 const topic = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH', 'NCMD').map((type) => `spBv1.0/${GROUP}/${type}/${NODE}${type.startsWith('D') ? '/pump-1' : ''}`) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .constantFrom('NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH', 'NCMD')
+      .map((type) => `spBv1.0/${GROUP}/${type}/${NODE}${type.startsWith('D') ? '/pump-1' : ''}`),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
 );
 
-const message = (where: string, bytes: Uint8Array, receivedTime: number): InboundMessage => ({ topic: where, payload: Buffer.from(bytes), qos: 1, retain: false, dup: false, receivedTime });
+const message = (where: string, bytes: Uint8Array, receivedTime: number): InboundMessage => ({
+  topic: where,
+  payload: Buffer.from(bytes),
+  qos: 1,
+  retain: false,
+  dup: false,
+  receivedTime,
+});
 
 /**
  * Any sequence of Sparkplug messages on one edge node: no throw, at most one reject per message with a
@@ -86,7 +106,16 @@ const message = (where: string, bytes: Uint8Array, receivedTime: number): Inboun
  */
 export const sparkplugDecoderFuzz = {
   name: 'sparkplug-b',
-  arbitrary: fc.array(fc.tuple(topic, fc.oneof(payload, payload.map((bytes) => Buffer.from(bytes)))), { minLength: 1, maxLength: 6 }),
+  arbitrary: fc.array(
+    fc.tuple(
+      topic,
+      fc.oneof(
+        payload,
+        payload.map((bytes) => Buffer.from(bytes)),
+      ),
+    ),
+    { minLength: 1, maxLength: 6 },
+  ),
   check(messages: [string, Uint8Array][]): void {
     const decoder = new SparkplugDecoder(sparkplugFormatSchema.parse({ maxMetricsPerMessage: MAX_METRICS }), 65_536, new BirthRegistry(), () => 0);
     let time = 1_000;

@@ -33,7 +33,10 @@ function setup(rebirthIntervalMs = 10_000, maxPayloadBytes = 4_096) {
     return decoder.decode(message(type, sparkplug.encodePayload({ timestamp: 5, ...(thisSeq !== undefined ? { seq: thisSeq } : {}), metrics }), options));
   };
   const born = (bdSeq = 0) => {
-    send('NBIRTH', [{ name: 'bdSeq', type: 'UInt64', value: bdSeq }, { name: 'Node Control/Rebirth', type: 'Boolean', value: false }]);
+    send('NBIRTH', [
+      { name: 'bdSeq', type: 'UInt64', value: bdSeq },
+      { name: 'Node Control/Rebirth', type: 'Boolean', value: false },
+    ]);
     return send(
       'DBIRTH',
       [
@@ -54,11 +57,15 @@ describe('Sparkplug B decoding', () => {
     send('DDATA', [{ alias: 1, type: 'Double', value: 61.5, timestamp: 9 }], { device: 'pump-1' });
     // Rebirth: bearing_temperature restates t=9, state and count restate the birth's t=5; nothing is new.
     send('NBIRTH', [{ name: 'bdSeq', type: 'UInt64', value: 1 }]);
-    const restated = send('DBIRTH', [
-      { name: 'bearing_temperature', alias: 1, type: 'Double', value: 61.5, timestamp: 9 },
-      { name: 'state', alias: 2, type: 'String', value: 'RUNNING' },
-      { name: 'count', alias: 3, type: 'Int64', value: 7, timestamp: 12 },
-    ], { device: 'pump-1' });
+    const restated = send(
+      'DBIRTH',
+      [
+        { name: 'bearing_temperature', alias: 1, type: 'Double', value: 61.5, timestamp: 9 },
+        { name: 'state', alias: 2, type: 'String', value: 'RUNNING' },
+        { name: 'count', alias: 3, type: 'Int64', value: 7, timestamp: 12 },
+      ],
+      { device: 'pump-1' },
+    );
     expect(restated.readings.map((r) => [r.signal, r.value])).toEqual([['count', 7]]);
   });
 
@@ -87,7 +94,15 @@ describe('Sparkplug B decoding', () => {
   it('reads DDATA metrics that omit the datatype (as Sparkplug edge nodes do) with the datatype from the birth', () => {
     const { born, message, nextSeq, decoder } = setup();
     born();
-    const bytes = Payload.encode(Payload.create({ seq: nextSeq(), metrics: [{ alias: 1, doubleValue: 70.25 }, { alias: 3, longValue: -5 }] })).finish();
+    const bytes = Payload.encode(
+      Payload.create({
+        seq: nextSeq(),
+        metrics: [
+          { alias: 1, doubleValue: 70.25 },
+          { alias: 3, longValue: -5 },
+        ],
+      }),
+    ).finish();
     const { readings, rejects } = decoder.decode(message('DDATA', bytes, { device: 'pump-1' }));
     expect(rejects).toEqual([]);
     expect(readings.map((r) => [r.signal, r.value])).toEqual([
@@ -106,7 +121,14 @@ describe('Sparkplug B decoding', () => {
   it('rejects an unknown alias as UnknownSparkplugAlias and requests a rebirth at most once per interval per node', () => {
     const { born, send, advance } = setup(10_000);
     born();
-    const first = send('DDATA', [{ alias: 9, type: 'Double', value: 1 }, { alias: 1, type: 'Double', value: 2 }], { device: 'pump-1' });
+    const first = send(
+      'DDATA',
+      [
+        { alias: 9, type: 'Double', value: 1 },
+        { alias: 1, type: 'Double', value: 2 },
+      ],
+      { device: 'pump-1' },
+    );
     expect(first.rejects).toEqual([expect.objectContaining({ errorClass: 'UnknownSparkplugAlias', reason: expect.stringContaining('alias 9') })]);
     expect(first.readings.map((r) => r.value)).toEqual([2]);
     expect(first.rebirths).toEqual([{ group: 'berlin', node: 'press-shop.line-1', reason: 'UnknownSparkplugAlias' }]);
@@ -155,7 +177,10 @@ describe('Sparkplug B decoding', () => {
       ['state', null, 'BAD', 'NDEATH'],
       ['count', null, 'BAD', 'NDEATH'],
     ]);
-    expect(send('DDATA', [{ alias: 1, type: 'Double', value: 1 }], { device: 'pump-1', seq: 9 }).readings[0]).toMatchObject({ quality: 'BAD', attributes: expect.objectContaining({ 'sparkplug.stale': 'true' }) });
+    expect(send('DDATA', [{ alias: 1, type: 'Double', value: 1 }], { device: 'pump-1', seq: 9 }).readings[0]).toMatchObject({
+      quality: 'BAD',
+      attributes: expect.objectContaining({ 'sparkplug.stale': 'true' }),
+    });
     born();
     expect(send('DDATA', [{ alias: 1, type: 'Double', value: 1 }], { device: 'pump-1' }).readings[0]!.quality).toBe('GOOD');
   });
@@ -197,7 +222,15 @@ describe('Sparkplug B decoding', () => {
     const { born, message, nextSeq, decoder } = setup();
     born();
     const longName = 'x'.repeat(1_000);
-    const bytes = Payload.encode(Payload.create({ seq: nextSeq(), metrics: [{ alias: 9, doubleValue: 1 }, { name: longName, datatype: 19 }] })).finish();
+    const bytes = Payload.encode(
+      Payload.create({
+        seq: nextSeq(),
+        metrics: [
+          { alias: 9, doubleValue: 1 },
+          { name: longName, datatype: 19 },
+        ],
+      }),
+    ).finish();
     const { rejects, rebirths } = decoder.decode(message('DDATA', bytes, { device: 'pump-1' }));
     expect(rejects).toHaveLength(1);
     expect(rejects[0]!.errorClass).toBe('SparkplugMetricsRejected');
@@ -212,7 +245,9 @@ describe('Sparkplug B decoding', () => {
     const metrics = Array.from({ length: 10_001 }, () => ({ alias: 1, doubleValue: 1 }));
     const result = decoder.decode(message('DDATA', Payload.encode(Payload.create({ seq: nextSeq(), metrics })).finish(), { device: 'pump-1' }));
     expect(result.readings).toEqual([]);
-    expect(result.rejects).toEqual([expect.objectContaining({ errorClass: 'SparkplugTooManyMetrics', reason: expect.stringContaining('10001 metrics, more than sparkplug.maxMetricsPerMessage 10000') })]);
+    expect(result.rejects).toEqual([
+      expect.objectContaining({ errorClass: 'SparkplugTooManyMetrics', reason: expect.stringContaining('10001 metrics, more than sparkplug.maxMetricsPerMessage 10000') }),
+    ]);
   });
 
   it('rejects garbage bytes and topics outside the Sparkplug namespace', () => {

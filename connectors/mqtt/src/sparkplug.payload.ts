@@ -12,9 +12,27 @@ const sparkplugB = get('spBv1.0')!;
 
 /** Sparkplug B datatype codes (Tahu `DataType`). */
 const DATATYPES: Record<number, string> = {
-  1: 'Int8', 2: 'Int16', 3: 'Int32', 4: 'Int64', 5: 'UInt8', 6: 'UInt16', 7: 'UInt32', 8: 'UInt64',
-  9: 'Float', 10: 'Double', 11: 'Boolean', 12: 'String', 13: 'DateTime', 14: 'Text', 15: 'UUID',
-  16: 'DataSet', 17: 'Bytes', 18: 'File', 19: 'Template', 20: 'PropertySet', 21: 'PropertySetList',
+  1: 'Int8',
+  2: 'Int16',
+  3: 'Int32',
+  4: 'Int64',
+  5: 'UInt8',
+  6: 'UInt16',
+  7: 'UInt32',
+  8: 'UInt64',
+  9: 'Float',
+  10: 'Double',
+  11: 'Boolean',
+  12: 'String',
+  13: 'DateTime',
+  14: 'Text',
+  15: 'UUID',
+  16: 'DataSet',
+  17: 'Bytes',
+  18: 'File',
+  19: 'Template',
+  20: 'PropertySet',
+  21: 'PropertySetList',
 };
 
 export function datatypeName(code: number | undefined): string {
@@ -72,7 +90,9 @@ interface PlainMetric extends PlainValue {
 
 function scalar(value: PlainPropertyValue): string | number | boolean | undefined {
   if (value.isNull) return undefined;
-  return value.stringValue ?? value.doubleValue ?? value.floatValue ?? (value.longValue !== undefined ? Number(value.longValue) : undefined) ?? value.intValue ?? value.booleanValue;
+  return (
+    value.stringValue ?? value.doubleValue ?? value.floatValue ?? (value.longValue !== undefined ? Number(value.longValue) : undefined) ?? value.intValue ?? value.booleanValue
+  );
 }
 
 /**
@@ -124,17 +144,22 @@ export function metricValue(metric: SparkplugMetric, datatype: number | undefine
   const { raw } = metric;
   let value: number | string | boolean | undefined;
   switch (datatype) {
-    case 1: case 2: case 3:
+    case 1:
+    case 2:
+    case 3:
       // Signed small integers travel as uint32 in two's complement.
       value = raw.intValue === undefined ? undefined : raw.intValue | 0;
       break;
-    case 5: case 6:
+    case 5:
+    case 6:
       value = raw.intValue;
       break;
     case 4:
       value = raw.longValue === undefined ? undefined : Number(BigInt.asIntN(64, raw.longValue));
       break;
-    case 7: case 8: case 13:
+    case 7:
+    case 8:
+    case 13:
       // Readings carry doubles: integers above 2^53 lose their last digits here.
       value = raw.longValue === undefined ? undefined : Number(raw.longValue);
       break;
@@ -147,7 +172,9 @@ export function metricValue(metric: SparkplugMetric, datatype: number | undefine
     case 11:
       value = raw.booleanValue;
       break;
-    case 12: case 14: case 15:
+    case 12:
+    case 14:
+    case 15:
       value = raw.stringValue;
       break;
     default:

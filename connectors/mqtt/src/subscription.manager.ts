@@ -48,7 +48,9 @@ export class SubscriptionManager {
     if (stale.length > 0) {
       await connection.unsubscribe(stale.map((old) => old.topic));
       this.counters.staleSubscriptionsRemoved += stale.length;
-      this.warn(`unsubscribed ${stale.map((old) => old.topic).join(', ')}: no longer configured, but still in the broker session of client id ${clientId}; messages already queued for them are dropped`);
+      this.warn(
+        `unsubscribed ${stale.map((old) => old.topic).join(', ')}: no longer configured, but still in the broker session of client id ${clientId}; messages already queued for them are dropped`,
+      );
     }
     this.store.save(url, clientId, this.subscriptions);
     if (connection.sessionPresent && recorded === undefined) {

@@ -8,11 +8,12 @@ import { filterCovers } from './topic.filter';
  * only double every message.
  */
 export function withoutRedundant(subscriptions: readonly Subscription[]): Subscription[] {
-  return subscriptions.filter((subscription, index) =>
-    !subscriptions.some((other, otherIndex) => {
-      if (otherIndex === index || other.qos < subscription.qos) return false;
-      if (other.topic === subscription.topic) return other.qos > subscription.qos || otherIndex < index;
-      return filterCovers(other.topic, subscription.topic);
-    }),
+  return subscriptions.filter(
+    (subscription, index) =>
+      !subscriptions.some((other, otherIndex) => {
+        if (otherIndex === index || other.qos < subscription.qos) return false;
+        if (other.topic === subscription.topic) return other.qos > subscription.qos || otherIndex < index;
+        return filterCovers(other.topic, subscription.topic);
+      }),
   );
 }

@@ -45,7 +45,9 @@ function figures(report: FaultsRunReport, seconds: number): string {
   const { kafka, warehouse, published } = report.reconciliation;
   return [
     `plant: ${report.plantSeconds} s, ${published} readings published and acknowledged by Mosquitto (${report.published['mqtt-json']} MQTT JSON, ${report.published.sparkplug} Sparkplug metrics)`,
-    `faults: kill -9 ${Object.entries(report.faults.serviceKills).map(([name, n]) => `${name} ×${n}`).join(', ')}, gateway ×${report.faults.gatewayKills}, sink ×${report.faults.sinkKills}`,
+    `faults: kill -9 ${Object.entries(report.faults.serviceKills)
+      .map(([name, n]) => `${name} ×${n}`)
+      .join(', ')}, gateway ×${report.faults.gatewayKills}, sink ×${report.faults.sinkKills}`,
     `  gateway crashes: ${report.faults.gatewayCrashes.length}; sink exits on its own (restarted): ${report.faults.sinkCrashes.length}; collateral: ${report.faults.collateral.join('; ') || 'none'}`,
     `kafka ${report.topic}: ${kafka.records} records, lost ${kafka.lostReadings}, resent copies ${kafka.resentCopies}, unidentifiable copies ${kafka.unidentifiableDuplicates.length}, order violations ${kafka.orderViolations.length}`,
     `clickhouse ${report.table}: ${warehouse.rows} rows; per Kafka record: missing ${warehouse.missingRows}, duplicate ${warehouse.duplicateRows}, stray ${warehouse.strayRows}; per reading: lost ${warehouse.lostReadings}, duplicate rows ${warehouse.duplicateReadingRows}`,
@@ -81,7 +83,8 @@ try {
   console.log(figures(report, (Date.now() - started) / 1000));
   const problems = failures(report);
   for (const problem of problems) console.log(`FAIL: ${problem}`);
-  for (const line of [...report.reconciliation.kafka.orderViolations, ...report.reconciliation.kafka.unidentifiableDuplicates, ...report.faults.gatewayCrashes].slice(0, 20)) console.log(`  ${line}`);
+  for (const line of [...report.reconciliation.kafka.orderViolations, ...report.reconciliation.kafka.unidentifiableDuplicates, ...report.faults.gatewayCrashes].slice(0, 20))
+    console.log(`  ${line}`);
   process.exitCode = problems.length > 0 ? 1 : 0;
 } finally {
   if (stackDir) {

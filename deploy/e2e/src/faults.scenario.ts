@@ -91,7 +91,8 @@ function gatewayConfig(base: GatewayConfig, site: string): GatewayConfig {
   return {
     ...base,
     connectors: base.connectors.map((entry) => {
-      if (entry.name === 'plant-json') return { ...entry, config: { ...entry.config, mappings: [{ topic: `acme/${site}/+area/+line/+asset/+signal`, assetPath: `acme/${site}/{area}/{line}/{asset}` }] } };
+      if (entry.name === 'plant-json')
+        return { ...entry, config: { ...entry.config, mappings: [{ topic: `acme/${site}/+area/+line/+asset/+signal`, assetPath: `acme/${site}/{area}/{line}/{asset}` }] } };
       if (entry.name === 'plant-sparkplug') return { ...entry, config: { ...entry.config, sparkplug: { ...(entry.config.sparkplug as object), groupIds: [site] } } };
       return entry;
     }),
@@ -121,7 +122,13 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
   const table = `${database}.${topic.replace(/[^A-Za-z0-9]+/g, '_')}`;
   await mkdir(options.workDir, { recursive: true });
   const product = await isolatedRawProduct(join(options.workDir, 'root'), topic);
-  const base = gatewayConfigFor({ gatewayId: `gw-${site}`, stateDir: join(options.workDir, 'gateway'), kafkaBrokers: addresses.kafkaBrokers!, registryUrl: addresses.registryUrl!, mqttUrl: addresses.mqttUrl! });
+  const base = gatewayConfigFor({
+    gatewayId: `gw-${site}`,
+    stateDir: join(options.workDir, 'gateway'),
+    kafkaBrokers: addresses.kafkaBrokers!,
+    registryUrl: addresses.registryUrl!,
+    mqttUrl: addresses.mqttUrl!,
+  });
   const gateway = new GatewayProcess(gatewayConfig(base, site), join(options.workDir, 'gateway.log'), product.root);
   const sink = new SinkProcess(
     {
@@ -137,7 +144,14 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
     join(options.workDir, 'sink.log'),
   );
   const clickhouse = createClient({ url: addresses.clickhouseUrl!, username: addresses.clickhouseUser!, password: addresses.clickhousePassword! });
-  const faults: FaultsRunReport['faults'] = { serviceKills: {}, gatewayKills: 0, sinkKills: 0, gatewayCrashes: gateway.unexpectedExits, sinkCrashes: sink.unexpectedExits, collateral: [] };
+  const faults: FaultsRunReport['faults'] = {
+    serviceKills: {},
+    gatewayKills: 0,
+    sinkKills: 0,
+    gatewayCrashes: gateway.unexpectedExits,
+    sinkCrashes: sink.unexpectedExits,
+    collateral: [],
+  };
   let finishing = false;
   // What a supervisor (systemd, Kubernetes) does: start a process again when it dies on its own.
   const restartGateway = (): void => {
@@ -157,7 +171,11 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
   try {
     await gateway.start(restartGateway);
     await gateway.running();
-    await waitFor('the gateway to subscribe', async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')), 60_000);
+    await waitFor(
+      'the gateway to subscribe',
+      async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')),
+      60_000,
+    );
     simulator = await startSimulator({
       seed: 7,
       plant: { sites: [site], linesPerSite: 1 },
@@ -180,7 +198,14 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
     // design of the broker, not of the pipeline. So the two faults on the MQTT path take turns, each healed
     // (gateway subscribed, session saved) before the next: one failure at a time there, any number elsewhere.
     const gatewaySubscribed = async () => {
-      await waitFor('the gateway to subscribe again', async () => gateway.alive && (await connectorUp(gateway.observabilityUrl, 'plant-json').catch(() => false)) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug').catch(() => false)), 60_000);
+      await waitFor(
+        'the gateway to subscribe again',
+        async () =>
+          gateway.alive &&
+          (await connectorUp(gateway.observabilityUrl, 'plant-json').catch(() => false)) &&
+          (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug').catch(() => false)),
+        60_000,
+      );
       await sleep(MQTT_SESSION_SAVED_MS);
     };
     const mqttPath = new OneAtATime();
@@ -250,7 +275,10 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
           const health = await gateway.health().catch(() => undefined);
           if (!health || health.pending > 0 || !health.uplink) return false;
           inKafka = (await admin.fetchTopicEndOffsets(topic)).reduce((sum, p) => sum + Number(p.offset), 0);
-          const [counts] = await queryRows<{ rows: string; readings: string }>(clickhouse, `SELECT toString(count()) AS rows, toString(uniqExact(sourceProtocol, assetPath, signal, readingTime)) AS readings FROM ${table}`);
+          const [counts] = await queryRows<{ rows: string; readings: string }>(
+            clickhouse,
+            `SELECT toString(count()) AS rows, toString(uniqExact(sourceProtocol, assetPath, signal, readingTime)) AS readings FROM ${table}`,
+          );
           return Number(counts!.rows) >= inKafka && Number(counts!.readings) >= plantReadings;
         },
         options.drainTimeoutMs ?? 120_000,
@@ -270,8 +298,16 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
     finishing = true;
     await sink.stop();
     await gateway.stop();
-    const rows = (await queryRows<{ partition: number; offset: string }>(clickhouse, `SELECT _partition AS partition, toString(_offset) AS offset FROM ${table}`)).map((row): WarehouseRow => ({ partition: Number(row.partition), offset: row.offset }));
-    const records = await readTelemetry({ brokers: addresses.kafkaBrokers!, registryUrl: addresses.registryUrl!, topic, until: (all) => all.length >= inKafka, timeoutMs: 120_000 });
+    const rows = (await queryRows<{ partition: number; offset: string }>(clickhouse, `SELECT _partition AS partition, toString(_offset) AS offset FROM ${table}`)).map(
+      (row): WarehouseRow => ({ partition: Number(row.partition), offset: row.offset }),
+    );
+    const records = await readTelemetry({
+      brokers: addresses.kafkaBrokers!,
+      registryUrl: addresses.registryUrl!,
+      topic,
+      until: (all) => all.length >= inKafka,
+      timeoutMs: 120_000,
+    });
     return {
       topic,
       table,

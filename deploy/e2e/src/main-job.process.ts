@@ -67,7 +67,10 @@ export class MainJobProcess {
     return {
       exit,
       report,
-      failedChecks: report.split('\n').filter((line) => /^\s+FAIL /.test(line)).map((line) => line.trim()),
+      failedChecks: report
+        .split('\n')
+        .filter((line) => /^\s+FAIL /.test(line))
+        .map((line) => line.trim()),
       accountedFor: report.includes('Every message is accounted for.'),
       stalls: /^STALLED: (.+) stopped producing/m.exec(report)?.[1]?.split(', ') ?? [],
     };

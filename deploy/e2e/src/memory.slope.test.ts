@@ -37,6 +37,11 @@ describe('memorySlope', () => {
   it('fits nothing from too few samples instead of a meaningless number', () => {
     expect(memorySlope([{ atMs: 0, pid: 1, bytes: 1e8 }])).toMatchObject({ mbPerHour: null, standardErrorMbPerHour: null, samples: 1 });
     // Two lives of one sample each: every sample is spent on its own intercept.
-    expect(memorySlope([{ atMs: 0, pid: 1, bytes: 1e8 }, { atMs: 10_000, pid: 2, bytes: 2e8 }]).mbPerHour).toBeNull();
+    expect(
+      memorySlope([
+        { atMs: 0, pid: 1, bytes: 1e8 },
+        { atMs: 10_000, pid: 2, bytes: 2e8 },
+      ]).mbPerHour,
+    ).toBeNull();
   });
 });

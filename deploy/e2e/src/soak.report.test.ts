@@ -3,14 +3,29 @@ import type { ProcessMemory, SoakReport } from './soak.scenario';
 import { formatSoakReport, memoryVerdict, soakProblems } from './soak.report';
 
 function memory(name: string, mbPerHour: number | null, standardError: number | null, fittedMinutes: number): ProcessMemory {
-  return { name, fittedFromMb: 500, fittedToMb: 500 + ((mbPerHour ?? 0) * fittedMinutes) / 60, fittedMinutes, peakMb: 600, slope: { mbPerHour, standardErrorMbPerHour: standardError, samples: fittedMinutes * 6, lives: 1 } };
+  return {
+    name,
+    fittedFromMb: 500,
+    fittedToMb: 500 + ((mbPerHour ?? 0) * fittedMinutes) / 60,
+    fittedMinutes,
+    peakMb: 600,
+    slope: { mbPerHour, standardErrorMbPerHour: standardError, samples: fittedMinutes * 6, lives: 1 },
+  };
 }
 
 function report(overrides: Partial<SoakReport> = {}): SoakReport {
   return {
     durationSeconds: 3600,
     wallSeconds: 3700,
-    mainJob: { exit: { code: 0, signal: null }, report: 'Every message is accounted for.', failedChecks: [], accountedFor: true, stalls: [], log: '/tmp/main-job.log', crashes: [] },
+    mainJob: {
+      exit: { code: 0, signal: null },
+      report: 'Every message is accounted for.',
+      failedChecks: [],
+      accountedFor: true,
+      stalls: [],
+      log: '/tmp/main-job.log',
+      crashes: [],
+    },
     faults: [{ service: 'kafka', atSeconds: 300, downSeconds: 21.5 }],
     collateral: [],
     samplesCsv: '/tmp/rss.csv',
@@ -52,7 +67,15 @@ describe('soakProblems', () => {
   it('names each reason a run failed: the exit, the reconciliation, a stall, a crash, a leak, a service left down', () => {
     const problems = soakProblems(
       report({
-        mainJob: { exit: { code: 1, signal: null }, report: '', failedChecks: ['FAIL Kafka raw + DLQ records = gateway forwarded: expected 10, got 9'], accountedFor: false, stalls: ['energy'], log: '/tmp/main-job.log', crashes: ['main job exited (code 1); see /tmp/main-job.log'] },
+        mainJob: {
+          exit: { code: 1, signal: null },
+          report: '',
+          failedChecks: ['FAIL Kafka raw + DLQ records = gateway forwarded: expected 10, got 9'],
+          accountedFor: false,
+          stalls: ['energy'],
+          log: '/tmp/main-job.log',
+          crashes: ['main job exited (code 1); see /tmp/main-job.log'],
+        },
         collateral: ['registry was down after the kill of kafka'],
         memory: [memory('main job', 90, 5, 30), memory('kafka', null, null, 0)],
       }),

@@ -83,7 +83,18 @@ export function formatMemoryTable(report: SoakReport, boundMbPerHour = LEAK_BOUN
     `Resident memory (VmRSS of each process tree), slope fitted over ${from}-${to} s of the plant's run, each restart's first minutes left out; bound ${boundMbPerHour} MB/h:`,
     line(['process', 'lives', 'samples', 'min', 'from MB', 'to MB', 'peak MB', 'MB/h', '± MB/h', 'verdict']),
     ...report.memory.map((m) =>
-      line([m.name, String(m.slope.lives), String(m.slope.samples), fixed(m.fittedMinutes), fixed(m.fittedFromMb), fixed(m.fittedToMb), fixed(m.peakMb), signed(m.slope.mbPerHour), fixed(m.slope.standardErrorMbPerHour), memoryVerdict(m, boundMbPerHour)]),
+      line([
+        m.name,
+        String(m.slope.lives),
+        String(m.slope.samples),
+        fixed(m.fittedMinutes),
+        fixed(m.fittedFromMb),
+        fixed(m.fittedToMb),
+        fixed(m.peakMb),
+        signed(m.slope.mbPerHour),
+        fixed(m.slope.standardErrorMbPerHour),
+        memoryVerdict(m, boundMbPerHour),
+      ]),
     ),
   ].join('\n');
 }

@@ -75,14 +75,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => undefined);
   const { stack } = options;
-  if (options.restartWarmupSeconds >= options.durationSeconds / 2) throw new Error('restartWarmupSeconds must be shorter than half the run, or a restarted service leaves nothing to fit');
+  if (options.restartWarmupSeconds >= options.durationSeconds / 2)
+    throw new Error('restartWarmupSeconds must be shorter than half the run, or a restarted service leaves nothing to fit');
   await mkdir(options.workDir, { recursive: true });
   // `start --dir` starts a fresh stack in that folder, removing the old one, unless every service runs.
   for (const service of stack.status().filter((s) => !s.running)) await stack.startService(service.name);
 
   const started = Date.now();
   const mainJob = new MainJobProcess(join(options.workDir, 'main-job.log'));
-  const recorder = new RssRecorder(() => [{ name: 'main job', pid: mainJob.alive ? mainJob.pid : undefined }, ...stack.status().map((s) => ({ name: s.name, pid: s.running ? s.pid : undefined }))]);
+  const recorder = new RssRecorder(() => [
+    { name: 'main job', pid: mainJob.alive ? mainJob.pid : undefined },
+    ...stack.status().map((s) => ({ name: s.name, pid: s.running ? s.pid : undefined })),
+  ]);
   const faults: SoakFault[] = [];
   const collateral: string[] = [];
   let plantStarted = 0;
@@ -123,7 +127,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       collateral,
       samplesCsv,
       fittedSeconds: fitted,
-      memory: [...recorder.samples()].map(([name, samples]) => processMemory(name, samples, plantStarted + fitted[0] * 1000, plantStarted + fitted[1] * 1000, options.restartWarmupSeconds * 1000)),
+      memory: [...recorder.samples()].map(([name, samples]) =>
+        processMemory(name, samples, plantStarted + fitted[0] * 1000, plantStarted + fitted[1] * 1000, options.restartWarmupSeconds * 1000),
+      ),
     };
   } finally {
     await recorder.stop();

@@ -23,11 +23,22 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
     const dir = await mkdtemp(join(tmpdir(), 'fm-e2e-'));
     const opcuaPort = await findFreePort();
     gateway = await Gateway.start(
-      gatewayConfigFor({ gatewayId, stateDir: join(dir, 'gateway'), kafkaBrokers: brokers, registryUrl, mqttUrl: inject('mqttUrl'), opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}` }),
+      gatewayConfigFor({
+        gatewayId,
+        stateDir: join(dir, 'gateway'),
+        kafkaBrokers: brokers,
+        registryUrl,
+        mqttUrl: inject('mqttUrl'),
+        opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`,
+      }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (l) => console.error('[gateway]', l) },
     );
     // Subscribed before the plant publishes, so every MQTT reading has a session to land in.
-    await waitFor('the MQTT connectors', async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')), 30_000);
+    await waitFor(
+      'the MQTT connectors',
+      async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')),
+      30_000,
+    );
     simulator = await startSimulator({
       seed: 11,
       plant: { linesPerSite: 1 },
@@ -54,7 +65,10 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
         timeoutMs: 60_000,
         until: (all) => {
           const own = all.filter(mine);
-          return own.filter((r) => r.value.sourceProtocol === 'MQTT_JSON').length >= published['mqtt-json']! && own.filter((r) => r.value.sourceProtocol === 'SPARKPLUG_B').length >= published.sparkplug!;
+          return (
+            own.filter((r) => r.value.sourceProtocol === 'MQTT_JSON').length >= published['mqtt-json']! &&
+            own.filter((r) => r.value.sourceProtocol === 'SPARKPLUG_B').length >= published.sparkplug!
+          );
         },
       })
     ).filter(mine);
@@ -89,18 +103,32 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
       expect(['GOOD', 'UNCERTAIN', 'BAD']).toContain(record.value.quality);
     }
     const temperature = records.find((r) => r.value.signal === 'bearing_temperature' && r.value.sourceProtocol === 'MQTT_JSON');
-    expect(temperature?.value).toMatchObject({ unit: 'Cel', deviceId: expect.any(String), sourceAddress: expect.stringMatching(/^acme\/berlin\/press-shop\/line-1\/[a-z]+-1\/bearing_temperature$/) });
+    expect(temperature?.value).toMatchObject({
+      unit: 'Cel',
+      deviceId: expect.any(String),
+      sourceAddress: expect.stringMatching(/^acme\/berlin\/press-shop\/line-1\/[a-z]+-1\/bearing_temperature$/),
+    });
   });
 
   it('sends every malformed payload to the dead-letter topic with the reason, and keeps going', async () => {
     const dead = (
-      await readTelemetry({ brokers, registryUrl, topic: `${topic}.dlq`, decode: false, timeoutMs: 30_000, until: (all) => all.filter((r) => r.headers['fieldmesh.gateway'] === gatewayId).length >= 5 })
+      await readTelemetry({
+        brokers,
+        registryUrl,
+        topic: `${topic}.dlq`,
+        decode: false,
+        timeoutMs: 30_000,
+        until: (all) => all.filter((r) => r.headers['fieldmesh.gateway'] === gatewayId).length >= 5,
+      })
     ).filter((r) => r.headers['fieldmesh.gateway'] === gatewayId);
     const reasons = Object.fromEntries(dead.map((r) => [r.headers['__fieldmesh.errors.exception.class.name'], r.headers['__fieldmesh.errors.exception.message']]));
     expect(Object.keys(reasons).sort()).toEqual(['PayloadNotJson', 'PayloadTooLarge', 'ReadingInvalid', 'UnknownSparkplugAlias', 'WrongFieldType']);
     expect(reasons.ReadingInvalid).toMatch(/bearing-temperature-plausible|vibration-rms-plausible|plausible: value must be <=/);
     for (const record of dead) {
-      expect(record.headers).toMatchObject({ '__fieldmesh.errors.stage': expect.stringMatching(/^(source:plant-(json|sparkplug)|validate)$/), '__fieldmesh.errors.topic': expect.stringMatching(/^(acme|spBv1\.0)\//) });
+      expect(record.headers).toMatchObject({
+        '__fieldmesh.errors.stage': expect.stringMatching(/^(source:plant-(json|sparkplug)|validate)$/),
+        '__fieldmesh.errors.topic': expect.stringMatching(/^(acme|spBv1\.0)\//),
+      });
     }
     // The stream went on: every reading published after the bad ones arrived (checked exactly above).
     expect(simulator.stats().badInputs).toBe(5);

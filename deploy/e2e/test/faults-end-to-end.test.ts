@@ -22,7 +22,12 @@ describe('faults end to end', () => {
 
     expect(report.faults).toMatchObject({ serviceKills: { kafka: 1, clickhouse: 1, registry: 1, mosquitto: 1 }, gatewayKills: 2, sinkKills: 3, gatewayCrashes: [] });
     expect(report.reconciliation.published).toBeGreaterThan(1_000);
-    expect({ lost: kafka.lostReadings, unexpected: kafka.unexpectedReadings, unidentifiable: kafka.unidentifiableDuplicates, disorder: kafka.orderViolations }).toEqual({ lost: 0, unexpected: 0, unidentifiable: [], disorder: [] });
+    expect({ lost: kafka.lostReadings, unexpected: kafka.unexpectedReadings, unidentifiable: kafka.unidentifiableDuplicates, disorder: kafka.orderViolations }).toEqual({
+      lost: 0,
+      unexpected: 0,
+      unidentifiable: [],
+      disorder: [],
+    });
     expect(warehouse).toMatchObject({ missingRows: 0, duplicateRows: 0, strayRows: 0, lostReadings: 0, duplicateReadingRows: 0 });
     expect(report.drainMs).not.toBeNull();
   }, 300_000);

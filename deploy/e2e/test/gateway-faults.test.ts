@@ -30,12 +30,31 @@ describe('gateway faults', () => {
   it('buffers on disk while Kafka is down for 60 s and then delivers every reading, in order per source', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-outage-'));
     const gatewayId = `gw-outage-${Date.now().toString(36)}`;
-    const config = gatewayConfigFor({ gatewayId, stateDir: join(dir, 'gateway'), kafkaBrokers: inject('kafkaBrokers'), registryUrl: inject('registryUrl'), mqttUrl: inject('mqttUrl') });
+    const config = gatewayConfigFor({
+      gatewayId,
+      stateDir: join(dir, 'gateway'),
+      kafkaBrokers: inject('kafkaBrokers'),
+      registryUrl: inject('registryUrl'),
+      mqttUrl: inject('mqttUrl'),
+    });
     const gateway = await Gateway.start(config, { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => console.error('[gateway]', line) });
     const stack = attachStack(inject('stackDir'));
     try {
-      await waitFor('the MQTT connectors', async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')), 30_000);
-      const simulator = await startSimulator({ seed: 5, plant: { linesPerSite: 1 }, rate: 1, durationSeconds: 85, mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` }, json: true, sparkplug: true, stateDir: join(dir, 'simulator') });
+      await waitFor(
+        'the MQTT connectors',
+        async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')),
+        30_000,
+      );
+      const simulator = await startSimulator({
+        seed: 5,
+        plant: { linesPerSite: 1 },
+        rate: 1,
+        durationSeconds: 85,
+        mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
+        json: true,
+        sparkplug: true,
+        stateDir: join(dir, 'simulator'),
+      });
       await sleep(10_000);
       await stack.stopService('kafka');
       const outageStarted = Date.now();
@@ -65,12 +84,27 @@ describe('gateway faults', () => {
   it('loses nothing when the gateway is killed with kill -9 and restarted; duplicates share (gateway, sequence)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-kill-'));
     const gatewayId = `gw-kill-${Date.now().toString(36)}`;
-    const config = gatewayConfigFor({ gatewayId, stateDir: join(dir, 'gateway'), kafkaBrokers: inject('kafkaBrokers'), registryUrl: inject('registryUrl'), mqttUrl: inject('mqttUrl') });
+    const config = gatewayConfigFor({
+      gatewayId,
+      stateDir: join(dir, 'gateway'),
+      kafkaBrokers: inject('kafkaBrokers'),
+      registryUrl: inject('registryUrl'),
+      mqttUrl: inject('mqttUrl'),
+    });
     const gateway = new GatewayProcess(config, join(dir, 'gateway.log'));
     await gateway.start();
     await gateway.running();
     await sleep(3_000); // both MQTT sessions subscribed
-    const simulator = await startSimulator({ seed: 9, plant: { linesPerSite: 1 }, rate: 2, durationSeconds: 40, mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` }, json: true, sparkplug: true, stateDir: join(dir, 'simulator') });
+    const simulator = await startSimulator({
+      seed: 9,
+      plant: { linesPerSite: 1 },
+      rate: 2,
+      durationSeconds: 40,
+      mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
+      json: true,
+      sparkplug: true,
+      stateDir: join(dir, 'simulator'),
+    });
     try {
       for (const pause of [8_000, 9_000]) {
         await sleep(pause);

@@ -45,7 +45,10 @@ async function ingestor(options: { log?: SegmentLog; redeliveries?: RedeliveryFi
   const log = options.log ?? (await openLog());
   const build = { gatewayId: 'gw-1', contract: raw.contract, calibration: new Calibration([]), pseudonymiser: Pseudonymiser.fromKey(Buffer.alloc(32, 1)) };
   const redeliveries = options.redeliveries ?? new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
-  return { log, ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }) };
+  return {
+    log,
+    ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }),
+  };
 }
 const sequences = async (log: SegmentLog) => (await log.read(1, 100)).map((r) => decodeEnvelope(r.payload).headers['fieldmesh.sequence']);
 afterEach(async () => {
@@ -70,7 +73,10 @@ describe('Ingestor', () => {
     const { log, ingestor: ingest } = await ingestor();
     const reject = { sourceAddress: 'acme/x', payload: Buffer.from('{"operator": "B-1234", '), errorClass: 'PayloadNotJson', reason: 'payload is not JSON', receivedTime: 5 };
     const outcome = await ingest.ingest('plant-json', batch([reading('bearing_temperature', 1501, 1)], [reject]));
-    expect(outcome.deadLettered).toEqual([{ stage: 'validate', errorClass: 'ReadingInvalid' }, { stage: 'source:plant-json', errorClass: 'PayloadNotJson' }]);
+    expect(outcome.deadLettered).toEqual([
+      { stage: 'validate', errorClass: 'ReadingInvalid' },
+      { stage: 'source:plant-json', errorClass: 'PayloadNotJson' },
+    ]);
     const [invalid, rejected] = (await log.read(1, 10)).map((r) => decodeEnvelope(r.payload));
     expect(invalid!.topic).toBe('plant.telemetry.raw.v1.dlq');
     expect(readDlqHeaders(invalid!.headers)?.exceptionMessage).toContain('bearing-temperature-plausible: must be <= 400');

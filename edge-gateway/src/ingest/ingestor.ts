@@ -72,7 +72,10 @@ export class Ingestor {
       for (const reject of batch.rejects) payloads.push(this.rejectEnvelope(connector, reject, seq++, now, outcome));
       return payloads;
     });
-    this.deps.redeliveries.remember(connector, fresh.map(({ id }) => id));
+    this.deps.redeliveries.remember(
+      connector,
+      fresh.map(({ id }) => id),
+    );
     return outcome;
   }
 
@@ -100,7 +103,16 @@ export class Ingestor {
     return this.deadLetter(error, `source:${connector}`, reject.sourceAddress, seq, evidence, this.provenance(connector, seq, now), now, outcome);
   }
 
-  private deadLetter(error: unknown, stage: string, sourceAddress: string, seq: number, value: Buffer, provenance: Record<string, string>, now: number, outcome: IngestOutcome): Buffer {
+  private deadLetter(
+    error: unknown,
+    stage: string,
+    sourceAddress: string,
+    seq: number,
+    value: Buffer,
+    provenance: Record<string, string>,
+    now: number,
+    outcome: IngestOutcome,
+  ): Buffer {
     // The "original record" of a gateway dead letter is the source message: its address and the gateway sequence.
     const origin = { topic: sourceAddress, partition: -1, offset: String(seq), key: null, value, headers: {}, timestamp: now };
     const headers = { ...provenance, ...buildDlqHeaders(origin, { stage, error }, now) };

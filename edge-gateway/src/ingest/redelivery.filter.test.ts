@@ -18,14 +18,24 @@ const reading = (readingTime: number, signal = 'flow'): SourceReading => ({
 });
 const remembered = (filter: RedeliveryFilter, connector: string, readings: SourceReading[]) => {
   const { fresh } = filter.screen(connector, readings);
-  filter.remember(connector, fresh.map(({ id }) => id));
+  filter.remember(
+    connector,
+    fresh.map(({ id }) => id),
+  );
 };
 
 describe('RedeliveryFilter', () => {
   it('keeps the ids of the last readings per connector only, forgetting the oldest first', () => {
     const filter = new RedeliveryFilter({ recentReadingsPerConnector: 3 });
-    remembered(filter, 'plant', [1, 2, 3, 4].map((t) => reading(t)));
-    const { fresh, redelivered } = filter.screen('plant', [1, 2, 3, 4].map((t) => reading(t)));
+    remembered(
+      filter,
+      'plant',
+      [1, 2, 3, 4].map((t) => reading(t)),
+    );
+    const { fresh, redelivered } = filter.screen(
+      'plant',
+      [1, 2, 3, 4].map((t) => reading(t)),
+    );
     expect({ fresh: fresh.map(({ reading: r }) => r.readingTime), redelivered }).toEqual({ fresh: [1], redelivered: 3 });
   });
 
