@@ -135,6 +135,14 @@ describe('Ingestor', () => {
     expect(await sequences(log)).toEqual(['1']);
   });
 
+  it('keeps two messages stamped the same millisecond with different values: an implausible one dead-lettered, then the real reading buffered', async () => {
+    // The e2e plant's out-of-range input carries the plant's clock, the time of the real reading of that tick.
+    const { log, ingestor: ingest } = await ingestor();
+    expect(await ingest.ingest('plant-json', batch([reading('bearing_temperature', 1501, 100)]))).toMatchObject({ accepted: 0, duplicates: 0 });
+    expect(await ingest.ingest('plant-json', batch([reading('bearing_temperature', 49.3, 100)]))).toEqual({ accepted: 1, duplicates: 0, deadLettered: [] });
+    expect((await log.read(1, 10)).map((r) => decodeEnvelope(r.payload).topic)).toEqual(['plant.telemetry.raw.v1.dlq', 'plant.telemetry.raw.v1']);
+  });
+
   it('buffers a reading repeated within one batch once', async () => {
     const { log, ingestor: ingest } = await ingestor();
     expect(await ingest.ingest('plant-json', batch([reading('flow', 12, 100), reading('flow', 12, 100)]))).toMatchObject({ accepted: 1, duplicates: 1 });

@@ -4,14 +4,18 @@ import type { SourceReading } from '@fieldmesh/connect';
 /**
  * What identifies a reading at its source: a source delivering it again yields the same id. For MQTT JSON
  * that is the topic, device, signal and the payload's timestamp; for Sparkplug B the edge node and device,
- * the metric and its timestamp (the metric's, else the payload's), whichever message carried it. Redelivery
+ * the metric and its timestamp (the metric's, else the payload's), whichever message carried it. The value
+ * and quality belong to it too: a copy repeats them, while two messages stamped the same millisecond with
+ * different values (a device correcting a reading, a second writer on the topic) are two readings, and
+ * taking the second for a copy would drop a reading the source was told is delivered. Redelivery
  * happens after a gateway crash before the PUBACK went out, when a broker restored from its last save
  * resends what it had not saved as acknowledged, and when a Sparkplug edge node reconnects: its births
  * restate the values it measured last while it resends the DATA messages that carried them. Readings
  * whose source gives no timestamp carry the receive time, so their redeliveries cannot be recognised.
  */
 export function readingId(reading: SourceReading): string {
-  return hash('sha256', `${reading.sourceProtocol}|${addressOf(reading)}|${reading.deviceId}|${reading.signal}|${reading.readingTime}`, 'base64url').slice(0, 22);
+  const content = `${typeof reading.value}:${String(reading.value)}|${reading.quality}`;
+  return hash('sha256', `${reading.sourceProtocol}|${addressOf(reading)}|${reading.deviceId}|${reading.signal}|${reading.readingTime}|${content}`, 'base64url').slice(0, 22);
 }
 
 /**

@@ -45,6 +45,13 @@ describe('RedeliveryFilter', () => {
     expect(filter.screen('plant', [{ ...reading(1), value: 1 }, reading(2), reading(1, 'power')]).redelivered).toBe(1);
   });
 
+  it('tells readings of the same metric and timestamp apart by their value and quality', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
+    remembered(filter, 'plant', [reading(1)]);
+    const corrected = [{ ...reading(1), value: 2 }, { ...reading(1), value: '1' }, { ...reading(1), value: true }, { ...reading(1), quality: 'BAD' as const }];
+    expect(filter.screen('plant', corrected)).toMatchObject({ redelivered: 0 });
+  });
+
   it('takes a Sparkplug birth restating a value and the DDATA carrying it (resent after the edge node reconnected) for one reading', () => {
     const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
     remembered(filter, 'plant', [{ ...reading(1), sourceAddress: 'spBv1.0/berlin/DBIRTH/press-shop.line-1/pump-1' }]);
