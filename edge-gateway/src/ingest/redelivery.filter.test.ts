@@ -48,7 +48,12 @@ describe('RedeliveryFilter', () => {
   it('tells readings of the same metric and timestamp apart by their value and quality', () => {
     const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
     remembered(filter, 'plant', [reading(1)]);
-    const corrected = [{ ...reading(1), value: 2 }, { ...reading(1), value: '1' }, { ...reading(1), value: true }, { ...reading(1), quality: 'BAD' as const }];
+    const corrected = [
+      { ...reading(1), value: 2 },
+      { ...reading(1), value: '1' },
+      { ...reading(1), value: true },
+      { ...reading(1), quality: 'BAD' as const },
+    ];
     expect(filter.screen('plant', corrected)).toMatchObject({ redelivered: 0 });
   });
 
