@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { KafkaAdapter } from './adapter';
 import type { KafkaClientSettings, ProducerSettings } from './config';
@@ -6,6 +7,9 @@ import type { BaseOptions } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
 import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, RecordMetadata, TopicSpec } from './ports';
 import { groupByTopic, headerBuffers, keyBuffer } from './records';
+
+/** How long createTopics waits for new topics to show in the cluster's metadata. */
+const TOPIC_METADATA_WAIT_MS = 10_000;
 
 /** @platformatic/kafka: maintained, pure JavaScript, no native addon. */
 export function platformaticAdapter(config: KafkaClientSettings): KafkaAdapter {
@@ -127,7 +131,21 @@ class PlatformaticAdmin implements KafkaAdminPort {
         throw new TopicCreationFailed(spec.topic, this.base.bootstrapBrokers, { cause });
       }
     }
+    await this.untilListed(admin, created);
     return created;
+  }
+
+  /**
+   * CreateTopics answers once the controller took the topics, before every broker's metadata lists them,
+   * so a listTopics or produce right after could still miss them. Waits as kafkajs' waitForLeaders does.
+   */
+  private async untilListed(admin: Admin, topics: string[]): Promise<void> {
+    const deadline = Date.now() + TOPIC_METADATA_WAIT_MS;
+    while (topics.length > 0) {
+      const listed = new Set(await admin.listTopics());
+      if (topics.every((topic) => listed.has(topic)) || Date.now() > deadline) return;
+      await sleep(50);
+    }
   }
 
   async listTopics(): Promise<string[]> {
