@@ -76,7 +76,7 @@ export class MemoryKafka implements KafkaPort {
       if (options.topic !== undefined && topic !== options.topic) continue;
       (this.logs.get(topic) ?? []).forEach((log, partition) => {
         if (options.partitions && !options.partitions.includes(partition)) return;
-        const from = group.fetched.get(partitionKey(topic, partition)) ?? 0;
+        const from = group.fetched.get(partitionKey(topic, partition)) ?? group.start.get(partitionKey(topic, partition)) ?? 0;
         batch.push(...log.slice(from, from + (options.maxRecords ?? Number.POSITIVE_INFINITY) - batch.length));
       });
     }
@@ -118,11 +118,14 @@ export class MemoryKafka implements KafkaPort {
   }
 
   consumer(options: ConsumerOptions): KafkaConsumerPort {
-    const group: MemoryGroup = { topics: options.topics, fetched: new Map(), committed: new Map() };
+    const group: MemoryGroup = { topics: options.topics, fetched: new Map(), committed: new Map(), start: new Map() };
     return {
       connect: async () => undefined,
       run: async (handler: BatchHandler) => {
         group.handler = handler;
+        // A group with no commits starts at the ends of the logs as they are when it joins, as Kafka's 'latest'.
+        if (options.fromBeginning === false)
+          for (const topic of options.topics) (this.logs.get(topic) ?? []).forEach((log, partition) => group.start.set(partitionKey(topic, partition), log.length));
         this.groups.set(options.groupId, group);
       },
       disconnect: async () => void this.groups.delete(options.groupId),
@@ -156,6 +159,8 @@ interface MemoryGroup {
   /** Next offset to fetch per partition key. */
   fetched: Map<string, number>;
   committed: Map<string, number>;
+  /** Where a partition with no commit starts: its end when the group joined, if it started at the ends. */
+  start: Map<string, number>;
 }
 
 /** Avro in the Confluent wire format without a registry: schema ids are handed out per schema, in memory. */

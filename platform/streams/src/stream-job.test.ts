@@ -89,6 +89,24 @@ async function sumJob(kafka: MemoryKafka, options: { sizeMs: number; allowedLate
   return { job, windows, send, sums };
 }
 
+describe('runStreamJob where a new group starts', () => {
+  it('reads only what arrives after it joined when told to start at the ends, so a run ignores earlier runs’ records', async () => {
+    const kafka = new MemoryKafka();
+    const serde = memorySerde();
+    kafka.createTopic(IN, 1);
+    const writer = await serde.writerFor(IN, inSchema);
+    const send = (asset: string) => kafka.append([{ topic: IN, key: asset, value: serde.encode(writer, { asset, at: T0, v: 1 }) }]);
+    send('earlier');
+    const handler = async (records: StreamRecord<unknown>[]): Promise<StreamOutput[]> =>
+      (records as StreamRecord<Reading>[]).map((r) => ({ topic: OUT, key: r.value.asset, value: { asset: r.value.asset, start: r.value.at, count: 1, sum: r.value.v } }));
+    jobs.push(await runStreamJob({ name: 'copy', kafka, serde, groupId: 'copy', inputs: [IN], outputs: { [OUT]: outSchema }, handler, fromBeginning: false }));
+    send('later');
+    await kafka.drain('copy');
+    const assets = await Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Sum>(r.value as Buffer)).value.asset));
+    expect(assets).toEqual(['later']);
+  });
+});
+
 describe('runStreamJob with windows, on an in-memory broker', () => {
   // Batch 1 opens the first window; batch 2 closes it (at 70 s) and has a record late for it (5 s).
   async function closingBatchThatFails(failing: (topics: string[]) => boolean) {

@@ -54,6 +54,8 @@ export interface StreamJobOptions {
   maxWaitMs?: number;
   /** How long the group waits for a silent member before a restarted job gets its partitions. Default 30 s. */
   sessionTimeoutMs?: number;
+  /** Where a group with no committed offsets starts: true (default) at the inputs' beginning, false at their ends. */
+  fromBeginning?: boolean;
   /** States that hold records across batches (TumblingWindows): offsets are committed only below what they hold. */
   state?: ReplayableState[];
   lineage?: StreamJobLineage;
@@ -206,7 +208,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
   const consumer = kafka.consumer({
     groupId: settings.groupId,
     topics: settings.inputs,
-    fromBeginning: true,
+    fromBeginning: options.fromBeginning ?? true,
     maxBatchRecords: settings.maxBatchRecords,
     maxWaitMs: settings.maxWaitMs,
     sessionTimeoutMs: settings.sessionTimeoutMs,
