@@ -20,6 +20,12 @@ export function platformConfigSchema(domain: string) {
       .record(z.string(), z.string().min(1))
       .default({})
       .describe("Consumer group by product name, other than <domain>.<product>; a job's checkpoints topic is _fieldmesh.checkpoints.<group>"),
+    fromBeginning: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Where a job's group with no committed offsets starts: at its input's beginning, or (false) at its end, for a run that shares no records or watermarks with earlier runs",
+      ),
     topics: z
       .record(z.string(), z.string().min(1))
       .default({})

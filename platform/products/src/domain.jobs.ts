@@ -69,6 +69,7 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
           kafka: clients.kafka,
           serde: clients.serdeFor(job.outputs[0]!.contract),
           groupId: job.groupId,
+          fromBeginning: config.fromBeginning,
           outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, output.contract.avroSchema])),
           maxBatchRecords: config.maxBatchRecords,
           ...(pipeline.state ? { state: pipeline.state } : {}),
