@@ -6,6 +6,7 @@ import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter } from '@fieldmesh/lineage';
 import { type AnyDomain, type ProductWiring, type RunningDomain, startDomain } from '@fieldmesh/products';
 import type { StreamJobStats } from '@fieldmesh/streams';
+import { runGroups } from './pipeline.domains';
 import { REPO_ROOT } from '@fieldmesh/stack';
 
 /** The domains' jobs and the ClickHouse sink, running in this process. */
@@ -35,6 +36,8 @@ export interface DataProductsOptions {
   /** A ClickHouse server; chDB embedded in this process when absent. */
   clickhouse?: { url: string; username: string; password: string };
   warn: (line: string) => void;
+  /** The jobs consume in the run's own groups (runGroups), from the topics' ends: a run sharing no state with earlier runs. */
+  runId?: string;
 }
 
 /**
@@ -51,7 +54,10 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
     for (const domain of domains) await domain.close();
   };
   try {
-    for (const domain of options.domains) domains.push((await startDomain(domain, common, { lineage })) as RunningDomain);
+    for (const domain of options.domains) {
+      const own = options.runId === undefined ? {} : { groups: runGroups(domain, options.runId), fromBeginning: false };
+      domains.push((await startDomain(domain, { ...common, ...own }, { lineage })) as RunningDomain);
+    }
     const sink = await startClickhouseSink(
       {
         kafka: { brokers: [options.brokers] },

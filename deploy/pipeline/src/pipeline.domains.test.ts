@@ -16,4 +16,15 @@ describe('the domains the pipeline runs', () => {
   it('knows the windowed jobs from the contracts that declare event-time processing', async () => {
     expect(windowedJobGroups((await pipelineDomains()).jobs)).toEqual(['plant-telemetry.clean', 'asset-health.features', 'energy.consumption-15m']);
   });
+
+  it('gives a run with an id groups of its own, so its windowed jobs restore no earlier run’s watermarks', async () => {
+    const { jobs } = await pipelineDomains([], 'run-1');
+    expect(jobs.map((job) => job.groupId)).toEqual([
+      'plant-telemetry.clean.run-1',
+      'asset-health.features.run-1',
+      'asset-health.anomaly-operator.run-1',
+      'energy.consumption-15m.run-1',
+    ]);
+    expect(windowedJobGroups(jobs)).toEqual(['plant-telemetry.clean.run-1', 'asset-health.features.run-1', 'energy.consumption-15m.run-1']);
+  });
 });

@@ -11,14 +11,25 @@ export interface PipelineDomains {
 /**
  * Every domain package under domains/ (and under `extraFolders`, e.g. a test's fixture domain), with the
  * repository's contracts and theirs. A domain reading another's product starts after it and closes
- * after it, so each stage's last outputs are still consumed when a run stops.
+ * after it, so each stage's last outputs are still consumed when a run stops. With `runId`, the jobs
+ * have the run's own consumer groups (see runGroups).
  */
-export async function pipelineDomains(extraFolders: readonly string[] = []): Promise<PipelineDomains> {
+export async function pipelineDomains(extraFolders: readonly string[] = [], runId?: string): Promise<PipelineDomains> {
   const found = await discoverDomains([join(REPO_ROOT, 'domains'), ...extraFolders]);
   const contracts = await ContractCatalog.load([REPO_ROOT, ...found.flatMap((domain) => (domain.contractsRoot ? [domain.contractsRoot] : []))]);
-  const wired = found.map((domain) => ({ domain, jobs: wireDomain(domain, contracts) }));
+  const wired = found.map((domain) => ({ domain, jobs: wireDomain(domain, contracts, { topics: {}, groups: runId === undefined ? {} : runGroups(domain, runId) }) }));
   const ordered = upstreamFirst(wired);
   return { domains: ordered.map((entry) => entry.domain), contracts, jobs: ordered.flatMap((entry) => entry.jobs) };
+}
+
+/**
+ * A run's own consumer group for each of a domain's products, `<domain>.<product>.<runId>`, for a run that
+ * must not inherit earlier runs' state on the same broker (a test's plant): windowed jobs keep watermarks
+ * per group, and a plant may not start behind them, so after another run it would start at most the
+ * clock skew ahead of the wall clock and run at real time. Such groups start at the topics' ends.
+ */
+export function runGroups(domain: Pick<AnyDomain, 'name' | 'products'>, runId: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(domain.products).map((product) => [product, `${domain.name}.${product}.${runId}`]));
 }
 
 /** The consumer groups of the jobs that keep event-time state: their watermarks outlive a run (see plantClockStart). */

@@ -37,6 +37,11 @@ export interface PlantPipelineOptions {
   clickhouse?: { url: string; username: string; password: string };
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
+  /**
+   * Run the data products in consumer groups of this run's own (runGroups), from the topics' ends: its
+   * plant then starts behind no earlier run's watermarks and runs at full speed (tests on a shared stack).
+   */
+  runId?: string;
   log: (line: string) => void;
 }
 
@@ -91,7 +96,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
   };
   try {
     // Every product exists as its contract says before anything produces or consumes.
-    const found = await pipelineDomains(options.domainFolders);
+    const found = await pipelineDomains(options.domainFolders, options.runId);
     const contracts = found.contracts.all();
     for (const loaded of contracts)
       await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
@@ -108,6 +113,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       contracts,
       ...(options.clickhouse ? { clickhouse: options.clickhouse } : {}),
       warn: (line) => options.log(`  ${line}`),
+      ...(options.runId === undefined ? {} : { runId: options.runId }),
     });
     closers.push(() => products.close());
     const opcuaPort = await findFreePort();

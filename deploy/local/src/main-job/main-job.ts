@@ -27,6 +27,8 @@ export interface MainJobOptions {
   tokensFile?: string;
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
+  /** The data products consume in groups of this run's own, from the topics' ends (see startPlantPipeline): a test's run on a shared stack. */
+  runId?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     ...(options.speed ? { speed: options.speed } : {}),
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
     ...(options.domainFolders ? { domainFolders: options.domainFolders } : {}),
+    ...(options.runId === undefined ? {} : { runId: options.runId }),
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
     await registry.close();
