@@ -77,6 +77,10 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
         failures: { firstAfterSeconds: 2, everySeconds: 20, durationSeconds: 400 },
         // Groups of its own, so the plant starts behind no earlier run's watermarks and runs at full speed.
         runId,
+        // A plan of 30 s: what the plant gains on the wall clock in that time fits in its lead, so it starts
+        // now, not in the past, and an alert this run opens is stamped after the test started (a 30-minute
+        // plan would start it hours back, and its first alerts would look older than the test).
+        plannedRunSeconds: 30,
         log: () => undefined,
       });
       closers.push(() => pipeline!.close());
