@@ -15,11 +15,6 @@ export interface InputProgress {
    * whose end offset is beyond where the job has read. Every other partition is caught up (idle).
    */
   pending: ReadonlySet<string>;
-  /**
-   * The partitions this batch holds records of. A pending partition not among them is waiting for the
-   * consumer (another partition's backlog filled the fetch): it is behind, and its idle clock stands still.
-   */
-  delivered?: ReadonlySet<string>;
 }
 
 /**

@@ -267,8 +267,7 @@ async function inputProgress(
   committed: Map<string, bigint>,
   assigned: ReadonlySet<string> | undefined,
 ): Promise<InputProgress> {
-  const delivered = new Set(inBatch);
-  const pending = new Set(delivered);
+  const pending = new Set(inBatch);
   const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicEndOffsets(topic) })));
   for (const { topic, partitions } of ends) {
     for (const { partition, offset } of partitions) {
@@ -278,7 +277,7 @@ async function inputProgress(
       if (BigInt(offset) > position) pending.add(at);
     }
   }
-  return { pending, delivered };
+  return { pending };
 }
 
 /** A batch that starts before where this process had read: the consumer went back to the committed offsets. */

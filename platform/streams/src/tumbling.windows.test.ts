@@ -200,28 +200,6 @@ describe('TumblingWindows', () => {
     expect(windows.add(reading('a', 130_000, 1, 0)).map((w) => [w.key, w.start])).toEqual([['a', 60_000]]);
   });
 
-  it("waits for a partition the consumer has not handed over yet, however long another partition's backlog takes", () => {
-    let now = 1_000_000;
-    const windows = sums({ clock: () => now, idleTimeoutMs: 30_000 });
-    const key = (p: number) => `in\u0000${p}`;
-    const delivered = new Set([key(0)]);
-    // Partition 1 has records to come, but every fetch is filled by partition 0's backlog for two minutes.
-    for (let second = 0; second <= 120; second += 10) {
-      windows.progress({ pending: new Set([key(0), key(1)]), delivered });
-      expect(windows.add(reading('a', 1_000 + second * 1_000, 1, 0))).toEqual([]);
-      now += 10_000;
-    }
-    // Its records then arrive on time: none is late, and the windows close once both partitions agree.
-    windows.progress({ pending: new Set([key(0), key(1)]), delivered: new Set([key(1)]) });
-    expect(windows.add(reading('b', 5_000, 1, 1))).toEqual([]);
-    expect(windows.stats().lateRecords).toBe(0);
-    expect(windows.add(reading('b', 130_000, 1, 1)).map((w) => [w.key, w.start])).toEqual([
-      ['a', 0],
-      ['b', 0],
-      ['a', 60_000],
-    ]);
-  });
-
   it("without progress from a runtime, event time is the highest of the partitions'", () => {
     const windows = sums();
     windows.add(reading('a', 10_000, 1, 0));

@@ -130,8 +130,6 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   private readonly maxClockSkewMs: number;
   private readonly maxLoneJumpMs: number;
   private readonly idleTimeoutMs: number;
-  /** When progress() was last called, processing time. */
-  private progressAt: number | undefined;
   private readonly clock: () => number;
   /** The event time the partitions agree on; never moves back. */
   private eventTime = Number.NEGATIVE_INFINITY;
@@ -206,19 +204,14 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
    * named are caught up and stop holding event time back; the windows they would close close at the
    * next record added.
    */
-  progress({ pending, delivered }: InputProgress): void {
+  progress({ pending }: InputProgress): void {
     const now = this.clock();
-    const sinceLast = this.progressAt === undefined ? 0 : now - this.progressAt;
-    this.progressAt = now;
     for (const at of pending) {
       const known = this.partitions.get(at);
       if (!known) this.partitionAt(at, now);
       // Back from idle: its idle timeout starts again, unless none of its records ever reached these
       // windows (the handler filters them all): such a partition would otherwise hold time at every return.
       else if (known.seen && !this.pending?.has(at)) known.activeAt = now;
-      // Records to come that the consumer has not handed over yet: behind, not idle, so its idle clock
-      // stands still (paused, not restarted, so a partition whose records are all filtered still times out).
-      else if (delivered && !delivered.has(at)) known.activeAt += sinceLast;
     }
     this.pending = pending;
   }
