@@ -5,7 +5,7 @@ import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/g
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
-import { SegmentLog } from './buffer/segment-log';
+import { clockSequenceBase, SegmentLog } from './buffer/segment-log';
 import type { GatewayConfig } from './config/gateway.config';
 import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
@@ -70,7 +70,7 @@ export class Gateway {
     const writer = await resolveWriter(serde, topic, contract.avroSchema, join(config.stateDir, 'writer-schema.json'), (error) =>
       say(`registry unreachable (${String(error)}); encoding with the schema id cached from an earlier start`),
     );
-    const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer });
+    const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer, firstSequence: clockSequenceBase() });
     metrics.observeBuffer(() => log.stats);
     const redeliveries = new RedeliveryFilter(config.redelivery);
     redeliveries.seed(await log.lastSessionTail());

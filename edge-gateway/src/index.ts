@@ -1,4 +1,4 @@
-export { SegmentLog, type SegmentLogOptions, type SegmentLogStats } from './buffer/segment-log';
+export { clockSequenceBase, SegmentLog, type SegmentLogOptions, type SegmentLogStats } from './buffer/segment-log';
 export { type GatewayConfig, gatewayConfigSchema } from './config/gateway.config';
 export { gatewayExampleFor } from './config/gateway.example';
 export { GATEWAY_JSON_SCHEMA_FILE, gatewayJsonSchema } from './config/gateway.json-schema';

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
+import { clockSequenceBase, connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +18,7 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
   let simulator: SimulatorHandle;
   let records: TelemetryRecord[];
   let published: Record<string, number>;
+  const startedMs = Date.now();
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-e2e-'));
@@ -87,6 +88,11 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
     expect(sparkplug).toHaveLength(published.sparkplug!);
     const identities = records.map((r) => `${r.value.gatewayId}/${r.value.sequenceNumber}`);
     expect(new Set(identities).size).toBe(records.length);
+  });
+
+  it('numbers readings from its start on a new state folder, so a gateway that lost its disk repeats no number of its earlier life', () => {
+    const lowest = Math.min(...records.map((r) => Number(r.value.sequenceNumber)));
+    expect(lowest).toBeGreaterThanOrEqual(clockSequenceBase(startedMs));
   });
 
   it('delivers OPC UA readings for every asset of the plant', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BufferWriteFailed, CheckpointWriteFailed, RecordTooLarge } from './errors';
 import { FaultyFileSystem } from './faulty.file-system';
-import { SegmentLog, type SegmentLogOptions } from './segment-log';
+import { clockSequenceBase, SegmentLog, type SegmentLogOptions } from './segment-log';
 
 const logs: SegmentLog[] = [];
 async function openLog(options: Partial<SegmentLogOptions> & { dir?: string } = {}) {
@@ -143,6 +143,32 @@ describe('SegmentLog across restarts', () => {
     await second.close();
     const { log: third } = await openLog({ dir });
     expect(await third.append([payload(2)])).toEqual([3]);
+  });
+});
+
+describe('SegmentLog on an empty folder with a first sequence', () => {
+  it('numbers from firstSequence, keeps the numbers across a crash before the first commit, and reports nothing pending below them', async () => {
+    const { log, dir } = await openLog({ firstSequence: 5_000 });
+    expect(log.stats).toMatchObject({ committedSeq: 4_999, nextSeq: 5_000 });
+    expect(await log.append([payload(0), payload(1)])).toEqual([5_000, 5_001]);
+    expect(log.pending).toBe(2);
+    // A crash: no close, so no checkpoint file was written.
+    const { log: reopened } = await openLog({ dir, firstSequence: 9_000 });
+    expect(reopened.stats.committedSeq).toBe(4_999);
+    expect(reopened.pending).toBe(2);
+    expect(texts(await reopened.read(reopened.stats.committedSeq + 1, 10))).toEqual(['record-0', 'record-1']);
+    expect(await reopened.append([payload(2)])).toEqual([5_002]);
+  });
+
+  it('gives a gateway that lost its folder numbers above those of its earlier life', async () => {
+    const startedMs = Date.parse('2026-12-07T03:00:00Z');
+    const { log: earlier } = await openLog({ firstSequence: clockSequenceBase(startedMs) });
+    const given = await earlier.append(Array.from({ length: 2_000 }, (_, i) => payload(i)));
+    // The same gateway on a new disk one second later (2,000 readings a second is a busy gateway).
+    const { log: later } = await openLog({ firstSequence: clockSequenceBase(startedMs + 1_000) });
+    const [first] = await later.append([payload(0)]);
+    expect(first).toBeGreaterThan(given.at(-1)!);
+    expect(Number.isSafeInteger(clockSequenceBase(Date.parse('2250-01-01T00:00:00Z')))).toBe(true);
   });
 });
 

@@ -16,6 +16,18 @@ export interface SegmentLogOptions {
   onFull: 'block' | 'drop-oldest';
   /** Where the files live; tests pass one that tears writes or fills up. */
   files?: SegmentFileSystem;
+  /** The first sequence number of a log opened on an empty folder (default 1); see clockSequenceBase. */
+  firstSequence?: number;
+}
+
+/**
+ * A first sequence number from the wall clock, in microseconds: a gateway that lost its state folder (a new
+ * disk, a wiped volume) starts again with the same gateway id, and numbers from 1 would repeat numbers its
+ * earlier life gave, which the clean product's deduplication drops as replays. Above any earlier number as
+ * long as that life gave fewer than 1,000 numbers per millisecond on average; below 2^53 until the year 2255.
+ */
+export function clockSequenceBase(nowMs = Date.now()): number {
+  return Math.floor(nowMs) * 1000;
 }
 
 export interface BufferedRecord {
@@ -54,8 +66,8 @@ const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, '0')}
 
 /**
  * The gateway's store-and-forward buffer: an append-only log of segment files with a checkpoint of what
- * has been forwarded. Sequence numbers start at 1, are assigned on append and survive restarts, so a
- * record resent after a crash carries the same number. A crash loses nothing an append had resolved
+ * has been forwarded. Sequence numbers start at `firstSequence`, are assigned on append and survive
+ * restarts, so a record resent after a crash carries the same number. A crash loses nothing an append had resolved
  * (with fsync 'always'); a torn tail is detected by CRC and cut off on the next open. A write the disk
  * refuses is cut back off and its append rejected, so a full disk never leaves a torn frame behind an
  * acknowledged one.
@@ -145,6 +157,9 @@ export class SegmentLog {
       }
       this.segments.push(segment);
     }
+    const first = this.segments[0];
+    // Nothing below the oldest segment is left to read; a fresh folder starts at firstSequence.
+    this.committed = Math.max(this.committed, first ? first.firstSeq - 1 : (this.options.firstSequence ?? 1) - 1);
     const last = this.segments.at(-1);
     this.next = Math.max(last ? last.lastSeq : 0, this.committed) + 1;
     await this.deleteForwardedSegments();
