@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type AnyDomain, ContractCatalog, discoverDomains, type ProductWiring, REPO_ROOT, wireDomain } from '@fieldmesh/products';
+import { type AnyDomain, ContractCatalog, contractRootsOf, discoverDomains, type ProductWiring, REPO_ROOT, wireDomain } from '@fieldmesh/products';
 
 /** The domains the pipeline runs, the contracts they name and their products' jobs, upstream first. */
 export interface PipelineDomains {
@@ -16,7 +16,7 @@ export interface PipelineDomains {
  */
 export async function pipelineDomains(extraFolders: readonly string[] = [], runId?: string): Promise<PipelineDomains> {
   const found = await discoverDomains([join(REPO_ROOT, 'domains'), ...extraFolders]);
-  const contracts = await ContractCatalog.load([REPO_ROOT, ...found.flatMap((domain) => (domain.contractsRoot ? [domain.contractsRoot] : []))]);
+  const contracts = await ContractCatalog.load(contractRootsOf(REPO_ROOT, found));
   const wired = found.map((domain) => ({ domain, jobs: wireDomain(domain, contracts, { topics: {}, groups: runId === undefined ? {} : runGroups(domain, runId) }) }));
   const ordered = upstreamFirst(wired);
   return { domains: ordered.map((entry) => entry.domain), contracts, jobs: ordered.flatMap((entry) => entry.jobs) };

@@ -60,6 +60,8 @@ export interface PlantPipeline {
   /** Connected until `close()`. */
   readonly admin: KafkaAdminPort;
   readonly contracts: LoadedContract[];
+  /** The folders those contracts come from: the repository's and each domain's own (see contractRootsOf). */
+  readonly contractRoots: readonly string[];
   /** Every product topic and its DLQ. */
   readonly topics: string[];
   /** Records in each of `topics` once provisioned, before anything of this pipeline produced. */
@@ -196,6 +198,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       kafka,
       admin,
       contracts,
+      contractRoots: found.contracts.roots,
       topics,
       offsetsAtStart,
       products,

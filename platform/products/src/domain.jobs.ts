@@ -5,7 +5,7 @@ import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { createStreamsApp, StreamHandlerModule, type StreamJobSerde, type StreamsApp } from '@fieldmesh/streams';
 import type { z } from 'zod';
-import { ContractCatalog } from './contract.catalog';
+import { ContractCatalog, contractRootsOf } from './contract.catalog';
 import { type DomainPlatformConfig } from './domain.config';
 import type { AnyDomain, DomainContext, ProductPipeline } from './domain.declaration';
 import { productJobLineage } from './product.lineage';
@@ -38,7 +38,7 @@ export interface JobClients {
  * domain's services, and a Nest app per product on the stream runtime routing its input to its pipeline.
  */
 export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfig, clients: JobClients): Promise<BuiltDomain> {
-  const contracts = await ContractCatalog.load([config.root, ...(domain.contractsRoot ? [domain.contractsRoot] : [])]);
+  const contracts = await ContractCatalog.load(contractRootsOf(config.root, [domain]));
   const wiring = wireDomain(domain, contracts, config);
   const closers: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;

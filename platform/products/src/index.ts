@@ -1,4 +1,4 @@
-export { ContractCatalog } from './contract.catalog';
+export { ContractCatalog, contractRootsOf } from './contract.catalog';
 export { domainConfigSchema, platformConfigSchema, REPO_ROOT, type DomainPlatformConfig } from './domain.config';
 export {
   defineDataProduct,
