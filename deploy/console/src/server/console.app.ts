@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TokenStore } from '@fieldmesh/auth';
 import { loadConfig } from '@fieldmesh/config';
-import { loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { clickhouseNamespace, kafkaNamespace } from '@fieldmesh/lineage';
+import { ContractCatalog, contractRootsOf, discoverDomains } from '@fieldmesh/products';
 import { AvroSerde } from '@fieldmesh/serde';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -109,6 +109,14 @@ async function caughtUpOrWarn(boards: Array<{ topic: string; caughtUp: Promise<u
   }
 }
 
+/**
+ * The contract folders of the domains under `<root>/domains`, found as the pipeline finds them, for a console
+ * started on its own: a domain that keeps its contracts in a folder of its own shows in the catalog too.
+ */
+async function domainContractRoots(root: string): Promise<string[]> {
+  return contractRootsOf(root, await discoverDomains([join(root, 'domains')]));
+}
+
 function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Fieldmesh console API')
@@ -136,10 +144,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   };
   try {
     const store = await step(`opening the tokens file ${settings.tokensFile}`, () => TokenStore.open(settings.tokensFile));
-    const contracts = await step(`loading the contracts under ${settings.contractsRoot}`, () => loadAllContracts(settings.contractsRoot));
+    const contractRoots = settings.contractRoots ?? (await step(`finding the domains under ${settings.contractsRoot}/domains`, () => domainContractRoots(settings.contractsRoot)));
+    const contracts = (await step(`loading the contracts under ${contractRoots.join(', ')}`, () => ContractCatalog.load(contractRoots))).all();
     const alertsContract = contracts.find((c) => c.contract.id === ALERTS_CONTRACT);
     if (!alertsContract)
-      throw new ConsoleStartFailed('finding the alerts contract', { cause: new Error(`no contract ${ALERTS_CONTRACT} under ${settings.contractsRoot}/contracts`) });
+      throw new ConsoleStartFailed('finding the alerts contract', {
+        cause: new Error(`no contract ${ALERTS_CONTRACT} under ${contractRoots.map((root) => `${root}/contracts`).join(' or ')}`),
+      });
 
     const kafka = createKafka({ clientId: 'fieldmesh-console', brokers: settings.kafkaBrokers, ...(settings.kafkaClient ? { client: settings.kafkaClient } : {}) });
     const serde = new AvroSerde({
@@ -168,7 +179,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     });
 
     const catalog = new CatalogService(
-      settings.contractsRoot,
+      contractRoots,
       slo,
       registry,
       new ThroughputSampler(kafka, () => contracts.map((c) => c.contract.kafka.topic), settings.throughputSampleMs),

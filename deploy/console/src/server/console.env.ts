@@ -9,7 +9,7 @@ const envSchema = z.object({
   FIELDMESH_REGISTRY_URL: z.url({ error: 'is required: the schema registry, e.g. http://127.0.0.1:8081' }),
   FIELDMESH_TOKENS_FILE: z.string({ error: 'is required: the tokens file the registry uses (fieldmesh tokens create)' }).min(1),
   FIELDMESH_SERVICE_TOKEN: z.string().min(1).optional().describe("Service token for the console's own registry writes"),
-  FIELDMESH_CONTRACTS_ROOT: z.string().min(1).default('.').describe('Repository root holding contracts/, schemas/ and models/'),
+  FIELDMESH_CONTRACTS_ROOT: z.string().min(1).default('.').describe('Repository root holding contracts/, schemas/, models/ and domains/'),
   FIELDMESH_CONSOLE_STATE_DIR: z.string().min(1).default('.fieldmesh/console'),
   FIELDMESH_CLICKHOUSE_URL: z.url().optional().describe('ClickHouse server of the sink; else FIELDMESH_CHDB_PATH, else no warehouse'),
   FIELDMESH_CLICKHOUSE_USER: z.string().min(1).default('default'),

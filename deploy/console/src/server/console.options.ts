@@ -32,7 +32,14 @@ export const consoleOptionsSchema = z.strictObject({
   registryUrl: z.url().describe('Schema registry (reviews are proxied to its /contracts API)'),
   serviceToken: z.string().min(1).optional().describe("A service token for the console's own registry writes (registering the alerts schema when a governed registry lacks it)"),
   tokensFile: z.string().min(1).describe('Tokens file shared with the registry (`fieldmesh tokens create`)'),
-  contractsRoot: z.string().min(1).describe('Repository root holding contracts/, schemas/ and models/'),
+  contractsRoot: z.string().min(1).describe('Repository root holding contracts/, schemas/, models/ and domains/'),
+  contractRoots: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      "Folders whose contracts/ and schemas/ the catalog reads: the repository's and those of the domains that keep their own (a declaration's contractsRoot), as the pipeline that runs them has them; default those of the domains found under <contractsRoot>/domains",
+    ),
   clickhouse: clickhouse.optional().describe('Warehouse of the ClickHouse sink; without it sample queries and signals answer 503'),
   stateDir: z.string().min(1).describe("The console's own files: Vite's cache when it builds the UI"),
   topics: z

@@ -22,7 +22,7 @@ async function catalogBesideMonitor() {
   const clock = { ms: START, now: () => clock.ms };
   const evaluator = new SloEvaluator({ products: contracts.map((loaded) => objectivesOf(loaded.contract)), clock });
   const board = new SloBoard({} as KafkaPort, '_fieldmesh.slo', () => evaluator.status());
-  const catalog = new CatalogService(REPO_ROOT, board, {} as RegistryGateway, {} as ThroughputSampler, undefined, {
+  const catalog = new CatalogService([REPO_ROOT], board, {} as RegistryGateway, {} as ThroughputSampler, undefined, {
     kafkaBrokers: '127.0.0.1:9092',
     registryUrl: 'http://127.0.0.1:8081',
   });

@@ -1,5 +1,6 @@
-import { type AsyncApiDocument, type AsyncApiOptions, asyncApiFor, consumerExampleFor, loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
+import { type AsyncApiDocument, type AsyncApiOptions, asyncApiFor, consumerExampleFor, type LoadedContract } from '@fieldmesh/governance';
 import { avroTypeName } from '@fieldmesh/lineage';
+import { ContractCatalog } from '@fieldmesh/products';
 import { qualifiedTableName, quoteIdentifier } from '@fieldmesh/warehouse';
 import type { FieldView, Page, ProductDetail, ProductSummary, SampleQueryResult } from '../../api/types';
 import { ResourceNotFound, UpstreamFailed } from '../errors';
@@ -19,14 +20,16 @@ function isNullable(type: unknown): boolean {
 }
 
 /**
- * The catalog: every contract in the repository (re-read at most every 10 s, so an edited contract shows
- * without a restart), with live facts from the SLO board, the registry, the throughput sampler and ClickHouse.
+ * The catalog: every contract of the domains, the repository's and those a domain keeps in a folder of its
+ * own (re-read at most every 10 s, so an edited contract shows without a restart), with live facts from the
+ * SLO board, the registry, the throughput sampler and ClickHouse.
  */
 export class CatalogService {
   private cache: { atMs: number; contracts: Promise<LoadedContract[]> } | undefined;
 
   constructor(
-    private readonly contractsRoot: string,
+    /** See contractRootsOf (@fieldmesh/products): the folders the pipeline reads its products' contracts from. */
+    private readonly contractRoots: readonly string[],
     private readonly slo: SloBoard,
     private readonly registry: RegistryGateway,
     readonly throughput: ThroughputSampler,
@@ -44,7 +47,7 @@ export class CatalogService {
 
   contracts(): Promise<LoadedContract[]> {
     if (!this.cache || Date.now() - this.cache.atMs > CONTRACTS_TTL_MS) {
-      const contracts = loadAllContracts(this.contractsRoot).then((all) => all.sort((a, b) => a.contract.id.localeCompare(b.contract.id)));
+      const contracts = ContractCatalog.load([...this.contractRoots]).then((catalog) => catalog.all().sort((a, b) => a.contract.id.localeCompare(b.contract.id)));
       contracts.catch(() => (this.cache = undefined));
       this.cache = { atMs: Date.now(), contracts };
     }
