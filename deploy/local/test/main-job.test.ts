@@ -14,8 +14,8 @@ describe('the main job', () => {
   const lines: string[] = [];
   let report: MainJobReport;
   let tokensFile: string;
-  /** The console's reviews as the governance lead, asked while the job runs. */
-  let reviews: Promise<{ status: number; body: unknown }> | undefined;
+  /** The console's reviews, catalog and AsyncAPI as the governance lead, asked while the job runs. */
+  let consoleAnswers: Promise<ConsoleAnswers> | undefined;
 
   beforeAll(async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'fm-main-job-'));
@@ -36,7 +36,7 @@ describe('the main job', () => {
         out: (line) => lines.push(line),
         err: (line) => {
           lines.push(line);
-          if (line.startsWith('Main job running')) reviews ??= askReviews(lines.join('\n')).catch((error: unknown) => ({ status: 0, body: String(error) }));
+          if (line.startsWith('Main job running')) consoleAnswers ??= askConsole(lines.join('\n'));
         },
       },
     });
@@ -58,6 +58,24 @@ describe('the main job', () => {
     expect(lines.join('\n')).toContain('fixture-census reading-counts');
     expect(report.kafka['fixture-census.reading-counts.v1']).toBeGreaterThan(0);
     expect(report.warehouse?.['fixture-census.reading-counts.v1']?.rows).toBe(report.kafkaTotals?.['fixture-census.reading-counts.v1']);
+  });
+
+  it('shows a domain found as one folder in the console’s catalog and AsyncAPI, beside the repository’s domains', async () => {
+    const { catalog, domains, asyncApi } = await consoleAnswers!;
+    expect(catalog.status, JSON.stringify(catalog.body)).toBe(200);
+    expect(catalog.body).toMatchObject({
+      total: 1,
+      items: [{ id: 'fixture-census.reading-counts', domain: 'fixture-census', topic: 'fixture-census.reading-counts.v1' }],
+    });
+    expect(domains.body).toEqual(
+      expect.arrayContaining([
+        { domain: 'fixture-census', products: 1 },
+        { domain: 'asset-health', products: 3 },
+      ]),
+    );
+    expect(asyncApi.status).toBe(200);
+    const addresses = Object.values((asyncApi.body as { channels: Record<string, { address: string }> }).channels).map((channel) => channel.address);
+    expect(addresses).toEqual(expect.arrayContaining(['fixture-census.reading-counts.v1', 'asset-health.anomaly-scores.v1']));
   });
 
   it('raises an alert for at least 90% of the injected failures, with few false alerts', () => {
@@ -119,15 +137,41 @@ describe('the main job', () => {
   });
 
   it('serves the console’s reviews from the governed registry while it runs', async () => {
-    const answer = await reviews;
+    const answer = (await consoleAnswers)?.reviews;
     expect(answer?.status, JSON.stringify(answer?.body)).toBe(200);
     expect(answer?.body).toMatchObject({ items: expect.any(Array), total: expect.any(Number) });
   });
 });
 
-async function askReviews(text: string): Promise<{ status: number; body: unknown }> {
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+interface ConsoleAnswers {
+  reviews: Answer;
+  catalog: Answer;
+  domains: Answer;
+  asyncApi: Answer;
+}
+
+/** What the console answers the governance lead while the job runs (a failed request is status 0 and its error). */
+async function askConsole(text: string): Promise<ConsoleAnswers> {
   const consoleUrl = /^Console: (\S+)/m.exec(text)?.[1];
   const lead = /^ {2}governance lead: +(\S+)$/m.exec(text)?.[1];
-  const response = await fetch(`${consoleUrl}/api/reviews`, { headers: { authorization: `Bearer ${lead}` }, signal: AbortSignal.timeout(30_000) });
-  return { status: response.status, body: await response.json() };
+  const ask = async (path: string): Promise<Answer> => {
+    try {
+      const response = await fetch(`${consoleUrl}${path}`, { headers: { authorization: `Bearer ${lead}` }, signal: AbortSignal.timeout(30_000) });
+      return { status: response.status, body: await response.json() };
+    } catch (error) {
+      return { status: 0, body: String(error) };
+    }
+  };
+  const [reviews, catalog, domains, asyncApi] = await Promise.all([
+    ask('/api/reviews'),
+    ask('/api/catalog?domain=fixture-census'),
+    ask('/api/catalog/domains'),
+    ask('/api/asyncapi.json'),
+  ]);
+  return { reviews, catalog, domains, asyncApi };
 }

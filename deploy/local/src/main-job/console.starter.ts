@@ -43,6 +43,8 @@ export async function startConsoleAccess(options: ConsoleAccessOptions): Promise
       registryUrl: options.registryUrl,
       tokensFile: options.tokensFile,
       contractsRoot: REPO_ROOT,
+      // The domains this pipeline runs, those of `domainFolders` included, each with its own contract folder.
+      contractRoots: [...pipeline.contractRoots],
       stateDir: join(options.stateDir, 'console'),
       clickhouse: { client: pipeline.products.sink.warehouse.client, database: pipeline.products.sink.stats().database },
       slo,
