@@ -66,6 +66,21 @@ export const consoleBoundary = {
   },
 };
 
+/**
+ * `@fieldmesh/testing` holds test helpers (fixtures, readers, a browser); what `npm start` and the
+ * services run must not depend on it (the stack runner is `@fieldmesh/stack`). Test files may.
+ */
+export const testHelpersOutOfRuntime = {
+  files: ['**/src/**/*.ts', '**/src/**/*.tsx'],
+  ignores: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', 'platform/testing/**'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { paths: [{ name: '@fieldmesh/testing', message: 'Runtime code must not depend on the test helpers; the stack runner is @fieldmesh/stack.' }] },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.fieldmesh/**', '.nx/**', 'tools/lint-fixtures/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -96,4 +111,5 @@ export default tseslint.config(
     },
   },
   consoleBoundary,
+  testHelpersOutOfRuntime,
 );

@@ -41,4 +41,13 @@ describe('module boundaries', () => {
     expect(published.stdout).toBe('');
     expect(published.status).toBe(0);
   });
+
+  it('rejects runtime code importing the test helpers and accepts a test beside it doing so', () => {
+    const runtime = lint('domains/gamma/src/index.ts');
+    expect(runtime.status).toBe(1);
+    expect(runtime.stdout).toContain("'@fieldmesh/testing' import is restricted");
+    const test = lint('domains/gamma/src/gamma.test.ts');
+    expect(test.stdout).toBe('');
+    expect(test.status).toBe(0);
+  });
 });

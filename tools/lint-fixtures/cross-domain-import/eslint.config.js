@@ -1,7 +1,7 @@
 // Lints this fixture workspace with the project's own module-boundary constraints.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import { consoleBoundary, depConstraints } from '../../../eslint.config.js';
+import { consoleBoundary, depConstraints, testHelpersOutOfRuntime } from '../../../eslint.config.js';
 
 export default tseslint.config(
   {
@@ -11,4 +11,5 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints }] },
   },
   consoleBoundary,
+  { ...testHelpersOutOfRuntime, plugins: { '@typescript-eslint': tseslint.plugin } },
 );
