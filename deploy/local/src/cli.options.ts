@@ -29,8 +29,8 @@ Commands:
 Options:
   --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)
   --duration <s>       with start: stop after this many seconds
-  --job <group>        with reset-watermarks: only this job's consumer group (plant-telemetry.clean,
-                       energy.consumption-15m or asset-health.features)
+  --job <group>        with reset-watermarks: only this windowed job's consumer group, <domain>.<product>
+                       (an unknown group is refused with the list of the windowed jobs found under domains/)
   --lines <n>          with logs: how many lines per service (default 100)
   -f, --follow         with logs: keep printing new lines until Ctrl-C
   -h, --help           this text
