@@ -1,7 +1,7 @@
 /**
  * Stream runtime throughput on a real broker and registry: records/s through a pass-through job
  * (decode → handler → encode → produce acks=all → commit) and through a windowed job (one-minute
- * tumbling means per asset, with the commit low-watermark and checkpoints).
+ * tumbling sums per asset, with the commit low-watermark and checkpoints).
  *
  *   npx tsx platform/streams/bench/pass-through.bench.ts                 # starts kafka + registry (platform/testing)
  *   npx tsx platform/streams/bench/pass-through.bench.ts --brokers 127.0.0.1:9092 --registry http://127.0.0.1:8081
@@ -18,6 +18,7 @@ import { createKafka, type KafkaPort, type OutgoingRecord } from '@fieldmesh/kaf
 import { AvroSerde } from '@fieldmesh/serde';
 import { startStack, TEST_STACKS_DIR } from '@fieldmesh/stack';
 import { eachRecord, runStreamJob, type StreamJob, type StreamRecord, TumblingWindows } from '../src/index';
+import { windowSumSchema } from '../test/support/schemas';
 
 const { values } = parseArgs({
   options: {
@@ -48,17 +49,6 @@ const readingSchema = {
     { name: 'quality', type: 'string' },
     { name: 'sequenceNumber', type: 'long' },
     { name: 'eventTime', type: { type: 'long', logicalType: 'timestamp-millis' } },
-  ],
-};
-const meanSchema = {
-  type: 'record',
-  name: 'BenchMean',
-  namespace: 'fieldmesh.bench.streams',
-  fields: [
-    { name: 'assetPath', type: 'string' },
-    { name: 'start', type: 'long' },
-    { name: 'mean', type: 'double' },
-    { name: 'count', type: 'int' },
   ],
 };
 interface Reading {
@@ -98,9 +88,9 @@ const passThrough: JobFactory = (kafka, serde, input, output) =>
     handler: async (records) => eachRecord(records, (r) => ({ topic: output, key: r.key ?? '', value: r.value })),
   });
 
-const windowedMeans: JobFactory = (kafka, serde, input, output) => {
-  const windows = new TumblingWindows<string, { sum: number; count: number }, { mean: number; count: number }, Reading>({
-    name: 'mean-1m',
+const windowedSums: JobFactory = (kafka, serde, input, output) => {
+  const windows = new TumblingWindows<string, { sum: number; count: number }, { sum: number; count: number }, Reading>({
+    name: 'sum-1m',
     sizeMs: 60_000,
     allowedLatenessMs: 5_000,
     keyOf: (r) => r.value.assetPath,
@@ -111,7 +101,7 @@ const windowedMeans: JobFactory = (kafka, serde, input, output) => {
       acc.count += 1;
       return acc;
     },
-    result: (acc) => ({ mean: acc.sum / acc.count, count: acc.count }),
+    result: (acc) => acc,
   });
   return runStreamJob({
     name: 'bench-windowed',
@@ -119,13 +109,13 @@ const windowedMeans: JobFactory = (kafka, serde, input, output) => {
     serde,
     groupId: `bench.streams.${randomUUID().slice(0, 8)}`,
     inputs: [input],
-    outputs: { [output]: meanSchema },
+    outputs: { [output]: windowSumSchema },
     maxBatchRecords,
     state: [windows],
     handler: async (records) =>
       (records as StreamRecord<Reading>[])
         .flatMap((r) => windows.add(r))
-        .map((w) => ({ topic: output, key: w.key, value: { assetPath: w.key, start: w.start, mean: w.value.mean, count: w.value.count } })),
+        .map((w) => ({ topic: output, key: w.key, value: { asset: w.key, start: w.start, end: w.end, sum: w.value.sum, count: w.value.count } })),
   });
 };
 
@@ -171,7 +161,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= repeats; round++) {
       for (const [name, factory] of [
         ['pass-through', passThrough],
-        ['windowed', windowedMeans],
+        ['windowed', windowedSums],
       ] as const) {
         const rate = await measure(kafka, serde, input, factory);
         rates[name]?.push(rate);

@@ -1,5 +1,6 @@
 import { readDlqHeaders } from '@fieldmesh/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Reading, readingSchema, type WindowSum, windowSumSchema } from '../test/support/schemas';
 import { checkpointTopicFor } from './checkpoint.store';
 import { RecordFailed } from './errors';
 import { memorySerde, MemoryKafka } from './memory.kafka';
@@ -11,41 +12,6 @@ const IN = 'readings';
 const OUT = 'sums';
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 4, 1, 6, 0, 0);
-const inSchema = {
-  type: 'record',
-  name: 'Reading',
-  namespace: 'test',
-  fields: [
-    { name: 'asset', type: 'string' },
-    { name: 'at', type: 'long' },
-    { name: 'v', type: 'double' },
-  ],
-};
-const outSchema = {
-  type: 'record',
-  name: 'Sum',
-  namespace: 'test',
-  fields: [
-    { name: 'asset', type: 'string' },
-    { name: 'start', type: 'long' },
-    { name: 'count', type: 'long' },
-    { name: 'sum', type: 'double' },
-  ],
-};
-
-interface Reading {
-  asset: string;
-  at: bigint;
-  v: number;
-}
-
-interface Sum {
-  asset: string;
-  start: bigint;
-  count: bigint;
-  sum: number;
-}
-
 const jobs: StreamJob[] = [];
 afterEach(async () => {
   for (const job of jobs.splice(0)) await job.close();
@@ -71,19 +37,19 @@ async function sumJob(kafka: MemoryKafka, options: { sizeMs: number; allowedLate
     const results: Array<StreamOutput | RecordFailed> = [];
     for (const record of records as StreamRecord<Reading>[]) {
       const before = windows.stats().lateRecords;
-      for (const w of windows.add(record)) results.push({ topic: OUT, key: w.key, value: { asset: w.key, start: w.start, count: w.value.count, sum: w.value.sum } });
+      for (const w of windows.add(record)) results.push({ topic: OUT, key: w.key, value: { asset: w.key, start: w.start, end: w.end, sum: w.value.sum, count: w.value.count } });
       if (windows.stats().lateRecords > before) late.push(new RecordFailed(record, new Error('late')));
     }
     return [...results, ...late, ...windows.takeQuarantined()];
   };
   kafka.createTopic(IN, options.partitions);
-  const writer = await serde.writerFor(IN, inSchema);
-  const job = await runStreamJob({ name: 'sums', kafka, serde, groupId: 'sums', inputs: [IN], outputs: { [OUT]: outSchema }, handler, state: [windows] });
+  const writer = await serde.writerFor(IN, readingSchema);
+  const job = await runStreamJob({ name: 'sums', kafka, serde, groupId: 'sums', inputs: [IN], outputs: { [OUT]: windowSumSchema }, handler, state: [windows] });
   jobs.push(job);
   const send = (partition: number, readings: Array<{ asset: string; at: number; v?: number }>) =>
     kafka.append(readings.map((r) => ({ topic: IN, partition, key: r.asset, value: serde.encode(writer, { asset: r.asset, at: r.at, v: r.v ?? 1 }) })));
   const sums = async () =>
-    Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Sum>(r.value as Buffer)).value)).then((values) =>
+    Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<WindowSum>(r.value as Buffer)).value)).then((values) =>
       values.map((s) => [s.asset, Number(s.start), Number(s.count)]),
     );
   return { job, windows, send, sums };
@@ -94,15 +60,15 @@ describe('runStreamJob where a new group starts', () => {
     const kafka = new MemoryKafka();
     const serde = memorySerde();
     kafka.createTopic(IN, 1);
-    const writer = await serde.writerFor(IN, inSchema);
+    const writer = await serde.writerFor(IN, readingSchema);
     const send = (asset: string) => kafka.append([{ topic: IN, key: asset, value: serde.encode(writer, { asset, at: T0, v: 1 }) }]);
     send('earlier');
     const handler = async (records: StreamRecord<unknown>[]): Promise<StreamOutput[]> =>
-      (records as StreamRecord<Reading>[]).map((r) => ({ topic: OUT, key: r.value.asset, value: { asset: r.value.asset, start: r.value.at, count: 1, sum: r.value.v } }));
-    jobs.push(await runStreamJob({ name: 'copy', kafka, serde, groupId: 'copy', inputs: [IN], outputs: { [OUT]: outSchema }, handler, fromBeginning: false }));
+      (records as StreamRecord<Reading>[]).map((r) => ({ topic: OUT, key: r.value.asset, value: r.value }));
+    jobs.push(await runStreamJob({ name: 'copy', kafka, serde, groupId: 'copy', inputs: [IN], outputs: { [OUT]: readingSchema }, handler, fromBeginning: false }));
     send('later');
     await kafka.drain('copy');
-    const assets = await Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Sum>(r.value as Buffer)).value.asset));
+    const assets = await Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Reading>(r.value as Buffer)).value.asset));
     expect(assets).toEqual(['later']);
   });
 });

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { type Reading, readingSchema } from '../test/support/schemas';
 import { eachRecord } from './each-record';
 import { RecordFailed } from './errors';
 import type { StreamRecord } from './stream.types';
 import { TestDriver } from './test.driver';
 import { TumblingWindows } from './tumbling.windows';
 
-const inSchema = {
-  type: 'record',
-  name: 'In',
-  namespace: 'test',
-  fields: [
-    { name: 'asset', type: 'string' },
-    { name: 'at', type: 'long' },
-    { name: 'v', type: 'double' },
-  ],
-};
 const outSchema = {
   type: 'record',
   name: 'Out',
@@ -25,18 +16,12 @@ const outSchema = {
   ],
 };
 
-interface In {
-  asset: string;
-  at: bigint;
-  v: number;
-}
-
 describe('TestDriver', () => {
   it('runs a handler over a batch and returns outputs as consumers decode them', async () => {
     const driver = new TestDriver({
-      inputs: { in: inSchema },
+      inputs: { in: readingSchema },
       outputs: { out: outSchema },
-      handler: async (records) => eachRecord(records as StreamRecord<In>[], (r) => ({ topic: 'out', key: r.value.asset, value: { asset: r.value.asset, v: r.value.v * 2 } })),
+      handler: async (records) => eachRecord(records as StreamRecord<Reading>[], (r) => ({ topic: 'out', key: r.value.asset, value: { asset: r.value.asset, v: r.value.v * 2 } })),
     });
     const outputs = await driver.pipe('in', [
       { key: 'a', value: { asset: 'a', at: 1, v: 1.5 } },
@@ -107,7 +92,7 @@ describe('TestDriver', () => {
   });
 
   it('drives windowed handlers: one output per closed window', async () => {
-    const windows = new TumblingWindows<string, number, number, In>({
+    const windows = new TumblingWindows<string, number, number, Reading>({
       name: 'sum',
       sizeMs: 1_000,
       keyOf: (r) => r.value.asset,
@@ -117,9 +102,10 @@ describe('TestDriver', () => {
       result: (sum) => sum,
     });
     const driver = new TestDriver({
-      inputs: { in: inSchema },
+      inputs: { in: readingSchema },
       outputs: { out: outSchema },
-      handler: async (records) => (records as StreamRecord<In>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: w.key, value: { asset: w.key, v: w.value } })),
+      handler: async (records) =>
+        (records as StreamRecord<Reading>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: w.key, value: { asset: w.key, v: w.value } })),
     });
     await driver.pipe(
       'in',
@@ -129,7 +115,7 @@ describe('TestDriver', () => {
   });
 
   it('delivers one partition ahead of the others, telling the windows which partitions still have records to come', async () => {
-    const windows = new TumblingWindows<string, number, number, In>({
+    const windows = new TumblingWindows<string, number, number, Reading>({
       name: 'count',
       sizeMs: 15 * 60_000,
       allowedLatenessMs: 2 * 60_000,
@@ -140,11 +126,11 @@ describe('TestDriver', () => {
       result: (count) => count,
     });
     const driver = new TestDriver({
-      inputs: { in: inSchema },
+      inputs: { in: readingSchema },
       outputs: { out: outSchema },
       state: [windows],
       handler: async (records) =>
-        (records as StreamRecord<In>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: `${w.key}@${w.start}`, value: { asset: w.key, v: w.value } })),
+        (records as StreamRecord<Reading>[]).flatMap((r) => windows.add(r)).map((w) => ({ topic: 'out', key: `${w.key}@${w.start}`, value: { asset: w.key, v: w.value } })),
     });
     const t0 = Date.UTC(2026, 4, 1, 6);
     ['press', 'pump', 'fan'].forEach((asset, partition) => {

@@ -1,4 +1,4 @@
-/** A reading as the integration tests produce it: `at` is event time in epoch ms. */
+/** A reading as the tests produce it: `at` is event time in epoch ms. */
 export const readingSchema = {
   type: 'record',
   name: 'Reading',
@@ -27,4 +27,13 @@ export interface Reading {
   asset: string;
   at: bigint;
   v: number;
+}
+
+/** A window's sum as consumers decode it: `start` and `end` in epoch ms. */
+export interface WindowSum {
+  asset: string;
+  start: bigint;
+  end: bigint;
+  sum: number;
+  count: number;
 }
