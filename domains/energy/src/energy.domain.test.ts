@@ -1,5 +1,6 @@
 import { driveDomain, type DomainTestDrivers } from '@fieldmesh/products';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanPowerReadings } from '../test/support/clean-readings';
 import { domain } from './energy.domain';
 
 let running: DomainTestDrivers | undefined;
@@ -12,32 +13,10 @@ describe('the energy domain, in memory', () => {
     running = await driveDomain(domain, { tariffs: { default: { basePricePerKwh: 0.25 } } });
     const consumption = running.drivers['consumption-15m']!;
     const asset = 'acme/berlin/hall/line-1/pump-1';
+    const powerReading = cleanPowerReadings();
     await consumption.pipe(
       'plant.telemetry.clean.v1',
-      [0, 1, 15, 18].map((minute, i) => ({
-        key: asset,
-        value: {
-          readingTime: minute * 60_000,
-          receivedTime: 0,
-          gatewayId: 'gw',
-          sequenceNumber: i,
-          deviceId: 'd',
-          assetPath: asset,
-          signal: 'power',
-          value: 40,
-          valueText: null,
-          unit: 'kW',
-          sourceUnit: 'kW',
-          quality: 'GOOD',
-          qualityCode: null,
-          sourceProtocol: 'OPC_UA',
-          sourceAddress: 'x',
-          isHistorical: false,
-          arrival: 'IN_ORDER',
-          operatorBadge: null,
-          attributes: {},
-        },
-      })),
+      [0, 1, 15, 18].map((minute) => ({ key: asset, value: powerReading(asset, minute * 60_000, 40) })),
     );
     // 40 kW over the first minute; the 14 minutes after it are a gap longer than the 60 s limit, not bridged.
     expect(

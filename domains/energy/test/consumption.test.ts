@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDomain } from '@fieldmesh/products';
 import { domain, type EnergyDomain } from '../src/index';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
+import { cleanPowerReadings, cleanSchema } from './support/clean-readings';
 
-// Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
-const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
 const MIN = 60_000;
 // Monday 2026-05-04 08:00 in Berlin: the first window is in the peak period (08:00-08:15), the second is not.
 const T0 = Date.UTC(2026, 4, 4, 6, 0, 0);
@@ -57,32 +53,8 @@ describe('clean power readings → energy.consumption-15m on Kafka and the regis
     const writer = await serde.writerFor(topics.clean, cleanSchema);
     const producer = kafka.producer();
     await producer.connect();
-    let seq = 0;
-    const reading = (assetPath: string, time: number, value: number) => {
-      seq += 1;
-      const value_ = {
-        readingTime: new Date(time),
-        receivedTime: new Date(time + 20),
-        gatewayId: `gw-${id}`,
-        sequenceNumber: BigInt(seq),
-        deviceId: 'meter',
-        assetPath,
-        signal: 'power',
-        value,
-        valueText: null,
-        unit: 'kW',
-        sourceUnit: 'kW',
-        quality: 'GOOD',
-        qualityCode: null,
-        sourceProtocol: 'OPC_UA',
-        sourceAddress: `${assetPath}/power`,
-        isHistorical: false,
-        arrival: 'IN_ORDER',
-        operatorBadge: null,
-        attributes: {},
-      };
-      return { topic: topics.clean, key: assetPath, value: serde.encode(writer, value_) };
-    };
+    const powerReading = cleanPowerReadings();
+    const reading = (assetPath: string, time: number, kw: number) => ({ topic: topics.clean, key: assetPath, value: serde.encode(writer, powerReading(assetPath, time, kw)) });
     // Half an hour of steady load, one reading every 10 s per asset, arriving as a plant's do: a minute of event
     // time at a time, each read by the job before the next. The job's watermark is the highest event time of its
     // partitions, and a reading more than the allowed lateness (PT2M) behind it is late. Sent at once, the half
@@ -161,34 +133,10 @@ describe('energy job restarted in the middle of a window', () => {
     const writer = await serde.writerFor(topics.clean, cleanSchema);
     const producer = kafka.producer();
     await producer.connect();
-    let seq = 0;
+    const powerReading = cleanPowerReadings();
     const send = async (from: number, to: number) => {
       const records = [];
-      for (let t = from; t < to; t += 10_000) {
-        seq += 1;
-        const value = {
-          readingTime: t,
-          receivedTime: t,
-          gatewayId: `gw-${id}`,
-          sequenceNumber: seq,
-          deviceId: 'meter',
-          assetPath: asset,
-          signal: 'power',
-          value: 60,
-          valueText: null,
-          unit: 'kW',
-          sourceUnit: 'kW',
-          quality: 'GOOD',
-          qualityCode: null,
-          sourceProtocol: 'OPC_UA',
-          sourceAddress: 'x',
-          isHistorical: false,
-          arrival: 'IN_ORDER',
-          operatorBadge: null,
-          attributes: {},
-        };
-        records.push({ topic: topics.clean, key: asset, value: serde.encode(writer, value) });
-      }
+      for (let t = from; t < to; t += 10_000) records.push({ topic: topics.clean, key: asset, value: serde.encode(writer, powerReading(asset, t, 60)) });
       await producer.send(records);
       return records.length;
     };

@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { type StreamOutput, TestDriver, type TestInput } from '@fieldmesh/streams';
+import { REPO_ROOT } from '@fieldmesh/testing';
 import { describe, expect, it } from 'vitest';
+import { cleanPowerReadings, cleanSchema } from '../../test/support/clean-readings';
 import { ConsumptionPipeline } from './consumption.pipeline';
 import { tariffConfigSchema } from './tariff.config';
 
-const root = join(import.meta.dirname, '..', '..', '..', '..');
-const contract = loadContract(join(root, 'contracts', 'energy', 'consumption-15m.yaml'), root);
-const cleanSchema = JSON.parse(readFileSync(join(root, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
+const contract = loadContract(join(REPO_ROOT, 'contracts', 'energy', 'consumption-15m.yaml'), REPO_ROOT);
 const CLEAN = 'plant.telemetry.clean.v1';
 const OUT = 'energy.consumption-15m.v1';
 const MIN = 60_000;
@@ -25,34 +24,9 @@ const tariffs = tariffConfigSchema.parse({
   },
 });
 
-let seq = 0;
+const powerReading = cleanPowerReadings();
 function reading(assetPath: string, time: number, kw: number, overrides: Record<string, unknown> = {}): TestInput {
-  seq += 1;
-  return {
-    key: assetPath,
-    value: {
-      readingTime: time,
-      receivedTime: time + 50,
-      gatewayId: 'gw-1',
-      sequenceNumber: seq,
-      deviceId: 'd',
-      assetPath,
-      signal: 'power',
-      value: kw,
-      valueText: null,
-      unit: 'kW',
-      sourceUnit: 'kW',
-      quality: 'GOOD',
-      qualityCode: null,
-      sourceProtocol: 'OPC_UA',
-      sourceAddress: 'x',
-      isHistorical: false,
-      arrival: 'IN_ORDER',
-      operatorBadge: null,
-      attributes: {},
-      ...overrides,
-    },
-  };
+  return { key: assetPath, value: powerReading(assetPath, time, kw, overrides) };
 }
 
 /** One reading every 10 s from `from` (inclusive) to `to` (exclusive). */
