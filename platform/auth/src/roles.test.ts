@@ -1,77 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { actions, can, type Action, type Principal, PERMISSIONS, type Role, roles } from './roles';
 
-// The matrix as the issue and the spec state it, written out independently of PERMISSIONS:
-// 'any' = in every domain, 'own' = only in the token's domains, '-' = never.
+// The matrix as the issue and the spec state it, written out independently of PERMISSIONS: a row per action, a
+// column per role; 'any' = in every domain, 'own' = only in the token's domains, '-' = never.
 type Grant = 'any' | 'own' | '-';
-const expected: Record<Role, Record<Action, Grant>> = {
-  'domain-owner': {
-    'schema:register': 'own',
-    'schema:delete': '-',
-    'config:write': '-',
-    'schema:override': '-',
-    'contract:propose': 'own',
-    'contract:review': '-',
-    'contract:deprecate': 'own',
-    'alert:act': '-',
-    'warehouse:query': 'any',
-    'catalog:read': 'any',
-  },
-  'governance-lead': {
-    'schema:register': 'any',
-    'schema:delete': 'any',
-    'config:write': 'any',
-    'schema:override': 'any',
-    'contract:propose': '-',
-    'contract:review': 'any',
-    'contract:deprecate': 'any',
-    'alert:act': '-',
-    'warehouse:query': 'any',
-    'catalog:read': 'any',
-  },
-  analyst: {
-    'schema:register': '-',
-    'schema:delete': '-',
-    'config:write': '-',
-    'schema:override': '-',
-    'contract:propose': '-',
-    'contract:review': '-',
-    'contract:deprecate': '-',
-    'alert:act': '-',
-    'warehouse:query': 'any',
-    'catalog:read': 'any',
-  },
-  operator: {
-    'schema:register': '-',
-    'schema:delete': '-',
-    'config:write': '-',
-    'schema:override': '-',
-    'contract:propose': '-',
-    'contract:review': '-',
-    'contract:deprecate': '-',
-    'alert:act': 'own',
-    'warehouse:query': '-',
-    'catalog:read': 'any',
-  },
-  service: {
-    'schema:register': 'any',
-    'schema:delete': '-',
-    'config:write': '-',
-    'schema:override': '-',
-    'contract:propose': '-',
-    'contract:review': '-',
-    'contract:deprecate': '-',
-    'alert:act': '-',
-    'warehouse:query': '-',
-    'catalog:read': 'any',
-  },
+const columns: Role[] = ['domain-owner', 'governance-lead', 'analyst', 'operator', 'service'];
+const matrix: Record<Action, [Grant, Grant, Grant, Grant, Grant]> = {
+  // domain-owner, governance-lead, analyst, operator, service
+  'schema:register': ['own', 'any', '-', '-', 'any'],
+  'schema:delete': ['-', 'any', '-', '-', '-'],
+  'config:write': ['-', 'any', '-', '-', '-'],
+  'schema:override': ['-', 'any', '-', '-', '-'],
+  'contract:propose': ['own', '-', '-', '-', '-'],
+  'contract:review': ['-', 'any', '-', '-', '-'],
+  'contract:deprecate': ['own', 'any', '-', '-', '-'],
+  'alert:act': ['-', '-', '-', 'own', '-'],
+  'warehouse:query': ['any', 'any', 'any', '-', '-'],
+  'catalog:read': ['any', 'any', 'any', 'any', 'any'],
 };
+const expected = (role: Role, action: Action): Grant => matrix[action][columns.indexOf(role)]!;
 
 const principal = (role: Role, domains: string[]): Principal => ({ tokenId: '0badc0de', name: `${role}-token`, role, domains });
 
-const cells = roles.flatMap((role) => actions.map((action) => ({ role, action, grant: expected[role][action] })));
+const cells = roles.flatMap((role) => actions.map((action) => ({ role, action, grant: expected(role, action) })));
 
 describe('can(): the role × action matrix', () => {
+  it('the matrix has a column for each role', () => {
+    expect([...columns].sort()).toEqual([...roles].sort());
+  });
+
   it.each(cells)('$role / $action: $grant', ({ role, action, grant }) => {
     const holder = principal(role, ['asset-health']);
     expect(can(holder, action, 'asset-health')).toBe(grant !== '-');
@@ -80,7 +37,7 @@ describe('can(): the role × action matrix', () => {
 
   it('PERMISSIONS lists exactly the granted actions of each role', () => {
     for (const role of roles) {
-      expect([...PERMISSIONS[role]].sort()).toEqual(actions.filter((action) => expected[role][action] !== '-').sort());
+      expect([...PERMISSIONS[role]].sort()).toEqual(actions.filter((action) => expected(role, action) !== '-').sort());
     }
   });
 
