@@ -11,6 +11,23 @@ import { connectorUp, distinctByProtocol, GatewayProcess, orderViolations, readT
 const topic = 'plant.telemetry.raw.v1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The config of a gateway on the test stack, with its state under `dir`. */
+function gatewayConfig(gatewayId: string, dir: string) {
+  return gatewayConfigFor({ gatewayId, stateDir: join(dir, 'gateway'), kafkaBrokers: inject('kafkaBrokers'), registryUrl: inject('registryUrl'), mqttUrl: inject('mqttUrl') });
+}
+
+/** A one-line plant publishing JSON and Sparkplug B readings to the test broker, for the gateway's sessions. */
+function startPlant(gatewayId: string, dir: string, run: { seed: number; rate: number; durationSeconds: number }) {
+  return startSimulator({
+    ...run,
+    plant: { linesPerSite: 1 },
+    mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
+    json: true,
+    sparkplug: true,
+    stateDir: join(dir, 'simulator'),
+  });
+}
+
 /**
  * Reads this gateway's readings until every published MQTT reading is there (or time runs out). The
  * Sparkplug connector also marks a node's signals BAD when it dies (NDEATH/DDEATH): those markers are the
@@ -30,14 +47,7 @@ describe('gateway faults', () => {
   it('buffers on disk while Kafka is down for 60 s and then delivers every reading, in order per source', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-outage-'));
     const gatewayId = `gw-outage-${Date.now().toString(36)}`;
-    const config = gatewayConfigFor({
-      gatewayId,
-      stateDir: join(dir, 'gateway'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      registryUrl: inject('registryUrl'),
-      mqttUrl: inject('mqttUrl'),
-    });
-    const gateway = await Gateway.start(config, { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => console.error('[gateway]', line) });
+    const gateway = await Gateway.start(gatewayConfig(gatewayId, dir), { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => console.error('[gateway]', line) });
     const stack = attachStack(inject('stackDir'));
     try {
       await waitFor(
@@ -45,16 +55,7 @@ describe('gateway faults', () => {
         async () => (await connectorUp(gateway.observabilityUrl, 'plant-json')) && (await connectorUp(gateway.observabilityUrl, 'plant-sparkplug')),
         30_000,
       );
-      const simulator = await startSimulator({
-        seed: 5,
-        plant: { linesPerSite: 1 },
-        rate: 1,
-        durationSeconds: 85,
-        mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
-        json: true,
-        sparkplug: true,
-        stateDir: join(dir, 'simulator'),
-      });
+      const simulator = await startPlant(gatewayId, dir, { seed: 5, rate: 1, durationSeconds: 85 });
       await sleep(10_000);
       await stack.stopService('kafka');
       const outageStarted = Date.now();
@@ -84,27 +85,11 @@ describe('gateway faults', () => {
   it('loses nothing when the gateway is killed with kill -9 and restarted; duplicates share (gateway, sequence)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-kill-'));
     const gatewayId = `gw-kill-${Date.now().toString(36)}`;
-    const config = gatewayConfigFor({
-      gatewayId,
-      stateDir: join(dir, 'gateway'),
-      kafkaBrokers: inject('kafkaBrokers'),
-      registryUrl: inject('registryUrl'),
-      mqttUrl: inject('mqttUrl'),
-    });
-    const gateway = new GatewayProcess(config, join(dir, 'gateway.log'));
+    const gateway = new GatewayProcess(gatewayConfig(gatewayId, dir), join(dir, 'gateway.log'));
     await gateway.start();
     await gateway.running();
     await sleep(3_000); // both MQTT sessions subscribed
-    const simulator = await startSimulator({
-      seed: 9,
-      plant: { linesPerSite: 1 },
-      rate: 2,
-      durationSeconds: 40,
-      mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
-      json: true,
-      sparkplug: true,
-      stateDir: join(dir, 'simulator'),
-    });
+    const simulator = await startPlant(gatewayId, dir, { seed: 9, rate: 2, durationSeconds: 40 });
     try {
       for (const pause of [8_000, 9_000]) {
         await sleep(pause);
