@@ -24,6 +24,26 @@ export async function publisher(): Promise<MqttClient> {
   return mqtt.connectAsync(brokerUrl(), { clientId: uniqueId('test-publisher'), reconnectPeriod: 0 });
 }
 
+const opened: { close(): Promise<void> }[] = [];
+
+/** Keeps what a test opened (a source, a client, a child process) for `closeOpened` to close after it. */
+export function track<T extends { close(): Promise<void> }>(resource: T): T {
+  opened.push(resource);
+  return resource;
+}
+
+/** Closes what the test tracked: `afterEach(closeOpened)`. */
+export async function closeOpened(): Promise<void> {
+  await Promise.all(opened.splice(0).map((resource) => resource.close()));
+}
+
+/** A publisher on the broker, ended after the test. */
+export async function startPublisher(): Promise<MqttClient> {
+  const client = await publisher();
+  track({ close: async () => void (await client.endAsync()) });
+  return client;
+}
+
 /** A connector context with its own state folder (pass one to share it between a source and its restart). */
 export const context = (name: string, stateDir = mkdtempSync(join(tmpdir(), 'fieldmesh-mqtt-'))) => ({ instanceName: name, stateDir });
 

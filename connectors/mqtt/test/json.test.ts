@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { NotConnected } from '@fieldmesh/connect';
-import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttSource } from '../src/source';
-import { collect, context, publisher, sourceConfig, uniqueId } from './broker';
+import { closeOpened, collect, context, sourceConfig, startPublisher, track, uniqueId } from './broker';
 
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((resource) => resource.close()));
-});
-
-async function startPublisher(): Promise<MqttClient> {
-  const client = await publisher();
-  opened.push({ close: async () => void (await client.endAsync()) });
-  return client;
-}
+afterEach(closeOpened);
 
 function jsonSource(enterprise: string, clientId: string, protocolVersion: 4 | 5 = 5): MqttSource {
   const source = new MqttSource(
@@ -27,7 +17,7 @@ function jsonSource(enterprise: string, clientId: string, protocolVersion: 4 | 5
     }),
     context(clientId),
   );
-  opened.push(source);
+  track(source);
   return source;
 }
 
@@ -126,7 +116,7 @@ describe('MQTT JSON source and a gateway killed with kill -9', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-    opened.push({ close: async () => void child.kill('SIGKILL') });
+    track({ close: async () => void child.kill('SIGKILL') });
     let output = '';
     const printed = (line: RegExp) =>
       new Promise<void>((resolve, reject) => {
@@ -147,7 +137,7 @@ describe('MQTT JSON source and a gateway killed with kill -9', () => {
     expect(await exited).toBe('SIGKILL');
 
     const restarted = new MqttSource(config, context(clientId));
-    opened.push(restarted);
+    track(restarted);
     await restarted.connect();
     const { readings } = await collect(restarted, (c) => c.readings.length >= 10);
     expect(readings.map((r) => r.value)).toEqual([...Array(10).keys()]);

@@ -8,7 +8,7 @@ import proto from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
 import type { SourceReject } from '@fieldmesh/connect';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttSource } from '../src/source';
-import { collect, context, publisher, sourceConfig, uniqueId } from './broker';
+import { closeOpened, collect, context, sourceConfig, startPublisher, track, uniqueId } from './broker';
 
 const sparkplug = get('spBv1.0')!;
 const Payload = proto.org.eclipse.tahu.protobuf.Payload;
@@ -16,23 +16,14 @@ const NODE = 'press-shop.line-1';
 const DEVICE = 'compressor-1';
 const T0 = 1_795_000_000_000;
 
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((resource) => resource.close()));
-});
-
-async function startClient(): Promise<MqttClient> {
-  const client = await publisher();
-  opened.push({ close: async () => void (await client.endAsync()) });
-  return client;
-}
+afterEach(closeOpened);
 
 function sparkplugSource(group: string, clientId = uniqueId('gw'), stateDir?: string, overrides: Record<string, unknown> = {}): MqttSource {
   const source = new MqttSource(
     sourceConfig({ clientId, format: 'sparkplugb', sparkplug: { groupIds: [group], assetPath: 'acme/{group}/{nodePath}/{device}', rebirthIntervalMs: 60_000 }, ...overrides }),
     context(clientId, stateDir),
   );
-  opened.push(source);
+  track(source);
   return source;
 }
 
@@ -78,7 +69,7 @@ describe('Sparkplug B source against Mosquitto', () => {
     const group = uniqueId('berlin');
     const source = sparkplugSource(group);
     await source.connect();
-    const node = edgeNode(await startClient(), group);
+    const node = edgeNode(await startPublisher(), group);
     await node.nbirth();
     await node.dbirth();
     await node.ddata([
@@ -112,7 +103,7 @@ describe('Sparkplug B source against Mosquitto', () => {
     const group = uniqueId('berlin');
     const source = sparkplugSource(group);
     await source.connect();
-    const edge = await startClient();
+    const edge = await startPublisher();
     const commands: UPayload[] = [];
     edge.on('message', (_topic, payload) => commands.push(sparkplug.decodePayload(payload)));
     await edge.subscribeAsync(`spBv1.0/${group}/NCMD/${NODE}`, { qos: 1 });
@@ -138,7 +129,7 @@ describe('Sparkplug B source against Mosquitto', () => {
     const group = uniqueId('berlin');
     const source = sparkplugSource(group, uniqueId('gw'), undefined, { maxEvidenceBytes: 4_096, batchMaxRecords: 1 });
     await source.connect();
-    const node = edgeNode(await startClient(), group);
+    const node = edgeNode(await startPublisher(), group);
     await node.nbirth();
     await node.dbirth();
     await node.ddataRaw(Array.from({ length: 5_900 }, (_, n) => ({ name: `m${n}`, datatype: 16 })));
@@ -166,7 +157,7 @@ describe('Sparkplug B source against Mosquitto', () => {
     const group = uniqueId('berlin');
     const source = sparkplugSource(group);
     await source.connect();
-    const node = edgeNode(await startClient(), group);
+    const node = edgeNode(await startPublisher(), group);
     await node.nbirth();
     await node.dbirth();
     node.skipSeq(); // a DDATA lost on the way
@@ -192,7 +183,7 @@ describe('Sparkplug B source against Mosquitto', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'fieldmesh-mqtt-'));
     const first = sparkplugSource(group, clientId, stateDir);
     await first.connect();
-    const node = edgeNode(await startClient(), group);
+    const node = edgeNode(await startPublisher(), group);
     await node.nbirth();
     await node.dbirth();
     await collect(first, (c) => c.readings.length >= 3);

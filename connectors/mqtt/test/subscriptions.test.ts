@@ -1,21 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MqttSource } from '../src/source';
-import { brokerUrl, collect, context, publisher, sourceConfig, uniqueId, type Collected } from './broker';
+import { brokerUrl, closeOpened, collect, context, sourceConfig, startPublisher, track, uniqueId, type Collected } from './broker';
 
-const opened: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((resource) => resource.close()));
-});
-
-async function startPublisher(): Promise<MqttClient> {
-  const client = await publisher();
-  opened.push({ close: async () => void (await client.endAsync()) });
-  return client;
-}
+afterEach(closeOpened);
 
 /** A JSON source reading `<prefix>/a/b/<signal>` only; anything else it passes on becomes a NoMappingForTopic reject. */
 function source(prefix: string, clientId: string, stateDir: string, filters: string[], protocolVersion: 4 | 5 = 5): MqttSource {
@@ -29,7 +20,7 @@ function source(prefix: string, clientId: string, stateDir: string, filters: str
     }),
     context(clientId, stateDir),
   );
-  opened.push(created);
+  track(created);
   return created;
 }
 
