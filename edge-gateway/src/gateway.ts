@@ -4,6 +4,7 @@ import type { SourceConnectorSpec } from '@fieldmesh/connect';
 import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/governance';
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
+import { type HealthReport, startObservabilityServer } from '@fieldmesh/observability';
 import { AvroSerde } from '@fieldmesh/serde';
 import { clockSequenceBase, SegmentLog } from './buffer/segment-log';
 import type { GatewayConfig } from './config/gateway.config';
@@ -14,7 +15,6 @@ import { Ingestor } from './ingest/ingestor';
 import { RedeliveryFilter } from './ingest/redelivery.filter';
 import { gatewayLineageJob } from './observe/gateway.lineage';
 import { GatewayMetrics } from './observe/gateway.metrics';
-import { type HealthReport, startObservabilityServer } from './observe/http.server';
 import { Pseudonymiser } from './privacy/pseudonymiser';
 import { SourceRunner } from './runtime/source.runner';
 
