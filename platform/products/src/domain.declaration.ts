@@ -16,6 +16,29 @@ export interface ProductPipeline<Stats extends object = object> {
   stats(): Stats;
 }
 
+/** The dotted paths of a stats object's numbers and of the objects holding them (`dedupeMemory`, `dedupeMemory.chunks`); lists are no stats. */
+export type StatPath<T, Depth extends unknown[] = []> = keyof T extends never
+  ? string
+  : Depth['length'] extends 5
+    ? never
+    : {
+        [K in keyof T & string]: T[K] extends number ? K : T[K] extends readonly unknown[] ? never : T[K] extends object ? K | `${K}.${StatPath<T[K], [...Depth, K]>}` : never;
+      }[keyof T & string];
+
+/**
+ * How a pipeline's stats show in `/metrics` (see DomainMetrics). Every number is a count since the job
+ * started, exported as a counter `fieldmesh_product_<path>_total`, unless it is named here. A path to an
+ * object covers every number under it. Paths skip the keys of a labelled object (`operator.byModel.rows`).
+ */
+export interface StatsMetrics<Stats extends object = object> {
+  /** Levels rather than counts (open windows, memory sizes): gauges `fieldmesh_product_<path>`. */
+  gauges?: ReadonlyArray<StatPath<Stats>>;
+  /** Instants in epoch milliseconds (a watermark): gauges `fieldmesh_product_<path>_timestamp_seconds`, absent until finite. */
+  timestamps?: ReadonlyArray<StatPath<Stats>>;
+  /** Objects keyed by a value (a model id, an asset class) rather than by stat names: their keys become values of this label. */
+  labels?: { readonly [Path in StatPath<Stats>]?: string };
+}
+
 /** What every hook of a declaration gets. */
 export interface DomainContext<Settings> {
   domain: string;
@@ -61,6 +84,8 @@ export interface DataProductDeclaration<Settings = never, Services = never, Stat
   pipeline(context: ProductContext<Settings, Services>): ProductPipeline<Stats> | Promise<ProductPipeline<Stats>>;
   /** How each field of the product derives from the input's fields, reported as OpenLineage column lineage. */
   columns?(input: DatasetRef): ColumnLineageFacet;
+  /** Which of the pipeline's stats are levels, instants or keyed by a label; by default each is a count (see StatsMetrics). */
+  metrics?: StatsMetrics;
 }
 
 export type AnyProducts = Record<string, DataProductDeclaration<never, never, object>>;
@@ -88,8 +113,9 @@ export const DOMAIN: unique symbol = Symbol.for('fieldmesh.domain') as never;
 
 export type AnyDomain = DomainDeclaration<z.ZodObject, unknown, AnyProducts, unknown>;
 
+/** Declares a data product; the paths its `metrics` name are checked against its pipeline's stats. */
 export function defineDataProduct<Settings, Services = undefined, Stats extends object = object>(
-  declaration: DataProductDeclaration<Settings, Services, Stats>,
+  declaration: DataProductDeclaration<Settings, Services, Stats> & { metrics?: StatsMetrics<NoInfer<Stats>> },
 ): DataProductDeclaration<Settings, Services, Stats> {
   return declaration;
 }
@@ -119,6 +145,8 @@ export interface RunningDomain<Products extends AnyProducts = AnyProducts, Api =
   readonly jobs: ProductWiring[];
   readonly api: Api;
   stats(): { [K in keyof Products]: ProductStats<StatsOf<Products[K]>> };
+  /** How each product's pipeline stats show in `/metrics`, by product name: its declaration's `metrics`. */
+  readonly statsMetrics: { [K in keyof Products]: StatsMetrics };
   /** Finishes the batches in progress, commits them and leaves the groups, then closes what the domain registered. Idempotent. */
   close(): Promise<void>;
 }

@@ -35,6 +35,7 @@ export async function startDomain<D extends DomainDeclaration>(domain: D, input:
       jobs: built.jobs.map((job) => job.wiring),
       api,
       stats: () => Object.fromEntries(built.jobs.map((job) => [job.wiring.product, { job: job.app.transport.stats() ?? emptyJobStats(), pipeline: job.pipeline.stats() }])),
+      statsMetrics: Object.fromEntries(built.jobs.map((job) => [job.wiring.product, declaration.products[job.wiring.product]!.metrics ?? {}])),
       close: () => built.closeRegistered(),
     };
     return running as unknown as RunningDomainOf<D>;

@@ -37,3 +37,19 @@ export class DomainNotDeclared extends Error {
     );
   }
 }
+
+/** A pipeline stat exported as a count since start went negative or is not finite: it is a level or an instant the product did not declare as such. */
+export class StatNotACount extends Error {
+  override readonly name = 'StatNotACount';
+  constructor(
+    readonly domain: string,
+    readonly product: string,
+    readonly path: string,
+    readonly value: number,
+  ) {
+    super(
+      `The stat ${path} of ${domain} ${product} is ${value}, which no count since the job started can be, so /metrics cannot export it as a counter. ` +
+        `If it is a level or an instant, name it in the product's metrics.gauges or metrics.timestamps (defineDataProduct); if it is a count, fix what lowers it.`,
+    );
+  }
+}

@@ -14,11 +14,14 @@ export {
   type RunningDomain,
   type RunningDomainOf,
   type StartContext,
+  type StatPath,
+  type StatsMetrics,
 } from './domain.declaration';
 export { discoverDomains } from './domain.discovery';
+export { DomainMetrics, serveDomainMetrics } from './domain.metrics';
 export { runDomainMain } from './domain.main';
 export { startDomain, type DomainHooks } from './domain.runtime';
 export { driveDomain, type DomainTestDrivers } from './domain.test-driver';
-export { ContractNotFound, DomainNotDeclared, ProductInputUnknown } from './errors';
+export { ContractNotFound, DomainNotDeclared, ProductInputUnknown, StatNotACount } from './errors';
 export { productJobLineage } from './product.lineage';
 export { wireDomain, type ProductWiring, type WiringOverrides } from './product.wiring';
