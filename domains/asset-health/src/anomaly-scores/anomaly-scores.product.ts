@@ -12,4 +12,5 @@ export const anomalyScoresProduct = defineDataProduct({
     const anomalies = new AnomalyPipeline(services.operator, new AlertPolicy(services.alertService, settings.alerting), { scores: scores!.topic, alerts: alerts!.topic });
     return { handle: anomalies.handle, stats: () => ({ ...anomalies.stats(), operator: services.operator.stats() }) };
   },
+  metrics: { labels: { 'operator.noModel': 'asset_class', 'operator.byModel': 'model' } },
 });

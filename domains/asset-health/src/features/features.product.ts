@@ -15,4 +15,5 @@ export const featuresProduct = defineDataProduct({
       outputTopic: output.topic,
       maxClockSkewMs: maxClockSkewMsOf(input.contract.contract),
     }),
+  metrics: { gauges: ['openWindows'] },
 });

@@ -16,4 +16,5 @@ export const consumptionProduct = defineDataProduct({
       outputTopic: output.topic,
     }),
   columns: consumptionColumnLineage,
+  metrics: { gauges: ['openWindows'], timestamps: ['watermark'] },
 });

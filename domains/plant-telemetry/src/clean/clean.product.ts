@@ -9,4 +9,5 @@ export const cleanProduct = defineDataProduct({
   pipeline: ({ settings, input, output }: ProductContext<PlantTelemetrySettings, undefined>) =>
     new CleanPipeline(output.contract, { maxDedupeChunks: settings.maxDedupeChunks, inputTopic: input.topic, outputTopic: output.topic }),
   columns: cleanColumnLineage,
+  metrics: { gauges: ['dedupeMemory'] },
 });
