@@ -8,6 +8,7 @@ import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDomain } from '@fieldmesh/products';
 import { type AlertEvent, type AssetHealthDomain, domain as assetHealth, loadLabels, loadMapping, readRecording, recordingFiles } from '../src/index';
+import { foreignStep } from './alert-steps';
 import { recordSimulation } from './recording';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
@@ -177,20 +178,7 @@ describe('clean readings with an injected failure → features, anomaly scores a
     const [alert] = domain.api.alerts({ status: ['OPENED'] });
     expect(alert?.assetPath).toBe(failingPump);
     // As the console does: validate on its own fold of the topic, produce the event, never call the domain.
-    const acknowledged: AlertEvent = {
-      ...alert!.history[0]!,
-      eventId: `${alert!.alertId}/ACKNOWLEDGED`,
-      type: 'ACKNOWLEDGED',
-      by: 'op-console',
-      at: new Date(),
-      note: null,
-      score: null,
-      threshold: null,
-      modelName: null,
-      modelVersion: null,
-      windowStart: null,
-      contributors: [],
-    };
+    const acknowledged = foreignStep(alert!.history[0]!, 'ACKNOWLEDGED', 'op-console', { at: new Date() });
     const producer = kafka.producer();
     await producer.connect();
     await producer.send([{ topic: topics.alerts, key: failingPump, value: serde.encode(await serde.writerFor(topics.alerts, alertsSchema), acknowledged) }]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { foreignStep } from '../../test/alert-steps';
 import type { AnomalyScore } from '../anomaly-scores/anomaly-score';
-import type { AlertEvent } from './alert-event';
 import { AlertTransitionInvalid } from '../errors';
 import { AlertPolicy } from './alert.policy';
 import { AlertService } from './alert.service';
@@ -21,25 +21,6 @@ function score(window: number, value: number, overrides: Partial<AnomalyScore> =
     anomalous: value > 10,
     contributors: [{ feature: 'bearing_temperature.mean', share: 0.8, value: 80, expected: 52 }],
     imputedFeatures: [],
-    ...overrides,
-  };
-}
-
-/** A step another writer of the topic (the console) produced, as the domain reads it back. */
-function foreignStep(opened: AlertEvent, type: AlertEvent['type'], by: string, overrides: Partial<AlertEvent> = {}): AlertEvent {
-  return {
-    ...opened,
-    eventId: `${opened.alertId}/${type}`,
-    type,
-    by,
-    at: new Date(60_000),
-    note: null,
-    score: null,
-    threshold: null,
-    modelName: null,
-    modelVersion: null,
-    windowStart: null,
-    contributors: [],
     ...overrides,
   };
 }
