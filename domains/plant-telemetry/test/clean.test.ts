@@ -6,7 +6,7 @@ import { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startDomain } from '@fieldmesh/products';
+import { serveDomainMetrics, startDomain } from '@fieldmesh/products';
 import { domain as plantTelemetry, type PlantTelemetryDomain, type RawReading } from '../src/index';
 import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 
@@ -116,6 +116,25 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
 
   it('counts what it did', () => {
     expect(domain.stats().clean.job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
+  });
+
+  it('shows an operator at /metrics what it read, wrote, dead-lettered and dropped as duplicates', async () => {
+    const server = await serveDomainMetrics([domain], { host: '127.0.0.1', port: 0 });
+    try {
+      const response = await fetch(`${server.url}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const labels = 'domain="plant-telemetry",product="clean"';
+      expect(text).toContain(`fieldmesh_stream_records_in_total{${labels}} 16`);
+      expect(text).toContain(`fieldmesh_stream_records_out_total{${labels}} 12`);
+      expect(text).toContain(`fieldmesh_stream_dead_letters_total{${labels},stage="process"} 1`);
+      expect(text).toContain(`fieldmesh_product_duplicates_total{${labels}} 3`);
+      expect(text).toContain(`fieldmesh_product_converted_total{${labels}} 1`);
+      expect(text).toMatch(new RegExp(`^fieldmesh_product_dedupe_memory_gateways\\{${labels}\\} [1-9]`, 'm'));
+      expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok', products: ['plant-telemetry-clean'] });
+    } finally {
+      await server.close();
+    }
   });
 
   it('reports its run to OpenLineage with the column lineage of the clean product', async () => {
