@@ -4,7 +4,7 @@ import { type AssetHealthApi, domain as assetHealthDomain } from '@fieldmesh/dom
 import type { LoadedContract } from '@fieldmesh/governance';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter } from '@fieldmesh/lineage';
-import { type AnyDomain, type ProductWiring, type RunningDomain, startDomain } from '@fieldmesh/products';
+import { type AnyDomain, type ProductWiring, type RunningDomain, serveDomainMetrics, startDomain } from '@fieldmesh/products';
 import type { StreamJobStats } from '@fieldmesh/streams';
 import { runGroups } from './pipeline.domains';
 import { REPO_ROOT } from '@fieldmesh/stack';
@@ -19,6 +19,8 @@ export interface DataProducts {
   jobStats(job: string): StreamJobStats;
   /** The asset-health domain's API: the main job judges its alerts and the console shows its models. */
   assetHealth: AssetHealthApi;
+  /** Every job's counters in Prometheus format (DomainMetrics), served on a free port of 127.0.0.1 until close. */
+  metricsUrl: string;
   sink: ClickhouseSinkHandle;
   lineage: LineageEmitter;
   close(): Promise<void>;
@@ -42,8 +44,8 @@ export interface DataProductsOptions {
 
 /**
  * Starts every domain from its declaration, consumers first so that nothing the plant sends waits for a
- * group to form, then the sink (every product → ClickHouse). Each job reports its OpenLineage run to
- * `_fieldmesh.lineage`.
+ * group to form, serves their jobs' counters at /metrics, then starts the sink (every product →
+ * ClickHouse). Each job reports its OpenLineage run to `_fieldmesh.lineage`.
  */
 export async function startDataProducts(options: DataProductsOptions): Promise<DataProducts> {
   const lineage = lineageEmitter({ kafka: options.kafka });
@@ -58,6 +60,7 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
       const own = options.runId === undefined ? {} : { groups: runGroups(domain, options.runId), fromBeginning: false };
       domains.push((await startDomain(domain, { ...common, ...own }, { lineage })) as RunningDomain);
     }
+    const metrics = await serveDomainMetrics(domains, { host: '127.0.0.1', port: 0 });
     const sink = await startClickhouseSink(
       {
         kafka: { brokers: [options.brokers] },
@@ -69,7 +72,10 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
         batch: { maxRows: 10_000, maxWaitMs: 500, minIntervalMs: 1_000 },
       },
       { warn: options.warn, lineage, contracts: options.contracts },
-    );
+    ).catch(async (error: unknown) => {
+      await metrics.close();
+      throw error;
+    });
     const assetHealth = domains.find((domain) => domain.name === assetHealthDomain.name)?.api as AssetHealthApi;
     const jobs = domains.flatMap((domain) => domain.jobs);
     return {
@@ -82,9 +88,11 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
         return domain.stats()[wiring.product]!.job;
       },
       assetHealth,
+      metricsUrl: `${metrics.url}/metrics`,
       sink,
       lineage,
       async close() {
+        await metrics.close();
         await closeDomains();
         await sink.close();
         await lineage.close();

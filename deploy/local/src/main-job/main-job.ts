@@ -85,7 +85,12 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     await registry.close();
     throw error;
   });
-  output.err(accessLines({ consoleUrl: consoleAccess.url, registryUrl: registry.url, tokensFile, tokens: registry.tokens }).join('\n'));
+  output.err(
+    [
+      ...accessLines({ consoleUrl: consoleAccess.url, registryUrl: registry.url, tokensFile, tokens: registry.tokens }),
+      `Metrics: ${products.metricsUrl} (Prometheus: each product job's records in, out and dead-lettered, and its pipeline's counts, e.g. clean's duplicates)`,
+    ].join('\n'),
+  );
   output.err(
     `Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`,
   );
@@ -155,6 +160,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     seconds: Math.round((Date.now() - started) / 1000),
     plant: { published: plant.published, badInputs: plant.badInputs },
     gateway: gateway.stats(),
+    jobs: products.domains.flatMap((domain) => Object.entries(domain.stats()).map(([product, stats]) => ({ domain: domain.name, product, ...stats }))),
     kafka: delta(kafkaTotals, before),
     kafkaTotals,
     jobDeadLetters: jobDeadLetters(products),

@@ -58,6 +58,27 @@ describe('main job reconciliation', () => {
     expect(text).toContain('STALLED: asset-health features stopped producing while input still flowed');
   });
 
+  it('says where the records went in each product job, its duplicates where its pipeline counts them, aligned under the header', () => {
+    const job = (recordsIn: number, recordsOut: number, process: number) => ({ batches: 3, recordsIn, recordsOut, deadLettered: { deserialize: 1, process }, replays: 0 });
+    const text = formatReport({
+      ...balanced,
+      jobs: [
+        { domain: 'plant-telemetry', product: 'clean', job: job(260, 250, 4), pipeline: { clean: 250, duplicates: 5, dedupeMemory: { gateways: 1, chunks: 2 } } },
+        { domain: 'asset-health', product: 'anomaly-operator', job: job(40, 52, 0), pipeline: { windows: 40, scores: 48 } },
+      ],
+    });
+    const lines = text.split('\n');
+    const header = lines.find((line) => line.startsWith('Stage'))!;
+    const row = (stage: string) => lines.find((line) => line.startsWith(`${stage} `))!;
+    expect(row('plant-telemetry clean').split(/\s+/).slice(2)).toEqual(['260', '250', '5', '-', '-', '5']);
+    expect(row('asset-health anomaly-operator').split(/\s+/).slice(2)).toEqual(['40', '52', '1', '-', '-', '-']);
+    // Every value ends where its column's name ends, in every row of the table.
+    const ends = ['in', 'out', 'dead-letter', 'pending', 'dropped', 'duplicates'].map((column) => header.indexOf(` ${column}`) + 1 + column.length);
+    for (const stage of ['gateway', 'plant-telemetry clean', 'asset-health anomaly-operator']) {
+      for (const end of ends) expect(`${row(stage)[end - 1]}|${row(stage)[end] ?? ''}`, `${stage} at ${end}`).toMatch(/^\S\|\s?$/);
+    }
+  });
+
   it('lists the slo transitions of the run and what is still breached', () => {
     const event = {
       product: 'plant-telemetry.raw',

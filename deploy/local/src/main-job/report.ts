@@ -1,5 +1,6 @@
 import type { BacktestMetrics } from '@fieldmesh/domain-asset-health';
 import type { GatewayCounts } from '@fieldmesh/edge-gateway';
+import type { ProductStats } from '@fieldmesh/products';
 import type { SloEvent } from '@fieldmesh/slo';
 import type { Stall } from './stall.detector';
 
@@ -7,6 +8,8 @@ export interface MainJobReport {
   seconds: number;
   plant: { published: Record<string, number>; badInputs: number };
   gateway: GatewayCounts;
+  /** Each product job's counters (the stream runtime's and its pipeline's), upstream first. */
+  jobs?: Array<{ domain: string; product: string } & ProductStats>;
   /** Records added to each topic during the run (end offsets after minus before). */
   kafka: Record<string, number>;
   /** Records each topic holds at the end (what a fresh warehouse must hold). */
@@ -63,16 +66,12 @@ export function passed(report: MainJobReport): boolean {
 }
 
 export function formatReport(report: MainJobReport): string {
-  const p = report.plant.published;
-  const g = report.gateway;
   const checks = reconcile(report);
   const lines = [
     '',
     `Fieldmesh main job: ${report.seconds} s`,
     '',
-    'Stage                          in        out   dead-letter   pending  dropped  duplicates',
-    `plant (simulator)               -  ${pad(p['mqtt-json']! + p.sparkplug! + p.opcua!, 9)}             -         -        -   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
-    `gateway                 ${pad(g.received, 9)}  ${pad(g.accepted, 9)}  ${pad(g.deadLettered, 12)}  ${pad(g.pending, 8)}  ${pad(g.dropped, 7)}  ${pad(g.duplicates, 10)}`,
+    ...stageLines(report),
     '',
     'Topic                                    this run   in topic   ClickHouse table                                   rows',
     ...Object.entries(report.kafka)
@@ -97,6 +96,32 @@ export function formatReport(report: MainJobReport): string {
 
 function pad(n: number | undefined, width: number): string {
   return String(n ?? 0).padStart(width);
+}
+
+/** Widths of the stage table's columns: in, out, dead-letter, pending, dropped, duplicates. */
+const STAGE_COLUMNS = [9, 9, 12, 8, 7, 10];
+
+/** Where the records went at each stage: the plant, the gateway, then each product job (what its pipeline dropped as duplicates where it counts them). */
+function stageLines(report: MainJobReport): string[] {
+  const p = report.plant.published;
+  const g = report.gateway;
+  const jobs = (report.jobs ?? []).map((job) => ({ label: `${job.domain} ${job.product}`, job }));
+  const width = Math.max(24, ...jobs.map(({ label }) => label.length + 2));
+  const row = (label: string, cells: Array<number | string>, note = '') =>
+    `${label.padEnd(width)}${cells.map((cell, i) => `${i === 0 ? '' : '  '}${String(cell).padStart(STAGE_COLUMNS[i]!)}`).join('')}${note}`;
+  return [
+    `${'Stage'.padEnd(width + STAGE_COLUMNS[0]! - 'in'.length)}in        out   dead-letter   pending  dropped  duplicates`,
+    row(
+      'plant (simulator)',
+      ['-', p['mqtt-json']! + p.sparkplug! + p.opcua!, '-', '-', '-'],
+      `   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
+    ),
+    row('gateway', [g.received, g.accepted, g.deadLettered, g.pending, g.dropped, g.duplicates]),
+    ...jobs.map(({ label, job: { job, pipeline } }) => {
+      const duplicates = (pipeline as { duplicates?: unknown }).duplicates;
+      return row(label, [job.recordsIn, job.recordsOut, job.deadLettered.deserialize + job.deadLettered.process, '-', '-', typeof duplicates === 'number' ? duplicates : '-']);
+    }),
+  ];
 }
 
 function detectionLines(report: MainJobReport): string[] {
