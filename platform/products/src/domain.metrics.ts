@@ -39,6 +39,7 @@ const JOB_COUNTERS: Array<{ name: string; help: string; labelNames?: string[]; r
 interface StatSample {
   name: string;
   kind: 'counter' | 'gauge';
+  help: string;
   /** Where the number is in stats(), dotted, without the keys that became labels. */
   path: string;
   labels: Labels;
@@ -102,11 +103,10 @@ export class DomainMetrics implements MetricsSource {
       if (this.registered.has(first.name)) continue;
       this.registered.add(first.name);
       const samples = () => this.samples().filter((sample) => sample.name === first.name);
-      const configuration = { name: first.name, labelNames: Object.keys(first.labels), registers: [this.registry] };
+      const configuration = { name: first.name, help: first.help, labelNames: Object.keys(first.labels), registers: [this.registry] };
       if (first.kind === 'gauge') {
         new Gauge({
           ...configuration,
-          help: `The level of ${first.path} in the stats of the data products' pipelines, now`,
           collect() {
             this.reset();
             for (const { labels, value } of samples()) this.set(labels, value);
@@ -115,7 +115,6 @@ export class DomainMetrics implements MetricsSource {
       } else {
         new Counter({
           ...configuration,
-          help: `${first.path} in the stats of the data products' pipelines: counted since the job started`,
           collect() {
             this.reset();
             for (const { labels, value, path } of samples()) {
@@ -149,10 +148,12 @@ function statSamples(stats: object, shape: StatsMetrics): StatSample[] {
     if (typeof value === 'number') {
       const dotted = path.join('.');
       const stem = `fieldmesh_product_${path.map(snakeCase).join('_')}`;
+      const stat = `${dotted} in the stats of the data products' pipelines`;
       if (declared(shape.timestamps, dotted)) {
-        if (Number.isFinite(value)) samples.push({ name: `${stem}_timestamp_seconds`, kind: 'gauge', path: dotted, labels, value: value / 1000 });
-      } else if (declared(shape.gauges, dotted)) samples.push({ name: stem, kind: 'gauge', path: dotted, labels, value });
-      else samples.push({ name: `${stem}_total`, kind: 'counter', path: dotted, labels, value });
+        if (Number.isFinite(value))
+          samples.push({ name: `${stem}_timestamp_seconds`, kind: 'gauge', help: `${stat}: the instant, in seconds since the epoch`, path: dotted, labels, value: value / 1000 });
+      } else if (declared(shape.gauges, dotted)) samples.push({ name: stem, kind: 'gauge', help: `${stat}: the level now`, path: dotted, labels, value });
+      else samples.push({ name: `${stem}_total`, kind: 'counter', help: `${stat}: counted since the job started`, path: dotted, labels, value });
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
