@@ -6,6 +6,9 @@
  *
  *   npm run test:long:fuzz                                  every parser, 1,000,000 inputs each
  *   npm run test:long:fuzz -- --runs 50000 --target sparkplug-b
+ *   npm run test:long:fuzz -- --target contract-yaml --seed 42   the inputs of an earlier run again
+ *
+ * Progress goes to stderr every PROGRESS_EVERY_MS; each parser's line names its seed.
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
@@ -24,27 +27,40 @@ interface FuzzTarget<T> {
 }
 
 const HANG_MS = 5_000;
+const PROGRESS_EVERY_MS = 30_000;
 // The targets' input types differ; the runner only passes each its own inputs.
 const TARGETS = [jsonDecoderFuzz, sparkplugDecoderFuzz, avroDecodeFuzz, contractYamlFuzz, gatewayConfigFuzz, replayCsvFuzz, recordingCsvFuzz] as FuzzTarget<unknown>[];
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000000' }, target: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000000' }, target: { type: 'string', multiple: true }, seed: { type: 'string' } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs <= 0) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
 const unknown = (values.target ?? []).filter((name) => !TARGETS.some((target) => target.name === name));
 if (unknown.length > 0) throw new Error(`no fuzz target ${unknown.join(', ')}; the targets are ${TARGETS.map((target) => target.name).join(', ')}`);
 const chosen = values.target ? TARGETS.filter((target) => values.target!.includes(target.name)) : TARGETS;
 
 for (const target of chosen) {
   let slowestMs = 0;
+  let done = 0;
+  const started = performance.now();
+  let reportedAt = started;
   const property = fc.asyncProperty(target.arbitrary, async (input) => {
-    const started = performance.now();
+    const inputStarted = performance.now();
     await target.check(input);
-    const tookMs = performance.now() - started;
+    const now = performance.now();
+    const tookMs = now - inputStarted;
     slowestMs = Math.max(slowestMs, tookMs);
     if (tookMs > HANG_MS) throw new Error(`one input took ${Math.round(tookMs)} ms (more than ${HANG_MS}): a hang`);
+    done += 1;
+    if (now - reportedAt >= PROGRESS_EVERY_MS) {
+      reportedAt = now;
+      console.error(`${target.name}: ${done} of ${runs} inputs, ${Math.round(done / ((now - started) / 1000))} inputs/s`);
+    }
   });
-  const started = performance.now();
-  await fc.assert(property, { numRuns: runs });
+  await fc.assert(property, { numRuns: runs, seed });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${target.name.padEnd(16)} ${runs} inputs in ${seconds.toFixed(1)} s: ${Math.round(runs / seconds)} inputs/s, slowest ${slowestMs.toFixed(1)} ms, 0 failures`);
+  console.log(
+    `${target.name.padEnd(16)} ${runs} inputs in ${seconds.toFixed(1)} s: ${Math.round(runs / seconds)} inputs/s, slowest ${slowestMs.toFixed(1)} ms, 0 failures (seed ${seed})`,
+  );
 }
