@@ -16,6 +16,8 @@ describe('the main job', () => {
   let tokensFile: string;
   /** The console's reviews, catalog and AsyncAPI as the governance lead, asked while the job runs. */
   let consoleAnswers: Promise<ConsoleAnswers> | undefined;
+  /** The printed metrics URL, scraped as Prometheus would once the plant has run for 30 s. */
+  let scraped: Promise<Answer> | undefined;
 
   beforeAll(async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'fm-main-job-'));
@@ -37,6 +39,7 @@ describe('the main job', () => {
         err: (line) => {
           lines.push(line);
           if (line.startsWith('Main job running')) consoleAnswers ??= askConsole(lines.join('\n'));
+          if (Number(/^\[\s*(\d+) s\]/.exec(line)?.[1] ?? 0) >= 30) scraped ??= scrapeMetrics(lines.join('\n'));
         },
       },
     });
@@ -136,6 +139,22 @@ describe('the main job', () => {
     expect(text).toMatch(/^SLO events: \d+ breached, \d+ recovered/m);
   });
 
+  it('serves every product job’s counters at the printed metrics URL while it runs, and reports them per stage', async () => {
+    const { status, body } = await scraped!;
+    expect(status, String(body)).toBe(200);
+    const text = String(body);
+    const value = (name: string, domain: string, product: string) => Number(new RegExp(`^${name}\\{domain="${domain}",product="${product}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('fieldmesh_stream_records_in_total', 'plant-telemetry', 'clean')).toBeGreaterThan(0);
+    expect(value('fieldmesh_product_duplicates_total', 'plant-telemetry', 'clean')).toBeGreaterThanOrEqual(0);
+    expect(value('fieldmesh_product_batches_total', 'fixture-census', 'reading-counts')).toBeGreaterThan(0);
+    for (const { domain, product } of report.jobs ?? []) expect(value('fieldmesh_stream_records_out_total', domain, product), `${domain} ${product}`).toBeGreaterThanOrEqual(0);
+    expect(report.jobs?.map((job) => `${job.domain} ${job.product}`)).toEqual(
+      expect.arrayContaining(['plant-telemetry clean', 'asset-health features', 'fixture-census reading-counts']),
+    );
+    const clean = report.jobs!.find((job) => job.product === 'clean')!;
+    expect(lines.join('\n')).toMatch(new RegExp(`^plant-telemetry clean +${clean.job.recordsIn} +${clean.job.recordsOut} +\\d+ +- +- +\\d+$`, 'm'));
+  });
+
   it('serves the console’s reviews from the governed registry while it runs', async () => {
     const answer = (await consoleAnswers)?.reviews;
     expect(answer?.status, JSON.stringify(answer?.body)).toBe(200);
@@ -153,6 +172,17 @@ interface ConsoleAnswers {
   catalog: Answer;
   domains: Answer;
   asyncApi: Answer;
+}
+
+/** The main job's /metrics, at the URL it printed (a failed request is status 0 and its error). */
+async function scrapeMetrics(text: string): Promise<Answer> {
+  const url = /^Metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics) /m.exec(text)?.[1];
+  try {
+    const response = await fetch(String(url), { signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { status: 0, body: `${url}: ${String(error)}` };
+  }
 }
 
 /** What the console answers the governance lead while the job runs (a failed request is status 0 and its error). */
