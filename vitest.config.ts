@@ -19,6 +19,8 @@ export default defineConfig({
             'edge-gateway/src/**/*.test.ts',
             'tools/**/*.test.ts',
           ],
+          // The lint fixtures are workspaces that tools/module-boundaries.test.ts lints, not tests.
+          exclude: ['**/node_modules/**', 'tools/lint-fixtures/**'],
         },
       },
       {
