@@ -1,9 +1,17 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { SegmentLogStats } from '../buffer/segment-log';
 
-/** The gateway's Prometheus metrics; names follow Prometheus conventions (unit suffixes, _total counters). */
+/**
+ * The gateway's Prometheus metrics; names follow Prometheus conventions (unit suffixes, _total counters).
+ * prom-client's process metrics come with them (`process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`, …).
+ */
 export class GatewayMetrics {
   readonly registry = new Registry();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
   readonly readingsIn = new Counter({
     name: 'fieldmesh_gateway_readings_received_total',
     help: 'Readings received from sources',

@@ -80,6 +80,14 @@ describe('domain metrics', () => {
     expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
+  it("exports the process's resident memory, heap and external memory, as prom-client names them", async () => {
+    const { samples } = parse(await new DomainMetrics([]).metrics());
+    const value = (name: string) => samples.find((sample) => sample.name === name)?.value;
+    expect(value('process_resident_memory_bytes')).toBeGreaterThan(10 * 2 ** 20);
+    expect(value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(value('nodejs_external_memory_bytes')).toBeGreaterThan(0);
+  });
+
   it("exports the pipeline's own counts as fieldmesh_product_<snake_case>_total and its declared levels as gauges", async () => {
     const text = await new DomainMetrics([runningDomain('plant-telemetry', { clean: { job: job(100), pipeline: cleanStats, metrics: { gauges: ['dedupeMemory'] } } })]).metrics();
     const clean = { domain: 'plant-telemetry', product: 'clean' };

@@ -1,6 +1,6 @@
 import { type MetricsSource, type ObservabilityServer, startObservabilityServer } from '@fieldmesh/observability';
 import type { StreamJobStats } from '@fieldmesh/streams';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { RunningDomain, StatsMetrics } from './domain.declaration';
 import { StatNotACount } from './errors';
 
@@ -54,13 +54,15 @@ interface StatSample {
  * - each number of the pipeline's own stats, nested objects joined with `_` and in snake case:
  *   `fieldmesh_product_<path>_total` (a count since the job started), or a gauge as the product's
  *   declaration says (see StatsMetrics). Lists are not exported.
- * Every metric is labelled `domain` and `product`.
+ * Every metric is labelled `domain` and `product`. Beside them, prom-client's process metrics
+ * (`process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`, `nodejs_external_memory_bytes`, …).
  */
 export class DomainMetrics implements MetricsSource {
   private readonly registry = new Registry();
   private readonly registered = new Set<string>();
 
   constructor(private readonly domains: readonly RunningDomain[]) {
+    collectDefaultMetrics({ register: this.registry });
     const jobLabels = (read: (job: StreamJobStats) => Array<[Labels, number]>) =>
       domains.flatMap((domain) =>
         Object.entries(domain.stats()).flatMap(([product, stats]) => read(stats.job).map(([labels, value]) => ({ domain: domain.name, product, ...labels, value }))),
