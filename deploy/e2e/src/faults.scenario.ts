@@ -257,9 +257,13 @@ export async function runFaultsEndToEnd(options: FaultsRunOptions): Promise<Faul
         sink.start(restartSink);
       }
     };
-    await Promise.all([serviceLane(), gatewayLane(), sinkLane(), simulator.done]);
+    const lanes = [serviceLane(), gatewayLane(), sinkLane()];
+    await simulator.done;
+    log('plant ended; waiting for the last faults to heal');
+    await Promise.all(lanes);
     const published = simulator.stats().published;
     await simulator.stop();
+    log(`plant stopped: ${published['mqtt-json'] + published.sparkplug} readings acknowledged by Mosquitto; draining`);
 
     const drainStarted = Date.now();
     const plantReadings = published['mqtt-json'] + published.sparkplug;

@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { OutputStartFailed } from './errors';
+import { PublishesInFlight } from './mqtt.in-flight';
 import type { PlantOutput } from './plant.output';
 import type { Reading } from './reading';
 
@@ -35,6 +36,9 @@ export async function connectMqtt(output: 'mqtt-json' | 'sparkplug', options: Mq
       clientId: options.clientId,
       clean: true,
       reconnectPeriod: 1000,
+      // A broker that refuses one connection (restarting, its auth not loaded yet) is tried again, as a
+      // device would: mqtt.js otherwise stops reconnecting for good after a refused CONNACK.
+      reconnectOnConnackError: true,
       connectTimeout: 10_000,
       ...(options.username ? { username: options.username, ...(options.password !== undefined ? { password: options.password } : {}) } : {}),
       ...(options.will ? { will: options.will } : {}),
@@ -48,6 +52,7 @@ export async function connectMqtt(output: 'mqtt-json' | 'sparkplug', options: Mq
 export class MqttJsonPublisher implements PlantOutput {
   readonly name = 'mqtt-json';
   private client: MqttClient | undefined;
+  private readonly inFlight = new PublishesInFlight();
   private count = 0;
 
   constructor(private readonly options: MqttJsonOptions) {}
@@ -64,7 +69,7 @@ export class MqttJsonPublisher implements PlantOutput {
   /** Publishes any bytes on any topic (the bad-input mode uses it); not counted as readings. */
   async publishRaw(topic: string, payload: string | Buffer): Promise<void> {
     if (!this.client) throw new Error('MqttJsonPublisher.publishRaw called before start()');
-    await this.client.publishAsync(topic, payload, { qos: 1 });
+    await this.inFlight.publish(this.client, topic, payload);
   }
 
   published(): number {
@@ -74,6 +79,6 @@ export class MqttJsonPublisher implements PlantOutput {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.endAsync();
+    if (client) await this.inFlight.end(client);
   }
 }

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { connectMqtt, type MqttJsonOptions } from './mqtt-json.publisher';
+import { PublishesInFlight } from './mqtt.in-flight';
 import type { Line } from './plant.model';
 import type { PlantOutput } from './plant.output';
 import type { Reading } from './reading';
@@ -16,6 +17,7 @@ export interface SparkplugOptions extends Omit<MqttJsonOptions, 'clientId'> {
 class EdgeNodeSession {
   readonly node: SparkplugEdgeNode;
   private client: MqttClient | undefined;
+  private readonly inFlight = new PublishesInFlight();
   private readonly current = new Map<string, Map<string, Reading>>();
   private born = false;
   rebirths = 0;
@@ -83,7 +85,7 @@ class EdgeNodeSession {
 
   async send(message: SparkplugMessage): Promise<void> {
     if (!this.client) throw new Error('Sparkplug session used before start()');
-    await this.client.publishAsync(message.topic, Buffer.from(message.payload), { qos: 1 });
+    await this.inFlight.publish(this.client, message.topic, Buffer.from(message.payload));
   }
 
   /** NBIRTH then one DBIRTH per device, with the latest values (or null before the first reading). */
@@ -99,8 +101,8 @@ class EdgeNodeSession {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
-    if (client.connected) await client.publishAsync(this.node.topic('NDEATH'), Buffer.from(this.node.ndeath(Date.now()).payload), { qos: 1 }).catch(() => undefined);
-    await client.endAsync();
+    if (client.connected) void this.inFlight.publish(client, this.node.topic('NDEATH'), Buffer.from(this.node.ndeath(Date.now()).payload)).catch(() => undefined);
+    await this.inFlight.end(client);
   }
 }
 
