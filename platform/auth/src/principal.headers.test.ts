@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccessDenied, Unauthenticated } from './errors';
 import { authorize, principalFromHeaders } from './principal.headers';
 import { TokenStore } from './token.store';
@@ -52,6 +52,18 @@ describe('authorize', () => {
       "Unauthorized: operation schema:delete needs a token and none was sent. Send 'Authorization: Bearer <token>'",
     );
     expect(() => authorize(store, 'Bearer fmt_00000000_nope', 'schema:delete')).toThrow(/^Unauthorized: the token is malformed, unknown or revoked/);
+  });
+
+  it('says the token expired, when, and how to replace it, once its expiry has passed', async () => {
+    const { token, principal } = await store.issue({ name: 'ada', role: 'domain-owner', domains: ['asset-health'], expiresAt: new Date(Date.now() + 60_000) });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60_000 });
+    try {
+      expect(() => authorize(store, `Bearer ${token}`, 'contract:propose', { domain: 'asset-health' })).toThrow(
+        `Unauthorized: token ${principal.tokenId} of ada expired at ${principal.expiresAt}; ask for a new one (\`fieldmesh tokens rotate ${principal.tokenId}\`)`,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names the user, role, operation and resource when access is denied', async () => {

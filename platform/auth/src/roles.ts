@@ -23,6 +23,8 @@ export interface Principal {
   name: string;
   role: Role;
   domains: string[];
+  /** ISO time after which the token is refused; absent when it never expires. */
+  expiresAt?: string;
 }
 
 export const ALL_DOMAINS = '*';

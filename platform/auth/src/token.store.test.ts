@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenNotFound, TokenRequestInvalid, TokenStoreInvalid } from './errors';
 import { TokenStore } from './token.store';
 
@@ -12,7 +12,14 @@ beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'fieldmesh-auth-'));
   file = join(directory, 'nested', 'tokens.json');
 });
-afterEach(() => rm(directory, { recursive: true, force: true }));
+afterEach(async () => {
+  vi.useRealTimers();
+  await rm(directory, { recursive: true, force: true });
+});
+
+const HOUR = 3_600_000;
+/** Moves the store's clock (Date only; file I/O keeps its real timers). */
+const clockAt = (time: number) => vi.useFakeTimers({ toFake: ['Date'], now: time });
 
 describe('TokenStore', () => {
   it('creates an empty store file with mode 0600 when none exists', async () => {
@@ -85,6 +92,56 @@ describe('TokenStore', () => {
         .map((p) => p.name)
         .sort(),
     ).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('accepts a token until its expiry, then refuses it as expired, in every store sharing the file', async () => {
+    const start = Date.now();
+    clockAt(start);
+    const cli = await TokenStore.open(file);
+    const { token, principal } = await cli.issue({ name: 'ci', role: 'service', domains: ['*'], expiresAt: new Date(start + HOUR) });
+    expect(principal.expiresAt).toBe(new Date(start + HOUR).toISOString());
+    const registry = await TokenStore.open(file);
+    clockAt(start + HOUR - 1);
+    expect(registry.verify(token)).toEqual(principal);
+    clockAt(start + HOUR);
+    expect(registry.verify(token)).toBeUndefined();
+    expect(registry.check(token)).toEqual({ status: 'expired', principal, expiredAt: principal.expiresAt });
+    expect(JSON.parse(await readFile(file, 'utf8')).tokens[0].expiresAt).toBe(principal.expiresAt);
+  });
+
+  it('refuses to issue a token that has already expired', async () => {
+    const store = await TokenStore.open(file);
+    await expect(store.issue({ name: 'x', role: 'analyst', domains: [], expiresAt: new Date(Date.now() - 1) })).rejects.toMatchObject({
+      constructor: TokenRequestInvalid,
+      problems: [{ path: 'expiresAt', message: expect.stringContaining('must be in the future') }],
+    });
+  });
+
+  it('rotates a token: the new one works for the same holder, the old one is refused at once by every store', async () => {
+    const registry = await TokenStore.open(file);
+    const cli = await TokenStore.open(file);
+    const old = await cli.issue({ name: 'ada', role: 'domain-owner', domains: ['asset-health'] });
+    const kept = await cli.issue({ name: 'ops', role: 'operator', domains: ['asset-health'] });
+    const rotated = await cli.rotate(old.principal.tokenId);
+    expect(rotated.token).not.toBe(old.token);
+    expect(rotated.principal).toEqual({ tokenId: expect.not.stringMatching(old.principal.tokenId), name: 'ada', role: 'domain-owner', domains: ['asset-health'] });
+    expect(registry.verify(rotated.token)).toEqual(rotated.principal);
+    expect(registry.verify(old.token)).toBeUndefined();
+    expect(registry.verify(kept.token)).toEqual(kept.principal);
+    expect(registry.list().map((p) => p.name)).toEqual(['ada', 'ops']);
+    await expect(cli.rotate(old.principal.tokenId)).rejects.toBeInstanceOf(TokenNotFound);
+  });
+
+  it('gives a rotated token the lifetime the old one was issued for, or the expiry asked for', async () => {
+    const start = Date.now();
+    clockAt(start);
+    const store = await TokenStore.open(file);
+    const old = await store.issue({ name: 'ci', role: 'service', domains: ['*'], expiresAt: new Date(start + 8 * HOUR) });
+    clockAt(start + 2 * HOUR);
+    expect((await store.rotate(old.principal.tokenId)).principal.expiresAt).toBe(new Date(start + 10 * HOUR).toISOString());
+    const [current] = store.list();
+    const asked = new Date(start + 3 * HOUR);
+    expect((await store.rotate(current!.tokenId, { expiresAt: asked })).principal.expiresAt).toBe(asked.toISOString());
   });
 
   it('rejects an invalid token request naming the field', async () => {

@@ -10,12 +10,22 @@ import { issueRequestSchema, type TokenRecord, tokensFileSchema } from './tokens
 
 const FILE_MODE = 0o600;
 
+export interface IssuedToken {
+  /** The plaintext token, shown once. */
+  token: string;
+  principal: Principal;
+}
+
+/** What the store makes of a presented token. */
+export type TokenCheck = { status: 'valid'; principal: Principal } | { status: 'expired'; principal: Principal; expiredAt: string } | { status: 'unknown' };
+
 /**
  * API tokens kept in a JSON file, hashed at rest (sha256 of the secret; the plaintext is returned once, by
- * issue()). Several processes share one file: the CLI issues a token while the registry and the console
- * run. Every read first checks the file's inode, mtime and size and reloads it when another process has
- * replaced it, so a new or revoked token counts at once without a restart. Writes go to a temporary file
- * that is renamed over the old one, so a reader never sees half a file; writes of one store are serialised.
+ * issue() or rotate()), each valid until its optional `expiresAt`. Several processes share one file: the CLI
+ * issues a token while the registry and the console run. Every read first checks the file's inode, mtime and
+ * size and reloads it when another process has replaced it, so a new, rotated or revoked token counts at once
+ * without a restart. Writes go to a temporary file that is renamed over the old one, so a reader never sees
+ * half a file; writes of one store are serialised.
  */
 export class TokenStore {
   private records: TokenRecord[] = [];
@@ -33,18 +43,37 @@ export class TokenStore {
     return store;
   }
 
-  /** Issues a token. The plaintext is in the result and nowhere else: hand it to its holder now. */
-  async issue(input: { name: string; role: Role; domains: string[] }): Promise<{ token: string; principal: Principal }> {
+  /**
+   * Issues a token, valid until `expiresAt` when given. The plaintext is in the result and nowhere else:
+   * hand it to its holder now.
+   */
+  async issue(input: { name: string; role: Role; domains: string[]; expiresAt?: Date }): Promise<IssuedToken> {
     const request = validIssueRequest(input);
-    let issued: { token: string; principal: Principal } | undefined;
+    let issued: IssuedToken | undefined;
     await this.mutate((records) => {
-      let fresh = newToken();
-      while (records.some((record) => record.id === fresh.id)) fresh = newToken();
-      const record: TokenRecord = { id: fresh.id, ...request, sha256: fresh.sha256, createdAt: new Date().toISOString() };
-      issued = { token: fresh.token, principal: principalOf(record) };
-      return [...records, record];
+      const fresh = freshToken(records, request);
+      issued = fresh.issued;
+      return [...records, fresh.record];
     });
-    return issued as { token: string; principal: Principal };
+    return issued as IssuedToken;
+  }
+
+  /**
+   * Replaces a token with a new one for the same holder, role and domains; the old token is refused from
+   * the next request on, in every process sharing the file. The new token lives until `expiresAt`, or by
+   * default as long as the old one was issued for (no expiry if it had none).
+   */
+  async rotate(tokenId: string, options: { expiresAt?: Date } = {}): Promise<IssuedToken> {
+    let issued: IssuedToken | undefined;
+    await this.mutate((records) => {
+      const old = records.find((record) => record.id === tokenId);
+      if (!old) throw new TokenNotFound(tokenId, this.file);
+      const expiresAt = options.expiresAt ?? sameLifetimeFromNow(old);
+      const fresh = freshToken(records, validIssueRequest({ name: old.name, role: old.role, domains: old.domains, ...(expiresAt ? { expiresAt } : {}) }));
+      issued = fresh.issued;
+      return records.map((record) => (record.id === tokenId ? fresh.record : record));
+    });
+    return issued as IssuedToken;
   }
 
   /** Removes a token for good; every process sharing the file refuses it from its next request on. */
@@ -55,14 +84,23 @@ export class TokenStore {
     });
   }
 
-  /** The principal of a valid token; `undefined` for a malformed, unknown, revoked or tampered one. */
+  /** The principal of a valid token; `undefined` for a malformed, unknown, revoked, tampered or expired one. */
   verify(token: string): Principal | undefined {
+    const checked = this.check(token);
+    return checked.status === 'valid' ? checked.principal : undefined;
+  }
+
+  /** Like verify(), but tells an expired token (whose holder needs a new one) from one the store does not know. */
+  check(token: string): TokenCheck {
     const parsed = parseToken(token.trim());
-    if (!parsed) return undefined;
+    if (!parsed) return { status: 'unknown' };
     this.reloadIfChanged();
     const record = this.records.find((candidate) => candidate.id === parsed.id);
-    if (!record || !secretMatches(parsed.secret, record.sha256)) return undefined;
-    return principalOf(record);
+    if (!record || !secretMatches(parsed.secret, record.sha256)) return { status: 'unknown' };
+    if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= Date.now()) {
+      return { status: 'expired', principal: principalOf(record), expiredAt: record.expiresAt };
+    }
+    return { status: 'valid', principal: principalOf(record) };
   }
 
   list(): Principal[] {
@@ -138,14 +176,39 @@ export class TokenStore {
   }
 }
 
-function validIssueRequest(input: { name: string; role: Role; domains: string[] }): Pick<TokenRecord, 'name' | 'role' | 'domains'> {
+type IssueRequest = Pick<TokenRecord, 'name' | 'role' | 'domains'> & { expiresAt?: Date };
+
+function validIssueRequest(input: IssueRequest): IssueRequest {
   const parsed = parseWith(issueRequestSchema, input);
   if (!parsed.ok) throw new TokenRequestInvalid(parsed.problems);
-  const { name, role, domains } = parsed.value;
+  const { name, role, domains, expiresAt } = parsed.value;
   if (DOMAIN_SCOPED[role].length > 0 && domains.length === 0) {
     throw new TokenRequestInvalid([{ path: 'domains', message: `a ${role} token acts for named domains: give at least one (or '*')` }]);
   }
-  return { name, role, domains: [...new Set(domains)] };
+  if (expiresAt !== undefined && expiresAt.getTime() <= Date.now()) {
+    throw new TokenRequestInvalid([{ path: 'expiresAt', message: `must be in the future (was ${expiresAt.toISOString()})` }]);
+  }
+  return { name, role, domains: [...new Set(domains)], ...(expiresAt ? { expiresAt } : {}) };
+}
+
+/** A new record (with an id no other record has) and the plaintext token that only its holder gets. */
+function freshToken(records: TokenRecord[], request: IssueRequest): { record: TokenRecord; issued: IssuedToken } {
+  let fresh = newToken();
+  while (records.some((record) => record.id === fresh.id)) fresh = newToken();
+  const { expiresAt, ...holder } = request;
+  const record: TokenRecord = {
+    id: fresh.id,
+    ...holder,
+    sha256: fresh.sha256,
+    createdAt: new Date().toISOString(),
+    ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+  };
+  return { record, issued: { token: fresh.token, principal: principalOf(record) } };
+}
+
+function sameLifetimeFromNow(record: TokenRecord): Date | undefined {
+  if (record.expiresAt === undefined) return undefined;
+  return new Date(Date.now() + Date.parse(record.expiresAt) - Date.parse(record.createdAt));
 }
 
 function parseTokensFile(file: string, text: string): TokenRecord[] {
@@ -166,5 +229,5 @@ function serialise(records: TokenRecord[]): string {
 }
 
 function principalOf(record: TokenRecord): Principal {
-  return { tokenId: record.id, name: record.name, role: record.role, domains: [...record.domains] };
+  return { tokenId: record.id, name: record.name, role: record.role, domains: [...record.domains], ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}) };
 }

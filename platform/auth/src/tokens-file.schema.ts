@@ -11,6 +11,8 @@ export const tokenRecordSchema = z.object({
   domains: z.array(domainSchema),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex sha256 of the token secret'),
   createdAt: z.iso.datetime(),
+  /** Absent: the token never expires (files written before expiry existed). */
+  expiresAt: z.iso.datetime().optional(),
 });
 export type TokenRecord = z.output<typeof tokenRecordSchema>;
 
@@ -27,4 +29,5 @@ export const issueRequestSchema = z.strictObject({
   name: z.string().trim().min(1, 'must name who holds the token'),
   role: z.enum(roles),
   domains: z.array(domainSchema),
+  expiresAt: z.date().optional(),
 });
