@@ -2,7 +2,10 @@ import { durationToMs } from '@fieldmesh/governance';
 import type { ProductWiring } from '@fieldmesh/products';
 import type { PlantPipeline } from './plant.pipeline';
 
-/** A stage's counters at one look: records it took in and records it produced. */
+/**
+ * A stage's counters at one look: records it took in that owe output, and records it produced. A windowed
+ * job's replays of windows it emitted before a restart and its late records owe none (StreamJobStats).
+ */
 export interface StageFlow {
   stage: string;
   in: number;
@@ -21,7 +24,7 @@ export function stageFlows(pipeline: Pick<PlantPipeline, 'gateway' | 'products'>
     { stage: 'gateway', in: gateway.received, out: gateway.accepted },
     ...pipeline.products.jobs.map((job) => {
       const stats = pipeline.products.jobStats(job.job);
-      return { stage: stageOf(job), in: stats.recordsIn, out: stats.recordsOut };
+      return { stage: stageOf(job), in: stats.recordsIn - stats.recordsOwingNoOutput, out: stats.recordsOut };
     }),
   ];
 }

@@ -37,6 +37,7 @@ const job = (recordsIn: number, overrides: Partial<StreamJobStats> = {}): Stream
   recordsOut: recordsIn - 4,
   deadLettered: { deserialize: 1, process: 3 },
   replays: 0,
+  recordsOwingNoOutput: 0,
   ...overrides,
 });
 

@@ -32,4 +32,9 @@ export interface ReplayableState {
   restore(checkpoint: StateCheckpoint): void;
   /** Told before each batch which partitions have records to come, so that event time can wait for them. */
   progress?(progress: InputProgress): void;
+  /**
+   * Records it took that owe no output, however long one waits: replays of windows emitted before a
+   * restart, and records late for a window already closed (counted and handed to their own handling).
+   */
+  recordsOwingNoOutput?(): number;
 }

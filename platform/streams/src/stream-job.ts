@@ -69,6 +69,11 @@ export interface StreamJobStats {
   deadLettered: { deserialize: number; process: number };
   /** Batches that failed (decode, produce or commit) and were replayed from the committed offsets. */
   replays: number;
+  /**
+   * Of recordsIn, those its windowed states took that owe no output (replays of windows emitted before a
+   * restart, late records): a job reading only such records produces nothing and is not stalled.
+   */
+  recordsOwingNoOutput: number;
 }
 
 export interface StreamJob {
@@ -126,7 +131,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
   const admin = states.length > 0 ? kafka.admin() : undefined;
   await admin?.connect();
   const dlq = new DlqWriter(producer);
-  const stats: StreamJobStats = { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };
+  const stats: Omit<StreamJobStats, 'recordsOwingNoOutput'> = { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };
   /** Next offset to read per partition, as far as this process has read since the last restore. */
   let positions = new Map<string, PartitionOffset>();
   /** The group's committed offsets as of the last restore: where partitions not read since then resume. */
@@ -218,14 +223,19 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
   await options.lineage?.started(description);
 
   let closing: Promise<void> | undefined;
+  const snapshot = (): StreamJobStats => ({
+    ...stats,
+    deadLettered: { ...stats.deadLettered },
+    recordsOwingNoOutput: states.reduce((sum, state) => sum + (state.recordsOwingNoOutput?.() ?? 0), 0),
+  });
   return {
-    stats: () => ({ ...stats, deadLettered: { ...stats.deadLettered } }),
+    stats: snapshot,
     close() {
       closing ??= (async () => {
         await consumer.disconnect();
         await producer.disconnect();
         await admin?.disconnect();
-        await options.lineage?.stopped(description, { ...stats, deadLettered: { ...stats.deadLettered } });
+        await options.lineage?.stopped(description, snapshot());
       })();
       return closing;
     },

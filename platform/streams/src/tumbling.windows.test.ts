@@ -68,6 +68,8 @@ describe('TumblingWindows', () => {
     expect(windows.add(straggler)).toEqual([]);
     expect(late).toEqual([straggler]);
     expect(windows.stats()).toMatchObject({ lateRecords: 1, closedWindows: 1, openWindows: 1 });
+    // It owes no output (a stall check must not wait for one); the two on time do.
+    expect(windows.recordsOwingNoOutput()).toBe(1);
   });
 
   it('reports the oldest offset still held per partition, which moves on when windows close', () => {
@@ -103,6 +105,7 @@ describe('TumblingWindows', () => {
     const next = reading('a', 125_000);
     expect(restarted.add(next)).toEqual(original.add(next));
     expect(restarted.stats()).toMatchObject({ lateRecords: 0, replayedRecords: 1 });
+    expect(restarted.recordsOwingNoOutput()).toBe(1);
   });
 
   it('quarantines a record stamped beyond the clock skew: it closes nothing, later records still close their windows, and the job dead-letters it', () => {
@@ -125,6 +128,8 @@ describe('TumblingWindows', () => {
       ['b', 1],
     ]);
     expect(windows.stats()).toMatchObject({ quarantinedRecords: 1, lateRecords: 0 });
+    // Dead-lettered by the job, so counted there, not here.
+    expect(windows.recordsOwingNoOutput()).toBe(0);
   });
 
   it('does not let a lone record jumping its partition ahead close windows; the next record agreeing does', () => {

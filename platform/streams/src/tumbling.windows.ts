@@ -246,6 +246,10 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     };
   }
 
+  recordsOwingNoOutput(): number {
+    return this.lateRecords + this.replayedRecords;
+  }
+
   heldOffsets(): Iterable<PartitionOffset> {
     const lowest = new Map<string, PartitionOffset>();
     for (const slot of this.slots.values()) {

@@ -59,7 +59,14 @@ describe('main job reconciliation', () => {
   });
 
   it('says where the records went in each product job, its duplicates where its pipeline counts them, aligned under the header', () => {
-    const job = (recordsIn: number, recordsOut: number, process: number) => ({ batches: 3, recordsIn, recordsOut, deadLettered: { deserialize: 1, process }, replays: 0 });
+    const job = (recordsIn: number, recordsOut: number, process: number) => ({
+      batches: 3,
+      recordsIn,
+      recordsOut,
+      deadLettered: { deserialize: 1, process },
+      replays: 0,
+      recordsOwingNoOutput: 0,
+    });
     const text = formatReport({
       ...balanced,
       jobs: [
