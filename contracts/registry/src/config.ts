@@ -1,5 +1,6 @@
 import { loadConfig } from '@fieldmesh/config';
 import { z } from 'zod';
+import { defaultAllowedHosts } from './http/host.check';
 
 export const DEFAULT_AUDIT_TOPIC = '_fieldmesh.contract-audit';
 export const DEFAULT_LINEAGE_TOPIC = '_fieldmesh.lineage';
@@ -17,11 +18,32 @@ export interface GovernanceConfig {
 export interface RegistryConfig {
   port: number;
   host: string;
+  /**
+   * Host names (no port) the registry answers for; a request with another Host header gets 421 (DNS rebinding).
+   * Default: localhost, 127.0.0.1, [::1] and `host`.
+   */
+  allowedHosts?: string[] | undefined;
   brokers: string[];
   /** The compacted topic holding the registry's state. */
   topic: string;
   /** Absent: the registry is open, as a plain Confluent-compatible registry. */
   governance?: GovernanceConfig;
+}
+
+const hostNameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/,
+    'must be a host name or address as clients write it in URLs, without scheme or port, e.g. registry.plant.local, 10.0.0.5 or [fd00::5]',
+  );
+const allowedHostsSchema = z.array(hostNameSchema).min(1, 'must name at least one host, or be left unset for the defaults');
+
+/** The host names the registry answers for: `allowedHosts` validated, or the defaults for its bind host. */
+export function resolveAllowedHosts(config: Pick<RegistryConfig, 'host' | 'allowedHosts'>): string[] {
+  if (config.allowedHosts === undefined) return defaultAllowedHosts(config.host);
+  return loadConfig(z.object({ allowedHosts: allowedHostsSchema }), { allowedHosts: config.allowedHosts }, 'Registry config').allowedHosts;
 }
 
 // Keyed by the environment variable names so that a problem names the variable to fix.
@@ -34,6 +56,12 @@ const envSchema = z.object({
     .default(8081)
     .describe('HTTP port of the registry API'),
   FIELDMESH_REGISTRY_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on'),
+  FIELDMESH_REGISTRY_ALLOWED_HOSTS: z
+    .string()
+    .transform((list) => list.split(',').map((name) => name.trim()))
+    .pipe(allowedHostsSchema)
+    .optional()
+    .describe('Comma-separated host names the API answers for (Host header, port ignored); default localhost, 127.0.0.1, [::1] and the listen address'),
   FIELDMESH_KAFKA_BROKERS: z
     .string({ error: 'is required: comma-separated bootstrap brokers, e.g. 127.0.0.1:9092' })
     .min(1, 'is required: comma-separated bootstrap brokers, e.g. 127.0.0.1:9092')
@@ -54,6 +82,7 @@ export function registryConfigFromEnv(env: Record<string, string | undefined>): 
   return {
     port: parsed.FIELDMESH_REGISTRY_PORT,
     host: parsed.FIELDMESH_REGISTRY_HOST,
+    ...(parsed.FIELDMESH_REGISTRY_ALLOWED_HOSTS === undefined ? {} : { allowedHosts: parsed.FIELDMESH_REGISTRY_ALLOWED_HOSTS }),
     brokers: parsed.FIELDMESH_KAFKA_BROKERS.split(',')
       .map((broker) => broker.trim())
       .filter(Boolean),

@@ -37,9 +37,12 @@ export class SchemaIncompatibleError extends RegistryError {
 }
 
 /**
- * Codes Fieldmesh adds for authentication and the contract lifecycle. 40101 and 40301 are Confluent's RBAC
+ * Codes Fieldmesh adds for request checks, authentication and the contract lifecycle. 415 is what Confluent
+ * (Jersey) answers for a media type it does not consume; Confluent does not check Host, so 421 is ours, with
+ * the HTTP status as error_code as Confluent does for its generic errors. 40101 and 40301 are Confluent's RBAC
  * codes and 42205 is Confluent's "operation not permitted"; the others sit in ranges Confluent leaves unused
  * (404 7x, 409 7x, 422 7x) so that a client switching on Confluent's codes never mistakes one for another:
+ *   415 a request body that is not declared as JSON   421 a Host header the registry does not answer for
  *   40101 no or invalid token on a protected endpoint   40301 the token's role or domains do not allow it
  *   40470 contract not found   40471 contract version not found   40472 proposal not found
  *   40970 the lifecycle step conflicts with the contract's state (open proposal, not newer, already decided…)
@@ -89,6 +92,20 @@ export const RegistryErrors = {
   unprocessable: (detail: string) => new RegistryError(422, 422, `Unprocessable entity: ${detail}`),
   malformedRequest: (detail: string) => new RegistryError(400, 400, `Malformed request: ${detail}`),
   routeNotFound: (method: string, path: string) => new RegistryError(404, 404, `HTTP 404 Not Found: ${method} ${path}`),
+  unsupportedMediaType: (contentType: string | undefined, accepted: readonly string[]) =>
+    new RegistryError(
+      415,
+      415,
+      `HTTP 415 Unsupported Media Type: ${contentType === undefined ? 'a request body without a Content-Type' : `Content-Type '${contentType}'`} is not accepted. ` +
+        `Send the body as JSON with Content-Type ${accepted.join(', ')}.`,
+    ),
+  misdirectedHost: (host: string, allowed: readonly string[]) =>
+    new RegistryError(
+      421,
+      421,
+      `HTTP 421 Misdirected Request: this registry does not answer for host '${host}' (a guard against DNS rebinding); it answers for ${allowed.join(', ')}. ` +
+        `If clients reach it by that name, add it to allowedHosts (FIELDMESH_REGISTRY_ALLOWED_HOSTS, comma-separated).`,
+    ),
   unauthorized: (detail: string) => new RegistryError(401, 40101, `Unauthorized: ${detail}. Send 'Authorization: Bearer <token>' (or basic auth with the token as password).`),
   forbidden: (principal: DeniedPrincipal, action: string, target: string) =>
     new RegistryError(403, 40301, `User ${principal.name} (role ${principal.role}) is denied operation ${action} on ${target}`),

@@ -6,10 +6,13 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { RegistryAuthGuard } from './auth/auth.guard';
 import { RegistryAuth } from './auth/registry.auth';
-import { DEFAULT_AUDIT_TOPIC, DEFAULT_LINEAGE_TOPIC, type GovernanceConfig, type RegistryConfig } from './config';
+import { DEFAULT_AUDIT_TOPIC, DEFAULT_LINEAGE_TOPIC, type GovernanceConfig, type RegistryConfig, resolveAllowedHosts } from './config';
+import { refuseUnknownHost } from './http/host.check';
+import { refuseNonJsonBody } from './http/media-type.check';
 import { CompatibilityController, ConfigController, RootController, SchemasController, SubjectsController } from './http/registry.controllers';
 import { CONTENT_TYPE, RegistryErrorFilter } from './http/registry-error.filter';
 import type { HttpResponse } from './http/http.types';
+import { requestGate } from './http/request.gate';
 import { RegistryService } from './registry.service';
 import { ContractAuditLog } from './review/contract-audit.log';
 import { LineageSource } from './review/downstream.impact';
@@ -78,8 +81,10 @@ export interface RunningRegistry {
  * Starts a registry: reads the whole log topic (creating it if missing), then serves the Confluent REST API.
  * Resolves once it listens, so a caller's first request already sees every schema registered before.
  * With `governance`, it also reads the contract audit log and serves /contracts, and write endpoints need tokens.
+ * Refuses, before touching Kafka, an invalid `allowedHosts` (ConfigInvalid).
  */
 export async function createRegistryApp(config: RegistryConfig): Promise<RunningRegistry> {
+  const allowedHosts = resolveAllowedHosts(config);
   const kafka = createKafka({ clientId: 'fieldmesh-registry', brokers: config.brokers });
   const auth = config.governance ? await RegistryAuth.governed(config.governance.tokensFile) : RegistryAuth.open();
   const state = new RegistryState();
@@ -92,7 +97,9 @@ export async function createRegistryApp(config: RegistryConfig): Promise<Running
       bodyParser: false,
       logger: ['error', 'warn'],
     });
-    // Confluent accepts its own media types, application/json and octet-stream; clients also send none at all.
+    app.use(requestGate(refuseUnknownHost(allowedHosts)));
+    app.use(requestGate(refuseNonJsonBody));
+    // Every body that passed the gate above is declared JSON (or octet-stream, which Confluent reads as JSON).
     app.useBodyParser('json', { type: () => true, limit: '16mb' });
     app.use((_request: unknown, response: HttpResponse, next: () => void) => {
       response.setHeader('Content-Type', CONTENT_TYPE);

@@ -2,6 +2,8 @@
 export interface HttpRequest {
   method: string;
   path: string;
+  headers: Record<string, string | string[] | undefined>;
+  socket: { remoteAddress?: string | undefined };
 }
 
 export interface HttpResponse {
