@@ -9,22 +9,26 @@ describe('registryConfigFromEnv', () => {
       host: '127.0.0.1',
       brokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
       topic: '_schemas',
+      allowUnauthenticatedNetworkBind: false,
     });
   });
 
-  it('reads the accepted host names', () => {
+  it('reads the accepted host names and the opt-out of the network bind refusal', () => {
     const config = registryConfigFromEnv({
       FIELDMESH_KAFKA_BROKERS: '127.0.0.1:9092',
       FIELDMESH_REGISTRY_ALLOWED_HOSTS: 'Registry.Plant.local, 10.0.0.5,[fd00::5]',
+      FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND: 'true',
     });
     expect(config.allowedHosts).toEqual(['registry.plant.local', '10.0.0.5', '[fd00::5]']);
+    expect(config.allowUnauthenticatedNetworkBind).toBe(true);
   });
 
-  it('names the variable and the entry when a host name carries a port or scheme', () => {
+  it('names the variable and the entry when a host name carries a port or scheme, or the flag is not a boolean', () => {
     try {
       registryConfigFromEnv({
         FIELDMESH_KAFKA_BROKERS: '127.0.0.1:9092',
         FIELDMESH_REGISTRY_ALLOWED_HOSTS: 'localhost,registry.plant.local:8081,http://x',
+        FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND: 'sure',
       });
       expect.unreachable();
     } catch (error) {
@@ -32,6 +36,7 @@ describe('registryConfigFromEnv', () => {
       expect((error as ConfigInvalid).problems).toEqual([
         { path: 'FIELDMESH_REGISTRY_ALLOWED_HOSTS.1', message: expect.stringContaining('without scheme or port') },
         { path: 'FIELDMESH_REGISTRY_ALLOWED_HOSTS.2', message: expect.stringContaining('without scheme or port') },
+        { path: 'FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND', message: "must be 'true' or 'false'" },
       ]);
     }
   });

@@ -17,12 +17,15 @@ export interface GovernanceConfig {
 
 export interface RegistryConfig {
   port: number;
+  /** The address to listen on. Beyond loopback it needs `governance` (or `allowUnauthenticatedNetworkBind`). */
   host: string;
   /**
    * Host names (no port) the registry answers for; a request with another Host header gets 421 (DNS rebinding).
    * Default: localhost, 127.0.0.1, [::1] and `host`.
    */
   allowedHosts?: string[] | undefined;
+  /** Listen on a non-loopback address without tokens anyway (logged as a warning at start). Default false. */
+  allowUnauthenticatedNetworkBind?: boolean | undefined;
   brokers: string[];
   /** The compacted topic holding the registry's state. */
   topic: string;
@@ -62,6 +65,10 @@ const envSchema = z.object({
     .pipe(allowedHostsSchema)
     .optional()
     .describe('Comma-separated host names the API answers for (Host header, port ignored); default localhost, 127.0.0.1, [::1] and the listen address'),
+  FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND: z
+    .stringbool({ error: "must be 'true' or 'false'" })
+    .default(false)
+    .describe('Listen on a non-loopback address without a tokens file anyway (a warning at start)'),
   FIELDMESH_KAFKA_BROKERS: z
     .string({ error: 'is required: comma-separated bootstrap brokers, e.g. 127.0.0.1:9092' })
     .min(1, 'is required: comma-separated bootstrap brokers, e.g. 127.0.0.1:9092')
@@ -83,6 +90,7 @@ export function registryConfigFromEnv(env: Record<string, string | undefined>): 
     port: parsed.FIELDMESH_REGISTRY_PORT,
     host: parsed.FIELDMESH_REGISTRY_HOST,
     ...(parsed.FIELDMESH_REGISTRY_ALLOWED_HOSTS === undefined ? {} : { allowedHosts: parsed.FIELDMESH_REGISTRY_ALLOWED_HOSTS }),
+    allowUnauthenticatedNetworkBind: parsed.FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND,
     brokers: parsed.FIELDMESH_KAFKA_BROKERS.split(',')
       .map((broker) => broker.trim())
       .filter(Boolean),

@@ -126,3 +126,19 @@ export const RegistryErrors = {
       cause,
     }),
 } as const;
+
+/**
+ * The registry was asked to listen beyond this machine while it runs open: anyone who reaches the address
+ * could register, delete and reconfigure schemas. Thrown at start, before anything listens.
+ */
+export class UnauthenticatedNetworkBind extends Error {
+  override readonly name = 'UnauthenticatedNetworkBind';
+  constructor(readonly host: string) {
+    super(
+      `Refusing to listen on ${host} without authentication: anyone who reaches that address could register, delete and reconfigure schemas. ` +
+        'Set governance.tokensFile (FIELDMESH_REGISTRY_TOKENS_FILE) so that writes need a token, or listen on a loopback address with host ' +
+        '(FIELDMESH_REGISTRY_HOST=127.0.0.1). To run open on the network anyway (a lab, or behind a proxy that authenticates), set ' +
+        'allowUnauthenticatedNetworkBind: true (FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND=true).',
+    );
+  }
+}

@@ -1,18 +1,20 @@
 import { ConfigInvalid } from '@fieldmesh/config';
 import { registryConfigFromEnv, type RegistryConfig } from './config';
-import { createRegistryApp } from './registry.app';
+import { UnauthenticatedNetworkBind } from './errors';
+import { createRegistryApp, type RunningRegistry } from './registry.app';
 
 // Entry point of the registry process: configuration from FIELDMESH_* environment variables.
 let config: RegistryConfig;
+let registry: RunningRegistry;
 try {
   config = registryConfigFromEnv(process.env);
+  registry = await createRegistryApp(config);
 } catch (error) {
-  if (!(error instanceof ConfigInvalid)) throw error;
-  // The message already lists each variable and what is wrong with it; a stack trace would only hide it.
+  if (!(error instanceof ConfigInvalid || error instanceof UnauthenticatedNetworkBind)) throw error;
+  // The message already names each setting and what to do; a stack trace would only hide it.
   console.error(error.message);
   process.exit(2);
 }
-const registry = await createRegistryApp(config);
 const mode = config.governance
   ? `governed: tokens ${config.governance.tokensFile}, audit topic '${config.governance.auditTopic}'`
   : 'open: no FIELDMESH_REGISTRY_TOKENS_FILE, so writes need no token';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
-import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { type DynamicModule, Logger, Module, type Provider, type Type } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { RegistryAuthGuard } from './auth/auth.guard';
@@ -13,6 +13,7 @@ import { CompatibilityController, ConfigController, RootController, SchemasContr
 import { CONTENT_TYPE, RegistryErrorFilter } from './http/registry-error.filter';
 import type { HttpResponse } from './http/http.types';
 import { requestGate } from './http/request.gate';
+import { checkNetworkBind } from './network-bind.check';
 import { RegistryService } from './registry.service';
 import { ContractAuditLog } from './review/contract-audit.log';
 import { LineageSource } from './review/downstream.impact';
@@ -81,10 +82,13 @@ export interface RunningRegistry {
  * Starts a registry: reads the whole log topic (creating it if missing), then serves the Confluent REST API.
  * Resolves once it listens, so a caller's first request already sees every schema registered before.
  * With `governance`, it also reads the contract audit log and serves /contracts, and write endpoints need tokens.
- * Refuses, before touching Kafka, an invalid `allowedHosts` (ConfigInvalid).
+ * Refuses, before touching Kafka, to listen beyond loopback without governance (UnauthenticatedNetworkBind)
+ * and an invalid `allowedHosts` (ConfigInvalid).
  */
 export async function createRegistryApp(config: RegistryConfig): Promise<RunningRegistry> {
+  const bindWarning = checkNetworkBind({ ...config, authenticated: config.governance !== undefined });
   const allowedHosts = resolveAllowedHosts(config);
+  if (bindWarning) new Logger('Registry').warn(bindWarning);
   const kafka = createKafka({ clientId: 'fieldmesh-registry', brokers: config.brokers });
   const auth = config.governance ? await RegistryAuth.governed(config.governance.tokensFile) : RegistryAuth.open();
   const state = new RegistryState();

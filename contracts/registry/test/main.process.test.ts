@@ -56,6 +56,16 @@ describe('contracts/registry/src/main.ts', () => {
     expect(code, started.output()).toBe(0);
   });
 
+  it('refuses to listen on every interface while open, naming the settings that fix it', async () => {
+    const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_HOST: '0.0.0.0', FIELDMESH_REGISTRY_PORT: String(await freePort()) });
+    child = started.process;
+    const [code] = await once(child, 'exit');
+    expect(code, started.output()).toBe(2);
+    expect(started.output()).toContain('Refusing to listen on 0.0.0.0 without authentication');
+    for (const setting of ['FIELDMESH_REGISTRY_TOKENS_FILE', 'FIELDMESH_REGISTRY_HOST', 'FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND'])
+      expect(started.output()).toContain(setting);
+  });
+
   it('refuses to start without brokers and names the variable', async () => {
     const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: '' });
     child = started.process;
