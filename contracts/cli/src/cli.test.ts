@@ -55,6 +55,7 @@ describe('governance commands', () => {
       'contracts asyncapi',
       'tokens create',
       'tokens list',
+      'tokens rotate',
     ]);
   });
 

@@ -18,7 +18,7 @@ import { contractsStatusCommand } from './commands/contracts-status.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { productsApplyCommand } from './commands/products-apply.command';
-import { tokensCreateCommand, tokensListCommand } from './commands/tokens.command';
+import { tokensCreateCommand, tokensListCommand, tokensRotateCommand } from './commands/tokens.command';
 import { ContractSchemaNotFound, ContractsApiFailed } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
@@ -39,6 +39,7 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   contractsAsyncapiCommand,
   tokensCreateCommand,
   tokensListCommand,
+  tokensRotateCommand,
 ];
 
 function usage(commands: readonly CliCommand[]): string {

@@ -46,8 +46,42 @@ describe('fieldmesh tokens', () => {
 
     const list = cli();
     expect(await runCli(['tokens', 'list', '--tokens-file', file], list.io)).toBe(0);
-    expect(list.out.join('\n')).toMatch(/ID\s+NAME\s+ROLE\s+DOMAINS\n[0-9a-f]{8}\s+energy-team\s+domain-owner\s+energy, plant/);
+    expect(list.out.join('\n')).toMatch(/ID\s+NAME\s+ROLE\s+DOMAINS\s+EXPIRES\n[0-9a-f]{8}\s+energy-team\s+domain-owner\s+energy, plant\s+never/);
     expect(list.out.join('\n')).not.toContain(token);
+  });
+
+  it('create --expires-in gives the token an expiry that list shows, and refuses a duration that is not ISO 8601', async () => {
+    const file = join(tempDir(), 'tokens.json');
+    const before = Date.now();
+    const create = cli({ FIELDMESH_TOKENS_FILE: file });
+    expect(await runCli(['tokens', 'create', '--name', 'ci', '--role', 'service', '--domain', '*', '--expires-in', 'PT8H', '--json'], create.io), create.err.join('\n')).toBe(0);
+    const { principal } = JSON.parse(create.out.join('\n')) as { principal: { expiresAt: string } };
+    expect(Date.parse(principal.expiresAt) - before).toBeGreaterThanOrEqual(8 * 3_600_000);
+    expect(Date.parse(principal.expiresAt) - before).toBeLessThan(8 * 3_600_000 + 60_000);
+
+    const list = cli({ FIELDMESH_TOKENS_FILE: file });
+    expect(await runCli(['tokens', 'list'], list.io)).toBe(0);
+    expect(list.out.join('\n')).toMatch(new RegExp(`DOMAINS\\s+EXPIRES\\n[0-9a-f]{8}\\s+ci\\s+service\\s+\\*\\s+${principal.expiresAt.replaceAll('.', '\\.')}$`));
+
+    const wrong = cli({ FIELDMESH_TOKENS_FILE: file });
+    expect(await runCli(['tokens', 'create', '--name', 'x', '--role', 'analyst', '--expires-in', '90 days'], wrong.io)).toBe(2);
+    expect(wrong.err.join('\n')).toContain("--expires-in: '90 days' is not an ISO 8601 duration");
+  });
+
+  it('rotate prints a new token for the same holder and the old one stops verifying', async () => {
+    const file = join(tempDir(), 'tokens.json');
+    const store = await TokenStore.open(file);
+    const old = await store.issue({ name: 'energy-team', role: 'domain-owner', domains: ['energy'] });
+    const rotate = cli({ FIELDMESH_TOKENS_FILE: file });
+    expect(await runCli(['tokens', 'rotate', old.principal.tokenId], rotate.io), rotate.err.join('\n')).toBe(0);
+    const token = rotate.out[0]!;
+    expect(rotate.err.join('\n')).toMatch(new RegExp(`^Rotated token ${old.principal.tokenId} to [0-9a-f]{8} for energy-team .*never expires.*shown only this once`));
+    expect(store.verify(token)).toMatchObject({ name: 'energy-team', role: 'domain-owner', domains: ['energy'] });
+    expect(store.verify(old.token)).toBeUndefined();
+
+    const again = cli({ FIELDMESH_TOKENS_FILE: file });
+    expect(await runCli(['tokens', 'rotate', old.principal.tokenId], again.io)).toBe(1);
+    expect(again.err.join('\n')).toContain(`No token with id ${old.principal.tokenId}`);
   });
 
   it('refuses an unknown role naming the field, and a missing tokens file with exit 2', async () => {
