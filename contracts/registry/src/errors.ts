@@ -92,12 +92,12 @@ export const RegistryErrors = {
   unprocessable: (detail: string) => new RegistryError(422, 422, `Unprocessable entity: ${detail}`),
   malformedRequest: (detail: string) => new RegistryError(400, 400, `Malformed request: ${detail}`),
   routeNotFound: (method: string, path: string) => new RegistryError(404, 404, `HTTP 404 Not Found: ${method} ${path}`),
-  unsupportedMediaType: (contentType: string | undefined, accepted: readonly string[]) =>
+  unsupportedMediaType: (contentType: string | undefined, [preferred, ...alsoAccepted]: readonly string[]) =>
     new RegistryError(
       415,
       415,
       `HTTP 415 Unsupported Media Type: ${contentType === undefined ? 'a request body without a Content-Type' : `Content-Type '${contentType}'`} is not accepted. ` +
-        `Send the body as JSON with Content-Type ${accepted.join(', ')}.`,
+        `Send the body as JSON with Content-Type ${preferred} (also accepted: ${alsoAccepted.join(', ')}).`,
     ),
   misdirectedHost: (host: string, allowed: readonly string[]) =>
     new RegistryError(

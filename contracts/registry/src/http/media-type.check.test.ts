@@ -24,7 +24,7 @@ describe('refuseNonJsonBody', () => {
     for (const contentType of ['text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       expect(post(contentType)?.toBody(), contentType).toEqual({
         error_code: 415,
-        message: expect.stringMatching(new RegExp(`^HTTP 415 Unsupported Media Type: Content-Type '${contentType}' is not accepted\\. Send the body as JSON`)),
+        message: `HTTP 415 Unsupported Media Type: Content-Type '${contentType}' is not accepted. Send the body as JSON with Content-Type application/vnd.schemaregistry.v1+json (also accepted: application/vnd.schemaregistry+json, application/json, application/octet-stream).`,
       });
       expect(post(contentType)?.httpStatus).toBe(415);
     }
