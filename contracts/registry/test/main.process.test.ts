@@ -66,6 +66,23 @@ describe('contracts/registry/src/main.ts', () => {
       expect(started.output()).toContain(setting);
   });
 
+  it('warns at start, naming the risk and the fix, when the refusal is opted out of', async () => {
+    // 192.0.2.1 (TEST-NET-1) is on no interface here: the start gets past the check and its warning, then
+    // fails to listen, so the test exposes nothing to the network.
+    const started = spawnRegistry({
+      FIELDMESH_KAFKA_BROKERS: brokers,
+      FIELDMESH_REGISTRY_TOPIC: topic,
+      FIELDMESH_REGISTRY_HOST: '192.0.2.1',
+      FIELDMESH_REGISTRY_ALLOW_UNAUTHENTICATED_NETWORK_BIND: 'true',
+    });
+    child = started.process;
+    const [code] = await once(child, 'exit');
+    expect(started.output()).toMatch(/WARN.*Listening on 192\.0\.2\.1 without authentication because allowUnauthenticatedNetworkBind/);
+    expect(started.output()).toContain('Set governance.tokensFile (FIELDMESH_REGISTRY_TOKENS_FILE) to require tokens');
+    expect(code).not.toBe(0);
+    expect(started.output()).toContain('EADDRNOTAVAIL');
+  });
+
   it('refuses to start without brokers and names the variable', async () => {
     const started = spawnRegistry({ FIELDMESH_KAFKA_BROKERS: '' });
     child = started.process;
