@@ -11,8 +11,9 @@ let child: ChildProcess | undefined;
 const topic = uniqueTopic();
 
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL');
+  if (child && child.exitCode === null && child.pid !== undefined) {
+    // The whole group: tsx runs the registry in a node process of its own, which a kill of tsx alone leaves running.
+    process.kill(-child.pid, 'SIGKILL');
     await once(child, 'exit');
   }
 });
@@ -36,6 +37,7 @@ function spawnRegistry(env: Record<string, string>): { process: ChildProcess; ou
     cwd: repoRoot,
     env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   started.stdout?.on('data', (chunk) => (output += chunk));
   started.stderr?.on('data', (chunk) => (output += chunk));
