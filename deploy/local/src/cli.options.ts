@@ -18,7 +18,8 @@ Commands:
                        (simulator → MQTT/OPC UA → gateway → Kafka) with progress, the live SLO monitor,
                        a governed registry for contract reviews (http://127.0.0.1:8091 when free) and
                        the console (http://127.0.0.1:8090 when free), a token per role printed (their
-                       hashes kept in .fieldmesh/console/tokens.json), until Ctrl-C or --duration;
+                       hashes kept in .fieldmesh/console/tokens.json; revoked when the run stops),
+                       until Ctrl-C or --duration;
                        then a report accounting for every message (exit code 1 if a message is
                        unaccounted for or a stage stopped producing while its input flowed), then down
   reset-watermarks     drop the persisted event-time watermarks of the windowed jobs (all, or --job),

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { TokenStore } from '@fieldmesh/auth';
+import { type Principal, TokenStore } from '@fieldmesh/auth';
 import { checkDrift, loadAllContracts } from '@fieldmesh/governance';
 import { createKafka } from '@fieldmesh/kafka';
 import { readLineageGraph } from '@fieldmesh/lineage';
@@ -18,6 +18,8 @@ describe('the main job', () => {
   let consoleAnswers: Promise<ConsoleAnswers> | undefined;
   /** The printed metrics URL, scraped as Prometheus would once the plant has run for 30 s. */
   let scraped: Promise<Answer> | undefined;
+  /** What the tokens file made of each printed token while the job ran. */
+  let tokensWhileRunning: Promise<Record<string, Principal | undefined>> | undefined;
 
   beforeAll(async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'fm-main-job-'));
@@ -38,7 +40,10 @@ describe('the main job', () => {
         out: (line) => lines.push(line),
         err: (line) => {
           lines.push(line);
-          if (line.startsWith('Main job running')) consoleAnswers ??= askConsole(lines.join('\n'));
+          if (line.startsWith('Main job running')) {
+            consoleAnswers ??= askConsole(lines.join('\n'));
+            tokensWhileRunning ??= verifyPrinted(tokensFile, lines.join('\n'));
+          }
           if (Number(/^\[\s*(\d+) s\]/.exec(line)?.[1] ?? 0) >= 30) scraped ??= scrapeMetrics(lines.join('\n'));
         },
       },
@@ -126,14 +131,16 @@ describe('the main job', () => {
     expect(text).toMatch(/^Console: http:\/\/127\.0\.0\.1:\d+ /m);
     const registryUrl = /^Registry: (http:\/\/127\.0\.0\.1:\d+) \(governed/m.exec(text)?.[1];
     expect(registryUrl).toBeDefined();
-    const printed = (label: string) => new RegExp(`^  ${label}: +(fmt_[0-9a-f]{8}_[\\w-]{43})$`, 'm').exec(text)?.[1] ?? '';
+    const whileRunning = await tokensWhileRunning!;
+    expect(whileRunning['governance lead']).toMatchObject({ role: 'governance-lead', domains: ['*'] });
+    expect(whileRunning['asset-health owner']).toMatchObject({ role: 'domain-owner', domains: ['asset-health'] });
+    expect(whileRunning.operator).toMatchObject({ role: 'operator' });
+    expect(whileRunning.analyst).toMatchObject({ role: 'analyst' });
+    // Valid until the run stops: then revoked, so a token left in a terminal's scrollback opens nothing.
     const store = await TokenStore.open(tokensFile);
-    expect(store.verify(printed('governance lead'))).toMatchObject({ role: 'governance-lead', domains: ['*'] });
-    expect(store.verify(printed('asset-health owner'))).toMatchObject({ role: 'domain-owner', domains: ['asset-health'] });
-    expect(store.verify(printed('operator'))).toMatchObject({ role: 'operator' });
-    expect(store.verify(printed('analyst'))).toMatchObject({ role: 'analyst' });
+    for (const label of PRINTED_TOKEN_LABELS) expect(store.check(printedToken(text, label)), label).toEqual({ status: 'unknown' });
     expect(text).toContain(
-      `FIELDMESH_REGISTRY_URL=${registryUrl} FIELDMESH_TOKEN=${printed('asset-health owner')} npx fieldmesh contracts propose contracts/asset-health/anomaly-scores.yaml`,
+      `FIELDMESH_REGISTRY_URL=${registryUrl} FIELDMESH_TOKEN=${printedToken(text, 'asset-health owner')} npx fieldmesh contracts propose contracts/asset-health/anomaly-scores.yaml`,
     );
     expect(report.slo?.breachedAtEnd).toEqual(expect.any(Array));
     expect(text).toMatch(/^SLO events: \d+ breached, \d+ recovered/m);
@@ -204,4 +211,15 @@ async function askConsole(text: string): Promise<ConsoleAnswers> {
     ask('/api/asyncapi.json'),
   ]);
   return { reviews, catalog, domains, asyncApi };
+}
+
+const PRINTED_TOKEN_LABELS = ['governance lead', 'asset-health owner', 'operator', 'analyst'] as const;
+
+function printedToken(text: string, label: string): string {
+  return new RegExp(`^  ${label}: +(fmt_[0-9a-f]{8}_[\\w-]{43})$`, 'm').exec(text)?.[1] ?? '';
+}
+
+async function verifyPrinted(tokensFile: string, text: string): Promise<Record<string, Principal | undefined>> {
+  const store = await TokenStore.open(tokensFile);
+  return Object.fromEntries(PRINTED_TOKEN_LABELS.map((label) => [label, store.verify(printedToken(text, label))]));
 }

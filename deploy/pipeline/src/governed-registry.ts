@@ -21,12 +21,18 @@ export interface GovernedRegistryOptions<Person extends string> {
   people: Record<Person, GovernedPerson>;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * When the tokens this start issues expire at the latest (a run killed before its close). They are
+   * revoked at close in any case.
+   */
+  tokensExpireAt?: Date;
 }
 
 export interface GovernedRegistry<Person extends string> {
   url: string;
   /** Plaintext tokens issued by this start, one per person (the tokens file keeps only their hashes). */
   tokens: Record<Person, string>;
+  /** Revokes this start's tokens, then stops the registry. */
   close(): Promise<void>;
 }
 
@@ -39,7 +45,7 @@ const SCHEMAS_TOPIC = '_schemas';
 
 /**
  * A governed registry in this process (tokens on writes, contract review under /contracts) over the stack's
- * `_schemas`, with a token per person and every repository contract baselined as approved by the
+ * `_schemas`, with a token per person (revoked at close) and every repository contract baselined as approved by the
  * governance lead. Baselining is idempotent, so a start over an audit log of an earlier run keeps its
  * proposals and decisions.
  */
@@ -54,15 +60,38 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
     topic: SCHEMAS_TOPIC,
     governance: { tokensFile: options.tokensFile, auditTopic: options.auditTopic ?? DEFAULT_AUDIT_TOPIC },
   });
+  const issuedIds: string[] = [];
+  let store: TokenStore | undefined;
+  const revokeIssued = async () => {
+    // Someone may have revoked one already (`fieldmesh tokens revoke`): gone either way.
+    for (const id of issuedIds.splice(0)) await store?.revoke(id).catch(() => undefined);
+  };
   try {
     // The registry reloads the tokens file when it changes, so tokens issued now count at once.
-    const store = await TokenStore.open(options.tokensFile);
+    store = await TokenStore.open(options.tokensFile);
     const tokens = {} as Record<Person, string>;
-    for (const [key, person] of people) tokens[key] = (await store.issue({ name: person.name, role: person.role, domains: [...person.domains] })).token;
+    for (const [key, person] of people) {
+      const issued = await store.issue({
+        name: person.name,
+        role: person.role,
+        domains: [...person.domains],
+        ...(options.tokensExpireAt ? { expiresAt: options.tokensExpireAt } : {}),
+      });
+      issuedIds.push(issued.principal.tokenId);
+      tokens[key] = issued.token;
+    }
     // The repository's contracts are the approved baseline: their schemas may register, nothing else.
     for (const loaded of await loadAllContracts(REPO_ROOT)) await baseline(registry.url, tokens[lead], loaded);
-    return { url: registry.url, tokens, close: () => registry.close() };
+    return {
+      url: registry.url,
+      tokens,
+      async close() {
+        await revokeIssued();
+        await registry.close();
+      },
+    };
   } catch (error) {
+    await revokeIssued();
     await registry.close();
     throw error;
   }

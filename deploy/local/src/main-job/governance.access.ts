@@ -4,7 +4,7 @@ import { REPO_ROOT } from '@fieldmesh/stack';
 
 /**
  * The main job's tokens file. It lives outside the stack folder, which `npm run stack -- up` empties, so
- * the tokens printed by earlier runs and those made with `fieldmesh tokens create` keep working.
+ * the tokens made with `fieldmesh tokens create` keep working; those a run prints are revoked when it stops.
  */
 export const LOCAL_TOKENS_FILE = join(REPO_ROOT, '.fieldmesh', 'console', 'tokens.json');
 
@@ -12,7 +12,7 @@ export const LOCAL_TOKENS_FILE = join(REPO_ROOT, '.fieldmesh', 'console', 'token
 export function accessLines(access: { consoleUrl: string; registryUrl: string; tokensFile: string; tokens: Record<Persona, string> }): string[] {
   const { tokens } = access;
   return [
-    `Console: ${access.consoleUrl} (sign in with a token below; the tokens file ${access.tokensFile} keeps their hashes)`,
+    `Console: ${access.consoleUrl} (sign in with a token below, valid until this run stops; the tokens file ${access.tokensFile} keeps their hashes)`,
     `Registry: ${access.registryUrl} (governed: contract reviews under /contracts, audit log in Kafka)`,
     `  governance lead:    ${tokens.lead}`,
     `  asset-health owner: ${tokens.owner}`,
