@@ -1,4 +1,4 @@
-import { TokenStore, type Role } from '@fieldmesh/auth';
+import { TokenNotFound, TokenStore, type Role } from '@fieldmesh/auth';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createRegistryApp, DEFAULT_AUDIT_TOPIC } from '@fieldmesh/registry';
 import { REPO_ROOT } from '@fieldmesh/stack';
@@ -63,8 +63,12 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
   const issuedIds: string[] = [];
   let store: TokenStore | undefined;
   const revokeIssued = async () => {
-    // Someone may have revoked one already (`fieldmesh tokens revoke`): gone either way.
-    for (const id of issuedIds.splice(0)) await store?.revoke(id).catch(() => undefined);
+    for (const id of issuedIds.splice(0)) {
+      await store?.revoke(id).catch((error: unknown) => {
+        // Someone revoked it already (`fieldmesh tokens revoke`): gone either way. A failed write is not.
+        if (!(error instanceof TokenNotFound)) throw error;
+      });
+    }
   };
   try {
     // The registry reloads the tokens file when it changes, so tokens issued now count at once.
@@ -91,7 +95,8 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
       },
     };
   } catch (error) {
-    await revokeIssued();
+    // The start failed: that error is the one to report, not a failure to take its tokens back.
+    await revokeIssued().catch(() => undefined);
     await registry.close();
     throw error;
   }
