@@ -40,6 +40,8 @@ export interface DataProductsOptions {
   warn: (line: string) => void;
   /** The jobs consume in the run's own groups (runGroups), from the topics' ends: a run sharing no state with earlier runs. */
   runId?: string;
+  /** A domain's own settings by domain name, validated by its config schema (see startDomain). */
+  domainSettings?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -48,6 +50,10 @@ export interface DataProductsOptions {
  * ClickHouse). Each job reports its OpenLineage run to `_fieldmesh.lineage`.
  */
 export async function startDataProducts(options: DataProductsOptions): Promise<DataProducts> {
+  const unknownDomains = Object.keys(options.domainSettings ?? {}).filter((name) => !options.domains.some((domain) => domain.name === name));
+  if (unknownDomains.length > 0) {
+    throw new TypeError(`domainSettings names no running domain: ${unknownDomains.join(', ')}; the domains are ${options.domains.map((domain) => domain.name).join(', ')}`);
+  }
   const lineage = lineageEmitter({ kafka: options.kafka });
   const common = { kafka: { brokers: [options.brokers] }, registryUrl: options.registryUrl, root: REPO_ROOT };
   const domains: RunningDomain[] = [];
@@ -58,7 +64,8 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
   try {
     for (const domain of options.domains) {
       const own = options.runId === undefined ? {} : { groups: runGroups(domain, options.runId), fromBeginning: false };
-      domains.push((await startDomain(domain, { ...common, ...own }, { lineage })) as RunningDomain);
+      const settings = options.domainSettings?.[domain.name] ?? {};
+      domains.push((await startDomain(domain, { ...settings, ...common, ...own }, { lineage })) as RunningDomain);
     }
     const metrics = await serveDomainMetrics(domains, { host: '127.0.0.1', port: 0 });
     const sink = await startClickhouseSink(

@@ -37,6 +37,8 @@ export interface PlantPipelineOptions {
   clickhouse?: { url: string; username: string; password: string };
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
+  /** A domain's own settings by domain name (what its config file gives when it runs alone), e.g. asset-health's alerting. */
+  domainSettings?: Record<string, Record<string, unknown>>;
   /**
    * Run the data products in consumer groups of this run's own (runGroups), from the topics' ends: its
    * plant then starts behind no earlier run's watermarks and runs at full speed (tests on a shared stack).
@@ -116,6 +118,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       ...(options.clickhouse ? { clickhouse: options.clickhouse } : {}),
       warn: (line) => options.log(`  ${line}`),
       ...(options.runId === undefined ? {} : { runId: options.runId }),
+      ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
     });
     closers.push(() => products.close());
     const opcuaPort = await findFreePort();

@@ -81,6 +81,9 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
         // now, not in the past, and an alert this run opens is stamped after the test started (a 30-minute
         // plan would start it hours back, and its first alerts would look older than the test).
         plannedRunSeconds: 30,
+        // The operator takes an alert through its steps at a person's pace: an alert that cleared on its own
+        // would close under them (an unacknowledged alert closes itself after a few normal windows).
+        domainSettings: { 'asset-health': { alerting: { autoCloseAfterWindows: 10_000 } } },
         log: () => undefined,
       });
       closers.push(() => pipeline!.close());
