@@ -64,4 +64,15 @@ describe('verbose messages', () => {
     expect(messages[0]).toContain("path '/fields/0/type'");
     expect(messages[0]).toContain('in the old schema does not match with the new schema');
   });
+
+  it('refuse a rename whose alias names the old record in the wrong namespace, saying which full name to alias', () => {
+    // Avro's Java SchemaCompatibility qualifies an alias with the record's namespace: 'R' here is other.R.
+    const renamed = parseSchema(JSON.stringify({ type: 'record', name: 'S', namespace: 'other', aliases: ['R'], fields: [{ name: 'a', type: 'int' }] }));
+    const { compatible, messages } = checkCompatibility(renamed.type, previous, 'BACKWARD');
+    expect(compatible).toBe(false);
+    expect(messages[0]).toContain("errorType:'NAME_MISMATCH'");
+    expect(messages[0]).toContain(`add the old full name 'R' to "aliases"`);
+    const aliased = parseSchema(JSON.stringify({ type: 'record', name: 'S', namespace: 'other', aliases: ['.R'], fields: [{ name: 'a', type: 'int' }] }));
+    expect(checkCompatibility(aliased.type, previous, 'BACKWARD').compatible).toBe(true);
+  });
 });

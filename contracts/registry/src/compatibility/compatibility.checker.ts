@@ -1,4 +1,4 @@
-import type avsc from 'avsc';
+import avsc from 'avsc';
 import type { CompatibilityLevel } from './compatibility.level';
 
 /** A registered version the candidate is checked against. */
@@ -26,23 +26,58 @@ interface Roles {
   writer: Role;
 }
 
-// Java's SchemaCompatibility (what Confluent runs) matches named types by their unqualified name or the
-// reader's aliases, so a namespace change alone is compatible; avsc does the same with ignoreNamespaces.
+// Java's SchemaCompatibility (what Confluent runs) matches a named type by its unqualified name, so a
+// namespace change alone is compatible, or by a reader alias equal to the writer's FULL name (aliases are
+// qualified with the reader's namespace). avsc with ignoreNamespaces compares names unqualified, aliases
+// included, so before asking it, `javaAliasesOnly` drops the reader aliases that Java would not match.
 // A fresh object per call: avsc caches resolvers by type names in the options it is given.
 const resolveOptions = () => ({ ignoreNamespaces: true });
 
-function canRead(reader: avsc.Type, writer: avsc.Type): boolean {
-  try {
-    reader.createResolver(writer, resolveOptions());
-    return true;
-  } catch {
-    return false;
+const NAMED = new Set(['record', 'error', 'enum', 'fixed']);
+
+/** Calls `visit` on every named type's schema (as avsc exports it: full names, qualified aliases). */
+function eachNamedType(node: unknown, visit: (named: { name: string; aliases?: string[] }) => void): void {
+  if (Array.isArray(node)) {
+    for (const branch of node) eachNamedType(branch, visit);
+    return;
   }
+  if (typeof node !== 'object' || node === null) return;
+  const type = node as { type?: unknown; name?: unknown; fields?: Array<{ type: unknown }>; items?: unknown; values?: unknown };
+  if (typeof type.type === 'string' && NAMED.has(type.type) && typeof type.name === 'string') visit(type as { name: string; aliases?: string[] });
+  for (const field of type.fields ?? []) eachNamedType(field.type, visit);
+  eachNamedType(type.items, visit);
+  eachNamedType(type.values, visit);
+  if (typeof type.type === 'object') eachNamedType(type.type, visit);
+}
+
+const exported = (type: avsc.Type): unknown => (type as unknown as { schema(opts: { exportAttrs: boolean }): unknown }).schema({ exportAttrs: true });
+
+/**
+ * `reader` without the aliases that name no type of `writer` by its full name: avsc would match such an
+ * alias on its unqualified name (e.g. `other.Reading` for a writer's `fieldmesh.test.Reading`), Java never.
+ * Returns `reader` itself when no alias is dropped.
+ */
+function javaAliasesOnly(reader: avsc.Type, writer: avsc.Type): avsc.Type {
+  const writerNames = new Set<string>();
+  eachNamedType(exported(writer), (named) => writerNames.add(named.name));
+  const schema = exported(reader);
+  let dropped = false;
+  eachNamedType(schema, (named) => {
+    const kept = (named.aliases ?? []).filter((alias) => writerNames.has(alias));
+    if (kept.length === (named.aliases ?? []).length) return;
+    dropped = true;
+    named.aliases = kept;
+  });
+  return dropped ? avsc.Type.forSchema(schema as avsc.Schema) : reader;
+}
+
+function canRead(reader: avsc.Type, writer: avsc.Type): boolean {
+  return resolveError(reader, writer) === '';
 }
 
 function resolveError(reader: avsc.Type, writer: avsc.Type): string {
   try {
-    reader.createResolver(writer, resolveOptions());
+    javaAliasesOnly(reader, writer).createResolver(writer, resolveOptions());
     return '';
   } catch (error) {
     return (error as Error).message;
@@ -70,10 +105,10 @@ function shape(type: avsc.Type): TypeShape {
 
 const unqualified = (name: string) => name.slice(name.lastIndexOf('.') + 1);
 
+/** Java's rule: the same unqualified name, or a reader alias (qualified) equal to the writer's full name. */
 function namesMatch(reader: TypeShape, writer: TypeShape): boolean {
   if (!writer.name) return true;
-  const writerName = unqualified(writer.name);
-  return [reader.name ?? '', ...(reader.aliases ?? [])].some((name) => unqualified(name) === writerName);
+  return unqualified(reader.name ?? '') === unqualified(writer.name) || (reader.aliases ?? []).includes(writer.name);
 }
 
 const isUnion = (type: TypeShape) => type.typeName.startsWith('union');
@@ -124,7 +159,7 @@ function explain(readerType: avsc.Type, writerType: avsc.Type, path: string, rol
     return [
       {
         errorType: 'NAME_MISMATCH',
-        description: `The name of the schema has changed (path '${path}/name'): the ${r} schema is '${reader.name}', the ${w} schema '${writer.name}' (add the old name to "aliases" to rename)`,
+        description: `The name of the schema has changed (path '${path}/name'): the ${r} schema is '${reader.name}', the ${w} schema '${writer.name}' (to rename, add the old full name '${writer.name}' to "aliases")`,
         additionalInfo: `expected: ${writer.name}`,
       },
     ];
