@@ -53,3 +53,26 @@ function describe(value: unknown): string {
   const text = typeof value === 'bigint' ? `${value}n` : typeof value === 'object' ? Object.prototype.toString.call(value) : JSON.stringify(value);
   return `${text.slice(0, 80)} (${typeof value})`;
 }
+
+/** The settings for installing warehouse access are wrong; each problem names its field. */
+export class WarehouseAccessConfigInvalid extends Error {
+  override readonly name = 'WarehouseAccessConfigInvalid';
+  constructor(readonly problems: ReadonlyArray<{ path: string; message: string }>) {
+    super(`Invalid warehouse access settings:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/** The server did not take up the users.d and config.d files written for it within the time allowed. */
+export class WarehouseAccessNotLoaded extends Error {
+  override readonly name = 'WarehouseAccessNotLoaded';
+  constructor(
+    readonly configDir: string,
+    readonly waitedMs: number,
+    readonly lastProblem: string,
+  ) {
+    super(
+      `ClickHouse did not load the access files written to ${configDir}/users.d and ${configDir}/config.d within ${waitedMs} ms (last check: ${lastProblem}). ` +
+        "Check that this is the folder of the server's config.xml and users.xml, that the server can read the files, and its log for a config parse error.",
+    );
+  }
+}

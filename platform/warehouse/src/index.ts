@@ -1,9 +1,19 @@
-export { analystAccessFor, analystAccessSql, analystUsersXml, type AnalystAccess } from './analyst.access';
+export { analystAccessSql, type AnalystAccess } from './analyst.access';
 export { columnsForSchema, PROVENANCE_COLUMNS, type ColumnEncoding, type ColumnSource, type WarehouseColumn } from './column.mapping';
-export { NoTimeColumn, RowEncodeFailed, UnsupportedAvroType, WarehouseStatementFailed } from './errors';
+export { NoTimeColumn, RowEncodeFailed, UnsupportedAvroType, WarehouseAccessConfigInvalid, WarehouseAccessNotLoaded, WarehouseStatementFailed } from './errors';
 export { dropExpiredPartitions, expiredPartitions, partitionEnd } from './retention.job';
 export { RowBinaryEncoder, structureOf, type KafkaCoordinates } from './row-binary.encoder';
 export { capabilitiesOf, probeCapabilities, type ServerCapabilities } from './server.capabilities';
 export { describeTable, tableDrift, type DriftKind, type TableDescription, type TableDrift } from './table.introspection';
 export { createTableSql, planTable, qualifiedTableName, quoteIdentifier, tableNameFor, type PartitionGranularity, type PlanOptions, type TablePlan } from './table.plan';
 export { provisionTable, type ProvisionedTable } from './table.provisioner';
+export { readOrCreateSecret } from './secret.file';
+export {
+  accessFileName,
+  installWarehouseAccess,
+  warehouseAccessSettingsSchema,
+  type InstalledWarehouseAccess,
+  type WarehouseAccessSettings,
+} from './warehouse-access.installer';
+export { analystTableFor, analystTableSql, DEFAULT_ACCESS_NAMES, type AnalystTable, type WarehouseAccessNames } from './warehouse-access.plan';
+export { gatewayClusterXml, warehouseUsersXml, type UserCredentials, type WarehouseUsersInput } from './warehouse-access.xml';
