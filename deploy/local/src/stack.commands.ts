@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '@fieldmesh/kafka';
 import { resetWatermarks } from '@fieldmesh/pipeline';
-import { attachStack, logTail, runningStack, startStack, type Stack } from '@fieldmesh/stack';
+import { attachStack, kafkaClientEnv, logTail, runningStack, startStack, type Stack } from '@fieldmesh/stack';
 import type { CliCommand } from './cli.options';
 import type { Output } from './command.output';
 import { followLogs } from './log.follower';
@@ -114,6 +114,7 @@ export async function resetWatermarksCommand(command: Command<'reset-watermarks'
     output.err(`No running stack in ${dir}, so no watermarks to reset. Start it with 'npm run stack -- up' (an 'up' starts a fresh stack, without the old watermarks).`);
     return 1;
   }
+  Object.assign(process.env, kafkaClientEnv(stack.addresses));
   const kafka = createKafka({ clientId: 'fieldmesh-reset-watermarks', brokers: [brokers] });
   const resets = await resetWatermarks(kafka, command.job ? [command.job] : undefined);
   for (const { group, dropped } of resets) {

@@ -8,7 +8,7 @@ export function formatStatus(services: readonly ServiceStatus[]): string {
     .map((service) => {
       const a = service.addresses;
       const where = [
-        a.kafkaBrokers && `kafka ${a.kafkaBrokers}`,
+        a.kafkaBrokers && `kafka ${a.kafkaBrokers} (SASL_SSL ${a.kafkaSaslMechanism}, user ${a.kafkaSaslUsername}, CA ${a.kafkaCaFile})`,
         a.mqttUrl,
         a.clickhouseUrl && `${a.clickhouseUrl} (user ${a.clickhouseUser}, password ${a.clickhousePassword})`,
         a.registryUrl,

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { REPO_ROOT } from '@fieldmesh/testing';
-import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { consumerExampleFor, loadContract, provisionProduct, valueSubjectFor, type LoadedContract } from '../src/index';
 
@@ -59,15 +58,21 @@ describe('the consumer example', () => {
       contributors: [{ feature: 'vibration_rms', share: 0.7, value: 9.1, expected: 2.3 }],
       imputedFeatures: [],
     };
-    const producer = new Kafka({ clientId: 'consumer-example-test', brokers: brokers.split(','), logLevel: 0 }).producer();
+    const producer = createKafka({ clientId: 'consumer-example-test', brokers: brokers.split(',') }).producer();
     await producer.connect();
-    await producer.send({ topic: product.contract.kafka.topic, messages: [{ key: record.assetPath, value: await registry.encode(schemaId, record) }] });
+    await producer.send([{ topic: product.contract.kafka.topic, key: record.assetPath, value: await registry.encode(schemaId, record) }]);
     await producer.disconnect();
 
     const file = join(workDir, 'consumer.ts');
     // As written, but a group of its own: the broker is shared by concurrent test runs.
     writeFileSync(file, consumerExampleFor(product, { kafkaBrokers: brokers, registryUrl }).replace("groupId: 'my-service.", `groupId: 'test-${randomUUID().slice(0, 8)}.`));
-    example = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [file], { cwd: workDir, env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' } });
+    example = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [file], { cwd: workDir, env: {
+        ...process.env,
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        KAFKA_SSL_CA_FILE: inject('kafkaCaFile'),
+        KAFKA_SASL_USERNAME: inject('kafkaSaslUsername'),
+        KAFKA_SASL_PASSWORD: inject('kafkaSaslPassword'),
+      } });
     let output = '';
     example.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     example.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

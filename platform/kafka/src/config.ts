@@ -1,6 +1,7 @@
 import { parseWith } from '@fieldmesh/config';
 import { z } from 'zod';
 import { KafkaConfigInvalid } from './errors';
+import { kafkaSecuritySchema } from './kafka.security';
 
 /** The adapter used when a config names none: the faster one in bench/client-throughput.bench.ts. */
 export const DEFAULT_CLIENT = 'platformatic';
@@ -11,6 +12,7 @@ export const kafkaClientConfigSchema = z.strictObject({
   clientId: z.string().min(1, 'must name this program, e.g. edge-gateway').describe('Client id shown in broker logs and quotas'),
   brokers: z.array(broker).min(1, 'must list at least one bootstrap broker').describe('Bootstrap brokers, e.g. ["127.0.0.1:9092"]'),
   client: z.enum(['kafkajs', 'platformatic']).default(DEFAULT_CLIENT).describe('Which adapter implements the port'),
+  security: kafkaSecuritySchema.optional().describe('TLS and SASL; the FIELDMESH_KAFKA_* environment when absent'),
 });
 
 export const producerOptionsSchema = z.strictObject({

@@ -11,6 +11,7 @@ export function kafkaConnectionSchema(defaultClientId: string) {
     brokers: kafkaClientConfigSchema.shape.brokers,
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the platform default (platformatic) when absent'),
     clientId: z.string().min(1).default(defaultClientId).describe('Client id shown in broker logs and quotas'),
+    security: kafkaClientConfigSchema.shape.security,
   });
 }
 

@@ -3,6 +3,7 @@ import { consumerOptionsSchema, kafkaClientConfigSchema, parseOptions, producerO
 import { kafkajsAdapter } from './kafkajs.adapter';
 import { LingeringProducer } from './linger.producer';
 import { platformaticAdapter } from './platformatic.adapter';
+import { kafkaSecurityFromEnv, kafkaSecuritySchema, resolveKafkaSecurity } from './kafka.security';
 import type { KafkaClientConfig, KafkaPort } from './ports';
 
 /**
@@ -11,7 +12,10 @@ import type { KafkaClientConfig, KafkaPort } from './ports';
  */
 export function createKafka(config: KafkaClientConfig): KafkaPort {
   const settings = parseOptions('Kafka client config', kafkaClientConfigSchema, config);
-  const adapter: KafkaAdapter = settings.client === 'kafkajs' ? kafkajsAdapter(settings) : platformaticAdapter(settings);
+  const fromEnv = settings.security ? undefined : kafkaSecurityFromEnv();
+  const configured = settings.security ?? (fromEnv === undefined ? undefined : parseOptions('Kafka security from FIELDMESH_KAFKA_* environment', kafkaSecuritySchema, fromEnv));
+  const security = resolveKafkaSecurity(configured, settings.clientId);
+  const adapter: KafkaAdapter = settings.client === 'kafkajs' ? kafkajsAdapter(settings, security) : platformaticAdapter(settings, security);
   return {
     producer(options = {}) {
       const producerSettings = parseOptions('Kafka producer options', producerOptionsSchema, options);

@@ -1,5 +1,6 @@
-import kafkajs, { type Admin, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type Kafka, type KafkaConfig, type KafkaMessage, type Producer } from 'kafkajs';
 import type { ConsumerSettings, KafkaClientSettings, ProducerSettings } from './config';
+import type { ResolvedKafkaSecurity } from './kafka.security';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import { registerKafkajsCodecs } from './kafkajs.codecs';
 import type {
@@ -31,10 +32,16 @@ const COMPRESSION = {
 } as const;
 
 /** kafkajs (unmaintained since 2023, tulios/kafkajs#1603), kept as the port's second adapter. */
-export function kafkajsAdapter(config: KafkaClientSettings): KafkaAdapter {
+export function kafkajsAdapter(config: KafkaClientSettings, security: ResolvedKafkaSecurity): KafkaAdapter {
   registerKafkajsCodecs();
+  const secured: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (security.protocol === 'SASL_SSL') {
+    const { username, password } = security.sasl;
+    secured.ssl = security.ca ? { ca: [security.ca] } : true;
+    secured.sasl = security.sasl.mechanism === 'SCRAM-SHA-512' ? { mechanism: 'scram-sha-512', username, password } : { mechanism: 'scram-sha-256', username, password };
+  }
   // Warnings and errors only: healthy operation logs nothing.
-  const kafka = new KafkaClient({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN });
+  const kafka = new KafkaClient({ clientId: config.clientId, brokers: config.brokers, logLevel: logLevel.WARN, ...secured });
   return {
     producer: (settings) => new KafkajsProducer(kafka, settings),
     consumer: (settings) => new KafkajsConsumer(kafka, settings),

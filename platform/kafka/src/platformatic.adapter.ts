@@ -5,6 +5,7 @@ import type { KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import type { BaseOptions } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
+import type { ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, RecordMetadata, TopicSpec } from './ports';
 import { groupByTopic, headerBuffers, keyBuffer } from './records';
 
@@ -12,10 +13,16 @@ import { groupByTopic, headerBuffers, keyBuffer } from './records';
 const TOPIC_METADATA_WAIT_MS = 10_000;
 
 /** @platformatic/kafka: maintained, pure JavaScript, no native addon. */
-export function platformaticAdapter(config: KafkaClientSettings): KafkaAdapter {
+export function platformaticAdapter(config: KafkaClientSettings, security: ResolvedKafkaSecurity): KafkaAdapter {
   // About as patient as kafkajs's defaults (5 retries, exponential from 300 ms): a broker that has just
   // started answers NOT_COORDINATOR for a few seconds while it creates __consumer_offsets.
-  const base = { clientId: config.clientId, bootstrapBrokers: config.brokers, retries: 10, retryDelay: 1_000 };
+  const base: BaseOptions = {
+    clientId: config.clientId,
+    bootstrapBrokers: config.brokers,
+    retries: 10,
+    retryDelay: 1_000,
+    ...(security.protocol === 'SASL_SSL' ? { tls: security.ca ? { ca: security.ca } : {}, sasl: security.sasl } : {}),
+  };
   return {
     producer: (settings) => new PlatformaticProducer(base, settings),
     consumer: (settings) => new PlatformaticConsumer(base, settings),

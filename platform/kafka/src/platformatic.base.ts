@@ -6,6 +6,9 @@ export interface BaseOptions {
   bootstrapBrokers: string[];
   retries: number;
   retryDelay: number;
+  /** TLS options of node:tls (the CA to verify the brokers by); absent for PLAINTEXT. */
+  tls?: { ca?: string };
+  sasl?: { mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256'; username: string; password: string };
 }
 
 export type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>;

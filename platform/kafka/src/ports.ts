@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from './kafka.security';
 /**
  * The project's Kafka port. Every Fieldmesh program talks to Kafka through these interfaces so that the
  * client library (kafkajs or @platformatic/kafka) is an adapter choice, not a dependency of callers.
@@ -159,6 +160,8 @@ export interface KafkaClientConfig {
   brokers: string[];
   /** Which adapter implements the port; the platform default when undefined. */
   client?: KafkaClientName | undefined;
+  /** TLS and SASL (see kafka.security.ts); the FIELDMESH_KAFKA_* environment when undefined. */
+  security?: KafkaSecurity | undefined;
 }
 
 /** A factory for the three roles, bound to one cluster. */

@@ -11,15 +11,35 @@ function parse(properties: string): Map<string, string> {
 }
 
 describe('kafka config', () => {
-  const properties = parse(kafkaServerProperties({ brokerPort: 41001, controllerPort: 41002, dataDir: '/stack/kafka/data' }));
+  const properties = parse(
+    kafkaServerProperties({
+      brokerPort: 41001,
+      controllerPort: 41002,
+      dataDir: '/stack/kafka/data',
+      tls: { keystoreFile: '/stack/pki/kafka-broker.bundle.pem', caFile: '/stack/pki/ca.pem' },
+      admin: { username: 'admin', password: 's3cret' },
+    }),
+  );
 
   it('runs one KRaft node as broker and controller, listening only on 127.0.0.1 ports given', () => {
     expect(properties.get('process.roles')).toBe('broker,controller');
     expect(properties.get('node.id')).toBe('1');
-    expect(properties.get('listeners')).toBe('PLAINTEXT://127.0.0.1:41001,CONTROLLER://127.0.0.1:41002');
-    expect(properties.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:41001');
+    expect(properties.get('listeners')).toBe('SASL_SSL://127.0.0.1:41001,CONTROLLER://127.0.0.1:41002');
+    expect(properties.get('advertised.listeners')).toBe('SASL_SSL://127.0.0.1:41001');
     expect(properties.get('controller.quorum.voters')).toBe('1@127.0.0.1:41002');
     expect(properties.get('log.dirs')).toBe('/stack/kafka/data');
+  });
+
+  it('takes clients over SASL_SSL only (SCRAM-SHA-512 over TLS), the controller over mutual TLS, and denies what no ACL allows', () => {
+    expect(properties.get('listener.security.protocol.map')).toBe('SASL_SSL:SASL_SSL,CONTROLLER:SSL');
+    expect([...properties.values()].some((value) => value.includes('PLAINTEXT'))).toBe(false);
+    expect(properties.get('sasl.enabled.mechanisms')).toBe('SCRAM-SHA-512');
+    expect(properties.get('listener.name.controller.ssl.client.auth')).toBe('required');
+    expect(properties.get('ssl.keystore.location')).toBe('/stack/pki/kafka-broker.bundle.pem');
+    expect(properties.get('ssl.truststore.location')).toBe('/stack/pki/ca.pem');
+    expect(properties.get('authorizer.class.name')).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(properties.get('allow.everyone.if.no.acl.found')).toBe('false');
+    expect(properties.get('super.users')).toBe('User:admin;User:fieldmesh-kafka-broker');
   });
 
   it('works with a single broker and never creates topics by accident', () => {

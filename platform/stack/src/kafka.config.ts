@@ -4,23 +4,51 @@ export interface KafkaConfigInput {
   brokerPort: number;
   controllerPort: number;
   dataDir: string;
+  /** PEM files of the broker's TLS identity; it serves both listeners. */
+  tls: { keystoreFile: string; caFile: string };
+  /** The SCRAM super user the broker itself logs in as (and the stack's admin tools). */
+  admin: { username: string; password: string };
 }
+
+/** The broker's certificate CN: with the mapping rule below it is the principal `User:<CN>`. */
+export const KAFKA_BROKER_PRINCIPAL = 'fieldmesh-kafka-broker';
+
+/** SCRAM-SHA-512 is the mechanism of the client listener: salted, never the password on the wire (unlike PLAIN). */
+export const KAFKA_SASL_MECHANISM = 'SCRAM-SHA-512';
 
 /**
  * A single KRaft node in combined mode (broker and controller in one JVM), bound to 127.0.0.1.
  * Replication factors are 1 because there is one broker; topics are created explicitly by the code that
  * owns them (from contracts), so auto-creation stays off and a typo fails instead of making a topic.
+ *
+ * Secure by default: clients connect over SASL_SSL (SCRAM-SHA-512 over TLS from the stack CA); the
+ * controller listener takes mutual TLS only (KRaft cannot use SCRAM there), with the broker's own
+ * certificate. The StandardAuthorizer denies whatever no ACL allows; the admin and the broker are super users.
  */
 export function kafkaServerProperties(input: KafkaConfigInput): string {
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${input.admin.username}" password="${input.admin.password}";`;
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${input.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${input.brokerPort},CONTROLLER://127.0.0.1:${input.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${input.brokerPort}`,
+    `listeners=SASL_SSL://127.0.0.1:${input.brokerPort},CONTROLLER://127.0.0.1:${input.controllerPort}`,
+    `advertised.listeners=SASL_SSL://127.0.0.1:${input.brokerPort}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=SASL_SSL',
+    'listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL',
+    `sasl.enabled.mechanisms=${KAFKA_SASL_MECHANISM}`,
+    `sasl.mechanism.inter.broker.protocol=${KAFKA_SASL_MECHANISM}`,
+    `listener.name.sasl_ssl.${KAFKA_SASL_MECHANISM.toLowerCase()}.sasl.jaas.config=${jaas}`,
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${input.tls.keystoreFile}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${input.tls.caFile}`,
+    'listener.name.controller.ssl.client.auth=required',
+    // Certificates name principals by their CN, not the whole distinguished name.
+    'ssl.principal.mapping.rules=RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT',
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${input.admin.username};User:${KAFKA_BROKER_PRINCIPAL}`,
+    'allow.everyone.if.no.acl.found=false',
     `log.dirs=${input.dataDir}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',

@@ -1,10 +1,16 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { runCommand } from './command.runner';
-import { kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
+import { KAFKA_BROKER_PRINCIPAL, KAFKA_SASL_MECHANISM, kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
 import { ensureKafkaRuntime } from './kafka.runtime';
-import { port, secret, type ServiceContext, type ServiceDefinition, type ServiceSettings } from './service';
+import { KAFKA_SECURITY_ENV } from '@fieldmesh/config';
+import { port, secret, type ServiceContext, type ServiceDefinition, type ServiceSettings, type StackAddresses } from './service';
+import { ensureStackCa, issueCertificate, stackPkiDir } from './stack.pki';
+
+/** The stack's Kafka super user: the stack's own tools and the tests' admin; components get principals of their own. */
+export const KAFKA_ADMIN_USER = 'admin';
 
 function files(context: ServiceContext) {
   return {
@@ -12,6 +18,27 @@ function files(context: ServiceContext) {
     log4jProperties: join(context.dir, 'log4j.properties'),
     dataDir: join(context.dir, 'data'),
   };
+}
+
+/**
+ * The FIELDMESH_KAFKA_* environment that makes a platform Kafka client (see @fieldmesh/kafka) log in to
+ * the stack's broker as `username`: for the processes the stack starts and for the tests' workers.
+ */
+export function kafkaClientEnv(addresses: StackAddresses, principal?: { username: string; password: string }): Record<string, string> {
+  const { kafkaCaFile, kafkaSaslMechanism, kafkaSaslUsername, kafkaSaslPassword } = addresses;
+  if (!kafkaCaFile || !kafkaSaslMechanism || !kafkaSaslUsername || !kafkaSaslPassword) throw new Error('the stack has no Kafka: start it with kafka');
+  return {
+    [KAFKA_SECURITY_ENV.protocol]: 'SASL_SSL',
+    [KAFKA_SECURITY_ENV.caFile]: kafkaCaFile,
+    [KAFKA_SECURITY_ENV.mechanism]: kafkaSaslMechanism,
+    [KAFKA_SECURITY_ENV.username]: principal?.username ?? kafkaSaslUsername,
+    [KAFKA_SECURITY_ENV.password]: principal?.password ?? kafkaSaslPassword,
+  };
+}
+
+/** The CA certificate clients trust the broker by (created by prepare before the broker first starts). */
+function ensureCaFile(stackDir: string): string {
+  return join(stackPkiDir(stackDir), 'ca.pem');
 }
 
 function brokers(settings: ServiceSettings): string {
@@ -22,7 +49,7 @@ function brokers(settings: ServiceSettings): string {
 export const kafkaService: ServiceDefinition = {
   name: 'kafka',
   portNames: ['broker', 'controller'],
-  createSecrets: () => ({ clusterId: kafkaClusterId() }),
+  createSecrets: () => ({ clusterId: kafkaClusterId(), adminPassword: randomBytes(24).toString('base64url') }),
   dependsOn: [],
   readyTimeoutMs: 90_000,
 
@@ -34,19 +61,36 @@ export const kafkaService: ServiceDefinition = {
     const { libs, java } = await ensureKafkaRuntime(context.cacheDir);
     const paths = files(context);
     mkdirSync(paths.dataDir, { recursive: true });
+    const ca = await ensureStackCa(stackPkiDir(context.stackDir));
+    const broker = await issueCertificate(ca, 'kafka-broker', { commonName: KAFKA_BROKER_PRINCIPAL, serverNames: ['127.0.0.1', 'localhost'], clientAuth: true });
+    const admin = { username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') };
     writeFileSync(
       paths.serverProperties,
-      kafkaServerProperties({ brokerPort: port(context.settings, 'broker'), controllerPort: port(context.settings, 'controller'), dataDir: paths.dataDir }),
+      kafkaServerProperties({
+        brokerPort: port(context.settings, 'broker'),
+        controllerPort: port(context.settings, 'controller'),
+        dataDir: paths.dataDir,
+        tls: { keystoreFile: broker.bundleFile, caFile: ca.certFile },
+        admin,
+      }),
+      { mode: 0o600 },
     );
     writeFileSync(paths.log4jProperties, kafkaLog4jProperties());
     const classpath = join(libs, '*');
     const log4j = `-Dlog4j.configuration=file:${paths.log4jProperties}`;
     // A restart after stopService keeps the data the first start formatted (and saves a JVM start).
-    if (!existsSync(join(paths.dataDir, 'meta.properties')))
-      await runCommand(java, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties], {
-        service: 'kafka',
-        logFile: context.logFile,
-      });
+    if (!existsSync(join(paths.dataDir, 'meta.properties'))) {
+      // The admin's SCRAM credential goes into the first metadata; the JVM reads the arguments from a
+      // private file (java @argfile), so the password shows neither in `ps` nor in an error message.
+      const argFile = join(context.dir, 'format.args');
+      const scram = `${KAFKA_SASL_MECHANISM}=[name=${admin.username},password=${admin.password}]`;
+      writeFileSync(argFile, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties, '--add-scram', scram].map((arg) => `"${arg}"`).join('\n'), { mode: 0o600 });
+      try {
+        await runCommand(java, [`@${argFile}`], { service: 'kafka', logFile: context.logFile });
+      } finally {
+        rmSync(argFile, { force: true });
+      }
+    }
     return {
       command: java,
       args: ['-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', classpath, log4j, 'kafka.Kafka', paths.serverProperties],
@@ -58,7 +102,15 @@ export const kafkaService: ServiceDefinition = {
     // A metadata request, not only a TCP connect: the listener accepts before the broker has joined the quorum.
     // Not kafkajs: its request queue arms a timer at `throttledUntil (-1) - Date.now()`, a negative delay that
     // Node 24 reports as TimeoutNegativeWarning on every stack start, then re-arms every millisecond.
-    const admin = new Admin({ clientId: 'fieldmesh-stack-probe', bootstrapBrokers: [brokers(context.settings)], connectTimeout: 1_000, requestTimeout: 2_000, retries: 0 });
+    const admin = new Admin({
+      clientId: 'fieldmesh-stack-probe',
+      bootstrapBrokers: [brokers(context.settings)],
+      tls: { ca: readFileSync(ensureCaFile(context.stackDir)) },
+      sasl: { mechanism: KAFKA_SASL_MECHANISM, username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') },
+      connectTimeout: 1_000,
+      requestTimeout: 2_000,
+      retries: 0,
+    });
     try {
       const metadata = await admin.metadata({ topics: [] });
       if (metadata.brokers.size === 0) throw new Error('the broker answered metadata without any broker');
@@ -67,7 +119,13 @@ export const kafkaService: ServiceDefinition = {
     }
   },
 
-  addresses(settings) {
-    return { kafkaBrokers: brokers(settings) };
+  addresses(settings, stackDir) {
+    return {
+      kafkaBrokers: brokers(settings),
+      kafkaCaFile: ensureCaFile(stackDir),
+      kafkaSaslMechanism: KAFKA_SASL_MECHANISM,
+      kafkaSaslUsername: KAFKA_ADMIN_USER,
+      kafkaSaslPassword: secret(settings, 'adminPassword'),
+    };
   },
 };

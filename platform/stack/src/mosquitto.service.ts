@@ -102,6 +102,7 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}) }));
   const context: ServiceContext = {
     dir,
+    stackDir: dir,
     logFile,
     cacheDir: dir,
     repoRoot: dir,

@@ -24,7 +24,7 @@ function definition(probe: () => Promise<void>, readyTimeoutMs = 10_000): Servic
 }
 
 function context(logFile: string): ServiceContext {
-  return { dir, logFile, cacheDir: dir, repoRoot: dir, settings: { ports: {}, secrets: {} }, addresses: {} };
+  return { dir, stackDir: dir, logFile, cacheDir: dir, repoRoot: dir, settings: { ports: {}, secrets: {} }, addresses: {} };
 }
 
 describe('readiness', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { kafkaClientEnv } from './kafka.service';
 import { port, type ServiceDefinition, type ServiceSettings } from './service';
 
 /** Spawned by path, as a process: platform code may not import contracts/. */
@@ -34,6 +35,7 @@ export const registryService: ServiceDefinition = {
         FIELDMESH_REGISTRY_PORT: String(port(context.settings, 'http')),
         FIELDMESH_REGISTRY_HOST: '127.0.0.1',
         FIELDMESH_KAFKA_BROKERS: brokers,
+        ...kafkaClientEnv(context.addresses),
       },
     };
   },

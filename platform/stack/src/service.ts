@@ -5,8 +5,14 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Where the stack's services listen; a service that is not part of the stack leaves its keys out. */
 export interface StackAddresses {
-  /** host:port of the PLAINTEXT listener, comma-separated like every Kafka client expects. */
+  /** host:port of the SASL_SSL listener, comma-separated like every Kafka client expects. */
   kafkaBrokers?: string;
+  /** The stack CA's certificate (PEM): clients verify the broker with it. */
+  kafkaCaFile?: string;
+  kafkaSaslMechanism?: string;
+  /** The stack's Kafka super user (its tools and the tests); components have principals of their own. */
+  kafkaSaslUsername?: string;
+  kafkaSaslPassword?: string;
   mqttUrl?: string;
   clickhouseUrl?: string;
   clickhouseUser?: string;
@@ -23,6 +29,8 @@ export interface ServiceSettings {
 export interface ServiceContext {
   /** The service's own folder inside the stack folder: configs and data. */
   dir: string;
+  /** The stack's folder (its PKI is in `pki/`, see stack.pki.ts). */
+  stackDir: string;
   logFile: string;
   cacheDir: string;
   repoRoot: string;
@@ -48,7 +56,7 @@ export interface ServiceDefinition {
   prepare(context: ServiceContext): Promise<Omit<LaunchSpec, 'logFile'>>;
   /** One readiness attempt with a real request; throws the reason it is not ready. */
   probe(context: ServiceContext): Promise<void>;
-  addresses(settings: ServiceSettings): StackAddresses;
+  addresses(settings: ServiceSettings, stackDir: string): StackAddresses;
 }
 
 export function port(settings: ServiceSettings, name: string): number {

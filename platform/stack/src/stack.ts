@@ -132,7 +132,7 @@ export class Stack {
 
   /** Every address of every service in the stack (they stay the same across stopService/startService). */
   get addresses(): StackAddresses {
-    return Object.assign({}, ...this.state.services.map((service) => DEFINITIONS[service.name].addresses(service)));
+    return Object.assign({}, ...this.state.services.map((service) => DEFINITIONS[service.name].addresses(service, this.dir)));
   }
 
   status(): ServiceStatus[] {
@@ -141,7 +141,7 @@ export class Stack {
       running: service.process !== null && isRunning(service.process),
       pid: service.process?.pid,
       logFile: service.logFile,
-      addresses: DEFINITIONS[service.name].addresses(service),
+      addresses: DEFINITIONS[service.name].addresses(service, this.dir),
     }));
   }
 
@@ -169,11 +169,12 @@ export class Stack {
     );
     return {
       dir: join(this.dir, service.name),
+      stackDir: this.dir,
       logFile: service.logFile,
       cacheDir: state.cacheDir,
       repoRoot: REPO_ROOT,
       settings: { ports: service.ports, secrets: service.secrets },
-      addresses: Object.assign({}, ...before.map((other) => DEFINITIONS[other.name].addresses(other))),
+      addresses: Object.assign({}, ...before.map((other) => DEFINITIONS[other.name].addresses(other, this.dir))),
     };
   }
 

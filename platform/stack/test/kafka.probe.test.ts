@@ -4,9 +4,10 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { kafkaService } from '../src/kafka.service';
 import type { ServiceContext } from '../src/service';
 
-/** A context naming only the broker port: all the probe reads. */
+/** A context naming the broker port, the stack (its CA) and the admin's password: all the probe reads. */
 function contextFor(brokerPort: number): ServiceContext {
-  return { dir: '', logFile: '', cacheDir: '', repoRoot: '', settings: { ports: { broker: brokerPort, controller: 0 }, secrets: {} }, addresses: {} };
+  const settings = { ports: { broker: brokerPort, controller: 0 }, secrets: { adminPassword: inject('kafkaSaslPassword') } };
+  return { dir: '', stackDir: inject('stackDir'), logFile: '', cacheDir: '', repoRoot: '', settings, addresses: {} };
 }
 
 /** Warnings the process emits while `work` runs (Node emits them on a later tick). */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT, ServiceStartError, attachStack, startStack } from '../src/index';
 import { isRunning } from '../src/process.supervisor';
 
-const kafka = new Kafka({ clientId: 'stack-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
+/** The stack's broker takes SASL_SSL only: its CA and its admin's SCRAM credential. */
+const secured = {
+  ssl: { ca: [readFileSync(inject('kafkaCaFile'), 'utf8')] },
+  sasl: { mechanism: 'scram-sha-512' as const, username: inject('kafkaSaslUsername'), password: inject('kafkaSaslPassword') },
+};
+const kafka = new Kafka({ clientId: 'stack-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING, ...secured });
 
 async function firstValue(consumer: Consumer, topic: string): Promise<string> {
   await consumer.connect();
@@ -132,6 +137,7 @@ describe('the real-service stack', () => {
       connectionTimeout: 500,
       retry: { retries: 0 },
       logLevel: logLevel.NOTHING,
+      ...secured,
     }).admin();
     await expect(admin.connect()).rejects.toThrow();
 

@@ -1,14 +1,17 @@
 import type { TestProject } from 'vitest/node';
 import { join } from 'node:path';
-import { defaultServices, LOCAL_STACK_DIR, removeAbandonedStacks, runningStack, startStack, TEST_STACKS_DIR, type Stack, type StackAddresses } from '@fieldmesh/stack';
+import { defaultServices, kafkaClientEnv, LOCAL_STACK_DIR, removeAbandonedStacks, runningStack, startStack, TEST_STACKS_DIR, type Stack, type StackAddresses } from '@fieldmesh/stack';
 
 function provideAddresses(project: TestProject, stack: Stack): void {
   const addresses: StackAddresses = stack.addresses;
-  for (const key of ['kafkaBrokers', 'mqttUrl', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'registryUrl'] as const) {
+  for (const key of ['kafkaBrokers', 'kafkaCaFile', 'kafkaSaslUsername', 'kafkaSaslPassword', 'mqttUrl', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'registryUrl'] as const) {
     const value = addresses[key];
     if (value !== undefined) project.provide(key, value);
   }
   project.provide('stackDir', stack.dir);
+  // Every Kafka client the tests make (and the processes they start) logs in as the stack's admin unless it
+  // names a principal of its own: the workers inherit this environment.
+  if (addresses.kafkaBrokers) Object.assign(process.env, kafkaClientEnv(addresses));
 }
 
 /**
@@ -36,8 +39,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** host:port of the Kafka broker (KRaft, PLAINTEXT). */
+    /** host:port of the Kafka broker (KRaft, SASL_SSL: SCRAM-SHA-512 over TLS from the stack CA). */
     kafkaBrokers: string;
+    /** The stack CA's certificate: clients verify the broker (and Mosquitto's TLS listener) with it. */
+    kafkaCaFile: string;
+    /** The stack's Kafka super user; FIELDMESH_KAFKA_* in the workers' environment names it too. */
+    kafkaSaslUsername: string;
+    kafkaSaslPassword: string;
     /** mqtt://127.0.0.1:<port>, anonymous. */
     mqttUrl: string;
     /** http://127.0.0.1:<port> of the ClickHouse server (Debian 18.16). */

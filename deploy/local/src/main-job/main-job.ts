@@ -3,7 +3,7 @@ import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import { endOffsets, PERSONAS, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
-import type { Stack } from '@fieldmesh/stack';
+import { kafkaClientEnv, type Stack } from '@fieldmesh/stack';
 import type { Output } from '../command.output';
 import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from './console.starter';
 import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
@@ -42,6 +42,8 @@ export interface MainJobOptions {
 export async function runMainJob(options: MainJobOptions): Promise<MainJobReport> {
   const { output } = options;
   const addresses = options.stack.addresses;
+  // The stack's broker takes SASL_SSL only; the run's Kafka clients log in as the stack's admin.
+  Object.assign(process.env, kafkaClientEnv(addresses));
   const tokensFile = options.tokensFile ?? LOCAL_TOKENS_FILE;
   const registry = await startGovernedRegistry({
     kafkaBrokers: addresses.kafkaBrokers!,

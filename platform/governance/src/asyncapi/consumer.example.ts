@@ -80,13 +80,22 @@ export function consumerExampleFor(loaded: LoadedContract, options: AsyncApiOpti
   return `// Consumer of ${contract.kafka.topic}: ${contract.id} ${contract.version}, owned by ${contract.owner.team} <${contract.owner.contact}>.
 // ${contract.description.purpose}
 // npm install kafkajs @kafkajs/confluent-schema-registry
+// The brokers take SASL_SSL only: your service's principal (SCRAM-SHA-512) and the CA that signed them.
+// KAFKA_SASL_USERNAME=... KAFKA_SASL_PASSWORD=... KAFKA_SSL_CA_FILE=ca.pem npx tsx consumer.ts
+import { readFileSync } from 'node:fs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka } from 'kafkajs';
 
 ${interfaceFor(loaded)}
 
 const registry = new SchemaRegistry({ host: '${options.registryUrl}' });
-const kafka = new Kafka({ clientId: 'my-service', brokers: [${brokers}] });
+const env = (name: string) => process.env[name] ?? (console.error(\`set \${name}\`), process.exit(2));
+const kafka = new Kafka({
+  clientId: 'my-service',
+  brokers: [${brokers}],
+  ssl: { ca: [readFileSync(env('KAFKA_SSL_CA_FILE'), 'utf8')] },
+  sasl: { mechanism: 'scram-sha-512', username: env('KAFKA_SASL_USERNAME'), password: env('KAFKA_SASL_PASSWORD') },
+});
 // One group per consuming service: each group gets every record once; partitions are shared among its members.
 const consumer = kafka.consumer({ groupId: 'my-service.${contract.dataProduct}' });
 
