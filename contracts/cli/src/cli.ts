@@ -19,7 +19,7 @@ import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { productsApplyCommand } from './commands/products-apply.command';
 import { tokensCreateCommand, tokensListCommand, tokensRotateCommand } from './commands/tokens.command';
-import { ContractSchemaNotFound, ContractsApiFailed } from './errors';
+import { BaselineContractInvalid, BaselineRevisionUnknown, ContractSchemaNotFound, ContractsApiFailed } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
   productsApplyCommand,
@@ -65,6 +65,8 @@ function isExpected(error: unknown): error is Error {
     LineageReadFailed,
     ContractsApiFailed,
     ContractSchemaNotFound,
+    BaselineRevisionUnknown,
+    BaselineContractInvalid,
     RegistryError,
     TokenRequestInvalid,
     TokenStoreInvalid,

@@ -30,3 +30,31 @@ export class ContractSchemaNotFound extends Error {
     );
   }
 }
+
+/** `fieldmesh contracts check --since <revision>` names a revision that the repository (with its full history) does not have. */
+export class BaselineRevisionUnknown extends Error {
+  override readonly name = 'BaselineRevisionUnknown';
+  constructor(
+    readonly revision: string,
+    readonly root: string,
+  ) {
+    super(
+      `'${revision}' is not a commit of the repository at ${root}: there are no contracts to compare with. Name a tag, branch or commit that 'git rev-parse ${revision}' knows (fetch it first if it is remote), or use --since last-release.`,
+    );
+  }
+}
+
+/** A contract at the baseline commit does not load under today's contract rules, so it cannot be compared with. */
+export class BaselineContractInvalid extends Error {
+  override readonly name = 'BaselineContractInvalid';
+  constructor(
+    readonly baseline: string,
+    readonly problems: string,
+    options?: { cause: unknown },
+  ) {
+    super(
+      `The contracts of ${baseline} cannot be compared with: one does not load under today's contract rules:\n${problems}\nCompare with a later revision (--since <revision>) whose contracts load, e.g. the commit that changed the rules.`,
+      options,
+    );
+  }
+}

@@ -61,6 +61,17 @@ describe('fieldmesh contracts check', () => {
     expect(run.stdout).toContain('asset-health.anomaly-scores 1.0.0: unchanged');
   });
 
+  // The CI gate: this repository's contracts against those of its last release (a v* tag), else of the
+  // previous commit, so a breaking contract change fails `npm test` unless it is a new major version.
+  it('passes on the repository against its last release or previous commit', async () => {
+    const run = await fieldmesh('contracts', 'check', '--since', 'last-release');
+    // A clone without that history (shallow) cannot be checked: the CLI says so and how to fetch it.
+    expect(run.stdout, 'the check was skipped, so nothing was compared').not.toContain('SKIPPED');
+    expect(run.stdout).toMatch(/^Comparing the contracts in .* with those of (the last release, tag v\S+|the previous commit HEAD~1) \([0-9a-f]+ /);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/OK: \d+ contract\(s\) checked, no breaking change\./);
+  });
+
   it('explains its usage and refuses a wrong command line with exit 2', async () => {
     const help = await fieldmesh('contracts', 'check', '--help');
     expect(help.code).toBe(0);
@@ -68,6 +79,6 @@ describe('fieldmesh contracts check', () => {
     expect(help.stdout).toContain('Examples:');
     const wrong = await fieldmesh('contracts', 'check', contractIn('base'));
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('give <old.yaml> <new.yaml>, or --base <dir>');
+    expect(wrong.stderr).toContain('give <old.yaml> <new.yaml>, or --base <dir> / --since <revision>');
   });
 });
