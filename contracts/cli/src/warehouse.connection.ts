@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { TableCheck } from '@fieldmesh/governance';
 import { describeTable, planTable, probeCapabilities, tableDrift, type ServerCapabilities, type TableDrift } from '@fieldmesh/warehouse';
@@ -9,22 +11,39 @@ export const WAREHOUSE_OPTIONS = {
   clickhouse: { type: 'string' },
   'clickhouse-user': { type: 'string' },
   'clickhouse-password': { type: 'string' },
+  'clickhouse-password-file': { type: 'string' },
   database: { type: 'string' },
 } as const;
 
 export const WAREHOUSE_HELP = `Warehouse (optional; without a URL the tables are left out):
   --clickhouse <url>             ClickHouse server, e.g. http://127.0.0.1:8123 (env FIELDMESH_CLICKHOUSE_URL)
   --clickhouse-user <name>       (env FIELDMESH_CLICKHOUSE_USER, default 'default')
+  --clickhouse-password-file <file>  a file holding the password (env FIELDMESH_CLICKHOUSE_PASSWORD_FILE);
+                                 preferred to --clickhouse-password, which other users can see in the process list
   --clickhouse-password <secret> (env FIELDMESH_CLICKHOUSE_PASSWORD, default empty)
   --database <name>              the products' database (default fieldmesh)`;
 
 export interface Warehouse {
+  url: string;
   client: ClickHouseClient;
   database: string;
   capabilities: ServerCapabilities;
 }
 
 const url = z.url({ error: 'must be the ClickHouse HTTP URL, e.g. http://127.0.0.1:8123 (--clickhouse or FIELDMESH_CLICKHOUSE_URL)' });
+
+/** The password from --clickhouse-password-file or FIELDMESH_CLICKHOUSE_PASSWORD_FILE, else the plain option or variable. */
+function passwordOf(args: ParsedArgs, io: CliIo): string {
+  const file = args.values['clickhouse-password-file'] ?? io.env.FIELDMESH_CLICKHOUSE_PASSWORD_FILE;
+  if (typeof file === 'string' && file !== '') {
+    try {
+      return readFileSync(resolve(io.cwd, file), 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`Invalid warehouse settings:\n  - clickhouse-password-file: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return String(args.values['clickhouse-password'] ?? io.env.FIELDMESH_CLICKHOUSE_PASSWORD ?? '');
+}
 
 /** The ClickHouse server named by --clickhouse or FIELDMESH_CLICKHOUSE_URL, or undefined when none is. */
 export async function warehouseOf(args: ParsedArgs, io: CliIo): Promise<Warehouse | undefined> {
@@ -35,10 +54,10 @@ export async function warehouseOf(args: ParsedArgs, io: CliIo): Promise<Warehous
   const client = createClient({
     url: parsed.data,
     username: String(args.values['clickhouse-user'] ?? io.env.FIELDMESH_CLICKHOUSE_USER ?? 'default'),
-    password: String(args.values['clickhouse-password'] ?? io.env.FIELDMESH_CLICKHOUSE_PASSWORD ?? ''),
+    password: passwordOf(args, io),
   });
   try {
-    return { client, database: typeof args.values.database === 'string' ? args.values.database : 'fieldmesh', capabilities: await probeCapabilities(client) };
+    return { url: parsed.data, client, database: typeof args.values.database === 'string' ? args.values.database : 'fieldmesh', capabilities: await probeCapabilities(client) };
   } catch (error) {
     await client.close();
     throw error;

@@ -3,6 +3,7 @@ import { describeTable, planTable, provisionTable } from '@fieldmesh/warehouse';
 import type { CliCommand } from '../cli.command';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryOf, withAdmin } from '../connection.options';
 import { selectedContracts } from '../contracts.selection';
+import { applyWarehouseAccess, clickhouseConfigDirOf, describeWarehouseAccess, WAREHOUSE_ACCESS_HELP, WAREHOUSE_ACCESS_OPTIONS } from '../warehouse-access.apply';
 import { WAREHOUSE_HELP, WAREHOUSE_OPTIONS, warehouseOf, type Warehouse } from '../warehouse.connection';
 
 function describe(result: ProvisionResult): string {
@@ -63,15 +64,19 @@ ${WAREHOUSE_HELP}
   partitioned by time, TTL from the warehouse retention; retention by dropping partitions on servers
   without TTL). Existing tables are not altered.
 
+${WAREHOUSE_ACCESS_HELP}
+
 Exit code 0 when every product is provisioned, 1 when one failed (the others are still applied).`,
-  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
     const registryUrl = registryOf(args, io);
     const { kafka } = kafkaOf(args, io);
     const warehouse = await warehouseOf(args, io);
+    const configDir = clickhouseConfigDirOf(args, io);
     const results: Array<(ProvisionResult & Partial<TableResult>) | { product: string; error: string }> = [];
+    let accessFailed = false;
     try {
       await withAdmin(kafka, async (admin) => {
         for (const [i, loaded] of contracts.entries()) {
@@ -90,13 +95,24 @@ Exit code 0 when every product is provisioned, 1 when one failed (the others are
           }
         }
       });
+      if (warehouse && configDir) {
+        const applied = contracts.filter((loaded) => results.some((r) => !('error' in r) && r.product === loaded.contract.id));
+        try {
+          const access = await applyWarehouseAccess(warehouse, applied, args, io, configDir);
+          if (!args.values.json) for (const line of describeWarehouseAccess(access)) io.out(line);
+        } catch (error) {
+          accessFailed = true;
+          io.out(`warehouse access: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     } finally {
       await warehouse?.client.close();
     }
+    if (warehouse && !configDir) io.err('Warehouse access was not installed: no ClickHouse config folder was given (--clickhouse-config-dir or FIELDMESH_CLICKHOUSE_CONFIG_DIR).');
     if (!warehouse) io.err('Tables were not created: no ClickHouse URL was given (--clickhouse or FIELDMESH_CLICKHOUSE_URL).');
     if (args.values.json) io.out(JSON.stringify(results, null, 2));
     const failed = results.filter((r) => 'error' in r).length;
     io.err(`${contracts.length - failed} of ${contracts.length} product(s) applied${failed > 0 ? `, ${failed} failed` : ''}.`);
-    return failed > 0 ? 1 : 0;
+    return failed > 0 || accessFailed ? 1 : 0;
   },
 };
