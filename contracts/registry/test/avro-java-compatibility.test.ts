@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCompatibility, parseSchema, type CompatibilityLevel, type PreviousSchema } from '../src/index';
-import { avroJavaVerdicts, avroVersion, type JavaVerdict, type SchemaPair } from './avro-java/avro-java.runtime';
+import { avroJavaVerdicts, avroVersion, ensureAvroJava, type JavaVerdict, type SchemaPair } from './avro-java/avro-java.runtime';
 
 // Every fixture case of the registry's checker (old.avsc, new.avsc, optionally older.avsc) is judged by
 // Apache Avro's Java SchemaCompatibility too, which Confluent's AvroSchema.isBackwardCompatible calls:
@@ -78,8 +78,9 @@ describe(`the registry's compatibility verdicts agree with Apache Avro ${avroVer
 
   beforeAll(async () => {
     const pairs = cases.flatMap(pairsOf);
+    const runtime = await ensureAvroJava();
     const started = Date.now();
-    const verdicts = await avroJavaVerdicts(pairs);
+    const verdicts = await avroJavaVerdicts(pairs, runtime);
     console.log(`[avro-java] ${pairs.length} reader/writer pairs of ${cases.length} cases judged in one JVM in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const verdict of verdicts) details.set(verdict.id, verdict);
     for (const fixture of cases) java.set(fixture.name, javaModeVerdicts(fixture, details));

@@ -92,10 +92,10 @@ export async function ensureAvroJava(
 
 /**
  * Avro's `SchemaCompatibility.checkReaderWriterCompatibility` on every pair, in one JVM (the source launcher
- * compiles CompatibilityVerdicts.java in memory: no build step, about a second).
+ * compiles CompatibilityVerdicts.java in memory: no build step, about two seconds in all).
  */
-export async function avroJavaVerdicts(pairs: SchemaPair[], cacheDir?: string): Promise<JavaVerdict[]> {
-  const { libs, java } = await ensureAvroJava(cacheDir);
+export async function avroJavaVerdicts(pairs: SchemaPair[], runtime?: { libs: string; java: string }): Promise<JavaVerdict[]> {
+  const { libs, java } = runtime ?? (await ensureAvroJava());
   // slf4j.internal.verbosity quiets slf4j's "no provider" notice: Avro logs nothing we need here.
   const result = await run(java, ['-Dslf4j.internal.verbosity=ERROR', '-cp', join(libs, '*'), VERDICTS_SOURCE], JSON.stringify(pairs));
   if (result.code !== 0) throw new Error(`${java} ${VERDICTS_SOURCE} exited with ${result.code}: ${tail(result.stderr || result.stdout)}`);
