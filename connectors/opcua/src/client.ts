@@ -25,7 +25,7 @@ import {
 } from 'node-opcua';
 import { type MappedSignal, mapBrowsePath } from './browse.mapping';
 import type { BrowseConfig, DeadbandConfig, OpcuaSourceConfig } from './config';
-import { CredentialFileUnreadable, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
+import { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
 import { type EngineeringUnits, ucumUnitOf } from './eu.units';
 import { describeCertificate, fetchServerCertificate, findRejectedFile } from './pki.trust';
 
@@ -69,12 +69,31 @@ const NUMERIC_DATA_TYPES: ReadonlySet<number> = new Set([2, 3, 4, 5, 6, 7, 8, 9,
 
 const APPLICATION_NAME = 'Fieldmesh gateway';
 
+type UsernameIdentity = Extract<OpcuaSourceConfig['userIdentity'], { type: 'username' }>;
+
+/** The password from wherever the config says; read at each connect so that a rotated secret applies on reconnect. */
+async function passwordOf(identity: UsernameIdentity): Promise<string> {
+  if (identity.passwordFile) {
+    const text = await readFile(identity.passwordFile, 'utf8').catch((cause) => Promise.reject(new CredentialFileUnreadable('userIdentity.passwordFile', identity.passwordFile ?? '', { cause })));
+    // A trailing newline is what `echo secret > file` leaves; it is not part of the password.
+    const password = text.replace(/\r?\n$/, '');
+    if (!password) throw new CredentialFileUnreadable('userIdentity.passwordFile', identity.passwordFile, { cause: new Error('the file is empty') });
+    return password;
+  }
+  if (identity.passwordEnv) {
+    const password = process.env[identity.passwordEnv];
+    if (!password) throw new PasswordEnvUnset(identity.passwordEnv);
+    return password;
+  }
+  return identity.password ?? '';
+}
+
 async function userIdentityOf(identity: OpcuaSourceConfig['userIdentity']): Promise<UserIdentityInfo> {
   switch (identity.type) {
     case 'anonymous':
       return { type: UserTokenType.Anonymous };
     case 'username':
-      return { type: UserTokenType.UserName, userName: identity.username, password: identity.password };
+      return { type: UserTokenType.UserName, userName: identity.username, password: await passwordOf(identity) };
     case 'certificate': {
       const read = (field: string, file: string) => readFile(file, 'utf8').catch((cause) => Promise.reject(new CredentialFileUnreadable(field, file, { cause })));
       const certificatePem = await read('userIdentity.certificateFile', identity.certificateFile);

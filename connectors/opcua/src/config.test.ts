@@ -13,13 +13,14 @@ function problemsOf(input: unknown) {
 }
 
 describe('OPC UA source config', () => {
-  it('fills in secure-by-default settings: no auto-trust, anonymous, subscription defaults', () => {
+  it('fills in secure-by-default settings: SignAndEncrypt with Basic256Sha256, no auto-trust, anonymous, subscription defaults', () => {
     const result = parseOpcuaSourceConfig(minimal);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value).toMatchObject({
-      securityMode: 'None',
-      securityPolicy: 'None',
+      securityMode: 'SignAndEncrypt',
+      securityPolicy: 'Basic256Sha256',
+      allowSecurityNone: false,
       userIdentity: { type: 'anonymous' },
       subscription: { publishingInterval: 1000, samplingInterval: 500, queueSize: 10, discardOldest: true },
     });
@@ -38,12 +39,31 @@ describe('OPC UA source config', () => {
     }
   });
 
+  it('refuses securityMode None unless allowSecurityNone accepts it explicitly', () => {
+    expect(problemsOf({ ...minimal, securityMode: 'None', securityPolicy: 'None' })).toEqual([
+      { path: 'securityMode', message: expect.stringMatching(/securityMode None .* is refused; use SignAndEncrypt .* or set allowSecurityNone: true/) },
+    ]);
+    expect(parseOpcuaSourceConfig({ ...minimal, securityMode: 'None', securityPolicy: 'None', allowSecurityNone: true }).ok).toBe(true);
+  });
+
+  it('takes the password from a file, an environment variable or inline, exactly one of them', () => {
+    const user = (extra: Record<string, unknown>) => ({ ...minimal, userIdentity: { type: 'username', username: 'gateway', ...extra } });
+    expect(parseOpcuaSourceConfig(user({ passwordFile: '/run/secrets/opcua' })).ok).toBe(true);
+    expect(parseOpcuaSourceConfig(user({ passwordEnv: 'FIELDMESH_OPCUA_PASSWORD' })).ok).toBe(true);
+    expect(parseOpcuaSourceConfig(user({ password: 's3cret' })).ok).toBe(true);
+    expect(problemsOf(user({}))).toEqual([{ path: 'userIdentity.passwordFile', message: 'give the password as passwordFile, passwordEnv or password' }]);
+    expect(problemsOf(user({ password: 'a', passwordFile: '/run/secrets/opcua' }))).toEqual([
+      { path: 'userIdentity.passwordFile', message: 'give the password once, not as password and passwordFile' },
+    ]);
+    expect(problemsOf(user({ passwordEnv: 'not a name' }))).toContainEqual({ path: 'userIdentity.passwordEnv', message: expect.stringContaining('environment variable name') });
+  });
+
   it('refuses a security mode without a matching policy', () => {
-    expect(problemsOf({ ...minimal, securityMode: 'SignAndEncrypt' })).toContainEqual({
+    expect(problemsOf({ ...minimal, securityMode: 'SignAndEncrypt', securityPolicy: 'None' })).toContainEqual({
       path: 'securityPolicy',
       message: expect.stringContaining('SignAndEncrypt needs a securityPolicy'),
     });
-    expect(problemsOf({ ...minimal, securityPolicy: 'Basic256Sha256' })).toContainEqual({
+    expect(problemsOf({ ...minimal, securityMode: 'None', allowSecurityNone: true, securityPolicy: 'Basic256Sha256' })).toContainEqual({
       path: 'securityPolicy',
       message: expect.stringContaining('None needs securityPolicy None'),
     });
@@ -63,7 +83,7 @@ describe('OPC UA source config', () => {
       'nodes.0.assetPath',
       'nodes.0.nodeId',
       'subscription.lifetimeCount',
-      'userIdentity.password',
+      'userIdentity.passwordFile',
     ]);
   });
 

@@ -14,8 +14,8 @@ const securityPolicy = z
         ? `${String(issue.input)} is deprecated by the OPC Foundation (SHA-1 / weak padding) and refused; use Basic256Sha256, Aes128_Sha256_RsaOaep or Aes256_Sha256_RsaPss and enable it on the server`
         : `must be one of ${SECURITY_POLICIES.join(', ')}`,
   })
-  .default('None')
-  .describe('Security policy of the secure channel; Basic128Rsa15 and Basic256 are deprecated and refused.')
+  .default('Basic256Sha256')
+  .describe('Security policy of the secure channel; Basic128Rsa15 and Basic256 are deprecated and refused. None only with securityMode None.')
   .meta({ examples: ['Basic256Sha256'] });
 
 const deadband = z
@@ -103,8 +103,21 @@ const userIdentity = z
       password: z
         .string()
         .min(1)
-        .describe('Password.')
+        .optional()
+        .describe('Password, inline; prefer passwordFile or passwordEnv so that it stays out of config files.')
         .meta({ examples: ['s3cret'] }),
+      passwordFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('File holding the password (trailing newline ignored); read at each connect, never logged.')
+        .meta({ examples: ['/etc/fieldmesh/opcua-gateway.password'] }),
+      passwordEnv: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name such as FIELDMESH_OPCUA_PASSWORD')
+        .optional()
+        .describe('Environment variable holding the password; read at each connect, never logged.')
+        .meta({ examples: ['FIELDMESH_OPCUA_PASSWORD'] }),
     }),
     z.strictObject({
       type: z.literal('certificate'),
@@ -122,7 +135,7 @@ const userIdentity = z
   ])
   .default({ type: 'anonymous' })
   .describe('User token of the session: anonymous, username/password or an X.509 certificate.')
-  .meta({ examples: [{ type: 'username', username: 'gateway', password: 's3cret' }] });
+  .meta({ examples: [{ type: 'username', username: 'gateway', passwordFile: '/etc/fieldmesh/opcua-gateway.password' }] });
 
 export const opcuaSourceConfigSchema = z
   .strictObject({
@@ -139,10 +152,15 @@ export const opcuaSourceConfigSchema = z
       .meta({ examples: ['urn:fieldmesh:simulator'] }),
     securityMode: z
       .enum(SECURITY_MODES)
-      .default('None')
-      .describe('Message security mode.')
+      .default('SignAndEncrypt')
+      .describe('Message security mode; None (plaintext, no server authentication) also needs allowSecurityNone.')
       .meta({ examples: ['SignAndEncrypt'] }),
     securityPolicy,
+    allowSecurityNone: z
+      .boolean()
+      .default(false)
+      .describe('Explicitly accept securityMode None (no signing, no encryption, any server); the connector warns at each start.')
+      .meta({ examples: [false] }),
     userIdentity,
     pkiDir: z
       .string()
@@ -256,6 +274,24 @@ export const opcuaSourceConfigSchema = z
           code: 'custom',
           path: ['browse', 'assetPathTemplate'],
           message: `{${unknown.join('}, {')}} is not a browse level; use one of ${config.browse.levels.map((l) => `{${l}}`).join(', ')}`,
+        });
+      }
+    }
+    if (config.securityMode === 'None' && !config.allowSecurityNone) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['securityMode'],
+        message:
+          'securityMode None sends readings unsigned and unencrypted to any server and is refused; use SignAndEncrypt with Basic256Sha256 or an Aes policy, or set allowSecurityNone: true to accept it explicitly',
+      });
+    }
+    if (config.userIdentity.type === 'username') {
+      const sources = (['password', 'passwordFile', 'passwordEnv'] as const).filter((key) => config.userIdentity.type === 'username' && config.userIdentity[key] !== undefined);
+      if (sources.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['userIdentity', 'passwordFile'],
+          message: sources.length === 0 ? 'give the password as passwordFile, passwordEnv or password' : `give the password once, not as ${sources.join(' and ')}`,
         });
       }
     }

@@ -61,7 +61,7 @@ export class UserIdentityRejected extends Error {
   }
 }
 
-/** A file named by the config (user certificate or key) cannot be read. */
+/** A file named by the config (user certificate, key or password file) cannot be read. */
 export class CredentialFileUnreadable extends Error {
   override readonly name = 'CredentialFileUnreadable';
   constructor(
@@ -69,6 +69,14 @@ export class CredentialFileUnreadable extends Error {
     readonly file: string,
     options?: { cause?: unknown },
   ) {
-    super(`${field} names ${file}, which cannot be read; point it at a readable PEM file.`, options);
+    super(`${field} names ${file}, which cannot be read or is empty; point it at a readable file (PEM for certificates and keys) that the gateway's user may read.`, options);
+  }
+}
+
+/** userIdentity.passwordEnv names an environment variable that is not set (or empty) in the gateway's environment. */
+export class PasswordEnvUnset extends Error {
+  override readonly name = 'PasswordEnvUnset';
+  constructor(readonly variable: string) {
+    super(`userIdentity.passwordEnv names ${variable}, which is not set in the gateway's environment; set it (e.g. from a secret store) before starting the gateway.`);
   }
 }

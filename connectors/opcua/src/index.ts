@@ -11,9 +11,18 @@ export {
   SECURITY_MODES,
   SECURITY_POLICIES,
 } from './config';
-export { CredentialFileUnreadable, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
+export { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
 export { ucumUnitOf } from './eu.units';
-export { type CertificateSummary, describeCertificate, type TrustServerOptions, trustServerCertificate } from './pki.trust';
+export {
+  type CertificateSummary,
+  type ClientCertificate,
+  describeCertificate,
+  ensureClientCertificate,
+  normaliseThumbprint,
+  trustCertificateFile,
+  type TrustServerOptions,
+  trustServerCertificate,
+} from './pki.trust';
 export { toSourceReading } from './reading.mapping';
 export { type ConnectorLog, OpcuaSource, type OpcuaSourceMetrics } from './source';
 export { opcuaSourceSpec } from './spec';

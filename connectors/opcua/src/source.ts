@@ -49,6 +49,7 @@ export class OpcuaSource implements Source {
   private connectedOnce = false;
   private closed = false;
   private overflowWarned = false;
+  private insecureWarned = false;
   private readonly buffer: SourceReading[] = [];
   private readonly rejects: SourceReject[] = [];
   private wake: (() => void) | undefined;
@@ -80,6 +81,14 @@ export class OpcuaSource implements Source {
 
   async connect(): Promise<void> {
     if (this.closed) throw new Error(`${this.context.instanceName} is closed; create a new source to connect again.`);
+    if (!this.connectedOnce && !this.insecureWarned && this.config.securityMode === 'None') {
+      this.insecureWarned = true;
+      this.log.warn(
+        'securityMode None (allowed by allowSecurityNone): readings travel unsigned and unencrypted and the server is not authenticated, so anyone on the network can read or forge them. ' +
+          'Fix: enable SignAndEncrypt with Basic256Sha256 or Aes256_Sha256_RsaPss on the server, set securityMode SignAndEncrypt and securityPolicy accordingly, and remove allowSecurityNone.',
+        { connector: this.context.instanceName, endpoint: this.config.endpointUrl, securityMode: 'None' },
+      );
+    }
     await this.releaseConnection();
     // A fresh certificate manager per connect sees trust-list changes an operator made meanwhile.
     const certificateManager = await openCertificateManager(this.pkiDir);

@@ -31,6 +31,10 @@ describeSourceConformance('OPC UA', {
     const link = await LinkProxy.start({ host: '127.0.0.1', port: plant.port });
     const parsed = parseOpcuaSourceConfig({
       endpointUrl: `opc.tcp://${link.address}`,
+      // Conformance of the data path over an unsecured channel; security is security.test.ts's.
+      securityMode: 'None',
+      securityPolicy: 'None',
+      allowSecurityNone: true,
       nodes: signals.map((signal) => ({ nodeId: PlantTestServer.nodeId(asset, signal), assetPath: `acme/berlin/press-shop/line-1/${asset}`, signal })),
       subscription: { publishingInterval: 100, samplingInterval: 0 },
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotConnected } from '@fieldmesh/connect';
@@ -69,6 +69,10 @@ describe('trust list', () => {
     expect(existsSync(join(pkiDir, 'own/certs/client_certificate.pem'))).toBe(true);
   });
 
+  it('trusts nothing without a thumbprint: no trust on first use', async () => {
+    await expect(trustServerCertificate({ endpointUrl: plant.endpointUrl, pkiDir, expectedThumbprint: '' })).rejects.toThrow(/thumbprint \(40 hex digits\) is required/);
+  });
+
   it('refuses to trust a certificate other than the one the operator was shown', async () => {
     await expect(trustServerCertificate({ endpointUrl: plant.endpointUrl, pkiDir, expectedThumbprint: '00'.repeat(20) })).rejects.toThrow(/not the expected 0000/);
   });
@@ -94,7 +98,19 @@ describe('user tokens', () => {
   const secure = { securityMode: 'SignAndEncrypt', securityPolicy: 'Aes256_Sha256_RsaPss' };
 
   beforeAll(async () => {
-    await trustServerCertificate({ endpointUrl: plant.endpointUrl, pkiDir });
+    await trustServerCertificate({ endpointUrl: plant.endpointUrl, pkiDir, expectedThumbprint: createHash('sha1').update(plant.certificate).digest('hex') });
+  });
+
+  it('reads the password from a file, and from an environment variable', async () => {
+    const passwordFile = join(dir, 'gateway.password');
+    writeFileSync(passwordFile, 'correct horse\n', { mode: 0o600 });
+    await receivesData(source({ ...secure, userIdentity: { type: 'username', username: 'gateway', passwordFile } }));
+    process.env.FIELDMESH_TEST_OPCUA_PASSWORD = 'correct horse';
+    try {
+      await receivesData(source({ ...secure, userIdentity: { type: 'username', username: 'gateway', passwordEnv: 'FIELDMESH_TEST_OPCUA_PASSWORD' } }));
+    } finally {
+      delete process.env.FIELDMESH_TEST_OPCUA_PASSWORD;
+    }
   });
 
   it('accepts the right user name and password', async () => {
@@ -128,6 +144,25 @@ describe('user tokens', () => {
     const privateKeyFile = userPki.privateKey;
     await userPki.dispose();
     await receivesData(source({ ...secure, userIdentity: { type: 'certificate', certificateFile, privateKeyFile } }));
+  });
+});
+
+describe('securityMode None', () => {
+  it('connects only when allowed explicitly, and warns at start naming the fix', async () => {
+    const warnings: string[] = [];
+    const parsed = parseOpcuaSourceConfig({
+      endpointUrl: plant.endpointUrl,
+      securityMode: 'None',
+      securityPolicy: 'None',
+      allowSecurityNone: true,
+      subscription: { publishingInterval: 100, samplingInterval: 0 },
+      nodes: [{ nodeId: PlantTestServer.nodeId('compressor-1', 'bearing_temperature'), assetPath: 'acme/berlin/press-shop/line-1/compressor-1', signal: 'bearing_temperature' }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const insecure = new OpcuaSource(parsed.value, { instanceName: 'opcua-insecure', stateDir }, { warn: (message) => warnings.push(message) });
+    open.push(insecure);
+    await receivesData(insecure);
+    expect(warnings.filter((w) => w.startsWith('securityMode None'))).toEqual([expect.stringContaining('Fix: enable SignAndEncrypt')]);
   });
 });
 

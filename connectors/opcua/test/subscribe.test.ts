@@ -12,8 +12,12 @@ let plant: PlantTestServer;
 const open: OpcuaSource[] = [];
 
 function source(config: Record<string, unknown>, log = recordingLog()) {
+  // Data behaviour over an unsecured channel; security is security.test.ts's.
   const parsed = parseOpcuaSourceConfig({
     endpointUrl: plant.endpointUrl,
+    securityMode: 'None',
+    securityPolicy: 'None',
+    allowSecurityNone: true,
     ...config,
     subscription: { publishingInterval: 100, samplingInterval: 0, ...(config.subscription as object) },
   });
