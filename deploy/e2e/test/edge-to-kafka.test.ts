@@ -5,7 +5,7 @@ import { clockSequenceBase, connectorCatalog, Gateway } from '@fieldmesh/edge-ga
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { gatewayConfigFor } from '@fieldmesh/deploy-local';
+import { gatewayConfigFor, prepareSecureOpcuaLink } from '@fieldmesh/deploy-local';
 import { connectorUp, readTelemetry, waitFor, type TelemetryRecord } from '../src/index';
 
 const topic = 'plant.telemetry.raw.v1';
@@ -22,7 +22,13 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
 
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fm-e2e-'));
-    const opcuaPort = await findFreePort();
+    const opcua = await prepareSecureOpcuaLink({
+      gatewayId,
+      gatewayPkiDir: join(dir, 'gateway', 'opcua-pki'),
+      simulatorStateDir: join(dir, 'simulator'),
+      secretsDir: join(dir, 'secrets'),
+      port: await findFreePort(),
+    });
     gateway = await Gateway.start(
       gatewayConfigFor({
         gatewayId,
@@ -30,7 +36,7 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
         kafkaBrokers: brokers,
         registryUrl,
         mqttUrl: inject('mqttUrl'),
-        opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`,
+        opcua: opcua.gateway,
       }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (l) => console.error('[gateway]', l) },
     );
@@ -49,7 +55,7 @@ describe('simulated plant → Mosquitto and OPC UA → gateway → Kafka', () =>
       mqtt: { url: inject('mqttUrl'), clientIdPrefix: `sim-${gatewayId}` },
       json: true,
       sparkplug: true,
-      opcua: { port: opcuaPort },
+      opcua: opcua.server,
       stateDir: join(dir, 'simulator'),
     });
     await waitFor('the OPC UA connector', () => connectorUp(gateway.observabilityUrl, 'plant-opcua'), 60_000);

@@ -4,4 +4,4 @@ export type { Output } from './command.output';
 export { down, logs, start, status, up } from './stack.commands';
 export { formatStatus } from './stack.printer';
 // The plant's gateway configuration lives with the pipeline; e2e and bench take it from here.
-export { gatewayConfigFor, type GatewayPeers } from '@fieldmesh/pipeline';
+export { gatewayConfigFor, type GatewayPeers, prepareSecureOpcuaLink } from '@fieldmesh/pipeline';

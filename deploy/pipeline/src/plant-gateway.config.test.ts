@@ -9,7 +9,26 @@ describe('gatewayConfigFor', () => {
     kafkaBrokers: '127.0.0.1:9092',
     registryUrl: 'http://127.0.0.1:8081',
     mqttUrl: 'mqtt://127.0.0.1:1883',
-    opcuaEndpoint: 'opc.tcp://127.0.0.1:4840',
+    opcua: {
+      endpointUrl: 'opc.tcp://127.0.0.1:4840',
+      pkiDir: '/tmp/gw-test/opcua-pki',
+      applicationUri: 'urn:fieldmesh:gateway:gw-test',
+      username: 'gw-test',
+      passwordFile: '/tmp/gw-test/secrets/opcua-gateway.password',
+    },
+  });
+
+  it('reaches the OPC UA plant with SignAndEncrypt, its own trust list and a password from a file, never None', () => {
+    const opcua = config.connectors.find((connector) => connector.type === 'opcua');
+    const settings = connectorCatalog.opcua.config.parse(opcua?.config);
+    expect(settings).toMatchObject({
+      securityMode: 'SignAndEncrypt',
+      securityPolicy: 'Aes256_Sha256_RsaPss',
+      allowSecurityNone: false,
+      pkiDir: '/tmp/gw-test/opcua-pki',
+      userIdentity: { type: 'username', username: 'gw-test', passwordFile: '/tmp/gw-test/secrets/opcua-gateway.password' },
+    });
+    expect(JSON.stringify(opcua?.config)).not.toMatch(/"password"/);
   });
 
   it('gives every connector a config its own schema accepts whole, with no key it would ignore', () => {

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@fieldmesh/edge-gateway';
 import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
+import type { GatewayOpcuaPeer } from './opcua.link';
 
 export interface GatewayPeers {
   gatewayId: string;
@@ -7,7 +8,8 @@ export interface GatewayPeers {
   kafkaBrokers: string;
   registryUrl: string;
   mqttUrl?: string;
-  opcuaEndpoint?: string;
+  /** The plant's OPC UA server, reached with SignAndEncrypt, a trust list and a user of the gateway's own (see prepareSecureOpcuaLink). */
+  opcua?: GatewayOpcuaPeer;
   /**
    * The plant's sites (ISA-95 site names, also its Sparkplug groups): the MQTT connectors subscribe to
    * these only, so another plant on the same broker (a test's) does not feed this gateway. Every site when absent.
@@ -49,14 +51,17 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
       },
     });
   }
-  if (peers.opcuaEndpoint) {
+  if (peers.opcua) {
     connectors.push({
       name: 'plant-opcua',
       type: 'opcua',
       config: {
-        endpointUrl: peers.opcuaEndpoint,
-        securityMode: 'None',
-        securityPolicy: 'None',
+        endpointUrl: peers.opcua.endpointUrl,
+        securityMode: 'SignAndEncrypt',
+        securityPolicy: 'Aes256_Sha256_RsaPss',
+        pkiDir: peers.opcua.pkiDir,
+        applicationUri: peers.opcua.applicationUri,
+        userIdentity: { type: 'username', username: peers.opcua.username, passwordFile: peers.opcua.passwordFile },
         browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 },
         subscription: { samplingInterval: 250, publishingInterval: 250 },
       },

@@ -8,6 +8,7 @@ import { findFreePort, REPO_ROOT } from '@fieldmesh/stack';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
+import { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink } from './opcua.link';
 import { gatewayConfigFor } from './plant-gateway.config';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
 
@@ -121,15 +122,27 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
     });
     closers.push(() => products.close());
-    const opcuaPort = await findFreePort();
+    const gatewayId = 'gw-berlin-1';
+    // The gateway and the plant's OPC UA server exchange certificates and a user before either starts: SignAndEncrypt, no None endpoint.
+    const opcuaLink = await prepareSecureOpcuaLink({
+      gatewayId,
+      gatewayPkiDir: join(options.stateDir, 'gateway', 'opcua-pki'),
+      simulatorStateDir: join(options.stateDir, 'simulator'),
+      secretsDir: join(options.stateDir, 'secrets'),
+      port: await findFreePort(),
+    });
+    options.log(
+      `OPC UA: SignAndEncrypt (${PLANT_OPCUA_POLICIES.join(', ')}) at ${opcuaLink.gateway.endpointUrl}; the server trusts gateway certificate ${opcuaLink.gatewayThumbprint}, ` +
+        `the gateway trusts server certificate ${opcuaLink.serverThumbprint} (${opcuaLink.gateway.pkiDir}); the gateway's password is in ${opcuaLink.gateway.passwordFile}.`,
+    );
     const gateway = await Gateway.start(
       gatewayConfigFor({
-        gatewayId: 'gw-berlin-1',
+        gatewayId,
         stateDir: join(options.stateDir, 'gateway'),
         kafkaBrokers: brokers,
         registryUrl: options.registryUrl,
         mqttUrl: options.mqttUrl,
-        opcuaEndpoint: `opc.tcp://127.0.0.1:${opcuaPort}`,
+        opcua: opcuaLink.gateway,
         sites: PLANT_SITES,
       }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => options.log(`  gateway: ${line}`), lineage: products.lineage },
@@ -172,7 +185,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       mqtt: { url: options.mqttUrl },
       json: true,
       sparkplug: true,
-      opcua: { port: opcuaPort },
+      opcua: opcuaLink.server,
       stateDir: join(options.stateDir, 'simulator'),
     });
     closers.push(() => simulator.stop());

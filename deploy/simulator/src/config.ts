@@ -27,6 +27,10 @@ const opcuaConfig = z.strictObject({
   allowAnonymous: z.boolean().default(true),
   users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
   trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
+  trustedClientCertificates: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Client certificate files (PEM or DER) added to pki/trusted at start, e.g. the gateway\'s'),
 });
 
 export const replayConfig = z.strictObject({

@@ -1,3 +1,7 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   DataType,
@@ -35,6 +39,51 @@ export interface OpcuaServerOptions {
    * `pki/trusted/certs` (what a real server does; refused ones land in `pki/rejected`).
    */
   trustAllClients: boolean;
+  /**
+   * Client certificates (PEM or DER files) an operator decided to trust, added to `pki/trusted/certs` at
+   * start: how a deployment onboards the gateway without the rejected-folder round trip.
+   */
+  trustedClientCertificates?: readonly string[];
+}
+
+export interface ServerCertificate {
+  certificateFile: string;
+  /** SHA-1, lowercase hex: what a client operator checks before trusting it. */
+  thumbprint: string;
+}
+
+function pemToDer(text: Buffer): Buffer {
+  const pem = text.toString('latin1');
+  return pem.includes('-----BEGIN CERTIFICATE-----') ? Buffer.from(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''), 'base64') : text;
+}
+
+/**
+ * Creates the server's certificate in `<stateDir>/pki` as the server would on its first start (same file,
+ * same application URI, 127.0.0.1 in its names), so that a deployment can hand it to the clients' trust
+ * lists before the server runs. An existing certificate is kept.
+ */
+export async function prepareServerCertificate(stateDir: string): Promise<ServerCertificate> {
+  const pkiFolder = join(stateDir, 'pki');
+  const certificateFile = join(pkiFolder, 'own', 'certs', 'certificate.pem');
+  const manager = new OPCUACertificateManager({ rootFolder: pkiFolder, automaticallyAcceptUnknownCertificate: false });
+  try {
+    await manager.initialize();
+    if (!existsSync(certificateFile)) {
+      await manager.createSelfSignedCertificate({
+        applicationUri: APPLICATION_URI,
+        dns: [hostname()],
+        ip: ['127.0.0.1'],
+        outputFile: certificateFile,
+        subject: '/CN=Fieldmesh plant simulator',
+        startDate: new Date(),
+        validity: 365 * 2,
+      });
+    }
+  } finally {
+    await manager.dispose();
+  }
+  const der = pemToDer(await readFile(certificateFile));
+  return { certificateFile, thumbprint: new X509Certificate(der).fingerprint.replaceAll(':', '').toLowerCase() };
 }
 
 const STATUS_CODES: Record<StatusName, StatusCode> = {
@@ -84,6 +133,7 @@ export class OpcuaPlantServer implements PlantOutput {
     try {
       const serverCertificateManager = new OPCUACertificateManager({ rootFolder: this.pkiFolder, automaticallyAcceptUnknownCertificate: this.options.trustAllClients });
       await serverCertificateManager.initialize();
+      for (const file of this.options.trustedClientCertificates ?? []) await serverCertificateManager.trustCertificate(pemToDer(await readFile(file)));
       this.server = new OPCUAServer({
         port: this.options.port,
         host: '127.0.0.1',
@@ -97,7 +147,9 @@ export class OpcuaPlantServer implements PlantOutput {
         userManager: { isValidUser: (username: string, password: string) => users.some((user) => user.username === username && user.password === password) },
         serverInfo: { applicationUri: APPLICATION_URI, productUri: 'fieldmesh-simulator', applicationName: { text: 'Fieldmesh plant simulator' } },
         buildInfo: { productName: 'Fieldmesh plant simulator', manufacturerName: 'Fieldmesh' },
-        disableDiscovery: true,
+        // Without a None endpoint, node-opcua then keeps a restricted one for GetEndpoints only (no session
+        // can use it), so that secure clients can discover the endpoints and the server certificate.
+        disableDiscovery: false,
       });
       await this.server.initialize();
       this.buildAddressSpace();
