@@ -4,6 +4,8 @@ export { buildDlqHeaders, DLQ_HEADER_PREFIX, DlqHeaders, dlqTopicFor, readDlqHea
 export { createDlqTopic, DlqWriter, type DeadLetter, type DeadLetterCount } from './dlq.writer';
 export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicEndNotReached, TopicNotFound } from './errors';
 export { createKafka } from './kafka.factory';
+export { aclKey, KafkaAccessAdmin, type AclBinding, type AclOperation, type AclResourceType } from './kafka.access';
+export { kafkaSecuritySchema, type KafkaSecurity } from './kafka.security';
 export { readTopicToEnd, type ReadTopicToEndOptions } from './topic-end.reader';
 export { TopicFollower, type TopicFollowerOptions } from './topic.follower';
 export type {

@@ -1,10 +1,17 @@
 import type { KafkaAdapter } from './adapter';
-import { consumerOptionsSchema, kafkaClientConfigSchema, parseOptions, producerOptionsSchema } from './config';
+import { consumerOptionsSchema, kafkaClientConfigSchema, type KafkaClientSettings, parseOptions, producerOptionsSchema } from './config';
 import { kafkajsAdapter } from './kafkajs.adapter';
 import { LingeringProducer } from './linger.producer';
 import { platformaticAdapter } from './platformatic.adapter';
-import { kafkaSecurityFromEnv, kafkaSecuritySchema, resolveKafkaSecurity } from './kafka.security';
+import { kafkaSecurityFromEnv, kafkaSecuritySchema, resolveKafkaSecurity, type ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaClientConfig, KafkaPort } from './ports';
+
+/** The client's TLS and SASL: its config's, else the FIELDMESH_KAFKA_* environment's, with the secrets read. */
+export function clientSecurity(settings: KafkaClientSettings): ResolvedKafkaSecurity {
+  const fromEnv = settings.security ? undefined : kafkaSecurityFromEnv();
+  const configured = settings.security ?? (fromEnv === undefined ? undefined : parseOptions('Kafka security from FIELDMESH_KAFKA_* environment', kafkaSecuritySchema, fromEnv));
+  return resolveKafkaSecurity(configured, settings.clientId);
+}
 
 /**
  * The port bound to one cluster. Every option is validated here, so a mistake fails at start-up with
@@ -12,9 +19,7 @@ import type { KafkaClientConfig, KafkaPort } from './ports';
  */
 export function createKafka(config: KafkaClientConfig): KafkaPort {
   const settings = parseOptions('Kafka client config', kafkaClientConfigSchema, config);
-  const fromEnv = settings.security ? undefined : kafkaSecurityFromEnv();
-  const configured = settings.security ?? (fromEnv === undefined ? undefined : parseOptions('Kafka security from FIELDMESH_KAFKA_* environment', kafkaSecuritySchema, fromEnv));
-  const security = resolveKafkaSecurity(configured, settings.clientId);
+  const security = clientSecurity(settings);
   const adapter: KafkaAdapter = settings.client === 'kafkajs' ? kafkajsAdapter(settings, security) : platformaticAdapter(settings, security);
   return {
     producer(options = {}) {

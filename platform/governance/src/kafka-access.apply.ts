@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KafkaAccessAdmin } from '@fieldmesh/kafka';
+import { aclDrift, type AclDrift, type KafkaAccessPlan } from './kafka-access.plan';
+
+/** Where each principal's password is kept: `<dir>/<principal>.password`, readable by the owner only. */
+export function principalPasswordFile(secretsDir: string, principal: string): string {
+  return join(secretsDir, `${principal}.password`);
+}
+
+/** The principal's password from its file, made (random, 32 bytes) when there is none yet. */
+export function ensurePrincipalPassword(secretsDir: string, principal: string): string {
+  const file = principalPasswordFile(secretsDir, principal);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  const password = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+export interface KafkaAccessApplied extends AclDrift {
+  principals: string[];
+}
+
+/**
+ * Makes the cluster match the plan: each principal a SCRAM user with the password in its file (made if
+ * missing), the planned ACLs created, and ACLs of those principals that no contract grants removed.
+ */
+export async function applyKafkaAccess(access: KafkaAccessAdmin, plan: KafkaAccessPlan, secretsDir: string): Promise<KafkaAccessApplied> {
+  for (const principal of plan.principals) await access.upsertScramUser(principal, ensurePrincipalPassword(secretsDir, principal));
+  const drift = aclDrift(plan, await access.acls());
+  await access.createAcls(drift.missing);
+  await access.deleteAcls(drift.unexpected);
+  return { principals: plan.principals, ...drift };
+}

@@ -1,0 +1,115 @@
+import { aclKey, dlqTopicFor, type AclBinding, type AclOperation } from '@fieldmesh/kafka';
+import type { LoadedContract } from './contract.loader';
+
+/** Topics of the platform itself (not products): who may write them is fixed, not contract-driven. */
+export const PLATFORM_TOPICS = {
+  schemas: '_schemas',
+  contractAudit: '_fieldmesh.contract-audit',
+  lineage: '_fieldmesh.lineage',
+  slo: '_fieldmesh.slo',
+} as const;
+
+/** The principal of each component kind: one SCRAM user each, named `User:<name>` in ACLs. */
+export const principalNames = {
+  domain: (domain: string) => `fieldmesh-domain-${domain}`,
+  gateway: (site: string) => `fieldmesh-gateway-${site}`,
+  sink: 'fieldmesh-clickhouse-sink',
+  registry: 'fieldmesh-registry',
+  console: 'fieldmesh-console',
+  slo: 'fieldmesh-slo-monitor',
+  analyst: 'fieldmesh-analyst',
+} as const;
+
+export interface KafkaAccessPlanOptions {
+  /** Sites whose gateways publish the source products (one principal per site: a gateway speaks for its site only). */
+  sites: readonly string[];
+}
+
+export interface KafkaAccessPlan {
+  /** Every principal the plan grants something to. */
+  principals: string[];
+  bindings: AclBinding[];
+}
+
+const user = (name: string) => `User:${name}`;
+
+function grants(principal: string, resourceType: AclBinding['resourceType'], resourceName: string, operations: readonly AclOperation[], patternType: AclBinding['patternType'] = 'LITERAL'): AclBinding[] {
+  return operations.map((operation) => ({ principal: user(principal), resourceType, resourceName, patternType, operation }));
+}
+
+const PRODUCE = ['WRITE', 'DESCRIBE'] as const;
+const CONSUME = ['READ', 'DESCRIBE'] as const;
+const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
+
+/**
+ * Least privilege per component, from the contracts (IEC 62443: each component a zone, each grant a conduit):
+ * - a domain writes its own products and their DLQs, reads its declared upstream and its own products
+ *   (a job rebuilding state replays its output), and consumes in groups named `<domain>.…`;
+ * - a site's gateway writes the source products (contracts without upstream) and their DLQs only;
+ * - the sink reads every product and writes their DLQs; analysts and the console read products;
+ * - `_schemas` and `_fieldmesh.contract-audit` are the registry's alone; the SLO monitor alone writes `_fieldmesh.slo`;
+ * - every producer of products reports its runs to `_fieldmesh.lineage`.
+ * Creating topics and changing configs stays with the operators' admin (`fieldmesh products apply`).
+ */
+export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: KafkaAccessPlanOptions): KafkaAccessPlan {
+  const products = contracts.map((loaded) => loaded.contract);
+  const productTopics = products.map((contract) => contract.kafka.topic);
+  const bindings: AclBinding[] = [];
+  const domains = [...new Set(products.map((contract) => contract.domain))].sort();
+  for (const domain of domains) {
+    const principal = principalNames.domain(domain);
+    const own = products.filter((contract) => contract.domain === domain);
+    for (const contract of own) {
+      bindings.push(...grants(principal, 'TOPIC', contract.kafka.topic, [...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
+      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), PRODUCE));
+    }
+    const upstream = new Set(own.flatMap((contract) => contract.upstream).filter((topic) => !own.some((contract) => contract.kafka.topic === topic)));
+    for (const topic of [...upstream].sort()) bindings.push(...grants(principal, 'TOPIC', topic, [...CONSUME, ...DESCRIBE_CONFIGS]));
+    bindings.push(...grants(principal, 'GROUP', `${domain}.`, ['READ', 'DESCRIBE'], 'PREFIXED'));
+    bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
+  }
+  const sources = products.filter((contract) => contract.upstream.length === 0);
+  for (const site of options.sites) {
+    const principal = principalNames.gateway(site);
+    for (const contract of sources) {
+      bindings.push(...grants(principal, 'TOPIC', contract.kafka.topic, PRODUCE));
+      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), PRODUCE));
+    }
+    bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
+  }
+  for (const topic of productTopics) {
+    bindings.push(...grants(principalNames.sink, 'TOPIC', topic, CONSUME));
+    bindings.push(...grants(principalNames.sink, 'TOPIC', dlqTopicFor(topic), PRODUCE));
+    bindings.push(...grants(principalNames.console, 'TOPIC', topic, CONSUME));
+    bindings.push(...grants(principalNames.slo, 'TOPIC', topic, CONSUME));
+    bindings.push(...grants(principalNames.analyst, 'TOPIC', topic, CONSUME));
+  }
+  bindings.push(...grants(principalNames.sink, 'GROUP', 'fieldmesh.clickhouse-sink', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  bindings.push(...grants(principalNames.sink, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
+  for (const topic of [PLATFORM_TOPICS.schemas, PLATFORM_TOPICS.contractAudit]) bindings.push(...grants(principalNames.registry, 'TOPIC', topic, [...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
+  for (const topic of [PLATFORM_TOPICS.contractAudit, PLATFORM_TOPICS.lineage, PLATFORM_TOPICS.slo]) bindings.push(...grants(principalNames.console, 'TOPIC', topic, CONSUME));
+  bindings.push(...grants(principalNames.console, 'GROUP', 'fieldmesh.console', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  bindings.push(...grants(principalNames.slo, 'TOPIC', PLATFORM_TOPICS.slo, [...PRODUCE, 'READ']));
+  bindings.push(...grants(principalNames.slo, 'GROUP', 'fieldmesh.slo', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  bindings.push(...grants(principalNames.analyst, 'GROUP', 'analyst.', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  const unique = [...new Map(bindings.map((binding) => [aclKey(binding), binding])).values()];
+  return { principals: [...new Set(unique.map((binding) => binding.principal.slice('User:'.length)))].sort(), bindings: unique };
+}
+
+export interface AclDrift {
+  /** Granted by the plan, missing on the cluster. */
+  missing: AclBinding[];
+  /** On the cluster for a principal the plan manages, granted by no contract: a privilege nobody declared. */
+  unexpected: AclBinding[];
+}
+
+/** Compares the cluster's ACLs with the plan, for the principals the plan manages (others, e.g. people's, are not ours). */
+export function aclDrift(plan: KafkaAccessPlan, actual: readonly AclBinding[]): AclDrift {
+  const planned = new Set(plan.bindings.map(aclKey));
+  const managed = new Set(plan.principals.map(user));
+  const present = new Set(actual.map(aclKey));
+  return {
+    missing: plan.bindings.filter((binding) => !present.has(aclKey(binding))),
+    unexpected: actual.filter((binding) => managed.has(binding.principal) && !planned.has(aclKey(binding))),
+  };
+}

@@ -1,0 +1,128 @@
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { Admin, AclOperations, AclPermissionTypes, alterUserScramCredentialsV0, Connection, ResourcePatternTypes, ResourceTypes } from '@platformatic/kafka';
+import { kafkaClientConfigSchema, parseOptions } from './config';
+import { KafkaAdminFailed } from './errors';
+import { clientSecurity } from './kafka.factory';
+import type { ResolvedKafkaSecurity } from './kafka.security';
+import type { KafkaClientConfig } from './ports';
+
+export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER';
+export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'CREATE' | 'DESCRIBE_CONFIGS' | 'IDEMPOTENT_WRITE';
+
+/** One ALLOW rule, as `kafka-acls --add --allow-principal … --operation … --topic/--group …` states it. */
+export interface AclBinding {
+  /** `User:<name>`. */
+  principal: string;
+  resourceType: AclResourceType;
+  resourceName: string;
+  patternType: 'LITERAL' | 'PREFIXED';
+  operation: AclOperation;
+}
+
+/** SCRAM iterations: Kafka's own tools default to 4096; more only slows every login. */
+const SCRAM_ITERATIONS = 8192;
+/** The protocol's mechanism codes (ScramMechanism): 1 SCRAM-SHA-256, 2 SCRAM-SHA-512. */
+const SCRAM_SHA_512 = 2;
+
+export function aclKey(binding: AclBinding): string {
+  return `${binding.principal} ${binding.operation} ${binding.resourceType}:${binding.patternType === 'PREFIXED' ? `${binding.resourceName}*` : binding.resourceName}`;
+}
+
+/**
+ * Principals and ACLs of a cluster: SCRAM users and ALLOW bindings (an authorizer denying what no ACL
+ * allows is assumed). On @platformatic/kafka alone: kafkajs has no AlterUserScramCredentials.
+ */
+export class KafkaAccessAdmin {
+  private readonly admin: Admin;
+  private readonly security: ResolvedKafkaSecurity;
+
+  constructor(private readonly config: KafkaClientConfig) {
+    const settings = parseOptions('Kafka client config', kafkaClientConfigSchema, config);
+    this.security = clientSecurity(settings);
+    this.admin = new Admin({ clientId: settings.clientId, bootstrapBrokers: settings.brokers, retries: 3, retryDelay: 500, ...this.secured() });
+  }
+
+  private secured() {
+    return this.security.protocol === 'SASL_SSL' ? { tls: this.security.ca ? { ca: this.security.ca } : {}, sasl: this.security.sasl } : {};
+  }
+
+  /** Creates the SCRAM-SHA-512 user or sets its password; only the salted password goes to the broker. */
+  async upsertScramUser(username: string, password: string): Promise<void> {
+    const salt = randomBytes(32);
+    const saltedPassword = pbkdf2Sync(password, salt, SCRAM_ITERATIONS, 64, 'sha512');
+    const [host, port] = this.config.brokers[0]!.split(':') as [string, string];
+    const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.secured() });
+    try {
+      await connection.connect(host, Number(port));
+      const response = await alterUserScramCredentialsV0.api.async(connection, [], [{ name: username, mechanism: SCRAM_SHA_512, iterations: SCRAM_ITERATIONS, salt, saltedPassword }]);
+      const failed = response.results.find((result) => result.errorCode !== 0);
+      if (failed) throw new Error(`error ${failed.errorCode}: ${failed.errorMessage ?? 'no message'}`);
+    } catch (cause) {
+      throw new KafkaAdminFailed('upsert SCRAM user', username, { cause });
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  /** Every ALLOW binding on the cluster. */
+  async acls(): Promise<AclBinding[]> {
+    const resources = await this.admin
+      .describeAcls({
+        filter: {
+          resourceType: ResourceTypes.ANY,
+          resourceName: null,
+          resourcePatternType: ResourcePatternTypes.ANY,
+          principal: null,
+          host: null,
+          operation: AclOperations.ANY,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      })
+      .catch((cause: unknown) => {
+        throw new KafkaAdminFailed('describe ACLs', this.config.brokers.join(','), { cause });
+      });
+    return resources.flatMap((resource) =>
+      resource.acls.map((acl) => ({
+        principal: acl.principal,
+        resourceType: labelOf(ResourceTypes, resource.resourceType) as AclResourceType,
+        resourceName: resource.resourceName,
+        patternType: labelOf(ResourcePatternTypes, resource.resourcePatternType) as AclBinding['patternType'],
+        operation: labelOf(AclOperations, acl.operation) as AclOperation,
+      })),
+    );
+  }
+
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.admin.createAcls({ creations: bindings.map(toAcl) }).catch((cause: unknown) => {
+      throw new KafkaAdminFailed('create ACLs', bindings.map(aclKey).join('; '), { cause });
+    });
+  }
+
+  async deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.admin.deleteAcls({ filters: bindings.map(toAcl) }).catch((cause: unknown) => {
+      throw new KafkaAdminFailed('delete ACLs', bindings.map(aclKey).join('; '), { cause });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.admin.close();
+  }
+}
+
+function toAcl(binding: AclBinding) {
+  return {
+    resourceType: ResourceTypes[binding.resourceType],
+    resourceName: binding.resourceName,
+    resourcePatternType: ResourcePatternTypes[binding.patternType],
+    principal: binding.principal,
+    host: '*',
+    operation: AclOperations[binding.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}
+
+function labelOf(values: Record<string, number>, value: number): string {
+  return Object.entries(values).find(([, candidate]) => candidate === value)?.[0] ?? String(value);
+}
