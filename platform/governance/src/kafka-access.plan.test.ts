@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { aclKey } from '@fieldmesh/kafka';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAllContracts, type LoadedContract } from './contract.loader';
+import { aclDrift, kafkaAccessPlan, principalNames } from './kafka-access.plan';
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+let contracts: LoadedContract[];
+beforeAll(async () => {
+  contracts = await loadAllContracts(root);
+});
+
+const grantsOf = (principal: string) =>
+  kafkaAccessPlan(contracts, { sites: ['berlin'] })
+    .bindings.filter((binding) => binding.principal === `User:${principal}`)
+    .map(aclKey)
+    .map((key) => key.slice(key.indexOf(' ') + 1));
+
+describe('the Kafka access plan of the contracts', () => {
+  it('lets the energy domain write its product and DLQ and read only its declared upstream', () => {
+    const energy = grantsOf(principalNames.domain('energy'));
+    expect(energy).toEqual(expect.arrayContaining(['WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq', 'READ TOPIC:plant.telemetry.clean.v1', 'READ GROUP:energy.*']));
+    expect(energy.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual(['WRITE TOPIC:_fieldmesh.lineage', 'WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq']);
+    expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual(['READ TOPIC:energy.consumption-15m.v1', 'READ TOPIC:plant.telemetry.clean.v1']);
+  });
+
+  it('lets a site gateway write the raw telemetry and its DLQ, and read nothing', () => {
+    const gateway = grantsOf(principalNames.gateway('berlin'));
+    expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual(['WRITE TOPIC:_fieldmesh.lineage', 'WRITE TOPIC:plant.telemetry.raw.v1', 'WRITE TOPIC:plant.telemetry.raw.v1.dlq']);
+    expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual([]);
+  });
+
+  it('gives writes to _schemas and the contract audit log to the registry alone', () => {
+    const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
+    const writers = (topic: string) => [...new Set(plan.bindings.filter((binding) => binding.resourceName === topic && binding.operation === 'WRITE').map((binding) => binding.principal))];
+    expect(writers('_schemas')).toEqual([`User:${principalNames.registry}`]);
+    expect(writers('_fieldmesh.contract-audit')).toEqual([`User:${principalNames.registry}`]);
+  });
+
+  it('reports missing grants and grants of its principals that no contract declares, and leaves other principals alone', () => {
+    const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
+    const [kept, dropped] = [plan.bindings.slice(1), plan.bindings[0]!];
+    const stray = { ...dropped, resourceName: 'plant.telemetry.raw.v1', operation: 'WRITE' as const };
+    const person = { ...dropped, principal: 'User:olga' };
+    expect(aclDrift(plan, [...kept, stray, person])).toEqual({ missing: [dropped], unexpected: [stray] });
+  });
+});
