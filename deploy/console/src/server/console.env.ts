@@ -15,6 +15,9 @@ const envSchema = z.object({
   FIELDMESH_CLICKHOUSE_USER: z.string().min(1).default('default'),
   FIELDMESH_CLICKHOUSE_PASSWORD: z.string().default(''),
   FIELDMESH_CLICKHOUSE_DATABASE: z.string().min(1).default('fieldmesh'),
+  FIELDMESH_CLICKHOUSE_ANALYST_PASSWORD_FILE: z.string().min(1).optional().describe('Password file of the ClickHouse analyst user sample queries run as'),
+  FIELDMESH_CLICKHOUSE_ANALYST_USER: z.string().min(1).default('fieldmesh_analyst'),
+  FIELDMESH_CLICKHOUSE_ANALYST_DATABASE: z.string().min(1).default('fieldmesh_analyst'),
   FIELDMESH_CHDB_PATH: z.string().min(1).optional(),
 });
 
@@ -23,7 +26,21 @@ export function consoleOptionsFromEnv(env: Record<string, string | undefined>): 
   const e = loadConfig(envSchema, env, 'Console environment');
   const database = e.FIELDMESH_CLICKHOUSE_DATABASE;
   const clickhouse = e.FIELDMESH_CLICKHOUSE_URL
-    ? { url: e.FIELDMESH_CLICKHOUSE_URL, username: e.FIELDMESH_CLICKHOUSE_USER, password: e.FIELDMESH_CLICKHOUSE_PASSWORD, database }
+    ? {
+        url: e.FIELDMESH_CLICKHOUSE_URL,
+        username: e.FIELDMESH_CLICKHOUSE_USER,
+        password: e.FIELDMESH_CLICKHOUSE_PASSWORD,
+        database,
+        ...(e.FIELDMESH_CLICKHOUSE_ANALYST_PASSWORD_FILE
+          ? {
+              analyst: {
+                username: e.FIELDMESH_CLICKHOUSE_ANALYST_USER,
+                passwordFile: e.FIELDMESH_CLICKHOUSE_ANALYST_PASSWORD_FILE,
+                database: e.FIELDMESH_CLICKHOUSE_ANALYST_DATABASE,
+              },
+            }
+          : {}),
+      }
     : e.FIELDMESH_CHDB_PATH
       ? { chdbPath: e.FIELDMESH_CHDB_PATH, database }
       : undefined;

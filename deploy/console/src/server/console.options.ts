@@ -16,6 +16,17 @@ const clickhouse = z.union([
     username: z.string().min(1).default('default'),
     password: z.string().default(''),
     database: z.string().min(1).default('fieldmesh'),
+    analyst: z
+      .strictObject({
+        username: z.string().min(1).default('fieldmesh_analyst'),
+        passwordFile: z
+          .string()
+          .min(1)
+          .describe("The analyst's password file ('fieldmesh products apply --clickhouse-config-dir' makes <config-dir>/secrets/fieldmesh_analyst.password)"),
+        database: z.string().min(1).default('fieldmesh_analyst'),
+      })
+      .optional()
+      .describe('The ClickHouse analyst user sample queries run as; without it they run as the user above with readonly = 1'),
   }),
   z.strictObject({ chdbPath: z.string().min(1).describe('chDB folder (only one process may open it)'), database: z.string().min(1).default('fieldmesh') }),
   z.strictObject({

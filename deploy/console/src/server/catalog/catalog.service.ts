@@ -140,7 +140,7 @@ export class CatalogService {
   /** The sample query of a product: its newest rows by the table's time column. */
   sampleSql(loaded: LoadedContract): string | null {
     if (!this.warehouse) return null;
-    const plan = this.warehouse.planFor(loaded);
+    const plan = this.warehouse.samplePlanFor(loaded);
     return `SELECT * FROM ${qualifiedTableName(plan)} ORDER BY ${quoteIdentifier(plan.timeColumn)} DESC LIMIT ${SAMPLE_ROWS}`;
   }
 
@@ -175,7 +175,7 @@ export class CatalogService {
     }
     const sql = this.sampleSql(loaded)!;
     const started = performance.now();
-    const result = await this.warehouse.table(sql);
+    const result = await this.warehouse.sampleTable(sql);
     return { sql, ...result, elapsedMs: Math.round(performance.now() - started) };
   }
 }
