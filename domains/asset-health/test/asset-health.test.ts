@@ -129,7 +129,7 @@ describe('clean readings with an injected failure → features, anomaly scores a
   /** The alerts topic as it is now, decoded. */
   async function alertEvents(): Promise<AlertEvent[]> {
     const records = await readTopicToEnd(kafka, topics.alerts, { groupPrefix: `asset-health-test-${id}` });
-    return Promise.all(records.map(async (record) => (await serde.decode<AlertEvent>(record.value!)).value));
+    return Promise.all(records.map(async (record) => (await serde.decode<AlertEvent>(record.value!, { topic: topics.alerts })).value));
   }
 
   afterAll(async () => {

@@ -3,8 +3,20 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import avro from 'avsc';
 import { AvroCodec } from './avro.codec';
 import { createAvroType, avroTypeOptions } from './avro-type.factory';
-import { SchemaNotRegistered, SchemaRegistryUnavailable, SchemaRejected, type SerdeErrorContext, UnknownSchemaId, UnsupportedSchemaType } from './errors';
+import { ContractSchemaIds } from './contract-schemas';
+import {
+  SchemaNotInContract,
+  SchemaNotInSubject,
+  SchemaNotRegistered,
+  SchemaRegistryUnavailable,
+  SchemaRejected,
+  type SerdeErrorContext,
+  UnknownSchemaId,
+  UnsupportedSchemaType,
+} from './errors';
 import { type AvroSerdeConfig, type AvroSerdeOptions, avroSerdeConfigSchema } from './serde.config';
+import { isVersionOf, SubjectVersionsCache } from './subject-versions.cache';
+import { fetchIdRegistration } from './subject-versions.request';
 import { frame, unframe } from './wire-format';
 
 /** Which part of a record a schema describes; it picks the subject (TopicNameStrategy). */
@@ -23,13 +35,18 @@ export interface WriterSchema {
   readonly codec: AvroCodec;
 }
 
+/** Where the bytes to decode came from: the topic names the only subject whose versions are trusted. */
+export interface DecodeContext {
+  topic: string;
+}
+
 export interface Decoded<T> {
   schemaId: number;
   value: T;
 }
 
 /** A few distinct bad ids per second is a broken producer; beyond this many, forget the oldest. */
-const MAX_REMEMBERED_UNKNOWN_IDS = 10_000;
+const MAX_REMEMBERED_IDS = 10_000;
 
 /**
  * Avro in the Confluent wire format through a Confluent-compatible schema registry, with schemas cached
@@ -37,7 +54,9 @@ const MAX_REMEMBERED_UNKNOWN_IDS = 10_000;
  *
  * Values: `long` ↔ bigint (safe-integer numbers also accepted on encode), `timestamp-millis` ↔ Date
  * (epoch-millisecond numbers also accepted on encode), `decimal` ↔ string such as "12.50", unions as
- * avsc's default (unwrapped unless ambiguous). Decoding rejects hostile bytes with a `DecodeError`
+ * avsc's default (unwrapped unless ambiguous). Decoding trusts a schema id only when the registry
+ * holds it as a version of the topic's subject (and, with `contractSchemas`, as one of the contract's
+ * schemas), asking again every `schemaVersionsRefreshMs`. Decoding rejects hostile bytes with a `DecodeError`
  * before avsc allocates anything for them (see body.validator.ts and `limits`).
  */
 export class AvroSerde {
@@ -47,6 +66,8 @@ export class AvroSerde {
   private readonly pendingCodecs = new Map<number, Promise<AvroCodec>>();
   private readonly unknownIdsUntil = new Map<number, number>();
   private readonly writers = new Map<string, Promise<WriterSchema>>();
+  private readonly subjectVersions: SubjectVersionsCache;
+  private readonly contractIds: ContractSchemaIds;
 
   constructor(
     options: AvroSerdeOptions,
@@ -58,6 +79,15 @@ export class AvroSerde {
       // The registry client builds the writer types it fetches: with our longs and logical types.
       { [SchemaType.AVRO]: avroTypeOptions() },
     );
+    const { registryUrl, basicAuth, schemaVersionsRefreshMs, unknownSchemaIdCacheMs } = this.config;
+    this.subjectVersions = new SubjectVersionsCache(
+      (schemaId) => fetchIdRegistration(registryUrl, schemaId, basicAuth),
+      schemaVersionsRefreshMs,
+      unknownSchemaIdCacheMs,
+      MAX_REMEMBERED_IDS,
+      clock,
+    );
+    this.contractIds = new ContractSchemaIds(this.config.contractSchemas, (subject, schemaText) => this.lookupId(subject, schemaText), schemaVersionsRefreshMs, clock);
   }
 
   /**
@@ -98,15 +128,66 @@ export class AvroSerde {
   }
 
   /**
-   * Decodes record bytes with the writer schema their id names. Throws a DecodeError for bytes that can
-   * never decode (route the record to the DLQ) and SchemaRegistryUnavailable when the registry cannot
-   * answer (retry the batch).
+   * Decodes record bytes with the writer schema their id names, once the id is known to be a registered
+   * version of the topic's subject (and, with `contractSchemas` for the topic, one the contract pins).
+   * Throws a DecodeError for bytes that can never decode or that carry an untrusted id (route the record
+   * to the DLQ) and SchemaRegistryUnavailable when the registry cannot answer (retry the batch).
    */
-  async decode<T = unknown>(bytes: Buffer, context: { topic?: string } = {}): Promise<Decoded<T>> {
+  async decode<T = unknown>(bytes: Buffer, context: DecodeContext): Promise<Decoded<T>> {
     const { schemaId, body } = unframe(bytes, this.config.limits.maxPayloadBytes, context);
-    const withId = { ...context, schemaId };
+    const withId = { topic: context.topic, schemaId };
+    if (!this.isTrustedCached(withId)) await this.checkTrusted(withId);
     const codec = this.codecsById.get(schemaId) ?? (await this.codecFor(schemaId, withId));
     return { schemaId, value: codec.decode(body, withId) as T };
+  }
+
+  /** The per-record path: answered from memory while the registry's answers are fresh. */
+  private isTrustedCached({ topic, schemaId }: { topic: string; schemaId: number }): boolean {
+    const registration = this.subjectVersions.cached(schemaId);
+    return registration !== undefined && isVersionOf(registration, subjectFor(topic)) && this.contractIds.allowsCached(topic, schemaId);
+  }
+
+  /**
+   * Trusting whatever id a record carries would let anyone who can register a schema under any subject
+   * (or reuse another subject's id) write to any topic; only the topic's subject is governed for it.
+   */
+  private async checkTrusted(context: { topic: string; schemaId: number }): Promise<void> {
+    const { topic, schemaId } = context;
+    const subject = subjectFor(topic);
+    // Confluent ids are positive; anything else cannot be in any registry and needs no request.
+    if (schemaId <= 0) throw new UnknownSchemaId(this.config.registryUrl, context);
+    let registration;
+    try {
+      registration = await this.subjectVersions.registrationOf(schemaId);
+    } catch (error) {
+      throw this.unavailable(`subject versions of schema ${schemaId}`, error, context);
+    }
+    if (registration === 'unknown') throw new UnknownSchemaId(this.config.registryUrl, context);
+    if (!isVersionOf(registration, subject)) {
+      throw new SchemaNotInSubject(
+        subject,
+        registration.map((version) => `${version.subject}/${version.version}`),
+        context,
+      );
+    }
+    let verdict;
+    try {
+      verdict = await this.contractIds.allows(topic, subject, schemaId);
+    } catch (error) {
+      throw this.unavailable(`lookup of the contract's schemas under ${subject}`, error, context);
+    }
+    const { allowed, allowedIds } = verdict;
+    if (!allowed) throw new SchemaNotInContract(subject, allowedIds, context);
+  }
+
+  /** The id of the schema text under the subject, or null when the subject does not hold it; other failures are thrown as they are. */
+  private async lookupId(subject: string, schemaText: string): Promise<number | null> {
+    try {
+      return await this.registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: schemaText });
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
   }
 
   private async registerWriter(topic: string, subject: string, schemaText: string): Promise<WriterSchema> {
@@ -187,7 +268,7 @@ export class AvroSerde {
 
   private rememberUnknown(schemaId: number): void {
     if (this.config.unknownSchemaIdCacheMs === 0) return;
-    if (this.unknownIdsUntil.size >= MAX_REMEMBERED_UNKNOWN_IDS) {
+    if (this.unknownIdsUntil.size >= MAX_REMEMBERED_IDS) {
       const oldest = this.unknownIdsUntil.keys().next();
       if (!oldest.done) this.unknownIdsUntil.delete(oldest.value);
     }

@@ -114,6 +114,56 @@ export class UnsupportedSchemaType extends DecodeError {
   }
 }
 
+/** Subject versions named in a reason: enough to see where an id belongs, short enough for a DLQ header. */
+const MAX_NAMED_SUBJECTS = 3;
+
+/**
+ * The schema id is in the registry but is not a registered version of the topic's subject
+ * (TopicNameStrategy): a producer framed the record with a schema registered elsewhere, so nothing says
+ * this topic's owners ever accepted it.
+ */
+export class SchemaNotInSubject extends DecodeError {
+  override readonly name = 'SchemaNotInSubject';
+  constructor(
+    readonly subject: string,
+    /** Where the registry does hold the id, as `subject/version`. */
+    readonly registeredUnder: string[],
+    context: SerdeErrorContext & { topic: string; schemaId: number },
+  ) {
+    const elsewhere =
+      registeredUnder.length === 0
+        ? ''
+        : `; it is registered under ${registeredUnder.slice(0, MAX_NAMED_SUBJECTS).join(', ')}${registeredUnder.length > MAX_NAMED_SUBJECTS ? ` and ${registeredUnder.length - MAX_NAMED_SUBJECTS} more` : ''}`;
+    const reason = `schema id ${context.schemaId} is not a registered version of subject ${subject} of topic ${context.topic}${elsewhere}`;
+    super(
+      reason,
+      `Record${where(context)} was not decoded: ${reason}. Consumers trust only the versions of their topic's subject; ` +
+        `the producer must register its schema under ${subject} (through the topic's contract) and frame its records with that id.`,
+      context,
+    );
+  }
+}
+
+/** The schema id is a version of the topic's subject, but not one of the schemas the consumer's contract pins. */
+export class SchemaNotInContract extends DecodeError {
+  override readonly name = 'SchemaNotInContract';
+  constructor(
+    readonly subject: string,
+    /** The ids of the contract's schemas under the subject; empty while none of them is registered. */
+    readonly allowedIds: number[],
+    context: SerdeErrorContext & { topic: string; schemaId: number },
+  ) {
+    const allowed = allowedIds.length > 0 ? `schema id(s) ${allowedIds.join(', ')}` : 'no schema registered yet';
+    const reason = `schema id ${context.schemaId} of subject ${subject} (topic ${context.topic}) is not a version the consumer's contract allows (it allows ${allowed})`;
+    super(
+      reason,
+      `Record${where(context)} was not decoded: ${reason}. Produce with the schema the contract pins, ` +
+        "or give the consumer the contract version that pins the producer's schema.",
+      context,
+    );
+  }
+}
+
 /** The Avro body does not parse with the writer schema: truncated, trailing bytes, or garbage. */
 export class MalformedAvroBody extends DecodeError {
   override readonly name = 'MalformedAvroBody';

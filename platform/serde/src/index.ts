@@ -1,5 +1,5 @@
 export { AvroCodec } from './avro.codec';
-export { AvroSerde, subjectFor, type Decoded, type RecordPart, type WriterSchema } from './avro.serde';
+export { AvroSerde, subjectFor, type DecodeContext, type Decoded, type RecordPart, type WriterSchema } from './avro.serde';
 export { avroTypeOptions, createAvroType } from './avro-type.factory';
 export { bigintLongType } from './bigint-long.type';
 export { DecimalType } from './decimal.type';
@@ -11,6 +11,8 @@ export {
   PayloadTooLarge,
   PayloadTooShort,
   RecordInvalid,
+  SchemaNotInContract,
+  SchemaNotInSubject,
   SchemaNotRegistered,
   SchemaRegistryUnavailable,
   SchemaRejected,

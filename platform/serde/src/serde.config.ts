@@ -16,6 +16,9 @@ export const decodeLimitsSchema = z.strictObject({
 
 export type DecodeLimits = z.output<typeof decodeLimitsSchema>;
 
+/** An Avro schema as parsed JSON, as `writerFor` takes it. */
+const avroSchemaJson = z.custom<object>((value) => typeof value === 'object' && value !== null, 'must be an Avro schema: parsed JSON or its text');
+
 export const avroSerdeConfigSchema = z.strictObject({
   registryUrl: z.url().describe('Base URL of a Confluent-compatible schema registry. Example: http://127.0.0.1:8081'),
   clientId: z.string().min(1).default('fieldmesh-serde').describe('Sent to the registry as the client id.'),
@@ -36,6 +39,20 @@ export const avroSerdeConfigSchema = z.strictObject({
     .nonnegative()
     .default(10_000)
     .describe('How long an id the registry did not know is answered from memory, so that a flood of bad ids costs one request each. Example: 10000.'),
+  schemaVersionsRefreshMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe(
+      "How long the registry's answer to which subject versions hold a schema id is reused. Within this time a schema id newly registered under a topic's subject is trusted, and a deleted version stops being trusted. Example: 30000.",
+    ),
+  contractSchemas: z
+    .record(z.string().min(1), z.array(z.union([z.string().min(1), avroSchemaJson])).min(1))
+    .default({})
+    .describe(
+      "Topic → the Avro schemas the consumer's contract pins for it (the contract's .avsc, and earlier versions' schemas if older records must still be read). On such a topic a record is decoded only when its schema id is one of theirs under the topic's subject. Example: { \"plant.telemetry.raw.v1\": [<RawReading.avsc as JSON>] }.",
+    ),
   limits: decodeLimitsSchema.prefault({}),
 });
 

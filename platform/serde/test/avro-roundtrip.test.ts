@@ -56,8 +56,10 @@ describe('Avro through Kafka and the registry, interoperating with the official 
     const official = new SchemaRegistry({ host: registryUrl });
     const serde = new AvroSerde({ registryUrl });
     const sent = [4n, 5n].map(rawReading);
-    const received = await roundTrip(async (topic) => {
-      const { id } = await official.register(rawReadingSchema as Parameters<SchemaRegistry['register']>[0], { subject: subjectFor(topic) });
+    let topic = '';
+    const received = await roundTrip(async (name) => {
+      topic = name;
+      const { id } = await official.register(rawReadingSchema as Parameters<SchemaRegistry['register']>[0], { subject: subjectFor(name) });
       return Promise.all(
         sent.map((reading) =>
           official.encode(id, {
@@ -69,7 +71,7 @@ describe('Avro through Kafka and the registry, interoperating with the official 
         ),
       );
     });
-    const decoded = await Promise.all(received.map(async (bytes) => (await serde.decode(bytes)).value));
+    const decoded = await Promise.all(received.map(async (bytes) => (await serde.decode(bytes, { topic })).value));
     expect(decoded).toEqual(sent);
   });
 

@@ -49,7 +49,7 @@ async function sumJob(kafka: MemoryKafka, options: { sizeMs: number; allowedLate
   const send = (partition: number, readings: Array<{ asset: string; at: number; v?: number }>) =>
     kafka.append(readings.map((r) => ({ topic: IN, partition, key: r.asset, value: serde.encode(writer, { asset: r.asset, at: r.at, v: r.v ?? 1 }) })));
   const sums = async () =>
-    Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<WindowSum>(r.value as Buffer)).value)).then((values) =>
+    Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<WindowSum>(r.value as Buffer, { topic: OUT })).value)).then((values) =>
       values.map((s) => [s.asset, Number(s.start), Number(s.count)]),
     );
   return { job, windows, send, sums };
@@ -68,7 +68,7 @@ describe('runStreamJob where a new group starts', () => {
     jobs.push(await runStreamJob({ name: 'copy', kafka, serde, groupId: 'copy', inputs: [IN], outputs: { [OUT]: readingSchema }, handler, fromBeginning: false }));
     send('later');
     await kafka.drain('copy');
-    const assets = await Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Reading>(r.value as Buffer)).value.asset));
+    const assets = await Promise.all(kafka.records(OUT).map(async (r) => (await serde.decode<Reading>(r.value as Buffer, { topic: OUT })).value.asset));
     expect(assets).toEqual(['later']);
   });
 });

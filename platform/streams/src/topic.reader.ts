@@ -33,7 +33,7 @@ export async function readTopic(options: {
   const finished = new Promise<void>((resolve) => (done = resolve));
   const toRecord = async (record: ConsumedRecord): Promise<ReadRecord> => ({
     key: record.key?.toString() ?? null,
-    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!)).value,
+    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!, { topic: options.topic })).value,
     headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString()])),
   });
   await consumer.connect();

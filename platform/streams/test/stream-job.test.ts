@@ -18,7 +18,7 @@ function track<T extends StreamJob | JobProcess>(job: T): T {
 
 async function decodedValues(topic: string, count: number): Promise<unknown[]> {
   const records = await readTopic(kafka, topic, count);
-  return Promise.all(records.map(async (r) => (await serde.decode(r.value as Buffer)).value));
+  return Promise.all(records.map(async (r) => (await serde.decode(r.value as Buffer, { topic })).value));
 }
 
 const readings = (count: number, from = 0): TestReading[] =>

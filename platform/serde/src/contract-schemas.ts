@@ -1,0 +1,68 @@
+interface TopicSchemas {
+  /** The contract's schemas as JSON text, the form the registry looks them up by. */
+  readonly schemaTexts: readonly string[];
+  /** Schema text → its id under the topic's subject, once the registry has it (ids never change). */
+  readonly ids: Map<string, number>;
+  /** Clock time after which schemas not found yet are looked up again. */
+  retryAt: number;
+  pending?: Promise<void> | undefined;
+}
+
+/**
+ * The schema ids a consumer's contracts allow on each topic: the ids under which the topic's subject
+ * holds the schemas the contracts pin. A pinned schema not registered yet is looked up again at most
+ * every `refreshMs`, so the version a producer registers from the contract is trusted without a restart.
+ */
+export class ContractSchemaIds {
+  private readonly topics = new Map<string, TopicSchemas>();
+
+  constructor(
+    schemasByTopic: Readonly<Record<string, readonly unknown[]>>,
+    /** The id of the schema text under the subject, or null when the subject does not hold it. */
+    private readonly lookup: (subject: string, schemaText: string) => Promise<number | null>,
+    private readonly refreshMs: number,
+    private readonly clock: () => number,
+  ) {
+    for (const [topic, schemas] of Object.entries(schemasByTopic)) {
+      const schemaTexts = schemas.map((schema) => (typeof schema === 'string' ? schema : JSON.stringify(schema)));
+      this.topics.set(topic, { schemaTexts, ids: new Map(), retryAt: Number.NEGATIVE_INFINITY });
+    }
+  }
+
+  /** Whether a contract restricts the topic at all. */
+  restricts(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  /** True without a request when the id is already known to be allowed. */
+  allowsCached(topic: string, schemaId: number): boolean {
+    const schemas = this.topics.get(topic);
+    return schemas === undefined || [...schemas.ids.values()].includes(schemaId);
+  }
+
+  /**
+   * Whether the contract allows the id on the topic, looking up pinned schemas not found yet when they
+   * are due. Resolves with the ids allowed so far for the caller's error message.
+   */
+  async allows(topic: string, subject: string, schemaId: number): Promise<{ allowed: boolean; allowedIds: number[] }> {
+    const schemas = this.topics.get(topic);
+    if (!schemas) return { allowed: true, allowedIds: [] };
+    if (!this.allowsCached(topic, schemaId) && schemas.ids.size < schemas.schemaTexts.length && schemas.retryAt <= this.clock()) {
+      // Concurrent records of the topic share one round of lookups.
+      schemas.pending ??= this.resolve(schemas, subject).finally(() => (schemas.pending = undefined));
+      await schemas.pending;
+    }
+    const allowedIds = [...new Set(schemas.ids.values())];
+    return { allowed: allowedIds.includes(schemaId), allowedIds };
+  }
+
+  private async resolve(schemas: TopicSchemas, subject: string): Promise<void> {
+    for (const text of schemas.schemaTexts) {
+      if (schemas.ids.has(text)) continue;
+      const id = await this.lookup(subject, text);
+      if (id !== null) schemas.ids.set(text, id);
+    }
+    // Set only after every lookup answered: a registry that failed is asked again by the retried batch.
+    schemas.retryAt = this.clock() + this.refreshMs;
+  }
+}
