@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient } from '@clickhouse/client';
-import { createKafka, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
+import { createKafka, KafkaAccessAdmin, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { clickhouseDataset, columnLineage, identityColumnLineage, kafkaDataset, lineageEmitter, mqttDataset, opcuaDataset } from '@fieldmesh/lineage';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,6 +29,9 @@ async function fieldmesh(...args: string[]): Promise<Run> {
     FIELDMESH_CLICKHOUSE_URL: inject('clickhouseUrl'),
     FIELDMESH_CLICKHOUSE_USER: inject('clickhouseUser'),
     FIELDMESH_CLICKHOUSE_PASSWORD: inject('clickhousePassword'),
+    // Principals of this file's own: another test's apply may not take their grants away.
+    FIELDMESH_KAFKA_SECRETS_DIR: kafkaSecretsDir,
+    FIELDMESH_KAFKA_PRINCIPAL_PREFIX: principalPrefix,
   };
   try {
     const { stdout, stderr } = await promisify(execFile)(BIN, args, { cwd: REPO_ROOT, env });
@@ -41,7 +44,9 @@ async function fieldmesh(...args: string[]): Promise<Run> {
 
 let kafka: KafkaPort;
 let admin: KafkaAdminPort;
-const dirs: string[] = [];
+const kafkaSecretsDir = mkdtempSync(join(tmpdir(), 'fieldmesh-cli-kafka-secrets-'));
+const principalPrefix = `cli-${randomUUID().slice(0, 8)}`;
+const dirs: string[] = [kafkaSecretsDir];
 const topics: string[] = [];
 const tables: string[] = [];
 
@@ -108,8 +113,20 @@ describe('fieldmesh products apply and governance check', () => {
       ),
     );
 
+    expect(applied.stdout).toMatch(/^kafka access: \d+ principal\(s\) \(SCRAM-SHA-512; .*\) · \d+ ACL\(s\) created · 0 undeclared ACL\(s\) removed$/m);
+    expect(applied.stdout).toContain(`  + User:${principalPrefix}-domain-plant-telemetry WRITE TOPIC:${topic}`);
+
     const checked = await fieldmesh('governance', 'check', '--root', root);
     expect(checked).toMatchObject({ code: 0, stdout: 'No drift: 1 product(s) match their contracts.\n' });
+
+    // A grant taken away by hand is ACL drift.
+    const access = new KafkaAccessAdmin({ clientId: 'cli-test', brokers: brokers.split(',') });
+    const grant = { principal: `User:${principalPrefix}-domain-plant-telemetry`, resourceType: 'TOPIC' as const, resourceName: topic, patternType: 'LITERAL' as const, operation: 'WRITE' as const };
+    await access.deleteAcls([grant]).finally(() => access.close());
+    const drifted = await fieldmesh('governance', 'check', '--root', root);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(new RegExp(`^User:${principalPrefix}-domain-plant-telemetry\\s+acl\\s+WRITE TOPIC\\s+${topic.replaceAll('.', '\\.')}\\s+missing\\s+error$`, 'm'));
+    expect((await fieldmesh('products', 'apply', '--root', root)).code).toBe(0);
 
     const again = await fieldmesh('products', 'apply', '--root', root, '--json');
     expect(JSON.parse(again.stdout)).toEqual([

@@ -4,7 +4,7 @@ import type { DataContract } from './contract.schema';
 import { RegistryClient } from './provision.registry';
 import { topicConfigsFor, valueSubjectFor } from './provision.topic';
 
-export type DriftTarget = 'topic' | 'registry' | 'table';
+export type DriftTarget = 'topic' | 'registry' | 'table' | 'acl';
 
 /** One difference between a contract and reality. Errors break the contract; warnings are worth a look. */
 export interface DriftFinding {

@@ -9,20 +9,31 @@ export const PLATFORM_TOPICS = {
   slo: '_fieldmesh.slo',
 } as const;
 
-/** The principal of each component kind: one SCRAM user each, named `User:<name>` in ACLs. */
-export const principalNames = {
-  domain: (domain: string) => `fieldmesh-domain-${domain}`,
-  gateway: (site: string) => `fieldmesh-gateway-${site}`,
-  sink: 'fieldmesh-clickhouse-sink',
-  registry: 'fieldmesh-registry',
-  console: 'fieldmesh-console',
-  slo: 'fieldmesh-slo-monitor',
-  analyst: 'fieldmesh-analyst',
-} as const;
+export const DEFAULT_PRINCIPAL_PREFIX = 'fieldmesh';
+
+/**
+ * The principal of each component kind: one SCRAM user each, named `User:<name>` in ACLs. The prefix keeps
+ * environments sharing a cluster apart (and each is the only one managing its own principals' grants).
+ */
+export function principalNamesFor(prefix: string = DEFAULT_PRINCIPAL_PREFIX) {
+  return {
+    domain: (domain: string) => `${prefix}-domain-${domain}`,
+    gateway: (site: string) => `${prefix}-gateway-${site}`,
+    sink: `${prefix}-clickhouse-sink`,
+    registry: `${prefix}-registry`,
+    console: `${prefix}-console`,
+    slo: `${prefix}-slo-monitor`,
+    analyst: `${prefix}-analyst`,
+  };
+}
+
+export const principalNames = principalNamesFor();
 
 export interface KafkaAccessPlanOptions {
   /** Sites whose gateways publish the source products (one principal per site: a gateway speaks for its site only). */
   sites: readonly string[];
+  /** Principal names' prefix; DEFAULT_PRINCIPAL_PREFIX when absent. */
+  principalPrefix?: string;
 }
 
 export interface KafkaAccessPlan {
@@ -52,6 +63,7 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
  * Creating topics and changing configs stays with the operators' admin (`fieldmesh products apply`).
  */
 export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: KafkaAccessPlanOptions): KafkaAccessPlan {
+  const principalNames = principalNamesFor(options.principalPrefix);
   const products = contracts.map((loaded) => loaded.contract);
   const productTopics = products.map((contract) => contract.kafka.topic);
   const bindings: AclBinding[] = [];

@@ -3,6 +3,7 @@ import { describeTable, planTable, provisionTable } from '@fieldmesh/warehouse';
 import type { CliCommand } from '../cli.command';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryOf, withAdmin } from '../connection.options';
 import { selectedContracts } from '../contracts.selection';
+import { applyKafkaAccessOf, describeKafkaAccess, KAFKA_ACCESS_HELP, KAFKA_ACCESS_OPTIONS, kafkaAccessOf } from '../kafka-access.options';
 import { applyWarehouseAccess, clickhouseConfigDirOf, describeWarehouseAccess, WAREHOUSE_ACCESS_HELP, WAREHOUSE_ACCESS_OPTIONS } from '../warehouse-access.apply';
 import { WAREHOUSE_HELP, WAREHOUSE_OPTIONS, warehouseOf, type Warehouse } from '../warehouse.connection';
 
@@ -66,13 +67,16 @@ ${WAREHOUSE_HELP}
 
 ${WAREHOUSE_ACCESS_HELP}
 
+${KAFKA_ACCESS_HELP}
+
 Exit code 0 when every product is provisioned, 1 when one failed (the others are still applied).`,
-  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, ...KAFKA_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
     const registryUrl = registryOf(args, io);
-    const { kafka } = kafkaOf(args, io);
+    const { kafka, brokers } = kafkaOf(args, io);
+    const kafkaAccess = kafkaAccessOf(args, io);
     const warehouse = await warehouseOf(args, io);
     const configDir = clickhouseConfigDirOf(args, io);
     const results: Array<(ProvisionResult & Partial<TableResult>) | { product: string; error: string }> = [];
@@ -95,6 +99,15 @@ Exit code 0 when every product is provisioned, 1 when one failed (the others are
           }
         }
       });
+      if (kafkaAccess.secretsDir) {
+        try {
+          const applied = await applyKafkaAccessOf(brokers, contracts, { ...kafkaAccess, secretsDir: kafkaAccess.secretsDir });
+          if (!args.values.json) for (const line of describeKafkaAccess(applied, kafkaAccess.secretsDir)) io.out(line);
+        } catch (error) {
+          accessFailed = true;
+          io.out(`kafka access: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       if (warehouse && configDir) {
         const applied = contracts.filter((loaded) => results.some((r) => !('error' in r) && r.product === loaded.contract.id));
         try {
@@ -108,6 +121,7 @@ Exit code 0 when every product is provisioned, 1 when one failed (the others are
     } finally {
       await warehouse?.client.close();
     }
+    if (!kafkaAccess.secretsDir) io.err('Kafka principals and ACLs were not applied: no secrets folder was given (--kafka-secrets-dir or FIELDMESH_KAFKA_SECRETS_DIR).');
     if (warehouse && !configDir) io.err('Warehouse access was not installed: no ClickHouse config folder was given (--clickhouse-config-dir or FIELDMESH_CLICKHOUSE_CONFIG_DIR).');
     if (!warehouse) io.err('Tables were not created: no ClickHouse URL was given (--clickhouse or FIELDMESH_CLICKHOUSE_URL).');
     if (args.values.json) io.out(JSON.stringify(results, null, 2));
