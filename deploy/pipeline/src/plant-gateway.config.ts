@@ -8,6 +8,8 @@ export interface GatewayPeers {
   kafkaBrokers: string;
   registryUrl: string;
   mqttUrl?: string;
+  /** Client-certificate authentication at an mqtts:// broker: the site CA and the gateway's own certificate (CN = gatewayId). */
+  mqttTls?: { caFile: string; certFile: string; keyFile: string };
   /** The plant's OPC UA server, reached with SignAndEncrypt, a trust list and a user of the gateway's own (see prepareSecureOpcuaLink). */
   opcua?: GatewayOpcuaPeer;
   /**
@@ -33,6 +35,7 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
       config: {
         url: peers.mqttUrl,
         clientId: `${peers.gatewayId}-json`,
+        ...(peers.mqttTls ? { tls: peers.mqttTls } : {}),
         format: 'json',
         mappings: (peers.sites ?? ['+site']).map((site) => ({
           topic: `acme/${site}/+area/+line/+asset/+signal`,
@@ -46,6 +49,7 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
       config: {
         url: peers.mqttUrl,
         clientId: `${peers.gatewayId}-sparkplug`,
+        ...(peers.mqttTls ? { tls: peers.mqttTls } : {}),
         format: 'sparkplugb',
         sparkplug: { groupIds: peers.sites ?? ['+'], assetPath: 'acme/{group}/{nodePath}/{device}' },
       },

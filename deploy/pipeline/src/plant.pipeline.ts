@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
-import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
+import { buildPlant, expectationsFromPlant, simulatorConfig, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/stack';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
+import { startSecureMqttBroker } from './mqtt.link';
 import { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink } from './opcua.link';
 import { gatewayConfigFor } from './plant-gateway.config';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
@@ -15,7 +16,6 @@ import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
 export interface PlantPipelineOptions {
   kafkaBrokers: string;
   registryUrl: string;
-  mqttUrl: string;
   /**
    * Credentials for provisioning's registry writes (subject compatibility, schema registration). A
    * governed registry needs a token allowed `config:write` and `schema:register`; the runtime serdes only
@@ -50,6 +50,8 @@ export interface PlantPipelineOptions {
 
 /** The simulated plant's sites: the gateway listens to these only, not to other plants on the broker. */
 const PLANT_SITES = ['berlin'];
+
+const PLANT_LINES_PER_SITE = 2;
 
 /** Samples per simulated second of every signal. */
 const PLANT_RATE = 1;
@@ -123,6 +125,14 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     });
     closers.push(() => products.close());
     const gatewayId = 'gw-berlin-1';
+    // The plant's own broker: mTLS from the site CA only, each simulated device onboarded with a certificate of its own.
+    const plantShape = simulatorConfig.parse({ plant: { sites: PLANT_SITES, linesPerSite: PLANT_LINES_PER_SITE } }).plant;
+    const mqttBroker = await startSecureMqttBroker({ dir: join(options.stateDir, 'mqtt'), site: PLANT_SITES[0] ?? 'berlin', gatewayId, plant: buildPlant(plantShape) });
+    closers.push(() => mqttBroker.stop());
+    options.log(
+      `MQTT: ${mqttBroker.url}, client certificates from the site CA ${mqttBroker.caDir} only (CN = device id; ${mqttBroker.devices.length} devices onboarded in ${mqttBroker.identitiesDir}), ` +
+        `per-device topic ACL ${mqttBroker.aclFile}, revocation list ${mqttBroker.crlFile}; no anonymous or plaintext listener.`,
+    );
     // The gateway and the plant's OPC UA server exchange certificates and a user before either starts: SignAndEncrypt, no None endpoint.
     const opcuaLink = await prepareSecureOpcuaLink({
       gatewayId,
@@ -141,7 +151,8 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
         stateDir: join(options.stateDir, 'gateway'),
         kafkaBrokers: brokers,
         registryUrl: options.registryUrl,
-        mqttUrl: options.mqttUrl,
+        mqttUrl: mqttBroker.url,
+        mqttTls: { caFile: mqttBroker.caFile, ...mqttBroker.gateway },
         opcua: opcuaLink.gateway,
         sites: PLANT_SITES,
       }),
@@ -178,11 +189,11 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const simulator = await startSimulator({
       seed: 42,
       startTimeMs: clock.startMs,
-      plant: { sites: PLANT_SITES, linesPerSite: 2 },
+      plant: plantShape,
       rate: PLANT_RATE,
       speed,
       maxLeadSeconds: clock.maxLeadMs / 1000,
-      mqtt: { url: options.mqttUrl },
+      mqtt: { url: mqttBroker.url, tls: { caFile: mqttBroker.caFile, identitiesDir: mqttBroker.identitiesDir } },
       json: true,
       sparkplug: true,
       opcua: opcuaLink.server,
@@ -205,6 +216,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
         // Let the sources deliver what is in flight, then let the buffer drain to Kafka.
         await waitUntil(() => gateway.stats().pending === 0 && gateway.stats().received >= countPublishedMqtt(plant.published), 30_000).catch(() => undefined);
         await gateway.close();
+        await mqttBroker.stop();
         return plant;
       })();
       return plantStopped;

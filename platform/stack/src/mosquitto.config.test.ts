@@ -51,3 +51,19 @@ describe('mosquitto config with a client-certificate listener', () => {
     }
   });
 });
+
+describe('mosquitto config without a plain listener', () => {
+  const tls = { port: 48883, cafile: '/ca/ca.crt', certfile: '/ca/broker.crt', keyfile: '/ca/broker.key', crlfile: '/ca/crl.pem', aclFile: '/ca/acl.conf' };
+  const config = mosquittoConfig({ port: 41883, dataDir: '/d', logFile: '/l', user: 'root', tls, plainListener: false });
+
+  it('listens only on the client-certificate listener: nothing anonymous, nothing in clear text', () => {
+    const lines = config.split('\n');
+    expect(lines.filter((line) => line.startsWith('listener '))).toEqual(['listener 48883 127.0.0.1']);
+    expect(lines.filter((line) => line.startsWith('allow_anonymous '))).toEqual(['allow_anonymous false']);
+    expect(lines).toContain('require_certificate true');
+  });
+
+  it('refuses to listen nowhere', () => {
+    expect(() => mosquittoConfig({ port: 41883, dataDir: '/d', logFile: '/l', user: 'root', plainListener: false })).toThrow(/needs a tls listener/);
+  });
+});

@@ -6,6 +6,11 @@ export interface MosquittoConfigInput {
   user: string;
   /** A second listener that admits only clients with a certificate from `cafile` (device onboarding). */
   tls?: MosquittoTlsListenerInput;
+  /**
+   * false: no plain listener at all, only the TLS one (which then needs `tls`): nothing anonymous, nothing
+   * in clear text. Default true, for connector tests.
+   */
+  plainListener?: boolean;
 }
 
 export interface MosquittoTlsListenerInput {
@@ -41,10 +46,12 @@ function tlsListener(tls: MosquittoTlsListenerInput): string[] {
 /**
  * One plain listener on 127.0.0.1 with anonymous access: enough for connector tests. With `tls`, a second
  * listener requires client certificates; settings are then per listener so that its ACL and its refusal
- * of anonymous clients leave the plain listener as it was.
+ * of anonymous clients leave the plain listener as it was. With `plainListener: false` the TLS listener is
+ * the only one (the main job's plant broker).
  */
 export function mosquittoConfig(input: MosquittoConfigInput): string {
-  const plainListener = [`listener ${input.port} 127.0.0.1`, 'protocol mqtt'];
+  if (input.plainListener === false && !input.tls) throw new Error('mosquittoConfig: plainListener false needs a tls listener, or the broker would listen nowhere');
+  const plainListener = input.plainListener === false ? [] : [`listener ${input.port} 127.0.0.1`, 'protocol mqtt', ...(input.tls ? ['allow_anonymous true'] : []), ''];
   return [
     `user ${input.user}`,
     ...(input.tls ? ['per_listener_settings true'] : ['per_listener_settings false', 'allow_anonymous true']),
@@ -68,6 +75,6 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     'log_timestamp_format %Y-%m-%dT%H:%M:%S',
     '',
     ...plainListener,
-    ...(input.tls ? ['allow_anonymous true', '', ...tlsListener(input.tls)] : ['']),
+    ...(input.tls ? tlsListener(input.tls) : []),
   ].join('\n');
 }

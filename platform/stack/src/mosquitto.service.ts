@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFreePort } from './free-port';
@@ -24,6 +25,41 @@ export function mqttHandshake(host: string, mqttPort: number, timeoutMs = 2_000)
     socket.setTimeout(timeoutMs, () => fail(`no CONNACK within ${timeoutMs} ms`));
     socket.once('error', (error) => fail(error.message));
     socket.once('connect', () => socket.write(CONNECT));
+    socket.once('data', (data) => {
+      if (data[0] === 0x20 && data[3] === 0x00) {
+        socket.end(DISCONNECT);
+        resolve();
+      } else fail(`unexpected answer to CONNECT: ${data.toString('hex')}`);
+    });
+  });
+}
+
+export interface TlsProbeIdentity {
+  cafile: string;
+  certfile: string;
+  keyfile: string;
+}
+
+/**
+ * CONNECT over TLS with a client certificate and expect CONNACK 0: the TLS listener is up with its
+ * certificates, CRL and ACL loaded (for a broker that has no plain listener to probe).
+ */
+export function mqttsHandshake(host: string, mqttsPort: number, identity: TlsProbeIdentity, timeoutMs = 2_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({
+      host,
+      port: mqttsPort,
+      ca: readFileSync(identity.cafile),
+      cert: readFileSync(identity.certfile),
+      key: readFileSync(identity.keyfile),
+    });
+    const fail = (reason: string) => {
+      socket.destroy();
+      reject(new Error(reason));
+    };
+    socket.setTimeout(timeoutMs, () => fail(`no CONNACK within ${timeoutMs} ms`));
+    socket.once('error', (error) => fail(error.message));
+    socket.once('secureConnect', () => socket.write(CONNECT));
     socket.once('data', (data) => {
       if (data[0] === 0x20 && data[3] === 0x00) {
         socket.end(DISCONNECT);
@@ -61,19 +97,27 @@ export const mosquittoService: ServiceDefinition = {
   },
 };
 
-export type MosquittoTlsOptions = Omit<MosquittoTlsListenerInput, 'port'>;
+export type MosquittoTlsOptions = Omit<MosquittoTlsListenerInput, 'port'> & {
+  /**
+   * A client certificate of the CA, with no rights in the ACL, that readiness and reload() connect with;
+   * required without a plain listener, which is otherwise what they probe.
+   */
+  probe?: { certfile: string; keyfile: string };
+};
 
 export interface StartMosquittoOptions {
   /** Its own folder (config, data, mosquitto.log); created when missing. */
   dir: string;
   /** Adds a listener requiring client certificates (see MosquittoTlsListenerInput). */
   tls?: MosquittoTlsOptions;
+  /** false: the TLS listener only, nothing anonymous or in clear text (needs `tls` with a `probe`). Default true. */
+  plainListener?: boolean;
 }
 
 /** A Mosquitto of its own, apart from the shared stack, for tests that need a broker configured their way. */
 export interface MosquittoInstance {
   pid: number;
-  /** mqtt://127.0.0.1:<port>, anonymous. */
+  /** mqtt://127.0.0.1:<port>, anonymous; without a plain listener, the mqtts URL (tlsUrl). */
   url: string;
   /** mqtts://127.0.0.1:<port> when started with `tls`. */
   tlsUrl: string | undefined;
@@ -86,6 +130,11 @@ export interface MosquittoInstance {
   stop(): Promise<void>;
 }
 
+function withoutProbe(tls: MosquittoTlsOptions): Omit<MosquittoTlsListenerInput, 'port'> {
+  const { probe: _probe, ...listener } = tls;
+  return listener;
+}
+
 /**
  * Starts Debian's Mosquitto on free 127.0.0.1 ports and waits until it accepts MQTT clients. It dies with
  * this Node process when not stopped before.
@@ -95,11 +144,16 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   const binary = await ensureDebianExecutable('mosquitto', 'mosquitto', ['mosquitto']);
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir, { recursive: true });
+  const plain = options.plainListener !== false;
+  const probe = options.tls?.probe;
+  if (!plain && !(options.tls && probe)) throw new Error('startMosquitto: plainListener false needs tls with a probe certificate, to tell when the broker is ready');
   const ports = { mqtt: await findFreePort(), ...(options.tls ? { mqtts: await findFreePort() } : {}) };
   const configFile = join(dir, 'mosquitto.conf');
-  const tls = options.tls && ports.mqtts ? { ...options.tls, port: ports.mqtts } : undefined;
+  const tls = options.tls && ports.mqtts ? { ...withoutProbe(options.tls), port: ports.mqtts } : undefined;
   const logFile = join(dir, 'mosquitto.log');
-  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}) }));
+  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}), plainListener: plain }));
+  const handshake = () =>
+    plain || !probe || !tls ? mqttHandshake('127.0.0.1', ports.mqtt) : mqttsHandshake('127.0.0.1', tls.port, { cafile: tls.cafile, certfile: probe.certfile, keyfile: probe.keyfile });
   const context: ServiceContext = {
     dir,
     stackDir: dir,
@@ -117,20 +171,20 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     process.removeListener('exit', killOnExit);
   };
   try {
-    await waitUntilReady(mosquittoService, context, launched);
+    await waitUntilReady({ ...mosquittoService, probe: handshake }, context, launched);
   } catch (error) {
     await stop();
     throw error;
   }
   return {
     pid: launched.ref.pid,
-    url: `mqtt://127.0.0.1:${ports.mqtt}`,
+    url: plain ? `mqtt://127.0.0.1:${ports.mqtt}` : `mqtts://127.0.0.1:${ports.mqtts}`,
     tlsUrl: ports.mqtts ? `mqtts://127.0.0.1:${ports.mqtts}` : undefined,
     logFile: context.logFile,
     async reload() {
       if (!isRunning(launched.ref)) throw new Error(`mosquitto (pid ${launched.ref.pid}) is not running: nothing to reload; see ${context.logFile}`);
       process.kill(launched.ref.pid, 'SIGHUP');
-      await mqttHandshake('127.0.0.1', ports.mqtt);
+      await handshake();
     },
     stop,
   };

@@ -56,7 +56,6 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const pipeline = await startPlantPipeline({
     kafkaBrokers: addresses.kafkaBrokers!,
     registryUrl: registry.url,
-    mqttUrl: addresses.mqttUrl!,
     // Provisioning sets subject compatibility, which only a governance lead may.
     registryAuth: { username: PERSONAS.lead.name, password: registry.tokens.lead },
     stateDir: options.stateDir,
