@@ -78,6 +78,16 @@ export const simulatorConfig = z
         password: z.string().optional(),
         clientIdPrefix: z.string().min(1).default('fieldmesh-simulator'),
         sparkplugMaxMetricsPerMessage: z.number().int().positive().default(500),
+        tls: z
+          .strictObject({
+            caFile: z.string().min(1).describe('PEM of the site CA: it signed the broker certificate and the devices\''),
+            identitiesDir: z
+              .string()
+              .min(1)
+              .describe('Per device <id>.crt and <id>.key (ids from mqttDeviceIdentities): each asset and each Sparkplug edge node connects with its own certificate'),
+          })
+          .optional()
+          .describe('mqtts:// with one client certificate per device (device onboarding); one shared session when absent'),
       })
       .optional(),
     json: z.boolean().default(false).describe('Publish MQTT JSON on the ISA-95 topic tree'),
@@ -91,6 +101,9 @@ export const simulatorConfig = z
   .superRefine((config, context) => {
     if ((config.json || config.sparkplug) && !config.mqtt) {
       context.addIssue({ code: 'custom', path: ['mqtt', 'url'], message: 'required when json or sparkplug output is on' });
+    }
+    if (config.mqtt?.tls && !config.mqtt.url.startsWith('mqtts://')) {
+      context.addIssue({ code: 'custom', path: ['mqtt', 'url'], message: 'must be an mqtts:// URL when mqtt.tls gives device certificates' });
     }
   });
 

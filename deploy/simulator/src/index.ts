@@ -3,6 +3,7 @@ export { failureSchedule, parseSimulatorConfig, simulatorConfig, type SimulatorC
 export { FailureNotApplicable, OutputStartFailed, ReplayCsvInvalid, UnknownAsset, UnknownLine } from './errors';
 export { FAILURE_MODES, MODE_CLASSES, PROCESS_MODES, type FailureEpisode, type FailureMode } from './failure.modes';
 export { jsonPayload, jsonTopic, type JsonReadingPayload } from './mqtt-json.publisher';
+export { identityFiles, jsonDeviceId, mqttDeviceIdentities, sparkplugNodeId, type MqttDeviceIdentity, type MqttTlsFiles } from './mqtt.identities';
 export { APPLICATION_URI, prepareServerCertificate, type ServerCertificate, signalNodeId } from './opcua.server';
 export { expectationsFromPlant, type PlantPace, type ProductRecords } from './plant.expectations';
 export { buildPlant, linePathOf, type Asset, type Line, type Plant } from './plant.model';

@@ -7,6 +7,7 @@ import { freePort } from './free-port';
 import { LabelsWriter } from './labels.writer';
 import { LineGate } from './line.gate';
 import { MqttJsonPublisher } from './mqtt-json.publisher';
+import { jsonDeviceId, sparkplugNodeId, tlsMaterialFor } from './mqtt.identities';
 import { OpcuaPlantServer } from './opcua.server';
 import { PlantSimulation } from './plant.simulation';
 import { buildPlant, linePathOf, type Asset, type Plant } from './plant.model';
@@ -108,9 +109,20 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
     });
   }
 
-  const json = config.json && config.mqtt ? new MqttJsonPublisher({ ...config.mqtt, clientId: `${config.mqtt.clientIdPrefix}-json` }) : undefined;
+  const tlsFiles = config.mqtt?.tls;
+  const clientIdPrefix = config.mqtt?.clientIdPrefix ?? '';
+  const jsonDevices = tlsFiles
+    ? plant.assets.map((asset) => ({ assetPath: asset.path, clientId: `${clientIdPrefix}-${jsonDeviceId(asset)}`, tlsMaterial: tlsMaterialFor(tlsFiles, jsonDeviceId(asset)) }))
+    : undefined;
+  const json = config.json && config.mqtt ? new MqttJsonPublisher({ ...config.mqtt, clientId: `${config.mqtt.clientIdPrefix}-json` }, jsonDevices) : undefined;
   const sparkplug =
-    config.sparkplug && config.mqtt ? new SparkplugPublisher(plant.lines, { ...config.mqtt, maxMetricsPerMessage: config.mqtt.sparkplugMaxMetricsPerMessage }) : undefined;
+    config.sparkplug && config.mqtt
+      ? new SparkplugPublisher(plant.lines, {
+          ...config.mqtt,
+          maxMetricsPerMessage: config.mqtt.sparkplugMaxMetricsPerMessage,
+          tlsMaterialOf: tlsFiles ? (line) => tlsMaterialFor(tlsFiles, sparkplugNodeId(line)) : undefined,
+        })
+      : undefined;
   const opcua = config.opcua ? new OpcuaPlantServer(plant, { ...config.opcua, port: config.opcua.port || (await freePort()), stateDir: config.stateDir }) : undefined;
   const outputs: PlantOutput[] = [json, sparkplug, opcua].filter((output): output is NonNullable<typeof output> => output !== undefined);
   const started: PlantOutput[] = [];

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { connectMqtt, type MqttJsonOptions } from './mqtt-json.publisher';
+import type { MqttTlsMaterial } from './mqtt.identities';
 import { PublishesInFlight } from './mqtt.in-flight';
 import type { Line } from './plant.model';
 import type { PlantOutput } from './plant.output';
@@ -11,6 +12,8 @@ export interface SparkplugOptions extends Omit<MqttJsonOptions, 'clientId'> {
   clientIdPrefix: string;
   /** Most metrics in one DDATA; a device's readings beyond it go into further messages. */
   maxMetricsPerMessage: number;
+  /** Each edge node's own certificate (onboarded), by line; one shared connection setting when absent. */
+  tlsMaterialOf?: ((line: Line) => MqttTlsMaterial) | undefined;
 }
 
 /** One edge node: its MQTT session (with NDEATH as will), births, data and rebirth on request. */
@@ -34,6 +37,7 @@ class EdgeNodeSession {
     this.client = await connectMqtt('sparkplug', {
       ...this.options,
       clientId: `${this.options.clientIdPrefix}-${this.line.site}-${this.line.id}`,
+      tlsMaterial: this.options.tlsMaterialOf?.(this.line),
       will: { topic: death.topic, payload: Buffer.from(death.payload), qos: 1, retain: false },
     });
     const client = this.client;
