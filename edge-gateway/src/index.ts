@@ -5,4 +5,5 @@ export { GATEWAY_JSON_SCHEMA_FILE, gatewayJsonSchema } from './config/gateway.js
 export { loadGatewayConfig } from './config/load-gateway-config';
 export { connectorCatalog, type ConnectorType, connectorTypes } from './connectors.catalog';
 export { Gateway, type GatewayCounts, type GatewayOptions } from './gateway';
+export { CaNotInitialised, makeDeviceCsr, SiteCa, type SubjectAltName } from './onboarding';
 export { Pseudonymiser } from './privacy/pseudonymiser';

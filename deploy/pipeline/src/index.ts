@@ -1,6 +1,7 @@
 export { startDataProducts, type DataProducts, type DataProductsOptions } from './data-products';
 export { FailureInjector } from './failure.injector';
 export { gatewayConfigFor, type GatewayPeers } from './plant-gateway.config';
+export { plantAcl, startSecureMqttBroker, type MqttClientIdentity, type SecureMqttBroker, type SecureMqttBrokerOptions } from './mqtt.link';
 export { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink, type GatewayOpcuaPeer, type PlantOpcuaServerSettings, type SecureOpcuaLink } from './opcua.link';
 export { DEFAULT_FAILURES, endOffsets, startPlantPipeline, waitUntil, type PlantPipeline, type PlantPipelineOptions } from './plant.pipeline';
 export { BaselineRefused, NoGovernanceLead, UnknownWindowedJob } from './errors';

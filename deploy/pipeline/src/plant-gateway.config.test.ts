@@ -8,7 +8,8 @@ describe('gatewayConfigFor', () => {
     stateDir: '/tmp/gw-test',
     kafkaBrokers: '127.0.0.1:9092',
     registryUrl: 'http://127.0.0.1:8081',
-    mqttUrl: 'mqtt://127.0.0.1:1883',
+    mqttUrl: 'mqtts://127.0.0.1:8883',
+    mqttTls: { caFile: '/tmp/gw-test/ca.pem', certFile: '/tmp/gw-test/gw-test.crt', keyFile: '/tmp/gw-test/gw-test.key' },
     opcua: {
       endpointUrl: 'opc.tcp://127.0.0.1:4840',
       pkiDir: '/tmp/gw-test/opcua-pki',
@@ -34,6 +35,13 @@ describe('gatewayConfigFor', () => {
   it('gives every connector a config its own schema accepts whole, with no key it would ignore', () => {
     for (const connector of config.connectors) {
       expect(() => connectorCatalog[connector.type].config.parse(connector.config), connector.name).not.toThrow();
+    }
+  });
+
+  it('connects both MQTT connectors with the gateway certificate from the site CA', () => {
+    for (const connector of config.connectors.filter((c) => c.type === 'mqtt')) {
+      const settings = connectorCatalog.mqtt.config.parse(connector.config);
+      expect(settings, connector.name).toMatchObject({ url: 'mqtts://127.0.0.1:8883', tls: { caFile: '/tmp/gw-test/ca.pem', certFile: '/tmp/gw-test/gw-test.crt' } });
     }
   });
 

@@ -69,7 +69,6 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
       pipeline = await startPlantPipeline({
         kafkaBrokers: brokers,
         registryUrl: registry.url,
-        mqttUrl: inject('mqttUrl'),
         // Provisioning sets subject compatibility, which only a governance lead may.
         registryAuth: { username: PEOPLE.lead.name, password: tokens.lead },
         stateDir: join(dir, 'pipeline'),
