@@ -73,6 +73,31 @@ export const freshnessBases = ['continuous', 'event-driven'] as const;
 export type FreshnessBasis = (typeof freshnessBases)[number];
 
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Rows of the product's ClickHouse table that analysts of a domain may read: a contract with row
+ * policies grants its rows to the named domains' analysts only, each through its filter (a ClickHouse
+ * boolean expression over the table's columns). Analysts of other domains do not get the table;
+ * platform-wide analysts still read every row. The filter is SQL: it is reviewed with the contract, and
+ * runs in a view as the warehouse's gateway user, which reads the product database only.
+ */
+const rowPolicy = z.strictObject({
+  domain: z.string().regex(kebab, 'must be the kebab-case name of the domain whose analysts get these rows'),
+  filter: z
+    .string()
+    .min(1)
+    .refine((f) => !f.includes(';'), { message: 'must be one ClickHouse boolean expression, without ;' })
+    .describe("e.g. \"signal IN ('power', 'load')\""),
+  description: z.string().optional(),
+});
+
+const warehouse = z.strictObject({
+  rowPolicies: z
+    .array(rowPolicy)
+    .default([])
+    .refine((policies) => new Set(policies.map((p) => p.domain)).size === policies.length, { message: 'one row policy per domain: combine the filters with OR' }),
+});
+
 const topicName = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.v\d+$/;
 
 /** A data product's contract, `contracts/<domain>/<product>.yaml`. Field names follow ODCS where they fit. */
@@ -106,6 +131,7 @@ export const dataContractSchema = z.strictObject({
   upstream: z.array(z.string()).default([]),
   processing: processing.optional(),
   timeliness: timeliness.optional(),
+  warehouse: warehouse.optional(),
 });
 
 export type DataContract = z.output<typeof dataContractSchema>;
