@@ -8,12 +8,21 @@ export { describeTable, tableDrift, type DriftKind, type TableDescription, type 
 export { createTableSql, planTable, qualifiedTableName, quoteIdentifier, tableNameFor, type PartitionGranularity, type PlanOptions, type TablePlan } from './table.plan';
 export { provisionTable, type ProvisionedTable } from './table.provisioner';
 export { readOrCreateSecret } from './secret.file';
+export { accessFileName, installWarehouseAccess, warehouseAccessSettingsSchema, type InstalledWarehouseAccess, type WarehouseAccessSettings } from './warehouse-access.installer';
+export { applyDomainAnalystTables, type InstalledDomainTable } from './row-policy.installer';
 export {
-  accessFileName,
-  installWarehouseAccess,
-  warehouseAccessSettingsSchema,
-  type InstalledWarehouseAccess,
-  type WarehouseAccessSettings,
-} from './warehouse-access.installer';
-export { analystTableFor, analystTableSql, DEFAULT_ACCESS_NAMES, type AnalystTable, type WarehouseAccessNames } from './warehouse-access.plan';
+  analystTableFor,
+  analystTableSql,
+  DEFAULT_ACCESS_NAMES,
+  domainAnalystFor,
+  domainAnalystTablesFor,
+  domainAnalystTableSql,
+  rowPolicyDatabaseOf,
+  rowPolicyViewSql,
+  type AnalystTable,
+  type DomainAnalyst,
+  type DomainAnalystTable,
+  type RowPolicyView,
+  type WarehouseAccessNames,
+} from './warehouse-access.plan';
 export { gatewayClusterXml, warehouseUsersXml, type UserCredentials, type WarehouseUsersInput } from './warehouse-access.xml';

@@ -7,7 +7,8 @@ import { WarehouseAccessConfigInvalid, WarehouseAccessNotLoaded, WarehouseStatem
 import { readOrCreateSecret, writePrivateFile } from './secret.file';
 import { describeTable } from './table.introspection';
 import { quoteIdentifier } from './table.plan';
-import { analystTableSql, DEFAULT_ACCESS_NAMES, type AnalystTable, type WarehouseAccessNames } from './warehouse-access.plan';
+import { applyDomainAnalystTables, type InstalledDomainTable } from './row-policy.installer';
+import { analystTableSql, DEFAULT_ACCESS_NAMES, rowPolicyDatabaseOf, type AnalystTable, type DomainAnalystTable, type WarehouseAccessNames } from './warehouse-access.plan';
 import { gatewayClusterXml, warehouseUsersXml } from './warehouse-access.xml';
 
 /** ClickHouse user, profile, cluster and database names become XML element names: keep them plain. */
@@ -48,6 +49,9 @@ export interface InstalledWarehouseAccess {
   clusterFile: string;
   /** Password files by user: what the analysts' tools, the console and the sink read. */
   passwordFiles: { analyst: string; sink: string };
+  /** Analysts of one domain each, from the contracts' row policies, with their password files. */
+  domainAnalysts: Array<{ domain: string; user: string; database: string; passwordFile: string }>;
+  domainTables: InstalledDomainTable[];
   tables: Array<{ productId: string; table: string; action: 'created' | 'recreated' | 'unchanged'; withheldColumns: string[] }>;
 }
 
@@ -127,7 +131,12 @@ async function applyAnalystTable(admin: ClickHouseClient, names: WarehouseAccess
  * users.d and config.d files, then one analyst table per product. `admin` must be allowed DDL on the
  * analyst database. Safe to run again: passwords are kept, unchanged tables are left alone.
  */
-export async function installWarehouseAccess(admin: ClickHouseClient, tables: readonly AnalystTable[], input: WarehouseAccessSettings): Promise<InstalledWarehouseAccess> {
+export async function installWarehouseAccess(
+  admin: ClickHouseClient,
+  tables: readonly AnalystTable[],
+  input: WarehouseAccessSettings,
+  domainTables: readonly DomainAnalystTable[] = [],
+): Promise<InstalledWarehouseAccess> {
   const parsed = parseWith(warehouseAccessSettingsSchema, input);
   if (!parsed.ok) throw new WarehouseAccessConfigInvalid(parsed.problems);
   const settings = parsed.value;
@@ -137,6 +146,10 @@ export async function installWarehouseAccess(admin: ClickHouseClient, tables: re
   const analystPassword = readOrCreateSecret(passwordFiles.analyst);
   const sinkPassword = readOrCreateSecret(passwordFiles.sink);
   const gatewayPassword = readOrCreateSecret(join(secretsDir, `${names.gatewayUser}.password`));
+  const domainAnalysts = [...new Map(domainTables.map((e) => [e.analyst.user, e.analyst])).values()].map((analyst) => {
+    const passwordFile = join(secretsDir, `${analyst.user}.password`);
+    return { ...analyst, passwordFile, password: readOrCreateSecret(passwordFile) };
+  });
 
   const clusterFile = join(settings.configDir, 'config.d', accessFileName(names));
   const usersFile = join(settings.configDir, 'users.d', accessFileName(names));
@@ -148,6 +161,8 @@ export async function installWarehouseAccess(admin: ClickHouseClient, tables: re
       analyst: { password: analystPassword, networks: settings.analystNetworks },
       sink: { password: sinkPassword, networks: settings.sinkNetworks },
       gatewayPassword,
+      domainAnalysts: domainAnalysts.map((d) => ({ user: d.user, database: d.database, credentials: { password: d.password, networks: settings.analystNetworks } })),
+      ...(domainTables.some((e) => e.rowPolicy) ? { rowPolicyDatabase: rowPolicyDatabaseOf(names) } : {}),
     }),
   );
   await awaitLoaded(admin, settings, [
@@ -155,6 +170,7 @@ export async function installWarehouseAccess(admin: ClickHouseClient, tables: re
     () => loginProblem(settings.url, names.analystUser, analystPassword),
     () => loginProblem(settings.url, names.sinkUser, sinkPassword),
     () => loginProblem(settings.url, names.gatewayUser, gatewayPassword),
+    ...domainAnalysts.map((d) => () => loginProblem(settings.url, d.user, d.password)),
   ]);
 
   await run(admin, `Creating the analyst database ${names.analystDatabase}`, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(names.analystDatabase)}`);
@@ -167,5 +183,13 @@ export async function installWarehouseAccess(admin: ClickHouseClient, tables: re
       withheldColumns: table.withheldColumns,
     });
   }
-  return { names, usersFile, clusterFile, passwordFiles, tables: installed };
+  return {
+    names,
+    usersFile,
+    clusterFile,
+    passwordFiles,
+    tables: installed,
+    domainAnalysts: domainAnalysts.map(({ domain, user, database, passwordFile }) => ({ domain, user, database, passwordFile })),
+    domainTables: await applyDomainAnalystTables(admin, names, domainTables, tables),
+  };
 }

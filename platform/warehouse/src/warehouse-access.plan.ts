@@ -77,3 +77,75 @@ export function analystTableSql(table: AnalystTable, names: Pick<WarehouseAccess
     `ENGINE = Distributed(${quoteIdentifier(names.gatewayCluster)}, ${quoteIdentifier(table.source.database)}, ${quoteIdentifier(table.source.table)})`,
   ].join('\n');
 }
+
+/** A domain's analysts: their own user and database, holding the products whose rows they may read. */
+export interface DomainAnalyst {
+  domain: string;
+  user: string;
+  database: string;
+}
+
+/** A product's rows as one domain's analysts see them: a view in the row-policy database applies the filter. */
+export interface RowPolicyView {
+  productId: string;
+  domain: string;
+  filter: string;
+  /** In the row-policy database, which only the gateway reads. */
+  view: string;
+}
+
+/** One table of a domain analyst's database: the product table itself or, under a row policy, its view. */
+export interface DomainAnalystTable {
+  analyst: DomainAnalyst;
+  table: AnalystTable;
+  rowPolicy: RowPolicyView | undefined;
+}
+
+const snake = (kebab: string) => kebab.replace(/-/g, '_');
+
+/** `fieldmesh_analyst_energy`, in database `fieldmesh_analyst_energy`. */
+export function domainAnalystFor(domain: string, names: Pick<WarehouseAccessNames, 'analystUser' | 'analystDatabase'> = DEFAULT_ACCESS_NAMES): DomainAnalyst {
+  return { domain, user: `${names.analystUser}_${snake(domain)}`, database: `${names.analystDatabase}_${snake(domain)}` };
+}
+
+/** Where the row-policy views are: readable by the gateway alone. */
+export function rowPolicyDatabaseOf(names: Pick<WarehouseAccessNames, 'productDatabase'> = DEFAULT_ACCESS_NAMES): string {
+  return `${names.productDatabase}_row_policies`;
+}
+
+/**
+ * Per-domain analysts, for the domains the contracts' row policies name. ClickHouse 18.16 has no row
+ * policies (its users config ignores `<filter>`), so a policy is a view that filters the product table,
+ * read through the gateway like every analyst table. Each domain analyst gets every product without row
+ * policies whole, the products whose policies name its domain filtered, and not the others.
+ */
+export function domainAnalystTablesFor(
+  products: ReadonlyArray<{ table: AnalystTable; loaded: LoadedContract }>,
+  names: WarehouseAccessNames = DEFAULT_ACCESS_NAMES,
+): DomainAnalystTable[] {
+  const policiesOf = (loaded: LoadedContract) => loaded.contract.warehouse?.rowPolicies ?? [];
+  const domains = [...new Set(products.flatMap(({ loaded }) => policiesOf(loaded).map((p) => p.domain)))].sort();
+  return domains.flatMap((domain) => {
+    const analyst = domainAnalystFor(domain, names);
+    return products.flatMap(({ table, loaded }): DomainAnalystTable[] => {
+      const policies = policiesOf(loaded);
+      if (policies.length === 0) return [{ analyst, table, rowPolicy: undefined }];
+      const policy = policies.find((p) => p.domain === domain);
+      if (!policy) return [];
+      return [{ analyst, table, rowPolicy: { productId: table.productId, domain, filter: policy.filter, view: `${table.table}__${snake(domain)}` } }];
+    });
+  });
+}
+
+/** The view that applies a row policy: the granted columns of the product table, filtered. */
+export function rowPolicyViewSql(entry: DomainAnalystTable & { rowPolicy: RowPolicyView }, names: Pick<WarehouseAccessNames, 'productDatabase'> = DEFAULT_ACCESS_NAMES): string {
+  const columns = entry.table.columns.map((c) => quoteIdentifier(c.name)).join(', ');
+  const source = `${quoteIdentifier(entry.table.source.database)}.${quoteIdentifier(entry.table.source.table)}`;
+  return `CREATE VIEW ${quoteIdentifier(rowPolicyDatabaseOf(names))}.${quoteIdentifier(entry.rowPolicy.view)} AS SELECT ${columns} FROM ${source} WHERE ${entry.rowPolicy.filter}`;
+}
+
+/** The domain analyst's table: through the gateway to the product table, or to its row-policy view. */
+export function domainAnalystTableSql(entry: DomainAnalystTable, names: WarehouseAccessNames = DEFAULT_ACCESS_NAMES): string {
+  const source = entry.rowPolicy ? { database: rowPolicyDatabaseOf(names), table: entry.rowPolicy.view } : entry.table.source;
+  return analystTableSql({ ...entry.table, source }, { analystDatabase: entry.analyst.database, gatewayCluster: names.gatewayCluster });
+}

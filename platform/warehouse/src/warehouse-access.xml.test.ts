@@ -47,6 +47,23 @@ describe('users.d for ClickHouse 18.16', () => {
     expect(section('fieldmesh_sink', 'users')).toContain(`<password_sha256_hex>${sha256('sink-secret')}</password_sha256_hex>`);
   });
 
+  it('adds domain analysts with the analyst profile, each to its own database, and lets the gateway read the row-policy views', () => {
+    const withDomains = warehouseUsersXml({
+      names: DEFAULT_ACCESS_NAMES,
+      analyst: { password: 'a', networks: [] },
+      sink: { password: 's', networks: [] },
+      gatewayPassword: 'g',
+      domainAnalysts: [{ user: 'fieldmesh_analyst_energy', database: 'fieldmesh_analyst_energy', credentials: { password: 'e', networks: [] } }],
+      rowPolicyDatabase: 'fieldmesh_row_policies',
+    });
+    expect(withDomains).toMatch(
+      /<fieldmesh_analyst_energy>[\s\S]*<profile>fieldmesh_analyst<\/profile>[\s\S]*<allow_databases><database>fieldmesh_analyst_energy<\/database><\/allow_databases>\s*<\/fieldmesh_analyst_energy>/,
+    );
+    expect(withDomains).toMatch(
+      /<fieldmesh_analyst_gateway>[\s\S]*<allow_databases><database>fieldmesh<\/database><database>fieldmesh_row_policies<\/database><\/allow_databases>/,
+    );
+  });
+
   it('declares the gateway cluster on the server itself, escaping the password', () => {
     const cluster = gatewayClusterXml(DEFAULT_ACCESS_NAMES, { host: '127.0.0.1', tcpPort: 49000 }, 'a<b&c');
     expect(cluster).toMatch(

@@ -14,6 +14,10 @@ export interface WarehouseUsersInput {
   sink: UserCredentials;
   /** Only ever from loopback: the server connects to itself with it. */
   gatewayPassword: string;
+  /** Analysts of one domain each (from the contracts' row policies): readonly like the analyst, their own database only. */
+  domainAnalysts?: Array<{ user: string; database: string; credentials: UserCredentials }>;
+  /** The database of the row-policy views, which the gateway reads besides the products. */
+  rowPolicyDatabase?: string;
 }
 
 const LOOPBACK = ['127.0.0.1', '::1'];
@@ -47,7 +51,9 @@ function userXml(name: string, profile: string, credentials: UserCredentials, da
  *   and `allow_ddl = 0` forbids the CREATE TABLE IF NOT EXISTS the sink runs at start and the
  *   ALTER … DROP PARTITION its retention job needs on a server without TTL. So it may change tables of
  *   the product database, and nothing else;
- * - gateway: readonly, only the product database, only from loopback; the analyst tables read as it.
+ * - gateway: readonly, only the product database (and the row-policy views), only from loopback; the
+ *   analyst tables read as it;
+ * - domain analysts: the analyst's profile, each limited to its domain's database.
  *
  * `system` stays readable to every user: 18.16 always allows it (table and column names, no data).
  */
@@ -73,7 +79,8 @@ export function warehouseUsersXml(input: WarehouseUsersInput): string {
     <users>
 ${userXml(names.analystUser, names.analystUser, input.analyst, [names.analystDatabase])}
 ${userXml(names.sinkUser, names.sinkUser, input.sink, [names.productDatabase])}
-${userXml(names.gatewayUser, names.gatewayUser, { password: input.gatewayPassword, networks: LOOPBACK }, [names.productDatabase])}
+${userXml(names.gatewayUser, names.gatewayUser, { password: input.gatewayPassword, networks: LOOPBACK }, [names.productDatabase, ...(input.rowPolicyDatabase ? [input.rowPolicyDatabase] : [])])}
+${(input.domainAnalysts ?? []).map((d) => userXml(d.user, names.analystUser, d.credentials, [d.database])).join('\n')}
     </users>
 </yandex>
 `;

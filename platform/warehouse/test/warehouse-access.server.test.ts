@@ -6,7 +6,10 @@ import { loadContract } from '@fieldmesh/governance';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   analystTableFor,
+  domainAnalystFor,
+  domainAnalystTablesFor,
   installWarehouseAccess,
+  rowPolicyDatabaseOf,
   planTable,
   probeCapabilities,
   provisionTable,
@@ -17,6 +20,8 @@ import {
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const raw = loadContract(join(root, 'contracts/plant-telemetry/raw.yaml'), root);
+// The raw product as a contract that asks for a row policy: energy analysts read its power readings only.
+const rawWithPolicy = { ...raw, contract: { ...raw.contract, warehouse: { rowPolicies: [{ domain: 'energy', filter: "signal = 'power'" }] } } };
 const energy = loadContract(join(root, 'contracts/energy/consumption-15m.yaml'), root);
 
 // Names of this run only, so that the test never touches a real install on a reused stack.
@@ -67,7 +72,9 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
   let analyst: ClickHouseClient;
   let sink: ClickHouseClient;
   let installed: InstalledWarehouseAccess;
+  let energyAnalyst: ClickHouseClient;
   let rawPlan: TablePlan;
+  const energyNames = domainAnalystFor('energy', names);
 
   beforeAll(async () => {
     admin = createClient({ url, username: inject('clickhouseUser'), password: inject('clickhousePassword') });
@@ -77,17 +84,29 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     for (const plan of [rawPlan, energyPlan]) await provisionTable(admin, plan);
     // A table outside the products, such as the sink's offset ledger: nothing grants it to analysts.
     await admin.command({ query: `CREATE TABLE ${names.productDatabase}._ledger (x UInt8) ENGINE = TinyLog` });
-    installed = await installWarehouseAccess(admin, [analystTableFor(rawPlan, raw), analystTableFor(energyPlan, energy)], { url, configDir, secretsDir, names });
+    const products = [
+      { loaded: rawWithPolicy, table: analystTableFor(rawPlan, rawWithPolicy) },
+      { loaded: energy, table: analystTableFor(energyPlan, energy) },
+    ];
+    installed = await installWarehouseAccess(
+      admin,
+      products.map((p) => p.table),
+      { url, configDir, secretsDir, names },
+      domainAnalystTablesFor(products, names),
+    );
     analyst = clientAs(names.analystUser, installed.passwordFiles.analyst);
     sink = clientAs(names.sinkUser, installed.passwordFiles.sink);
+    energyAnalyst = clientAs(energyNames.user, installed.domainAnalysts.find((d) => d.domain === 'energy')!.passwordFile);
   });
 
   afterAll(async () => {
     await analyst?.close();
     await sink?.close();
+    await energyAnalyst?.close();
     if (admin) {
-      await admin.command({ query: `DROP DATABASE IF EXISTS ${names.analystDatabase}` });
-      await admin.command({ query: `DROP DATABASE IF EXISTS ${names.productDatabase}` });
+      for (const database of [names.analystDatabase, energyNames.database, rowPolicyDatabaseOf(names), names.productDatabase]) {
+        await admin.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+      }
       await admin.close();
     }
     if (installed) for (const file of [installed.usersFile, installed.clusterFile]) rmSync(file, { force: true });
@@ -103,7 +122,7 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     expect(users).not.toContain(readFileSync(installed.passwordFiles.sink, 'utf8').trim());
   });
 
-  it('lets the sink user insert into a product table, and the analyst read the row without its personal column', async () => {
+  it('lets the sink user insert into a product table, and the analyst read the rows without their personal column', async () => {
     await sink.insert({
       table: `${names.productDatabase}.${rawPlan.table}`,
       values: [
@@ -115,14 +134,33 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
           operatorBadge: 'pseudonym-7f3a',
           _offset: 1,
         },
+        {
+          readingTime: '2026-12-07 10:00:00',
+          receivedTime: '2026-12-07 10:00:01',
+          assetPath: 'site/area/line/pump-1',
+          signal: 'power',
+          operatorBadge: 'pseudonym-7f3a',
+          _offset: 2,
+        },
       ],
       format: 'JSONEachRow',
     });
-    const rows = await rowsOf<Record<string, unknown>>(analyst, `SELECT * FROM ${names.analystDatabase}.${rawPlan.table}`);
-    expect(rows).toHaveLength(1);
+    const rows = await rowsOf<Record<string, unknown>>(analyst, `SELECT * FROM ${names.analystDatabase}.${rawPlan.table} ORDER BY _offset`);
+    expect(rows.map((r) => r.signal)).toEqual(['flow', 'power']);
     expect(rows[0]).toMatchObject({ assetPath: 'site/area/line/pump-1', signal: 'flow' });
     expect(Object.keys(rows[0]!)).not.toContain('operatorBadge');
     expect(installed.tables.find((t) => t.productId === 'plant-telemetry.raw')?.withheldColumns).toEqual(['operatorBadge']);
+  });
+
+  it("lets the energy analyst read only the rows the contract's row policy grants energy, and the unpoliced product whole", async () => {
+    const rows = await rowsOf<Record<string, unknown>>(energyAnalyst, `SELECT * FROM ${energyNames.database}.${rawPlan.table}`);
+    expect(rows.map((r) => r.signal)).toEqual(['power']);
+    expect(Object.keys(rows[0]!)).not.toContain('operatorBadge');
+    await expect(rowsOf(energyAnalyst, `SELECT count() AS n FROM ${energyNames.database}.energy_consumption_15m_v1`)).resolves.toEqual([{ n: '0' }]);
+    expect(installed.domainTables).toEqual([
+      { domain: 'energy', table: `${energyNames.database}.${rawPlan.table}`, filter: "signal = 'power'" },
+      { domain: 'energy', table: `${energyNames.database}.energy_consumption_15m_v1`, filter: undefined },
+    ]);
   });
 
   it('lets the analyst read every granted product table', async () => {
@@ -153,6 +191,11 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     const sinkTries = (what: string, sql: string) => attempt(sink, 'sink', what, sql).then((r) => attempts.push(r));
     await sinkTries('read the analyst database', `SELECT * FROM ${a}.${t}`);
     await sinkTries('DROP an analyst table', `DROP TABLE ${a}.${t}`);
+    const energyTries = (what: string, sql: string) => attempt(energyAnalyst, 'energy analyst', what, sql).then((r) => attempts.push(r));
+    await energyTries('read every row (the platform analyst table)', `SELECT * FROM ${a}.${t}`);
+    await energyTries('read the row-policy view itself', `SELECT * FROM ${rowPolicyDatabaseOf(names)}.${t}__energy`);
+    await energyTries('read the product table itself', `SELECT * FROM ${p}.${t}`);
+    await energyTries('INSERT into its table', `INSERT INTO ${energyNames.database}.${t} (assetPath, signal) VALUES ('x/y/z', 'flow')`);
     await sinkTries('write the default database', `CREATE TABLE default.${run}_sink_was_here (x UInt8) ENGINE = Memory`);
 
     const accepted = attempts.filter((x) => x.accepted);
@@ -163,17 +206,19 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
       ].join('\n'),
     );
     expect(accepted.map((x) => `${x.who}: ${x.what}`)).toEqual([]);
-    expect(attempts).toHaveLength(16);
+    expect(attempts).toHaveLength(20);
     // Still there after the attempts: nothing was dropped.
-    await expect(rowsOf(analyst, `SELECT count() AS n FROM ${a}.${t}`)).resolves.toEqual([{ n: '1' }]);
+    await expect(rowsOf(analyst, `SELECT count() AS n FROM ${a}.${t}`)).resolves.toEqual([{ n: '2' }]);
   });
 
-  it('applies again without new passwords or recreated tables', async () => {
+  it('applies again without new passwords or recreated tables, and revokes what the contracts no longer grant', async () => {
     const passwords = readFileSync(installed.passwordFiles.analyst, 'utf8');
     const again = await installWarehouseAccess(admin, [analystTableFor(rawPlan, raw)], { url, configDir, secretsDir, names });
     expect(again.tables.map((t) => t.action)).toEqual(['unchanged']);
     expect(readFileSync(installed.passwordFiles.analyst, 'utf8')).toBe(passwords);
     expect(existsSync(installed.usersFile)).toBe(true);
-    await expect(rowsOf(analyst, `SELECT count() AS n FROM ${names.analystDatabase}.${rawPlan.table}`)).resolves.toEqual([{ n: '1' }]);
+    await expect(rowsOf(analyst, `SELECT count() AS n FROM ${names.analystDatabase}.${rawPlan.table}`)).resolves.toEqual([{ n: '2' }]);
+    // The contract applied now has no row policy: the energy analyst's database is gone with it.
+    await expect(rowsOf(admin, `SELECT count() AS n FROM system.databases WHERE name = '${energyNames.database}'`)).resolves.toEqual([{ n: '0' }]);
   });
 });
