@@ -23,12 +23,19 @@ describe('products apply: warehouse access', () => {
         { productId: 'plant-telemetry.raw', table: 'fieldmesh_analyst.plant_telemetry_raw_v1', action: 'created', withheldColumns: ['operatorBadge'] },
         { productId: 'energy.consumption-15m', table: 'fieldmesh_analyst.energy_consumption_15m_v1', action: 'unchanged', withheldColumns: [] },
       ],
+      domainAnalysts: [{ domain: 'energy', user: 'fieldmesh_analyst_energy', database: 'fieldmesh_analyst_energy', passwordFile: '/ch/secrets/fieldmesh_analyst_energy.password' }],
+      domainTables: [
+        { domain: 'energy', table: 'fieldmesh_analyst_energy.plant_telemetry_raw_v1', filter: "signal IN ('power')" },
+        { domain: 'energy', table: 'fieldmesh_analyst_energy.energy_consumption_15m_v1', filter: undefined },
+      ],
     });
     expect(lines[0]).toContain('analyst fieldmesh_analyst (readonly, database fieldmesh_analyst; password file /ch/secrets/fieldmesh_analyst.password)');
     expect(lines[0]).toContain('sink fieldmesh_sink (database fieldmesh; password file /ch/secrets/fieldmesh_sink.password)');
     expect(lines.slice(1)).toEqual([
       '  analyst table fieldmesh_analyst.plant_telemetry_raw_v1 created (personal columns withheld: operatorBadge)',
       '  analyst table fieldmesh_analyst.energy_consumption_15m_v1 unchanged',
+      '  domain analyst fieldmesh_analyst_energy (readonly, database fieldmesh_analyst_energy; password file /ch/secrets/fieldmesh_analyst_energy.password)',
+      "  row policy: energy analysts read fieldmesh_analyst_energy.plant_telemetry_raw_v1 where signal IN ('power')",
     ]);
   });
 });
