@@ -46,7 +46,9 @@ function userXml(name: string, profile: string, credentials: UserCredentials, da
  * SHA-256 only. The server merges users.d into users.xml and reloads it within seconds.
  *
  * - analyst: `readonly = 1` (no INSERT, ALTER, DROP, CREATE, and no changing settings, so it cannot turn
- *   `prefer_localhost_replica` back on), and only the analyst database;
+ *   `prefer_localhost_replica` back on), and only the analyst database. Not `readonly = 2`: that lets
+ *   table functions through, and `url()` would make the server fetch any address for the analyst (tried
+ *   on 18.16.1); the price is that analysts' tools must not send settings with their queries;
  * - sink: only the product database. 18.16 cannot make it insert-only: `readonly` also forbids INSERT,
  *   and `allow_ddl = 0` forbids the CREATE TABLE IF NOT EXISTS the sink runs at start and the
  *   ALTER … DROP PARTITION its retention job needs on a server without TTL. So it may change tables of

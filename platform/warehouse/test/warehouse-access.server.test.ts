@@ -186,6 +186,7 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     await analystTries('read the offset ledger (not granted)', `SELECT * FROM ${p}._ledger`);
     await analystTries('read a personal column', `SELECT operatorBadge FROM ${a}.${t}`);
     await analystTries('read through remote() as itself', `SELECT * FROM remote('127.0.0.1', ${p}, ${t})`);
+    await analystTries('make the server fetch a URL (url())', `SELECT * FROM url('${url}/?query=SELECT%201', CSV, 'x UInt8')`);
     await analystTries('read in-process (prefer_localhost_replica = 1)', `SELECT count() FROM ${a}.${t} SETTINGS prefer_localhost_replica = 1`);
     await analystTries('lift readonly', `SELECT 1 SETTINGS readonly = 0`);
     const sinkTries = (what: string, sql: string) => attempt(sink, 'sink', what, sql).then((r) => attempts.push(r));
@@ -206,7 +207,7 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
       ].join('\n'),
     );
     expect(accepted.map((x) => `${x.who}: ${x.what}`)).toEqual([]);
-    expect(attempts).toHaveLength(20);
+    expect(attempts).toHaveLength(21);
     // Still there after the attempts: nothing was dropped.
     await expect(rowsOf(analyst, `SELECT count() AS n FROM ${a}.${t}`)).resolves.toEqual([{ n: '2' }]);
   });
