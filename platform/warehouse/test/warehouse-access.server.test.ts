@@ -6,6 +6,7 @@ import { loadContract } from '@fieldmesh/governance';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   analystTableFor,
+  dropExpiredPartitions,
   domainAnalystFor,
   domainAnalystTablesFor,
   installWarehouseAccess,
@@ -23,6 +24,7 @@ const raw = loadContract(join(root, 'contracts/plant-telemetry/raw.yaml'), root)
 // The raw product as a contract that asks for a row policy: energy analysts read its power readings only.
 const rawWithPolicy = { ...raw, contract: { ...raw.contract, warehouse: { rowPolicies: [{ domain: 'energy', filter: "signal = 'power'" }] } } };
 const energy = loadContract(join(root, 'contracts/energy/consumption-15m.yaml'), root);
+const alerts = loadContract(join(root, 'contracts/asset-health/alerts.yaml'), root);
 
 // Names of this run only, so that the test never touches a real install on a reused stack.
 const run = `t${process.pid}`;
@@ -74,13 +76,14 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
   let installed: InstalledWarehouseAccess;
   let energyAnalyst: ClickHouseClient;
   let rawPlan: TablePlan;
+  let energyPlan: TablePlan;
   const energyNames = domainAnalystFor('energy', names);
 
   beforeAll(async () => {
     admin = createClient({ url, username: inject('clickhouseUser'), password: inject('clickhousePassword') });
     const capabilities = await probeCapabilities(admin);
     rawPlan = planTable(raw, capabilities, { database: names.productDatabase });
-    const energyPlan = planTable(energy, capabilities, { database: names.productDatabase });
+    energyPlan = planTable(energy, capabilities, { database: names.productDatabase });
     for (const plan of [rawPlan, energyPlan]) await provisionTable(admin, plan);
     // A table outside the products, such as the sink's offset ledger: nothing grants it to analysts.
     await admin.command({ query: `CREATE TABLE ${names.productDatabase}._ledger (x UInt8) ENGINE = TinyLog` });
@@ -221,5 +224,17 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     await expect(rowsOf(analyst, `SELECT count() AS n FROM ${names.analystDatabase}.${rawPlan.table}`)).resolves.toEqual([{ n: '2' }]);
     // The contract applied now has no row policy: the energy analyst's database is gone with it.
     await expect(rowsOf(admin, `SELECT count() AS n FROM system.databases WHERE name = '${energyNames.database}'`)).resolves.toEqual([{ n: '0' }]);
+  });
+
+  it('lets the sink user do the rest of what the sink does: create a missing product table, drop expired partitions', async () => {
+    const alertsPlan = planTable(alerts, await probeCapabilities(sink), { database: names.productDatabase });
+    await expect(provisionTable(sink, alertsPlan)).resolves.toMatchObject({ drift: [] });
+    await sink.insert({
+      table: `${names.productDatabase}.${energyPlan.table}`,
+      values: [{ windowStart: '2020-01-01 00:00:00', windowEnd: '2020-01-01 00:15:00', scopePath: 'acme/berlin' }],
+      format: 'JSONEachRow',
+    });
+    expect((await dropExpiredPartitions(sink, energyPlan)).length).toBe(1);
+    await expect(rowsOf(admin, `SELECT count() AS n FROM ${names.productDatabase}.${energyPlan.table}`)).resolves.toEqual([{ n: '0' }]);
   });
 });
