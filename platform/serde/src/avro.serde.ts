@@ -143,8 +143,7 @@ export class AvroSerde {
 
   /** The per-record path: answered from memory while the registry's answers are fresh. */
   private isTrustedCached({ topic, schemaId }: { topic: string; schemaId: number }): boolean {
-    const registration = this.subjectVersions.cached(schemaId);
-    return registration !== undefined && isVersionOf(registration, subjectFor(topic)) && this.contractIds.allowsCached(topic, schemaId);
+    return this.subjectVersions.isVersionOfCached(schemaId, subjectFor(topic)) && this.contractIds.allowsCached(topic, schemaId);
   }
 
   /**
@@ -158,7 +157,7 @@ export class AvroSerde {
     if (schemaId <= 0) throw new UnknownSchemaId(this.config.registryUrl, context);
     let registration;
     try {
-      registration = await this.subjectVersions.registrationOf(schemaId);
+      registration = await this.subjectVersions.registrationFor(schemaId, subject);
     } catch (error) {
       throw this.unavailable(`subject versions of schema ${schemaId}`, error, context);
     }

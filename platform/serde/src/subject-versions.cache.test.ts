@@ -17,56 +17,84 @@ function registryAnswers(initial: Record<number, IdRegistration>) {
   };
 }
 
+const A = 'a.v1-value';
+const B = 'b.v1-value';
+
 describe('SubjectVersionsCache', () => {
   it('asks the registry once for an id however many records carry it', async () => {
-    const registry = registryAnswers({ 7: [{ subject: 'a.v1-value', version: 1 }] });
+    const registry = registryAnswers({ 7: [{ subject: A, version: 1 }] });
     const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => 0);
-    const answers = await Promise.all(Array.from({ length: 50 }, () => cache.registrationOf(7)));
-    for (let i = 0; i < 50; i++) await cache.registrationOf(7);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cache.registrationFor(7, A)));
+    for (let i = 0; i < 50; i++) await cache.registrationFor(7, A);
     expect(registry.asked).toEqual([7]);
-    expect(answers.every((answer) => isVersionOf(answer, 'a.v1-value'))).toBe(true);
-    expect(cache.cached(7)).toEqual([{ subject: 'a.v1-value', version: 1 }]);
+    expect(answers.every((answer) => isVersionOf(answer, A))).toBe(true);
+    expect(cache.isVersionOfCached(7, A)).toBe(true);
+    expect(cache.isVersionOfCached(7, B)).toBe(false);
   });
 
-  it('trusts an id registered under the subject since, once its answer is older than the refresh time', async () => {
-    let now = 0;
-    const registry = registryAnswers({ 7: [{ subject: 'other.v1-value', version: 1 }] });
-    const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => now);
-    expect(isVersionOf(await cache.registrationOf(7), 'a.v1-value')).toBe(false);
+  it('asks again when a remembered answer lacks the subject: the same schema registered under a new subject keeps its id', async () => {
+    const registry = registryAnswers({ 7: [{ subject: A, version: 1 }] });
+    const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => 0);
+    await cache.registrationFor(7, A);
     registry.answers.set(7, [
-      { subject: 'other.v1-value', version: 1 },
-      { subject: 'a.v1-value', version: 3 },
+      { subject: A, version: 1 },
+      { subject: B, version: 1 },
+    ]);
+    expect(isVersionOf(await cache.registrationFor(7, B), B)).toBe(true);
+    expect(registry.asked).toEqual([7, 7]);
+  });
+
+  it("remembers the registry's no for an id and subject, so forged records cost one request per refresh time", async () => {
+    let now = 0;
+    const registry = registryAnswers({ 7: [{ subject: A, version: 1 }] });
+    const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => now);
+    for (let i = 0; i < 100; i++) expect(isVersionOf(await cache.registrationFor(7, B), B)).toBe(false);
+    expect(registry.asked).toEqual([7]);
+    // Registered under B since: the remembered no stands until the refresh time has passed.
+    registry.answers.set(7, [
+      { subject: A, version: 1 },
+      { subject: B, version: 2 },
     ]);
     now = 29_999;
-    expect(isVersionOf(await cache.registrationOf(7), 'a.v1-value')).toBe(false);
+    expect(isVersionOf(await cache.registrationFor(7, B), B)).toBe(false);
     now = 30_000;
-    expect(cache.cached(7)).toBeUndefined();
-    expect(isVersionOf(await cache.registrationOf(7), 'a.v1-value')).toBe(true);
+    expect(isVersionOf(await cache.registrationFor(7, B), B)).toBe(true);
     expect(registry.asked).toEqual([7, 7]);
+  });
+
+  it('stops trusting a deleted version once the refresh time has passed', async () => {
+    let now = 0;
+    const registry = registryAnswers({ 7: [{ subject: A, version: 1 }] });
+    const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => now);
+    await cache.registrationFor(7, A);
+    registry.answers.set(7, [{ subject: B, version: 1 }]);
+    now = 30_000;
+    expect(cache.isVersionOfCached(7, A)).toBe(false);
+    expect(isVersionOf(await cache.registrationFor(7, A), A)).toBe(false);
   });
 
   it('remembers an unknown id for its own, shorter time, and not at all when that is 0', async () => {
     let now = 0;
     const registry = registryAnswers({});
     const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 100, () => now);
-    expect(await cache.registrationOf(9)).toBe('unknown');
+    expect(await cache.registrationFor(9, A)).toBe('unknown');
     now = 9_999;
-    await cache.registrationOf(9);
+    await cache.registrationFor(9, A);
     now = 10_000;
-    await cache.registrationOf(9);
+    await cache.registrationFor(9, A);
     expect(registry.asked).toEqual([9, 9]);
 
     const forgetful = new SubjectVersionsCache(registry.fetch, 30_000, 0, 100, () => now);
-    await forgetful.registrationOf(9);
-    await forgetful.registrationOf(9);
+    await forgetful.registrationFor(9, A);
+    await forgetful.registrationFor(9, A);
     expect(registry.asked).toEqual([9, 9, 9, 9]);
   });
 
   it('keeps at most maxIds ids, forgetting the least recently fetched', async () => {
-    const registry = registryAnswers({});
+    const registry = registryAnswers({ 1: [{ subject: A, version: 1 }], 2: [{ subject: A, version: 2 }], 3: [{ subject: A, version: 3 }], 4: [{ subject: A, version: 4 }] });
     const cache = new SubjectVersionsCache(registry.fetch, 30_000, 10_000, 3, () => 0);
-    for (const id of [1, 2, 3, 4]) await cache.registrationOf(id);
-    expect([1, 2, 3, 4].map((id) => cache.cached(id) !== undefined)).toEqual([false, true, true, true]);
+    for (const id of [1, 2, 3, 4]) await cache.registrationFor(id, A);
+    expect([1, 2, 3, 4].map((id) => cache.isVersionOfCached(id, A))).toEqual([false, true, true, true]);
   });
 
   it('does not remember a failed request: the retried batch asks again', async () => {
@@ -76,16 +104,16 @@ describe('SubjectVersionsCache', () => {
       async (schemaId) => {
         asked.push(schemaId);
         if (failing) throw new Error('connection refused');
-        return [{ subject: 'a.v1-value', version: 1 }];
+        return [{ subject: A, version: 1 }];
       },
       30_000,
       10_000,
       100,
       () => 0,
     );
-    await expect(cache.registrationOf(7)).rejects.toThrow('connection refused');
+    await expect(cache.registrationFor(7, A)).rejects.toThrow('connection refused');
     failing = false;
-    expect(isVersionOf(await cache.registrationOf(7), 'a.v1-value')).toBe(true);
+    expect(isVersionOf(await cache.registrationFor(7, A), A)).toBe(true);
     expect(asked).toEqual([7, 7]);
   });
 });

@@ -100,22 +100,28 @@ describe("consumers trust only the schema versions of their topic's subject", ()
     }
   });
 
-  it('trusts a schema id newly registered under the subject without a restart, once the refresh time has passed', async () => {
-    const topic = uniqueName('late-registration');
-    const otherTopic = uniqueName('first-owner');
+  it('trusts a version registered under the subject after start without a restart, even one whose id another subject already held', async () => {
     let now = 1_000_000;
     const consumerSerde = new AvroSerde({ registryUrl, schemaVersionsRefreshMs: 30_000 }, () => now);
-    // Registered under another subject first: the same schema under this topic's subject later keeps its id.
-    const elsewhere = await new AvroSerde({ registryUrl }).writerFor(otherTopic, forgedSchema);
-    const bytes = new AvroSerde({ registryUrl }).encode(elsewhere, rawReading(7n));
-    await expect(consumerSerde.decode(bytes, { topic })).rejects.toMatchObject({ name: 'SchemaNotInSubject', topic, schemaId: elsewhere.schemaId });
+    // The consumer learns where the id is registered from a first topic's records.
+    const firstTopic = uniqueName('first-owner');
+    const first = await new AvroSerde({ registryUrl }).writerFor(firstTopic, forgedSchema);
+    const bytes = new AvroSerde({ registryUrl }).encode(first, rawReading(7n));
+    expect((await consumerSerde.decode<Reading>(bytes, { topic: firstTopic })).value.sequenceNumber).toBe(7n);
 
-    const registered = await new AvroSerde({ registryUrl }).writerFor(topic, forgedSchema);
-    expect(registered.schemaId).toBe(elsewhere.schemaId);
-    // Within the refresh time the remembered answer stands; the registry is not asked per record.
-    await expect(consumerSerde.decode(bytes, { topic })).rejects.toMatchObject({ name: 'SchemaNotInSubject' });
+    // A topic created later with the same schema: the registry gives it the same id, and its records are trusted at once.
+    const laterTopic = uniqueName('later-product');
+    const later = await new AvroSerde({ registryUrl }).writerFor(laterTopic, forgedSchema);
+    expect(later.schemaId).toBe(first.schemaId);
+    expect((await consumerSerde.decode<Reading>(bytes, { topic: laterTopic })).value.sequenceNumber).toBe(7n);
+
+    // A forged record seen before the registration: the registry's no is remembered for the refresh time, not longer.
+    const forgedFirstTopic = uniqueName('forged-first');
+    await expect(consumerSerde.decode(bytes, { topic: forgedFirstTopic })).rejects.toMatchObject({ name: 'SchemaNotInSubject', topic: forgedFirstTopic, schemaId: first.schemaId });
+    await new AvroSerde({ registryUrl }).writerFor(forgedFirstTopic, forgedSchema);
+    await expect(consumerSerde.decode(bytes, { topic: forgedFirstTopic })).rejects.toMatchObject({ name: 'SchemaNotInSubject' });
     now += 30_000;
-    expect((await consumerSerde.decode<Reading>(bytes, { topic })).value.sequenceNumber).toBe(7n);
+    expect((await consumerSerde.decode<Reading>(bytes, { topic: forgedFirstTopic })).value.sequenceNumber).toBe(7n);
   });
 
   it("with the consumer's contract schemas, dead-letters a version of the subject the contract does not pin", async () => {
