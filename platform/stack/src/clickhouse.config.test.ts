@@ -19,11 +19,12 @@ describe('clickhouse config', () => {
     expect(config).not.toContain('/var/lib/clickhouse');
   });
 
-  it('has a password-protected fieldmesh user beside default, and escapes the password', () => {
-    const users = clickhouseUsersXml({ password: 'a<b&c' });
+  it('has a password-protected fieldmesh user, escapes the password, and locks default (nothing anonymous)', () => {
+    const users = clickhouseUsersXml({ password: 'a<b&c', lockedDefaultSha256: 'ab'.repeat(32) });
     expect(CLICKHOUSE_USER).toBe('fieldmesh');
     expect(users).toMatch(/<fieldmesh>\s*<password>a&lt;b&amp;c<\/password>/);
-    expect(users).toMatch(/<default>\s*<password><\/password>/);
+    expect(users).toMatch(new RegExp(`<default>\\s*<password_sha256_hex>${'ab'.repeat(32)}</password_sha256_hex>`));
+    expect(users).not.toMatch(/<default>\s*<password>/);
     expect(users).not.toContain('::/0');
   });
 });

@@ -47,12 +47,15 @@ export function clickhouseConfigXml(input: ClickhouseConfigInput): string {
 }
 
 /**
- * users.xml: `default` without a password (what tools assume) and `fieldmesh` with one, so that tests
- * cover authentication the way a deployment uses it. Both only from 127.0.0.1.
+ * users.xml: the password-protected `fieldmesh` user the stack's tools and tests log in as, from 127.0.0.1
+ * only. `default` is locked: nothing anonymous reaches the warehouse. ClickHouse logs a request without
+ * credentials in as `default`, so it keeps a password nobody knows (the SHA-256 of random bytes the caller
+ * throws away) rather than disappearing, which would make such a request an "unknown user" instead of a
+ * refused login. `fieldmesh products apply --clickhouse-config-dir` adds the analyst and sink users in users.d.
  */
-export function clickhouseUsersXml(input: { password: string }): string {
-  const user = (name: string, password: string) => `        <${name}>
-            <password>${escapeXml(password)}</password>
+export function clickhouseUsersXml(input: { password: string; lockedDefaultSha256: string }): string {
+  const user = (name: string, credential: string) => `        <${name}>
+            ${credential}
             <networks><ip>127.0.0.1</ip></networks>
             <profile>default</profile>
             <quota>default</quota>
@@ -65,8 +68,8 @@ export function clickhouseUsersXml(input: { password: string }): string {
         </default>
     </profiles>
     <users>
-${user('default', '')}
-${user(CLICKHOUSE_USER, input.password)}
+${user('default', `<password_sha256_hex>${escapeXml(input.lockedDefaultSha256)}</password_sha256_hex>`)}
+${user(CLICKHOUSE_USER, `<password>${escapeXml(input.password)}</password>`)}
     </users>
     <quotas>
         <default>

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
@@ -31,7 +31,8 @@ export const clickhouseService: ServiceDefinition = {
     const configFile = join(context.dir, 'config.xml');
     const password = secret(context.settings, 'password');
     writeFileSync(configFile, clickhouseConfigXml({ httpPort: port(context.settings, 'http'), tcpPort: port(context.settings, 'tcp'), dataDir, logFile: context.logFile }));
-    writeFileSync(join(context.dir, 'users.xml'), clickhouseUsersXml({ password }));
+    const lockedDefaultSha256 = createHash('sha256').update(randomBytes(32)).digest('hex');
+    writeFileSync(join(context.dir, 'users.xml'), clickhouseUsersXml({ password, lockedDefaultSha256 }));
     return { command: binary, args: [`--config-file=${configFile}`], cwd: context.dir };
   },
 
