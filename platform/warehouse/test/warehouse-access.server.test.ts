@@ -202,6 +202,14 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     await energyTries('INSERT into its table', `INSERT INTO ${energyNames.database}.${t} (assetPath, signal) VALUES ('x/y/z', 'flow')`);
     await sinkTries('write the default database', `CREATE TABLE default.${run}_sink_was_here (x UInt8) ENGINE = Memory`);
 
+    // No credentials: the client logs in as `default` with an empty password, which the stack locks.
+    const anonymous = createClient({ url, log: { level: ClickHouseLogLevel.OFF } });
+    try {
+      attempts.push(await attempt(anonymous, 'anonymous', 'read a product table without credentials', `SELECT * FROM ${p}.${t}`));
+      attempts.push(await attempt(anonymous, 'anonymous', 'read an analyst table without credentials', `SELECT * FROM ${a}.${t}`));
+    } finally {
+      await anonymous.close();
+    }
     const accepted = attempts.filter((x) => x.accepted);
     console.log(
       [
@@ -210,7 +218,7 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
       ].join('\n'),
     );
     expect(accepted.map((x) => `${x.who}: ${x.what}`)).toEqual([]);
-    expect(attempts).toHaveLength(21);
+    expect(attempts).toHaveLength(23);
     // Still there after the attempts: nothing was dropped.
     await expect(rowsOf(analyst, `SELECT count() AS n FROM ${a}.${t}`)).resolves.toEqual([{ n: '2' }]);
   });
