@@ -51,6 +51,17 @@ describe('ContractSchemaIds', () => {
     expect(registered.lookups).toEqual(['a.v1-value', 'a.v1-value', 'a.v1-value']);
   });
 
+  it('looks up again at once for an id not refused before, so a pinned schema registered since is trusted without waiting', async () => {
+    const registered = registry({ 'a.v1-value': { [JSON.stringify(v1)]: 11 } });
+    const ids = new ContractSchemaIds({ 'a.v1': [v1, v2] }, registered.lookup, 30_000, () => 0);
+    // Two refused ids alternating cost one round each, then none until the refresh time has passed.
+    for (let i = 0; i < 10; i++) expect((await ids.allows('a.v1', 'a.v1-value', 13 + (i % 2))).allowed).toBe(false);
+    expect(registered.lookups).toHaveLength(3);
+    registered.held['a.v1-value']![JSON.stringify(v2)] = 12;
+    expect((await ids.allows('a.v1', 'a.v1-value', 12)).allowed).toBe(true);
+    expect(registered.lookups).toHaveLength(4);
+  });
+
   it('lets a failed lookup reject, so that the batch is retried rather than dead-lettered', async () => {
     const ids = new ContractSchemaIds(
       { 'a.v1': [v1] },

@@ -3,15 +3,18 @@ interface TopicSchemas {
   readonly schemaTexts: readonly string[];
   /** Schema text → its id under the topic's subject, once the registry has it (ids never change). */
   readonly ids: Map<string, number>;
-  /** Clock time after which schemas not found yet are looked up again. */
+  /** Ids refused lately: refused again without a request until `retryAt` (at most the subject's versions, which passed the subject check). */
+  readonly refused: Set<number>;
+  /** Clock time after which refused ids are forgotten, so that they make schemas not found yet be looked up again. */
   retryAt: number;
   pending?: Promise<void> | undefined;
 }
 
 /**
  * The schema ids a consumer's contracts allow on each topic: the ids under which the topic's subject
- * holds the schemas the contracts pin. A pinned schema not registered yet is looked up again at most
- * every `refreshMs`, so the version a producer registers from the contract is trusted without a restart.
+ * holds the schemas the contracts pin. While a pinned schema is not registered, an id not allowed makes
+ * the registry be asked again, so the version a producer registers from the contract is trusted at once
+ * without a restart; an id refused after such a round is refused without a request for `refreshMs`.
  */
 export class ContractSchemaIds {
   private readonly topics = new Map<string, TopicSchemas>();
@@ -25,7 +28,7 @@ export class ContractSchemaIds {
   ) {
     for (const [topic, schemas] of Object.entries(schemasByTopic)) {
       const schemaTexts = schemas.map((schema) => (typeof schema === 'string' ? schema : JSON.stringify(schema)));
-      this.topics.set(topic, { schemaTexts, ids: new Map(), retryAt: Number.NEGATIVE_INFINITY });
+      this.topics.set(topic, { schemaTexts, ids: new Map(), refused: new Set(), retryAt: Number.NEGATIVE_INFINITY });
     }
   }
 
@@ -47,13 +50,17 @@ export class ContractSchemaIds {
   async allows(topic: string, subject: string, schemaId: number): Promise<{ allowed: boolean; allowedIds: number[] }> {
     const schemas = this.topics.get(topic);
     if (!schemas) return { allowed: true, allowedIds: [] };
-    if (!this.allowsCached(topic, schemaId) && schemas.ids.size < schemas.schemaTexts.length && schemas.retryAt <= this.clock()) {
+    if (schemas.retryAt <= this.clock()) schemas.refused.clear();
+    const unresolved = schemas.ids.size < schemas.schemaTexts.length;
+    if (!this.allowsCached(topic, schemaId) && unresolved && !schemas.refused.has(schemaId)) {
       // Concurrent records of the topic share one round of lookups.
       schemas.pending ??= this.resolve(schemas, subject).finally(() => (schemas.pending = undefined));
       await schemas.pending;
     }
     const allowedIds = [...new Set(schemas.ids.values())];
-    return { allowed: allowedIds.includes(schemaId), allowedIds };
+    const allowed = allowedIds.includes(schemaId);
+    if (!allowed) schemas.refused.add(schemaId);
+    return { allowed, allowedIds };
   }
 
   private async resolve(schemas: TopicSchemas, subject: string): Promise<void> {
