@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { loadContract } from '@fieldmesh/governance';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { openChdbClient, REPO_ROOT } from '@fieldmesh/testing';
 import { analystTableFor, installWarehouseAccess, planTable, probeCapabilities, provisionTable, type InstalledWarehouseAccess } from '@fieldmesh/warehouse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WarehouseAccess } from '../src/server/warehouse.access';
@@ -78,6 +78,21 @@ describe("the console's sample queries on the ClickHouse server", () => {
       await expect(console.sampleTable("SELECT value FROM system.settings WHERE name = 'readonly'")).resolves.toMatchObject({ rows: [['1']] });
     } finally {
       await console.close();
+    }
+  });
+});
+
+describe("the console's sample queries on chDB (no users there)", () => {
+  it("run read-only through the query's SETTINGS clause, which leaves the client it shares with the sink writable", async () => {
+    const chdb = await openChdbClient();
+    try {
+      const shared = await WarehouseAccess.open({ client: chdb.client, database: 'fieldmesh' });
+      await expect(shared.sampleTable("SELECT getSetting('readonly') AS readonly")).resolves.toMatchObject({ rows: [[1]] });
+      // A client setting would stay with chDB's session and refuse this: the sink's next insert.
+      await chdb.client.command({ query: 'CREATE TABLE default.after_sample (x UInt8) ENGINE = Memory' });
+      await chdb.client.insert({ table: 'default.after_sample', values: [{ x: 1 }], format: 'JSONEachRow' });
+    } finally {
+      await chdb.close();
     }
   });
 });
