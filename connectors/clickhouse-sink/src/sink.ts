@@ -140,7 +140,9 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       : [];
     for (const run of lineageRuns) await run.start().catch((error: unknown) => warn(`lineage event not delivered: ${(error as Error).message}`));
     cleanups.push(async () => Promise.all(lineageRuns.map((run) => run.complete())));
-    const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId });
+    // A product's rows come only from the schema its contract pins: another version, even a legal one of the subject, is dead-lettered.
+    const contractSchemas = Object.fromEntries(contracts.map((loaded) => [loaded.contract.kafka.topic, [loaded.avroSchema]]));
+    const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId, contractSchemas });
     const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers });
     const admin = kafka.admin();
     await admin.connect();

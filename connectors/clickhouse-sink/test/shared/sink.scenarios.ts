@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedContract } from '@fieldmesh/governance';
 import { DlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
 import { describeTable, dropExpiredPartitions, tableDrift } from '@fieldmesh/warehouse';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startClickhouseSink, type ClickhouseSinkConfig, type ClickhouseSinkHandle } from '../../src/index';
@@ -111,6 +112,35 @@ export function sinkScenarios(backend: SinkBackend): void {
       await consumer.disconnect();
       await producer.close();
       expect(letters.map((l) => l.stage)).toEqual(['sink', 'sink', 'sink']);
+    });
+
+    it("dead-letters records framed with another subject's schema or a version its contract does not pin, and stores the rest", async () => {
+      const contract = rawContractOnOwnTopic('untrusted');
+      const topic = contract.contract.kafka.topic;
+      const producer = await productProducer(brokers, registryUrl, contract);
+      const schema = contract.avroSchema as unknown as { name: string; fields: object[] };
+      const serde = new AvroSerde({ registryUrl });
+      const otherSubject = await serde.writerFor(`${topic}.other`, { ...schema, name: 'ForgedReading' });
+      const unpinned = await serde.writerFor(topic, { ...schema, fields: [...schema.fields, { name: 'shift', type: ['null', 'string'], default: null }] });
+      await producer.produce(Array.from({ length: 10 }, (_, i) => rawReading(i)));
+      await producer.produceRaw([serde.encode(otherSubject, rawReading(10)), serde.encode(unpinned, rawReading(11))]);
+      await producer.produce(Array.from({ length: 10 }, (_, i) => rawReading(20 + i)));
+      const sink = await start(contract, { database: database() });
+      await waitFor('20 rows and 2 dead letters', () => {
+        const [stats] = sink.stats().tables;
+        return (stats?.inserted ?? 0) >= 20 && (stats?.deadLettered ?? 0) >= 2;
+      });
+      expect(await count(sink, `SELECT count() AS n FROM ${tableOf(sink)}`)).toBe(20);
+      const classes: string[] = [];
+      const consumer = producer.kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, topics: [dlqTopicFor(topic)], maxWaitMs: 100 });
+      await consumer.connect();
+      await consumer.run(async ({ records }) => {
+        for (const r of records) classes.push(r.headers[DlqHeaders.exceptionClassName]!.toString());
+      });
+      await waitFor('2 dead letters on the DLQ topic', () => classes.length >= 2);
+      await consumer.disconnect();
+      await producer.close();
+      expect(classes.sort()).toEqual(['SchemaNotInContract', 'SchemaNotInSubject']);
     });
 
     it('after a lost consumer group and a partly lost insert, a replay adds exactly the missing rows', async () => {
