@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotConnected } from '@fieldmesh/connect';
@@ -71,6 +72,14 @@ describe('trust list', () => {
 
   it('trusts nothing without a thumbprint: no trust on first use', async () => {
     await expect(trustServerCertificate({ endpointUrl: plant.endpointUrl, pkiDir, expectedThumbprint: '' })).rejects.toThrow(/thumbprint \(40 hex digits\) is required/);
+  });
+
+  it('has the trust command refuse to run without --thumbprint', () => {
+    const cli = join(import.meta.dirname, '../src/trust-server.cli.ts');
+    const run = spawnSync('npx', ['tsx', cli, '--pki', pkiDir, plant.endpointUrl], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--thumbprint is required');
+    expect(existsSync(join(pkiDir, 'trusted/certs')) ? readdirSync(join(pkiDir, 'trusted/certs')) : []).toEqual([]);
   });
 
   it('refuses to trust a certificate other than the one the operator was shown', async () => {
