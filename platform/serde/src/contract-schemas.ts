@@ -3,6 +3,8 @@ interface TopicSchemas {
   readonly schemaTexts: readonly string[];
   /** Schema text → its id under the topic's subject, once the registry has it (ids never change). */
   readonly ids: Map<string, number>;
+  /** The same ids as a set: the per-record check allocates nothing. */
+  readonly allowed: Set<number>;
   /** Ids refused lately: refused again without a request until `retryAt` (at most the subject's versions, which passed the subject check). */
   readonly refused: Set<number>;
   /** Clock time after which refused ids are forgotten, so that they make schemas not found yet be looked up again. */
@@ -28,7 +30,7 @@ export class ContractSchemaIds {
   ) {
     for (const [topic, schemas] of Object.entries(schemasByTopic)) {
       const schemaTexts = schemas.map((schema) => (typeof schema === 'string' ? schema : JSON.stringify(schema)));
-      this.topics.set(topic, { schemaTexts, ids: new Map(), refused: new Set(), retryAt: Number.NEGATIVE_INFINITY });
+      this.topics.set(topic, { schemaTexts, ids: new Map(), allowed: new Set(), refused: new Set(), retryAt: Number.NEGATIVE_INFINITY });
     }
   }
 
@@ -40,7 +42,7 @@ export class ContractSchemaIds {
   /** True without a request when the id is already known to be allowed. */
   allowsCached(topic: string, schemaId: number): boolean {
     const schemas = this.topics.get(topic);
-    return schemas === undefined || [...schemas.ids.values()].includes(schemaId);
+    return schemas === undefined || schemas.allowed.has(schemaId);
   }
 
   /**
@@ -57,8 +59,8 @@ export class ContractSchemaIds {
       schemas.pending ??= this.resolve(schemas, subject).finally(() => (schemas.pending = undefined));
       await schemas.pending;
     }
-    const allowedIds = [...new Set(schemas.ids.values())];
-    const allowed = allowedIds.includes(schemaId);
+    const allowedIds = [...schemas.allowed];
+    const allowed = schemas.allowed.has(schemaId);
     if (!allowed) schemas.refused.add(schemaId);
     return { allowed, allowedIds };
   }
@@ -67,7 +69,9 @@ export class ContractSchemaIds {
     for (const text of schemas.schemaTexts) {
       if (schemas.ids.has(text)) continue;
       const id = await this.lookup(subject, text);
-      if (id !== null) schemas.ids.set(text, id);
+      if (id === null) continue;
+      schemas.ids.set(text, id);
+      schemas.allowed.add(id);
     }
     // Set only after every lookup answered: a registry that failed is asked again by the retried batch.
     schemas.retryAt = this.clock() + this.refreshMs;

@@ -21,7 +21,8 @@ export interface DecodedBatch<T> {
 }
 
 /**
- * Decodes the values of a consumed batch, separating poison records from good ones so that a consumer
+ * Decodes the values of a consumed batch, separating poison records (bad bytes, and schema ids that are
+ * not a registered version of the record's topic's subject) from good ones so that a consumer
  * dead-letters the failures (e.g. `DlqWriter.write(failures.map((f) => ({ ...f, stage: 'deserialize' })))`)
  * and goes on. Both lists keep the batch's order. Any other error, such as SchemaRegistryUnavailable,
  * rejects: nothing is wrong with the records, so the batch must be retried rather than dead-lettered.
