@@ -74,7 +74,12 @@ export class Gateway {
     metrics.observeBuffer(() => log.stats);
     const redeliveries = new RedeliveryFilter(config.redelivery);
     redeliveries.seed(await log.lastSessionTail());
-    const kafka: KafkaPort = createKafka({ clientId: config.gatewayId, brokers: config.kafka.brokers, ...(config.kafka.client ? { client: config.kafka.client } : {}) });
+    const kafka: KafkaPort = createKafka({
+      clientId: config.gatewayId,
+      brokers: config.kafka.brokers,
+      ...(config.kafka.client ? { client: config.kafka.client } : {}),
+      ...(config.kafka.security ? { security: config.kafka.security } : {}),
+    });
     const producer = kafka.producer();
 
     // Callbacks below run only after start() has built the gateway.

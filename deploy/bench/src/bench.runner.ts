@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { startStack, type Stack } from '@fieldmesh/stack';
+import { kafkaClientEnv, startStack, type Stack } from '@fieldmesh/stack';
 import type { BenchOptions } from './bench.options';
 import { ratesBetween, snapshot, type CounterRate } from './counter.window';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.summary';
@@ -117,6 +117,8 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
     if (!addresses.kafkaBrokers || !addresses.mqttUrl || !addresses.registryUrl)
       throw new Error('the bench stack has no Kafka, Mosquitto or registry address: its state.json is incomplete');
     const base = { kafkaBrokers: addresses.kafkaBrokers, mqttUrl: addresses.mqttUrl, registryUrl: addresses.registryUrl };
+    // The stack's broker takes SASL_SSL only: this process's clients and the helper processes it starts log in as its admin.
+    Object.assign(process.env, kafkaClientEnv(addresses));
     const context = async (name: string): Promise<StageContext> => {
       const stateDir = join(outDir, 'state', name);
       await mkdir(stateDir, { recursive: true });

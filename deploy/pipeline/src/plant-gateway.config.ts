@@ -1,11 +1,14 @@
 import type { GatewayConfig } from '@fieldmesh/edge-gateway';
 import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
+import type { KafkaSecurity } from '@fieldmesh/kafka';
 import type { GatewayOpcuaPeer } from './opcua.link';
 
 export interface GatewayPeers {
   gatewayId: string;
   stateDir: string;
   kafkaBrokers: string;
+  /** The gateway's own Kafka principal (see kafkaAccessPlan); the FIELDMESH_KAFKA_* environment when absent. */
+  kafkaSecurity?: KafkaSecurity;
   registryUrl: string;
   mqttUrl?: string;
   /** Client-certificate authentication at an mqtts:// broker: the site CA and the gateway's own certificate (CN = gatewayId). */
@@ -74,7 +77,7 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
   return gatewayConfigSchema.parse({
     gatewayId: peers.gatewayId,
     stateDir: peers.stateDir,
-    kafka: { brokers: [peers.kafkaBrokers] },
+    kafka: { brokers: [peers.kafkaBrokers], ...(peers.kafkaSecurity ? { security: peers.kafkaSecurity } : {}) },
     registryUrl: peers.registryUrl,
     connectors,
     buffer: { maxBytes: '64MiB', segmentBytes: '4MiB', ...peers.buffer },

@@ -10,6 +10,7 @@ import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
 import { startSecureMqttBroker } from './mqtt.link';
 import { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink } from './opcua.link';
+import { componentPrincipals, type PipelineKafkaAccess } from './kafka.principals';
 import { gatewayConfigFor } from './plant-gateway.config';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
 
@@ -38,6 +39,11 @@ export interface PlantPipelineOptions {
   clickhouse?: { url: string; username: string; password: string };
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
+  /**
+   * Run each component as its own Kafka principal (the gateway, each domain), with the ACLs the contracts
+   * imply applied first; without it every client logs in as the FIELDMESH_KAFKA_* environment says.
+   */
+  kafkaAccess?: PipelineKafkaAccess;
   /** A domain's own settings by domain name (what its config file gives when it runs alone), e.g. asset-health's alerting. */
   domainSettings?: Record<string, Record<string, unknown>>;
   /**
@@ -109,6 +115,8 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
     const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
     const offsetsAtStart = await endOffsets(admin, topics);
+    const principals = options.kafkaAccess ? await componentPrincipals(brokers, contracts, options.kafkaAccess, PLANT_SITES) : undefined;
+    if (principals) options.log(`Kafka: each component its own SASL_SCRAM principal with the ACLs the contracts imply (${principals.principals.join(', ')}).`);
 
     options.log(`Starting the data products: ${found.jobs.map((job) => `${job.domain} ${job.product}`).join(', ')} and the ClickHouse sink...`);
     const products = await startDataProducts({
@@ -122,6 +130,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       warn: (line) => options.log(`  ${line}`),
       ...(options.runId === undefined ? {} : { runId: options.runId }),
       ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
+      ...(principals ? { kafkaSecurityOf: principals.domain } : {}),
     });
     closers.push(() => products.close());
     const gatewayId = 'gw-berlin-1';
@@ -150,6 +159,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
         gatewayId,
         stateDir: join(options.stateDir, 'gateway'),
         kafkaBrokers: brokers,
+        ...(principals ? { kafkaSecurity: principals.gateway(PLANT_SITES[0]!) } : {}),
         registryUrl: options.registryUrl,
         mqttUrl: mqttBroker.url,
         mqttTls: { caFile: mqttBroker.caFile, ...mqttBroker.gateway },

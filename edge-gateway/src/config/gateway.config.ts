@@ -1,4 +1,5 @@
 import { parseWith } from '@fieldmesh/config';
+import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
 import { calibrationRuleSchema } from '../enrich/calibration';
@@ -52,6 +53,7 @@ export const gatewayConfigSchema = z.strictObject({
       .describe('Bootstrap brokers')
       .meta({ examples: [['127.0.0.1:9092']] }),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
+    security: kafkaSecuritySchema.optional().describe("SASL_SSL as the site's gateway principal (fieldmesh-gateway-<site>); the FIELDMESH_KAFKA_* environment when absent"),
   }),
   registryUrl: z
     .url()

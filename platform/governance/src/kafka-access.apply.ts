@@ -9,14 +9,21 @@ export function principalPasswordFile(secretsDir: string, principal: string): st
   return join(secretsDir, `${principal}.password`);
 }
 
-/** The principal's password from its file, made (random, 32 bytes) when there is none yet. */
+/**
+ * The principal's password from its file, made (random, 32 bytes) when there is none yet. Two processes
+ * applying at once on one folder agree: only one creates the file ('wx'), the other reads it.
+ */
 export function ensurePrincipalPassword(secretsDir: string, principal: string): string {
   const file = principalPasswordFile(secretsDir, principal);
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-  const password = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return password;
+  if (!existsSync(file)) {
+    mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export interface KafkaAccessApplied extends AclDrift {

@@ -21,8 +21,14 @@ describe('the Kafka access plan of the contracts', () => {
   it('lets the energy domain write its product and DLQ and read only its declared upstream', () => {
     const energy = grantsOf(principalNames.domain('energy'));
     expect(energy).toEqual(expect.arrayContaining(['WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq', 'READ TOPIC:plant.telemetry.clean.v1', 'READ GROUP:energy.*']));
-    expect(energy.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual(['WRITE TOPIC:_fieldmesh.lineage', 'WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq']);
-    expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual(['READ TOPIC:energy.consumption-15m.v1', 'READ TOPIC:plant.telemetry.clean.v1']);
+    expect(energy.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
+      'WRITE TOPIC:_fieldmesh.checkpoints.energy.*',
+      'WRITE TOPIC:_fieldmesh.lineage',
+      'WRITE TOPIC:energy.consumption-15m.v1',
+      'WRITE TOPIC:energy.consumption-15m.v1.dlq',
+      'WRITE TOPIC:plant.telemetry.clean.v1.dlq',
+    ]);
+    expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual(['READ TOPIC:energy.consumption-15m.v1', 'READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.checkpoints.energy.*']);
   });
 
   it('lets a site gateway write the raw telemetry and its DLQ, and read nothing', () => {

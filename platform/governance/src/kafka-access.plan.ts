@@ -7,6 +7,8 @@ export const PLATFORM_TOPICS = {
   contractAudit: '_fieldmesh.contract-audit',
   lineage: '_fieldmesh.lineage',
   slo: '_fieldmesh.slo',
+  /** Prefix of the windowed jobs' checkpoint topics, `_fieldmesh.checkpoints.<groupId>`. */
+  checkpoints: '_fieldmesh.checkpoints.',
 } as const;
 
 export const DEFAULT_PRINCIPAL_PREFIX = 'fieldmesh';
@@ -54,8 +56,8 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
 
 /**
  * Least privilege per component, from the contracts (IEC 62443: each component a zone, each grant a conduit):
- * - a domain writes its own products and their DLQs, reads its declared upstream and its own products
- *   (a job rebuilding state replays its output), and consumes in groups named `<domain>.…`;
+ * - a domain writes its own products and their DLQs, reads its declared upstream (and dead-letters into
+ *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`;
  * - a site's gateway writes the source products (contracts without upstream) and their DLQs only;
  * - the sink reads every product and writes their DLQs; analysts and the console read products;
  * - `_schemas` and `_fieldmesh.contract-audit` are the registry's alone; the SLO monitor alone writes `_fieldmesh.slo`;
@@ -73,19 +75,26 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
     const own = products.filter((contract) => contract.domain === domain);
     for (const contract of own) {
       bindings.push(...grants(principal, 'TOPIC', contract.kafka.topic, [...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
-      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), PRODUCE));
+      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), [...PRODUCE, ...DESCRIBE_CONFIGS]));
     }
     const upstream = new Set(own.flatMap((contract) => contract.upstream).filter((topic) => !own.some((contract) => contract.kafka.topic === topic)));
-    for (const topic of [...upstream].sort()) bindings.push(...grants(principal, 'TOPIC', topic, [...CONSUME, ...DESCRIBE_CONFIGS]));
+    for (const topic of [...upstream].sort()) {
+      bindings.push(...grants(principal, 'TOPIC', topic, [...CONSUME, ...DESCRIBE_CONFIGS]));
+      // An input record the job cannot take goes to its topic's DLQ, with the reason.
+      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(topic), PRODUCE));
+    }
     bindings.push(...grants(principal, 'GROUP', `${domain}.`, ['READ', 'DESCRIBE'], 'PREFIXED'));
+    // Windowed jobs keep their checkpoints in a topic per consumer group, made on first start (streams' CheckpointStore).
+    bindings.push(...grants(principal, 'TOPIC', `${PLATFORM_TOPICS.checkpoints}${domain}.`, ['CREATE', ...PRODUCE, 'READ', ...DESCRIBE_CONFIGS], 'PREFIXED'));
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
   }
   const sources = products.filter((contract) => contract.upstream.length === 0);
   for (const site of options.sites) {
     const principal = principalNames.gateway(site);
     for (const contract of sources) {
-      bindings.push(...grants(principal, 'TOPIC', contract.kafka.topic, PRODUCE));
-      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), PRODUCE));
+      // DESCRIBE_CONFIGS: the gateway checks the topic's retention against its buffer before it forwards.
+      bindings.push(...grants(principal, 'TOPIC', contract.kafka.topic, [...PRODUCE, ...DESCRIBE_CONFIGS]));
+      bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), [...PRODUCE, ...DESCRIBE_CONFIGS]));
     }
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
   }

@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import { createKafka, dlqTopicFor, KafkaAccessAdmin, type KafkaAdminPort, type KafkaSecurity } from '@fieldmesh/kafka';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { aclDrift, applyKafkaAccess, kafkaAccessPlan, loadAllContracts, PLATFORM_TOPICS, principalNames, principalPasswordFile, type LoadedContract } from '../src/index';
+import { aclDrift, applyKafkaAccess, kafkaAccessPlan, loadAllContracts, PLATFORM_TOPICS, principalNamesFor, principalPasswordFile, type LoadedContract } from '../src/index';
 
 const brokers = inject('kafkaBrokers').split(',');
 const run = randomUUID().slice(0, 8);
 const secretsDir = mkdtempSync(join(tmpdir(), 'fieldmesh-kafka-secrets-'));
+// Principals of this run's own: applying the plan takes away their undeclared grants, which must not be a
+// pipeline's running beside this test on the same broker.
+const principalPrefix = `t${run}`;
+const principalNames = principalNamesFor(principalPrefix);
 let admin: KafkaAdminPort;
 let access: KafkaAccessAdmin;
 let contracts: LoadedContract[];
@@ -84,7 +88,7 @@ afterAll(async () => {
 
 describe('Kafka access from the contracts', () => {
   it('applies a principal per component and the ACLs the contracts imply, then finds no drift', async () => {
-    const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
+    const plan = kafkaAccessPlan(contracts, { sites: ['berlin'], principalPrefix });
     const applied = await applyKafkaAccess(access, plan, secretsDir);
     expect(applied.principals).toEqual(expect.arrayContaining([principalNames.domain('energy'), principalNames.gateway('berlin'), principalNames.registry, principalNames.sink]));
     expect(aclDrift(plan, await access.acls())).toEqual({ missing: [], unexpected: [] });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
@@ -58,6 +59,8 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     registryUrl: registry.url,
     // Provisioning sets subject compatibility, which only a governance lead may.
     registryAuth: { username: PERSONAS.lead.name, password: registry.tokens.lead },
+    // The gateway and each domain log in as principals of their own, allowed what their contracts say.
+    kafkaAccess: { secretsDir: join(options.stack.dir, 'secrets', 'kafka'), caFile: addresses.kafkaCaFile! },
     stateDir: options.stateDir,
     ...(options.speed ? { speed: options.speed } : {}),
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
