@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ConsumedRecord, createKafka } from '@fieldmesh/kafka';
+import { type ConsumedRecord, createKafka, dlqTopicFor, readDlqHeaders } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 
 export interface ReadRecord {
@@ -33,7 +33,7 @@ export async function readTopic(options: {
   const finished = new Promise<void>((resolve) => (done = resolve));
   const toRecord = async (record: ConsumedRecord): Promise<ReadRecord> => ({
     key: record.key?.toString() ?? null,
-    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!, { topic: options.topic })).value,
+    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!, { topic: writtenFor(record, options.topic) })).value,
     headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString()])),
   });
   await consumer.connect();
@@ -49,4 +49,13 @@ export async function readTopic(options: {
     await consumer.disconnect();
   }
   return records;
+}
+
+/**
+ * The topic whose subject a record's schema id must belong to: a dead letter keeps the bytes written for
+ * the topic it came from, which its headers name (trusted only when this is that topic's DLQ).
+ */
+function writtenFor(record: ConsumedRecord, topic: string): string {
+  const origin = readDlqHeaders(record.headers)?.topic;
+  return origin !== undefined && dlqTopicFor(origin) === topic ? origin : topic;
 }
