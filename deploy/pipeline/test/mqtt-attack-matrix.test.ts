@@ -183,6 +183,21 @@ describe('the plant Mosquitto as the main job runs it', () => {
     expect(log).not.toMatch(/Denied PUBLISH from sim-attack/);
   });
 
+  it('starts again on the same folder with the same CA, each device keeping its certificate', async () => {
+    const pumpId = broker.devices.find((d) => d.write[0]?.startsWith(`${pump1.path}/`))?.id ?? '';
+    const before = readFileSync(identity(pumpId).certFile, 'utf8');
+    const caBefore = readFileSync(broker.caFile, 'utf8');
+    await gateway.endAsync(true);
+    await broker.stop();
+    broker = await startSecureMqttBroker({ dir: join(dir, 'mqtt'), site: 'berlin', gatewayId: GATEWAY_ID, plant });
+    expect(readFileSync(broker.caFile, 'utf8')).toBe(caBefore);
+    expect(readFileSync(identity(pumpId).certFile, 'utf8')).toBe(before);
+    gateway = await connect({ cert: broker.gateway, clientId: `${GATEWAY_ID}-observer` });
+    gateway.on('message', (_topic, payload) => received.push(payload.toString()));
+    await gateway.subscribeAsync({ 'acme/berlin/#': { qos: 1 }, 'spBv1.0/berlin/#': { qos: 1 } });
+    await settle();
+  });
+
   it('refuses every unauthorised client: 0 of N accepted', async () => {
     const pumpId = broker.devices.find((d) => d.write[0]?.startsWith(`${pump1.path}/`))?.id ?? '';
     const compressorId = broker.devices.find((d) => d.write[0]?.startsWith(`${compressor1.path}/`))?.id ?? '';

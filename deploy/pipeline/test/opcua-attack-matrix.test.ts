@@ -45,6 +45,8 @@ function forgeAdvertised(client: OPCUAClient): void {
   internals._serverEndpoints = forged;
 }
 
+const ACCESS_REFUSALS: ReadonlySet<string> = new Set(['BadUserAccessDenied', 'BadNotReadable', 'BadSecurityModeInsufficient', 'no answer']);
+
 interface Outcome {
   name: string;
   accepted: boolean;
@@ -86,7 +88,9 @@ async function attempt(spec: Attempt): Promise<Outcome> {
     const session = await client.createSession(spec.user);
     try {
       const [value] = await session.read([{ nodeId: 'ns=1;s=berlin.line-1.compressor-1.bearing_temperature', attributeId: AttributeIds.Value }]);
-      return value?.statusCode.isGoodish() ? { name: spec.name, accepted: true } : { name: spec.name, accepted: false, refusal: value?.statusCode.name ?? 'no value' };
+      // A session that gets an answer is in, whatever the variable's own status (a sensor fault, no value yet); only an access refusal keeps it out.
+      const status = value?.statusCode.name ?? 'no answer';
+      return ACCESS_REFUSALS.has(status) ? { name: spec.name, accepted: false, refusal: status } : { name: spec.name, accepted: true };
     } finally {
       await session.close().catch(() => undefined);
     }
