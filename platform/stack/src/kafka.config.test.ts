@@ -42,6 +42,27 @@ describe('kafka config', () => {
     expect(properties.get('super.users')).toBe('User:admin;User:fieldmesh-kafka-broker');
   });
 
+  it('adds a PLAINTEXT listener on 127.0.0.1 only when asked, whose anonymous clients need no ACLs', () => {
+    const withPlaintext = parse(
+      kafkaServerProperties({
+        brokerPort: 41001,
+        controllerPort: 41002,
+        dataDir: '/stack/kafka/data',
+        tls: { keystoreFile: '/stack/pki/kafka-broker.bundle.pem', caFile: '/stack/pki/ca.pem' },
+        admin: { username: 'admin', password: 's3cret' },
+        plaintextPort: 41003,
+      }),
+    );
+    expect(withPlaintext.get('listeners')).toBe('SASL_SSL://127.0.0.1:41001,CONTROLLER://127.0.0.1:41002,PLAINTEXT://127.0.0.1:41003');
+    expect(withPlaintext.get('advertised.listeners')).toBe('SASL_SSL://127.0.0.1:41001,PLAINTEXT://127.0.0.1:41003');
+    expect(withPlaintext.get('listener.security.protocol.map')).toBe('SASL_SSL:SASL_SSL,CONTROLLER:SSL,PLAINTEXT:PLAINTEXT');
+    expect(withPlaintext.get('super.users')).toBe('User:admin;User:fieldmesh-kafka-broker;User:ANONYMOUS');
+    // Brokers still talk to each other, and the controller to the broker, as without the opt-in.
+    expect(withPlaintext.get('inter.broker.listener.name')).toBe('SASL_SSL');
+    expect(withPlaintext.get('controller.listener.names')).toBe('CONTROLLER');
+    expect(withPlaintext.get('allow.everyone.if.no.acl.found')).toBe('false');
+  });
+
   it('works with a single broker and never creates topics by accident', () => {
     expect(properties.get('offsets.topic.replication.factor')).toBe('1');
     expect(properties.get('transaction.state.log.replication.factor')).toBe('1');

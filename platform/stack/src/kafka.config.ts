@@ -8,7 +8,16 @@ export interface KafkaConfigInput {
   tls: { keystoreFile: string; caFile: string };
   /** The SCRAM super user the broker itself logs in as (and the stack's admin tools). */
   admin: { username: string; password: string };
+  /**
+   * Opt-in, for measuring what security costs (`npm run bench`): a second client listener,
+   * `PLAINTEXT://127.0.0.1:<port>`, without TLS or authentication. Its clients are `User:ANONYMOUS`, made a
+   * super user so that they need no ACLs. Absent by default: then the broker takes SASL_SSL clients only.
+   */
+  plaintextPort?: number;
 }
+
+/** The principal the StandardAuthorizer gives a client of a PLAINTEXT listener. */
+export const KAFKA_ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 /** The broker's certificate CN: with the mapping rule below it is the principal `User:<CN>`. */
 export const KAFKA_BROKER_PRINCIPAL = 'fieldmesh-kafka-broker';
@@ -27,15 +36,16 @@ export const KAFKA_SASL_MECHANISM = 'SCRAM-SHA-512';
  */
 export function kafkaServerProperties(input: KafkaConfigInput): string {
   const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${input.admin.username}" password="${input.admin.password}";`;
+  const plaintext = input.plaintextPort === undefined ? [] : [`PLAINTEXT://127.0.0.1:${input.plaintextPort}`];
   const lines = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${input.controllerPort}`,
-    `listeners=SASL_SSL://127.0.0.1:${input.brokerPort},CONTROLLER://127.0.0.1:${input.controllerPort}`,
-    `advertised.listeners=SASL_SSL://127.0.0.1:${input.brokerPort}`,
+    `listeners=${[`SASL_SSL://127.0.0.1:${input.brokerPort}`, `CONTROLLER://127.0.0.1:${input.controllerPort}`, ...plaintext].join(',')}`,
+    `advertised.listeners=${[`SASL_SSL://127.0.0.1:${input.brokerPort}`, ...plaintext].join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=SASL_SSL',
-    'listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL',
+    `listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL${plaintext.length > 0 ? ',PLAINTEXT:PLAINTEXT' : ''}`,
     `sasl.enabled.mechanisms=${KAFKA_SASL_MECHANISM}`,
     `sasl.mechanism.inter.broker.protocol=${KAFKA_SASL_MECHANISM}`,
     `listener.name.sasl_ssl.${KAFKA_SASL_MECHANISM.toLowerCase()}.sasl.jaas.config=${jaas}`,
@@ -47,7 +57,7 @@ export function kafkaServerProperties(input: KafkaConfigInput): string {
     // Certificates name principals by their CN, not the whole distinguished name.
     'ssl.principal.mapping.rules=RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT',
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    `super.users=User:${input.admin.username};User:${KAFKA_BROKER_PRINCIPAL}`,
+    `super.users=${[`User:${input.admin.username}`, `User:${KAFKA_BROKER_PRINCIPAL}`, ...(plaintext.length > 0 ? [KAFKA_ANONYMOUS_PRINCIPAL] : [])].join(';')}`,
     'allow.everyone.if.no.acl.found=false',
     `log.dirs=${input.dataDir}`,
     'num.partitions=1',

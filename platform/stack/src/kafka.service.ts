@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { runCommand } from './command.runner';
-import { KAFKA_BROKER_PRINCIPAL, KAFKA_SASL_MECHANISM, kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
+import { KAFKA_ANONYMOUS_PRINCIPAL, KAFKA_BROKER_PRINCIPAL, KAFKA_SASL_MECHANISM, kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
 import { ensureKafkaRuntime } from './kafka.runtime';
 import { KAFKA_SECURITY_ENV } from '@fieldmesh/config';
 import { port, secret, type ServiceContext, type ServiceDefinition, type ServiceSettings, type StackAddresses } from './service';
@@ -45,6 +45,22 @@ function brokers(settings: ServiceSettings): string {
   return `127.0.0.1:${port(settings, 'broker')}`;
 }
 
+/**
+ * The port of the opt-in PLAINTEXT listener. It is not one of the service's port names: startStack
+ * allocates it only for `kafka: { plaintextListener: true }`, and state.json keeping it keeps the listener
+ * across restarts.
+ */
+export const KAFKA_PLAINTEXT_PORT = 'plaintext';
+
+/** The warning the stack log and logs/kafka.log carry when the PLAINTEXT listener is on. */
+export function kafkaPlaintextWarning(plaintextPort: number): string {
+  return (
+    `WARNING: Kafka PLAINTEXT listener on 127.0.0.1:${plaintextPort} (kafka.plaintextListener): no TLS, no authentication, ` +
+    `its clients are ${KAFKA_ANONYMOUS_PRINCIPAL} with super-user rights; for measuring what security costs on this machine, never for a plant. ` +
+    'Start the stack without kafka.plaintextListener to turn it off.'
+  );
+}
+
 /** Apache Kafka in KRaft combined mode from the official jars (see kafka.runtime.ts for the version). */
 export const kafkaService: ServiceDefinition = {
   name: 'kafka',
@@ -64,6 +80,8 @@ export const kafkaService: ServiceDefinition = {
     const ca = await ensureStackCa(stackPkiDir(context.stackDir));
     const broker = await issueCertificate(ca, 'kafka-broker', { commonName: KAFKA_BROKER_PRINCIPAL, serverNames: ['127.0.0.1', 'localhost'], clientAuth: true });
     const admin = { username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') };
+    const plaintextPort = context.settings.ports[KAFKA_PLAINTEXT_PORT];
+    if (plaintextPort !== undefined) appendFileSync(context.logFile, `[${new Date().toISOString()}] ${kafkaPlaintextWarning(plaintextPort)}\n`);
     writeFileSync(
       paths.serverProperties,
       kafkaServerProperties({
@@ -72,6 +90,7 @@ export const kafkaService: ServiceDefinition = {
         dataDir: paths.dataDir,
         tls: { keystoreFile: broker.bundleFile, caFile: ca.certFile },
         admin,
+        ...(plaintextPort !== undefined ? { plaintextPort } : {}),
       }),
       { mode: 0o600 },
     );
@@ -120,8 +139,10 @@ export const kafkaService: ServiceDefinition = {
   },
 
   addresses(settings, stackDir) {
+    const plaintextPort = settings.ports[KAFKA_PLAINTEXT_PORT];
     return {
       kafkaBrokers: brokers(settings),
+      ...(plaintextPort !== undefined ? { kafkaPlaintextBrokers: `127.0.0.1:${plaintextPort}` } : {}),
       kafkaCaFile: ensureCaFile(stackDir),
       kafkaSaslMechanism: KAFKA_SASL_MECHANISM,
       kafkaSaslUsername: KAFKA_ADMIN_USER,

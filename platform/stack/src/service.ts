@@ -13,6 +13,11 @@ export interface StackAddresses {
   /** The stack's Kafka super user (its tools and the tests); components have principals of their own. */
   kafkaSaslUsername?: string;
   kafkaSaslPassword?: string;
+  /**
+   * host:port of the PLAINTEXT listener (no TLS, no authentication), present only when the stack was
+   * started with `kafka: { plaintextListener: true }` (the bench's "security off" side).
+   */
+  kafkaPlaintextBrokers?: string;
   mqttUrl?: string;
   clickhouseUrl?: string;
   clickhouseUser?: string;

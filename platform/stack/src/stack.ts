@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { clickhouseService } from './clickhouse.service';
 import { ServiceInstallError, ServiceStartError, UnknownServiceError } from './errors';
 import { findFreePort } from './free-port';
-import { kafkaService } from './kafka.service';
+import { KAFKA_PLAINTEXT_PORT, kafkaPlaintextWarning, kafkaService } from './kafka.service';
 import { logTail } from './log-tail';
 import { mosquittoService } from './mosquitto.service';
 import { REPO_ROOT, defaultCacheDir } from './paths';
@@ -39,6 +39,14 @@ export interface StartStackOptions {
   lifetime?: StackLifetime;
   /** Progress lines (installs, each service ready and how long it took). */
   log?: (line: string) => void;
+  kafka?: {
+    /**
+     * Adds a PLAINTEXT listener (no TLS, no authentication; its clients are anonymous super users) beside
+     * the SASL_SSL one, at `addresses.kafkaPlaintextBrokers`, with a warning in the stack log. Off by
+     * default; for measuring what security costs (`npm run bench`), never for a plant.
+     */
+    plaintextListener?: boolean;
+  };
 }
 
 export interface ServiceStatus {
@@ -309,10 +317,12 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   const services: ServiceState[] = [];
   for (const name of order) {
     const definition = DEFINITIONS[name];
-    const ports = await allocatePorts(definition.portNames.length);
+    const portNames = name === 'kafka' && options.kafka?.plaintextListener ? [...definition.portNames, KAFKA_PLAINTEXT_PORT] : definition.portNames;
+    const ports = await allocatePorts(portNames.length);
+    if (portNames.includes(KAFKA_PLAINTEXT_PORT)) log(`kafka: ${kafkaPlaintextWarning(ports[portNames.indexOf(KAFKA_PLAINTEXT_PORT)] as number)}`);
     services.push({
       name,
-      ports: Object.fromEntries(definition.portNames.map((portName, index) => [portName, ports[index] as number])),
+      ports: Object.fromEntries(portNames.map((portName, index) => [portName, ports[index] as number])),
       secrets: definition.createSecrets(),
       logFile: join(dir, 'logs', `${name}.log`),
       process: null,
