@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import type { KafkaAccessAdmin } from '@fieldmesh/kafka';
 import { aclDrift, type AclDrift, type KafkaAccessPlan } from './kafka-access.plan';
 
@@ -39,5 +40,25 @@ export async function applyKafkaAccess(access: KafkaAccessAdmin, plan: KafkaAcce
   const drift = aclDrift(plan, await access.acls());
   await access.createAcls(drift.missing);
   await access.deleteAcls(drift.unexpected);
+  await untilInEffect(access, plan);
   return { principals: plan.principals, ...drift };
+}
+
+/** How long the broker may take to show ACLs the controller has committed (KRaft applies them asynchronously). */
+const ACLS_IN_EFFECT_TIMEOUT_MS = 30_000;
+
+/**
+ * Waits until the broker's authorizer shows the plan: a component started right after apply must not be
+ * refused by a grant that is committed but not yet applied on the broker it talks to.
+ */
+async function untilInEffect(access: KafkaAccessAdmin, plan: KafkaAccessPlan): Promise<void> {
+  const deadline = Date.now() + ACLS_IN_EFFECT_TIMEOUT_MS;
+  for (;;) {
+    const left = aclDrift(plan, await access.acls());
+    if (left.missing.length === 0 && left.unexpected.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the broker still shows ${left.missing.length} planned ACL(s) missing and ${left.unexpected.length} undeclared after ${ACLS_IN_EFFECT_TIMEOUT_MS / 1000} s`);
+    }
+    await setTimeout(200);
+  }
 }

@@ -95,7 +95,8 @@ describe('Kafka access from the contracts', () => {
     // A grant nobody declared is drift, and the next apply takes it away.
     const stray = { principal: `User:${principalNames.domain('energy')}`, resourceType: 'TOPIC' as const, resourceName: topicOf('asset-health.features'), patternType: 'LITERAL' as const, operation: 'READ' as const };
     await access.createAcls([stray]);
-    expect(aclDrift(plan, await access.acls()).unexpected).toEqual([stray]);
+    // The broker applies committed ACLs asynchronously.
+    await expect.poll(async () => aclDrift(plan, await access.acls()).unexpected, { timeout: 30_000 }).toEqual([stray]);
     expect((await applyKafkaAccess(access, plan, secretsDir)).unexpected).toEqual([stray]);
     expect(aclDrift(plan, await access.acls())).toEqual({ missing: [], unexpected: [] });
   }, 60_000);
