@@ -151,7 +151,8 @@ describe('clean readings with an injected failure → features, anomaly scores a
     expect(pumpWindow.assetClass).toBe('pump');
     expect(pumpWindow.windowEnd.getTime() - pumpWindow.windowStart.getTime()).toBe(10_000);
     expect(pumpWindow.signals.map((s) => s.signal)).toEqual(['bearing_temperature', 'discharge_pressure', 'flow', 'load', 'motor_current', 'power', 'vibration_rms']);
-    expect(domain.stats().features.job.deadLettered).toEqual({ deserialize: 0, process: 0 });
+    // Every window kept the features contract's rules, and every clean reading the clean contract's.
+    expect(domain.stats().features.job.deadLettered).toEqual({ deserialize: 0, process: 0, validateInput: 0, validateOutput: 0 });
   });
 
   it('scores windows with the shipped models, naming model version, threshold and the top features', () => {

@@ -15,7 +15,7 @@ export {
 } from './contract.schema';
 export { ContractInvalid } from './errors';
 export { durationToDays, durationToMs, isIsoDuration } from './iso-duration';
-export { validateRecord } from './record.validator';
+export { compileContractRules, RecordBreaksContract, validateRecord, type ContractRules, type RuleViolation } from './record.validator';
 export { checkDrift, type DriftFinding, type DriftTarget, type DriftTargets, type TableCheck, type TableFinding } from './drift.check';
 export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './provision.errors';
 export { provisionProduct, provisionTopics, type ProvisionResult, type ProvisionTargets, type TopicsProvisionResult } from './provision.product';

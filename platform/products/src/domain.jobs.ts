@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import type { LoadedContract } from '@fieldmesh/governance';
+import { compileContractRules, type LoadedContract } from '@fieldmesh/governance';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde } from '@fieldmesh/serde';
-import { createStreamsApp, StreamHandlerModule, type StreamJobSerde, type StreamsApp } from '@fieldmesh/streams';
+import { createStreamsApp, StreamHandlerModule, type StreamJobRules, type StreamJobSerde, type StreamsApp } from '@fieldmesh/streams';
 import type { z } from 'zod';
 import { ContractCatalog, contractRootsOf } from './contract.catalog';
 import { type DomainPlatformConfig } from './domain.config';
@@ -72,6 +72,7 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
           fromBeginning: config.fromBeginning,
           outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, output.contract.avroSchema])),
           maxBatchRecords: config.maxBatchRecords,
+          rules: rulesOf(job),
           ...(pipeline.state ? { state: pipeline.state } : {}),
           ...(clients.lineage ? { lineage: productJobLineage(clients.lineage.emitter, clients.lineage.brokers, job, columns) } : {}),
         },
@@ -85,6 +86,18 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
     await closeRegistered();
     throw error;
   }
+}
+
+/**
+ * The quality rules a product's job applies, from its contracts: the input's to the records it reads
+ * (the consumer's check), each output's to the records it writes (the producer's). Compiled once per
+ * contract, however many jobs share it.
+ */
+export function rulesOf(job: Pick<ProductWiring, 'input' | 'outputs'>): StreamJobRules {
+  return {
+    inputs: { [job.input.topic]: compileContractRules(job.input.contract) },
+    outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, compileContractRules(output.contract)])),
+  };
 }
 
 /** One serde per compatibility level: a serde registers only under subjects set to its level. */

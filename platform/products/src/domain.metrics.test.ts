@@ -81,6 +81,23 @@ describe('domain metrics', () => {
     expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
+  it('exports records that broke their contracts: dead letters by validate stage, and each rule and field broken', async () => {
+    const stats = job(10, {
+      deadLettered: { deserialize: 0, process: 0, validateInput: 1, validateOutput: 2 },
+      ruleViolations: [
+        { side: 'output', topic: 'energy.consumption-15m.v1', contract: 'energy.consumption-15m', rule: 'energy-non-negative', field: 'energyKwh', count: 2 },
+        { side: 'input', topic: 'plant.telemetry.clean.v1', contract: 'plant-telemetry.clean', rule: 'power-plausible', field: 'value', count: 1 },
+      ],
+    });
+    const text = await new DomainMetrics([runningDomain('energy', { 'consumption-15m': { job: stats, pipeline: {} } })]).metrics();
+    const product = { domain: 'energy', product: 'consumption-15m' };
+    expect(valueOf(text, 'fieldmesh_stream_dead_letters_total', { ...product, stage: 'validate-input' })).toBe(1);
+    expect(valueOf(text, 'fieldmesh_stream_dead_letters_total', { ...product, stage: 'validate-output' })).toBe(2);
+    expect(valueOf(text, 'fieldmesh_stream_rule_violations_total', { ...product, side: 'output', topic: 'energy.consumption-15m.v1', rule: 'energy-non-negative', field: 'energyKwh' })).toBe(2);
+    expect(valueOf(text, 'fieldmesh_stream_rule_violations_total', { ...product, side: 'input', rule: 'power-plausible', field: 'value' })).toBe(1);
+    expect(parse(text).types['fieldmesh_stream_rule_violations_total']).toBe('counter');
+  });
+
   it("exports the process's resident memory, heap and external memory, as prom-client names them", async () => {
     const { samples } = parse(await new DomainMetrics([]).metrics());
     const value = (name: string) => samples.find((sample) => sample.name === name)?.value;

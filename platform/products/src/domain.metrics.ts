@@ -20,12 +20,22 @@ const JOB_COUNTERS: Array<{ name: string; help: string; labelNames?: string[]; r
   },
   {
     name: 'fieldmesh_stream_dead_letters_total',
-    help: "Input records the product's job sent to its input's DLQ: stage deserialize (bytes that do not decode) or process (the pipeline rejected them)",
+    help:
+      "Records the product's job sent to a DLQ: stage deserialize (bytes that do not decode), process (the pipeline rejected them), validate-input (they broke the input contract's rules), " +
+      "all three on the input's DLQ; validate-output (outputs that broke their contract's rules, on the output's DLQ instead of the output)",
     labelNames: ['stage'],
     read: (job) => [
       [{ stage: 'deserialize' }, job.deadLettered.deserialize],
       [{ stage: 'process' }, job.deadLettered.process],
+      [{ stage: 'validate-input' }, job.deadLettered.validateInput ?? 0],
+      [{ stage: 'validate-output' }, job.deadLettered.validateOutput ?? 0],
     ],
+  },
+  {
+    name: 'fieldmesh_stream_rule_violations_total',
+    help: "Records that broke a quality rule of their contract, per rule and field: side input (read by the product's job) or output (computed by it); a record breaking two rules counts for each",
+    labelNames: ['side', 'topic', 'rule', 'field'],
+    read: (job) => (job.ruleViolations ?? []).map(({ side, topic, rule, field, count }) => [{ side, topic, rule, field }, count]),
   },
   {
     name: 'fieldmesh_stream_replays_total',
@@ -50,7 +60,8 @@ interface StatSample {
  * A running domain's counters as Prometheus metrics, read from `stats()` at each scrape, so a metric is
  * always what the job counted (never counted twice, nothing to keep in step):
  * - per product job, the stream runtime's `fieldmesh_stream_records_in_total`, `_records_out_total`,
- *   `_dead_letters_total{stage}`, `_replays_total` and `_batches_total`;
+ *   `_dead_letters_total{stage}`, `_rule_violations_total{side,topic,rule,field}`, `_replays_total` and
+ *   `_batches_total`;
  * - each number of the pipeline's own stats, nested objects joined with `_` and in snake case:
  *   `fieldmesh_product_<path>_total` (a count since the job started), or a gauge as the product's
  *   declaration says (see StatsMetrics). Lists are not exported.

@@ -3,7 +3,7 @@ import type { KafkaPort } from '@fieldmesh/kafka';
 import { TestDriver, type StreamJobSerde } from '@fieldmesh/streams';
 import { domainConfigSchema, type DomainPlatformConfig } from './domain.config';
 import type { AnyDomain, DomainDeclaration } from './domain.declaration';
-import { buildDomain } from './domain.jobs';
+import { buildDomain, rulesOf } from './domain.jobs';
 
 export interface DomainTestDrivers {
   /** A TestDriver per product name, over the product's job as it runs on Kafka (Nest app, handler, state). */
@@ -20,7 +20,7 @@ const notUsed = {} as KafkaPort & StreamJobSerde;
 /**
  * The domain's products in memory, built from the same declaration as startDomain (contracts, wiring,
  * services, Nest apps), each behind a TestDriver whose inputs and outputs round-trip through the
- * contracts' Avro schemas. `settings` are the domain's config fields; the `start` hook does not run.
+ * contracts' Avro schemas and keep their quality rules as the jobs do. `settings` are the domain's config fields; the `start` hook does not run.
  */
 export async function driveDomain<D extends DomainDeclaration>(domain: D, settings: Record<string, unknown> = {}): Promise<DomainTestDrivers> {
   const declaration = domain as unknown as AnyDomain;
@@ -33,6 +33,7 @@ export async function driveDomain<D extends DomainDeclaration>(domain: D, settin
         handler: app.transport.handler(),
         inputs: { [wiring.input.topic]: wiring.input.contract.avroSchema },
         outputs: Object.fromEntries(wiring.outputs.map((output) => [output.topic, output.contract.avroSchema])),
+        rules: rulesOf(wiring),
       }),
     ]),
   );

@@ -13,6 +13,7 @@ import {
 import { type AvroSerde, decodeBatch, type WriterSchema } from '@fieldmesh/serde';
 import { processBatch } from './batch.processor';
 import { CheckpointStore, type JobCheckpoint } from './checkpoint.store';
+import { ContractRulesGuard, RULE_STAGES, type RuleViolationCount, type StreamJobRules } from './contract-rules.guard';
 import { UndeclaredOutputTopic, type RecordFailed } from './errors';
 import { keepLowest, partitionKey, type PartitionOffset } from './partition.position';
 import type { InputProgress, ReplayableState } from './replayable.state';
@@ -60,13 +61,26 @@ export interface StreamJobOptions {
   state?: ReplayableState[];
   lineage?: StreamJobLineage;
   producer?: ProducerOptions;
+  /**
+   * The contracts' quality rules of the inputs and outputs (compileContractRules): an input that breaks
+   * one is dead-lettered before the handler sees it, an output that breaks one is dead-lettered to its
+   * own topic's DLQ instead of being produced. Either way the job goes on and counts it.
+   */
+  rules?: StreamJobRules;
 }
 
 export interface StreamJobStats {
   batches: number;
   recordsIn: number;
   recordsOut: number;
-  deadLettered: { deserialize: number; process: number };
+  /**
+   * Records sent to a DLQ, by stage. `validateInput`: inputs that broke their contract's rules (on the
+   * input's DLQ); `validateOutput`: outputs that broke theirs (on the output's DLQ, not produced). Those
+   * two are always reported by runStreamJob; optional only for stats built elsewhere.
+   */
+  deadLettered: { deserialize: number; process: number; validateInput?: number; validateOutput?: number };
+  /** Each rule of a contract that records broke, per side and topic (set by runStreamJob, empty without rules). */
+  ruleViolations?: RuleViolationCount[];
   /** Batches that failed (decode, produce or commit) and were replayed from the committed offsets. */
   replays: number;
   /**
@@ -112,10 +126,14 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
 
   const writers = new Map<string, WriterSchema>();
   for (const [topic, schema] of Object.entries(options.outputs)) writers.set(topic, await serde.writerFor(topic, schema));
-  const encode = (output: StreamOutput): OutgoingRecord => {
+  const guard = new ContractRulesGuard(settings.name, options.rules);
+  const encode = (output: StreamOutput): EncodedOutput => {
     const writer = writers.get(output.topic);
     if (!writer) throw new UndeclaredOutputTopic(settings.name, output.topic, [...writers.keys()]);
-    return { topic: output.topic, key: output.key, value: serde.encode(writer, output.value), headers: output.headers, timestamp: output.timestamp };
+    const record = { topic: output.topic, key: output.key, value: serde.encode(writer, output.value), headers: output.headers, timestamp: output.timestamp };
+    // Checked once it encodes: a value of the wrong type is the schema's failure (the record's, in processing), not a rule's.
+    const broken = guard.checkOutput(output.topic, output.value);
+    return broken ? { record, broken } : { record };
   };
 
   const checkpoints = states.length > 0 ? new CheckpointStore(kafka, settings.groupId) : undefined;
@@ -161,22 +179,25 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       for (const [at, end] of ends) next.set(at, end);
       await tellProgress(ends.keys(), next, assignment);
       const { decoded, failures } = await decodeBatch(serde, records);
-      const input: StreamRecord<unknown>[] = new Array(decoded.length);
-      for (let i = 0; i < decoded.length; i += 1) {
-        const entry = decoded[i] as (typeof decoded)[number];
-        input[i] = toStreamRecord(entry.record, entry.value);
+      const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
+      const consumed: ConsumedRecord[] = [];
+      const input: StreamRecord<unknown>[] = [];
+      for (const entry of decoded) {
+        const broken = guard.checkInput(entry.record.topic, entry.value);
+        if (broken) {
+          letters.push({ record: entry.record, error: broken, stage: RULE_STAGES.input });
+          continue;
+        }
+        consumed.push(entry.record);
+        input.push(toStreamRecord(entry.record, entry.value));
       }
       const processed = await processBatch(handler, input, encode);
-      const outgoing = processed.encoded;
-      const letters: DeadLetter[] = failures.map(({ record, error }) => ({ record, error, stage: 'deserialize' }));
-      if (processed.failed.length > 0)
-        letters.push(
-          ...deadLettersOf(
-            processed.failed,
-            decoded.map((d) => d.record),
-            input,
-          ),
-        );
+      if (processed.failed.length > 0) letters.push(...deadLettersOf(processed.failed, consumed, input));
+      const outgoing: OutgoingRecord[] = [];
+      for (const { record, broken } of processed.encoded) {
+        if (broken) letters.push({ record: unproduced(record, settings.name), error: broken, stage: RULE_STAGES.output });
+        else outgoing.push(record);
+      }
       // Built now, kept only once sent: until then a failure must restore the previous checkpoint, or
       // the replay would skip this batch's windows and late records as already emitted.
       const nextCheckpoint: JobCheckpoint | undefined = checkpoints && {
@@ -202,6 +223,7 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       stats.recordsOut += outgoing.length;
       stats.deadLettered.deserialize += failures.length;
       stats.deadLettered.process += processed.failed.length;
+      guard.count(letters);
       return commit;
     } catch (error) {
       if (states.length > 0) forgetUncommitted();
@@ -225,7 +247,8 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
   let closing: Promise<void> | undefined;
   const snapshot = (): StreamJobStats => ({
     ...stats,
-    deadLettered: { ...stats.deadLettered },
+    deadLettered: { ...stats.deadLettered, validateInput: guard.deadLettered().inputs, validateOutput: guard.deadLettered().outputs },
+    ruleViolations: guard.violations(),
     recordsOwingNoOutput: states.reduce((sum, state) => sum + (state.recordsOwingNoOutput?.() ?? 0), 0),
   });
   return {
@@ -241,6 +264,35 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     },
   };
 }
+
+/** An encoded output, and why it must not be produced when it breaks its contract's rules. */
+interface EncodedOutput {
+  record: OutgoingRecord;
+  broken?: Error;
+}
+
+/**
+ * An output that was never produced, as a dead letter: its encoded bytes (framed with the schema id
+ * registered for its topic, so the DLQ decodes against that topic), no partition or offset (-1), and the
+ * job that computed it in a header.
+ */
+function unproduced(record: OutgoingRecord, job: string): ConsumedRecord {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(record.headers ?? {})) if (value !== undefined && value !== null) headers[name] = Buffer.from(value);
+  headers[PRODUCED_BY_HEADER] = Buffer.from(job);
+  return {
+    topic: record.topic,
+    partition: -1,
+    offset: '-1',
+    key: record.key === undefined || record.key === null ? null : Buffer.from(record.key),
+    value: record.value,
+    headers,
+    timestamp: record.timestamp ?? Date.now(),
+  };
+}
+
+/** Names the job that computed a dead-lettered output. */
+export const PRODUCED_BY_HEADER = 'fieldmesh.produced-by';
 
 /** Next offset per partition after this batch. */
 function batchEnds(records: ConsumedRecord[]): Map<string, PartitionOffset> {

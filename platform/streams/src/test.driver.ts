@@ -1,5 +1,6 @@
 import { AvroCodec, createAvroType, decodeLimitsSchema } from '@fieldmesh/serde';
 import { processBatch } from './batch.processor';
+import { ContractRulesGuard, RULE_STAGES, type RuleViolationCount, type StreamJobRules } from './contract-rules.guard';
 import { UndeclaredOutputTopic } from './errors';
 import { partitionKey } from './partition.position';
 import type { ReplayableState } from './replayable.state';
@@ -16,10 +17,14 @@ export interface TestInput {
   headers?: Record<string, string>;
 }
 
-/** What the driver dead-lettered: the record, the stage ('process') and the error. */
+/**
+ * What the driver dead-lettered: the record, the stage and the error. Stage 'process': the handler
+ * failed on the input; 'validate-input': the input broke its contract's rules; 'validate-output': an
+ * output broke its contract's rules (the record is that output, partition -1, not produced).
+ */
 export interface TestDeadLetter {
   record: StreamRecord<unknown>;
-  stage: 'process';
+  stage: 'process' | 'validate-input' | 'validate-output';
   error: unknown;
 }
 
@@ -36,6 +41,8 @@ export interface TestDriverOptions {
    * come (those in the batch and those with records sent but not delivered), as runStreamJob tells them.
    */
   state?: ReplayableState[];
+  /** The contracts' rules of inputs and outputs, applied as runStreamJob applies them. */
+  rules?: StreamJobRules;
 }
 
 /**
@@ -53,12 +60,14 @@ export class TestDriver {
   /** Records sent and not delivered yet, in the order sent. */
   private waiting: StreamRecord<unknown>[] = [];
   private readonly clock: () => number;
+  private readonly guard: ContractRulesGuard;
 
   constructor(private readonly options: TestDriverOptions) {
     const limits = decodeLimitsSchema.parse({});
     for (const [topic, schema] of Object.entries(options.outputs)) this.outputCodecs.set(topic, new AvroCodec(createAvroType(schema), limits));
     for (const [topic, schema] of Object.entries(options.inputs ?? {})) this.inputCodecs.set(topic, new AvroCodec(createAvroType(schema), limits));
     this.clock = options.clock ?? Date.now;
+    this.guard = new ContractRulesGuard('test-driver', options.rules);
   }
 
   /** Hands `inputs` (after any records of their partitions still waiting) to the handler as one batch; resolves with this batch's outputs (decoded). */
@@ -75,14 +84,39 @@ export class TestDriver {
   /** Hands the waiting records of `topic` (of `partitions` only, when given) to the handler as one batch, in the order sent. */
   async deliver(topic: string, partitions?: number[]): Promise<StreamOutput[]> {
     const taken = (record: StreamRecord<unknown>) => record.topic === topic && (partitions === undefined || partitions.includes(record.partition));
-    const records = this.waiting.filter(taken);
+    const delivered = this.waiting.filter(taken);
     this.waiting = this.waiting.filter((record) => !taken(record));
-    const pending = new Set([...records, ...this.waiting].map((record) => partitionKey(record.topic, record.partition)));
+    const pending = new Set([...delivered, ...this.waiting].map((record) => partitionKey(record.topic, record.partition)));
     for (const state of this.options.state ?? []) state.progress?.({ pending });
+    const letters: TestDeadLetter[] = [];
+    const records: StreamRecord<unknown>[] = [];
+    for (const record of delivered) {
+      const broken = this.guard.checkInput(record.topic, record.value);
+      if (broken) letters.push({ record, stage: RULE_STAGES.input, error: broken });
+      else records.push(record);
+    }
     const { encoded, failed } = await processBatch(this.options.handler, records, (output) => this.roundTrip(output));
-    for (const failure of failed) this.dead.push({ record: failure.record, stage: 'process', error: failure.cause ?? failure });
-    this.produced.push(...encoded);
-    return encoded;
+    for (const failure of failed) letters.push({ record: failure.record, stage: 'process', error: failure.cause ?? failure });
+    const produced: StreamOutput[] = [];
+    for (const output of encoded) {
+      const broken = this.guard.checkOutput(output.topic, output.value);
+      if (!broken) produced.push(output);
+      else
+        letters.push({
+          record: { topic: output.topic, partition: -1, offset: '-1', key: output.key, value: output.value, timestamp: output.timestamp ?? this.clock(), headers: output.headers ?? {} },
+          stage: RULE_STAGES.output,
+          error: broken,
+        });
+    }
+    this.guard.count(letters);
+    this.dead.push(...letters);
+    this.produced.push(...produced);
+    return produced;
+  }
+
+  /** Each contract rule records broke, per side and topic, as runStreamJob counts them. */
+  ruleViolations(): RuleViolationCount[] {
+    return this.guard.violations();
   }
 
   /** Everything produced so far, optionally only to one topic. */

@@ -56,7 +56,7 @@ describe('runStreamJob on a real broker', () => {
     ]);
     expect(readDlqHeaders(dead[1]?.headers ?? {})?.exceptionMessage).toContain('negative reading -1');
     expect(dead[0]?.value?.toString()).toBe('not avro at all');
-    expect(job.stats().deadLettered).toEqual({ deserialize: 1, process: 1 });
+    expect(job.stats().deadLettered).toEqual({ deserialize: 1, process: 1, validateInput: 0, validateOutput: 0 });
   });
 
   it('keeps open windows replayable: killed during an open window, the restarted job emits every window once and complete', async () => {
