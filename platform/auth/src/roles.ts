@@ -40,7 +40,7 @@ export const PERMISSIONS: Record<Role, readonly Action[]> = {
 
 /**
  * The permissions above that hold only for the domains on the token: a domain owner acts for its own
- * domains, an operator works the alerts of its own lines. Other permissions ignore the token's domains.
+ * domains, an operator works the alerts of its own domains. Other permissions ignore the token's domains.
  */
 export const DOMAIN_SCOPED: Record<Role, readonly Action[]> = {
   'domain-owner': ['schema:register', 'contract:propose', 'contract:deprecate'],

@@ -58,7 +58,7 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Takes a workflow step on an alert (alert:act, operator)',
     description:
-      "Acknowledge → Diagnose → Dispatch → Verify → Close (or close early with a note). Validated by the asset-health AlertService, produced as an AlertEvent to `asset-health.alerts.v1` (by = the caller), and returns the updated `AlertDetail`. 403 without alert:act for the alerts' domain (or the asset's line); 409 when the workflow refuses the step.",
+      "Acknowledge → Diagnose → Dispatch → Verify → Close (or close early with a note). Validated by the asset-health AlertService, produced as an AlertEvent to `asset-health.alerts.v1` (by = the caller), and returns the updated `AlertDetail`. 403 without alert:act for the alerts' domain; 409 when the workflow refuses the step.",
   })
   @ApiParam({ name: 'alertId', description: '`<assetPath>@<onset ms>`, URL-encoded' })
   @ApiBody({

@@ -43,7 +43,7 @@ export const Caller = createParamDecorator((_data: unknown, context: ExecutionCo
 
 /**
  * Throws AccessDenied (403) unless the caller may take `action` on one of `domains` (the first one names the
- * resource in the message). Several domains let an alert step be allowed by the alerts' domain or the asset's line.
+ * resource in the message).
  */
 export function requireAction(principal: Principal, action: Action, resource: string, domains: Array<string | undefined> = [undefined]): void {
   if (!domains.some((domain) => can(principal, action, domain))) throw new AccessDenied(principal, action, resource);
