@@ -1,3 +1,4 @@
+import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 
 const field = <T extends z.ZodType>(schema: T, description: string, example: unknown): T => schema.describe(description).meta({ examples: [example] }) as T;
@@ -35,6 +36,7 @@ export const clickhouseSinkConfigSchema = z.strictObject({
       'Kafka client adapter the sink consumes with (its DLQ producer uses the platform default). Both hand a revoked partition over only after the batch in flight is committed, so two sink instances never write one partition at once (test/shared/rebalance.scenario.ts).',
       'platformatic',
     ),
+    security: kafkaSecuritySchema.optional().describe("SASL_SSL as the sink's principal (fieldmesh-clickhouse-sink); the FIELDMESH_KAFKA_* environment when absent."),
   }),
   registryUrl: field(z.url(), 'Schema registry that decodes the products.', 'http://127.0.0.1:8081'),
   groupId: field(z.string().min(1).default('fieldmesh.clickhouse-sink'), 'Consumer group; commits follow inserts.', 'fieldmesh.clickhouse-sink'),

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
-import { createDlqTopic, createKafka, DlqWriter, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
+import { createDlqTopic, createKafka, DlqWriter, dlqTopicFor, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde, DecodeError } from '@fieldmesh/serde';
 import { dropExpiredPartitions, planTable, provisionTable, RowBinaryEncoder, RowEncodeFailed, type TableDrift, type TablePlan } from '@fieldmesh/warehouse';
@@ -143,11 +143,14 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
     // A product's rows come only from the schema its contract pins: another version, even a legal one of the subject, is dead-lettered.
     const contractSchemas = Object.fromEntries(contracts.map((loaded) => [loaded.contract.kafka.topic, [loaded.avroSchema]]));
     const serde = new AvroSerde({ registryUrl: settings.registryUrl, clientId: settings.kafka.clientId, contractSchemas });
-    const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers });
+    const security = settings.kafka.security ? { security: settings.kafka.security } : {};
+    const kafka = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, ...security });
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const topic of products.keys()) await createDlqTopic(admin, topic);
+      // Only the missing ones: the sink's own principal may write the DLQs provisioning made, not create topics.
+      const listed = new Set(await admin.listTopics());
+      for (const topic of products.keys()) if (!listed.has(dlqTopicFor(topic))) await createDlqTopic(admin, topic);
     } finally {
       await admin.disconnect();
     }
@@ -155,7 +158,7 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
     await producer.connect();
     cleanups.push(() => producer.disconnect());
     const dlq = new DlqWriter(producer);
-    const consuming = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, client: settings.kafka.client });
+    const consuming = createKafka({ clientId: settings.kafka.clientId, brokers: settings.kafka.brokers, client: settings.kafka.client, ...security });
     const consumer: KafkaConsumerPort = consuming.consumer({
       groupId: settings.groupId,
       topics: [...products.keys()],

@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '@fieldmesh/kafka';
 import { loadConfig } from '@fieldmesh/config';
 import { z } from 'zod';
 import { defaultAllowedHosts } from './http/host.check';
@@ -27,6 +28,8 @@ export interface RegistryConfig {
   /** Listen on a non-loopback address without tokens anyway (logged as a warning at start). Default false. */
   allowUnauthenticatedNetworkBind?: boolean | undefined;
   brokers: string[];
+  /** SASL_SSL as the registry's own principal; the FIELDMESH_KAFKA_* environment when absent. */
+  kafkaSecurity?: KafkaSecurity | undefined;
   /** The compacted topic holding the registry's state. */
   topic: string;
   /** Absent: the registry is open, as a plain Confluent-compatible registry. */

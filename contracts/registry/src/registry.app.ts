@@ -89,7 +89,7 @@ export async function createRegistryApp(config: RegistryConfig): Promise<Running
   const bindWarning = checkNetworkBind({ ...config, authenticated: config.governance !== undefined });
   const allowedHosts = resolveAllowedHosts(config);
   if (bindWarning) new Logger('Registry').warn(bindWarning);
-  const kafka = createKafka({ clientId: 'fieldmesh-registry', brokers: config.brokers });
+  const kafka = createKafka({ clientId: 'fieldmesh-registry', brokers: config.brokers, ...(config.kafkaSecurity ? { security: config.kafkaSecurity } : {}) });
   const auth = config.governance ? await RegistryAuth.governed(config.governance.tokensFile) : RegistryAuth.open();
   const state = new RegistryState();
   const log = new SchemaLog(kafka, state, { topic: config.topic });

@@ -2,10 +2,11 @@ import { basename, join } from 'node:path';
 import { type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
 import { type AssetHealthApi, domain as assetHealthDomain } from '@fieldmesh/domain-asset-health';
 import type { LoadedContract } from '@fieldmesh/governance';
-import type { KafkaPort, KafkaSecurity } from '@fieldmesh/kafka';
+import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter } from '@fieldmesh/lineage';
 import { type AnyDomain, type ProductWiring, type RunningDomain, serveDomainMetrics, startDomain } from '@fieldmesh/products';
 import type { StreamJobStats } from '@fieldmesh/streams';
+import type { ComponentPrincipals } from './kafka.principals';
 import { runGroups } from './pipeline.domains';
 import { REPO_ROOT } from '@fieldmesh/stack';
 
@@ -40,8 +41,8 @@ export interface DataProductsOptions {
   warn: (line: string) => void;
   /** The jobs consume in the run's own groups (runGroups), from the topics' ends: a run sharing no state with earlier runs. */
   runId?: string;
-  /** Each domain's own Kafka principal; the FIELDMESH_KAFKA_* environment's when absent. */
-  kafkaSecurityOf?: (domain: string) => KafkaSecurity;
+  /** Each domain's and the sink's own Kafka principal; the FIELDMESH_KAFKA_* environment's when absent. */
+  kafkaPrincipals?: Pick<ComponentPrincipals, 'domain' | 'sink'>;
   /** A domain's own settings by domain name, validated by its config schema (see startDomain). */
   domainSettings?: Record<string, Record<string, unknown>>;
 }
@@ -68,13 +69,13 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
       const own = options.runId === undefined ? {} : { groups: runGroups(domain, options.runId), fromBeginning: false };
       const settings = options.domainSettings?.[domain.name] ?? {};
       // A domain's own principal may not create topics or change their configs: provisioning is the operator's (done before).
-      const principal = options.kafkaSecurityOf ? { kafka: { ...common.kafka, security: options.kafkaSecurityOf(domain.name) }, provision: false } : {};
+      const principal = options.kafkaPrincipals ? { kafka: { ...common.kafka, security: options.kafkaPrincipals.domain(domain.name) }, provision: false } : {};
       domains.push((await startDomain(domain, { ...settings, ...common, ...principal, ...own }, { lineage })) as RunningDomain);
     }
     const metrics = await serveDomainMetrics(domains, { host: '127.0.0.1', port: 0 });
     const sink = await startClickhouseSink(
       {
-        kafka: { brokers: [options.brokers] },
+        kafka: { brokers: [options.brokers], ...(options.kafkaPrincipals ? { security: options.kafkaPrincipals.sink } : {}) },
         registryUrl: options.registryUrl,
         contractsRoot: REPO_ROOT,
         clickhouse: options.clickhouse ?? { chdbPath: join(options.stateDir, 'chdb') },

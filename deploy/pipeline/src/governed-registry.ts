@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '@fieldmesh/kafka';
 import { TokenNotFound, TokenStore, type Role } from '@fieldmesh/auth';
 import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
 import { createRegistryApp, DEFAULT_AUDIT_TOPIC } from '@fieldmesh/registry';
@@ -13,6 +14,8 @@ export interface GovernedPerson {
 
 export interface GovernedRegistryOptions<Person extends string> {
   kafkaBrokers: string;
+  /** The registry's own Kafka principal (the only one that may write `_schemas` and the audit log); the FIELDMESH_KAFKA_* environment's when absent. */
+  kafkaSecurity?: KafkaSecurity;
   /** The tokens file (@fieldmesh/auth, hashed at rest); created if missing, tokens already in it stay valid. */
   tokensFile: string;
   /** The contract audit log; default `_fieldmesh.contract-audit`. Proposals and decisions live there. */
@@ -57,6 +60,7 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
     port: options.port ?? 0,
     host: '127.0.0.1',
     brokers: [options.kafkaBrokers],
+    ...(options.kafkaSecurity ? { kafkaSecurity: options.kafkaSecurity } : {}),
     topic: SCHEMAS_TOPIC,
     governance: { tokensFile: options.tokensFile, auditTopic: options.auditTopic ?? DEFAULT_AUDIT_TOPIC },
   });

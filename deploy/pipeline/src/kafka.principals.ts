@@ -11,13 +11,15 @@ export interface PipelineKafkaAccess {
 export interface ComponentPrincipals {
   gateway(site: string): KafkaSecurity;
   domain(domain: string): KafkaSecurity;
+  sink: KafkaSecurity;
+  registry: KafkaSecurity;
   /** Every principal the plan made, for the run's log. */
   principals: string[];
 }
 
 /**
  * Applies the contracts' Kafka access plan (as `fieldmesh products apply --kafka-secrets-dir` does) and
- * hands each component the SASL_SSL settings of its own principal: least privilege at run time, not only
+ * hands each component (the gateway, each domain, the sink, the registry) the SASL_SSL settings of its own principal: least privilege at run time, not only
  * on paper. The pipeline itself (provisioning, lineage, the plant clock) stays the operator's admin.
  */
 export async function componentPrincipals(brokers: string, contracts: readonly LoadedContract[], access: PipelineKafkaAccess, sites: readonly string[]): Promise<ComponentPrincipals> {
@@ -31,7 +33,7 @@ export async function componentPrincipals(brokers: string, contracts: readonly L
       caFile: access.caFile,
       sasl: { mechanism: 'SCRAM-SHA-512', username, passwordFile: principalPasswordFile(access.secretsDir, username) },
     });
-    return { gateway: (site) => securityOf(names.gateway(site)), domain: (domain) => securityOf(names.domain(domain)), principals };
+    return { gateway: (site) => securityOf(names.gateway(site)), domain: (domain) => securityOf(names.domain(domain)), sink: securityOf(names.sink), registry: securityOf(names.registry), principals };
   } finally {
     await admin.close();
   }

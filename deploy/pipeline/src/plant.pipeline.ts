@@ -10,7 +10,7 @@ import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
 import { startSecureMqttBroker } from './mqtt.link';
 import { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink } from './opcua.link';
-import { componentPrincipals, type PipelineKafkaAccess } from './kafka.principals';
+import type { ComponentPrincipals } from './kafka.principals';
 import { gatewayConfigFor } from './plant-gateway.config';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
 
@@ -40,10 +40,10 @@ export interface PlantPipelineOptions {
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
   /**
-   * Run each component as its own Kafka principal (the gateway, each domain), with the ACLs the contracts
-   * imply applied first; without it every client logs in as the FIELDMESH_KAFKA_* environment says.
+   * Run each component as its own Kafka principal (the gateway, each domain, the sink; see componentPrincipals,
+   * which applies the ACLs the contracts imply); without it every client logs in as the FIELDMESH_KAFKA_* environment says.
    */
-  kafkaAccess?: PipelineKafkaAccess;
+  kafkaPrincipals?: ComponentPrincipals;
   /** A domain's own settings by domain name (what its config file gives when it runs alone), e.g. asset-health's alerting. */
   domainSettings?: Record<string, Record<string, unknown>>;
   /**
@@ -55,7 +55,7 @@ export interface PlantPipelineOptions {
 }
 
 /** The simulated plant's sites: the gateway listens to these only, not to other plants on the broker. */
-const PLANT_SITES = ['berlin'];
+export const PLANT_SITES = ['berlin'];
 
 const PLANT_LINES_PER_SITE = 2;
 
@@ -115,8 +115,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       await provisionProduct(loaded, { admin, registryUrl: options.registryUrl, ...(options.registryAuth ? { registryAuth: options.registryAuth } : {}) });
     const topics = contracts.flatMap((loaded) => [loaded.contract.kafka.topic, dlqTopicFor(loaded.contract.kafka.topic)]);
     const offsetsAtStart = await endOffsets(admin, topics);
-    const principals = options.kafkaAccess ? await componentPrincipals(brokers, contracts, options.kafkaAccess, PLANT_SITES) : undefined;
-    if (principals) options.log(`Kafka: each component its own SASL_SCRAM principal with the ACLs the contracts imply (${principals.principals.join(', ')}).`);
+    const principals = options.kafkaPrincipals;
 
     options.log(`Starting the data products: ${found.jobs.map((job) => `${job.domain} ${job.product}`).join(', ')} and the ClickHouse sink...`);
     const products = await startDataProducts({
@@ -130,7 +129,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       warn: (line) => options.log(`  ${line}`),
       ...(options.runId === undefined ? {} : { runId: options.runId }),
       ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
-      ...(principals ? { kafkaSecurityOf: principals.domain } : {}),
+      ...(principals ? { kafkaPrincipals: principals } : {}),
     });
     closers.push(() => products.close());
     const gatewayId = 'gw-berlin-1';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
-import { endOffsets, PERSONAS, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
+import { componentPrincipals, endOffsets, PERSONAS, pipelineDomains, PLANT_SITES, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import { kafkaClientEnv, type Stack } from '@fieldmesh/stack';
 import type { Output } from '../command.output';
@@ -46,8 +46,18 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // The stack's broker takes SASL_SSL only; the run's Kafka clients log in as the stack's admin.
   Object.assign(process.env, kafkaClientEnv(addresses));
   const tokensFile = options.tokensFile ?? LOCAL_TOKENS_FILE;
+  // Each component logs in to Kafka as a principal of its own, allowed what its contracts say (applied first).
+  const { contracts } = await pipelineDomains(options.domainFolders);
+  const principals = await componentPrincipals(
+    addresses.kafkaBrokers!,
+    contracts.all(),
+    { secretsDir: join(options.stack.dir, 'secrets', 'kafka'), caFile: addresses.kafkaCaFile! },
+    PLANT_SITES,
+  );
+  output.err(`Kafka: SASL_SSL, each component its own SCRAM principal with the ACLs the contracts imply (${principals.principals.join(', ')}).`);
   const registry = await startGovernedRegistry({
     kafkaBrokers: addresses.kafkaBrokers!,
+    kafkaSecurity: principals.registry,
     tokensFile,
     people: PERSONAS,
     port: await preferredPortIfFree(PREFERRED_REGISTRY_PORT),
@@ -59,8 +69,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     registryUrl: registry.url,
     // Provisioning sets subject compatibility, which only a governance lead may.
     registryAuth: { username: PERSONAS.lead.name, password: registry.tokens.lead },
-    // The gateway and each domain log in as principals of their own, allowed what their contracts say.
-    kafkaAccess: { secretsDir: join(options.stack.dir, 'secrets', 'kafka'), caFile: addresses.kafkaCaFile! },
+    kafkaPrincipals: principals,
     stateDir: options.stateDir,
     ...(options.speed ? { speed: options.speed } : {}),
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
