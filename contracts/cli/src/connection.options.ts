@@ -53,6 +53,15 @@ export function registryOf(args: ParsedArgs, io: CliIo): string {
   return parseOrThrow(z.object({ registry: registryUrl }), { registry: args.values.registry ?? io.env.FIELDMESH_REGISTRY_URL }).registry;
 }
 
+/**
+ * Credentials for the registry writes a command makes (compatibility levels, schemas): --token or FIELDMESH_TOKEN,
+ * sent as the Basic auth password as Confluent clients send it; none = anonymous, which a governed registry refuses.
+ */
+export function registryAuthOf(args: ParsedArgs, io: CliIo): { username: string; password: string } | undefined {
+  const token = typeof args.values.token === 'string' ? args.values.token : io.env.FIELDMESH_TOKEN;
+  return token ? { username: 'fieldmesh-cli', password: token } : undefined;
+}
+
 /** Runs `work` with a connected admin client and always disconnects it. */
 export async function withAdmin<T>(kafka: KafkaPort, work: (admin: KafkaAdminPort) => Promise<T>): Promise<T> {
   const admin = kafka.admin();

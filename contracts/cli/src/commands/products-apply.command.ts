@@ -1,7 +1,7 @@
 import { provisionProduct, type LoadedContract, type ProvisionResult } from '@fieldmesh/governance';
 import { describeTable, planTable, provisionTable } from '@fieldmesh/warehouse';
 import type { CliCommand } from '../cli.command';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryOf, withAdmin } from '../connection.options';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, kafkaOf, registryAuthOf, registryOf, withAdmin } from '../connection.options';
 import { selectedContracts } from '../contracts.selection';
 import { applyKafkaAccessOf, describeKafkaAccess, KAFKA_ACCESS_HELP, KAFKA_ACCESS_OPTIONS, kafkaAccessOf } from '../kafka-access.options';
 import { applyWarehouseAccess, clickhouseConfigDirOf, describeWarehouseAccess, WAREHOUSE_ACCESS_HELP, WAREHOUSE_ACCESS_OPTIONS } from '../warehouse-access.apply';
@@ -56,6 +56,8 @@ of existing topics are never changed (that re-partitions keys); a difference is 
 Options:
   --contract <file>   a contract to apply (repeatable; default: every contracts/<domain>/<product>.yaml)
   --json              print the results as JSON
+  --token <token>     a governance lead's token for a governed registry, which refuses anonymous writes and
+                      lets only a lead set compatibility levels (default: env FIELDMESH_TOKEN)
   -h, --help          this text
 
 ${CONNECTION_HELP}
@@ -70,11 +72,12 @@ ${WAREHOUSE_ACCESS_HELP}
 ${KAFKA_ACCESS_HELP}
 
 Exit code 0 when every product is provisioned, 1 when one failed (the others are still applied).`,
-  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, ...KAFKA_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, ...KAFKA_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' }, token: { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
     const registryUrl = registryOf(args, io);
+    const registryAuth = registryAuthOf(args, io);
     const { kafka, brokers } = kafkaOf(args, io);
     const kafkaAccess = kafkaAccessOf(args, io);
     const warehouse = await warehouseOf(args, io);
@@ -86,7 +89,7 @@ Exit code 0 when every product is provisioned, 1 when one failed (the others are
         for (const [i, loaded] of contracts.entries()) {
           io.err(`[${i + 1}/${contracts.length}] applying ${loaded.contract.id} (${loaded.file})…`);
           try {
-            const result = { ...(await provisionProduct(loaded, { admin, registryUrl })), ...(warehouse ? await applyTable(warehouse, loaded) : {}) };
+            const result = { ...(await provisionProduct(loaded, { admin, registryUrl, ...(registryAuth ? { registryAuth } : {}) })), ...(warehouse ? await applyTable(warehouse, loaded) : {}) };
             results.push(result);
             if (!args.values.json) {
               io.out(`${result.product}  ${result.topic}: ${describe(result)}${result.table ? ` · table ${result.table} ${result.tableAction}` : ''}`);
