@@ -17,6 +17,12 @@ describe('bench options', () => {
     expect(() => parseBenchArgs(['--latency-seconds', 'ten'])).toThrow(/latencySeconds/);
   });
 
+  it('runs both sides of the cost of security by default, or one when asked', () => {
+    expect(parseBenchArgs([])).toMatchObject({ security: 'both' });
+    expect(parseBenchArgs(['--security', 'plain'])).toMatchObject({ security: 'plain' });
+    expect(() => parseBenchArgs(['--security', 'off'])).toThrow(/security/);
+  });
+
   it('asks for help with -h', () => {
     expect(parseBenchArgs(['-h'])).toBe('help');
   });

@@ -8,7 +8,9 @@ import { kafkaClientEnv, startStack, type Stack } from '@fieldmesh/stack';
 import type { BenchOptions } from './bench.options';
 import { ratesBetween, snapshot, type CounterRate } from './counter.window';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.summary';
+import { cpuPerPoint, followProcessCpu, sampleCpu, type CpuPerPoint } from './cpu.meter';
 import { CpuProfiler } from './cpu.profiler';
+import { SECURITY_LABELS, startBenchBroker, type DataPlane, type Security } from './data.plane';
 import { LatencyProbe } from './latency.probe';
 import { startLoad, type LoadSpec, type LoadSummary } from './load.process';
 import { machineInfo, type MachineInfo } from './machine.info';
@@ -30,6 +32,8 @@ export type SystemUnderTest = 'gateway' | 'bare bridge';
 export interface SaturationRun {
   protocol: Protocol;
   system: SystemUnderTest;
+  /** Which listeners every client of the run used: MQTT mTLS + Kafka SASL_SSL, or both PLAINTEXT. */
+  security: Security;
   /** What the load generator asked for and what the broker acknowledged (QoS 1) over its whole run. */
   load: LoadSummary & { targetPointsPerSecond: number };
   /** Seconds between the two counter snapshots: from the load's first second to its end. */
@@ -42,11 +46,19 @@ export interface SaturationRun {
   clickhouseRowsPerSecond?: number;
   /** 1-minute load average when the load stopped: other work on the machine lowers every figure. */
   loadAverage1m: number;
+  /**
+   * CPU time per point acknowledged by Kafka in the window (µs). At saturation the gateway takes in more
+   * than it forwards and backlogs grow, so compare the fixed-rate runs' figures (LatencyRun.cpu) instead.
+   */
+  cpu: CpuPerPoint;
   /** After the load stopped: how long the bench waited for the system to catch up, and what it left. */
   drain: { seconds: number; caughtUp: boolean; pointsNotForwarded: number };
 }
 
+/** A fixed rate below saturation, stamped with the send time: latency, and CPU per point at a steady state. */
 export interface LatencyRun {
+  protocol: Protocol;
+  security: Security;
   pointsPerSecond: number;
   seconds: number;
   load: LoadSummary;
@@ -57,6 +69,8 @@ export interface LatencyRun {
   toGateway: LatencySummary;
   toKafka: LatencySummary;
   toConsumer: LatencySummary;
+  /** CPU time per reading measured (µs), from the end of the first second until the probe read the last one. */
+  cpu: CpuPerPoint;
 }
 
 export interface BenchResults {
@@ -65,7 +79,8 @@ export interface BenchResults {
   machine: MachineInfo;
   options: BenchOptions;
   saturation: SaturationRun[];
-  latency: LatencyRun;
+  /** One fixed-rate run per protocol and side. */
+  latency: LatencyRun[];
   /** A consumer reading the product topic from the start with Avro decoding, timed from joining its group. */
   kafkaConsume: { records: number; seconds: number; recordsPerSecond: number };
   /** Self time in the bench process (the gateway) during the profiled runs, when --profile is given. */
@@ -78,7 +93,11 @@ export interface BenchResults {
 interface Bench {
   root: string;
   stack: Stack;
-  context: (name: string) => Promise<StageContext>;
+  /** The sides to measure, secure first. */
+  planes: DataPlane[];
+  /** Processes whose CPU time each run reports (the gateway is this process). */
+  pids: () => Record<string, number | undefined>;
+  context: (name: string, plane: DataPlane) => Promise<StageContext>;
   admin: KafkaAdminPort;
   rawTopic: string;
   kafkaOut: Counter;
@@ -93,6 +112,11 @@ interface Bench {
  * one reading per MQTT JSON message and with Sparkplug B DDATA of 50 metrics, the ClickHouse sink behind
  * the gateway, latency at a fixed rate, and a Kafka consumer. Load comes from the simulator's load mode
  * in another process; the gateway and the bridge run in this one, one after the other.
+ *
+ * The cost of security: each gateway run and the latency run go once per side, secure (MQTT over mTLS
+ * with a topic ACL, Kafka over SASL_SSL) and plain (both PLAINTEXT, anonymous), through the same Mosquitto
+ * and Kafka processes (two listeners each), with the CPU time each spent per point. The bare bridge, the
+ * ClickHouse sink and the consume measurement run once, on the first side.
  */
 export async function runBench(root: string, options: BenchOptions, log: (line: string) => void): Promise<BenchResults> {
   const started = Date.now();
@@ -101,11 +125,14 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
   const outDir = join(root, '.fieldmesh', 'bench');
   await rm(join(outDir, 'state'), { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
+  const wanted: Security[] = options.security === 'both' ? ['secure', 'plain'] : [options.security];
+  // No stack Mosquitto: the bench runs one of its own with a plain and an mTLS listener (data.plane.ts).
   const stack = await startStack({
     dir: join(root, '.fieldmesh', 'bench-stack'),
-    services: ['kafka', 'mosquitto', 'registry', 'clickhouse'],
+    services: ['kafka', 'registry', 'clickhouse'],
     lifetime: 'session',
     log: (line) => log(`stack: ${line}`),
+    ...(wanted.includes('plain') ? { kafka: { plaintextListener: true } } : {}),
   });
   // The bench's data is thrown away with its stack: no need to give each service the default 15 s grace.
   const stopStack = async () => {
@@ -114,15 +141,20 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
   const cleanups: Array<() => Promise<unknown>> = [stopStack];
   try {
     const addresses = stack.addresses;
-    if (!addresses.kafkaBrokers || !addresses.mqttUrl || !addresses.registryUrl)
-      throw new Error('the bench stack has no Kafka, Mosquitto or registry address: its state.json is incomplete');
-    const base = { kafkaBrokers: addresses.kafkaBrokers, mqttUrl: addresses.mqttUrl, registryUrl: addresses.registryUrl };
-    // The stack's broker takes SASL_SSL only: this process's clients and the helper processes it starts log in as its admin.
+    if (!addresses.kafkaBrokers || !addresses.registryUrl) throw new Error('the bench stack has no Kafka or registry address: its state.json is incomplete');
+    const base = { kafkaBrokers: addresses.kafkaBrokers, registryUrl: addresses.registryUrl };
+    // Clients given no security of their own (the admin, the sink, the consume measurement) log in to the SASL_SSL listener as the stack's admin.
     Object.assign(process.env, kafkaClientEnv(addresses));
-    const context = async (name: string): Promise<StageContext> => {
+    const broker = await startBenchBroker(stack, join(outDir, 'broker'), wanted);
+    cleanups.unshift(() => broker.mosquitto.stop());
+    const planes = wanted.map((security) => broker.planes[security]!);
+    log(`MQTT: ${broker.mosquitto.tlsUrl} (mTLS, ACL) and ${broker.mosquitto.url} (plain); Kafka: ${planes.map((plane) => `${plane.kafkaBrokers} (${plane.kafkaSecurity.protocol})`).join(' and ')}`);
+    const kafkaPid = () => stack.state.services.find((service) => service.name === 'kafka')?.process?.pid;
+    const pids = () => ({ gateway: process.pid, mosquitto: broker.mosquitto.pid, kafka: kafkaPid() });
+    const context = async (name: string, plane: DataPlane): Promise<StageContext> => {
       const stateDir = join(outDir, 'state', name);
       await mkdir(stateDir, { recursive: true });
-      return { addresses: { ...addresses, ...base }, root, stateDir, log: (line) => log(`${name}: ${line}`) };
+      return { addresses: { ...addresses, ...base }, plane, root, stateDir, log: (line) => log(`${name}: ${line}`) };
     };
     const admin = createKafka({ clientId: 'bench-admin', brokers: [base.kafkaBrokers] }).admin();
     await admin.connect();
@@ -135,20 +167,30 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
       { topic: rawTopic, partitions, replicationFactor: contract.kafka.replicationFactor },
       { topic: BRIDGE_TOPIC, partitions, replicationFactor: contract.kafka.replicationFactor },
     ]);
-    const sink = await startClickhouseSinkStage(await context('clickhouse-sink'), RAW_CONTRACT, rawTopic);
+    const sink = await startClickhouseSinkStage(await context('clickhouse-sink', planes[0]!), RAW_CONTRACT, rawTopic);
     cleanups.unshift(() => sink.close());
     await sink.ready();
     log('ClickHouse sink running (own process) on the product topic');
-    const bench: Bench = { root, stack, context, admin, rawTopic, kafkaOut: topicCounter(admin, rawTopic, `Kafka ${rawTopic} (end offsets)`), sink, options, outDir, log };
+    const bench: Bench = { root, stack, planes, pids, context, admin, rawTopic, kafkaOut: topicCounter(admin, rawTopic, `Kafka ${rawTopic} (end offsets)`), sink, options, outDir, log };
 
     const saturation: SaturationRun[] = [];
     const profiles: BenchResults['profiles'] = [];
+    await warmUp(bench);
     for (const protocol of ['json', 'sparkplug'] as const) {
-      const gatewayRun = await saturateGateway(bench, protocol, profiles);
-      saturation.push(gatewayRun);
-      saturation.push(await saturateBareBridge(bench, protocol));
+      // The two sides back to back, in turn first, so that neither always follows the other.
+      const order = protocol === 'json' ? planes : [...planes].reverse();
+      for (const plane of order) saturation.push(await saturateGateway(bench, protocol, plane, profiles));
+      saturation.push(await saturateBareBridge(bench, protocol, planes[0]!));
     }
-    const latency = await measureLatency(bench);
+    // The sink would still be catching up on the saturation runs' backlog and its CPU time would count
+    // against the fixed-rate runs, which measure MQTT → Kafka only.
+    await sink.close();
+    log('ClickHouse sink stopped: the fixed-rate runs measure MQTT → Kafka');
+    const latency: LatencyRun[] = [];
+    for (const protocol of ['json', 'sparkplug'] as const) {
+      const order = protocol === 'json' ? planes : [...planes].reverse();
+      for (const plane of order) latency.push(await measureLatency(bench, plane, protocol));
+    }
     const kafkaConsume = await measureConsume(bench);
     const results: BenchResults = {
       command: 'npm run bench',
@@ -161,6 +203,13 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
       profiles,
       notMeasured: [
         'domain jobs (plant-telemetry clean, energy) and the anomaly operator: not wired into the bench; each becomes one more PipelineStage between the product topic and the sink',
+        ...(planes.length > 1
+          ? [
+              "cost of Kafka ACLs: both sides' clients are super users (the stack's admin over SASL_SSL, ANONYMOUS on PLAINTEXT), so the authorizer never evaluates an ACL; the main job's per-component principals are not in the bench",
+              'the ClickHouse sink and the consume measurement read over SASL_SSL on both sides; only MQTT → gateway → Kafka (and the latency probe) switch',
+              'TLS session setup: every client connects once per run, so the figures are the steady-state cost of encryption and not of handshakes (reconnect storms cost more)',
+            ]
+          : []),
       ],
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -169,6 +218,20 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
   } finally {
     log('stopping the sink and the stack');
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+  }
+}
+
+/** A few seconds of MQTT JSON through a gateway, not measured, so that the first measured run does not pay for compiling the gateway's code. */
+async function warmUp(bench: Bench): Promise<void> {
+  const plane = bench.planes.at(-1)!;
+  const spec = { ...loadSpec('json', bench.options, 3), pointsPerSecond: Math.min(bench.options.jsonTargetRate, 20_000) };
+  bench.log(`warm-up, not measured: ${describeLoad(spec)} at ${spec.pointsPerSecond} points/s for ${spec.durationSeconds} s (${SECURITY_LABELS[plane.security]})`);
+  const stage = await startGatewayStage(await bench.context('gateway-warm-up', plane), 'bench-warm-up');
+  try {
+    await stage.ready();
+    await startLoad(bench.root, plane, spec).done;
+  } finally {
+    await stage.close();
   }
 }
 
@@ -182,39 +245,50 @@ function loadSpec(protocol: Protocol, options: BenchOptions, durationSeconds: nu
   };
 }
 
-/** Load runs; counters are read once the generator publishes and again when it stops. */
-async function measureWindow(bench: Bench, spec: LoadSpec, counters: Counter[], during?: { start(): Promise<void>; stop(): Promise<void> }) {
-  const load = startLoad(bench.root, bench.stack.addresses.mqttUrl!, spec);
+/**
+ * Load runs; counters and CPU times are read once the generator publishes and again when it stops.
+ * `delivered` is the counter whose points the CPU time is divided by.
+ */
+async function measureWindow(bench: Bench, plane: DataPlane, spec: LoadSpec, counters: Counter[], delivered: Counter, during?: { start(): Promise<void>; stop(): Promise<void> }) {
+  const load = startLoad(bench.root, plane, spec);
+  const generator = followProcessCpu(load.process.pid);
+  const cpu = () => {
+    const sample = sampleCpu(bench.pids());
+    return { ...sample, processes: { ...sample.processes, 'load generator': generator.read() } };
+  };
   await Promise.race([load.publishing, load.done]);
   await during?.start();
+  const cpuFrom = cpu();
   const from = await snapshot(counters);
-  const summary = await load.done;
+  const summary = await load.done.finally(() => generator.stop());
   const to = await snapshot(counters);
+  const cpuTo = cpu();
   await during?.stop();
   const windowSeconds = (to.get(counters[0]!)!.atMs - from.get(counters[0]!)!.atMs) / 1000;
-  return { summary, rates: ratesBetween(counters, from, to), windowSeconds, loadAverage1m: round(os.loadavg()[0]!) };
+  const points = to.get(delivered)!.count - from.get(delivered)!.count;
+  return { summary, rates: ratesBetween(counters, from, to), windowSeconds, loadAverage1m: round(os.loadavg()[0]!), cpu: cpuPerPoint(cpuFrom, cpuTo, points, windowSeconds) };
 }
 
-async function saturateGateway(bench: Bench, protocol: Protocol, profiles: BenchResults['profiles']): Promise<SaturationRun> {
+async function saturateGateway(bench: Bench, protocol: Protocol, plane: DataPlane, profiles: BenchResults['profiles']): Promise<SaturationRun> {
   const spec = loadSpec(protocol, bench.options, bench.options.saturationSeconds);
-  bench.log(`gateway, ${describeLoad(spec)}: saturating for ${spec.durationSeconds} s`);
-  const stage = await startGatewayStage(await bench.context(`gateway-${protocol}`), `bench-${protocol}`);
+  bench.log(`gateway, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}: saturating for ${spec.durationSeconds} s`);
+  const stage = await startGatewayStage(await bench.context(`gateway-${protocol}-${plane.security}`, plane), `bench-${protocol}-${plane.security}`);
   try {
     await stage.ready();
     const counters = [...stage.counters, bench.kafkaOut, ...bench.sink.counters];
     const profiler = new CpuProfiler();
-    const profileFile = join(bench.outDir, `gateway-${protocol}.cpuprofile`);
+    const profileFile = join(bench.outDir, `gateway-${protocol}-${plane.security}.cpuprofile`);
     const during = bench.options.profile
       ? {
           start: () => profiler.start(),
           stop: async () => {
             const profile = await profiler.stop();
             await writeFile(profileFile, JSON.stringify(profile));
-            profiles.push({ run: `gateway, ${describeLoad(spec)}`, file: profileFile, summary: summariseProfile(profile, bench.root) });
+            profiles.push({ run: `gateway, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}`, file: profileFile, summary: summariseProfile(profile, bench.root) });
           },
         }
       : undefined;
-    const window = await measureWindow(bench, spec, counters, during);
+    const window = await measureWindow(bench, plane, spec, counters, bench.kafkaOut, during);
     // Let the gateway finish what the broker already holds for it, up to drainSeconds; a backlog that
     // would take longer at the rate just measured is not waited for.
     const rate = (name: string) => window.rates.find((r) => r.counter === name)?.perSecond ?? 0;
@@ -236,9 +310,11 @@ async function saturateGateway(bench: Bench, protocol: Protocol, profiles: Bench
     return {
       protocol,
       system: 'gateway',
+      security: plane.security,
       load: { ...window.summary, targetPointsPerSecond: spec.pointsPerSecond },
       windowSeconds: round(window.windowSeconds),
       loadAverage1m: window.loadAverage1m,
+      cpu: window.cpu,
       stages: window.rates,
       kafkaOutPerSecond: rate(bench.kafkaOut.name),
       clickhouseRowsPerSecond: rate(bench.sink.counters[0]!.name),
@@ -249,10 +325,10 @@ async function saturateGateway(bench: Bench, protocol: Protocol, profiles: Bench
   }
 }
 
-async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<SaturationRun> {
+async function saturateBareBridge(bench: Bench, protocol: Protocol, plane: DataPlane): Promise<SaturationRun> {
   const spec = loadSpec(protocol, bench.options, bench.options.bridgeSeconds);
-  bench.log(`bare bridge, ${describeLoad(spec)}: saturating for ${spec.durationSeconds} s`);
-  const stage = await startBareBridge(await bench.context(`bridge-${protocol}`), {
+  bench.log(`bare bridge, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}: saturating for ${spec.durationSeconds} s`);
+  const stage = await startBareBridge(await bench.context(`bridge-${protocol}`, plane), {
     filter: protocol === 'json' ? 'acme/#' : 'spBv1.0/#',
     topic: BRIDGE_TOPIC,
     // Births and deaths carry no new points; a DDATA carries one batch.
@@ -260,7 +336,7 @@ async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<Sat
   });
   try {
     await stage.ready();
-    const window = await measureWindow(bench, spec, stage.counters);
+    const window = await measureWindow(bench, plane, spec, stage.counters, stage.counters[1]!);
     const forwarded = stage.counters[1]!;
     const drainStarted = performance.now();
     const caughtUp = await waitUntil('the bare bridge forwarded everything', async () => (await forwarded.read()) >= window.summary.points, bench.options.drainSeconds * 1000).then(
@@ -270,9 +346,11 @@ async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<Sat
     return {
       protocol,
       system: 'bare bridge',
+      security: plane.security,
       load: { ...window.summary, targetPointsPerSecond: spec.pointsPerSecond },
       windowSeconds: round(window.windowSeconds),
       loadAverage1m: window.loadAverage1m,
+      cpu: window.cpu,
       stages: window.rates,
       kafkaOutPerSecond: window.rates[1]!.perSecond,
       drain: { seconds: round((performance.now() - drainStarted) / 1000), caughtUp, pointsNotForwarded: Math.max(0, window.summary.points - (await forwarded.read())) },
@@ -282,26 +360,36 @@ async function saturateBareBridge(bench: Bench, protocol: Protocol): Promise<Sat
   }
 }
 
-async function measureLatency(bench: Bench): Promise<LatencyRun> {
+async function measureLatency(bench: Bench, plane: DataPlane, protocol: Protocol): Promise<LatencyRun> {
   const { latencyRate, latencySeconds } = bench.options;
-  const spec: LoadSpec = { protocol: 'json', pointsPerSecond: latencyRate, durationSeconds: latencySeconds, batchSize: 1, wallClock: true };
-  bench.log(`latency: ${describeLoad(spec)} at a fixed ${latencyRate} points/s for ${latencySeconds} s, stamped with the send time`);
-  const gatewayId = 'bench-latency';
-  const stage = await startGatewayStage(await bench.context('gateway-latency'), gatewayId);
-  const addresses = bench.stack.addresses;
-  const probe = await LatencyProbe.start(addresses.kafkaBrokers!, addresses.registryUrl!, bench.rawTopic, gatewayId);
+  const spec: LoadSpec = { protocol, pointsPerSecond: latencyRate, durationSeconds: latencySeconds, batchSize: protocol === 'json' ? 1 : SPARKPLUG_BATCH, wallClock: true };
+  bench.log(`fixed rate, ${SECURITY_LABELS[plane.security]}: ${describeLoad(spec)} at ${latencyRate} points/s for ${latencySeconds} s, stamped with the send time`);
+  const gatewayId = `bench-latency-${protocol}-${plane.security}`;
+  const stage = await startGatewayStage(await bench.context(`gateway-latency-${protocol}-${plane.security}`, plane), gatewayId);
+  const probe = await LatencyProbe.start({ brokers: plane.kafkaBrokers, security: plane.kafkaSecurity }, bench.stack.addresses.registryUrl!, bench.rawTopic, gatewayId);
   try {
     await stage.ready();
-    const load = startLoad(bench.root, addresses.mqttUrl!, spec);
+    const load = startLoad(bench.root, plane, spec);
+    const generator = followProcessCpu(load.process.pid);
+    const cpu = () => {
+      const sample = sampleCpu(bench.pids());
+      return { ...sample, processes: { ...sample.processes, 'load generator': generator.read() } };
+    };
     await Promise.race([load.publishing, load.done]);
     const warmupUntil = Date.now();
-    const summary = await load.done;
+    const cpuFrom = cpu();
+    const fromMs = performance.now();
+    const summary = await load.done.finally(() => generator.stop());
     await waitUntil('the latency probe read every reading', () => probe.samples.length >= summary.points, bench.options.drainSeconds * 1000).catch((error: unknown) =>
       bench.log(String(error)),
     );
+    const cpuTo = cpu();
     const measured = probe.samples.filter((sample) => sample.sourceTime >= warmupUntil);
     if (measured.length === 0) throw new Error('the latency probe read no reading of the latency run: see the gateway lines above');
     return {
+      protocol,
+      security: plane.security,
+      cpu: cpuPerPoint(cpuFrom, cpuTo, measured.length, (performance.now() - fromMs) / 1000),
       pointsPerSecond: latencyRate,
       seconds: latencySeconds,
       load: summary,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createKafka, type KafkaConsumerPort } from '@fieldmesh/kafka';
+import { createKafka, type KafkaConsumerPort, type KafkaSecurity } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 
 /** Where one reading spent its time, in milliseconds (one machine, one clock). */
@@ -32,9 +32,10 @@ export class LatencyProbe {
 
   private constructor(private readonly consumer: KafkaConsumerPort) {}
 
-  static async start(brokers: string, registryUrl: string, topic: string, gatewayId: string): Promise<LatencyProbe> {
+  /** Reads through `kafka` (the run's listener and security: the consumer's side of the path is measured too). */
+  static async start(kafka: { brokers: string; security: KafkaSecurity }, registryUrl: string, topic: string, gatewayId: string): Promise<LatencyProbe> {
     const serde = new AvroSerde({ registryUrl, clientId: 'bench-latency-probe' });
-    const consumer = createKafka({ clientId: 'bench-latency-probe', brokers: [brokers] }).consumer({
+    const consumer = createKafka({ clientId: 'bench-latency-probe', brokers: [kafka.brokers], security: kafka.security }).consumer({
       groupId: `bench-latency-${randomUUID()}`,
       topics: [topic],
       fromBeginning: false,

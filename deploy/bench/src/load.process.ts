@@ -1,4 +1,6 @@
+import type { DataPlane } from './data.plane';
 import { startHelper, type HelperProcess } from './helper.process';
+import { LOAD_TLS_ENV } from './load-tls.env';
 
 export interface LoadSpec {
   protocol: 'json' | 'sparkplug';
@@ -39,9 +41,19 @@ export interface RunningLoad {
   process: HelperProcess;
 }
 
-/** Runs the simulator's load mode (`deploy/simulator/src/main.ts load`) in its own process. */
-export function startLoad(root: string, mqttUrl: string, spec: LoadSpec): RunningLoad {
-  const args = ['load', '--mqtt-url', mqttUrl, `--${spec.protocol}`, '--rate', String(spec.pointsPerSecond), '--duration', String(spec.durationSeconds)];
+/**
+ * Runs the simulator's load mode (`deploy/simulator/src/main.ts load`) in its own process, at the plane's
+ * MQTT listener; on the mTLS one with the bench's load certificate (see mqtt-tls.preload.ts).
+ */
+export function startLoad(root: string, plane: Pick<DataPlane, 'mqttUrl' | 'mqttIdentities'>, spec: LoadSpec): RunningLoad {
+  const identity = plane.mqttIdentities?.load;
+  const tls = identity
+    ? {
+        preload: [new URL('./mqtt-tls.preload.ts', import.meta.url).href],
+        env: { [LOAD_TLS_ENV.caFile]: identity.caFile, [LOAD_TLS_ENV.certFile]: identity.certFile, [LOAD_TLS_ENV.keyFile]: identity.keyFile },
+      }
+    : {};
+  const args = ['load', '--mqtt-url', plane.mqttUrl, `--${spec.protocol}`, '--rate', String(spec.pointsPerSecond), '--duration', String(spec.durationSeconds)];
   if (spec.protocol === 'sparkplug') args.push('--batch-size', String(spec.batchSize));
   if (spec.wallClock) args.push('--wall-clock');
   let summary: LoadSummary | undefined;
@@ -49,6 +61,7 @@ export function startLoad(root: string, mqttUrl: string, spec: LoadSpec): Runnin
   const publishing = new Promise<void>((resolve) => (markPublishing = resolve));
   const helper = startHelper('load generator', 'deploy/simulator/src/main.ts', args, {
     cwd: root,
+    ...tls,
     onLine: (line) => {
       if (isLoadProgress(line)) markPublishing();
       summary ??= parseLoadSummary(line);

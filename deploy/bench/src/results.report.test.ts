@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults, SaturationRun } from './bench.runner';
-import { formatResults } from './results.report';
+import type { BenchResults, LatencyRun, SaturationRun } from './bench.runner';
+import { formatCostOfSecurity, formatResults, securityRatio } from './results.report';
 import { summarise } from './statistics';
 
-function saturation(protocol: SaturationRun['protocol'], system: SaturationRun['system'], kafkaOutPerSecond: number): SaturationRun {
+function saturation(protocol: SaturationRun['protocol'], system: SaturationRun['system'], kafkaOutPerSecond: number, security: SaturationRun['security'] = 'secure', cpuMicros = 50): SaturationRun {
   return {
     protocol,
     system,
+    security,
     load: { points: 1, seconds: 1, achievedPointsPerSecond: 50_000, targetPointsPerSecond: 60_000 },
     windowSeconds: 19,
     stages: [
@@ -15,11 +16,28 @@ function saturation(protocol: SaturationRun['protocol'], system: SaturationRun['
     kafkaOutPerSecond,
     ...(system === 'gateway' ? { clickhouseRowsPerSecond: kafkaOutPerSecond } : {}),
     loadAverage1m: 2.5,
+    cpu: { machine: cpuMicros, processes: { gateway: cpuMicros / 2, mosquitto: 4, kafka: 6, 'load generator': undefined }, machineBusyPercent: 95 },
     drain: { seconds: 0, caughtUp: true, pointsNotForwarded: 0 },
   };
 }
 
-const latency = summarise([100, 200, 1200]);
+const latencyRun = (protocol: LatencyRun['protocol'], security: LatencyRun['security'], samples: number[], cpuMicros = 50): LatencyRun => {
+  const summary = summarise(samples);
+  return {
+    protocol,
+    security,
+    cpu: { machine: cpuMicros, processes: { gateway: cpuMicros / 2, mosquitto: 4, kafka: 6, 'load generator': undefined }, machineBusyPercent: 40 },
+    pointsPerSecond: 2000,
+    seconds: 30,
+    load: { points: 3, seconds: 30, achievedPointsPerSecond: 2000 },
+    warmupExcluded: 0,
+    loadAverage1m: 1,
+    total: summary,
+    toGateway: summary,
+    toKafka: summary,
+    toConsumer: summary,
+  };
+};
 const results: BenchResults = {
   command: 'npm run bench',
   startedAt: '2026-01-01T00:00:00.000Z',
@@ -33,6 +51,7 @@ const results: BenchResults = {
     latencyRate: 2000,
     latencySeconds: 30,
     consumeSeconds: 10,
+    security: 'secure',
     profile: false,
   },
   saturation: [
@@ -41,17 +60,7 @@ const results: BenchResults = {
     saturation('sparkplug', 'gateway', 100_000),
     saturation('sparkplug', 'bare bridge', 400_000),
   ],
-  latency: {
-    pointsPerSecond: 2000,
-    seconds: 30,
-    load: { points: 3, seconds: 30, achievedPointsPerSecond: 2000 },
-    warmupExcluded: 0,
-    loadAverage1m: 1,
-    total: latency,
-    toGateway: latency,
-    toKafka: latency,
-    toConsumer: latency,
-  },
+  latency: [latencyRun('json', 'secure', [100, 200, 1200])],
   kafkaConsume: { records: 10, seconds: 1, recordsPerSecond: 10 },
   profiles: [],
   notMeasured: [],
@@ -72,5 +81,55 @@ describe('formatResults', () => {
 
   it('states the gateway as a share of the bare bridge of the same run', () => {
     expect(text).toMatch(/gateway as % of the bare bridge\s+75%\s+25%/);
+  });
+});
+
+describe('the cost of security', () => {
+  const both: BenchResults = {
+    ...results,
+    options: { ...results.options, security: 'both' },
+    saturation: [
+      saturation('json', 'gateway', 30_000, 'secure', 80),
+      saturation('json', 'gateway', 40_000, 'plain', 50),
+      saturation('json', 'bare bridge', 60_000, 'secure'),
+      saturation('sparkplug', 'gateway', 90_000, 'plain', 10),
+      saturation('sparkplug', 'gateway', 81_000, 'secure', 12),
+      saturation('sparkplug', 'bare bridge', 400_000, 'secure'),
+    ],
+    latency: [
+      latencyRun('json', 'secure', [30, 60, 90], 80),
+      latencyRun('json', 'plain', [20, 40, 60], 50),
+      latencyRun('sparkplug', 'plain', [20, 40, 60], 10),
+      latencyRun('sparkplug', 'secure', [20, 40, 60], 12),
+    ],
+  };
+  const text = formatResults(both);
+
+  it('divides secure by plain, and says nothing when there is no plain figure', () => {
+    expect(securityRatio(30_000, 40_000)).toBe('0.75×');
+    expect(securityRatio(12, 10)).toBe('1.20×');
+    expect(securityRatio(5, 0)).toBe('-');
+    expect(securityRatio(5, undefined)).toBe('-');
+  });
+
+  it('puts throughput at saturation, and CPU per point and latency at a fixed rate, of both sides of each path side by side with the ratio', () => {
+    expect(text).toMatch(/at saturation: MQTT → Kafka, acknowledged \(points\/s\)\s+30,000\s+40,000\s+0\.75×\s+81,000\s+90,000\s+0\.90×/);
+    expect(text).toMatch(/at 2,000 points\/s: CPU per point, whole machine \(µs\)\s+80\.0\s+50\.0\s+1\.60×\s+12\.0\s+10\.0\s+1\.20×/);
+    expect(text).toMatch(/ {2}gateway \(bench process\)\s+40\.0\s+25\.0\s+1\.60×/);
+    expect(text).toMatch(/ {2}load generator\s+-\s+-\s+-/);
+    expect(text).toMatch(/ {2}latency p50 \(ms\)\s+60\s+40\s+1\.50×\s+40\s+40\s+1\.00×/);
+    expect(text).toContain('secure: MQTT mTLS + Kafka SASL_SSL');
+  });
+
+  it('keeps the main table on the secure side, where the bare bridge ran, and prints a latency table per side', () => {
+    expect(text).toContain('points/s at saturation, MQTT mTLS + Kafka SASL_SSL');
+    expect(text).toMatch(/gateway as % of the bare bridge\s+50%\s+20%/);
+    expect(text).toContain('latency, MQTT JSON at 2,000 points/s for 30 s, MQTT mTLS + Kafka SASL_SSL (ms)');
+    expect(text).toContain('latency, Sparkplug B at 2,000 points/s for 30 s, MQTT + Kafka PLAINTEXT (ms)');
+  });
+
+  it('is left out when only one side ran', () => {
+    expect(formatCostOfSecurity(results)).toBeUndefined();
+    expect(formatResults(results)).not.toContain('cost of security');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createKafka, type OutgoingRecord } from '@fieldmesh/kafka';
 import mqtt from 'mqtt';
 import type { PipelineStage, StageContext } from './stage';
@@ -17,10 +18,12 @@ export interface BareBridgeOptions {
  * The baseline: what moving MQTT messages into Kafka costs on this machine with nothing else done. An
  * mqtt.js subscriber (QoS 1, acknowledged on receipt) feeds the same Kafka producer port the gateway
  * uses (acks=all, idempotent, lz4), one send in flight like the gateway's forwarder; no decoding,
- * validation, Avro or disk buffer. Sparkplug payloads go over as they are, one record per message.
+ * validation, Avro or disk buffer. Sparkplug payloads go over as they are, one record per message. It
+ * connects as the context's data plane says (mTLS and SASL_SSL, or plain text).
  */
 export async function startBareBridge(context: StageContext, options: BareBridgeOptions): Promise<PipelineStage> {
-  const producer = createKafka({ clientId: 'bench-bare-bridge', brokers: [context.addresses.kafkaBrokers] }).producer();
+  const { plane } = context;
+  const producer = createKafka({ clientId: 'bench-bare-bridge', brokers: [plane.kafkaBrokers], security: plane.kafkaSecurity }).producer();
   await producer.connect();
   const batchRecords = options.batchRecords ?? 2000;
   const pending: Array<{ record: OutgoingRecord; points: number }> = [];
@@ -48,7 +51,13 @@ export async function startBareBridge(context: StageContext, options: BareBridge
         if (pending.length > 0) kick();
       });
   };
-  const client = await mqtt.connectAsync(context.addresses.mqttUrl, { clientId: `bench-bare-bridge-${process.pid}`, clean: true, protocolVersion: 5 });
+  const identity = plane.mqttIdentities?.bridge;
+  const client = await mqtt.connectAsync(plane.mqttUrl, {
+    clientId: `bench-bare-bridge-${process.pid}`,
+    clean: true,
+    protocolVersion: 5,
+    ...(identity ? { ca: readFileSync(identity.caFile), cert: readFileSync(identity.certFile), key: readFileSync(identity.keyFile), rejectUnauthorized: true } : {}),
+  });
   client.on('message', (mqttTopic, payload) => {
     const points = options.pointsPerMessage(mqttTopic);
     received += points;

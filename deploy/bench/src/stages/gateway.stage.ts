@@ -5,17 +5,21 @@ import type { PipelineStage, StageContext } from './stage';
 
 /**
  * The edge gateway in this process, configured as the main job runs it (MQTT JSON and Sparkplug B
- * connectors, fsync'd disk buffer, Avro through the registry), with one difference: clean MQTT sessions,
+ * connectors, fsync'd disk buffer, Avro through the registry) on the context's data plane (mTLS and
+ * SASL_SSL, or both in plain text), with one difference: clean MQTT sessions,
  * so that what a saturated gateway leaves queued at the broker is dropped with it instead of being
  * queued further for the rest of the run.
  */
 export async function startGatewayStage(context: StageContext, gatewayId: string): Promise<PipelineStage & { gateway: Gateway }> {
+  const { plane } = context;
   const config = gatewayConfigFor({
     gatewayId,
     stateDir: context.stateDir,
-    kafkaBrokers: context.addresses.kafkaBrokers,
+    kafkaBrokers: plane.kafkaBrokers,
+    kafkaSecurity: plane.kafkaSecurity,
     registryUrl: context.addresses.registryUrl,
-    mqttUrl: context.addresses.mqttUrl,
+    mqttUrl: plane.mqttUrl,
+    ...(plane.mqttIdentities ? { mqttTls: plane.mqttIdentities.gateway } : {}),
   });
   const withCleanSessions: GatewayConfig = { ...config, connectors: config.connectors.map((c) => ({ ...c, config: { ...c.config, cleanSession: true } })) };
   const gateway = await Gateway.start(withCleanSessions, { root: context.root, connectors: connectorCatalog, log: (line) => context.log(`gateway: ${line}`) });

@@ -1,4 +1,5 @@
 import type { StackAddresses } from '@fieldmesh/stack';
+import type { DataPlane } from '../data.plane';
 
 /** A cumulative count a stage exposes (readings in, records acknowledged, rows inserted). */
 export interface Counter {
@@ -23,7 +24,9 @@ export interface PipelineStage {
 }
 
 export interface StageContext {
-  addresses: Required<Pick<StackAddresses, 'kafkaBrokers' | 'mqttUrl' | 'registryUrl'>> & StackAddresses;
+  addresses: Required<Pick<StackAddresses, 'kafkaBrokers' | 'registryUrl'>> & StackAddresses;
+  /** The MQTT and Kafka listeners (and identities) this stage's clients use: the secure or the plain side. */
+  plane: DataPlane;
   /** Repository root: contracts, schemas, the simulator. */
   root: string;
   /** A folder this stage may use for its state; emptied before the run. */
