@@ -67,7 +67,9 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     await producer.connect();
     const send = (readings: RawReading[]) => producer.send(readings.map((r) => ({ topic: rawTopic, key: r.assetPath, value: serde.encode(writer, r) })));
     await send([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seq) => raw(seq)));
-    // The gateway replays 4..6 after a crash; then a Fahrenheit reading, a broken vibration sensor, and a reading ten minutes late.
+    // The gateway replays 4..6 after a crash; then a Fahrenheit reading, a broken vibration sensor (which the
+    // raw contract forbids: a gateway skipping its rules wrote it), a reading ten minutes late, and power in
+    // horsepower, which the raw contract allows but no conversion turns into the clean contract's kW.
     await send([
       raw(4),
       raw(5),
@@ -75,13 +77,14 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
       raw(11, { value: 212, unit: '[degF]' }),
       raw(12, { signal: 'vibration_rms', value: -4, unit: 'mm/s', sourceAddress: `${asset}/vibration_rms` }),
       raw(13, { readingTime: new Date(T0 - 10 * 60_000) }),
+      raw(14, { signal: 'power', value: 5, unit: 'hp', sourceAddress: `${asset}/power` }),
     ]);
     await producer.disconnect();
 
     const mine = (records: ReadRecord[]) => records.filter((r) => r.value.gatewayId === gatewayId);
     [clean, dead] = await Promise.all([
       readTopic({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 60_000, until: (all) => mine(all).length >= 12 }),
-      readTopic({ brokers, registryUrl, topic: dlqTopicFor(rawTopic), timeoutMs: 60_000, until: (all) => mine(all).length >= 1 }),
+      readTopic({ brokers, registryUrl, topic: dlqTopicFor(rawTopic), timeoutMs: 60_000, until: (all) => mine(all).length >= 2 }),
     ]);
     // Anything arriving after the expected records would be a duplicate: give it time to show up.
     clean = await readTopic({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 3_000, until: () => false });
@@ -107,15 +110,25 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     expect(clean.find((r) => r.value.sequenceNumber === 13n)?.value.arrival).toBe('LATE');
   });
 
-  it('puts the quality-rule violation on the DLQ with the rule in its headers', () => {
-    expect(dead).toHaveLength(1);
-    expect(dead[0]?.value).toMatchObject({ gatewayId, sequenceNumber: 12n, signal: 'vibration_rms' });
-    expect(dead[0]?.headers[DlqHeaders.stage]).toBe('process');
-    expect(dead[0]?.headers[DlqHeaders.exceptionMessage]).toMatch(/vibration-rms-plausible: must be >= 0, got -4/);
+  it('dead-letters a raw reading that breaks the raw contract before cleaning it, naming the rule', () => {
+    const broken = dead.find((r) => r.value.sequenceNumber === 12n);
+    expect(broken?.value).toMatchObject({ gatewayId, signal: 'vibration_rms' });
+    expect(broken?.headers[DlqHeaders.stage]).toBe('validate-input');
+    expect(broken?.headers[DlqHeaders.exceptionMessage]).toContain('rule vibration-rms-plausible on field value: must be >= 0, got -4');
+  });
+
+  it('dead-letters a reading whose clean form would break the clean contract, naming the rule', () => {
+    expect(dead).toHaveLength(2);
+    const unconverted = dead.find((r) => r.value.sequenceNumber === 14n);
+    expect(unconverted?.headers[DlqHeaders.stage]).toBe('process');
+    expect(unconverted?.headers[DlqHeaders.exceptionMessage]).toMatch(/power-in-kilowatt: must be one of kW, got 'hp'/);
   });
 
   it('counts what it did', () => {
-    expect(domain.stats().clean.job).toMatchObject({ recordsIn: 16, recordsOut: 12, deadLettered: { deserialize: 0, process: 1 } });
+    expect(domain.stats().clean.job).toMatchObject({ recordsIn: 17, recordsOut: 12, deadLettered: { deserialize: 0, process: 1, validateInput: 1, validateOutput: 0 } });
+    expect(domain.stats().clean.job.ruleViolations).toEqual([
+      { side: 'input', topic: rawTopic, contract: 'plant-telemetry.raw', rule: 'vibration-rms-plausible', field: 'value', count: 1 },
+    ]);
   });
 
   it('shows an operator at /metrics what it read, wrote, dead-lettered and dropped as duplicates', async () => {
@@ -125,9 +138,11 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
       expect(response.status).toBe(200);
       const text = await response.text();
       const labels = 'domain="plant-telemetry",product="clean"';
-      expect(text).toContain(`fieldmesh_stream_records_in_total{${labels}} 16`);
+      expect(text).toContain(`fieldmesh_stream_records_in_total{${labels}} 17`);
       expect(text).toContain(`fieldmesh_stream_records_out_total{${labels}} 12`);
       expect(text).toContain(`fieldmesh_stream_dead_letters_total{${labels},stage="process"} 1`);
+      expect(text).toContain(`fieldmesh_stream_dead_letters_total{${labels},stage="validate-input"} 1`);
+      expect(text).toContain(`fieldmesh_stream_rule_violations_total{${labels},side="input",topic="${rawTopic}",rule="vibration-rms-plausible",field="value"} 1`);
       expect(text).toContain(`fieldmesh_product_duplicates_total{${labels}} 3`);
       expect(text).toContain(`fieldmesh_product_converted_total{${labels}} 1`);
       expect(text).toMatch(new RegExp(`^fieldmesh_product_dedupe_memory_gateways\\{${labels}\\} [1-9]`, 'm'));
