@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import { loadAllContracts, type LoadedContract } from '@fieldmesh/governance';
+import { compileContractRules, type ContractRules, loadAllContracts, type LoadedContract, RecordBreaksContract } from '@fieldmesh/governance';
 import { createDlqTopic, createKafka, DlqWriter, dlqTopicFor, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde, DecodeError } from '@fieldmesh/serde';
@@ -22,6 +22,8 @@ export interface TableStats {
   skippedStored: number;
   /** Records dead-lettered with stage 'sink'. */
   deadLettered: number;
+  /** Of deadLettered, records that broke a quality rule of the product's contract (RecordBreaksContract). */
+  brokeRules: number;
   inserts: number;
 }
 
@@ -58,6 +60,8 @@ export interface ClickhouseSinkDependencies {
 interface Product {
   plan: TablePlan;
   encoder: RowBinaryEncoder;
+  /** The contract's quality rules, compiled once: a record breaking one never becomes a row. */
+  rules: ContractRules;
   stats: TableStats;
 }
 
@@ -124,11 +128,12 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
   };
   try {
     const products = new Map<string, Product>();
-    for (const { plan } of provisioned) {
+    for (const [i, { plan }] of provisioned.entries()) {
       products.set(plan.topic, {
         plan,
         encoder: new RowBinaryEncoder(plan.columns),
-        stats: { topic: plan.topic, table: plan.table, inserted: 0, skippedStored: 0, deadLettered: 0, inserts: 0 },
+        rules: compileContractRules(contracts[i]!),
+        stats: { topic: plan.topic, table: plan.table, inserted: 0, skippedStored: 0, deadLettered: 0, brokeRules: 0, inserts: 0 },
       });
     }
     const lineageRuns = dependencies.lineage
@@ -191,12 +196,13 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
         if (letters.length > 0) {
           await dlq.write(letters);
           product.stats.deadLettered += letters.length;
+          product.stats.brokeRules += letters.filter((letter) => letter.error instanceof RecordBreaksContract).length;
         }
       }
     };
 
     const writeTopic = async (product: Product, records: ConsumedRecord[]): Promise<DeadLetter[]> => {
-      const { plan, encoder, stats } = product;
+      const { plan, encoder, rules, stats } = product;
       // Asked for every batch, never cached: after an insert whose answer was lost, or a partition that
       // another instance wrote before it came here, only the table knows what it holds.
       const stored = await offsets.stored(plan, records);
@@ -214,6 +220,12 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
           }
           try {
             const { value } = await serde.decode<Record<string, unknown>>(record.value, { topic: record.topic });
+            // The warehouse holds only what the contract promises: a record its producer should have dead-lettered is dead-lettered here.
+            const violations = rules.check(value);
+            if (violations.length > 0) {
+              letters.push({ record, stage: SINK_STAGE, error: new RecordBreaksContract(rules.contract, record.topic, 'input', violations, 'clickhouse-sink') });
+              continue;
+            }
             encoder.append(value, record);
           } catch (error) {
             if (!(error instanceof DecodeError) && !(error instanceof RowEncodeFailed)) throw error;

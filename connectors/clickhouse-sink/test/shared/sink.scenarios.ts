@@ -143,6 +143,51 @@ export function sinkScenarios(backend: SinkBackend): void {
       expect(classes.sort()).toEqual(['SchemaNotInContract', 'SchemaNotInSubject']);
     });
 
+    it("dead-letters records that break the contract's quality rules, naming rule and field, and stores the rest", async () => {
+      const contract = rawContractOnOwnTopic('rules');
+      const topic = contract.contract.kafka.topic;
+      const producer = await productProducer(brokers, registryUrl, contract);
+      await producer.produce(Array.from({ length: 10 }, (_, i) => rawReading(i)));
+      // Well-formed Avro of the pinned schema, but a producer that skipped the contract's rules wrote them.
+      await producer.produce([
+        { ...rawReading(10), assetPath: 'not-an-isa95-path' },
+        { ...rawReading(11), sequenceNumber: -1n },
+      ]);
+      await producer.produce(Array.from({ length: 10 }, (_, i) => rawReading(20 + i)));
+      const sink = await start(contract, { database: database() });
+      await waitFor('20 rows and 2 dead letters', () => {
+        const [stats] = sink.stats().tables;
+        return (stats?.inserted ?? 0) >= 20 && (stats?.deadLettered ?? 0) >= 2;
+      });
+      expect(await count(sink, `SELECT count() AS n FROM ${tableOf(sink)}`)).toBe(20);
+      expect(sink.stats().tables[0]).toMatchObject({ inserted: 20, deadLettered: 2, brokeRules: 2 });
+      const letters: Array<{ stage: string; className: string; message: string }> = [];
+      const consumer = producer.kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, topics: [dlqTopicFor(topic)], maxWaitMs: 100 });
+      await consumer.connect();
+      await consumer.run(async ({ records }) => {
+        for (const r of records)
+          letters.push({
+            stage: r.headers[DlqHeaders.stage]!.toString(),
+            className: r.headers[DlqHeaders.exceptionClassName]!.toString(),
+            message: r.headers[DlqHeaders.exceptionMessage]!.toString(),
+          });
+      });
+      await waitFor('2 dead letters on the DLQ topic', () => letters.length >= 2);
+      await consumer.disconnect();
+      await producer.close();
+      expect(letters.map((l) => [l.stage, l.className])).toEqual([
+        ['sink', 'RecordBreaksContract'],
+        ['sink', 'RecordBreaksContract'],
+      ]);
+      // The two may come from different partitions, so in either order.
+      expect(letters.map((l) => l.message)).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining("rule asset-path-is-isa95 on field assetPath: must match ^[^/]+(/[^/]+){2,5}$, got 'not-an-isa95-path'"),
+          expect.stringContaining('rule sequence-non-negative on field sequenceNumber: must be >= 0, got -1'),
+        ]),
+      );
+    });
+
     it('after a lost consumer group and a partly lost insert, a replay adds exactly the missing rows', async () => {
       const contract = rawContractOnOwnTopic('replay');
       const producer = await productProducer(brokers, registryUrl, contract);
