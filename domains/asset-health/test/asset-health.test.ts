@@ -157,6 +157,8 @@ describe('clean readings with an injected failure → features, anomaly scores a
 
   it('scores windows with the shipped models, naming model version, threshold and the top features', () => {
     expect(scores.length, JSON.stringify(domain.stats()['anomaly-operator'].job)).toBeGreaterThan(300);
+    // Its scores and alerts kept their contracts' rules, and the features it read kept theirs.
+    expect(domain.stats()['anomaly-operator'].job.deadLettered).toMatchObject({ validateInput: 0, validateOutput: 0 });
     const anomalous = scores.filter((r) => r.key === failingPump && r.value.anomalous === true);
     expect(anomalous.length).toBeGreaterThan(5);
     const first = anomalous[0]!.value as { modelName: string; modelVersion: string; role: string; score: number; threshold: number; contributors: Array<{ feature: string }> };
