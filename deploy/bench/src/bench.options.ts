@@ -8,7 +8,7 @@ Starts a stack of its own (.fieldmesh/bench-stack), runs the edge gateway in thi
 simulator's load mode in another, and prints end-to-end and per-stage figures. Results also go to
 .fieldmesh/bench/results.json. Each gateway run and the latency run go twice, secure (MQTT mTLS with a
 topic ACL, Kafka SASL_SSL) and plain (both PLAINTEXT, anonymous), through the same brokers, and the
-report puts them side by side with the ratio. Takes about 7 minutes with the defaults; a short run:
+report puts them side by side with the ratio. Takes about 6 minutes with the defaults; a short run:
   npm run bench -- --saturation-seconds 10 --bridge-seconds 8 --latency-seconds 10 --drain-seconds 10 --consume-seconds 5
 
 Options

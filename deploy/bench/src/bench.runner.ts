@@ -380,9 +380,19 @@ async function measureLatency(bench: Bench, plane: DataPlane, protocol: Protocol
     const cpuFrom = cpu();
     const fromMs = performance.now();
     const summary = await load.done.finally(() => generator.stop());
-    await waitUntil('the latency probe read every reading', () => probe.samples.length >= summary.points, bench.options.drainSeconds * 1000).catch((error: unknown) =>
-      bench.log(String(error)),
-    );
+    // The CPU window closes once the probe has read nothing new for a moment: an idle tail (the probe
+    // misses the readings sent before its group joined, so it never reads them all) would add idle CPU.
+    let seen = -1;
+    let quietSince = performance.now();
+    await waitUntil(
+      'the latency probe read every reading',
+      () => {
+        if (probe.samples.length >= summary.points) return true;
+        if (probe.samples.length !== seen) [seen, quietSince] = [probe.samples.length, performance.now()];
+        return performance.now() - quietSince >= 500;
+      },
+      bench.options.drainSeconds * 1000,
+    ).catch((error: unknown) => bench.log(String(error)));
     const cpuTo = cpu();
     const measured = probe.samples.filter((sample) => sample.sourceTime >= warmupUntil);
     if (measured.length === 0) throw new Error('the latency probe read no reading of the latency run: see the gateway lines above');
