@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ describe('stack state', () => {
     };
     writeState(state);
     expect(readState(dir)).toEqual(state);
+    // It holds the services' passwords: nobody but its owner may read it.
+    expect(statSync(stateFile(dir)).mode & 0o077).toBe(0);
   });
 
   it('names the broken field of a state file', () => {

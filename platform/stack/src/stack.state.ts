@@ -56,10 +56,13 @@ export function readState(dir: string): StackState {
   return parsed.value;
 }
 
-/** Written to a temporary file and renamed, so a reader never sees half a file. */
+/**
+ * Written to a temporary file and renamed, so a reader never sees half a file. Readable by the owner only:
+ * it holds the services' generated secrets (the Kafka admin's and ClickHouse's passwords).
+ */
 export function writeState(state: StackState): void {
   const file = stateFile(state.dir);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }
