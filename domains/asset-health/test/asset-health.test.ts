@@ -229,4 +229,23 @@ describe('clean readings with an injected failure → features, anomaly scores a
     expect(domain.api.alertStats().openAlerts).toBe(1);
     expect((await domain.api.transitionAlert({ alertId: domain.api.alerts()[0]!.alertId, action: 'DISPATCHED', by: 'planner-2', workOrderId: 'WO-12' })).type).toBe('DISPATCHED');
   });
+
+  it('refuses a step whose event would break the alerts contract, writing nothing, and leaves the alert as it was', async () => {
+    // Another writer put an alert on the topic whose asset path breaks the contract's ISA-95 rule.
+    const flat = 'pump-without-a-hierarchy';
+    const [template] = domain.api.alerts();
+    const opened = foreignStep(template!.history[0]!, 'OPENED', 'system:elsewhere', { alertId: `${flat}@0`, eventId: `${flat}@0/OPENED`, assetPath: flat, at: new Date() });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([{ topic: topics.alerts, key: flat, value: serde.encode(await serde.writerFor(topics.alerts, alertsSchema), opened) }]);
+    await producer.disconnect();
+    await waitFor('the domain to fold the foreign alert', () => domain.api.alerts().some((a) => a.alertId === opened.alertId), 30_000);
+
+    await expect(domain.api.transitionAlert({ alertId: opened.alertId, action: 'ACKNOWLEDGED', by: 'op-7' })).rejects.toThrow(
+      /breaks contract asset-health\.alerts: rule asset-path-is-isa95 on field assetPath/,
+    );
+    expect(domain.api.alerts().find((a) => a.alertId === opened.alertId)?.status).toBe('OPENED');
+    const events = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 3_000, until: () => false });
+    expect(events.filter((r) => r.value.alertId === opened.alertId).map((r) => r.value.type)).toEqual(['OPENED']);
+  });
 });

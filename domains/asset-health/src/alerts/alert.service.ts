@@ -101,8 +101,11 @@ export class AlertService {
     return event;
   }
 
-  /** Validates a person's step and returns its event; the state changes only if it is valid. */
-  apply(command: AlertCommand): AlertEvent {
+  /**
+   * Validates a person's step and returns its event; the state changes only if it is valid. `accept`
+   * sees the event before the state changes and may refuse it by throwing (the producer's contract check).
+   */
+  apply(command: AlertCommand, accept?: (event: AlertEvent) => void): AlertEvent {
     const alert = this.get(command.alertId);
     const invalid = (reason: string) => new AlertTransitionInvalid(command.alertId, alert.status, command.action, reason);
     if (!NEXT[alert.status].includes(command.action)) {
@@ -132,6 +135,7 @@ export class AlertService {
       diagnosis: command.diagnosis ?? null,
       workOrderId: command.workOrderId ?? null,
     };
+    accept?.(event);
     this.foldPending(event);
     return event;
   }

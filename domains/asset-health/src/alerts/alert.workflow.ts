@@ -1,4 +1,4 @@
-import { awaitTopicsListed } from '@fieldmesh/governance';
+import { awaitTopicsListed, compileContractRules, RecordBreaksContract } from '@fieldmesh/governance';
 import { TopicFollower } from '@fieldmesh/kafka';
 import type { StartContext } from '@fieldmesh/products';
 import { alertOutput } from '../anomaly-scores/anomaly.pipeline';
@@ -45,6 +45,12 @@ export async function startAlertWorkflow({
   await producer.connect();
   onClose(() => producer.disconnect());
   const writer = await serde.writerFor(topic, contract.avroSchema);
+  const rules = compileContractRules(contract);
+  // A person's step is refused, not dead-lettered: it copies an alert's fields, which another writer may have put on the topic unchecked.
+  const keepsRules = (event: AlertEvent): void => {
+    const violations = rules.check(event as unknown as Record<string, unknown>);
+    if (violations.length > 0) throw new RecordBreaksContract(rules.contract, topic, 'output', violations, 'asset-health alert workflow');
+  };
   let undecodable = 0;
   const follower = new TopicFollower(
     kafka,
@@ -74,7 +80,7 @@ export async function startAlertWorkflow({
     models: () => operator.models(),
     alerts: (filter) => alertService.list(filter),
     transitionAlert: async (command) => {
-      const event = alertService.apply(command);
+      const event = alertService.apply(command, keepsRules);
       const output = alertOutput(topic, event);
       await producer.send([{ topic: output.topic, key: output.key, value: serde.encode(writer, event), ...(output.timestamp ? { timestamp: output.timestamp } : {}) }]);
       return event;

@@ -41,6 +41,20 @@ function openOne(service: AlertService) {
 }
 
 describe('AlertService', () => {
+  it('leaves an alert as it was when the step is refused before it applies (a contract rule it would break)', () => {
+    const service = new AlertService();
+    const opened = openOne(service);
+    const refusal = new Error('breaks the alerts contract');
+    expect(() =>
+      service.apply({ alertId: opened.alertId, action: 'ACKNOWLEDGED', by: 'op-1' }, (event) => {
+        expect(event).toMatchObject({ type: 'ACKNOWLEDGED', assetPath: PUMP });
+        throw refusal;
+      }),
+    ).toThrow(refusal);
+    expect(service.get(opened.alertId).status).toBe('OPENED');
+    expect(service.apply({ alertId: opened.alertId, action: 'ACKNOWLEDGED', by: 'op-1' })).toMatchObject({ type: 'ACKNOWLEDGED' });
+  });
+
   it('takes an alert through acknowledge, diagnose, dispatch, verify and close, recording who and when', () => {
     const service = new AlertService();
     const opened = openOne(service);
