@@ -82,4 +82,12 @@ describe('kafka config', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(16);
     expect(kafkaClusterId()).not.toBe(id);
   });
+
+  it('never makes a cluster id starting with "-", which StorageTool would take for an option', () => {
+    // 0xf8 encodes as '-' in base64url's first character; the second draw does not.
+    const draws = [Buffer.alloc(16, 0xf8), Buffer.alloc(16, 0x01)];
+    const id = kafkaClusterId(() => draws.shift()!);
+    expect(id.startsWith('-')).toBe(false);
+    expect(Buffer.from(id, 'base64url')).toEqual(Buffer.alloc(16, 0x01));
+  });
 });

@@ -90,7 +90,14 @@ export function kafkaLog4jProperties(): string {
   ].join('\n');
 }
 
-/** A cluster id as `kafka-storage random-uuid` prints it: 16 random bytes, base64url without padding. */
-export function kafkaClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A cluster id as `kafka-storage random-uuid` prints it: 16 random bytes, base64url without padding, and,
+ * as Kafka's Uuid.randomUuid does, never one starting with '-': StorageTool would read `-t -…` as a
+ * missing --cluster-id and the stack would fail to start about once in 64 times.
+ */
+export function kafkaClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
