@@ -5,7 +5,7 @@ export { LineageDatasetUnknown, LineageEmitFailed, LineageReadFailed, type Linea
 export { dataSourceFacet, documentationFacet, errorMessageFacet, FIELDMESH_PRODUCER, ownershipFacet, schemaFacet, streamingJobTypeFacet, type Owner } from './facets';
 export { HttpTransport, type HttpTransportOptions } from './http.transport';
 export { lineageEmitterConfigSchema, type LineageEmitterConfig, type LineageEmitterSettings } from './lineage.config';
-export { LineageEmitter, lineageEmitter, LineageRun } from './lineage.emitter';
+export { LineageEmitter, lineageEmitter, LineageRun, type LineageRunUpdate } from './lineage.emitter';
 export { formatLineageTree } from './lineage.format';
 export { LineageGraph, nodeId, type LineageEdge, type LineageJob, type LineageNode, type LineageRef, type LineageWalk } from './lineage.graph';
 export { readLineageGraph, type ReadLineageOptions } from './lineage.reader';

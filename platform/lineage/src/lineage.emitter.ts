@@ -6,27 +6,60 @@ import { HttpTransport } from './http.transport';
 import { lineageEmitterConfigSchema, type LineageEmitterConfig, type LineageEmitterSettings } from './lineage.config';
 import { ensureLineageTopic, lineageKey } from './lineage.topic';
 import type { EventType, RunEvent } from './openlineage.schema';
+import type { Facet } from './openlineage.schema';
 import { runEvent, type JobSpec } from './run-event.builder';
+
+/** What a running job may report anew: the datasets it has come to read or write, its facets, its run's state. */
+export interface LineageRunUpdate {
+  inputs?: JobSpec['inputs'];
+  outputs?: JobSpec['outputs'];
+  facets?: Record<string, Facet>;
+  /** Run facets sent with this and every later event of the run. */
+  runFacets?: Record<string, Facet>;
+}
 
 /**
  * One run of a job: START when it begins, RUNNING while a streaming job is alive (call it as often as
- * useful, e.g. every few minutes), then COMPLETE, FAIL or ABORT. Each call resolves once the event is
- * delivered everywhere configured, or rejects with LineageEmitFailed.
+ * useful, e.g. every few minutes, and when the job comes to read or write new datasets), then COMPLETE,
+ * FAIL or ABORT. Each call resolves once the event is delivered everywhere configured, or rejects with
+ * LineageEmitFailed.
  */
 export class LineageRun {
   readonly runId = randomUUID();
+  private current: JobSpec & { namespace: string };
+  private runFacets: Record<string, Facet> | undefined;
 
   constructor(
     private readonly emitter: LineageEmitter,
-    readonly job: JobSpec & { namespace: string },
-  ) {}
+    job: JobSpec & { namespace: string },
+  ) {
+    this.current = job;
+  }
+
+  /** The job as this run's next event will describe it. */
+  get job(): JobSpec & { namespace: string } {
+    return this.current;
+  }
 
   start(): Promise<RunEvent> {
     return this.emit('START');
   }
 
-  running(): Promise<RunEvent> {
+  /**
+   * A RUNNING event. With an update, it and every later event of the run describe the job as updated:
+   * every event carries the job's full inputs and outputs, so pass them whole, not only what is new.
+   */
+  running(update: LineageRunUpdate = {}): Promise<RunEvent> {
+    this.update(update);
     return this.emit('RUNNING');
+  }
+
+  /** Changes how this and later events describe the job without sending one (e.g. before COMPLETE). */
+  update(update: LineageRunUpdate): this {
+    const { runFacets, inputs, outputs, facets } = update;
+    this.current = { ...this.current, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(facets ? { facets } : {}) };
+    if (runFacets) this.runFacets = { ...this.runFacets, ...runFacets };
+    return this;
   }
 
   complete(): Promise<RunEvent> {
@@ -42,7 +75,7 @@ export class LineageRun {
   }
 
   private async emit(eventType: EventType, error?: unknown): Promise<RunEvent> {
-    const event = runEvent({ eventType, job: this.job, runId: this.runId, producer: this.emitter.settings.producer, error });
+    const event = runEvent({ eventType, job: this.current, runId: this.runId, producer: this.emitter.settings.producer, error, ...(this.runFacets ? { runFacets: this.runFacets } : {}) });
     await this.emitter.emit(event);
     return event;
   }

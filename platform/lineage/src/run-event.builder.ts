@@ -22,6 +22,8 @@ export interface RunEventInput {
   producer?: string;
   /** For FAIL: the error, reported as the errorMessage run facet. */
   error?: unknown;
+  /** Run facets describing this run's state (e.g. a streaming job's counters); errorMessage is added for `error`. */
+  runFacets?: Record<string, Facet>;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface RunEventInput {
  * the lineage topic is compacted by job, and its latest event must still describe the whole job.
  */
 export function runEvent(input: RunEventInput): RunEvent {
-  const runFacets = input.error === undefined ? undefined : { errorMessage: errorMessageFacet(input.error) };
+  const facets = { ...input.runFacets, ...(input.error === undefined ? {} : { errorMessage: errorMessageFacet(input.error) }) };
+  const runFacets = Object.keys(facets).length > 0 ? facets : undefined;
   return {
     eventType: input.eventType,
     eventTime: (input.eventTime ?? new Date()).toISOString(),
