@@ -13,8 +13,9 @@ import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
 import { Ingestor } from './ingest/ingestor';
 import { RedeliveryFilter } from './ingest/redelivery.filter';
-import { gatewayLineageJob } from './observe/gateway.lineage';
+import { gatewayLineageReporter } from './observe/gateway.lineage';
 import { GatewayMetrics } from './observe/gateway.metrics';
+import { sourceAddresses } from './observe/read-sources.tracker';
 import { Pseudonymiser } from './privacy/pseudonymiser';
 import { SourceRunner } from './runtime/source.runner';
 
@@ -128,6 +129,8 @@ export class Gateway {
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
       redeliveries,
     });
+    // Lineage is reported, not required: a site without an uplink still runs; the events go when they can.
+    const lineage = options.lineage && gatewayLineageReporter(config, topic, contract.avroSchema, options.lineage, say);
     const runners = config.connectors.map((entry, index) => {
       const spec = options.connectors[entry.type];
       const connectorConfig = loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`);
@@ -137,6 +140,7 @@ export class Gateway {
       return new SourceRunner(entry.name, createSource, {
         onBatch: async (batch) => {
           const outcome = await ingestor.ingest(entry.name, batch);
+          lineage?.observe(entry.name, sourceAddresses(batch.readings));
           const c = ref.gateway!.counts;
           c.received += batch.readings.length + batch.rejects.length;
           c.accepted += outcome.accepted;
@@ -160,10 +164,8 @@ export class Gateway {
       });
     });
     const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => ref.gateway!.health());
-    // Lineage is reported, not required: a site without an uplink still runs; the event goes when it can.
-    const lineageRun = options.lineage?.run(gatewayLineageJob(config, topic, contract.avroSchema));
-    lineageRun?.start().catch((error: unknown) => say(`lineage event not delivered (${describe(error)})`));
-    const closeLineage = async () => void (await lineageRun?.complete().catch(() => undefined));
+    lineage?.start();
+    const closeLineage = async () => lineage?.close();
     const gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close(), closeLineage], server.url);
     ref.gateway = gateway;
     forwarder.start();

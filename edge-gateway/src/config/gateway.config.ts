@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
 import { calibrationRuleSchema } from '../enrich/calibration';
 import { redeliveryConfigSchema } from '../ingest/redelivery.config';
+import { gatewayLineageConfigSchema } from '../observe/gateway-lineage.config';
 
 const size = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(B|KiB|MiB|GiB)$/, 'must be a byte count or a size such as 256MiB')]).transform((value) => {
   if (typeof value === 'number') return value;
@@ -73,6 +74,7 @@ export const gatewayConfigSchema = z.strictObject({
     .default({ maxBytes: 256 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, fsync: 'always', fsyncIntervalMs: 1000, onFull: 'block' }),
   redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
   forward: z.strictObject({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
+  lineage: gatewayLineageConfigSchema,
   observability: z
     .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9464).describe('/metrics and /health; 0 picks a free port') })
     .default({ host: '127.0.0.1', port: 9464 }),

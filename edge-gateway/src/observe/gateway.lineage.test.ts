@@ -1,6 +1,9 @@
+import { columnLineageFacetSchema, LineageGraph, runEvent } from '@fieldmesh/lineage';
 import { describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../config/gateway.config';
-import { gatewayLineageJob } from './gateway.lineage';
+import { LINEAGE_MAX_SOURCES_LIMIT } from './gateway-lineage.config';
+import { gatewayLineageJob, gatewayLineageUpdate, sourceProfiles } from './gateway.lineage';
+import { ReadSourcesTracker } from './read-sources.tracker';
 
 const config = gatewayConfigSchema.parse({
   gatewayId: 'gw-1',
@@ -15,7 +18,11 @@ const config = gatewayConfigSchema.parse({
         url: 'mqtt://127.0.0.1:1883',
         clientId: 'gw-1-json',
         format: 'json',
-        mappings: [{ topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' }],
+        json: { valueField: 'v', personalFields: { badge: 'operatorBadge' } },
+        mappings: [
+          { topic: 'acme/+site/+area/+line/+asset/+signal', assetPath: 'acme/{site}/{area}/{line}/{asset}' },
+          { topic: 'acme/berlin/utilities/meter-1/energy', assetPath: 'acme/berlin/utilities/meter-1', signal: 'energy' },
+        ],
       },
     },
     { name: 'sp', type: 'mqtt', config: { url: 'mqtt://127.0.0.1:1883', clientId: 'gw-1-sp', format: 'sparkplugb', sparkplug: { groupIds: ['berlin'] } } },
@@ -23,16 +30,93 @@ const config = gatewayConfigSchema.parse({
   ],
 });
 
+const schema = {
+  type: 'record',
+  name: 'RawReading',
+  fields: ['readingTime', 'value', 'valueText', 'unit', 'quality', 'qualityCode', 'operatorBadge'].map((name) => ({ name, type: 'string' })),
+};
+const profiles = sourceProfiles(config);
+
+function readFrom(entries: Array<[string, string]>, max = 100): ReadSourcesTracker {
+  const tracker = new ReadSourcesTracker(max);
+  for (const [connector, address] of entries) tracker.observe(connector, [address]);
+  return tracker;
+}
+
 describe('gateway lineage', () => {
-  it('reads the machines’ MQTT topic filters and OPC UA nodes and writes the product topic and its DLQ', () => {
-    const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', { type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }] });
+  it('starts with the sources it subscribed to by exact topic, keeping filters and the browse root out of its inputs', () => {
+    const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', schema, profiles);
     expect(job.name).toBe('edge-gateway.gw-1');
-    expect(job.inputs.map((d) => `${d.namespace} ${d.name}`)).toEqual([
-      'mqtt://127.0.0.1:1883 acme/+/+/+/+/+',
-      'mqtt://127.0.0.1:1883 spBv1.0/berlin/#',
-      'opcua://127.0.0.1:4840 i=85',
-    ]);
+    expect(job.inputs.map((d) => `${d.namespace} ${d.name}`)).toEqual(['mqtt://127.0.0.1:1883 acme/berlin/utilities/meter-1/energy']);
+    expect(job.facets?.fieldmesh_subscriptions).toMatchObject({
+      connectors: [
+        { name: 'json', namespace: 'mqtt://127.0.0.1:1883', subscriptions: ['acme/+/+/+/+/+', 'acme/berlin/utilities/meter-1/energy'] },
+        { name: 'sp', namespace: 'mqtt://127.0.0.1:1883', subscriptions: ['spBv1.0/berlin/#'] },
+        { name: 'ua', namespace: 'opcua://127.0.0.1:4840', subscriptions: ['browse i=85'] },
+      ],
+    });
     expect(job.outputs.map((d) => d.name)).toEqual(['plant.telemetry.raw.v1', 'plant.telemetry.raw.v1.dlq']);
     expect(job.outputs[0]!.facets).toHaveProperty('schema');
+  });
+
+  it('lists each topic and node it read as an input, and maps them to the record fields as the decoders do', () => {
+    const read = readFrom([
+      ['json', 'acme/berlin/press-shop/line-1/press-1/temperature'],
+      ['sp', 'spBv1.0/berlin/DDATA/edge-1/press-2'],
+      ['ua', 'ns=1;s=berlin.line-1.press-3.pressure'],
+    ]);
+    const update = gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot());
+    expect(update.inputs.map((d) => `${d.namespace} ${d.name}`)).toEqual([
+      'mqtt://127.0.0.1:1883 acme/berlin/press-shop/line-1/press-1/temperature',
+      'mqtt://127.0.0.1:1883 spBv1.0/berlin/DDATA/edge-1/press-2',
+      'opcua://127.0.0.1:4840 ns=1;s=berlin.line-1.press-3.pressure',
+    ]);
+    const fields = columnLineageFacetSchema.parse(update.outputs[0]!.facets!.columnLineage).fields;
+    const from = (output: string) => fields[output]!.inputFields.map((i) => `${i.name}#${i.field}`);
+    expect(from('value')).toEqual([
+      'acme/berlin/press-shop/line-1/press-1/temperature#v',
+      'spBv1.0/berlin/DDATA/edge-1/press-2#metrics.value',
+      'ns=1;s=berlin.line-1.press-3.pressure#value',
+    ]);
+    expect(from('readingTime')).toContain('ns=1;s=berlin.line-1.press-3.pressure#sourceTimestamp');
+    expect(from('quality')).toContain('ns=1;s=berlin.line-1.press-3.pressure#statusCode');
+    expect(from('unit')).toContain('ns=1;s=berlin.line-1.press-3.pressure#EngineeringUnits');
+    // A JSON payload carries no status code: only the OPC UA node and the Sparkplug metric feed qualityCode.
+    expect(from('qualityCode')).toEqual(['spBv1.0/berlin/DDATA/edge-1/press-2#metrics.properties.Quality', 'ns=1;s=berlin.line-1.press-3.pressure#statusCode']);
+    expect(fields.operatorBadge!.inputFields).toEqual([expect.objectContaining({ field: 'badge', transformations: [expect.objectContaining({ masking: true })] })]);
+    expect(update.runFacets.fieldmesh_readSources).toMatchObject({ listed: 3, unlistedSources: 0, unlistedReadings: 0 });
+  });
+
+  it('walks from a record field up to the exact topics and nodes it was read from', () => {
+    const read = readFrom([
+      ['json', 'acme/berlin/press-shop/line-1/press-1/temperature'],
+      ['ua', 'ns=1;s=berlin.line-1.press-3.pressure'],
+    ]);
+    const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', schema, profiles);
+    const started = runEvent({ eventType: 'START', job: { ...job, namespace: 'fieldmesh' }, runId: '6f1c8a56-3c1e-4a55-9c59-2c8e3f0d0a11' });
+    const running = runEvent({
+      eventType: 'RUNNING',
+      job: { ...job, ...gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot()), namespace: 'fieldmesh' },
+      runId: started.run.runId,
+      eventTime: new Date(Date.parse(started.eventTime) + 1000),
+    });
+    const graph = LineageGraph.fromEvents([started, running]);
+    const walk = graph.upstream(graph.resolve('plant.telemetry.raw.v1#quality'));
+    expect(walk.nodes.map((n) => `${n.name}#${n.field ?? ''}`).sort()).toEqual([
+      'acme/berlin/press-shop/line-1/press-1/temperature#quality',
+      'ns=1;s=berlin.line-1.press-3.pressure#statusCode',
+      'plant.telemetry.raw.v1#quality',
+    ]);
+  });
+
+  it('keeps an event at the largest allowed cap under Kafka’s default 1 MB message limit', () => {
+    const long = (i: number) => `acme/berlin-plant-north/press-shop-hall-7/line-12/hydraulic-press-${i}/bearing_temperature_drive_side`;
+    const read = readFrom(
+      Array.from({ length: LINEAGE_MAX_SOURCES_LIMIT }, (_, i) => (i % 2 === 0 ? ['json', long(i)] : ['ua', `ns=3;s=berlin-plant-north.press-shop-hall-7.line-12.hydraulic-press-${i}.bearing_temperature`])),
+      LINEAGE_MAX_SOURCES_LIMIT,
+    );
+    const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', schema, profiles);
+    const event = runEvent({ eventType: 'RUNNING', job: { ...job, ...gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot()), namespace: 'fieldmesh' } });
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(1_000_000);
   });
 });

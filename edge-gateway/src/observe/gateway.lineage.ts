@@ -1,33 +1,212 @@
-import type { Dataset, JobSpec } from '@fieldmesh/lineage';
-import { kafkaDataset, mqttDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
+import { parseWith } from '@fieldmesh/config';
+import type { MqttSourceConfig } from '@fieldmesh/connector-mqtt';
 import { dlqTopicFor } from '@fieldmesh/kafka';
+import type { ColumnSource, Dataset, DerivationKind, Facet, JobSpec, LineageEmitter, LineageRunUpdate } from '@fieldmesh/lineage';
+import { columnLineage, FIELDMESH_PRODUCER, kafkaDataset, mqttDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
 import type { GatewayConfig } from '../config/gateway.config';
+import { connectorCatalog } from '../connectors.catalog';
+import { LineageReporter } from './lineage.reporter';
+import { type ReadSource, type ReadSourcesSnapshot, ReadSourcesTracker } from './read-sources.tracker';
 
-/** What one configured connector reads, as OpenLineage datasets: MQTT topic filters or the OPC UA nodes it browses or lists. */
-function sourceDatasets(connector: GatewayConfig['connectors'][number]): Dataset[] {
-  const config = connector.config as Record<string, unknown>;
-  if (connector.type === 'opcua') {
-    const endpoint = String(config.endpointUrl);
-    const nodes = (config.nodes as Array<{ nodeId: string }> | undefined)?.map((node) => node.nodeId) ?? [];
-    const root = (config.browse as { rootNodeId?: string } | undefined)?.rootNodeId ?? (nodes.length === 0 ? 'i=85' : undefined);
-    return [...nodes, ...(root ? [root] : [])].map((nodeId) => opcuaDataset(endpoint, nodeId));
-  }
-  const url = String(config.url);
-  if (config.format === 'sparkplugb') {
-    const groups = (config.sparkplug as { groupIds?: string[] } | undefined)?.groupIds ?? ['+'];
-    return groups.map((group) => mqttDataset(url, `spBv1.0/${group}/#`));
-  }
-  const mappings = (config.mappings as Array<{ topic: string }> | undefined) ?? [];
-  // A mapping's pattern names its levels (`+site`); the dataset is the subscribed filter.
-  return mappings.map((mapping) => mqttDataset(url, mapping.topic.replace(/\+[A-Za-z_]\w*/g, '+').replace(/#[A-Za-z_]\w*$/, '#')));
+type ConnectorEntry = GatewayConfig['connectors'][number];
+
+/** How one field of the raw record comes from fields of the source message (a JSON payload, a Sparkplug metric, an OPC UA DataValue). */
+interface FieldDerivation {
+  fields: string[];
+  kind: DerivationKind;
+  transformation: string;
+  masking?: boolean;
 }
 
-/** The gateway as an OpenLineage job: from the machines' MQTT topics and OPC UA nodes to the product topic and its DLQ. */
-export function gatewayLineageJob(config: GatewayConfig, topic: string, avroSchema: object): JobSpec {
+/** What a connector's sources look like as datasets: their namespace, and how the gateway's mapping turns their fields into the record's. */
+export interface SourceProfile {
+  connector: string;
+  type: ConnectorEntry['type'];
+  dataset: (address: string) => Dataset;
+  /** Raw record field → the source fields it is computed from, as this connector's decoder and the gateway's enrichment do it. */
+  derivations: Record<string, FieldDerivation>;
+  /** What the connector subscribes to (filters, browse roots, listed nodes): a job facet, not datasets. */
+  subscriptions: string[];
+  /** Sources known before any reading: nodes listed by id and MQTT topics without wildcards. */
+  concrete: string[];
+}
+
+const SUBSCRIPTIONS_FACET_SCHEMA = 'https://github.com/fieldmesh/fieldmesh/tree/main/edge-gateway/src/observe/gateway.lineage.ts#GatewaySubscriptionsJobFacet';
+const READ_SOURCES_FACET_SCHEMA = 'https://github.com/fieldmesh/fieldmesh/tree/main/edge-gateway/src/observe/gateway.lineage.ts#GatewayReadSourcesRunFacet';
+
+/** The value as the gateway writes it: numbers calibrated, text and booleans as text. Shared by every source kind. */
+function valueDerivations(valueField: string): Record<string, FieldDerivation> {
+  return {
+    value: { fields: [valueField], kind: 'TRANSFORMATION', transformation: 'numbers, calibrated per asset and signal' },
+    valueText: { fields: [valueField], kind: 'TRANSFORMATION', transformation: 'strings and booleans as text' },
+  };
+}
+
+function connectorConfig(entry: ConnectorEntry): Record<string, unknown> {
+  // The gateway config checked it against the connector's schema; parsing again fills the defaults the mapping relies on.
+  const parsed = parseWith(connectorCatalog[entry.type].config, entry.config);
+  if (!parsed.ok) throw new TypeError(`connector ${entry.name}: its config does not parse (${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}); load the gateway config with gatewayConfigSchema first`);
+  return parsed.value as Record<string, unknown>;
+}
+
+function opcuaProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
+  const endpoint = String(config.endpointUrl);
+  const nodes = (config.nodes as Array<{ nodeId: string; unit?: string }> | undefined) ?? [];
+  const browse = config.browse as { rootNodeId?: string } | undefined;
+  return {
+    connector: entry.name,
+    type: entry.type,
+    dataset: (nodeId) => opcuaDataset(endpoint, nodeId),
+    derivations: {
+      ...valueDerivations('value'),
+      readingTime: { fields: ['sourceTimestamp', 'serverTimestamp'], kind: 'TRANSFORMATION', transformation: 'source timestamp, else server timestamp, else receive time' },
+      quality: { fields: ['statusCode'], kind: 'TRANSFORMATION', transformation: 'severity of the status code' },
+      qualityCode: { fields: ['statusCode'], kind: 'IDENTITY', transformation: 'the status code' },
+      unit: { fields: ['EngineeringUnits'], kind: 'TRANSFORMATION', transformation: 'UCUM code of the EngineeringUnits property, unless the config names the unit' },
+    },
+    subscriptions: [...nodes.map((node) => node.nodeId), ...(browse?.rootNodeId ? [`browse ${browse.rootNodeId}`] : [])],
+    concrete: nodes.map((node) => node.nodeId),
+  };
+}
+
+function sparkplugProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
+  const url = String(config.url);
+  const groups = (config.sparkplug as { groupIds?: string[] } | undefined)?.groupIds ?? [];
+  return {
+    connector: entry.name,
+    type: entry.type,
+    dataset: (topic) => mqttDataset(url, topic),
+    derivations: {
+      ...valueDerivations('metrics.value'),
+      readingTime: { fields: ['metrics.timestamp', 'timestamp'], kind: 'TRANSFORMATION', transformation: 'metric timestamp, else payload timestamp, else receive time' },
+      quality: { fields: ['metrics.properties.Quality'], kind: 'TRANSFORMATION', transformation: 'OPC DA quality (192 good, 64 uncertain); GOOD when absent, BAD on death' },
+      qualityCode: { fields: ['metrics.properties.Quality'], kind: 'IDENTITY', transformation: 'the Quality property' },
+      unit: { fields: ['metrics.properties.engUnit'], kind: 'IDENTITY', transformation: 'engUnit of the metric from the birth certificate' },
+    },
+    subscriptions: (groups.length > 0 ? groups : ['+']).map((group) => `spBv1.0/${group}/#`),
+    concrete: [],
+  };
+}
+
+function jsonProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
+  const url = String(config.url);
+  // Parsed by the connector's schema: every field name has its default filled in.
+  const json = config.json as Extract<MqttSourceConfig, { format: 'json' }>['json'];
+  const mappings = (config.mappings as Array<{ topic: string }> | undefined) ?? [];
+  // A mapping's pattern names its levels (`+site`); the broker is subscribed to the plain filter.
+  const filters = mappings.map((mapping) => mapping.topic.replace(/\+[A-Za-z_]\w*/g, '+').replace(/#[A-Za-z_]\w*$/, '#'));
+  const badge = Object.entries(json.personalFields).find(([, key]) => key === 'operatorBadge')?.[0];
+  return {
+    connector: entry.name,
+    type: entry.type,
+    dataset: (topic) => mqttDataset(url, topic),
+    derivations: {
+      ...valueDerivations(json.valueField),
+      readingTime: { fields: [json.timestampField], kind: 'TRANSFORMATION', transformation: 'epoch ms or ISO-8601; receive time when absent' },
+      quality: { fields: [json.qualityField], kind: 'TRANSFORMATION', transformation: 'upper-cased; GOOD when absent' },
+      unit: { fields: [json.unitField], kind: 'IDENTITY', transformation: 'else the mapping unit, else 1' },
+      ...(badge ? { operatorBadge: { fields: [badge], kind: 'TRANSFORMATION', transformation: 'pseudonymised as the contract says', masking: true } } : {}),
+    },
+    subscriptions: filters,
+    concrete: filters.filter((filter) => !/[+#]/.test(filter)),
+  };
+}
+
+/** How each configured connector's sources map to the raw record, keyed by connector name. */
+export function sourceProfiles(config: GatewayConfig): Map<string, SourceProfile> {
+  return new Map(
+    config.connectors.map((entry) => {
+      const parsed = connectorConfig(entry);
+      const profile = entry.type === 'opcua' ? opcuaProfile(entry, parsed) : parsed.format === 'sparkplugb' ? sparkplugProfile(entry, parsed) : jsonProfile(entry, parsed);
+      return [entry.name, profile] as const;
+    }),
+  );
+}
+
+/** Sources known at start: what the connectors subscribe to by exact topic or node id. */
+export function subscribedSources(profiles: Map<string, SourceProfile>): ReadSource[] {
+  return [...profiles.values()].flatMap((profile) => profile.concrete.map((address) => ({ connector: profile.connector, address })));
+}
+
+function subscriptionsFacet(profiles: Map<string, SourceProfile>): Facet {
+  return {
+    _producer: FIELDMESH_PRODUCER,
+    _schemaURL: SUBSCRIPTIONS_FACET_SCHEMA,
+    connectors: [...profiles.values()].map((profile) => ({
+      name: profile.connector,
+      type: profile.type,
+      namespace: profile.dataset('-').namespace,
+      subscriptions: profile.subscriptions,
+      mapping: Object.fromEntries(Object.entries(profile.derivations).map(([field, derivation]) => [field, `${derivation.fields.join(', ')}: ${derivation.transformation}`])),
+    })),
+  };
+}
+
+function readSourcesFacet(snapshot: ReadSourcesSnapshot, maxSources: number): Facet {
+  return {
+    _producer: FIELDMESH_PRODUCER,
+    _schemaURL: READ_SOURCES_FACET_SCHEMA,
+    listed: snapshot.sources.length,
+    maxSources,
+    unlistedSources: snapshot.unlistedSources,
+    unlistedSourcesAtLeast: snapshot.unlistedSourcesAtLeast,
+    unlistedReadings: snapshot.unlistedReadings,
+  };
+}
+
+/**
+ * The gateway's inputs and outputs for the sources it has read: each MQTT topic and OPC UA node as an input
+ * dataset (`mqtt://host:port` / topic, `opcua://host:port` / node id), and the product topic with a column
+ * lineage facet naming, for each record field, the source fields it is computed from.
+ */
+export function gatewayLineageUpdate(
+  config: GatewayConfig,
+  topic: string,
+  avroSchema: object,
+  profiles: Map<string, SourceProfile>,
+  snapshot: ReadSourcesSnapshot,
+): Required<Pick<LineageRunUpdate, 'inputs' | 'outputs' | 'runFacets'>> {
+  const inputs: Dataset[] = [];
+  const columns: Record<string, ColumnSource[]> = {};
+  for (const source of snapshot.sources) {
+    const profile = profiles.get(source.connector);
+    if (!profile) continue;
+    const dataset = profile.dataset(source.address);
+    inputs.push(dataset);
+    for (const [field, derivation] of Object.entries(profile.derivations)) {
+      // How the connector maps a field is said once per connector (job facet fieldmesh_subscriptions), not once per source: events stay small.
+      (columns[field] ??= []).push({ dataset, fields: derivation.fields, kind: derivation.kind, ...(derivation.masking ? { masking: true } : {}) });
+    }
+  }
+  const lineage = Object.keys(columns).length > 0 ? { columnLineage: columnLineage(columns) } : {};
+  return {
+    inputs,
+    outputs: [kafkaDataset(config.kafka.brokers, topic, avroSchema, lineage), kafkaDataset(config.kafka.brokers, dlqTopicFor(topic))],
+    runFacets: { fieldmesh_readSources: readSourcesFacet(snapshot, config.lineage.maxSources) },
+  };
+}
+
+/** The gateway as an OpenLineage job, as it starts: inputs are the sources it subscribed to by exact topic or node id. */
+export function gatewayLineageJob(config: GatewayConfig, topic: string, avroSchema: object, profiles = sourceProfiles(config), snapshot?: ReadSourcesSnapshot): JobSpec {
+  const known = snapshot ?? { sources: subscribedSources(profiles), unlistedSources: 0, unlistedSourcesAtLeast: false, unlistedReadings: 0 };
+  const { inputs, outputs } = gatewayLineageUpdate(config, topic, avroSchema, profiles, known);
   return {
     name: `edge-gateway.${config.gatewayId}`,
-    inputs: config.connectors.flatMap(sourceDatasets),
-    outputs: [kafkaDataset(config.kafka.brokers, topic, avroSchema), kafkaDataset(config.kafka.brokers, dlqTopicFor(topic))],
-    facets: { jobType: streamingJobTypeFacet('EDGE_GATEWAY') },
+    inputs,
+    outputs,
+    facets: { jobType: streamingJobTypeFacet('EDGE_GATEWAY'), fieldmesh_subscriptions: subscriptionsFacet(profiles) },
   };
+}
+
+/** The gateway's lineage reporter: START with the sources it subscribed to by exact address, then every MQTT topic and OPC UA node it reads from. */
+export function gatewayLineageReporter(config: GatewayConfig, topic: string, avroSchema: object, emitter: LineageEmitter, log: (line: string) => void): LineageReporter {
+  const profiles = sourceProfiles(config);
+  const sources = new ReadSourcesTracker(config.lineage.maxSources);
+  for (const source of subscribedSources(profiles)) sources.observe(source.connector, [source.address]);
+  const run = emitter.run(gatewayLineageJob(config, topic, avroSchema, profiles, sources.snapshot()));
+  return new LineageReporter(run, sources, {
+    reportIntervalMs: config.lineage.reportIntervalMs,
+    describe: () => gatewayLineageUpdate(config, topic, avroSchema, profiles, sources.snapshot()),
+    log,
+  });
 }
