@@ -1,7 +1,17 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
 import { compileContractRules, type ContractRules, loadAllContracts, type LoadedContract, RecordBreaksContract } from '@fieldmesh/governance';
-import { createDlqTopic, createKafka, DlqWriter, dlqTopicFor, type ConsumedBatch, type ConsumedRecord, type DeadLetter, type KafkaConsumerPort, type KafkaProducerPort } from '@fieldmesh/kafka';
+import {
+  createDlqTopic,
+  createKafka,
+  DlqWriter,
+  dlqTopicFor,
+  type ConsumedBatch,
+  type ConsumedRecord,
+  type DeadLetter,
+  type KafkaConsumerPort,
+  type KafkaProducerPort,
+} from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { AvroSerde, DecodeError } from '@fieldmesh/serde';
 import { dropExpiredPartitions, planTable, provisionTable, RowBinaryEncoder, RowEncodeFailed, type TableDrift, type TablePlan } from '@fieldmesh/warehouse';

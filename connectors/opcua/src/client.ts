@@ -74,7 +74,9 @@ type UsernameIdentity = Extract<OpcuaSourceConfig['userIdentity'], { type: 'user
 /** The password from wherever the config says; read at each connect so that a rotated secret applies on reconnect. */
 async function passwordOf(identity: UsernameIdentity): Promise<string> {
   if (identity.passwordFile) {
-    const text = await readFile(identity.passwordFile, 'utf8').catch((cause) => Promise.reject(new CredentialFileUnreadable('userIdentity.passwordFile', identity.passwordFile ?? '', { cause })));
+    const text = await readFile(identity.passwordFile, 'utf8').catch((cause) =>
+      Promise.reject(new CredentialFileUnreadable('userIdentity.passwordFile', identity.passwordFile ?? '', { cause })),
+    );
     // A trailing newline is what `echo secret > file` leaves; it is not part of the password.
     const password = text.replace(/\r?\n$/, '');
     if (!password) throw new CredentialFileUnreadable('userIdentity.passwordFile', identity.passwordFile, { cause: new Error('the file is empty') });

@@ -13,7 +13,14 @@ const open: OpcuaSource[] = [];
 
 function source(config: Record<string, unknown>, log = recordingLog()) {
   // Data behaviour over an unsecured channel; security is security.test.ts's.
-  const parsed = parseOpcuaSourceConfig({ endpointUrl: plant.endpointUrl, securityMode: 'None', securityPolicy: 'None', allowSecurityNone: true, subscription: { publishingInterval: 100, samplingInterval: 0 }, ...config });
+  const parsed = parseOpcuaSourceConfig({
+    endpointUrl: plant.endpointUrl,
+    securityMode: 'None',
+    securityPolicy: 'None',
+    allowSecurityNone: true,
+    subscription: { publishingInterval: 100, samplingInterval: 0 },
+    ...config,
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const created = new OpcuaSource(parsed.value, { instanceName: 'opcua-test', stateDir: join(dir, 'client') }, log);
   open.push(created);

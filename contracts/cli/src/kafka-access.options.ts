@@ -43,7 +43,11 @@ function planOf(contracts: readonly LoadedContract[], selection: KafkaAccessSele
 }
 
 /** Makes the cluster's principals and ACLs match the contracts; `secretsDir` keeps the passwords. */
-export async function applyKafkaAccessOf(brokers: string[], contracts: readonly LoadedContract[], selection: KafkaAccessSelection & { secretsDir: string }): Promise<KafkaAccessApplied> {
+export async function applyKafkaAccessOf(
+  brokers: string[],
+  contracts: readonly LoadedContract[],
+  selection: KafkaAccessSelection & { secretsDir: string },
+): Promise<KafkaAccessApplied> {
   const access = new KafkaAccessAdmin({ clientId: 'fieldmesh-cli', brokers });
   try {
     return await applyKafkaAccess(access, planOf(contracts, selection), selection.secretsDir);

@@ -121,11 +121,19 @@ describe('fieldmesh products apply and governance check', () => {
 
     // A grant taken away by hand is ACL drift.
     const access = new KafkaAccessAdmin({ clientId: 'cli-test', brokers: brokers.split(',') });
-    const grant = { principal: `User:${principalPrefix}-domain-plant-telemetry`, resourceType: 'TOPIC' as const, resourceName: topic, patternType: 'LITERAL' as const, operation: 'WRITE' as const };
+    const grant = {
+      principal: `User:${principalPrefix}-domain-plant-telemetry`,
+      resourceType: 'TOPIC' as const,
+      resourceName: topic,
+      patternType: 'LITERAL' as const,
+      operation: 'WRITE' as const,
+    };
     await access.deleteAcls([grant]).finally(() => access.close());
     const drifted = await fieldmesh('governance', 'check', '--root', root);
     expect(drifted.code).toBe(1);
-    expect(drifted.stdout).toMatch(new RegExp(`^User:${principalPrefix}-domain-plant-telemetry\\s+acl\\s+WRITE TOPIC\\s+${topic.replaceAll('.', '\\.')}\\s+missing\\s+error$`, 'm'));
+    expect(drifted.stdout).toMatch(
+      new RegExp(`^User:${principalPrefix}-domain-plant-telemetry\\s+acl\\s+WRITE TOPIC\\s+${topic.replaceAll('.', '\\.')}\\s+missing\\s+error$`, 'm'),
+    );
     expect((await fieldmesh('products', 'apply', '--root', root)).code).toBe(0);
 
     const again = await fieldmesh('products', 'apply', '--root', root, '--json');

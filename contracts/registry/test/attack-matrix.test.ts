@@ -36,12 +36,16 @@ interface Answer {
 /** One HTTP request with exactly these headers (fetch adds a Content-Type to a string body and will not send a Host of our choosing). */
 function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${registry.url}${path}`, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
-    });
+    const outgoing = request(
+      `${registry.url}${path}`,
+      { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) }));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -125,7 +129,13 @@ interface Attempt {
 }
 
 /** A registration under `subject`: accepted if answered 2xx or the subject has more versions after it. */
-function registers(name: string, subject: () => string, headers: () => Record<string, string>, body: unknown = registration(), raw?: (body: string) => Record<string, string>): Attempt {
+function registers(
+  name: string,
+  subject: () => string,
+  headers: () => Record<string, string>,
+  body: unknown = registration(),
+  raw?: (body: string) => Record<string, string>,
+): Attempt {
   let target = '';
   let before: number[] = [];
   return {
@@ -185,7 +195,8 @@ beforeAll(async () => {
   await issue('expiredService', 'service', ['*'], soon);
   // Every token above works until taken away: the attempts below are refused for what they are, not by accident.
   for (const holder of ['revokedLead', 'expiredLead'] as const) expect((await call('PUT', '/config', bearer(holder), { compatibility: 'BACKWARD' })).status).toBe(200);
-  for (const holder of ['revokedService', 'rotatedService', 'expiredService'] as const) expect((await call('POST', `/subjects/${freshSubject(OWN)}/versions`, bearer(holder), registration())).status).toBe(200);
+  for (const holder of ['revokedService', 'rotatedService', 'expiredService'] as const)
+    expect((await call('POST', `/subjects/${freshSubject(OWN)}/versions`, bearer(holder), registration())).status).toBe(200);
   // Then taken away, as `fieldmesh tokens revoke` and `rotate` do while the registry runs.
   await store.revoke(takenAway.get('revokedLead')!);
   await store.revoke(takenAway.get('revokedService')!);
@@ -221,7 +232,13 @@ describe('attacks on a governed registry', () => {
       registers('anonymous: register a schema under a new subject', () => freshSubject(OWN), none),
       registers('anonymous: register a new version of an existing subject', () => ownSubject, none, registration(extraField)),
       setsCompatibility('anonymous: set the global compatibility', 'PUT', () => '/config', none, globalLevel),
-      setsCompatibility('anonymous: set a subject’s compatibility', 'PUT', () => `/config/${ownSubject}`, none, () => subjectLevel(ownSubject)),
+      setsCompatibility(
+        'anonymous: set a subject’s compatibility',
+        'PUT',
+        () => `/config/${ownSubject}`,
+        none,
+        () => subjectLevel(ownSubject),
+      ),
       setsCompatibility('anonymous: delete the global compatibility', 'DELETE', () => '/config', none, globalLevel),
       {
         name: 'anonymous: delete a subject',
@@ -245,8 +262,20 @@ describe('attacks on a governed registry', () => {
       },
       // A page on any site, in a browser that remembers a lead's credentials for the registry: a form or a
       // no-preflight fetch can only send text/plain, a form encoding or no type at all.
-      registers('cross-site text/plain POST registering, with a lead’s remembered credentials', () => freshSubject(OWN), () => rememberedBasic('lead'), registration(), plainText),
-      registers('cross-site text/plain POST of a new version of a governed subject, with a lead’s remembered credentials', () => `${governedOwn.kafka.topic}-value`, () => rememberedBasic('lead'), registration(extraField), plainText),
+      registers(
+        'cross-site text/plain POST registering, with a lead’s remembered credentials',
+        () => freshSubject(OWN),
+        () => rememberedBasic('lead'),
+        registration(),
+        plainText,
+      ),
+      registers(
+        'cross-site text/plain POST of a new version of a governed subject, with a lead’s remembered credentials',
+        () => `${governedOwn.kafka.topic}-value`,
+        () => rememberedBasic('lead'),
+        registration(extraField),
+        plainText,
+      ),
       registers(
         'cross-site form POST registering, with a lead’s remembered credentials',
         () => freshSubject(OWN),
@@ -254,15 +283,31 @@ describe('attacks on a governed registry', () => {
         registration(),
         (body) => ({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length) }),
       ),
-      registers('cross-site POST without a Content-Type, with a lead’s remembered credentials', () => freshSubject(OWN), () => rememberedBasic('lead'), registration(), (body) => ({ 'content-length': String(body.length) })),
+      registers(
+        'cross-site POST without a Content-Type, with a lead’s remembered credentials',
+        () => freshSubject(OWN),
+        () => rememberedBasic('lead'),
+        registration(),
+        (body) => ({ 'content-length': String(body.length) }),
+      ),
       {
         name: 'cross-site text/plain POST approving a proposal, with a lead’s remembered credentials',
         attempt: () => send('POST', `/contracts/proposals/${proposalId}/approve`, { ...rememberedBasic('lead'), 'content-type': 'text/plain' }, json({ comment: 'fine' })),
         changed: async () => (await proposalStatus(proposalId)) !== 'proposed',
       },
       // DNS rebinding: the attacker's own name resolves to this machine; the browser sends it as Host.
-      registers('wrong Host: register with a service token', () => freshSubject(OWN), () => ({ ...bearer('service'), host: `attacker.example:${registry.port}` })),
-      setsCompatibility('wrong Host: set the global compatibility with a lead token', 'PUT', () => '/config', () => ({ ...bearer('lead'), host: `attacker.example:${registry.port}` }), globalLevel),
+      registers(
+        'wrong Host: register with a service token',
+        () => freshSubject(OWN),
+        () => ({ ...bearer('service'), host: `attacker.example:${registry.port}` }),
+      ),
+      setsCompatibility(
+        'wrong Host: set the global compatibility with a lead token',
+        'PUT',
+        () => '/config',
+        () => ({ ...bearer('lead'), host: `attacker.example:${registry.port}` }),
+        globalLevel,
+      ),
       {
         name: 'wrong Host: read the subjects',
         attempt: () => send('GET', '/subjects', { host: `rebound.attacker.example:${registry.port}` }),
@@ -274,21 +319,62 @@ describe('attacks on a governed registry', () => {
         changed: async () => (await proposalStatus(proposalId)) !== 'proposed',
       },
       // Tokens that no longer speak for anyone.
-      setsCompatibility('an expired lead token setting the global compatibility', 'PUT', () => '/config', () => bearer('expiredLead'), globalLevel),
-      registers('an expired service token registering', () => freshSubject(OWN), () => bearer('expiredService')),
-      registers('an expired service token registering as Basic auth (as Confluent clients send it)', () => freshSubject(OWN), () => rememberedBasic('expiredService')),
-      setsCompatibility('a revoked lead token setting the global compatibility', 'PUT', () => '/config', () => bearer('revokedLead'), globalLevel),
+      setsCompatibility(
+        'an expired lead token setting the global compatibility',
+        'PUT',
+        () => '/config',
+        () => bearer('expiredLead'),
+        globalLevel,
+      ),
+      registers(
+        'an expired service token registering',
+        () => freshSubject(OWN),
+        () => bearer('expiredService'),
+      ),
+      registers(
+        'an expired service token registering as Basic auth (as Confluent clients send it)',
+        () => freshSubject(OWN),
+        () => rememberedBasic('expiredService'),
+      ),
+      setsCompatibility(
+        'a revoked lead token setting the global compatibility',
+        'PUT',
+        () => '/config',
+        () => bearer('revokedLead'),
+        globalLevel,
+      ),
       {
         name: 'a revoked lead token approving a proposal',
         attempt: () => call('POST', `/contracts/proposals/${proposalId}/approve`, bearer('revokedLead'), { comment: 'fine' }),
         changed: async () => (await proposalStatus(proposalId)) !== 'proposed',
       },
-      registers('a revoked service token registering', () => freshSubject(OWN), () => bearer('revokedService')),
-      registers('the old value of a rotated service token registering', () => freshSubject(OWN), () => bearer('rotatedService')),
-      registers('a tampered service token registering', () => freshSubject(OWN), () => ({ authorization: `Bearer ${tokens.service.slice(0, -3)}${tokens.service.endsWith('AAA') ? 'BBB' : 'AAA'}` })),
+      registers(
+        'a revoked service token registering',
+        () => freshSubject(OWN),
+        () => bearer('revokedService'),
+      ),
+      registers(
+        'the old value of a rotated service token registering',
+        () => freshSubject(OWN),
+        () => bearer('rotatedService'),
+      ),
+      registers(
+        'a tampered service token registering',
+        () => freshSubject(OWN),
+        () => ({ authorization: `Bearer ${tokens.service.slice(0, -3)}${tokens.service.endsWith('AAA') ? 'BBB' : 'AAA'}` }),
+      ),
       // A domain owner writing another domain's subjects and contracts.
-      registers('a domain owner registering under another domain’s new subject', () => freshSubject(OTHER), () => bearer('owner')),
-      registers('a domain owner registering a new version of another domain’s governed subject', () => `${governedOther.kafka.topic}-value`, () => bearer('owner'), registration(extraField)),
+      registers(
+        'a domain owner registering under another domain’s new subject',
+        () => freshSubject(OTHER),
+        () => bearer('owner'),
+      ),
+      registers(
+        'a domain owner registering a new version of another domain’s governed subject',
+        () => `${governedOther.kafka.topic}-value`,
+        () => bearer('owner'),
+        registration(extraField),
+      ),
       registers(
         'a domain owner registering under a subject named for another domain by a record name (RecordNameStrategy shape)',
         () => `${OTHER}.Probe-${run}-${++sequence}`,
@@ -320,16 +406,67 @@ describe('attacks on a governed registry', () => {
         () => ({ ...bearer('owner'), 'x-fieldmesh-emergency-override': 'line 3 stopped' }),
         registration(extraField),
       ),
-      registers('the service registering an unapproved schema under a governed subject', () => `${governedOwn.kafka.topic}-value`, () => bearer('service'), registration(extraField)),
-      registers('an analyst registering a schema', () => freshSubject(OWN), () => bearer('analyst')),
+      registers(
+        'the service registering an unapproved schema under a governed subject',
+        () => `${governedOwn.kafka.topic}-value`,
+        () => bearer('service'),
+        registration(extraField),
+      ),
+      registers(
+        'an analyst registering a schema',
+        () => freshSubject(OWN),
+        () => bearer('analyst'),
+      ),
       // Compatibility is the governance lead's: anyone else changing it is refused.
-      setsCompatibility('a domain owner setting its own subject’s compatibility', 'PUT', () => `/config/${ownSubject}`, () => bearer('owner'), () => subjectLevel(ownSubject)),
-      setsCompatibility('a domain owner deleting its own subject’s compatibility', 'DELETE', () => `/config/${ownSubject}`, () => bearer('owner'), () => subjectLevel(ownSubject)),
-      setsCompatibility('a domain owner setting the global compatibility', 'PUT', () => '/config', () => bearer('owner'), globalLevel),
-      setsCompatibility('the service setting the global compatibility', 'PUT', () => '/config', () => bearer('service'), globalLevel),
-      setsCompatibility('the service setting a subject’s compatibility', 'PUT', () => `/config/${ownSubject}`, () => bearer('service'), () => subjectLevel(ownSubject)),
-      setsCompatibility('an analyst setting the global compatibility', 'PUT', () => '/config', () => bearer('analyst'), globalLevel),
-      setsCompatibility('an operator setting a subject’s compatibility in its domain', 'PUT', () => `/config/${ownSubject}`, () => bearer('operator'), () => subjectLevel(ownSubject)),
+      setsCompatibility(
+        'a domain owner setting its own subject’s compatibility',
+        'PUT',
+        () => `/config/${ownSubject}`,
+        () => bearer('owner'),
+        () => subjectLevel(ownSubject),
+      ),
+      setsCompatibility(
+        'a domain owner deleting its own subject’s compatibility',
+        'DELETE',
+        () => `/config/${ownSubject}`,
+        () => bearer('owner'),
+        () => subjectLevel(ownSubject),
+      ),
+      setsCompatibility(
+        'a domain owner setting the global compatibility',
+        'PUT',
+        () => '/config',
+        () => bearer('owner'),
+        globalLevel,
+      ),
+      setsCompatibility(
+        'the service setting the global compatibility',
+        'PUT',
+        () => '/config',
+        () => bearer('service'),
+        globalLevel,
+      ),
+      setsCompatibility(
+        'the service setting a subject’s compatibility',
+        'PUT',
+        () => `/config/${ownSubject}`,
+        () => bearer('service'),
+        () => subjectLevel(ownSubject),
+      ),
+      setsCompatibility(
+        'an analyst setting the global compatibility',
+        'PUT',
+        () => '/config',
+        () => bearer('analyst'),
+        globalLevel,
+      ),
+      setsCompatibility(
+        'an operator setting a subject’s compatibility in its domain',
+        'PUT',
+        () => `/config/${ownSubject}`,
+        () => bearer('operator'),
+        () => subjectLevel(ownSubject),
+      ),
     ];
     await setUp('PUT', `/config/${ownSubject}`, { compatibility: 'FULL' });
     const accepted: string[] = [];

@@ -148,7 +148,9 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
     const broker = await startBenchBroker(stack, join(outDir, 'broker'), wanted);
     cleanups.unshift(() => broker.mosquitto.stop());
     const planes = wanted.map((security) => broker.planes[security]!);
-    log(`MQTT: ${broker.mosquitto.tlsUrl} (mTLS, ACL) and ${broker.mosquitto.url} (plain); Kafka: ${planes.map((plane) => `${plane.kafkaBrokers} (${plane.kafkaSecurity.protocol})`).join(' and ')}`);
+    log(
+      `MQTT: ${broker.mosquitto.tlsUrl} (mTLS, ACL) and ${broker.mosquitto.url} (plain); Kafka: ${planes.map((plane) => `${plane.kafkaBrokers} (${plane.kafkaSecurity.protocol})`).join(' and ')}`,
+    );
     const kafkaPid = () => stack.state.services.find((service) => service.name === 'kafka')?.process?.pid;
     const pids = () => ({ gateway: process.pid, mosquitto: broker.mosquitto.pid, kafka: kafkaPid() });
     const context = async (name: string, plane: DataPlane): Promise<StageContext> => {
@@ -171,7 +173,20 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
     cleanups.unshift(() => sink.close());
     await sink.ready();
     log('ClickHouse sink running (own process) on the product topic');
-    const bench: Bench = { root, stack, planes, pids, context, admin, rawTopic, kafkaOut: topicCounter(admin, rawTopic, `Kafka ${rawTopic} (end offsets)`), sink, options, outDir, log };
+    const bench: Bench = {
+      root,
+      stack,
+      planes,
+      pids,
+      context,
+      admin,
+      rawTopic,
+      kafkaOut: topicCounter(admin, rawTopic, `Kafka ${rawTopic} (end offsets)`),
+      sink,
+      options,
+      outDir,
+      log,
+    };
 
     const saturation: SaturationRun[] = [];
     const profiles: BenchResults['profiles'] = [];

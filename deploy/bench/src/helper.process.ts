@@ -19,7 +19,12 @@ export function startHelper(
   name: string,
   entry: string,
   args: string[],
-  options: { cwd: string; onLine: (line: string) => void; /** Modules loaded before the entry (after tsx). */ preload?: string[]; /** Added to this process's environment. */ env?: Record<string, string> },
+  options: {
+    cwd: string;
+    onLine: (line: string) => void;
+    /** Modules loaded before the entry (after tsx). */ preload?: string[];
+    /** Added to this process's environment. */ env?: Record<string, string>;
+  },
 ): HelperProcess {
   const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
   const child = spawn(process.execPath, ['--import', 'tsx', ...preload, entry, ...args], {

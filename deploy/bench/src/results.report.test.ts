@@ -3,7 +3,13 @@ import type { BenchResults, LatencyRun, SaturationRun } from './bench.runner';
 import { formatCostOfSecurity, formatResults, securityRatio } from './results.report';
 import { summarise } from './statistics';
 
-function saturation(protocol: SaturationRun['protocol'], system: SaturationRun['system'], kafkaOutPerSecond: number, security: SaturationRun['security'] = 'secure', cpuMicros = 50): SaturationRun {
+function saturation(
+  protocol: SaturationRun['protocol'],
+  system: SaturationRun['system'],
+  kafkaOutPerSecond: number,
+  security: SaturationRun['security'] = 'secure',
+  cpuMicros = 50,
+): SaturationRun {
   return {
     protocol,
     system,

@@ -47,7 +47,13 @@ const PROTOCOL_LABELS: Record<Protocol, string> = { json: 'MQTT JSON', sparkplug
 function latencyTable(latency: LatencyRun): string[] {
   return [
     table([
-      [`latency, ${PROTOCOL_LABELS[latency.protocol]} at ${number(latency.pointsPerSecond)} points/s for ${latency.seconds} s, ${SECURITY_LABELS[latency.security]} (ms)`, 'p50', 'p90', 'p99', 'max'],
+      [
+        `latency, ${PROTOCOL_LABELS[latency.protocol]} at ${number(latency.pointsPerSecond)} points/s for ${latency.seconds} s, ${SECURITY_LABELS[latency.security]} (ms)`,
+        'p50',
+        'p90',
+        'p99',
+        'max',
+      ],
       latencyRow('source timestamp → readable by a Kafka consumer', latency.total),
       latencyRow('  source → gateway received (broker, MQTT batch)', latency.toGateway),
       latencyRow('  gateway received → Kafka record time (buffer)', latency.toKafka),

@@ -22,7 +22,12 @@ export interface ComponentPrincipals {
  * hands each component (the gateway, each domain, the sink, the registry) the SASL_SSL settings of its own principal: least privilege at run time, not only
  * on paper. The pipeline itself (provisioning, lineage, the plant clock) stays the operator's admin.
  */
-export async function componentPrincipals(brokers: string, contracts: readonly LoadedContract[], access: PipelineKafkaAccess, sites: readonly string[]): Promise<ComponentPrincipals> {
+export async function componentPrincipals(
+  brokers: string,
+  contracts: readonly LoadedContract[],
+  access: PipelineKafkaAccess,
+  sites: readonly string[],
+): Promise<ComponentPrincipals> {
   const admin = new KafkaAccessAdmin({ clientId: 'fieldmesh-plant-pipeline', brokers: [brokers] });
   try {
     const prefix = access.principalPrefix ? { principalPrefix: access.principalPrefix } : {};
@@ -33,7 +38,13 @@ export async function componentPrincipals(brokers: string, contracts: readonly L
       caFile: access.caFile,
       sasl: { mechanism: 'SCRAM-SHA-512', username, passwordFile: principalPasswordFile(access.secretsDir, username) },
     });
-    return { gateway: (site) => securityOf(names.gateway(site)), domain: (domain) => securityOf(names.domain(domain)), sink: securityOf(names.sink), registry: securityOf(names.registry), principals };
+    return {
+      gateway: (site) => securityOf(names.gateway(site)),
+      domain: (domain) => securityOf(names.domain(domain)),
+      sink: securityOf(names.sink),
+      registry: securityOf(names.registry),
+      principals,
+    };
   } finally {
     await admin.close();
   }

@@ -118,7 +118,14 @@ export async function startSecureMqttBroker(options: SecureMqttBrokerOptions): P
   const mosquitto: MosquittoInstance = await startMosquitto({
     dir: join(options.dir, 'mosquitto'),
     plainListener: false,
-    tls: { cafile: ca.files.certificate, certfile: broker.certFile, keyfile: broker.keyFile, crlfile: crlFile, aclFile, probe: { certfile: probe.certFile, keyfile: probe.keyFile } },
+    tls: {
+      cafile: ca.files.certificate,
+      certfile: broker.certFile,
+      keyfile: broker.keyFile,
+      crlfile: crlFile,
+      aclFile,
+      probe: { certfile: probe.certFile, keyfile: probe.keyFile },
+    },
   });
   return {
     url: mosquitto.url,

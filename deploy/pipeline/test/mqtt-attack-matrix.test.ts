@@ -224,7 +224,9 @@ describe('the plant Mosquitto as the main job runs it', () => {
     ];
     const accepted = outcomes.filter((outcome) => outcome.accepted);
     console.log(
-      [`MQTT attack matrix: ${accepted.length} of ${outcomes.length} accepted`, ...outcomes.map((o) => `  ${o.accepted ? 'ACCEPTED' : 'refused '}  ${o.name} (${o.how})`)].join('\n'),
+      [`MQTT attack matrix: ${accepted.length} of ${outcomes.length} accepted`, ...outcomes.map((o) => `  ${o.accepted ? 'ACCEPTED' : 'refused '}  ${o.name} (${o.how})`)].join(
+        '\n',
+      ),
     );
     expect(accepted).toEqual([]);
     // The broker logs the refused handshakes (no certificate, unknown CA, revoked); denied publishes only at its debug level.

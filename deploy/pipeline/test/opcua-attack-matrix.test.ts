@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { OpcuaSource, parseOpcuaSourceConfig } from '@fieldmesh/connector-opcua';
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
 import { findFreePort } from '@fieldmesh/stack';
-import { AttributeIds, EndpointDescription, MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, type UserIdentityInfo, UserTokenPolicy, UserTokenType } from 'node-opcua';
+import {
+  AttributeIds,
+  EndpointDescription,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+  type UserIdentityInfo,
+  UserTokenPolicy,
+  UserTokenType,
+} from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSecureOpcuaLink, type SecureOpcuaLink } from '../src/opcua.link';
 
@@ -96,7 +106,7 @@ async function attempt(spec: Attempt): Promise<Outcome> {
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { name: spec.name, accepted: false, refusal: /Bad\w+/.exec(message)?.[0] ?? message.replace(/\s+/g, " ") };
+    return { name: spec.name, accepted: false, refusal: /Bad\w+/.exec(message)?.[0] ?? message.replace(/\s+/g, ' ') };
   } finally {
     await client.disconnect().catch(() => undefined);
     await clientCertificateManager.dispose();
@@ -205,7 +215,10 @@ describe('the plant OPC UA server as the main job runs it', () => {
     for (const spec of attempts) outcomes.push(await attempt(spec));
     const accepted = outcomes.filter((o) => o.accepted);
     console.log(
-      [`OPC UA attack matrix: ${accepted.length} of ${outcomes.length} accepted`, ...outcomes.map((o) => `  ${o.accepted ? 'ACCEPTED' : 'refused '}  ${o.name}${o.refusal ? ` (${o.refusal})` : ''}`)].join('\n'),
+      [
+        `OPC UA attack matrix: ${accepted.length} of ${outcomes.length} accepted`,
+        ...outcomes.map((o) => `  ${o.accepted ? 'ACCEPTED' : 'refused '}  ${o.name}${o.refusal ? ` (${o.refusal})` : ''}`),
+      ].join('\n'),
     );
     expect(accepted.map((o) => o.name)).toEqual([]);
     // Each refusal is the server's: an OPC UA status code, or (for a channel it will not open at all) the

@@ -27,10 +27,7 @@ const opcuaConfig = z.strictObject({
   allowAnonymous: z.boolean().default(true),
   users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
   trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
-  trustedClientCertificates: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('Client certificate files (PEM or DER) added to pki/trusted at start, e.g. the gateway\'s'),
+  trustedClientCertificates: z.array(z.string().min(1)).default([]).describe("Client certificate files (PEM or DER) added to pki/trusted at start, e.g. the gateway's"),
 });
 
 export const replayConfig = z.strictObject({
@@ -80,7 +77,7 @@ export const simulatorConfig = z
         sparkplugMaxMetricsPerMessage: z.number().int().positive().default(500),
         tls: z
           .strictObject({
-            caFile: z.string().min(1).describe('PEM of the site CA: it signed the broker certificate and the devices\''),
+            caFile: z.string().min(1).describe("PEM of the site CA: it signed the broker certificate and the devices'"),
             identitiesDir: z
               .string()
               .min(1)

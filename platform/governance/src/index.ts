@@ -24,5 +24,15 @@ export { awaitTopicsListed, DLQ_MIN_RETENTION_MS, dlqConfigsFor, dlqTopicSpecFor
 export { provisionStreamJob, type ProductOnTopic, type StreamJobProvisioning } from './provision.topics';
 export { asyncApiFor, AVRO_SCHEMA_FORMAT, type AsyncApiChannel, type AsyncApiDocument, type AsyncApiMessage, type AsyncApiOptions } from './asyncapi/asyncapi.document';
 export { consumerExampleFor } from './asyncapi/consumer.example';
-export { aclDrift, DEFAULT_PRINCIPAL_PREFIX, kafkaAccessPlan, PLATFORM_TOPICS, principalNames, principalNamesFor, type AclDrift, type KafkaAccessPlan, type KafkaAccessPlanOptions } from './kafka-access.plan';
+export {
+  aclDrift,
+  DEFAULT_PRINCIPAL_PREFIX,
+  kafkaAccessPlan,
+  PLATFORM_TOPICS,
+  principalNames,
+  principalNamesFor,
+  type AclDrift,
+  type KafkaAccessPlan,
+  type KafkaAccessPlanOptions,
+} from './kafka-access.plan';
 export { applyKafkaAccess, ensurePrincipalPassword, principalPasswordFile, type KafkaAccessApplied } from './kafka-access.apply';

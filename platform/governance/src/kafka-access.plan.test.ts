@@ -20,7 +20,9 @@ const grantsOf = (principal: string) =>
 describe('the Kafka access plan of the contracts', () => {
   it('lets the energy domain write its product and DLQ and read only its declared upstream', () => {
     const energy = grantsOf(principalNames.domain('energy'));
-    expect(energy).toEqual(expect.arrayContaining(['WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq', 'READ TOPIC:plant.telemetry.clean.v1', 'READ GROUP:energy.*']));
+    expect(energy).toEqual(
+      expect.arrayContaining(['WRITE TOPIC:energy.consumption-15m.v1', 'WRITE TOPIC:energy.consumption-15m.v1.dlq', 'READ TOPIC:plant.telemetry.clean.v1', 'READ GROUP:energy.*']),
+    );
     expect(energy.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
       'WRITE TOPIC:_fieldmesh.checkpoints.energy.*',
       'WRITE TOPIC:_fieldmesh.lineage',
@@ -28,18 +30,28 @@ describe('the Kafka access plan of the contracts', () => {
       'WRITE TOPIC:energy.consumption-15m.v1.dlq',
       'WRITE TOPIC:plant.telemetry.clean.v1.dlq',
     ]);
-    expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual(['READ TOPIC:energy.consumption-15m.v1', 'READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.checkpoints.energy.*']);
+    expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual([
+      'READ TOPIC:energy.consumption-15m.v1',
+      'READ TOPIC:plant.telemetry.clean.v1',
+      'READ TOPIC:_fieldmesh.checkpoints.energy.*',
+    ]);
   });
 
   it('lets a site gateway write the raw telemetry and its DLQ, and read nothing', () => {
     const gateway = grantsOf(principalNames.gateway('berlin'));
-    expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual(['WRITE TOPIC:_fieldmesh.lineage', 'WRITE TOPIC:plant.telemetry.raw.v1', 'WRITE TOPIC:plant.telemetry.raw.v1.dlq']);
+    expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
+      'WRITE TOPIC:_fieldmesh.lineage',
+      'WRITE TOPIC:plant.telemetry.raw.v1',
+      'WRITE TOPIC:plant.telemetry.raw.v1.dlq',
+    ]);
     expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual([]);
   });
 
   it('gives writes to _schemas and the contract audit log to the registry alone', () => {
     const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
-    const writers = (topic: string) => [...new Set(plan.bindings.filter((binding) => binding.resourceName === topic && binding.operation === 'WRITE').map((binding) => binding.principal))];
+    const writers = (topic: string) => [
+      ...new Set(plan.bindings.filter((binding) => binding.resourceName === topic && binding.operation === 'WRITE').map((binding) => binding.principal)),
+    ];
     expect(writers('_schemas')).toEqual([`User:${principalNames.registry}`]);
     expect(writers('_fieldmesh.contract-audit')).toEqual([`User:${principalNames.registry}`]);
   });

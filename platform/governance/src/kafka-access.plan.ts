@@ -46,7 +46,13 @@ export interface KafkaAccessPlan {
 
 const user = (name: string) => `User:${name}`;
 
-function grants(principal: string, resourceType: AclBinding['resourceType'], resourceName: string, operations: readonly AclOperation[], patternType: AclBinding['patternType'] = 'LITERAL'): AclBinding[] {
+function grants(
+  principal: string,
+  resourceType: AclBinding['resourceType'],
+  resourceName: string,
+  operations: readonly AclOperation[],
+  patternType: AclBinding['patternType'] = 'LITERAL',
+): AclBinding[] {
   return operations.map((operation) => ({ principal: user(principal), resourceType, resourceName, patternType, operation }));
 }
 
@@ -108,7 +114,8 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
   bindings.push(...grants(principalNames.sink, 'GROUP', 'fieldmesh.clickhouse-sink', ['READ', 'DESCRIBE'], 'PREFIXED'));
   bindings.push(...grants(principalNames.sink, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
   // The registry owns its two topics (it makes them on first start, as Confluent's makes _schemas) and follows them in groups `fieldmesh-registry…`.
-  for (const topic of [PLATFORM_TOPICS.schemas, PLATFORM_TOPICS.contractAudit]) bindings.push(...grants(principalNames.registry, 'TOPIC', topic, ['CREATE', ...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
+  for (const topic of [PLATFORM_TOPICS.schemas, PLATFORM_TOPICS.contractAudit])
+    bindings.push(...grants(principalNames.registry, 'TOPIC', topic, ['CREATE', ...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
   bindings.push(...grants(principalNames.registry, 'GROUP', 'fieldmesh-registry', ['READ', 'DESCRIBE'], 'PREFIXED'));
   for (const topic of [PLATFORM_TOPICS.contractAudit, PLATFORM_TOPICS.lineage, PLATFORM_TOPICS.slo]) bindings.push(...grants(principalNames.console, 'TOPIC', topic, CONSUME));
   bindings.push(...grants(principalNames.console, 'GROUP', 'fieldmesh.console', ['READ', 'DESCRIBE'], 'PREFIXED'));

@@ -52,7 +52,13 @@ describe('compiled contract rules', () => {
 
 describe('RecordBreaksContract', () => {
   it('names the contract, topic, every rule and field, and what to do', () => {
-    const error = new RecordBreaksContract('energy.consumption-15m', 'energy.consumption-15m.v1', 'output', compileContractRules(energy).check({ ...row, energyKwh: -2 }), 'energy-consumption-15m');
+    const error = new RecordBreaksContract(
+      'energy.consumption-15m',
+      'energy.consumption-15m.v1',
+      'output',
+      compileContractRules(energy).check({ ...row, energyKwh: -2 }),
+      'energy-consumption-15m',
+    );
     expect(error.message).toContain('energy-consumption-15m produced a record of energy.consumption-15m.v1 that breaks contract energy.consumption-15m');
     expect(error.message).toContain('rule energy-non-negative on field energyKwh: must be >= 0, got -2');
     expect(error.message).toContain('energy.consumption-15m.v1.dlq');

@@ -57,8 +57,7 @@ function compileCheck(rule: QualityRule): CompiledCheck {
     }
     case 'allowedValues': {
       const allowed = new Set(rule.values);
-      return (value) =>
-        value === null || value === undefined || allowed.has(String(value)) ? undefined : `must be one of ${rule.values.join(', ')}, got '${String(value)}'`;
+      return (value) => (value === null || value === undefined || allowed.has(String(value)) ? undefined : `must be one of ${rule.values.join(', ')}, got '${String(value)}'`);
     }
   }
 }

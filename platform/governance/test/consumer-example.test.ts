@@ -66,13 +66,16 @@ describe('the consumer example', () => {
     const file = join(workDir, 'consumer.ts');
     // As written, but a group of its own: the broker is shared by concurrent test runs.
     writeFileSync(file, consumerExampleFor(product, { kafkaBrokers: brokers, registryUrl }).replace("groupId: 'my-service.", `groupId: 'test-${randomUUID().slice(0, 8)}.`));
-    example = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [file], { cwd: workDir, env: {
+    example = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [file], {
+      cwd: workDir,
+      env: {
         ...process.env,
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         KAFKA_SSL_CA_FILE: inject('kafkaCaFile'),
         KAFKA_SASL_USERNAME: inject('kafkaSaslUsername'),
         KAFKA_SASL_PASSWORD: inject('kafkaSaslPassword'),
-      } });
+      },
+    });
     let output = '';
     example.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     example.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -93,7 +93,13 @@ describe('Kafka access from the contracts', () => {
     expect(applied.principals).toEqual(expect.arrayContaining([principalNames.domain('energy'), principalNames.gateway('berlin'), principalNames.registry, principalNames.sink]));
     expect(aclDrift(plan, await access.acls())).toEqual({ missing: [], unexpected: [] });
     // A grant nobody declared is drift, and the next apply takes it away.
-    const stray = { principal: `User:${principalNames.domain('energy')}`, resourceType: 'TOPIC' as const, resourceName: topicOf('asset-health.features'), patternType: 'LITERAL' as const, operation: 'READ' as const };
+    const stray = {
+      principal: `User:${principalNames.domain('energy')}`,
+      resourceType: 'TOPIC' as const,
+      resourceName: topicOf('asset-health.features'),
+      patternType: 'LITERAL' as const,
+      operation: 'READ' as const,
+    };
     await access.createAcls([stray]);
     // The broker applies committed ACLs asynchronously.
     await expect.poll(async () => aclDrift(plan, await access.acls()).unexpected, { timeout: 30_000 }).toEqual([stray]);

@@ -54,7 +54,11 @@ export class KafkaAccessAdmin {
     const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.secured() });
     try {
       await connection.connect(host, Number(port));
-      const response = await alterUserScramCredentialsV0.api.async(connection, [], [{ name: username, mechanism: SCRAM_SHA_512, iterations: SCRAM_ITERATIONS, salt, saltedPassword }]);
+      const response = await alterUserScramCredentialsV0.api.async(
+        connection,
+        [],
+        [{ name: username, mechanism: SCRAM_SHA_512, iterations: SCRAM_ITERATIONS, salt, saltedPassword }],
+      );
       const failed = response.results.find((result) => result.errorCode !== 0);
       if (failed) throw new Error(`error ${failed.errorCode}: ${failed.errorMessage ?? 'no message'}`);
     } catch (cause) {

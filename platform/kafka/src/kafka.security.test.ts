@@ -16,7 +16,11 @@ describe('Kafka client security', () => {
       { protocol: 'SASL_SSL', caFile: join(dir, 'ca.pem'), sasl: { mechanism: 'SCRAM-SHA-512', username: 'sink', passwordFile: join(dir, 'password') } },
       'sink',
     );
-    expect(resolved).toEqual({ protocol: 'SASL_SSL', ca: expect.stringContaining('BEGIN CERTIFICATE'), sasl: { mechanism: 'SCRAM-SHA-512', username: 'sink', password: 's3cret' } });
+    expect(resolved).toEqual({
+      protocol: 'SASL_SSL',
+      ca: expect.stringContaining('BEGIN CERTIFICATE'),
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'sink', password: 's3cret' },
+    });
   });
 
   it('refuses SASL without a password, naming where one can come from', () => {
@@ -44,7 +48,9 @@ describe('Kafka client security', () => {
   });
 
   it('fails at start-up, naming the field, on a security config it cannot use', () => {
-    expect(() => createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'], security: { protocol: 'SASL_SSL', sasl: { username: '' } } as never })).toThrow(/security\.sasl\.username: must name the principal/);
+    expect(() => createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'], security: { protocol: 'SASL_SSL', sasl: { username: '' } } as never })).toThrow(
+      /security\.sasl\.username: must name the principal/,
+    );
     expect(() => createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'], security: { protocol: 'SSL' } as never })).toThrow(/security\.protocol/);
   });
 });

@@ -25,9 +25,7 @@ export type KafkaSecurity = z.output<typeof kafkaSecuritySchema>;
 
 /** What the adapters get: the CA's PEM and the password read, ready for the TLS and SASL handshakes. */
 export type ResolvedKafkaSecurity =
-  | { protocol: 'PLAINTEXT' }
-  | { protocol: 'SASL_SSL'; ca: string | undefined; sasl: { mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256'; username: string; password: string } };
-
+  { protocol: 'PLAINTEXT' } | { protocol: 'SASL_SSL'; ca: string | undefined; sasl: { mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256'; username: string; password: string } };
 
 /** The security the environment describes, or undefined when it sets no protocol. */
 export function kafkaSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): unknown {

@@ -93,7 +93,9 @@ describe('domain metrics', () => {
     const product = { domain: 'energy', product: 'consumption-15m' };
     expect(valueOf(text, 'fieldmesh_stream_dead_letters_total', { ...product, stage: 'validate-input' })).toBe(1);
     expect(valueOf(text, 'fieldmesh_stream_dead_letters_total', { ...product, stage: 'validate-output' })).toBe(2);
-    expect(valueOf(text, 'fieldmesh_stream_rule_violations_total', { ...product, side: 'output', topic: 'energy.consumption-15m.v1', rule: 'energy-non-negative', field: 'energyKwh' })).toBe(2);
+    expect(
+      valueOf(text, 'fieldmesh_stream_rule_violations_total', { ...product, side: 'output', topic: 'energy.consumption-15m.v1', rule: 'energy-non-negative', field: 'energyKwh' }),
+    ).toBe(2);
     expect(valueOf(text, 'fieldmesh_stream_rule_violations_total', { ...product, side: 'input', rule: 'power-plausible', field: 'value' })).toBe(1);
     expect(parse(text).types['fieldmesh_stream_rule_violations_total']).toBe('counter');
   });

@@ -46,5 +46,13 @@ export async function startDomain<D extends DomainDeclaration>(domain: D, input:
 }
 
 function emptyJobStats(): StreamJobStats {
-  return { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0, validateInput: 0, validateOutput: 0 }, ruleViolations: [], replays: 0, recordsOwingNoOutput: 0 };
+  return {
+    batches: 0,
+    recordsIn: 0,
+    recordsOut: 0,
+    deadLettered: { deserialize: 0, process: 0, validateInput: 0, validateOutput: 0 },
+    ruleViolations: [],
+    replays: 0,
+    recordsOwingNoOutput: 0,
+  };
 }

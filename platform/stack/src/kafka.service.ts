@@ -103,7 +103,13 @@ export const kafkaService: ServiceDefinition = {
       // private file (java @argfile), so the password shows neither in `ps` nor in an error message.
       const argFile = join(context.dir, 'format.args');
       const scram = `${KAFKA_SASL_MECHANISM}=[name=${admin.username},password=${admin.password}]`;
-      writeFileSync(argFile, ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties, '--add-scram', scram].map((arg) => `"${arg}"`).join('\n'), { mode: 0o600 });
+      writeFileSync(
+        argFile,
+        ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties, '--add-scram', scram]
+          .map((arg) => `"${arg}"`)
+          .join('\n'),
+        { mode: 0o600 },
+      );
       try {
         await runCommand(java, [`@${argFile}`], { service: 'kafka', logFile: context.logFile });
       } finally {

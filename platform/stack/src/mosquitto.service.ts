@@ -153,7 +153,9 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   const logFile = join(dir, 'mosquitto.log');
   writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}), plainListener: plain }));
   const handshake = () =>
-    plain || !probe || !tls ? mqttHandshake('127.0.0.1', ports.mqtt) : mqttsHandshake('127.0.0.1', tls.port, { cafile: tls.cafile, certfile: probe.certfile, keyfile: probe.keyfile });
+    plain || !probe || !tls
+      ? mqttHandshake('127.0.0.1', ports.mqtt)
+      : mqttsHandshake('127.0.0.1', tls.port, { cafile: tls.cafile, certfile: probe.certfile, keyfile: probe.keyfile });
   const context: ServiceContext = {
     dir,
     stackDir: dir,

@@ -71,7 +71,24 @@ export async function issueCertificate(ca: StackCa, name: string, request: Certi
   );
   await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', issued.keyFile]);
   await openssl(['req', '-new', '-key', issued.keyFile, '-subj', `/O=Fieldmesh/CN=${request.commonName.replace(/[\\/]/g, '\\$&')}`, '-out', csrFile]);
-  await openssl(['x509', '-req', '-in', csrFile, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-days', '825', '-sha256', '-extfile', extFile, '-out', issued.certFile]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    csrFile,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-CAcreateserial',
+    '-days',
+    '825',
+    '-sha256',
+    '-extfile',
+    extFile,
+    '-out',
+    issued.certFile,
+  ]);
   writeFileSync(issued.bundleFile, `${readFileSync(issued.keyFile, 'utf8')}${readFileSync(issued.certFile, 'utf8')}`, { mode: 0o600 });
   rmSync(csrFile, { force: true });
   rmSync(extFile, { force: true });

@@ -95,7 +95,9 @@ describe('runStreamJob with the contracts’ rules', () => {
     expect(await decode(IN, letter!.value)).toMatchObject({ asset: 'pump' });
     const headers = readDlqHeaders(letter!.headers)!;
     expect(headers).toMatchObject({ topic: IN, partition: 0, offset: '1', stage: 'validate-input', exceptionClassName: 'RecordBreaksContract' });
-    expect(headers.exceptionMessage).toContain("scale read a record of readings that breaks contract test.readings: rule asset-named on field asset: must match ^asset-, got 'pump'");
+    expect(headers.exceptionMessage).toContain(
+      "scale read a record of readings that breaks contract test.readings: rule asset-named on field asset: must match ^asset-, got 'pump'",
+    );
     expect(job.stats().deadLettered).toMatchObject({ validateInput: 1, validateOutput: 0 });
     expect(job.stats().ruleViolations).toEqual([{ side: 'input', topic: IN, contract: 'test.readings', rule: 'asset-named', field: 'asset', count: 1 }]);
   });
@@ -129,7 +131,12 @@ describe('runStreamJob with the contracts’ rules', () => {
 
 describe('TestDriver with the contracts’ rules', () => {
   it('dead-letters rule-breaking inputs and outputs as runStreamJob does', async () => {
-    const driver = new TestDriver({ handler: times10, inputs: { [IN]: readingSchema }, outputs: { [OUT]: readingSchema }, rules: { inputs: { [IN]: inputRules }, outputs: { [OUT]: outputRules } } });
+    const driver = new TestDriver({
+      handler: times10,
+      inputs: { [IN]: readingSchema },
+      outputs: { [OUT]: readingSchema },
+      rules: { inputs: { [IN]: inputRules }, outputs: { [OUT]: outputRules } },
+    });
     const produced = await driver.pipe(IN, [
       { key: 'asset-1', value: { asset: 'asset-1', at: 1, v: 1 } },
       { key: 'pump', value: { asset: 'pump', at: 1, v: 1 } },

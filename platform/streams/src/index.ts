@@ -4,7 +4,16 @@ export { eachRecord } from './each-record';
 export { CheckpointUnreadable, DuplicateTopicHandler, EventTimeBeyondClockSkew, NoTopicHandlers, RecordFailed, StreamJobConfigInvalid, UndeclaredOutputTopic } from './errors';
 export { partitionKey, type PartitionOffset } from './partition.position';
 export type { InputProgress, ReplayableState, StateCheckpoint } from './replayable.state';
-export { PRODUCED_BY_HEADER, runStreamJob, type StreamJob, type StreamJobDescription, type StreamJobLineage, type StreamJobOptions, type StreamJobSerde, type StreamJobStats } from './stream-job';
+export {
+  PRODUCED_BY_HEADER,
+  runStreamJob,
+  type StreamJob,
+  type StreamJobDescription,
+  type StreamJobLineage,
+  type StreamJobOptions,
+  type StreamJobSerde,
+  type StreamJobStats,
+} from './stream-job';
 export { streamJobSettingsSchema, type StreamJobSettings } from './stream-job.config';
 export type { StreamHandler } from './stream-handler.types';
 export type { StreamOutput, StreamRecord } from './stream.types';

@@ -103,7 +103,15 @@ export class TestDriver {
       if (!broken) produced.push(output);
       else
         letters.push({
-          record: { topic: output.topic, partition: -1, offset: '-1', key: output.key, value: output.value, timestamp: output.timestamp ?? this.clock(), headers: output.headers ?? {} },
+          record: {
+            topic: output.topic,
+            partition: -1,
+            offset: '-1',
+            key: output.key,
+            value: output.value,
+            timestamp: output.timestamp ?? this.clock(),
+            headers: output.headers ?? {},
+          },
           stage: RULE_STAGES.output,
           error: broken,
         });

@@ -33,7 +33,10 @@ export async function readTopic(options: {
   const finished = new Promise<void>((resolve) => (done = resolve));
   const toRecord = async (record: ConsumedRecord): Promise<ReadRecord> => ({
     key: record.key?.toString() ?? null,
-    value: options.format === 'json' ? (JSON.parse(record.value!.toString()) as Record<string, unknown>) : (await serde.decode<Record<string, unknown>>(record.value!, { topic: writtenFor(record, options.topic) })).value,
+    value:
+      options.format === 'json'
+        ? (JSON.parse(record.value!.toString()) as Record<string, unknown>)
+        : (await serde.decode<Record<string, unknown>>(record.value!, { topic: writtenFor(record, options.topic) })).value,
     headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString()])),
   });
   await consumer.connect();

@@ -1,10 +1,30 @@
 import type { TestProject } from 'vitest/node';
 import { join } from 'node:path';
-import { defaultServices, kafkaClientEnv, LOCAL_STACK_DIR, removeAbandonedStacks, runningStack, startStack, TEST_STACKS_DIR, type Stack, type StackAddresses } from '@fieldmesh/stack';
+import {
+  defaultServices,
+  kafkaClientEnv,
+  LOCAL_STACK_DIR,
+  removeAbandonedStacks,
+  runningStack,
+  startStack,
+  TEST_STACKS_DIR,
+  type Stack,
+  type StackAddresses,
+} from '@fieldmesh/stack';
 
 function provideAddresses(project: TestProject, stack: Stack): void {
   const addresses: StackAddresses = stack.addresses;
-  for (const key of ['kafkaBrokers', 'kafkaCaFile', 'kafkaSaslUsername', 'kafkaSaslPassword', 'mqttUrl', 'clickhouseUrl', 'clickhouseUser', 'clickhousePassword', 'registryUrl'] as const) {
+  for (const key of [
+    'kafkaBrokers',
+    'kafkaCaFile',
+    'kafkaSaslUsername',
+    'kafkaSaslPassword',
+    'mqttUrl',
+    'clickhouseUrl',
+    'clickhouseUser',
+    'clickhousePassword',
+    'registryUrl',
+  ] as const) {
     const value = addresses[key];
     if (value !== undefined) project.provide(key, value);
   }

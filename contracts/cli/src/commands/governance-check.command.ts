@@ -33,7 +33,15 @@ ${WAREHOUSE_HELP}
 
 Exit code 1 when a finding is an error (or any finding with --strict), 0 when the contracts hold.
 'fieldmesh products apply' repairs topic configs, compatibility levels and schemas.`,
-  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, site: KAFKA_ACCESS_OPTIONS.site, 'principal-prefix': KAFKA_ACCESS_OPTIONS['principal-prefix'], contract: { type: 'string', multiple: true }, json: { type: 'boolean' }, strict: { type: 'boolean' } },
+  options: {
+    ...CONNECTION_OPTIONS,
+    ...WAREHOUSE_OPTIONS,
+    site: KAFKA_ACCESS_OPTIONS.site,
+    'principal-prefix': KAFKA_ACCESS_OPTIONS['principal-prefix'],
+    contract: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    strict: { type: 'boolean' },
+  },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
@@ -78,8 +86,22 @@ async function aclFindings(brokers: string[], contracts: LoadedContract[], selec
   try {
     const drift = await kafkaAclDriftOf(brokers, contracts, selection);
     return [
-      ...drift.missing.map((binding) => ({ product: binding.principal, target: 'acl' as const, field: `${binding.operation} ${binding.resourceType}`, expected: binding.resourceName, actual: 'missing', severity: 'error' as const })),
-      ...drift.unexpected.map((binding) => ({ product: binding.principal, target: 'acl' as const, field: `${binding.operation} ${binding.resourceType}`, expected: 'no grant', actual: binding.resourceName, severity: 'error' as const })),
+      ...drift.missing.map((binding) => ({
+        product: binding.principal,
+        target: 'acl' as const,
+        field: `${binding.operation} ${binding.resourceType}`,
+        expected: binding.resourceName,
+        actual: 'missing',
+        severity: 'error' as const,
+      })),
+      ...drift.unexpected.map((binding) => ({
+        product: binding.principal,
+        target: 'acl' as const,
+        field: `${binding.operation} ${binding.resourceType}`,
+        expected: 'no grant',
+        actual: binding.resourceName,
+        severity: 'error' as const,
+      })),
     ];
   } catch (error) {
     io.err(`ACLs were not checked: ${error instanceof Error ? error.message : String(error)}`);

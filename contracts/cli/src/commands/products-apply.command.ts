@@ -72,7 +72,15 @@ ${WAREHOUSE_ACCESS_HELP}
 ${KAFKA_ACCESS_HELP}
 
 Exit code 0 when every product is provisioned, 1 when one failed (the others are still applied).`,
-  options: { ...CONNECTION_OPTIONS, ...WAREHOUSE_OPTIONS, ...WAREHOUSE_ACCESS_OPTIONS, ...KAFKA_ACCESS_OPTIONS, contract: { type: 'string', multiple: true }, json: { type: 'boolean' }, token: { type: 'string' } },
+  options: {
+    ...CONNECTION_OPTIONS,
+    ...WAREHOUSE_OPTIONS,
+    ...WAREHOUSE_ACCESS_OPTIONS,
+    ...KAFKA_ACCESS_OPTIONS,
+    contract: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    token: { type: 'string' },
+  },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const contracts = await selectedContracts(args, io);
@@ -89,7 +97,10 @@ Exit code 0 when every product is provisioned, 1 when one failed (the others are
         for (const [i, loaded] of contracts.entries()) {
           io.err(`[${i + 1}/${contracts.length}] applying ${loaded.contract.id} (${loaded.file})…`);
           try {
-            const result = { ...(await provisionProduct(loaded, { admin, registryUrl, ...(registryAuth ? { registryAuth } : {}) })), ...(warehouse ? await applyTable(warehouse, loaded) : {}) };
+            const result = {
+              ...(await provisionProduct(loaded, { admin, registryUrl, ...(registryAuth ? { registryAuth } : {}) })),
+              ...(warehouse ? await applyTable(warehouse, loaded) : {}),
+            };
             results.push(result);
             if (!args.values.json) {
               io.out(`${result.product}  ${result.topic}: ${describe(result)}${result.table ? ` · table ${result.table} ${result.tableAction}` : ''}`);

@@ -2,7 +2,19 @@ import { join } from 'node:path';
 import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
-import { componentPrincipals, endOffsets, PERSONAS, pipelineDomains, PLANT_SITES, type PlantPipeline, quietLimitsFor, stageFlows, startGovernedRegistry, startPlantPipeline, waitUntil } from '@fieldmesh/pipeline';
+import {
+  componentPrincipals,
+  endOffsets,
+  PERSONAS,
+  pipelineDomains,
+  PLANT_SITES,
+  type PlantPipeline,
+  quietLimitsFor,
+  stageFlows,
+  startGovernedRegistry,
+  startPlantPipeline,
+  waitUntil,
+} from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import { kafkaClientEnv, type Stack } from '@fieldmesh/stack';
 import type { Output } from '../command.output';
