@@ -2,7 +2,7 @@ import { columnLineageFacetSchema, LineageGraph, runEvent } from '@fieldmesh/lin
 import { describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../config/gateway.config';
 import { LINEAGE_MAX_SOURCES_LIMIT } from './gateway-lineage.config';
-import { gatewayLineageJob, gatewayLineageUpdate, sourceProfiles } from './gateway.lineage';
+import { birthTopic, gatewayLineageJob, gatewayLineageUpdate, sourceProfiles } from './gateway.lineage';
 import { ReadSourcesTracker } from './read-sources.tracker';
 
 const config = gatewayConfigSchema.parse({
@@ -83,6 +83,8 @@ describe('gateway lineage', () => {
     expect(from('unit')).toContain('ns=1;s=berlin.line-1.press-3.pressure#EngineeringUnits');
     // A JSON payload carries no status code: only the OPC UA node and the Sparkplug metric feed qualityCode.
     expect(from('qualityCode')).toEqual(['spBv1.0/berlin/DDATA/edge-1/press-2#metrics.properties.Quality', 'ns=1;s=berlin.line-1.press-3.pressure#statusCode']);
+    // A Sparkplug data message carries no unit: it is the metric's engUnit in the device's birth certificate.
+    expect(from('unit')).toContain('spBv1.0/berlin/DBIRTH/edge-1/press-2#metrics.properties.engUnit');
     expect(fields.operatorBadge!.inputFields).toEqual([expect.objectContaining({ field: 'badge', transformations: [expect.objectContaining({ masking: true })] })]);
     expect(update.runFacets.fieldmesh_readSources).toMatchObject({ listed: 3, unlistedSources: 0, unlistedReadings: 0 });
   });
@@ -118,5 +120,13 @@ describe('gateway lineage', () => {
     const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', schema, profiles);
     const event = runEvent({ eventType: 'RUNNING', job: { ...job, ...gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot()), namespace: 'fieldmesh' } });
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(1_000_000);
+  });
+
+  it('finds the birth certificate of a Sparkplug topic, and leaves other topics as they are', () => {
+    expect(birthTopic('spBv1.0/berlin/DDATA/edge-1/press-2')).toBe('spBv1.0/berlin/DBIRTH/edge-1/press-2');
+    expect(birthTopic('spBv1.0/berlin/NDATA/edge-1')).toBe('spBv1.0/berlin/NBIRTH/edge-1');
+    expect(birthTopic('spBv1.0/berlin/DDEATH/edge-1/press-2')).toBe('spBv1.0/berlin/DBIRTH/edge-1/press-2');
+    expect(birthTopic('spBv1.0/STATE/host-1')).toBe('spBv1.0/STATE/host-1');
+    expect(birthTopic('acme/berlin/DDATA/x')).toBe('acme/berlin/DDATA/x');
   });
 });

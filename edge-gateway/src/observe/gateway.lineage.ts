@@ -16,6 +16,8 @@ interface FieldDerivation {
   kind: DerivationKind;
   transformation: string;
   masking?: boolean;
+  /** When the field comes from another source than the reading's own (a Sparkplug unit from the birth certificate): its address. */
+  from?: (address: string) => string;
 }
 
 /** What a connector's sources look like as datasets: their namespace, and how the gateway's mapping turns their fields into the record's. */
@@ -69,6 +71,15 @@ function opcuaProfile(entry: ConnectorEntry, config: Record<string, unknown>): S
   };
 }
 
+/** The birth certificate's topic for a Sparkplug topic: `spBv1.0/<group>/DDATA/<node>/<device>` → `.../DBIRTH/...` (NDATA → NBIRTH). */
+export function birthTopic(topic: string): string {
+  const levels = topic.split('/');
+  const type = levels[2];
+  if (levels[0] !== 'spBv1.0' || !type || !/^[ND](DATA|DEATH|BIRTH)$/.test(type)) return topic;
+  levels[2] = `${type[0]}BIRTH`;
+  return levels.join('/');
+}
+
 function sparkplugProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
   const url = String(config.url);
   const groups = (config.sparkplug as { groupIds?: string[] } | undefined)?.groupIds ?? [];
@@ -81,7 +92,7 @@ function sparkplugProfile(entry: ConnectorEntry, config: Record<string, unknown>
       readingTime: { fields: ['metrics.timestamp', 'timestamp'], kind: 'TRANSFORMATION', transformation: 'metric timestamp, else payload timestamp, else receive time' },
       quality: { fields: ['metrics.properties.Quality'], kind: 'TRANSFORMATION', transformation: 'OPC DA quality (192 good, 64 uncertain); GOOD when absent, BAD on death' },
       qualityCode: { fields: ['metrics.properties.Quality'], kind: 'IDENTITY', transformation: 'the Quality property' },
-      unit: { fields: ['metrics.properties.engUnit'], kind: 'IDENTITY', transformation: 'engUnit of the metric from the birth certificate' },
+      unit: { fields: ['metrics.properties.engUnit'], kind: 'IDENTITY', transformation: 'engUnit of the metric in the birth certificate', from: birthTopic },
     },
     subscriptions: (groups.length > 0 ? groups : ['+']).map((group) => `spBv1.0/${group}/#`),
     concrete: [],
@@ -175,7 +186,8 @@ export function gatewayLineageUpdate(
     inputs.push(dataset);
     for (const [field, derivation] of Object.entries(profile.derivations)) {
       // How the connector maps a field is said once per connector (job facet fieldmesh_subscriptions), not once per source: events stay small.
-      (columns[field] ??= []).push({ dataset, fields: derivation.fields, kind: derivation.kind, ...(derivation.masking ? { masking: true } : {}) });
+      const from = derivation.from ? profile.dataset(derivation.from(source.address)) : dataset;
+      (columns[field] ??= []).push({ dataset: from, fields: derivation.fields, kind: derivation.kind, ...(derivation.masking ? { masking: true } : {}) });
     }
   }
   const lineage = Object.keys(columns).length > 0 ? { columnLineage: columnLineage(columns) } : {};
