@@ -16,6 +16,7 @@ import {
   type LineageGraph,
   type LineageWalk,
 } from '@fieldmesh/lineage';
+import { encodeSparkplugPayload } from '@fieldmesh/simulator';
 import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { tableNameFor } from '@fieldmesh/warehouse';
 import mqtt from 'mqtt';
@@ -24,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectorUp, waitFor } from '../src/index';
 
 /**
- * The gateway's lineage over the real path: a real Mosquitto and a node-opcua server speaking SignAndEncrypt
+ * The gateway's lineage over the real path: a real Mosquitto (JSON and Sparkplug B) and a node-opcua server speaking SignAndEncrypt
  * → the gateway → its OpenLineage events on Kafka → the platform's lineage graph reader. The events go to a
  * lineage topic of this test's own, so that the shared `_fieldmesh.lineage` keeps only real jobs' events and
  * the walks below see only this gateway.
@@ -40,6 +41,10 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
   const table = tableNameFor(rawTopic);
   const published = [`${prefix}/berlin/line-1/press-1/bearing_temperature`, `${prefix}/berlin/line-1/press-1/vibration_rms`];
   const badTopic = `${prefix}/berlin/line-1/press-9/bearing_temperature`;
+  const group = `fmlineage${Date.now().toString(36)}`;
+  const sparkplugBirth = `spBv1.0/${group}/DBIRTH/line-3/motor-1`;
+  const sparkplugData = `spBv1.0/${group}/DDATA/line-3/motor-1`;
+  const sparkplug = [sparkplugBirth, sparkplugData];
   const served = ['ns=1;s=berlin.line-2.pump-1.bearing_temperature', 'ns=1;s=berlin.line-2.pump-1.vibration_rms'];
   let dir: string;
   let server: OPCUAServer;
@@ -76,6 +81,16 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
           },
         },
         {
+          name: 'plant-sparkplug',
+          type: 'mqtt',
+          config: {
+            url: mqttUrl,
+            clientId: `${gatewayId}-sparkplug`,
+            format: 'sparkplugb',
+            sparkplug: { groupIds: [group], assetPath: 'acme/berlin/press-shop/{node}/{device}' },
+          },
+        },
+        {
           name: 'plant-opcua',
           type: 'opcua',
           config: {
@@ -91,7 +106,7 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
       ],
     });
     gateway = await Gateway.start(config, { root: REPO_ROOT, connectors: connectorCatalog, lineage: emitter, log: (line) => console.error('[gateway]', line) });
-    await waitFor('the MQTT connector', () => connectorUp(gateway!.observabilityUrl, 'plant-json'), 30_000);
+    await waitFor('the MQTT connectors', async () => (await connectorUp(gateway!.observabilityUrl, 'plant-json')) && (await connectorUp(gateway!.observabilityUrl, 'plant-sparkplug')), 30_000);
     await waitFor('the OPC UA connector', () => connectorUp(gateway!.observabilityUrl, 'plant-opcua'), 60_000);
 
     const client = await mqtt.connectAsync(mqttUrl, { clientId: `${gatewayId}-device` });
@@ -102,6 +117,12 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
       }
       // Read, but never a reading: it goes to the dead-letter topic and must not feed a column.
       await client.publishAsync(badTopic, 'not json', { qos: 1 });
+      // A Sparkplug edge node: its birth names the metric (alias 1, unit Cel), the data message carries only the alias.
+      const now = Date.now();
+      const metric = { name: 'bearing_temperature', alias: 1, type: 'Double', properties: { engUnit: { type: 'String', value: 'Cel' } } } as const;
+      await client.publishAsync(`spBv1.0/${group}/NBIRTH/line-3`, Buffer.from(encodeSparkplugPayload({ timestamp: now, seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }] })), { qos: 1 });
+      await client.publishAsync(sparkplugBirth, Buffer.from(encodeSparkplugPayload({ timestamp: now, seq: 1, metrics: [{ ...metric, value: 55, timestamp: now }] })), { qos: 1 });
+      await client.publishAsync(sparkplugData, Buffer.from(encodeSparkplugPayload({ timestamp: now + 1, seq: 2, metrics: [{ alias: 1, type: 'Double', value: 56, timestamp: now + 1 }] })), { qos: 1 });
     } finally {
       await client.endAsync();
     }
@@ -113,7 +134,7 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
       async () => {
         const current = await readLineageGraph(kafka, { topic: lineageTopic });
         const names = new Set(current.jobs.find((job) => job.name === jobName)?.inputs.map((input) => input.name));
-        return [...published, ...served].every((name) => names.has(name));
+        return [...published, ...sparkplug, ...served].every((name) => names.has(name));
       },
       60_000,
       500,
@@ -153,33 +174,43 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
 
   it('walks a value column up to exactly the topics published and the nodes served: no filter, no browse root', () => {
     const walk = graph.upstream(graph.resolve(`fieldmesh.${table}#value`));
-    expect(sourcesOf(walk)).toEqual([...published.map((topic) => `mqtt ${topic}#value`), ...served.map((node) => `opcua ${node}#value`)].sort());
+    expect(sourcesOf(walk)).toEqual(
+      [...published.map((topic) => `mqtt ${topic}#value`), ...sparkplug.map((topic) => `mqtt ${topic}#metrics.value`), ...served.map((node) => `opcua ${node}#value`)].sort(),
+    );
     expect(walk.nodes.map((node) => node.name)).toContain(rawTopic);
     expect(walk.nodes.filter((node) => node.name === 'i=85' || /[+#]/.test(node.name))).toEqual([]);
   });
 
   it('maps quality, source time and unit to the fields each protocol carries them in', () => {
     expect(sourcesOf(graph.upstream(graph.resolve(`fieldmesh.${table}#quality`)))).toEqual(
-      [...published.map((topic) => `mqtt ${topic}#quality`), ...served.map((node) => `opcua ${node}#statusCode`)].sort(),
+      [
+        ...published.map((topic) => `mqtt ${topic}#quality`),
+        ...sparkplug.map((topic) => `mqtt ${topic}#metrics.properties.Quality`),
+        ...served.map((node) => `opcua ${node}#statusCode`),
+      ].sort(),
     );
     expect(sourcesOf(graph.upstream(graph.resolve(`fieldmesh.${table}#readingTime`)))).toEqual(
       [
         ...published.map((topic) => `mqtt ${topic}#timestamp_ms`),
+        ...sparkplug.flatMap((topic) => [`mqtt ${topic}#metrics.timestamp`, `mqtt ${topic}#timestamp`]),
         ...served.flatMap((node) => [`opcua ${node}#serverTimestamp`, `opcua ${node}#sourceTimestamp`]),
       ].sort(),
     );
     expect(sourcesOf(graph.upstream(graph.resolve(`fieldmesh.${table}#unit`)))).toEqual(
-      [...published.map((topic) => `mqtt ${topic}#unit`), ...served.map((node) => `opcua ${node}#EngineeringUnits`)].sort(),
+      // The Sparkplug data message's unit is the metric's engUnit in the device's birth certificate.
+      [...published.map((topic) => `mqtt ${topic}#unit`), `mqtt ${sparkplugBirth}#metrics.properties.engUnit`, ...served.map((node) => `opcua ${node}#EngineeringUnits`)].sort(),
     );
-    // Only OPC UA carries a raw status code.
-    expect(sourcesOf(graph.upstream(graph.resolve(`fieldmesh.${table}#qualityCode`)))).toEqual(served.map((node) => `opcua ${node}#statusCode`).sort());
+    // A JSON payload carries no raw status code.
+    expect(sourcesOf(graph.upstream(graph.resolve(`fieldmesh.${table}#qualityCode`)))).toEqual(
+      [...sparkplug.map((topic) => `mqtt ${topic}#metrics.properties.Quality`), ...served.map((node) => `opcua ${node}#statusCode`)].sort(),
+    );
   });
 
   it('lists as inputs only the sources that delivered readings, and says what it subscribed to in a job facet', () => {
     const job = graph.jobs.find((candidate) => candidate.name === `edge-gateway.${gatewayId}`)!;
     expect(job.lastEventType).toBe('RUNNING');
     expect(job.inputs.map((input) => `${input.namespace.split('://')[0]} ${input.name}`).sort()).toEqual(
-      [...published.map((topic) => `mqtt ${topic}`), ...served.map((node) => `opcua ${node}`)].sort(),
+      [...published, ...sparkplug].map((topic) => `mqtt ${topic}`).concat(served.map((node) => `opcua ${node}`)).sort(),
     );
     expect(job.inputs.map((input) => input.name)).not.toContain(badTopic);
     const opcua = job.inputs.find((input) => input.name === served[0])!;
@@ -196,7 +227,7 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
     const closed = await readLineageGraph(kafka, { topic: lineageTopic });
     const job = closed.jobs.find((candidate) => candidate.name === `edge-gateway.${gatewayId}`)!;
     expect(job.lastEventType).toBe('COMPLETE');
-    expect(job.inputs.map((input) => input.name).sort()).toEqual([...published, ...served].sort());
+    expect(job.inputs.map((input) => input.name).sort()).toEqual([...published, ...sparkplug, ...served].sort());
   });
 });
 
