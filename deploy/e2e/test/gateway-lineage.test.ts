@@ -106,23 +106,37 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
       ],
     });
     gateway = await Gateway.start(config, { root: REPO_ROOT, connectors: connectorCatalog, lineage: emitter, log: (line) => console.error('[gateway]', line) });
-    await waitFor('the MQTT connectors', async () => (await connectorUp(gateway!.observabilityUrl, 'plant-json')) && (await connectorUp(gateway!.observabilityUrl, 'plant-sparkplug')), 30_000);
+    await waitFor(
+      'the MQTT connectors',
+      async () => (await connectorUp(gateway!.observabilityUrl, 'plant-json')) && (await connectorUp(gateway!.observabilityUrl, 'plant-sparkplug')),
+      30_000,
+    );
     await waitFor('the OPC UA connector', () => connectorUp(gateway!.observabilityUrl, 'plant-opcua'), 60_000);
 
     const client = await mqtt.connectAsync(mqttUrl, { clientId: `${gatewayId}-device` });
     try {
       for (const topic of published) {
         const value = topic.endsWith('bearing_temperature') ? 61.5 : 2.5;
-        await client.publishAsync(topic, JSON.stringify({ value, unit: topic.endsWith('bearing_temperature') ? 'Cel' : 'mm/s', timestamp_ms: Date.now(), quality: 'GOOD' }), { qos: 1 });
+        await client.publishAsync(topic, JSON.stringify({ value, unit: topic.endsWith('bearing_temperature') ? 'Cel' : 'mm/s', timestamp_ms: Date.now(), quality: 'GOOD' }), {
+          qos: 1,
+        });
       }
       // Read, but never a reading: it goes to the dead-letter topic and must not feed a column.
       await client.publishAsync(badTopic, 'not json', { qos: 1 });
       // A Sparkplug edge node: its birth names the metric (alias 1, unit Cel), the data message carries only the alias.
       const now = Date.now();
       const metric = { name: 'bearing_temperature', alias: 1, type: 'Double', properties: { engUnit: { type: 'String', value: 'Cel' } } } as const;
-      await client.publishAsync(`spBv1.0/${group}/NBIRTH/line-3`, Buffer.from(encodeSparkplugPayload({ timestamp: now, seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }] })), { qos: 1 });
+      await client.publishAsync(
+        `spBv1.0/${group}/NBIRTH/line-3`,
+        Buffer.from(encodeSparkplugPayload({ timestamp: now, seq: 0, metrics: [{ name: 'bdSeq', type: 'UInt64', value: 0 }] })),
+        { qos: 1 },
+      );
       await client.publishAsync(sparkplugBirth, Buffer.from(encodeSparkplugPayload({ timestamp: now, seq: 1, metrics: [{ ...metric, value: 55, timestamp: now }] })), { qos: 1 });
-      await client.publishAsync(sparkplugData, Buffer.from(encodeSparkplugPayload({ timestamp: now + 1, seq: 2, metrics: [{ alias: 1, type: 'Double', value: 56, timestamp: now + 1 }] })), { qos: 1 });
+      await client.publishAsync(
+        sparkplugData,
+        Buffer.from(encodeSparkplugPayload({ timestamp: now + 1, seq: 2, metrics: [{ alias: 1, type: 'Double', value: 56, timestamp: now + 1 }] })),
+        { qos: 1 },
+      );
     } finally {
       await client.endAsync();
     }
@@ -210,7 +224,10 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
     const job = graph.jobs.find((candidate) => candidate.name === `edge-gateway.${gatewayId}`)!;
     expect(job.lastEventType).toBe('RUNNING');
     expect(job.inputs.map((input) => `${input.namespace.split('://')[0]} ${input.name}`).sort()).toEqual(
-      [...published, ...sparkplug].map((topic) => `mqtt ${topic}`).concat(served.map((node) => `opcua ${node}`)).sort(),
+      [...published, ...sparkplug]
+        .map((topic) => `mqtt ${topic}`)
+        .concat(served.map((node) => `opcua ${node}`))
+        .sort(),
     );
     expect(job.inputs.map((input) => input.name)).not.toContain(badTopic);
     const opcua = job.inputs.find((input) => input.name === served[0])!;
@@ -218,7 +235,12 @@ describe('gateway lineage: from a ClickHouse column up to the exact MQTT topics 
     expect(job.inputs.find((input) => input.name === published[0])!.namespace).toBe(`mqtt://${new URL(mqttUrl).host}`);
     // The downstream walk from a node reaches the table's columns it feeds.
     const downstream = graph.downstream(graph.resolve(`${served[0]}#statusCode`));
-    expect(downstream.nodes.filter((node) => node.namespace.startsWith('clickhouse://')).map((node) => node.field).sort()).toEqual(['quality', 'qualityCode']);
+    expect(
+      downstream.nodes
+        .filter((node) => node.namespace.startsWith('clickhouse://'))
+        .map((node) => node.field)
+        .sort(),
+    ).toEqual(['quality', 'qualityCode']);
   });
 
   it('completes its run on close with every source it read', async () => {

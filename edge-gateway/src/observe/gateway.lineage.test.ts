@@ -114,11 +114,16 @@ describe('gateway lineage', () => {
   it('keeps an event at the largest allowed cap under Kafka’s default 1 MB message limit', () => {
     const long = (i: number) => `acme/berlin-plant-north/press-shop-hall-7/line-12/hydraulic-press-${i}/bearing_temperature_drive_side`;
     const read = readFrom(
-      Array.from({ length: LINEAGE_MAX_SOURCES_LIMIT }, (_, i) => (i % 2 === 0 ? ['json', long(i)] : ['ua', `ns=3;s=berlin-plant-north.press-shop-hall-7.line-12.hydraulic-press-${i}.bearing_temperature`])),
+      Array.from({ length: LINEAGE_MAX_SOURCES_LIMIT }, (_, i) =>
+        i % 2 === 0 ? ['json', long(i)] : ['ua', `ns=3;s=berlin-plant-north.press-shop-hall-7.line-12.hydraulic-press-${i}.bearing_temperature`],
+      ),
       LINEAGE_MAX_SOURCES_LIMIT,
     );
     const job = gatewayLineageJob(config, 'plant.telemetry.raw.v1', schema, profiles);
-    const event = runEvent({ eventType: 'RUNNING', job: { ...job, ...gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot()), namespace: 'fieldmesh' } });
+    const event = runEvent({
+      eventType: 'RUNNING',
+      job: { ...job, ...gatewayLineageUpdate(config, 'plant.telemetry.raw.v1', schema, profiles, read.snapshot()), namespace: 'fieldmesh' },
+    });
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(1_000_000);
   });
 

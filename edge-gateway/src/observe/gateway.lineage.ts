@@ -47,7 +47,10 @@ function valueDerivations(valueField: string): Record<string, FieldDerivation> {
 function connectorConfig(entry: ConnectorEntry): Record<string, unknown> {
   // The gateway config checked it against the connector's schema; parsing again fills the defaults the mapping relies on.
   const parsed = parseWith(connectorCatalog[entry.type].config, entry.config);
-  if (!parsed.ok) throw new TypeError(`connector ${entry.name}: its config does not parse (${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}); load the gateway config with gatewayConfigSchema first`);
+  if (!parsed.ok)
+    throw new TypeError(
+      `connector ${entry.name}: its config does not parse (${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}); load the gateway config with gatewayConfigSchema first`,
+    );
   return parsed.value as Record<string, unknown>;
 }
 

@@ -75,7 +75,14 @@ export class LineageRun {
   }
 
   private async emit(eventType: EventType, error?: unknown): Promise<RunEvent> {
-    const event = runEvent({ eventType, job: this.current, runId: this.runId, producer: this.emitter.settings.producer, error, ...(this.runFacets ? { runFacets: this.runFacets } : {}) });
+    const event = runEvent({
+      eventType,
+      job: this.current,
+      runId: this.runId,
+      producer: this.emitter.settings.producer,
+      error,
+      ...(this.runFacets ? { runFacets: this.runFacets } : {}),
+    });
     await this.emitter.emit(event);
     return event;
   }
