@@ -11,15 +11,14 @@ function parse(properties: string): Map<string, string> {
 }
 
 describe('kafka config', () => {
-  const properties = parse(
-    kafkaServerProperties({
-      brokerPort: 41001,
-      controllerPort: 41002,
-      dataDir: '/stack/kafka/data',
-      tls: { keystoreFile: '/stack/pki/kafka-broker.bundle.pem', caFile: '/stack/pki/ca.pem' },
-      admin: { username: 'admin', password: 's3cret' },
-    }),
-  );
+  const input = {
+    brokerPort: 41001,
+    controllerPort: 41002,
+    dataDir: '/stack/kafka/data',
+    tls: { keystoreFile: '/stack/pki/kafka-broker.bundle.pem', caFile: '/stack/pki/ca.pem' },
+    admin: { username: 'admin', password: 's3cret' },
+  };
+  const properties = parse(kafkaServerProperties(input));
 
   it('runs one KRaft node as broker and controller, listening only on 127.0.0.1 ports given', () => {
     expect(properties.get('process.roles')).toBe('broker,controller');
@@ -43,16 +42,7 @@ describe('kafka config', () => {
   });
 
   it('adds a PLAINTEXT listener on 127.0.0.1 only when asked, whose anonymous clients need no ACLs', () => {
-    const withPlaintext = parse(
-      kafkaServerProperties({
-        brokerPort: 41001,
-        controllerPort: 41002,
-        dataDir: '/stack/kafka/data',
-        tls: { keystoreFile: '/stack/pki/kafka-broker.bundle.pem', caFile: '/stack/pki/ca.pem' },
-        admin: { username: 'admin', password: 's3cret' },
-        plaintextPort: 41003,
-      }),
-    );
+    const withPlaintext = parse(kafkaServerProperties({ ...input, plaintextPort: 41003 }));
     expect(withPlaintext.get('listeners')).toBe('SASL_SSL://127.0.0.1:41001,CONTROLLER://127.0.0.1:41002,PLAINTEXT://127.0.0.1:41003');
     expect(withPlaintext.get('advertised.listeners')).toBe('SASL_SSL://127.0.0.1:41001,PLAINTEXT://127.0.0.1:41003');
     expect(withPlaintext.get('listener.security.protocol.map')).toBe('SASL_SSL:SASL_SSL,CONTROLLER:SSL,PLAINTEXT:PLAINTEXT');
