@@ -11,7 +11,8 @@ const stack = (...args: string[]) => run(join(REPO_ROOT, 'node_modules', '.bin',
 describe('npm run stack', () => {
   it('status lists every running service with where it listens', async () => {
     const { stdout } = await stack('status', '--dir', inject('stackDir'));
-    expect(stdout).toMatch(new RegExp(`^kafka\\s+kafka ${inject('kafkaBrokers')}\\s+running \\(pid \\d+\\)`, 'm'));
+    expect(stdout).toContain(`kafka ${inject('kafkaBrokers')} (SASL_SSL SCRAM-SHA-512, user ${inject('kafkaSaslUsername')}, CA ${inject('kafkaCaFile')})`);
+    expect(stdout).toMatch(new RegExp(`^kafka\\s+kafka ${inject('kafkaBrokers')} \\(.*\\)\\s+running \\(pid \\d+\\)`, 'm'));
     expect(stdout).toMatch(new RegExp(`^mosquitto\\s+${inject('mqttUrl')}\\s+running`, 'm'));
     expect(stdout).toContain(`${inject('clickhouseUrl')} (user ${inject('clickhouseUser')}, password ${inject('clickhousePassword')})`);
     expect(stdout).toMatch(new RegExp(`^registry\\s+${inject('registryUrl')}\\s+running`, 'm'));

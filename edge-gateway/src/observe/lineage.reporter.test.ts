@@ -55,6 +55,22 @@ describe('lineage reporter', () => {
     expect(events.every((e) => e.run.runId === events[0]!.run.runId)).toBe(true);
   });
 
+  it("reports a connector's first sources a second after they appear, without waiting for the interval", async () => {
+    vi.useFakeTimers();
+    const { reporter, events, inputs } = reporterFor();
+    reporter.start();
+    reporter.observe('json', ['a/1']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    reporter.observe('json', ['a/2']);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(events).toHaveLength(2); // a/2 waits for the interval
+    // The OPC UA server came up later: its nodes are news a user expects to see soon, and take a/2 with them.
+    reporter.observe('opcua', ['ns=1;s=pump-1.temperature']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(inputs(events[2])).toEqual(['a/1', 'a/2', 'ns=1;s=pump-1.temperature']);
+    await reporter.close();
+  });
+
   it('sends the sources of an undelivered event with the next one, and logs the failure once', async () => {
     vi.useFakeTimers();
     const state = { down: true };

@@ -13,12 +13,17 @@ export interface LineageReporterOptions {
 
 /**
  * Reports the gateway's run: START, a RUNNING event when it has read from sources it had not reported (a
- * second after the first appear, then at most once per interval), COMPLETE when it stops. Lineage is reported,
+ * second after the first appear, then at most once per interval; a connector's first sources, e.g. the OPC UA
+ * nodes of a server that came up after the MQTT topics, go a second after they appear too, so someone opening
+ * the lineage sees every connector soon), COMPLETE when it stops. Lineage is reported,
  * not required: an event that cannot be delivered is logged (once per reason) and the next one carries
  * everything, since every event describes the whole job.
  */
 export class LineageReporter {
   private timer: NodeJS.Timeout | undefined;
+  private timerDueAt = 0;
+  /** Connectors that have brought sources: a connector's first ones are reported without waiting for the interval. */
+  private readonly connectorsSeen = new Set<string>();
   private reported = 0;
   private lastSentAt = 0;
   private sending: Promise<void> = Promise.resolve();
@@ -39,7 +44,11 @@ export class LineageReporter {
 
   /** Notes the sources of a batch; schedules a RUNNING event when one is new. Cheap when none is. */
   observe(connector: string, addresses: Iterable<string>): void {
-    if (this.sources.observe(connector, addresses)) this.schedule();
+    if (this.sources.observe(connector, addresses)) {
+      const firstOfConnector = !this.connectorsSeen.has(connector);
+      this.connectorsSeen.add(connector);
+      this.schedule(firstOfConnector);
+    }
     if (this.sources.full && !this.warnedFull) {
       this.warnedFull = true;
       this.options.log(
@@ -59,10 +68,15 @@ export class LineageReporter {
     await this.run.complete().catch((error: unknown) => this.failed(error));
   }
 
-  private schedule(): void {
-    if (this.timer || this.closed) return;
+  private schedule(soon = false): void {
+    if (this.closed) return;
     const settle = this.options.settleMs ?? 1000;
-    const delay = Math.max(settle, this.lastSentAt + this.options.reportIntervalMs - Date.now());
+    const delay = soon ? settle : Math.max(settle, this.lastSentAt + this.options.reportIntervalMs - Date.now());
+    if (this.timer) {
+      if (this.timerDueAt <= Date.now() + delay) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDueAt = Date.now() + delay;
     this.timer = setTimeout(() => this.flush(), delay);
     this.timer.unref();
   }

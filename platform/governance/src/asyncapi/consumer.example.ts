@@ -79,15 +79,22 @@ export function consumerExampleFor(loaded: LoadedContract, options: AsyncApiOpti
     .join(', ');
   return `// Consumer of ${contract.kafka.topic}: ${contract.id} ${contract.version}, owned by ${contract.owner.team} <${contract.owner.contact}>.
 // ${contract.description.purpose}
-// npm install kafkajs @kafkajs/confluent-schema-registry
+// npm install kafkajs @kafkajs/confluent-schema-registry @platformatic/wasm-utils
 // The brokers take SASL_SSL only: your service's principal (SCRAM-SHA-512) and the CA that signed them.
 // KAFKA_SASL_USERNAME=... KAFKA_SASL_PASSWORD=... KAFKA_SSL_CA_FILE=ca.pem npx tsx consumer.ts
 import { readFileSync } from 'node:fs';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { Kafka } from 'kafkajs';
+import { lz4Compress, lz4Decompress } from '@platformatic/wasm-utils';
+import kafkajs from 'kafkajs';
 
 ${interfaceFor(loaded)}
 
+const { CompressionCodecs, CompressionTypes, Kafka } = kafkajs;
+// Fieldmesh's producers compress with LZ4, which kafkajs leaves to a codec (this one is WebAssembly, no native build).
+CompressionCodecs[CompressionTypes.LZ4] = () => ({
+  compress: async (encoder: { buffer: Buffer }) => lz4Compress(encoder.buffer),
+  decompress: async (buffer: Buffer) => lz4Decompress(buffer),
+});
 const registry = new SchemaRegistry({ host: '${options.registryUrl}' });
 const env = (name: string) => process.env[name] ?? (console.error(\`set \${name}\`), process.exit(2));
 const kafka = new Kafka({
