@@ -44,6 +44,19 @@ describe('main job reconciliation', () => {
     expect(reconcile(missed).find((c) => !c.ok)?.check).toBe('gateway received ≥ MQTT readings the plant published');
   });
 
+  it('fails a run whose readings never left the gateway, saying they are kept in its buffer rather than lost', () => {
+    const undrained = { ...balanced, gateway: { ...balanced.gateway, forwarded: 0, pending: 262 }, kafka: {} };
+    expect(passed(undrained)).toBe(false);
+    expect(
+      reconcile(undrained)
+        .filter((c) => !c.ok)
+        .map((c) => c.check),
+    ).toEqual(["readings left in the gateway's disk buffer at the end (Kafka never took them)"]);
+    const text = formatReport(undrained);
+    expect(text).toContain("NOT DRAINED: 262 readings are still in the gateway's disk buffer");
+    expect(text).not.toContain('Every message is accounted for.');
+  });
+
   it('counts buffer drops as a failure', () => {
     const dropped = { ...balanced, gateway: { ...balanced.gateway, forwarded: 252, dropped: 10 }, kafka: { 'plant.telemetry.raw.v1': 250, 'plant.telemetry.raw.v1.dlq': 2 } };
     expect(reconcile(dropped).find((c) => !c.ok)?.check).toBe('records dropped by a full buffer');
