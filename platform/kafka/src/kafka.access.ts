@@ -3,7 +3,7 @@ import { Admin, AclOperations, AclPermissionTypes, alterUserScramCredentialsV0, 
 import { kafkaClientConfigSchema, parseOptions } from './config';
 import { KafkaAdminFailed } from './errors';
 import { clientSecurity } from './kafka.factory';
-import type { ResolvedKafkaSecurity } from './kafka.security';
+import { platformaticSecurityOptions } from './kafka.security';
 import type { KafkaClientConfig } from './ports';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER';
@@ -34,16 +34,12 @@ export function aclKey(binding: AclBinding): string {
  */
 export class KafkaAccessAdmin {
   private readonly admin: Admin;
-  private readonly security: ResolvedKafkaSecurity;
+  private readonly security: ReturnType<typeof platformaticSecurityOptions>;
 
   constructor(private readonly config: KafkaClientConfig) {
     const settings = parseOptions('Kafka client config', kafkaClientConfigSchema, config);
-    this.security = clientSecurity(settings);
-    this.admin = new Admin({ clientId: settings.clientId, bootstrapBrokers: settings.brokers, retries: 3, retryDelay: 500, ...this.secured() });
-  }
-
-  private secured() {
-    return this.security.protocol === 'SASL_SSL' ? { tls: this.security.ca ? { ca: this.security.ca } : {}, sasl: this.security.sasl } : {};
+    this.security = platformaticSecurityOptions(clientSecurity(settings));
+    this.admin = new Admin({ clientId: settings.clientId, bootstrapBrokers: settings.brokers, retries: 3, retryDelay: 500, ...this.security });
   }
 
   /** Creates the SCRAM-SHA-512 user or sets its password; only the salted password goes to the broker. */
@@ -51,7 +47,7 @@ export class KafkaAccessAdmin {
     const salt = randomBytes(32);
     const saltedPassword = pbkdf2Sync(password, salt, SCRAM_ITERATIONS, 64, 'sha512');
     const [host, port] = this.config.brokers[0]!.split(':') as [string, string];
-    const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.secured() });
+    const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.security });
     try {
       await connection.connect(host, Number(port));
       const response = await alterUserScramCredentialsV0.api.async(

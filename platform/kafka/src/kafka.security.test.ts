@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafka } from './kafka.factory';
-import { kafkaSecurityFromEnv, resolveKafkaSecurity } from './kafka.security';
+import { kafkaSecurityFromEnv, platformaticSecurityOptions, resolveKafkaSecurity } from './kafka.security';
 
 describe('Kafka client security', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fieldmesh-kafka-security-'));
@@ -52,5 +52,12 @@ describe('Kafka client security', () => {
       /security\.sasl\.username: must name the principal/,
     );
     expect(() => createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'], security: { protocol: 'SSL' } as never })).toThrow(/security\.protocol/);
+  });
+
+  it('gives @platformatic/kafka clients TLS with the CA (the system CAs without one) and SCRAM, and nothing for PLAINTEXT', () => {
+    const sasl = { mechanism: 'SCRAM-SHA-512', username: 'console', password: 'p' } as const;
+    expect(platformaticSecurityOptions({ protocol: 'SASL_SSL', ca: 'PEM', sasl })).toEqual({ tls: { ca: 'PEM' }, sasl });
+    expect(platformaticSecurityOptions({ protocol: 'SASL_SSL', ca: undefined, sasl })).toEqual({ tls: {}, sasl });
+    expect(platformaticSecurityOptions({ protocol: 'PLAINTEXT' })).toEqual({});
   });
 });

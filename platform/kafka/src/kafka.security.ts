@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { KAFKA_SECURITY_ENV } from '@fieldmesh/config';
 import { z } from 'zod';
+import type { BaseOptions } from './platformatic.base';
 
 /**
  * How a client authenticates and encrypts, as Kafka's client properties say it (`security.protocol`,
@@ -67,4 +68,9 @@ export function resolveKafkaSecurity(security: KafkaSecurity | undefined, client
     ca: security.caFile ? readFileSync(security.caFile, 'utf8') : undefined,
     sasl: { mechanism: sasl.mechanism, username: sasl.username, password },
   };
+}
+
+/** The TLS and SASL options of a @platformatic/kafka client (producer, consumer, admin or bare connection); none for PLAINTEXT. */
+export function platformaticSecurityOptions(security: ResolvedKafkaSecurity): Pick<BaseOptions, 'tls' | 'sasl'> {
+  return security.protocol === 'SASL_SSL' ? { tls: security.ca ? { ca: security.ca } : {}, sasl: security.sasl } : {};
 }

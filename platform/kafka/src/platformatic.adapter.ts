@@ -5,7 +5,7 @@ import type { KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import type { BaseOptions } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
-import type { ResolvedKafkaSecurity } from './kafka.security';
+import { platformaticSecurityOptions, type ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, RecordMetadata, TopicSpec } from './ports';
 import { groupByTopic, headerBuffers, keyBuffer } from './records';
 
@@ -21,7 +21,7 @@ export function platformaticAdapter(config: KafkaClientSettings, security: Resol
     bootstrapBrokers: config.brokers,
     retries: 10,
     retryDelay: 1_000,
-    ...(security.protocol === 'SASL_SSL' ? { tls: security.ca ? { ca: security.ca } : {}, sasl: security.sasl } : {}),
+    ...platformaticSecurityOptions(security),
   };
   return {
     producer: (settings) => new PlatformaticProducer(base, settings),
