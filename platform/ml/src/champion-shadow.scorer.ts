@@ -1,5 +1,7 @@
 import { topContributors, type FeatureContribution } from './contributors';
+import { AssetsNotGiven } from './errors';
 import { DriftMonitor, type DriftMonitorOptions, type DriftReport } from './drift.monitor';
+import { AssetBaselines } from './asset-baseline';
 import { prepareBatch, type FeatureRow } from './feature.matrix';
 import type { OnnxModel } from './onnx.model';
 
@@ -58,6 +60,8 @@ export class ChampionShadowScorer {
   private readonly drift: DriftMonitor | undefined;
   private readonly counters: ScorerStats = { rows: 0, scored: 0, notApplicable: 0, anomalous: 0, imputedRows: 0, batches: 0 };
   private readonly compared = { rows: 0, bothAnomalous: 0, championOnly: 0, shadowOnly: 0 };
+  /** Per-asset baselines of each model whose card asks for one, keyed by model id. */
+  private readonly baselines = new Map<string, AssetBaselines>();
 
   constructor(
     readonly champion: OnnxModel,
@@ -65,12 +69,19 @@ export class ChampionShadowScorer {
     private readonly options: ChampionShadowOptions = {},
   ) {
     this.drift = options.drift ? new DriftMonitor(champion.card, options.drift) : undefined;
+    for (const model of [champion, ...(shadow ? [shadow] : [])]) {
+      if (model.card.baseline) this.baselines.set(model.id, new AssetBaselines(model.card.baseline, model.card.inputs.features));
+    }
   }
 
-  /** Scores the rows; entries are undefined for rows a model does not cover. */
-  async score(rows: readonly FeatureRow[]): Promise<{ champion: Array<RowScore | undefined>; shadow: Array<RowScore | undefined> }> {
-    const champion = await this.scoreWith(this.champion, 'CHAMPION', rows);
-    const shadow = this.shadow ? await this.scoreWith(this.shadow, 'SHADOW', rows) : [];
+  /**
+   * Scores the rows; entries are undefined for rows a model does not cover, or, for a model with a
+   * per-asset baseline, of an asset still learning it. `assets` names each row's asset (row-aligned);
+   * a model with a baseline needs it.
+   */
+  async score(rows: readonly FeatureRow[], assets: readonly string[] = []): Promise<{ champion: Array<RowScore | undefined>; shadow: Array<RowScore | undefined> }> {
+    const champion = await this.scoreWith(this.champion, 'CHAMPION', rows, assets);
+    const shadow = this.shadow ? await this.scoreWith(this.shadow, 'SHADOW', rows, assets) : [];
     this.counters.rows += rows.length;
     this.counters.batches += 1;
     for (const result of champion) {
@@ -105,9 +116,11 @@ export class ChampionShadowScorer {
     await this.shadow?.close();
   }
 
-  private async scoreWith(model: OnnxModel, role: ModelRole, rows: readonly FeatureRow[]): Promise<Array<RowScore | undefined>> {
+  private async scoreWith(model: OnnxModel, role: ModelRole, rows: readonly FeatureRow[], assets: readonly string[]): Promise<Array<RowScore | undefined>> {
     const results = new Array<RowScore | undefined>(rows.length).fill(undefined);
-    const batch = prepareBatch(model.card, rows);
+    const baselines = this.baselines.get(model.id);
+    if (baselines && assets.length !== rows.length) throw new AssetsNotGiven(model.id, rows.length, assets.length);
+    const batch = prepareBatch(model.card, rows, baselines ? (row, index) => baselines.centre(assets[index]!, row) : undefined);
     if (batch.sources.length === 0) return results;
     const output = await model.score(batch.matrix);
     if (role === 'CHAMPION' && this.drift) for (const report of this.drift.observe(batch.matrix)) this.options.onDrift?.(report);

@@ -54,3 +54,31 @@ export class ScoringFailed extends Error {
     );
   }
 }
+
+/** A predictions CSV (as the backtest writes it) cannot be read. */
+export class PredictionsInvalid extends Error {
+  override readonly name = 'PredictionsInvalid';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(
+      `Predictions ${file}${line > 0 ? ` line ${line}` : ''}: ${reason}. Write it with the backtest's --predictions-out (header ${'timestamp,assetPath,label,anomaly,predicted,score,threshold'}).`,
+    );
+  }
+}
+
+/** A model with a per-asset baseline was asked to score rows without their assets. */
+export class AssetsNotGiven extends Error {
+  override readonly name = 'AssetsNotGiven';
+  constructor(
+    readonly model: string,
+    readonly rows: number,
+    readonly assets: number,
+  ) {
+    super(
+      `${model} centres each asset on its own baseline, but ${rows} rows came with ${assets} asset names. Pass the asset of every row to ChampionShadowScorer.score(rows, assets).`,
+    );
+  }
+}

@@ -13,6 +13,8 @@ export interface PreparedBatch {
   imputed: string[][];
   /** Input rows the model does not cover (outside its applicability), left unscored. */
   notApplicable: number[];
+  /** Applicable rows the transform held back (an asset still learning its baseline), left unscored. */
+  heldBack: number[];
 }
 
 export function isApplicable(card: ModelCard, row: FeatureRow): boolean {
@@ -26,17 +28,26 @@ export function isApplicable(card: ModelCard, row: FeatureRow): boolean {
 /**
  * Builds the input tensor in the card's order. A missing or non-finite feature takes its training mean,
  * which adds nothing to a Mahalanobis-type score, and is named so the score record can say so.
+ * Applicability is judged on the rows as given; `transform` (e.g. a per-asset baseline) then maps each
+ * applicable row to the model's input, or holds it back by returning undefined.
  */
-export function prepareBatch(card: ModelCard, rows: readonly FeatureRow[]): PreparedBatch {
+export function prepareBatch(card: ModelCard, rows: readonly FeatureRow[], transform?: (row: FeatureRow, index: number) => FeatureRow | undefined): PreparedBatch {
   const names = card.inputs.features;
   const means = card.trainingData.featureStats.map((stats) => stats.mean);
   const sources: number[] = [];
+  const inputs: FeatureRow[] = [];
   const imputed: string[][] = [];
   const notApplicable: number[] = [];
-  rows.forEach((row, index) => (isApplicable(card, row) ? sources.push(index) : notApplicable.push(index)));
+  const heldBack: number[] = [];
+  rows.forEach((row, index) => {
+    if (!isApplicable(card, row)) return void notApplicable.push(index);
+    const input = transform ? transform(row, index) : row;
+    if (!input) return void heldBack.push(index);
+    sources.push(index);
+    inputs.push(input);
+  });
   const matrix = new Float32Array(sources.length * names.length);
-  sources.forEach((source, r) => {
-    const row = rows[source]!;
+  inputs.forEach((row, r) => {
     const missing: string[] = [];
     names.forEach((name, f) => {
       const value = row[name];
@@ -47,5 +58,5 @@ export function prepareBatch(card: ModelCard, rows: readonly FeatureRow[]): Prep
     });
     imputed.push(missing);
   });
-  return { matrix, sources, imputed, notApplicable };
+  return { matrix, sources, imputed, notApplicable, heldBack };
 }

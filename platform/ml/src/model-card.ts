@@ -31,6 +31,8 @@ export const modelCardSchema = z
     /** Windows outside these conditions are not scored: the model never saw such operation. */
     applicability: z.array(condition).default([]),
     threshold: z.number().positive(),
+    /** Per-asset normalisation: inputs are centred on each asset's mean over its first `windows` scored windows. */
+    baseline: z.strictObject({ windows: z.number().int().positive() }).optional(),
     trainingData: z
       .object({
         description: z.string().min(1),

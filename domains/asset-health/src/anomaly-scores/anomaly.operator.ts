@@ -102,7 +102,10 @@ export class AnomalyOperator {
     const champion: AnomalyScore[] = [];
     const shadow: AnomalyScore[] = [];
     for (const [assetClass, group] of byClass) {
-      const scored = await this.scorers.get(assetClass)!.score(group.map(featureValues));
+      const scored = await this.scorers.get(assetClass)!.score(
+        group.map(featureValues),
+        group.map((window) => window.assetPath),
+      );
       group.forEach((window, i) => {
         for (const [results, into] of [
           [scored.champion, champion],
