@@ -56,6 +56,18 @@ describe('the Kafka access plan of the contracts', () => {
     expect(writers('_fieldmesh.contract-audit')).toEqual([`User:${principalNames.registry}`]);
   });
 
+  it('lets the console read products and write only the alert workflow the alerts contract opens to it, and the SLO monitor write only its own output', () => {
+    const consoleGrants = grantsOf(principalNames.console);
+    expect(consoleGrants).toEqual(expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ GROUP:fieldmesh-console-*']));
+    expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant))).toEqual(['WRITE TOPIC:asset-health.alerts.v1']);
+    const slo = grantsOf(principalNames.slo);
+    expect(slo).toEqual(expect.arrayContaining(['READ TOPIC:plant.telemetry.raw.v1', 'READ TOPIC:energy.consumption-15m.v1', 'READ GROUP:fieldmesh-slo-monitor-*']));
+    expect(slo.filter((grant) => /^(WRITE|CREATE) /.test(grant)).sort()).toEqual(['CREATE TOPIC:_fieldmesh.slo', 'WRITE TOPIC:_fieldmesh.slo']);
+    const analyst = grantsOf(principalNames.analyst);
+    expect(analyst.filter((grant) => !grant.startsWith('READ ') && !grant.startsWith('DESCRIBE '))).toEqual([]);
+    expect(analyst).toEqual(expect.arrayContaining(['READ TOPIC:asset-health.alerts.v1', 'READ GROUP:analyst.*']));
+  });
+
   it('reports missing grants and grants of its principals that no contract declares, and leaves other principals alone', () => {
     const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
     const [kept, dropped] = [plan.bindings.slice(1), plan.bindings[0]!];

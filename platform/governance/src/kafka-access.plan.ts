@@ -65,7 +65,9 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
  * - a domain writes its own products and their DLQs, reads its declared upstream (and dead-letters into
  *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`;
  * - a site's gateway writes the source products (contracts without upstream) and their DLQs only;
- * - the sink reads every product and writes their DLQs; analysts and the console read products;
+ * - the sink reads every product and writes their DLQs; analysts, the console and the SLO monitor read products;
+ * - the console writes a product only where its contract names it among the topic's `kafka.writers` (people's
+ *   alert workflow steps, which the product logs beside the domain's own);
  * - `_schemas` and `_fieldmesh.contract-audit` are the registry's alone; the SLO monitor alone writes `_fieldmesh.slo`;
  * - every producer of products reports its runs to `_fieldmesh.lineage`.
  * Creating topics and changing configs stays with the operators' admin (`fieldmesh products apply`).
@@ -104,6 +106,9 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
     }
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
   }
+  for (const contract of products.filter((product) => product.kafka.writers?.includes('console'))) {
+    bindings.push(...grants(principalNames.console, 'TOPIC', contract.kafka.topic, PRODUCE));
+  }
   for (const topic of productTopics) {
     bindings.push(...grants(principalNames.sink, 'TOPIC', topic, CONSUME));
     bindings.push(...grants(principalNames.sink, 'TOPIC', dlqTopicFor(topic), PRODUCE));
@@ -118,9 +123,11 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
     bindings.push(...grants(principalNames.registry, 'TOPIC', topic, ['CREATE', ...PRODUCE, 'READ', ...DESCRIBE_CONFIGS]));
   bindings.push(...grants(principalNames.registry, 'GROUP', 'fieldmesh-registry', ['READ', 'DESCRIBE'], 'PREFIXED'));
   for (const topic of [PLATFORM_TOPICS.contractAudit, PLATFORM_TOPICS.lineage, PLATFORM_TOPICS.slo]) bindings.push(...grants(principalNames.console, 'TOPIC', topic, CONSUME));
-  bindings.push(...grants(principalNames.console, 'GROUP', 'fieldmesh.console', ['READ', 'DESCRIBE'], 'PREFIXED'));
-  bindings.push(...grants(principalNames.slo, 'TOPIC', PLATFORM_TOPICS.slo, [...PRODUCE, 'READ']));
-  bindings.push(...grants(principalNames.slo, 'GROUP', 'fieldmesh.slo', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  // The console's views follow their topics in throw-away groups `fieldmesh-console-<view>-<uuid>` (TopicFollower).
+  bindings.push(...grants(principalNames.console, 'GROUP', 'fieldmesh-console-', ['READ', 'DESCRIBE'], 'PREFIXED'));
+  // The monitor makes its output topic on first start and reads products in groups `fieldmesh-slo-monitor-<uuid>`.
+  bindings.push(...grants(principalNames.slo, 'TOPIC', PLATFORM_TOPICS.slo, ['CREATE', ...PRODUCE]));
+  bindings.push(...grants(principalNames.slo, 'GROUP', 'fieldmesh-slo-monitor-', ['READ', 'DESCRIBE'], 'PREFIXED'));
   bindings.push(...grants(principalNames.analyst, 'GROUP', 'analyst.', ['READ', 'DESCRIBE'], 'PREFIXED'));
   const unique = [...new Map(bindings.map((binding) => [aclKey(binding), binding])).values()];
   return { principals: [...new Set(unique.map((binding) => binding.principal.slice('User:'.length)))].sort(), bindings: unique };
