@@ -115,18 +115,7 @@ export const dataContractSchema = z.strictObject({
   kafka: z.strictObject({
     topic: z.string().regex(topicName, 'must be <domain>.<product>.v<major>'),
     partitions: z.number().int().positive(),
-    replicationFactor: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_REPLICATION_FACTOR)
-      .describe('Copies of each partition a production cluster keeps (default 3); a smaller cluster gives at most one per broker, with a warning'),
-    minInSyncReplicas: z
-      .number()
-      .int()
-      .positive()
-      .default(DEFAULT_MIN_INSYNC_REPLICAS)
-      .describe("The topic's min.insync.replicas (default 2): copies an acks=all write needs; capped by the replication factor the cluster gives"),
+    replicationFactor: z.number().int().positive(),
     key: z.string().min(1),
     writers: z
       .array(z.enum(['console']))
