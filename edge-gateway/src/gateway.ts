@@ -123,7 +123,6 @@ export class Gateway {
     const ingestor = new Ingestor({
       log,
       contract,
-      serde,
       writer,
       build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), pseudonymiser },
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],

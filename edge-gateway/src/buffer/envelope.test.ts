@@ -1,5 +1,6 @@
+import { AvroCodec, createAvroType, decodeLimitsSchema, frame } from '@fieldmesh/serde';
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope } from './envelope';
+import { decodeEnvelope, encodeAvroEnvelope, encodeEnvelope } from './envelope';
 
 describe('buffer envelope', () => {
   it('round-trips topic, key, headers and binary value', () => {
@@ -10,5 +11,16 @@ describe('buffer envelope', () => {
 
   it('keeps a null key', () => {
     expect(decodeEnvelope(encodeEnvelope({ topic: 't', key: null, value: Buffer.alloc(0), headers: {} })).key).toBeNull();
+  });
+
+  it('holds the same wire-format value as the serde encodes, records larger than its scratch buffer included', () => {
+    const type = createAvroType({ type: 'record', name: 'R', fields: [{ name: 'text', type: 'string' }] });
+    const codec = new AvroCodec(type, decodeLimitsSchema.parse({}));
+    const writer = { topic: 't', subject: 't-value', schemaId: 42, codec };
+    const head = { topic: 't', key: 'k', headers: { h: 'v' } };
+    for (const text of ['short', 'x'.repeat(200_000), 'short again']) {
+      const envelope = decodeEnvelope(encodeAvroEnvelope(head, writer, { text }));
+      expect(envelope).toEqual({ ...head, value: frame(42, codec.encode({ text }, { topic: 't' })) });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { DlqHeaders, KafkaProduceFailed, type KafkaProducerPort, type OutgoingRe
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEnvelope } from '../buffer/envelope';
 import { FaultyFileSystem } from '../buffer/faulty.file-system';
+import { CONNECTOR_HEADER, READING_ID_HEADER, RECEIVED_TIME_HEADER } from '../ingest/reading.identity';
 import { SegmentLog } from '../buffer/segment-log';
 import { DEAD_LETTER_EVIDENCE_BYTES, EVIDENCE_HEADER } from './dead-letter.builder';
 import type { RecordRefusedByKafka } from './errors';
@@ -90,6 +91,15 @@ async function setUp(files?: FaultyFileSystem) {
 const reading = (i: number) => Buffer.from(`reading-${i}`);
 
 describe('Forwarder', () => {
+  it('sends the provenance headers but not those only the buffer reads (reading id, receive time)', async () => {
+    const { log, producer, forwarder } = await setUp();
+    const headers = { 'fieldmesh.gateway': 'gw-1', 'fieldmesh.sequence': '1', [CONNECTOR_HEADER]: 'mqtt-line-1', [READING_ID_HEADER]: 'id-1', [RECEIVED_TIME_HEADER]: '1000' };
+    await log.append([encodeEnvelope({ topic: 'plant.telemetry.raw.v1', key: 'press-7', value: reading(1), headers })]);
+    forwarder.start();
+    await expect.poll(() => log.stats.committedSeq).toBe(1);
+    expect(producer.topics.get('plant.telemetry.raw.v1')![0]!.headers).toEqual({ 'fieldmesh.gateway': 'gw-1', 'fieldmesh.sequence': '1', [CONNECTOR_HEADER]: 'mqtt-line-1' });
+  });
+
   it('dead-letters a record Kafka refuses for good, with bounded evidence, and forwards the rest in order', async () => {
     const { log, producer, forwarder, seen, append } = await setUp();
     producer.maxBytes.set('plant.telemetry.raw.v1', 1000);

@@ -1,6 +1,7 @@
 import type { KafkaProducerPort, OutgoingRecord } from '@fieldmesh/kafka';
 import { decodeEnvelope, type Envelope } from '../buffer/envelope';
 import type { BufferedRecord, SegmentLog } from '../buffer/segment-log';
+import { READING_ID_HEADER, RECEIVED_TIME_HEADER } from '../ingest/reading.identity';
 import { backoffMs, sleep } from '../runtime/backoff';
 import { buildForwardDeadLetter, DEAD_LETTER_EVIDENCE_BYTES, type RefusedRecord } from './dead-letter.builder';
 import { DeadLetterRefused, RecordRefusedByKafka } from './errors';
@@ -97,7 +98,7 @@ export class Forwarder {
         // The position holds in memory when the checkpoint cannot be saved: forwarding goes on.
         await this.log.commit(last).catch((error: unknown) => this.events.onBufferError(error));
         next = last + 1;
-        const oldest = Number(envelopes[0]?.headers['fieldmesh.received-time'] ?? this.clock());
+        const oldest = Number(envelopes[0]?.headers[RECEIVED_TIME_HEADER] ?? this.clock());
         this.events.onForwarded(progress.settled, this.clock() - oldest);
       }
       if (progress.error !== undefined) {
@@ -187,6 +188,15 @@ export class Forwarder {
   }
 }
 
+/**
+ * Headers only the gateway reads, from its own buffer (the reading id recognises a redelivery after a
+ * restart; the receive time dates the forward lag): not sent, as the record's body carries the receive time
+ * and every header costs the producer, the broker and each consumer per record.
+ */
+const BUFFER_ONLY_HEADERS = new Set([READING_ID_HEADER, RECEIVED_TIME_HEADER]);
+
 function toRecord(envelope: Envelope): OutgoingRecord {
-  return { topic: envelope.topic, key: envelope.key, value: envelope.value, headers: envelope.headers };
+  const headers: Record<string, string> = {};
+  for (const name in envelope.headers) if (!BUFFER_ONLY_HEADERS.has(name)) headers[name] = envelope.headers[name]!;
+  return { topic: envelope.topic, key: envelope.key, value: envelope.value, headers };
 }

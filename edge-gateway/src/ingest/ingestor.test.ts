@@ -47,7 +47,7 @@ async function ingestor(options: { log?: SegmentLog; redeliveries?: RedeliveryFi
   const redeliveries = options.redeliveries ?? new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
   return {
     log,
-    ingestor: new Ingestor({ log, contract: raw, serde, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }),
+    ingestor: new Ingestor({ log, contract: raw, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }),
   };
 }
 const sequences = async (log: SegmentLog) => (await log.read(1, 100)).map((r) => decodeEnvelope(r.payload).headers['fieldmesh.sequence']);

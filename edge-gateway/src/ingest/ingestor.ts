@@ -1,14 +1,14 @@
 import type { SourceBatch, SourceReading, SourceReject } from '@fieldmesh/connect';
 import { type LoadedContract, validateRecord } from '@fieldmesh/governance';
 import { buildDlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
-import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
-import { encodeEnvelope } from '../buffer/envelope';
+import type { WriterSchema } from '@fieldmesh/serde';
+import { encodeAvroEnvelope, encodeEnvelope } from '../buffer/envelope';
 import type { SegmentLog } from '../buffer/segment-log';
 import type { BuildContext } from '../enrich/raw-reading.builder';
 import { buildRawReading } from '../enrich/raw-reading.builder';
 import { redactPersonalText } from '../privacy/redact';
 import { ClockSkewGuard } from './clock-skew.guard';
-import { CONNECTOR_HEADER, READING_ID_HEADER } from './reading.identity';
+import { CONNECTOR_HEADER, READING_ID_HEADER, RECEIVED_TIME_HEADER } from './reading.identity';
 import type { RedeliveryFilter } from './redelivery.filter';
 
 /** A reading that broke the contract: its problems become the dead letter's reason. */
@@ -31,7 +31,6 @@ export interface IngestOutcome {
 export interface IngestorDeps {
   log: SegmentLog;
   contract: LoadedContract;
-  serde: AvroSerde;
   writer: WriterSchema;
   build: BuildContext;
   /** JSON keys that may hold personal data in source payloads (redacted in dead letters). */
@@ -87,9 +86,13 @@ export class Ingestor {
       if (skewed) throw skewed;
       const problems = validateRecord(this.deps.contract, record as unknown as Record<string, unknown>);
       if (problems.length > 0) throw new ReadingInvalid(problems);
-      const value = this.deps.serde.encode(this.deps.writer, record);
+      const envelope = encodeAvroEnvelope(
+        { topic: this.topic, key: record[this.deps.contract.contract.kafka.key as keyof typeof record] as string, headers },
+        this.deps.writer,
+        record,
+      );
       outcome.accepted += 1;
-      return encodeEnvelope({ topic: this.topic, key: record[this.deps.contract.contract.kafka.key as keyof typeof record] as string, value, headers });
+      return envelope;
     } catch (error) {
       // The masked record is the evidence: nothing personal reaches the dead-letter topic in clear.
       const evidence = Buffer.from(JSON.stringify(record));
@@ -121,6 +124,6 @@ export class Ingestor {
   }
 
   private provenance(connector: string, seq: number, now: number): Record<string, string> {
-    return { 'fieldmesh.gateway': this.deps.build.gatewayId, 'fieldmesh.sequence': String(seq), [CONNECTOR_HEADER]: connector, 'fieldmesh.received-time': String(now) };
+    return { 'fieldmesh.gateway': this.deps.build.gatewayId, 'fieldmesh.sequence': String(seq), [CONNECTOR_HEADER]: connector, [RECEIVED_TIME_HEADER]: String(now) };
   }
 }

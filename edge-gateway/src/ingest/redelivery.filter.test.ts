@@ -71,4 +71,11 @@ describe('RedeliveryFilter', () => {
     expect(filter.screen('plant', [reading(1), reading(2)]).redelivered).toBe(1);
     expect(filter.screen('other', [reading(1)]).redelivered).toBe(0);
   });
+
+  it('remembers an id added again until its newest copy is among the forgotten', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 2 });
+    const [a, b, c] = [1, 2, 3].map((t) => readingId(reading(t)));
+    filter.remember('plant', [a!, b!, a!, c!]);
+    expect(filter.screen('plant', [reading(1), reading(2), reading(3)]).fresh.map(({ reading: r }) => r.readingTime)).toEqual([2]);
+  });
 });
