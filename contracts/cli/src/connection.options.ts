@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatProblems, parseWith } from '@fieldmesh/config';
+import { formatProblems, parseWith, registryAuthFromEnv } from '@fieldmesh/config';
 import { createKafka, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { UsageError, type CliIo, type ParsedArgs } from './cli.command';
@@ -53,12 +53,18 @@ export function registryOf(args: ParsedArgs, io: CliIo): string {
   return parseOrThrow(z.object({ registry: registryUrl }), { registry: args.values.registry ?? io.env.FIELDMESH_REGISTRY_URL }).registry;
 }
 
+/** The caller's registry token: --token, else FIELDMESH_TOKEN (a person's), else FIELDMESH_REGISTRY_TOKEN (the environment's clients'). */
+function tokenOf(args: ParsedArgs, io: CliIo): string | undefined {
+  if (typeof args.values.token === 'string') return args.values.token || undefined;
+  return io.env.FIELDMESH_TOKEN || registryAuthFromEnv('fieldmesh-cli', io.env)?.password;
+}
+
 /**
- * Credentials for the registry writes a command makes (compatibility levels, schemas): --token or FIELDMESH_TOKEN,
+ * Credentials for the registry writes a command makes (compatibility levels, schemas): the token of tokenOf,
  * sent as the Basic auth password as Confluent clients send it; none = anonymous, which a governed registry refuses.
  */
 export function registryAuthOf(args: ParsedArgs, io: CliIo): { username: string; password: string } | undefined {
-  const token = typeof args.values.token === 'string' ? args.values.token : io.env.FIELDMESH_TOKEN;
+  const token = tokenOf(args, io);
   return token ? { username: 'fieldmesh-cli', password: token } : undefined;
 }
 
@@ -81,13 +87,12 @@ export const REMOTE_OPTIONS = {
 
 export const REMOTE_HELP = `Connection:
   --registry <url>   the registry (default: env FIELDMESH_REGISTRY_URL)
-  --token <token>    your API token, sent as 'Authorization: Bearer' (default: env FIELDMESH_TOKEN;
+  --token <token>    your API token, sent as 'Authorization: Bearer' (default: env FIELDMESH_TOKEN, else FIELDMESH_REGISTRY_TOKEN;
                      'fieldmesh tokens create' issues one)`;
 
-/** The registry's contracts API as the caller (--token or FIELDMESH_TOKEN; none = anonymous, reads only). */
+/** The registry's contracts API as the caller (the token of tokenOf; none = anonymous, reads only). */
 export function contractsApiOf(args: ParsedArgs, io: CliIo): ContractsApiClient {
-  const token = typeof args.values.token === 'string' ? args.values.token : io.env.FIELDMESH_TOKEN;
-  return new ContractsApiClient(registryOf(args, io), token || undefined);
+  return new ContractsApiClient(registryOf(args, io), tokenOf(args, io));
 }
 
 export const TOKENS_FILE_OPTION = { 'tokens-file': { type: 'string' } } as const;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenNotFound, TokenRequestInvalid, TokenStoreInvalid } from './errors';
-import { TokenStore } from './token.store';
+import { createToken, TokenStore } from './token.store';
 
 let directory: string;
 let file: string;
@@ -142,6 +142,28 @@ describe('TokenStore', () => {
     const [current] = store.list();
     const asked = new Date(start + 3 * HOUR);
     expect((await store.rotate(current!.tokenId, { expiresAt: asked })).principal.expiresAt).toBe(asked.toISOString());
+  });
+
+  it('admits a token generated beforehand once, so a service that rewrites its store keeps its tokens', async () => {
+    const token = createToken();
+    const store = await TokenStore.open(file);
+    const principal = await store.admit(token, { name: 'stack-service', role: 'service', domains: ['*'] });
+    expect(principal).toEqual({ tokenId: token.slice(4, 12), name: 'stack-service', role: 'service', domains: ['*'] });
+    await store.admit(token, { name: 'stack-service', role: 'service', domains: ['*'] });
+    expect(store.list()).toEqual([principal]);
+    expect(store.verify(token)).toEqual(principal);
+    expect(await readFile(file, 'utf8')).not.toContain(token.slice(13));
+  });
+
+  it('refuses to admit a malformed token, or one whose id another token holds', async () => {
+    const store = await TokenStore.open(file);
+    await expect(store.admit('secret', { name: 'x', role: 'service', domains: ['*'] })).rejects.toMatchObject({
+      constructor: TokenRequestInvalid,
+      problems: [expect.objectContaining({ path: 'token' })],
+    });
+    const { token } = await store.issue({ name: 'ci', role: 'service', domains: ['*'] });
+    const sameId = `${token.slice(0, 13)}${createToken().slice(13)}`;
+    await expect(store.admit(sameId, { name: 'x', role: 'service', domains: ['*'] })).rejects.toThrow(`its id ${token.slice(4, 12)} belongs to another token`);
   });
 
   it('rejects an invalid token request naming the field', async () => {

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parseWith, type Problem } from '@fieldmesh/config';
 import { TokenNotFound, TokenRequestInvalid, TokenStoreInsecure, TokenStoreInvalid, TokenStoreIoFailed } from './errors';
 import { DOMAIN_SCOPED, type Principal, type Role } from './roles';
-import { newToken, parseToken, secretMatches } from './token.codec';
+import { newToken, parseToken, secretMatches, sha256Hex } from './token.codec';
 import { issueRequestSchema, type TokenRecord, tokensFileSchema } from './tokens-file.schema';
 
 const FILE_MODE = 0o600;
@@ -56,6 +56,27 @@ export class TokenStore {
       return [...records, fresh.record];
     });
     return issued as IssuedToken;
+  }
+
+  /**
+   * Makes `token` (from `createToken()`, its plaintext kept secret by the caller) valid for the holder: its
+   * hash is added unless the store already holds its id. For a service that generates its tokens once and
+   * writes a fresh tokens file on each start (the stack's registry), so the same tokens keep working.
+   */
+  async admit(token: string, input: { name: string; role: Role; domains: string[]; expiresAt?: Date }): Promise<Principal> {
+    const parsed = parseToken(token.trim());
+    if (!parsed) throw new TokenRequestInvalid([{ path: 'token', message: 'must be a token from createToken(): fmt_<8 hex digits>_<43 base64url characters>' }]);
+    const request = validIssueRequest(input);
+    let admitted: TokenRecord | undefined;
+    await this.mutate((records) => {
+      const held = records.find((record) => record.id === parsed.id);
+      if (held && !secretMatches(parsed.secret, held.sha256)) {
+        throw new TokenRequestInvalid([{ path: 'token', message: `its id ${parsed.id} belongs to another token in ${this.file}` }]);
+      }
+      admitted = held ?? recordFor({ id: parsed.id, sha256: sha256Hex(parsed.secret) }, request);
+      return held ? records : [...records, admitted];
+    });
+    return principalOf(admitted as TokenRecord);
   }
 
   /**
@@ -195,15 +216,24 @@ function validIssueRequest(input: IssueRequest): IssueRequest {
 function freshToken(records: TokenRecord[], request: IssueRequest): { record: TokenRecord; issued: IssuedToken } {
   let fresh = newToken();
   while (records.some((record) => record.id === fresh.id)) fresh = newToken();
+  const record = recordFor(fresh, request);
+  return { record, issued: { token: fresh.token, principal: principalOf(record) } };
+}
+
+function recordFor(token: { id: string; sha256: string }, request: IssueRequest): TokenRecord {
   const { expiresAt, ...holder } = request;
-  const record: TokenRecord = {
-    id: fresh.id,
+  return {
+    id: token.id,
     ...holder,
-    sha256: fresh.sha256,
+    sha256: token.sha256,
     createdAt: new Date().toISOString(),
     ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
   };
-  return { record, issued: { token: fresh.token, principal: principalOf(record) } };
+}
+
+/** A new token's plaintext, for `TokenStore.admit`: the caller keeps it secret (a 0600 file, the stack's state). */
+export function createToken(): string {
+  return newToken().token;
 }
 
 function sameLifetimeFromNow(record: TokenRecord): Date | undefined {

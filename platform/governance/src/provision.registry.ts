@@ -1,3 +1,4 @@
+import { registryAuthFromEnv } from '@fieldmesh/config';
 import { RegistryRequestFailed } from './provision.errors';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -39,7 +40,8 @@ export class RegistryClient {
   constructor(registryUrl: string, options: { timeoutMs?: number; auth?: RegistryAuth } = {}) {
     this.baseUrl = registryUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    const { auth } = options;
+    // A governed registry takes writes with a token: the given credentials, else FIELDMESH_REGISTRY_TOKEN's.
+    const auth = options.auth ?? registryAuthFromEnv('fieldmesh-provisioning');
     this.authorization = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
   }
 

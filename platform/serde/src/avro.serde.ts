@@ -1,4 +1,4 @@
-import { loadConfig } from '@fieldmesh/config';
+import { loadConfig, registryAuthFromEnv } from '@fieldmesh/config';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { AvroCodec } from './avro.codec';
@@ -74,12 +74,14 @@ export class AvroSerde {
     private readonly clock: () => number = Date.now,
   ) {
     this.config = loadConfig(avroSerdeConfigSchema, options, 'Avro serde options');
+    const { registryUrl, clientId, schemaVersionsRefreshMs, unknownSchemaIdCacheMs } = this.config;
+    // A governed registry takes writes with a token: the configured credentials, else FIELDMESH_REGISTRY_TOKEN's.
+    const basicAuth = this.config.basicAuth ?? registryAuthFromEnv(clientId);
     this.registry = new SchemaRegistry(
-      { host: this.config.registryUrl, clientId: this.config.clientId, ...(this.config.basicAuth ? { auth: this.config.basicAuth } : {}) },
+      { host: registryUrl, clientId, ...(basicAuth ? { auth: basicAuth } : {}) },
       // The registry client builds the writer types it fetches: with our longs and logical types.
       { [SchemaType.AVRO]: avroTypeOptions() },
     );
-    const { registryUrl, basicAuth, schemaVersionsRefreshMs, unknownSchemaIdCacheMs } = this.config;
     this.subjectVersions = new SubjectVersionsCache(
       (schemaId) => fetchIdRegistration(registryUrl, schemaId, basicAuth),
       schemaVersionsRefreshMs,

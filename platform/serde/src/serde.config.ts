@@ -25,7 +25,9 @@ export const avroSerdeConfigSchema = z.strictObject({
   basicAuth: z
     .strictObject({ username: z.string().min(1), password: z.string() })
     .optional()
-    .describe('HTTP basic credentials for registries that need them (Confluent Cloud: API key and secret).'),
+    .describe(
+      'HTTP basic credentials for registries that need them (Confluent Cloud: API key and secret; a governed Fieldmesh registry: any user name and a token as password). When absent, a token in FIELDMESH_REGISTRY_TOKEN is sent this way.',
+    ),
   autoRegister: z.boolean().default(true).describe('Register a writer schema that the subject does not have yet; when false, such a schema is an error.'),
   compatibility: z
     .enum(['NONE', 'BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE'])

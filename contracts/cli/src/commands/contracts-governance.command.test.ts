@@ -237,6 +237,15 @@ describe('remote contract commands', () => {
     expect(run.out.join('\n')).toMatch(/plant\.readings\s+plant\.readings\.v1\s+1\.0\.0 approved/);
   });
 
+  it("sends FIELDMESH_REGISTRY_TOKEN when neither --token nor FIELDMESH_TOKEN names one, and a person's token before it", async () => {
+    const fallback = cli({ FIELDMESH_REGISTRY_URL: registryUrl, FIELDMESH_REGISTRY_TOKEN: 'lead-token' });
+    expect(await runCli(['contracts', 'baseline', '--root', join(fixtures, 'base')], fallback.io), fallback.err.join('\n')).toBe(0);
+    expect(requests.at(-1)).toMatchObject({ url: '/contracts/baseline', authorization: 'Bearer lead-token' });
+    const person = cli({ FIELDMESH_REGISTRY_URL: registryUrl, FIELDMESH_TOKEN: 'owner-token', FIELDMESH_REGISTRY_TOKEN: 'lead-token' });
+    expect(await runCli(['contracts', 'propose', join(fixtures, 'compatible', 'contracts', 'plant', 'readings.yaml')], person.io), person.err.join('\n')).toBe(0);
+    expect(requests.at(-1)).toMatchObject({ url: '/contracts/proposals', authorization: 'Bearer owner-token' });
+  });
+
   it('review list and show print the queue and one proposal', async () => {
     const list = cli({ FIELDMESH_REGISTRY_URL: registryUrl });
     expect(await runCli(['contracts', 'review', 'list'], list.io)).toBe(0);

@@ -57,7 +57,7 @@ Options:
   --contract <file>   a contract to apply (repeatable; default: every contracts/<domain>/<product>.yaml)
   --json              print the results as JSON
   --token <token>     a governance lead's token for a governed registry, which refuses anonymous writes and
-                      lets only a lead set compatibility levels (default: env FIELDMESH_TOKEN)
+                      lets only a lead set compatibility levels (default: env FIELDMESH_TOKEN, else FIELDMESH_REGISTRY_TOKEN)
   -h, --help          this text
 
 ${CONNECTION_HELP}
