@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadContract } from '@fieldmesh/governance';
 import { createKafka, type KafkaAdminPort } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { kafkaClientEnv, startStack, type Stack } from '@fieldmesh/stack';
+import { kafkaClientEnv, registryClientEnv, startStack, type Stack } from '@fieldmesh/stack';
 import type { BenchOptions } from './bench.options';
 import { ratesBetween, snapshot, type CounterRate } from './counter.window';
 import { summariseProfile, type ProfileSummary } from './cpu-profile.summary';
@@ -145,6 +145,8 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
     const base = { kafkaBrokers: addresses.kafkaBrokers, registryUrl: addresses.registryUrl };
     // Clients given no security of their own (the admin, the sink, the consume measurement) log in to the SASL_SSL listener as the stack's admin.
     Object.assign(process.env, kafkaClientEnv(addresses));
+    // Its registry is governed: registry clients write with the stack's token (the lead's: provisioning sets compatibility levels).
+    Object.assign(process.env, registryClientEnv(addresses, 'lead'));
     const broker = await startBenchBroker(stack, join(outDir, 'broker'), wanted);
     cleanups.unshift(() => broker.mosquitto.stop());
     const planes = wanted.map((security) => broker.planes[security]!);

@@ -1,6 +1,10 @@
 import { relative } from 'node:path';
 import type { ServiceStatus } from '@fieldmesh/stack';
 
+function path(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
+
 /** One line per service: name, state, where it listens, pid and log (paths relative to the working directory). */
 export function formatStatus(services: readonly ServiceStatus[]): string {
   const width = Math.max(...services.map((service) => service.name.length));
@@ -11,12 +15,15 @@ export function formatStatus(services: readonly ServiceStatus[]): string {
         a.kafkaBrokers && `kafka ${a.kafkaBrokers} (SASL_SSL ${a.kafkaSaslMechanism}, user ${a.kafkaSaslUsername}, CA ${a.kafkaCaFile})`,
         a.mqttUrl,
         a.clickhouseUrl && `${a.clickhouseUrl} (user ${a.clickhouseUser}, password ${a.clickhousePassword})`,
-        a.registryUrl,
+        a.registryUrl &&
+          (a.registryTokenFile
+            ? `${a.registryUrl} (governed: export FIELDMESH_REGISTRY_TOKEN=$(cat ${path(a.registryTokenFile)}) to write schemas; a governance lead's token is in ${path(a.registryLeadTokenFile ?? '')})`
+            : a.registryUrl),
       ]
         .filter(Boolean)
         .join(' ');
       const state = service.running ? `running (pid ${service.pid})` : 'stopped';
-      return `${service.name.padEnd(width)}  ${where}  ${state}  log ${relative(process.cwd(), service.logFile) || service.logFile}`;
+      return `${service.name.padEnd(width)}  ${where}  ${state}  log ${path(service.logFile)}`;
     })
     .join('\n');
 }

@@ -15,7 +15,12 @@ describe('npm run stack', () => {
     expect(stdout).toMatch(new RegExp(`^kafka\\s+kafka ${inject('kafkaBrokers')} \\(.*\\)\\s+running \\(pid \\d+\\)`, 'm'));
     expect(stdout).toMatch(new RegExp(`^mosquitto\\s+${inject('mqttUrl')}\\s+running`, 'm'));
     expect(stdout).toContain(`${inject('clickhouseUrl')} (user ${inject('clickhouseUser')}, password ${inject('clickhousePassword')})`);
-    expect(stdout).toMatch(new RegExp(`^registry\\s+${inject('registryUrl')}\\s+running`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^registry\\s+${inject('registryUrl')} \\(governed: export FIELDMESH_REGISTRY_TOKEN=\\$\\(cat \\S+/registry/service\\.token\\) .*\\)\\s+running`, 'm'),
+    );
+    // The token files' paths, never the tokens themselves.
+    expect(stdout).not.toContain(inject('registryToken'));
+    expect(stdout).not.toContain(inject('registryLeadToken'));
   });
 
   it('logs prints the end of one service log', async () => {

@@ -23,6 +23,13 @@ export interface StackAddresses {
   clickhouseUser?: string;
   clickhousePassword?: string;
   registryUrl?: string;
+  /** A service principal's token for the governed registry (registers schemas); FIELDMESH_REGISTRY_TOKEN for clients. */
+  registryToken?: string;
+  /** The file holding registryToken alone (0600): `export FIELDMESH_REGISTRY_TOKEN=$(cat <file>)`. */
+  registryTokenFile?: string;
+  /** A governance lead's token (compatibility levels, baselines, reviews): what provisioning needs. */
+  registryLeadToken?: string;
+  registryLeadTokenFile?: string;
 }
 
 /** What a service keeps across restarts: its ports and generated secrets (stored in state.json). */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,39 @@ describe('the real-service stack', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/application\/vnd\.schemaregistry\.v1\+json/);
     expect(Array.isArray(await response.json())).toBe(true);
+  });
+
+  it('runs the registry governed: an anonymous write gets 401, a service token registers, only the lead sets compatibility; the tokens survive a restart', async () => {
+    const registryUrl = inject('registryUrl');
+    const subject = `stack-test.governed-${randomUUID().slice(0, 8)}-value`;
+    const schema = JSON.stringify({ type: 'record', name: 'Probe', fields: [{ name: 'id', type: 'string' }] });
+    const call = async (method: string, path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${registryUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { id?: number; error_code?: number } };
+    };
+    const register = (token?: string) => call('POST', `/subjects/${subject}/versions`, { schema }, token);
+
+    expect(await register()).toMatchObject({ status: 401, body: { error_code: 40101 } });
+    const registered = await register(inject('registryToken'));
+    expect(registered).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
+    expect(await call('PUT', `/config/${subject}`, { compatibility: 'FULL' }, inject('registryToken'))).toMatchObject({ status: 403, body: { error_code: 40301 } });
+    expect(await call('PUT', `/config/${subject}`, { compatibility: 'FULL' }, inject('registryLeadToken'))).toMatchObject({ status: 200 });
+
+    // The tokens are in files only their owner reads (the token files for people: `export FIELDMESH_REGISTRY_TOKEN=$(cat <file>)`).
+    const stack = attachStack(inject('stackDir'));
+    const { registryTokenFile, registryLeadTokenFile } = stack.addresses;
+    for (const file of [registryTokenFile!, registryLeadTokenFile!, join(stack.dir, 'registry', 'tokens.json')]) expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(registryTokenFile!, 'utf8').trim()).toBe(inject('registryToken'));
+    expect(readFileSync(join(stack.dir, 'registry', 'tokens.json'), 'utf8')).not.toContain(inject('registryToken').slice(13));
+
+    await stack.stopService('registry');
+    await stack.startService('registry');
+    expect(await register(inject('registryToken'))).toEqual(registered);
+    expect(await register()).toMatchObject({ status: 401 });
   });
 
   it('stops Kafka and starts it again on the same address with its data', async () => {

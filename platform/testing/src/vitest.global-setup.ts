@@ -4,6 +4,7 @@ import {
   defaultServices,
   kafkaClientEnv,
   LOCAL_STACK_DIR,
+  registryClientEnv,
   removeAbandonedStacks,
   runningStack,
   startStack,
@@ -24,6 +25,8 @@ function provideAddresses(project: TestProject, stack: Stack): void {
     'clickhouseUser',
     'clickhousePassword',
     'registryUrl',
+    'registryToken',
+    'registryLeadToken',
   ] as const) {
     const value = addresses[key];
     if (value !== undefined) project.provide(key, value);
@@ -32,6 +35,9 @@ function provideAddresses(project: TestProject, stack: Stack): void {
   // Every Kafka client the tests make (and the processes they start) logs in as the stack's admin unless it
   // names a principal of its own: the workers inherit this environment.
   if (addresses.kafkaBrokers) Object.assign(process.env, kafkaClientEnv(addresses));
+  // Likewise every registry client writes with a token (the registry is governed): the lead's, since the
+  // tests provision products as `fieldmesh products apply` does, and setting compatibility levels is a lead's right.
+  if (addresses.registryUrl) Object.assign(process.env, registryClientEnv(addresses, 'lead'));
 }
 
 /**
@@ -72,8 +78,12 @@ declare module 'vitest' {
     clickhouseUrl: string;
     clickhouseUser: string;
     clickhousePassword: string;
-    /** http://127.0.0.1:<port> of the schema registry (contracts/registry). */
+    /** http://127.0.0.1:<port> of the schema registry (contracts/registry), governed: anonymous clients only read. */
     registryUrl: string;
+    /** A service principal's token for the registry: registers schemas, nothing else. */
+    registryToken: string;
+    /** A governance lead's token for the registry; FIELDMESH_REGISTRY_TOKEN in the workers' environment names it too. */
+    registryLeadToken: string;
     /** The stack's folder: `attachStack(inject('stackDir'))` to stop and start services from a test. */
     stackDir: string;
   }
