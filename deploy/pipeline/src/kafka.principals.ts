@@ -13,13 +13,18 @@ export interface ComponentPrincipals {
   domain(domain: string): KafkaSecurity;
   sink: KafkaSecurity;
   registry: KafkaSecurity;
+  console: KafkaSecurity;
+  slo: KafkaSecurity;
+  /** Analysts' tools: products read in groups `analyst.*`, nothing written. */
+  analyst: KafkaSecurity;
   /** Every principal the plan made, for the run's log. */
   principals: string[];
 }
 
 /**
  * Applies the contracts' Kafka access plan (as `fieldmesh products apply --kafka-secrets-dir` does) and
- * hands each component (the gateway, each domain, the sink, the registry) the SASL_SSL settings of its own principal: least privilege at run time, not only
+ * hands each component (the gateway, each domain, the sink, the registry, the console, the SLO monitor, analysts' tools) the SASL_SSL
+ * settings of its own principal: least privilege at run time, not only
  * on paper. The pipeline itself (provisioning, lineage, the plant clock) stays the operator's admin.
  */
 export async function componentPrincipals(
@@ -43,6 +48,9 @@ export async function componentPrincipals(
       domain: (domain) => securityOf(names.domain(domain)),
       sink: securityOf(names.sink),
       registry: securityOf(names.registry),
+      console: securityOf(names.console),
+      slo: securityOf(names.slo),
+      analyst: securityOf(names.analyst),
       principals,
     };
   } finally {

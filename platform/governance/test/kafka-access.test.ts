@@ -112,11 +112,16 @@ describe('Kafka access from the contracts', () => {
     expect(await writes(energy, topicOf('energy.consumption-15m'))).toBe(true);
     expect(await reads(energy, topicOf('plant-telemetry.clean'), `energy.attack-${run}`)).toBe(true);
     expect(await writes(as(principalNames.gateway('berlin')), topicOf('plant-telemetry.raw'))).toBe(true);
+    // The alerts contract opens its topic to the console (people's workflow steps); analysts read products in their own groups.
+    expect(await writes(as(principalNames.console), topicOf('asset-health.alerts'))).toBe(true);
+    expect(await reads(as(principalNames.analyst), topicOf('energy.consumption-15m'), `analyst.attack-${run}`)).toBe(true);
   }, 60_000);
 
   it('refuses every unauthorised attempt: 0 of N accepted', async () => {
     const energy = as(principalNames.domain('energy'));
     const gateway = as(principalNames.gateway('berlin'));
+    const consolePrincipal = as(principalNames.console);
+    const analyst = as(principalNames.analyst);
     const attempts: Array<[string, () => Promise<boolean>]> = [
       ['no credentials (PLAINTEXT to the SASL_SSL listener)', () => writes({ protocol: 'PLAINTEXT' }, topicOf('plant-telemetry.raw'))],
       ['a wrong password', () => writes(as(principalNames.domain('energy'), 'not-the-password'), topicOf('energy.consumption-15m'))],
@@ -131,6 +136,12 @@ describe('Kafka access from the contracts', () => {
       ['a domain reading a product it has no grant for', () => reads(energy, topicOf('asset-health.features'), `energy.attack-${run}-2`)],
       ['a gateway reading a product', () => reads(gateway, topicOf('plant-telemetry.clean'), `fieldmesh-gateway.attack-${run}`)],
       ['a domain consuming in another domain’s group', () => reads(energy, topicOf('plant-telemetry.clean'), `plant-telemetry.attack-${run}`)],
+      ['the console writing a product no contract opens to it', () => writes(consolePrincipal, topicOf('plant-telemetry.clean'))],
+      ['the console writing the anomaly scores the alerts derive from', () => writes(consolePrincipal, topicOf('asset-health.anomaly-scores'))],
+      ['the console writing _schemas', () => writes(consolePrincipal, PLATFORM_TOPICS.schemas)],
+      ['the SLO monitor writing a product', () => writes(as(principalNames.slo), topicOf('plant-telemetry.raw'))],
+      ['an analyst writing a product', () => writes(analyst, topicOf('asset-health.alerts'))],
+      ['an analyst consuming in the console’s group', () => reads(analyst, topicOf('energy.consumption-15m'), `fieldmesh-console-attack-${run}`)],
     ];
     const accepted: string[] = [];
     for (const [name, attempt] of attempts) if (await attempt()) accepted.push(name);

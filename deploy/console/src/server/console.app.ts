@@ -152,7 +152,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         cause: new Error(`no contract ${ALERTS_CONTRACT} under ${contractRoots.map((root) => `${root}/contracts`).join(' or ')}`),
       });
 
-    const kafka = createKafka({ clientId: 'fieldmesh-console', brokers: settings.kafkaBrokers, ...(settings.kafkaClient ? { client: settings.kafkaClient } : {}) });
+    const kafka = createKafka({
+      clientId: 'fieldmesh-console',
+      brokers: settings.kafkaBrokers,
+      ...(settings.kafkaClient ? { client: settings.kafkaClient } : {}),
+      ...(settings.kafkaSecurity ? { security: settings.kafkaSecurity } : {}),
+    });
     const serde = new AvroSerde({
       registryUrl: settings.registryUrl,
       clientId: 'fieldmesh-console',

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import type { SloStatus } from '@fieldmesh/slo';
 import { z } from 'zod';
 
@@ -40,6 +41,11 @@ export const consoleOptionsSchema = z.strictObject({
   host: z.literal('127.0.0.1').default('127.0.0.1').describe('Listen address (loopback only)'),
   kafkaBrokers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((b) => (typeof b === 'string' ? b.split(',').map((s) => s.trim()) : b)),
   kafkaClient: z.enum(['kafkajs', 'platformatic']).optional(),
+  kafkaSecurity: kafkaSecuritySchema
+    .optional()
+    .describe(
+      "The console's own Kafka principal (fieldmesh-console: reads the products and platform topics it shows, writes only the workflow steps a contract's kafka.writers opens to it); the FIELDMESH_KAFKA_* environment when absent",
+    ),
   registryUrl: z.url().describe('Schema registry (reviews are proxied to its /contracts API)'),
   serviceToken: z.string().min(1).optional().describe("A service token for the console's own registry writes (registering the alerts schema when a governed registry lacks it)"),
   tokensFile: z.string().min(1).describe('Tokens file shared with the registry (`fieldmesh tokens create`)'),

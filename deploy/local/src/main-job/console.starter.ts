@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startConsole } from '@fieldmesh/console';
-import type { PlantPipeline } from '@fieldmesh/pipeline';
+import { createKafka } from '@fieldmesh/kafka';
+import type { ComponentPrincipals, PlantPipeline } from '@fieldmesh/pipeline';
 import { startSloMonitor, type SloEvent, type SloMonitor } from '@fieldmesh/slo';
 import { REPO_ROOT } from '@fieldmesh/stack';
 
@@ -19,6 +20,8 @@ export interface ConsoleAccess {
 export interface ConsoleAccessOptions {
   pipeline: PlantPipeline;
   kafkaBrokers: string;
+  /** The console and the SLO monitor log in as their own principals (see componentPrincipals). */
+  kafkaPrincipals: Pick<ComponentPrincipals, 'console' | 'slo'>;
   /** The governed registry: the console proxies reviews to it. */
   registryUrl: string;
   /** The tokens file the governed registry reads, so one token signs in to both. */
@@ -33,13 +36,15 @@ export interface ConsoleAccessOptions {
 /** The live SLO monitor over every product and the operations console in front of the running pipeline. */
 export async function startConsoleAccess(options: ConsoleAccessOptions): Promise<ConsoleAccess> {
   const { pipeline } = options;
-  const slo = await startSloMonitor({ kafka: pipeline.kafka, contracts: pipeline.contracts, expectations: pipeline.sloExpectations, onEvent: options.onSloEvent });
+  const sloKafka = createKafka({ clientId: 'fieldmesh-slo-monitor', brokers: [options.kafkaBrokers], security: options.kafkaPrincipals.slo });
+  const slo = await startSloMonitor({ kafka: sloKafka, contracts: pipeline.contracts, expectations: pipeline.sloExpectations, onEvent: options.onSloEvent });
   try {
     const port = options.port ?? (await preferredPortIfFree(PREFERRED_CONSOLE_PORT));
     const running = await startConsole({
       port,
       host: '127.0.0.1',
       kafkaBrokers: options.kafkaBrokers,
+      kafkaSecurity: options.kafkaPrincipals.console,
       registryUrl: options.registryUrl,
       tokensFile: options.tokensFile,
       contractsRoot: REPO_ROOT,

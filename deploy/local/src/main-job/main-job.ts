@@ -99,6 +99,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const consoleAccess = await startConsoleAccess({
     pipeline,
     kafkaBrokers: addresses.kafkaBrokers!,
+    kafkaPrincipals: principals,
     registryUrl: registry.url,
     tokensFile,
     stateDir: options.stateDir,
