@@ -1,10 +1,15 @@
 /**
  * `npx tsx domains/asset-health/src/backtest.ts --recording <plant.csv>`: scores a labelled recording
  * through the same feature, operator and alert code as the stream jobs and prints precision, recall, F1,
- * the false-alarm rate and the detection delay.
+ * the false-alarm rate and the detection delay; optionally writes per-window scores and per-timestamp
+ * predictions (the input of `fieldmesh models evaluate`).
  */
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@fieldmesh/config';
+import { durationToMs } from '@fieldmesh/governance';
+import { formatPredictionRow, PREDICTION_COLUMNS } from '@fieldmesh/ml';
 import { alertingSchema } from './asset-health.settings';
 import { runBacktest, type BacktestResult } from './backtest/backtest.runner';
 import { recordingFiles } from './backtest/recording.reader';
@@ -17,11 +22,20 @@ Usage: npx tsx domains/asset-health/src/backtest.ts --recording <plant.csv> [opt
 
 Record one with failures first, e.g.
   npx tsx deploy/simulator/src/main.ts record --out plant.csv --duration 7200 --failures failures.yaml
+or bring your own labelled data with \`fieldmesh data import\`.
 
 Options
-  --recording <file.csv>   CSV written by the simulator's record command
+  --recording <file.csv>   CSV written by the simulator's record command or \`fieldmesh data import\`
   --mapping <file.yaml>    its mapping (default: <recording>.mapping.yaml)
-  --labels <file.jsonl>    its failure labels (default: <recording>.labels.jsonl)
+  --labels <file.jsonl>    its failure labels (default: <recording>.labels.jsonl; without it, the
+                           mapping's label.column)
+  --window <ISO>           window size (default: the features contract's processing.window.size); the
+                           models must have been trained on it
+  --scores-out <file.csv>  write each champion score: assetPath, windowStart, windowEnd, model, score,
+                           threshold, anomalous
+  --predictions-out <file.csv>
+                           write one prediction per asset and reading timestamp (the verdict of its
+                           window), the input of \`fieldmesh models evaluate --predictions\`
   --models <dir>           model registry (default: models/)
   --open-after <n>         consecutive anomalous windows that open an alert (default 2)
   --close-after <n>        normal windows that close an unacknowledged alert (default 6)
@@ -29,7 +43,8 @@ Options
   -h, --help               this help
 
 An episode is detected when an alert opens on its asset while it is active; delay = alert − episode start.
-Precision counts alerts opened during an episode or within the close-after windows after it as true.`;
+Precision counts alerts opened during an episode or within the close-after windows after it as true.
+False alarms per asset-day count each asset's own span (first to last reading), not the recording's.`;
 
 function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
@@ -57,12 +72,24 @@ function print(result: BacktestResult): void {
   }
 }
 
+async function writeLines(file: string, header: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(`${header}\n`);
+  for (const line of lines) if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  out.end();
+  await finished(out);
+  console.error(`wrote ${file}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       recording: { type: 'string' },
       mapping: { type: 'string' },
       labels: { type: 'string' },
+      window: { type: 'string' },
+      'scores-out': { type: 'string' },
+      'predictions-out': { type: 'string' },
       models: { type: 'string' },
       'open-after': { type: 'string' },
       'close-after': { type: 'string' },
@@ -84,12 +111,25 @@ async function main(): Promise<void> {
     },
     'backtest options',
   );
+  const spec = featureWindowSpec();
+  if (values.window) spec.windowMs = durationToMs(values.window);
   const result = await runBacktest({
     files: recordingFiles(values.recording, { ...(values.mapping ? { mapping: values.mapping } : {}), ...(values.labels ? { labels: values.labels } : {}) }),
     modelsDir: values.models ?? DEFAULT_MODELS_DIR,
-    spec: featureWindowSpec(),
+    spec,
     alerting,
+    predictions: Boolean(values['scores-out'] || values['predictions-out']),
   });
+  if (values['scores-out']) {
+    await writeLines(
+      values['scores-out'],
+      'assetPath,windowStart,windowEnd,model,score,threshold,anomalous',
+      result.scores.map((s) =>
+        [s.assetPath, s.windowStart.toISOString(), s.windowEnd.toISOString(), `${s.modelName}@${s.modelVersion}`, s.score, s.threshold, s.anomalous ? 1 : 0].join(','),
+      ),
+    );
+  }
+  if (values['predictions-out']) await writeLines(values['predictions-out'], PREDICTION_COLUMNS.join(','), result.predictions.map(formatPredictionRow));
   if (values.json) {
     const { outcomes: _outcomes, ...metrics } = result.metrics;
     console.log(JSON.stringify({ models: result.models, windows: result.windows, scored: result.scored, assets: result.assets, hours: result.hours, ...metrics }, null, 2));

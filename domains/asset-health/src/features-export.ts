@@ -11,16 +11,17 @@ import { assetClassResolver } from './features/asset-class.resolver';
 import { featureWindowSpec } from './features/features.contract';
 import { modesDuring } from './backtest/episodes';
 import { featuresOfRecording } from './backtest/recording.features';
-import { loadLabels, loadMapping, recordingFiles } from './backtest/recording.reader';
+import { loadMapping, recordingEpisodes, recordingFiles } from './backtest/recording.reader';
 
 const HELP = `Export the features of a recorded plant as CSV (input of tools/ml/train.py)
 
 Usage: npx tsx domains/asset-health/src/features-export.ts --recording <plant.csv> --out <features.csv> [options]
 
 Options
-  --recording <file.csv>  CSV written by \`npx tsx deploy/simulator/src/main.ts record\`
+  --recording <file.csv>  CSV written by \`npx tsx deploy/simulator/src/main.ts record\` or \`fieldmesh data import\`
   --mapping <file.yaml>   its mapping (default: <recording>.mapping.yaml)
-  --labels <file.jsonl>   its failure labels (default: <recording>.labels.jsonl; missing = none)
+  --labels <file.jsonl>   its failure labels (default: <recording>.labels.jsonl; missing: the mapping's
+                          label.column, else none)
   --out <file.csv>        where the features go
   --window <ISO>          window size (default: the features contract's processing.window.size)
   -h, --help              this help
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   }
   const files = recordingFiles(values.recording, { ...(values.mapping ? { mapping: values.mapping } : {}), ...(values.labels ? { labels: values.labels } : {}) });
   const mapping = loadMapping(files.mapping);
-  const episodes = loadLabels(files.labels);
+  const episodes = await recordingEpisodes(files, mapping);
   const spec = featureWindowSpec();
   if (values.window) spec.windowMs = durationToMs(values.window);
   const explicitClasses = Object.fromEntries(mapping.columns.filter((c) => c.assetClass).map((c) => [c.asset, c.assetClass!]));

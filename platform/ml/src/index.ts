@@ -7,5 +7,6 @@ export { evaluatePredictions, type EpisodeMetrics, type Evaluation, type PointPr
 export { isApplicable, prepareBatch, type FeatureRow, type PreparedBatch } from './feature.matrix';
 export { modelCardSchema, modelId, type FeatureStats, type ModelCard } from './model-card';
 export { FileModelRegistry, type ModelEntry } from './model.registry';
+export { parseCsvLine } from './csv.line';
 export { OnnxModel, type ModelOutput, type OnnxModelOptions } from './onnx.model';
 export { formatPredictionRow, PREDICTION_COLUMNS, readPredictions, type PredictionRow } from './predictions.file';

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseWith } from '@fieldmesh/config';
+import { parseCsvLine } from '@fieldmesh/ml';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { NumericReading } from '../features/asset-window';
@@ -43,6 +44,19 @@ export function loadMapping(file: string): RecordingMapping {
 /** Labels are optional for feature export (normal operation has none); a missing file means no episodes. */
 export function loadLabels(file: string): LabelledEpisode[] {
   if (!existsSync(file)) return [];
+  return readLabelsFile(file);
+}
+
+/**
+ * The failure episodes of a recording: its labels file when there is one (the simulator writes it), else
+ * the mapping's `label.column` (what `fieldmesh data import` writes), else none.
+ */
+export async function recordingEpisodes(files: RecordingFiles, mapping: RecordingMapping): Promise<LabelledEpisode[]> {
+  if (existsSync(files.labels)) return readLabelsFile(files.labels);
+  return mapping.label ? episodesFromLabelColumn(files.csv, mapping) : [];
+}
+
+function readLabelsFile(file: string): LabelledEpisode[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -53,27 +67,79 @@ export function loadLabels(file: string): LabelledEpisode[] {
     });
 }
 
-/** Splits one CSV line with RFC 4180 quoting. */
-export function parseCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else field += char;
+/** Epoch milliseconds, or ISO 8601 with a zone (Z or ±hh:mm); a zoneless time is refused, never read as local time. */
+function parseTimestamp(csv: string, stamp: string): number {
+  if (/^\d+$/.test(stamp)) return Number(stamp);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(stamp)) {
+    throw new RecordingInvalid(csv, `timestamp '${stamp}' has no time zone`, 'import the data with `fieldmesh data import --timezone <IANA zone>`, which writes UTC');
   }
-  fields.push(field);
-  return fields;
+  const timeMs = Date.parse(stamp);
+  if (!Number.isFinite(timeMs)) throw new RecordingInvalid(csv, `timestamp '${stamp}' is neither ISO 8601 nor epoch milliseconds`, 'fix the timestamp column');
+  return timeMs;
+}
+
+/** The cells of a CSV after its header, with the index of each named column (RecordingInvalid when one is missing). */
+async function* csvRows(csv: string, required: readonly string[]): AsyncGenerator<{ cells: string[]; index: Map<string, number> }> {
+  if (!existsSync(csv)) throw new RecordingInvalid(csv, 'the recording does not exist', 'record one with `npx tsx deploy/simulator/src/main.ts record --out <file.csv>`');
+  const lines = createInterface({ input: createReadStream(csv), crlfDelay: Number.POSITIVE_INFINITY });
+  let index: Map<string, number> | undefined;
+  for await (const line of lines) {
+    if (line === '') continue;
+    const cells = parseCsvLine(line);
+    if (index) {
+      yield { cells, index };
+      continue;
+    }
+    index = new Map(cells.map((name, i) => [name, i]));
+    const missing = required.filter((name) => !index!.has(name));
+    if (missing.length > 0)
+      throw new RecordingInvalid(csv, `the header has no column ${missing.map((name) => `'${name}'`).join(', ')} named in the mapping`, 'check the mapping against the CSV header');
+  }
+}
+
+/**
+ * Episodes from a label column: each cell lists the active labels, ';'-separated, as `<asset>:<mode>`
+ * (the simulator's and the importer's form) or as a bare mode or 1 for every asset with a reading in
+ * that row (0 or empty: normal). An episode runs from the first row with its label to the first row of
+ * its asset without it (or one sampling step past its last row at the end of the recording).
+ */
+async function episodesFromLabelColumn(csv: string, mapping: RecordingMapping): Promise<LabelledEpisode[]> {
+  const labelColumn = mapping.label!.column;
+  const episodes: LabelledEpisode[] = [];
+  const open = new Map<string, LabelledEpisode>();
+  const lastSeen = new Map<string, { timeMs: number; stepMs: number }>();
+  for await (const { cells, index } of csvRows(csv, [mapping.timestamp.column, labelColumn])) {
+    const timeMs = parseTimestamp(csv, cells[index.get(mapping.timestamp.column)!] ?? '');
+    const present = new Set(mapping.columns.filter((column) => (cells[index.get(column.column) ?? -1] ?? '') !== '').map((column) => column.asset));
+    for (const asset of present) {
+      const last = lastSeen.get(asset);
+      lastSeen.set(asset, { timeMs, stepMs: last ? timeMs - last.timeMs : 0 });
+    }
+    const active = new Set<string>();
+    for (const token of (cells[index.get(labelColumn)!] ?? '').split(';').map((t) => t.trim())) {
+      if (token === '' || token === '0') continue;
+      const split = token.lastIndexOf(':');
+      const mode = split > 0 ? token.slice(split + 1) : token === '1' ? 'anomaly' : token;
+      for (const asset of split > 0 ? [token.slice(0, split)] : present) active.add(`${asset}\u0000${mode}`);
+    }
+    for (const [key, episode] of open) {
+      if (active.has(key) || !present.has(episode.assetPath)) continue;
+      episode.endMs = timeMs;
+      open.delete(key);
+    }
+    for (const key of active) {
+      if (open.has(key)) continue;
+      const [assetPath, mode] = key.split('\u0000') as [string, string];
+      const episode = { id: `${assetPath}:${mode}@${timeMs}`, assetPath, mode, startMs: timeMs, endMs: timeMs };
+      open.set(key, episode);
+      episodes.push(episode);
+    }
+  }
+  for (const episode of open.values()) {
+    const last = lastSeen.get(episode.assetPath);
+    episode.endMs = last ? last.timeMs + Math.max(last.stepMs, 1) : episode.startMs + 1;
+  }
+  return episodes;
 }
 
 /**
@@ -81,29 +147,11 @@ export function parseCsvLine(line: string): string[] {
  * Bad readings) and text signals yield nothing, as they would not reach the features from Kafka either.
  */
 export async function* readRecording(csv: string, mapping: RecordingMapping): AsyncGenerator<NumericReading[]> {
-  if (!existsSync(csv)) throw new RecordingInvalid(csv, 'the recording does not exist', 'record one with `npx tsx deploy/simulator/src/main.ts record --out <file.csv>`');
-  const lines = createInterface({ input: createReadStream(csv), crlfDelay: Number.POSITIVE_INFINITY });
-  let columns: Array<{ index: number; asset: string; signal: string; unit: string }> | undefined;
-  let timeIndex = -1;
-  for await (const line of lines) {
-    if (line === '') continue;
-    const cells = parseCsvLine(line);
-    if (!columns) {
-      timeIndex = cells.indexOf(mapping.timestamp.column);
-      if (timeIndex < 0) throw new RecordingInvalid(csv, `the header has no timestamp column '${mapping.timestamp.column}'`, 'check the mapping against the CSV header');
-      columns = mapping.columns.map((column) => {
-        const index = cells.indexOf(column.column);
-        if (index < 0) throw new RecordingInvalid(csv, `the header has no column '${column.column}' named in the mapping`, 'use the mapping written with this recording');
-        return { index, asset: column.asset, signal: column.signal, unit: column.unit };
-      });
-      continue;
-    }
-    const stamp = cells[timeIndex] ?? '';
-    const timeMs = /^\d+$/.test(stamp) ? Number(stamp) : Date.parse(stamp);
-    if (!Number.isFinite(timeMs)) throw new RecordingInvalid(csv, `timestamp '${stamp}' is neither ISO 8601 nor epoch milliseconds`, 'fix the timestamp column');
+  for await (const { cells, index } of csvRows(csv, [mapping.timestamp.column, ...mapping.columns.map((column) => column.column)])) {
+    const timeMs = parseTimestamp(csv, cells[index.get(mapping.timestamp.column)!] ?? '');
     const readings: NumericReading[] = [];
-    for (const column of columns) {
-      const cell = cells[column.index];
+    for (const column of mapping.columns) {
+      const cell = cells[index.get(column.column)!];
       if (cell === undefined || cell === '') continue;
       const value = Number(cell);
       if (Number.isFinite(value)) readings.push({ assetPath: column.asset, signal: column.signal, unit: column.unit, value, timeMs });
