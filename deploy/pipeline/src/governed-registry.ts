@@ -25,10 +25,11 @@ export interface GovernedRegistryOptions<Person extends string> {
   /** 0 (default) picks a free port. */
   port?: number;
   /**
-   * When the tokens this start issues expire at the latest (a run killed before its close). They are
-   * revoked at close in any case.
+   * The tokens this start issues expire this long after their last renewal; they are renewed while the
+   * registry runs and revoked at close, so those of a run killed before its close die within one lease.
+   * Default 10 minutes.
    */
-  tokensExpireAt?: Date;
+  tokenLeaseMs?: number;
 }
 
 export interface GovernedRegistry<Person extends string> {
@@ -45,6 +46,8 @@ export interface GovernedRegistry<Person extends string> {
  * log (contracts/registry/src/store), where a claim of an id another instance took is rejected in log order.
  */
 const SCHEMAS_TOPIC = '_schemas';
+
+const DEFAULT_TOKEN_LEASE_MS = 10 * 60_000;
 
 /**
  * A governed registry in this process (tokens on writes, contract review under /contracts) over the stack's
@@ -66,7 +69,27 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
   });
   const issuedIds: string[] = [];
   let store: TokenStore | undefined;
+  const leaseMs = options.tokenLeaseMs ?? DEFAULT_TOKEN_LEASE_MS;
+  const leaseEnd = () => new Date(Date.now() + leaseMs);
+  const renew = async () => {
+    for (const id of [...issuedIds]) {
+      await store?.extend(id, leaseEnd()).catch((error: unknown) => {
+        // Revoked meanwhile (`fieldmesh tokens revoke`, or by close): nothing left to renew.
+        if (!(error instanceof TokenNotFound)) throw error;
+        issuedIds.splice(issuedIds.indexOf(id), 1);
+      });
+    }
+  };
+  const renewal = setInterval(() => {
+    renew().catch((error: unknown) => {
+      console.warn(
+        `Could not renew this run's registry tokens in ${options.tokensFile} (${String(error)}): they expire within ${leaseMs / 1000} s. Check that the file is writable.`,
+      );
+    });
+  }, leaseMs / 3);
+  renewal.unref();
   const revokeIssued = async () => {
+    clearInterval(renewal);
     for (const id of issuedIds.splice(0)) {
       await store?.revoke(id).catch((error: unknown) => {
         // Someone revoked it already (`fieldmesh tokens revoke`): gone either way. A failed write is not.
@@ -83,7 +106,7 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
         name: person.name,
         role: person.role,
         domains: [...person.domains],
-        ...(options.tokensExpireAt ? { expiresAt: options.tokensExpireAt } : {}),
+        expiresAt: leaseEnd(),
       });
       issuedIds.push(issued.principal.tokenId);
       tokens[key] = issued.token;

@@ -166,6 +166,22 @@ describe('TokenStore', () => {
     await expect(store.admit(sameId, { name: 'x', role: 'service', domains: ['*'] })).rejects.toThrow(`its id ${token.slice(4, 12)} belongs to another token`);
   });
 
+  it("extends a token's expiry, keeping the token, for a holder that renews it as a lease", async () => {
+    const start = Date.now();
+    clockAt(start);
+    const store = await TokenStore.open(file);
+    const { token, principal } = await store.issue({ name: 'run', role: 'governance-lead', domains: ['*'], expiresAt: new Date(start + 10 * 60_000) });
+    clockAt(start + 9 * 60_000);
+    const extended = await store.extend(principal.tokenId, new Date(start + 19 * 60_000));
+    expect(extended).toEqual({ ...principal, expiresAt: new Date(start + 19 * 60_000).toISOString() });
+    clockAt(start + 15 * 60_000);
+    expect(store.verify(token)).toEqual(extended);
+    clockAt(start + 19 * 60_000);
+    expect(store.check(token)).toMatchObject({ status: 'expired' });
+    await expect(store.extend('0badc0de', new Date(start + 60 * 60_000))).rejects.toBeInstanceOf(TokenNotFound);
+    await expect(store.extend(principal.tokenId, new Date(start))).rejects.toBeInstanceOf(TokenRequestInvalid);
+  });
+
   it('rejects an invalid token request naming the field', async () => {
     const store = await TokenStore.open(file);
     await expect(store.issue({ name: 'x', role: 'boss' as never, domains: [] })).rejects.toMatchObject({

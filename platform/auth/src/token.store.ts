@@ -97,6 +97,24 @@ export class TokenStore {
     return issued as IssuedToken;
   }
 
+  /**
+   * Moves a token's expiry to `expiresAt`, keeping the token: a lease its holder renews while it runs (the
+   * tokens `npm start` prints die with a killed run, at the end of their lease).
+   */
+  async extend(tokenId: string, expiresAt: Date): Promise<Principal> {
+    if (expiresAt.getTime() <= Date.now()) {
+      throw new TokenRequestInvalid([{ path: 'expiresAt', message: `must be in the future (was ${expiresAt.toISOString()})` }]);
+    }
+    let extended: TokenRecord | undefined;
+    await this.mutate((records) => {
+      const old = records.find((record) => record.id === tokenId);
+      if (!old) throw new TokenNotFound(tokenId, this.file);
+      extended = { ...old, expiresAt: expiresAt.toISOString() };
+      return records.map((record) => (record.id === tokenId ? (extended as TokenRecord) : record));
+    });
+    return principalOf(extended as TokenRecord);
+  }
+
   /** Removes a token for good; every process sharing the file refuses it from its next request on. */
   async revoke(tokenId: string): Promise<void> {
     await this.mutate((records) => {

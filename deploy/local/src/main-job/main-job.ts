@@ -71,10 +71,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     kafkaBrokers: addresses.kafkaBrokers!,
     kafkaSecurity: principals.registry,
     tokensFile,
+    // A token per person, printed below: revoked when the run stops; a killed run's expire within their 10-minute lease.
     people: PERSONAS,
     port: await preferredPortIfFree(PREFERRED_REGISTRY_PORT),
-    // Revoked when the run stops; a run killed before then leaves them valid only for its planned time and an hour.
-    ...(options.durationSeconds ? { tokensExpireAt: new Date(Date.now() + (options.durationSeconds + 3_600) * 1000) } : {}),
   });
   const pipeline = await startPlantPipeline({
     kafkaBrokers: addresses.kafkaBrokers!,
