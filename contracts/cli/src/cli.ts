@@ -3,6 +3,7 @@ import { TokenNotFound, TokenRequestInvalid, TokenStoreInsecure, TokenStoreInval
 import { ConfigInvalid } from '@fieldmesh/config';
 import { ContractInvalid } from '@fieldmesh/governance';
 import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
+import { PredictionsInvalid } from '@fieldmesh/ml';
 import { RegistryError } from '@fieldmesh/registry';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
 import { contractsAsyncapiCommand } from './commands/contracts-asyncapi.command';
@@ -15,11 +16,13 @@ import { contractsProposeCommand } from './commands/contracts-propose.command';
 import { contractsDeprecateCommand, contractsRetireCommand } from './commands/contracts-retire.command';
 import { contractsReviewCommand } from './commands/contracts-review.command';
 import { contractsStatusCommand } from './commands/contracts-status.command';
+import { dataImportCommand } from './commands/data-import.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
+import { modelsEvaluateCommand } from './commands/models-evaluate.command';
 import { productsApplyCommand } from './commands/products-apply.command';
 import { tokensCreateCommand, tokensListCommand, tokensRotateCommand } from './commands/tokens.command';
-import { BaselineContractInvalid, BaselineRevisionUnknown, ContractSchemaNotFound, ContractsApiFailed } from './errors';
+import { BaselineContractInvalid, BaselineRevisionUnknown, ContractSchemaNotFound, ContractsApiFailed, ImportInputInvalid } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
   productsApplyCommand,
@@ -40,6 +43,8 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   tokensCreateCommand,
   tokensListCommand,
   tokensRotateCommand,
+  dataImportCommand,
+  modelsEvaluateCommand,
 ];
 
 function usage(commands: readonly CliCommand[]): string {
@@ -73,6 +78,8 @@ function isExpected(error: unknown): error is Error {
     TokenStoreInsecure,
     TokenStoreIoFailed,
     TokenNotFound,
+    ImportInputInvalid,
+    PredictionsInvalid,
   ].some((type) => error instanceof type);
 }
 

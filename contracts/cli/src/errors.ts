@@ -58,3 +58,16 @@ export class BaselineContractInvalid extends Error {
     );
   }
 }
+
+/** `fieldmesh data import` cannot read an input file: the line and cell that are wrong, and how to fix it. */
+export class ImportInputInvalid extends Error {
+  override readonly name = 'ImportInputInvalid';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+    readonly fix: string,
+  ) {
+    super(`${file}${line > 0 ? ` line ${line}` : ''}: ${reason}. ${fix}`);
+  }
+}
