@@ -22,11 +22,14 @@ import {
   TimestampsToReturn,
   type UserIdentityInfo,
   UserTokenType,
+  type Variant,
 } from 'node-opcua';
 import { type MappedSignal, mapBrowsePath } from './browse.mapping';
 import type { BrowseConfig, DeadbandConfig, OpcuaSourceConfig } from './config';
 import { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
 import { type EngineeringUnits, ucumUnitOf } from './eu.units';
+import { ConditionAcknowledgeRefused } from './errors';
+import { conditionEventFilter } from './event.mapping';
 import { describeCertificate, fetchServerCertificate, findRejectedFile } from './pki.trust';
 
 /** A variable to monitor, mapped to asset and signal. */
@@ -231,6 +234,8 @@ export class OpcuaClientSession {
     }
     let frontier: Frontier[] = [{ nodeId: browse.rootNodeId, path: [] }];
     const found: SignalNode[] = [];
+    // A variable that is also an event source (HasEventSource, hierarchical too) is referenced twice by its asset: monitor it once.
+    const seen = new Set<string>([browse.rootNodeId]);
     for (let depth = 1; depth <= browse.maxDepth && frontier.length > 0; depth++) {
       const results = await browseAll(
         this.session,
@@ -248,6 +253,8 @@ export class OpcuaClientSession {
         for (const reference of result.references ?? []) {
           if (reference.nodeId.namespace === 0) continue;
           const child = { nodeId: reference.nodeId.toString(), name: reference.browseName.name ?? '' };
+          if (seen.has(child.nodeId)) continue;
+          seen.add(child.nodeId);
           const isProperty = reference.referenceTypeId.namespace === 0 && reference.referenceTypeId.value === ReferenceTypeIds.HasProperty;
           if (isProperty) {
             if (reference.nodeClass === NodeClass.Variable && child.name === browse.assetPathProperty) own.assetPathNodeId = child.nodeId;
@@ -358,6 +365,34 @@ export class OpcuaClientSession {
       item.once('initialized', settle);
       item.once('err', settle);
     });
+  }
+
+  /**
+   * Monitors the EventNotifier of `nodeId` (the Server object, i=2253, sees every event the server
+   * reports) with the condition EventFilter; `onEvent` receives each event's selected fields in
+   * EVENT_FIELDS order. Resolves with the server's status for the item.
+   */
+  monitorEvents(nodeId: string, queueSize: number, onEvent: (fields: Variant[]) => void): Promise<{ statusCode: number; statusName: string }> {
+    const subscription = this.subscription;
+    if (!subscription) return Promise.reject(new Error('createSubscription() must run before monitorEvents()'));
+    const item = ClientMonitoredItem.create(
+      subscription,
+      { nodeId: resolveNodeId(nodeId), attributeId: AttributeIds.EventNotifier },
+      { samplingInterval: 0, queueSize, discardOldest: false, filter: conditionEventFilter() },
+      TimestampsToReturn.Neither,
+    );
+    item.on('changed', onEvent);
+    return new Promise((resolve) => {
+      const settle = () => resolve({ statusCode: item.statusCode.value, statusName: item.statusCode.name });
+      item.once('initialized', settle);
+      item.once('err', settle);
+    });
+  }
+
+  /** Calls AcknowledgeableConditionType.Acknowledge (i=9111) on the condition with the event id and the comment. */
+  async acknowledge(endpointUrl: string, conditionId: string, eventIdHex: string, comment: string): Promise<void> {
+    const status = await this.session.acknowledgeCondition(resolveNodeId(conditionId), Buffer.from(eventIdHex, 'hex'), comment);
+    if (status.value !== StatusCodes.Good.value) throw new ConditionAcknowledgeRefused(endpointUrl, conditionId, eventIdHex, status.name);
   }
 
   /** Closes session and channel; safe to call on a connection that is already gone. */

@@ -137,6 +137,26 @@ const userIdentity = z
   .describe('User token of the session: anonymous, username/password or an X.509 certificate.')
   .meta({ examples: [{ type: 'username', username: 'gateway', passwordFile: '/etc/fieldmesh/opcua-gateway.password' }] });
 
+const events = z
+  .strictObject({
+    notifierNodeId: nodeId
+      .default('i=2253')
+      .describe('Object whose EventNotifier is monitored; i=2253 (the Server object) reports every event and alarm condition of the server.')
+      .meta({ examples: ['i=2253'] }),
+    queueSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1000)
+      .describe('Events the server queues between publishes; an overflow is reported by the server as an EventQueueOverflowEventType event.')
+      .meta({ examples: [1000] }),
+  })
+  .describe(
+    'Subscribe to events and Alarms & Conditions (EventId, SourceNode, Severity, Message, ActiveState, AckedState, ConditionId, Comment) for the events product; conditions can then be acknowledged from the console.',
+  )
+  .meta({ examples: [{ notifierNodeId: 'i=2253', queueSize: 1000 }] });
+
 export const opcuaSourceConfigSchema = z
   .strictObject({
     endpointUrl: z
@@ -238,6 +258,7 @@ export const opcuaSourceConfigSchema = z
       .describe('Subscription and monitored item settings.')
       .meta({ examples: [{ publishingInterval: 500, samplingInterval: 250, queueSize: 10, discardOldest: true }] }),
     deadband: deadband.optional(),
+    events: events.optional(),
     maxBatchSize: z
       .number()
       .int()
@@ -264,8 +285,8 @@ export const opcuaSourceConfigSchema = z
       .meta({ examples: [10_000] }),
   })
   .superRefine((config, ctx) => {
-    if (config.nodes.length === 0 && !config.browse) {
-      ctx.addIssue({ code: 'custom', path: ['nodes'], message: 'list at least one node or configure browse, otherwise nothing is read' });
+    if (config.nodes.length === 0 && !config.browse && !config.events) {
+      ctx.addIssue({ code: 'custom', path: ['nodes'], message: 'list at least one node, or configure browse or events, otherwise nothing is read' });
     }
     if (config.browse) {
       const unknown = unknownPlaceholders(config.browse.assetPathTemplate, config.browse.levels);
@@ -308,6 +329,7 @@ export type OpcuaSourceConfig = z.output<typeof opcuaSourceConfigSchema>;
 export type OpcuaNodeConfig = z.output<typeof configuredNode>;
 export type BrowseConfig = z.output<typeof browse>;
 export type DeadbandConfig = z.output<typeof deadband>;
+export type EventsConfig = z.output<typeof events>;
 
 /** The typed config or every problem found, each naming its field. */
 export function parseOpcuaSourceConfig(input: unknown): ParseResult<OpcuaSourceConfig> {

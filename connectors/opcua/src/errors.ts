@@ -80,3 +80,35 @@ export class PasswordEnvUnset extends Error {
     super(`userIdentity.passwordEnv names ${variable}, which is not set in the gateway's environment; set it (e.g. from a secret store) before starting the gateway.`);
   }
 }
+
+/** The server answered an Acknowledge call with a bad status (unknown condition, stale event id, already acknowledged, no access). */
+export class ConditionAcknowledgeRefused extends Error {
+  override readonly name = 'ConditionAcknowledgeRefused';
+  constructor(
+    readonly endpoint: string,
+    readonly conditionId: string,
+    readonly eventId: string,
+    readonly status: string,
+  ) {
+    super(
+      `${endpoint} refused to acknowledge condition ${conditionId} (event ${eventId}): ${status}. ` +
+        (status === 'BadEventIdUnknown'
+          ? 'The event is no longer the latest of its condition: acknowledge the condition from its newest event.'
+          : status === 'BadConditionBranchAlreadyAcked'
+            ? 'It was already acknowledged; nothing to do.'
+            : "Check the condition id and the gateway user's right to call Acknowledge on the server."),
+    );
+  }
+}
+
+/** An acknowledgement reached a connector that has no live session to send it on. */
+export class ConditionAcknowledgeUnavailable extends Error {
+  override readonly name = 'ConditionAcknowledgeUnavailable';
+  constructor(
+    readonly connector: string,
+    readonly endpoint: string,
+    reason: string,
+  ) {
+    super(`${connector} cannot acknowledge on ${endpoint}: ${reason}. The operator should retry once the console shows the connector up.`);
+  }
+}

@@ -3,6 +3,7 @@ export type { SignalNode } from './client';
 export {
   type BrowseConfig,
   type DeadbandConfig,
+  type EventsConfig,
   DEPRECATED_SECURITY_POLICIES,
   type OpcuaNodeConfig,
   type OpcuaSourceConfig,
@@ -11,7 +12,16 @@ export {
   SECURITY_MODES,
   SECURITY_POLICIES,
 } from './config';
-export { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
+export {
+  ConditionAcknowledgeRefused,
+  ConditionAcknowledgeUnavailable,
+  CredentialFileUnreadable,
+  PasswordEnvUnset,
+  SecurityNotOffered,
+  ServerCertificateUntrusted,
+  UserIdentityRejected,
+} from './errors';
+export { conditionEventFilter, EVENT_FIELDS, toSourceEvent } from './event.mapping';
 export { ucumUnitOf } from './eu.units';
 export {
   type CertificateSummary,

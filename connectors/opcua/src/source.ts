@@ -1,8 +1,19 @@
 import { join } from 'node:path';
-import { type ConnectorContext, NotConnected, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
-import type { DataValue, OPCUACertificateManager } from 'node-opcua';
+import {
+  type ConditionAcknowledgement,
+  type ConnectorContext,
+  NotConnected,
+  type Source,
+  type SourceBatch,
+  type SourceEvent,
+  type SourceReading,
+  type SourceReject,
+} from '@fieldmesh/connect';
+import type { DataValue, OPCUACertificateManager, Variant } from 'node-opcua';
 import { DEADBAND_REJECTIONS, OpcuaClientSession, type SignalNode } from './client';
-import type { OpcuaSourceConfig } from './config';
+import type { EventsConfig, OpcuaSourceConfig } from './config';
+import { ConditionAcknowledgeUnavailable } from './errors';
+import { toSourceEvent } from './event.mapping';
 import { openCertificateManager } from './pki.trust';
 import { toSourceReading } from './reading.mapping';
 
@@ -22,6 +33,12 @@ export interface OpcuaSourceMetrics {
   itemsFailed: number;
   /** Signal variables monitored on the current connection. */
   itemsMonitored: number;
+  /** Event notifications (events and condition state changes) received from the server. */
+  eventsIn: number;
+  /** Oldest events dropped because the gateway did not read for maxBufferedReadings events. */
+  eventsDropped: number;
+  /** Conditions acknowledged at the server on an operator's request. */
+  conditionsAcknowledged: number;
 }
 
 /** Where the connector's warnings go; the gateway passes its own, the default writes to stderr. */
@@ -52,6 +69,7 @@ export class OpcuaSource implements Source {
   private insecureWarned = false;
   private readonly buffer: SourceReading[] = [];
   private readonly rejects: SourceReject[] = [];
+  private readonly events: SourceEvent[] = [];
   private wake: (() => void) | undefined;
   private readonly counters: OpcuaSourceMetrics = {
     dataChangesIn: 0,
@@ -61,6 +79,9 @@ export class OpcuaSource implements Source {
     readingsDropped: 0,
     itemsFailed: 0,
     itemsMonitored: 0,
+    eventsIn: 0,
+    eventsDropped: 0,
+    conditionsAcknowledged: 0,
   };
 
   readonly pkiDir: string;
@@ -133,6 +154,13 @@ export class OpcuaSource implements Source {
     const described = await session.describe(signals);
     await session.createSubscription(this.config.subscription);
     const deviceId = this.config.deviceId ?? session.server.applicationUri;
+    if (this.config.events)
+      await this.subscribeEvents(
+        session,
+        this.config.events,
+        deviceId,
+        described.map((d) => d.signal),
+      );
     let monitored = 0;
     await Promise.all(
       described.map(async ({ signal, numeric }) => {
@@ -164,6 +192,42 @@ export class OpcuaSource implements Source {
       }),
     );
     this.counters.itemsMonitored = monitored;
+  }
+
+  /** A refused event item fails the connect: alarms silently missing is worse than a connector shown down. */
+  private async subscribeEvents(session: OpcuaClientSession, events: EventsConfig, deviceId: string, signals: SignalNode[]): Promise<void> {
+    const bySourceNode = new Map(signals.map((s) => [s.nodeId, s]));
+    const result = await session.monitorEvents(events.notifierNodeId, events.queueSize, (fields) => this.eventNotified(fields, deviceId, bySourceNode));
+    if (result.statusCode !== 0) {
+      throw new Error(
+        `the server refused to monitor events on ${events.notifierNodeId} (${result.statusName}); set events.notifierNodeId to an object whose EventNotifier is SubscribeToEvents (i=2253, the Server object, always is)`,
+      );
+    }
+  }
+
+  private eventNotified(fields: Variant[], deviceId: string, signals: ReadonlyMap<string, SignalNode>): void {
+    this.counters.eventsIn++;
+    const event = toSourceEvent(fields, deviceId, signals, Date.now());
+    if (!event) return;
+    if (this.events.length >= this.config.maxBufferedReadings) {
+      this.events.shift();
+      this.counters.eventsDropped++;
+    }
+    this.events.push(event);
+    this.wakeReader();
+  }
+
+  /**
+   * Acknowledges the condition at the server with the operator's comment. Not retried: an acknowledgement
+   * is an operator's decision on one event, and the caller reports the outcome to them.
+   */
+  async acknowledgeCondition(request: ConditionAcknowledgement): Promise<void> {
+    const session = this.session;
+    if (!session || this.lostCause) {
+      throw new ConditionAcknowledgeUnavailable(this.context.instanceName, this.config.endpointUrl, this.lostCause ? this.lostCause.message : 'not connected');
+    }
+    await session.acknowledge(this.config.endpointUrl, request.conditionId, request.eventId, request.comment);
+    this.counters.conditionsAcknowledged++;
   }
 
   private dataChanged(signal: SignalNode, deviceId: string, dataValue: DataValue): void {
@@ -205,7 +269,7 @@ export class OpcuaSource implements Source {
     for (;;) {
       signal.throwIfAborted();
       // Readings that arrived before a connection loss are delivered before the loss is reported.
-      if (this.buffer.length > 0 || this.rejects.length > 0) return this.takeBatch();
+      if (this.buffer.length > 0 || this.rejects.length > 0 || this.events.length > 0) return this.takeBatch();
       if (this.closed || !this.session || this.lostCause) {
         throw new NotConnected(this.context.instanceName, this.config.endpointUrl, this.lostCause ? { cause: this.lostCause } : undefined);
       }
@@ -223,11 +287,13 @@ export class OpcuaSource implements Source {
   private takeBatch(): SourceBatch {
     const readings = this.buffer.splice(0, this.config.maxBatchSize);
     const rejects = this.rejects.splice(0, this.config.maxBatchSize);
+    const events = this.events.splice(0, this.config.maxBatchSize);
     if (this.buffer.length < this.config.maxBufferedReadings / 2) this.overflowWarned = false;
     let settled = false;
     return {
       readings,
       rejects,
+      events,
       ack: async () => {
         if (settled) return;
         settled = true;
@@ -239,6 +305,7 @@ export class OpcuaSource implements Source {
         // OPC UA cannot ask the server again: redeliver from memory, ahead of newer readings.
         this.buffer.unshift(...readings);
         this.rejects.unshift(...rejects);
+        this.events.unshift(...events);
         this.wakeReader();
       },
     };

@@ -9,7 +9,8 @@ export const opcuaSourceSpec = {
   status: 'beta',
   summary:
     'Subscribes to OPC UA variables (listed, or found by browsing Objects/<site>/<line>/<asset>/<signal>) with deadbands, ' +
-    'maps status codes to quality and EngineeringUnits to UCUM, over None, Sign or SignAndEncrypt with a trust list.',
+    'maps status codes to quality and EngineeringUnits to UCUM, over None, Sign or SignAndEncrypt with a trust list; ' +
+    'optionally subscribes to events and Alarms & Conditions (plant.events.v1), which operators acknowledge from the console.',
   config: opcuaSourceConfigSchema,
   inputs: ['opc ua nodes'],
   metadata: [
@@ -17,4 +18,5 @@ export const opcuaSourceSpec = {
     { key: 'opcua.dataType', description: 'OPC UA built-in data type of the value, e.g. Double.' },
   ],
   create: (config, context) => new OpcuaSource(config, context),
+  emitsEvents: (config) => config.events !== undefined,
 } satisfies SourceConnectorSpec<typeof opcuaSourceConfigSchema>;

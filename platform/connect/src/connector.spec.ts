@@ -38,6 +38,8 @@ interface ConnectorSpecBase<Schema extends z.ZodType> {
 export interface SourceConnectorSpec<Schema extends z.ZodType = z.ZodType> extends ConnectorSpecBase<Schema> {
   kind: 'source';
   create(config: z.output<Schema>, context: ConnectorContext): Source;
+  /** Whether this config makes the source deliver events (SourceBatch.events): the gateway then publishes the events product. */
+  emitsEvents?(config: z.output<Schema>): boolean;
 }
 
 /**

@@ -41,3 +41,35 @@ export interface SourceReject {
   reason: string;
   receivedTime: number;
 }
+
+/**
+ * An event or alarm condition as a source delivers it (OPC UA Alarms & Conditions): the gateway publishes
+ * it to the events product, not to the readings product, with the same buffer and dead-letter guarantees.
+ */
+export interface SourceEvent {
+  /** The event's time at the source, epoch ms. */
+  eventTime: number;
+  deviceId: string;
+  /** Opaque id of this event occurrence (OPC UA EventId, hex): an acknowledgement names it. */
+  eventId: string;
+  /** Type of the event, e.g. ExclusiveLevelAlarmType. */
+  eventType: string;
+  /** Node the event is about (OPC UA SourceNode). */
+  sourceNode: string;
+  sourceName: string;
+  /** Asset and signal of the source node, when the connector maps it to one. */
+  assetPath?: string;
+  signal?: string;
+  /** 1 (lowest) to 1000 (highest), as OPC UA defines it. */
+  severity: number;
+  message: string;
+  /** The condition an alarm event belongs to; absent for plain events. */
+  conditionId?: string;
+  conditionName?: string;
+  active?: boolean;
+  acked?: boolean;
+  /** The last comment on the condition (e.g. the acknowledging operator's). */
+  comment?: string;
+  sourceProtocol: SourceProtocol;
+  attributes: Record<string, string>;
+}

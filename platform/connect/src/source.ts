@@ -1,4 +1,4 @@
-import type { SourceReading, SourceReject } from './reading';
+import type { SourceEvent, SourceReading, SourceReject } from './reading';
 
 /**
  * A batch read from a source. The runtime calls `ack()` once every reading is durable downstream (in
@@ -8,6 +8,8 @@ import type { SourceReading, SourceReject } from './reading';
 export interface SourceBatch {
   readings: SourceReading[];
   rejects: SourceReject[];
+  /** Events and alarm conditions, for sources that have them; acknowledged with the batch. */
+  events?: SourceEvent[];
   ack(): Promise<void>;
   nack(reason: Error): Promise<void>;
 }
@@ -23,4 +25,17 @@ export interface Source {
   connect(): Promise<void>;
   read(signal: AbortSignal): Promise<SourceBatch>;
   close(): Promise<void>;
+  /**
+   * Acknowledges an alarm condition at the source (OPC UA Acknowledge), for sources that have conditions;
+   * rejects when the source refuses it or is not connected (the caller reports it, nothing is retried).
+   */
+  acknowledgeCondition?(request: ConditionAcknowledgement): Promise<void>;
+}
+
+/** An operator's acknowledgement of one event of a condition, with their comment. */
+export interface ConditionAcknowledgement {
+  conditionId: string;
+  /** The EventId (hex) of the condition event being acknowledged. */
+  eventId: string;
+  comment: string;
 }
