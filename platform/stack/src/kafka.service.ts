@@ -3,10 +3,11 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { runCommand } from './command.runner';
-import { KAFKA_ANONYMOUS_PRINCIPAL, KAFKA_BROKER_PRINCIPAL, KAFKA_SASL_MECHANISM, kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties } from './kafka.config';
+import { KAFKA_ANONYMOUS_PRINCIPAL, KAFKA_SASL_MECHANISM, kafkaBrokerPrincipal, kafkaClusterId, kafkaLog4jProperties, kafkaServerProperties, type KafkaNode } from './kafka.config';
 import { ensureKafkaRuntime } from './kafka.runtime';
 import { KAFKA_SECURITY_ENV } from '@fieldmesh/config';
-import { port, secret, type ServiceContext, type ServiceDefinition, type ServiceSettings, type StackAddresses } from './service';
+import { kafkaNodeId, kafkaNodeName, port, secret, type ServiceContext, type ServiceDefinition, type ServiceSettings, type StackAddresses } from './service';
+import { readState } from './stack.state';
 import { ensureStackCa, issueCertificate, stackPkiDir } from './stack.pki';
 
 /** The stack's Kafka super user: the stack's own tools and the tests' admin; components get principals of their own. */
@@ -41,7 +42,7 @@ function ensureCaFile(stackDir: string): string {
   return join(stackPkiDir(stackDir), 'ca.pem');
 }
 
-function brokers(settings: ServiceSettings): string {
+function brokerAddress(settings: ServiceSettings): string {
   return `127.0.0.1:${port(settings, 'broker')}`;
 }
 
@@ -61,98 +62,140 @@ export function kafkaPlaintextWarning(plaintextPort: number): string {
   );
 }
 
-/** Apache Kafka in KRaft combined mode from the official jars (see kafka.runtime.ts for the version). */
-export const kafkaService: ServiceDefinition = {
-  name: 'kafka',
-  portNames: ['broker', 'controller'],
-  createSecrets: () => ({ clusterId: kafkaClusterId(), adminPassword: randomBytes(24).toString('base64url') }),
-  dependsOn: [],
-  readyTimeoutMs: 90_000,
+/** Certificates of several brokers are issued one at a time: openssl's serial file is shared by the CA. */
+let certificateQueue: Promise<unknown> = Promise.resolve();
 
-  async install(context) {
-    await ensureKafkaRuntime(context.cacheDir);
-  },
+function issueBrokerCertificate(stackDir: string, nodeId: number) {
+  const issued = certificateQueue.then(async () => {
+    const ca = await ensureStackCa(stackPkiDir(stackDir));
+    const certificate = await issueCertificate(ca, `kafka-broker-${nodeId}`, {
+      commonName: kafkaBrokerPrincipal(nodeId),
+      serverNames: ['127.0.0.1', 'localhost'],
+      clientAuth: true,
+    });
+    return { ca, certificate };
+  });
+  certificateQueue = issued.catch(() => undefined);
+  return issued;
+}
 
-  async prepare(context) {
-    const { libs, java } = await ensureKafkaRuntime(context.cacheDir);
-    const paths = files(context);
-    mkdirSync(paths.dataDir, { recursive: true });
-    const ca = await ensureStackCa(stackPkiDir(context.stackDir));
-    const broker = await issueCertificate(ca, 'kafka-broker', { commonName: KAFKA_BROKER_PRINCIPAL, serverNames: ['127.0.0.1', 'localhost'], clientAuth: true });
-    const admin = { username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') };
-    const plaintextPort = context.settings.ports[KAFKA_PLAINTEXT_PORT];
-    if (plaintextPort !== undefined) appendFileSync(context.logFile, `[${new Date().toISOString()}] ${kafkaPlaintextWarning(plaintextPort)}\n`);
-    writeFileSync(
-      paths.serverProperties,
-      kafkaServerProperties({
-        brokerPort: port(context.settings, 'broker'),
-        controllerPort: port(context.settings, 'controller'),
-        dataDir: paths.dataDir,
-        tls: { keystoreFile: broker.bundleFile, caFile: ca.certFile },
-        admin,
-        ...(plaintextPort !== undefined ? { plaintextPort } : {}),
-      }),
-      { mode: 0o600 },
-    );
-    writeFileSync(paths.log4jProperties, kafkaLog4jProperties());
-    const classpath = join(libs, '*');
-    const log4j = `-Dlog4j.configuration=file:${paths.log4jProperties}`;
-    // A restart after stopService keeps the data the first start formatted (and saves a JVM start).
-    if (!existsSync(join(paths.dataDir, 'meta.properties'))) {
-      // The admin's SCRAM credential goes into the first metadata; the JVM reads the arguments from a
-      // private file (java @argfile), so the password shows neither in `ps` nor in an error message.
-      const argFile = join(context.dir, 'format.args');
-      const scram = `${KAFKA_SASL_MECHANISM}=[name=${admin.username},password=${admin.password}]`;
+/** Every Kafka node of the stack in `stackDir` with its ports, from state.json (each node lists all voters). */
+export function kafkaCluster(stackDir: string): KafkaNode[] {
+  return readState(stackDir).services.flatMap((service) => {
+    const nodeId = kafkaNodeId(service.name);
+    if (nodeId === undefined) return [];
+    return [{ nodeId, brokerPort: port(service, 'broker'), internalPort: port(service, 'internal'), controllerPort: port(service, 'controller') }];
+  });
+}
+
+/**
+ * One node of the stack's Kafka (KRaft combined mode, from the official jars; see kafka.runtime.ts for the
+ * version): `kafka` is node 1, a cluster adds `kafka-2`… Every node has its own ports, data, log and
+ * certificate; they share the cluster id and the admin's password (generated once, copied by startStack).
+ */
+export function kafkaNodeService(nodeId: number): ServiceDefinition {
+  return {
+    name: kafkaNodeName(nodeId),
+    portNames: ['broker', 'internal', 'controller'],
+    createSecrets: () => ({ clusterId: kafkaClusterId(), adminPassword: randomBytes(24).toString('base64url') }),
+    dependsOn: [],
+    readyTimeoutMs: 90_000,
+
+    async install(context) {
+      await ensureKafkaRuntime(context.cacheDir);
+    },
+
+    async prepare(context) {
+      const { libs, java } = await ensureKafkaRuntime(context.cacheDir);
+      const paths = files(context);
+      mkdirSync(paths.dataDir, { recursive: true });
+      const { ca, certificate } = await issueBrokerCertificate(context.stackDir, nodeId);
+      const admin = { username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') };
+      const plaintextPort = context.settings.ports[KAFKA_PLAINTEXT_PORT];
+      if (plaintextPort !== undefined) appendFileSync(context.logFile, `[${new Date().toISOString()}] ${kafkaPlaintextWarning(plaintextPort)}\n`);
+      const cluster = kafkaCluster(context.stackDir);
+      const node = cluster.find((member) => member.nodeId === nodeId);
+      if (!node) throw new Error(`${context.stackDir}/state.json lists no Kafka node ${nodeId}`);
       writeFileSync(
-        argFile,
-        ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties, '--add-scram', scram]
-          .map((arg) => `"${arg}"`)
-          .join('\n'),
+        paths.serverProperties,
+        kafkaServerProperties({
+          node,
+          cluster,
+          dataDir: paths.dataDir,
+          tls: { keystoreFile: certificate.bundleFile, caFile: ca.certFile },
+          adminUsername: admin.username,
+          ...(plaintextPort !== undefined ? { plaintextPort } : {}),
+        }),
         { mode: 0o600 },
       );
-      try {
-        await runCommand(java, [`@${argFile}`], { service: 'kafka', logFile: context.logFile });
-      } finally {
-        rmSync(argFile, { force: true });
+      writeFileSync(paths.log4jProperties, kafkaLog4jProperties());
+      const classpath = join(libs, '*');
+      const log4j = `-Dlog4j.configuration=file:${paths.log4jProperties}`;
+      // A restart after stopService keeps the data the first start formatted (and saves a JVM start).
+      if (!existsSync(join(paths.dataDir, 'meta.properties'))) {
+        // The admin's SCRAM credential goes into the first metadata (every node formats with it; the
+        // quorum's first leader writes it and it replicates to all); the JVM reads the arguments from a
+        // private file (java @argfile), so the password shows neither in `ps` nor in an error message.
+        const argFile = join(context.dir, 'format.args');
+        const scram = `${KAFKA_SASL_MECHANISM}=[name=${admin.username},password=${admin.password}]`;
+        writeFileSync(
+          argFile,
+          ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', secret(context.settings, 'clusterId'), '-c', paths.serverProperties, '--add-scram', scram]
+            .map((arg) => `"${arg}"`)
+            .join('\n'),
+          { mode: 0o600 },
+        );
+        try {
+          await runCommand(java, [`@${argFile}`], { service: kafkaNodeName(nodeId), logFile: context.logFile });
+        } finally {
+          rmSync(argFile, { force: true });
+        }
       }
-    }
-    return {
-      command: java,
-      args: ['-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', classpath, log4j, 'kafka.Kafka', paths.serverProperties],
-      cwd: context.dir,
-    };
-  },
+      // Three JVMs share 2 cores with the rest of the stack: a cluster's nodes get smaller heaps.
+      const heap = cluster.length > 1 ? '-Xmx384m' : '-Xmx768m';
+      return {
+        command: java,
+        args: [heap, '-XX:+UseG1GC', '-Djava.awt.headless=true', '-cp', classpath, log4j, 'kafka.Kafka', paths.serverProperties],
+        cwd: context.dir,
+      };
+    },
 
-  async probe(context) {
-    // A metadata request, not only a TCP connect: the listener accepts before the broker has joined the quorum.
-    // Not kafkajs: its request queue arms a timer at `throttledUntil (-1) - Date.now()`, a negative delay that
-    // Node 24 reports as TimeoutNegativeWarning on every stack start, then re-arms every millisecond.
-    const admin = new Admin({
-      clientId: 'fieldmesh-stack-probe',
-      bootstrapBrokers: [brokers(context.settings)],
-      tls: { ca: readFileSync(ensureCaFile(context.stackDir)) },
-      sasl: { mechanism: KAFKA_SASL_MECHANISM, username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') },
-      connectTimeout: 1_000,
-      requestTimeout: 2_000,
-      retries: 0,
-    });
-    try {
-      const metadata = await admin.metadata({ topics: [] });
-      if (metadata.brokers.size === 0) throw new Error('the broker answered metadata without any broker');
-    } finally {
-      await admin.close().catch(() => undefined);
-    }
-  },
+    async probe(context) {
+      // A metadata request, not only a TCP connect: the listener accepts before the broker has joined the
+      // quorum, and a broker is ready once the cluster's metadata lists it (registered and unfenced).
+      // Not kafkajs: its request queue arms a timer at `throttledUntil (-1) - Date.now()`, a negative delay
+      // that Node 24 reports as TimeoutNegativeWarning on every stack start, then re-arms every millisecond.
+      const admin = new Admin({
+        clientId: 'fieldmesh-stack-probe',
+        bootstrapBrokers: [brokerAddress(context.settings)],
+        tls: { ca: readFileSync(ensureCaFile(context.stackDir)) },
+        sasl: { mechanism: KAFKA_SASL_MECHANISM, username: KAFKA_ADMIN_USER, password: secret(context.settings, 'adminPassword') },
+        connectTimeout: 1_000,
+        requestTimeout: 2_000,
+        retries: 0,
+      });
+      try {
+        const metadata = await admin.metadata({ topics: [] });
+        if (!metadata.brokers.has(nodeId))
+          throw new Error(`the cluster's metadata does not list broker ${nodeId} yet (it lists ${[...metadata.brokers.keys()].join(', ') || 'none'})`);
+      } finally {
+        await admin.close().catch(() => undefined);
+      }
+    },
 
-  addresses(settings, stackDir) {
-    const plaintextPort = settings.ports[KAFKA_PLAINTEXT_PORT];
-    return {
-      kafkaBrokers: brokers(settings),
-      ...(plaintextPort !== undefined ? { kafkaPlaintextBrokers: `127.0.0.1:${plaintextPort}` } : {}),
-      kafkaCaFile: ensureCaFile(stackDir),
-      kafkaSaslMechanism: KAFKA_SASL_MECHANISM,
-      kafkaSaslUsername: KAFKA_ADMIN_USER,
-      kafkaSaslPassword: secret(settings, 'adminPassword'),
-    };
-  },
-};
+    addresses(settings, stackDir) {
+      const plaintextPort = settings.ports[KAFKA_PLAINTEXT_PORT];
+      return {
+        kafkaBrokers: brokerAddress(settings),
+        ...(plaintextPort !== undefined ? { kafkaPlaintextBrokers: `127.0.0.1:${plaintextPort}` } : {}),
+        kafkaCaFile: ensureCaFile(stackDir),
+        kafkaSaslMechanism: KAFKA_SASL_MECHANISM,
+        kafkaSaslUsername: KAFKA_ADMIN_USER,
+        kafkaSaslPassword: secret(settings, 'adminPassword'),
+      };
+    },
+  };
+}
+
+/** The single broker of a default stack, node 1 of a cluster. */
+export const kafkaService: ServiceDefinition = kafkaNodeService(1);

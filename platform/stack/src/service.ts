@@ -1,7 +1,23 @@
 import type { LaunchSpec } from './process.supervisor';
 
 export const SERVICE_NAMES = ['kafka', 'mosquitto', 'clickhouse', 'registry'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** A Kafka cluster's first node is `kafka` (the single broker of a default stack); the others `kafka-2`, `kafka-3`… */
+export type ServiceName = (typeof SERVICE_NAMES)[number] | `kafka-${number}`;
+
+/** The node id of a Kafka service name (`kafka` is node 1), or undefined for another service. */
+export function kafkaNodeId(name: string): number | undefined {
+  if (name === 'kafka') return 1;
+  const match = /^kafka-([2-9]|[1-9]\d+)$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function kafkaNodeName(nodeId: number): ServiceName {
+  return nodeId === 1 ? 'kafka' : `kafka-${nodeId}`;
+}
+
+export function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name) || kafkaNodeId(name) !== undefined;
+}
 
 /** Where the stack's services listen; a service that is not part of the stack leaves its keys out. */
 export interface StackAddresses {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatProblems, parseWith } from '@fieldmesh/config';
 import { z } from 'zod';
 import { StackStateError } from './errors';
-import { SERVICE_NAMES } from './service';
+import { isServiceName } from './service';
 
 const processRef = z.object({ pid: z.number().int().positive(), startTime: z.string().min(1) });
 
@@ -23,7 +23,7 @@ const stackState = z.object({
   /** The process whose exit ends a 'session' stack; null for a detached one. */
   owner: processRef.nullable(),
   /** Services in start order; stop goes in reverse. */
-  services: z.array(z.object({ name: z.enum(SERVICE_NAMES) }).extend(serviceState.shape)),
+  services: z.array(z.object({ name: z.string().refine(isServiceName, 'must be a service of the stack') }).extend(serviceState.shape)),
 });
 
 export type ServiceState = z.infer<typeof stackState>['services'][number];

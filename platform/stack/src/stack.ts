@@ -3,22 +3,46 @@ import { join, resolve } from 'node:path';
 import { clickhouseService } from './clickhouse.service';
 import { ServiceInstallError, ServiceStartError, UnknownServiceError } from './errors';
 import { findFreePort } from './free-port';
-import { KAFKA_PLAINTEXT_PORT, kafkaPlaintextWarning, kafkaService } from './kafka.service';
+import { KAFKA_PLAINTEXT_PORT, kafkaNodeService, kafkaPlaintextWarning, kafkaService } from './kafka.service';
 import { logTail } from './log-tail';
 import { mosquittoService } from './mosquitto.service';
 import { REPO_ROOT, defaultCacheDir } from './paths';
 import { isRunning, killNow, launch, processStartTime, stopProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
 import { registryService } from './registry.service';
-import { SERVICE_NAMES, type ServiceContext, type ServiceDefinition, type ServiceName, type StackAddresses } from './service';
+import { SERVICE_NAMES, kafkaNodeId, kafkaNodeName, type ServiceContext, type ServiceDefinition, type ServiceName, type StackAddresses } from './service';
 import { readState, stateFile, writeState, type ServiceState, type StackState } from './stack.state';
 
-const DEFINITIONS: Record<ServiceName, ServiceDefinition> = {
+const DEFINITIONS: Record<(typeof SERVICE_NAMES)[number], ServiceDefinition> = {
   kafka: kafkaService,
   mosquitto: mosquittoService,
   clickhouse: clickhouseService,
   registry: registryService,
 };
+
+/** The definition of a service of the stack; the nodes of a Kafka cluster after the first are `kafka-<id>`. */
+function definitionOf(name: ServiceName): ServiceDefinition {
+  const nodeId = kafkaNodeId(name);
+  if (nodeId !== undefined && nodeId > 1) return kafkaNodeService(nodeId);
+  const definition = DEFINITIONS[name as keyof typeof DEFINITIONS];
+  if (!definition) throw new UnknownServiceError(name, Object.keys(DEFINITIONS));
+  return definition;
+}
+
+/**
+ * The addresses of several services as one: a Kafka cluster's node addresses join into one bootstrap list
+ * (`host:port,host:port`, as Kafka clients take it); the other services each have their own keys.
+ */
+function mergeAddresses(all: readonly StackAddresses[]): StackAddresses {
+  const joined = (key: 'kafkaBrokers' | 'kafkaPlaintextBrokers') => {
+    const values = all.map((addresses) => addresses[key]).filter((value): value is string => value !== undefined);
+    return values.length > 0 ? { [key]: values.join(',') } : {};
+  };
+  return Object.assign({}, ...all, joined('kafkaBrokers'), joined('kafkaPlaintextBrokers'));
+}
+
+/** The most Kafka nodes a stack runs: every one is a controller voter and a JVM on this machine. */
+export const MAX_KAFKA_BROKERS = 9;
 
 /** Everything the integration tests and `deploy/local` run, in start order. */
 export function defaultServices(): ServiceName[] {
@@ -40,6 +64,12 @@ export interface StartStackOptions {
   /** Progress lines (installs, each service ready and how long it took). */
   log?: (line: string) => void;
   kafka?: {
+    /**
+     * How many KRaft nodes (each broker and controller, 1 to MAX_KAFKA_BROKERS): 1 by default; 3 gives
+     * topics replication factor 3 with min.insync.replicas 2, and survives the loss of any one node.
+     * The first node is the service `kafka`, the others `kafka-2`, `kafka-3`…
+     */
+    brokers?: number;
     /**
      * Adds a PLAINTEXT listener (no TLS, no authentication; its clients are anonymous super users) beside
      * the SASL_SSL one, at `addresses.kafkaPlaintextBrokers`, with a warning in the stack log. Off by
@@ -66,25 +96,30 @@ function seconds(since: number): string {
 /** Each requested service after the ones it depends on; a missing dependency is an error, not a surprise. */
 function startOrder(services: readonly ServiceName[]): ServiceName[] {
   for (const name of services) {
-    const definition = DEFINITIONS[name];
-    if (!definition) throw new UnknownServiceError(name, Object.keys(DEFINITIONS));
+    const definition = definitionOf(name);
     const missing = definition.dependsOn.filter((dependency) => !services.includes(dependency));
     if (missing.length > 0) throw new Error(`${name} needs ${missing.join(', ')}: add it to the stack's services`);
   }
   const ordered: ServiceName[] = [];
   const visit = (name: ServiceName) => {
     if (ordered.includes(name)) return;
-    DEFINITIONS[name].dependsOn.forEach(visit);
+    definitionOf(name).dependsOn.forEach(visit);
     ordered.push(name);
   };
   [...new Set(services)].forEach(visit);
   return ordered;
 }
 
-async function allocatePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await findFreePort());
-  return [...ports];
+/** `count` free ports, none of them in `taken` (the ports given to the stack's other services), which it extends. */
+async function allocatePorts(count: number, taken: Set<number>): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const free = await findFreePort();
+    if (taken.has(free)) continue;
+    taken.add(free);
+    ports.push(free);
+  }
+  return ports;
 }
 
 function asStartError(service: ServiceName, logFile: string, error: unknown): Error {
@@ -140,7 +175,7 @@ export class Stack {
 
   /** Every address of every service in the stack (they stay the same across stopService/startService). */
   get addresses(): StackAddresses {
-    return Object.assign({}, ...this.state.services.map((service) => DEFINITIONS[service.name].addresses(service, this.dir)));
+    return mergeAddresses(this.state.services.map((service) => definitionOf(service.name).addresses(service, this.dir)));
   }
 
   status(): ServiceStatus[] {
@@ -149,7 +184,7 @@ export class Stack {
       running: service.process !== null && isRunning(service.process),
       pid: service.process?.pid,
       logFile: service.logFile,
-      addresses: DEFINITIONS[service.name].addresses(service, this.dir),
+      addresses: definitionOf(service.name).addresses(service, this.dir),
     }));
   }
 
@@ -182,7 +217,7 @@ export class Stack {
       cacheDir: state.cacheDir,
       repoRoot: REPO_ROOT,
       settings: { ports: service.ports, secrets: service.secrets },
-      addresses: Object.assign({}, ...before.map((other) => DEFINITIONS[other.name].addresses(other, this.dir))),
+      addresses: mergeAddresses(before.map((other) => definitionOf(other.name).addresses(other, this.dir))),
     };
   }
 
@@ -191,7 +226,7 @@ export class Stack {
     const service = this.service(name);
     const started = Date.now();
     try {
-      await DEFINITIONS[name].install(this.context(service));
+      await definitionOf(name).install(this.context(service));
     } catch (error) {
       throw asStartError(name, service.logFile, error);
     }
@@ -202,7 +237,7 @@ export class Stack {
   async startService(name: ServiceName): Promise<void> {
     const service = this.service(name);
     if (service.process && isRunning(service.process)) return;
-    const definition = DEFINITIONS[name];
+    const definition = definitionOf(name);
     const context = this.context(service);
     const started = Date.now();
     try {
@@ -304,7 +339,14 @@ export async function removeAbandonedStacks(root: string): Promise<void> {
 export async function startStack(options: StartStackOptions): Promise<Stack> {
   const dir = resolve(options.dir);
   const log = options.log ?? noLog;
-  const order = startOrder(options.services ?? defaultServices());
+  const brokers = options.kafka?.brokers ?? 1;
+  if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_KAFKA_BROKERS) {
+    throw new Error(`kafka.brokers is ${brokers}: a stack runs 1 to ${MAX_KAFKA_BROKERS} Kafka brokers (3 for replication factor 3)`);
+  }
+  // A cluster's nodes start side by side: none is ready before a majority of the quorum runs.
+  const order = startOrder(options.services ?? defaultServices()).flatMap((name) =>
+    name === 'kafka' ? Array.from({ length: brokers }, (_, index) => kafkaNodeName(index + 1)) : [name],
+  );
   const cacheDir = options.cacheDir ?? defaultCacheDir();
 
   await stopLeftovers(dir);
@@ -315,15 +357,19 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   for (const folder of ['logs', 'run']) mkdirSync(join(dir, folder), { recursive: true });
 
   const services: ServiceState[] = [];
+  // One cluster id and one admin password for all the nodes of a cluster.
+  const kafkaSecrets = kafkaService.createSecrets();
+  const taken = new Set<number>();
   for (const name of order) {
-    const definition = DEFINITIONS[name];
-    const portNames = name === 'kafka' && options.kafka?.plaintextListener ? [...definition.portNames, KAFKA_PLAINTEXT_PORT] : definition.portNames;
-    const ports = await allocatePorts(portNames.length);
-    if (portNames.includes(KAFKA_PLAINTEXT_PORT)) log(`kafka: ${kafkaPlaintextWarning(ports[portNames.indexOf(KAFKA_PLAINTEXT_PORT)] as number)}`);
+    const definition = definitionOf(name);
+    const isKafka = kafkaNodeId(name) !== undefined;
+    const portNames = isKafka && options.kafka?.plaintextListener ? [...definition.portNames, KAFKA_PLAINTEXT_PORT] : definition.portNames;
+    const ports = await allocatePorts(portNames.length, taken);
+    if (portNames.includes(KAFKA_PLAINTEXT_PORT)) log(`${name}: ${kafkaPlaintextWarning(ports[portNames.indexOf(KAFKA_PLAINTEXT_PORT)] as number)}`);
     services.push({
       name,
       ports: Object.fromEntries(portNames.map((portName, index) => [portName, ports[index] as number])),
-      secrets: definition.createSecrets(),
+      secrets: isKafka ? kafkaSecrets : definition.createSecrets(),
       logFile: join(dir, 'logs', `${name}.log`),
       process: null,
     });
@@ -341,7 +387,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     // Services whose dependencies are up start together: Kafka, Mosquitto and ClickHouse at once, then the registry.
     const pending = [...order];
     while (pending.length > 0) {
-      const wave = pending.filter((name) => DEFINITIONS[name].dependsOn.every((dependency) => !pending.includes(dependency)));
+      const wave = pending.filter((name) => definitionOf(name).dependsOn.every((dependency) => !pending.includes(dependency)));
       await settleAll(wave.map((name) => stack.startService(name)));
       pending.splice(0, pending.length, ...pending.filter((name) => !wave.includes(name)));
     }
