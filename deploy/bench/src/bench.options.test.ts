@@ -9,7 +9,8 @@ describe('bench options', () => {
   });
 
   it('flags override the defaults', () => {
-    expect(parseBenchArgs(['--latency-rate', '5000', '--profile'])).toMatchObject({ latencyRate: 5000, profile: true });
+    expect(parseBenchArgs(['--latency-rate', '5000', '--profile'])).toMatchObject({ latencyRate: 5000, profile: true, publish: false });
+    expect(parseBenchArgs(['--publish'])).toMatchObject({ publish: true });
   });
 
   it('a value that is not a number is reported with its field', () => {

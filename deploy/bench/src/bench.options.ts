@@ -22,6 +22,8 @@ Options
   --consume-seconds <s>      most time for the Kafka consume measurement (default 15)
   --security <both|secure|plain>  which sides to run (default both: the cost of security, same run)
   --profile                  CPU-profile the gateway runs; .cpuprofile files go to .fieldmesh/bench/
+  --publish                  also write results.json and the chart (throughput.svg) to docs/bench/,
+                             where the README's performance table takes its figures from
   -h, --help                 this help
 `;
 
@@ -39,6 +41,7 @@ export const benchOptionsSchema = z.strictObject({
   consumeSeconds: seconds.default(15),
   security: z.enum(['both', 'secure', 'plain']).default('both'),
   profile: z.boolean().default(false),
+  publish: z.boolean().default(false),
 });
 
 export type BenchOptions = z.output<typeof benchOptionsSchema>;
@@ -63,11 +66,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     options: {
       ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
       profile: { type: 'boolean' },
+      publish: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
-  const input: Record<string, unknown> = { profile: values.profile ?? false };
+  const input: Record<string, unknown> = { profile: values.profile ?? false, publish: values.publish ?? false };
   for (const [flag, field] of Object.entries(FLAGS)) {
     const text = (values as Record<string, unknown>)[flag];
     // Text that is not a number reaches zod as text, so the problem names the field.

@@ -1,7 +1,10 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigInvalid } from '@fieldmesh/config';
 import { REPO_ROOT } from '@fieldmesh/stack';
 import { parseBenchArgs, USAGE } from './bench.options';
 import { runBench } from './bench.runner';
+import { renderResultsChart } from './results.chart';
 import { formatResults } from './results.report';
 
 async function main(argv: string[]): Promise<number> {
@@ -19,7 +22,16 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const results = await runBench(REPO_ROOT, options, (line) => console.error(`[bench ${String(Math.round((Date.now() - started) / 1000)).padStart(3)} s] ${line}`));
   console.log(formatResults(results));
-  console.log('\nresults: .fieldmesh/bench/results.json');
+  const chart = join(REPO_ROOT, '.fieldmesh', 'bench', 'throughput.svg');
+  await writeFile(chart, renderResultsChart(results));
+  console.log('\nresults: .fieldmesh/bench/results.json, chart: .fieldmesh/bench/throughput.svg');
+  if (options.publish) {
+    const docs = join(REPO_ROOT, 'docs', 'bench');
+    await mkdir(docs, { recursive: true });
+    await copyFile(join(REPO_ROOT, '.fieldmesh', 'bench', 'results.json'), join(docs, 'results.json'));
+    await copyFile(chart, join(docs, 'throughput.svg'));
+    console.log('published to docs/bench/ (results.json, throughput.svg): update the README performance table from them');
+  }
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchResults, LatencyRun, SaturationRun } from './bench.runner';
+import { renderResultsChart } from './results.chart';
 import { formatCostOfSecurity, formatResults, securityRatio } from './results.report';
 import { summarise } from './statistics';
 
@@ -59,6 +60,7 @@ const results: BenchResults = {
     consumeSeconds: 10,
     security: 'secure',
     profile: false,
+    publish: false,
   },
   saturation: [
     saturation('json', 'gateway', 45_000),
@@ -87,6 +89,30 @@ describe('formatResults', () => {
 
   it('states the gateway as a share of the bare bridge of the same run', () => {
     expect(text).toMatch(/gateway as % of the bare bridge\s+75%\s+25%/);
+  });
+
+  it("states the gateway process's CPU time per point Kafka acknowledged", () => {
+    expect(text).toMatch(/gateway CPU per point acknowledged \(µs\)\s+25\.0\s+25\.0/);
+  });
+});
+
+describe('the results chart', () => {
+  const svg = renderResultsChart(results);
+
+  it('draws each saturation run with its figures, and the targets', () => {
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('45,000 points/s, 25.0 µs CPU/point');
+    expect(svg).toContain('400,000 points/s');
+    expect(svg).toContain('target 250,000');
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  });
+
+  it('scales bars by the logarithm of points/s, so the slow gateway runs stay visible beside the targets', () => {
+    const widths = [...svg.matchAll(/<rect x="250" y="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    // json gateway 45k, json bridge 60k, sparkplug gateway 100k, sparkplug bridge 400k (the largest: full width).
+    expect(widths).toHaveLength(4);
+    expect(widths[3]).toBeCloseTo(520, 0);
+    expect(widths[0]! / widths[3]!).toBeCloseTo(Math.log10(45_000) / Math.log10(400_000), 3);
   });
 });
 

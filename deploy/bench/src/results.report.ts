@@ -122,6 +122,7 @@ export function formatResults(results: BenchResults): string {
     ['MQTT broker ingest (load generator, QoS 1 acks)', ...both((p) => gateway[p]?.load.achievedPointsPerSecond)],
     ['gateway in (decode, validate, Avro, buffer)', ...both((p) => stage(gateway[p], 'gateway in'))],
     ['gateway → Kafka, acknowledged  = MQTT → Kafka', ...both((p) => gateway[p]?.kafkaOutPerSecond)],
+    ['  gateway CPU per point acknowledged (µs)', ...(['json', 'sparkplug'] as const).map((p) => decimal(gateway[p]?.cpu.processes.gateway))],
     ['  target', verdict(gateway.json?.kafkaOutPerSecond ?? 0, TARGETS.jsonPointsPerSecond), verdict(gateway.sparkplug?.kafkaOutPerSecond ?? 0, TARGETS.batchedPointsPerSecond)],
     ['ClickHouse rows inserted     = MQTT → ClickHouse', ...both((p) => gateway[p]?.clickhouseRowsPerSecond)],
     ['peer: bare MQTT→Kafka bridge, same run', ...both((p) => bridge[p]?.kafkaOutPerSecond)],
