@@ -27,7 +27,8 @@ const topics: string[] = [];
 
 /** Runs the installed `fieldmesh` bin against the governed registry, acting with `token` (if any). */
 async function fieldmesh(token: string | undefined, ...args: string[]): Promise<Run> {
-  const env = { ...process.env, FIELDMESH_REGISTRY_URL: registry.url, FIELDMESH_TOKENS_FILE: tokensFile, FIELDMESH_TOKEN: token ?? '' };
+  // Only the token given: not the stack registry's, which the workers' FIELDMESH_REGISTRY_TOKEN holds.
+  const env = { ...process.env, FIELDMESH_REGISTRY_URL: registry.url, FIELDMESH_TOKENS_FILE: tokensFile, FIELDMESH_TOKEN: token ?? '', FIELDMESH_REGISTRY_TOKEN: '' };
   try {
     const { stdout, stderr } = await promisify(execFile)(BIN, args, { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr };

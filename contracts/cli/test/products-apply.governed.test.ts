@@ -28,9 +28,9 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the installed `fieldmesh` bin as an operator would, with `token` in FIELDMESH_TOKEN (if any). */
+/** Runs the installed `fieldmesh` bin as an operator would, with `token` in FIELDMESH_TOKEN (if any) and not the stack's FIELDMESH_REGISTRY_TOKEN. */
 async function apply(token: string | undefined, ...args: string[]): Promise<Run> {
-  const env = { ...process.env, FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_URL: registry.url, FIELDMESH_TOKEN: token ?? '' };
+  const env = { ...process.env, FIELDMESH_KAFKA_BROKERS: brokers, FIELDMESH_REGISTRY_URL: registry.url, FIELDMESH_TOKEN: token ?? '', FIELDMESH_REGISTRY_TOKEN: '' };
   try {
     const { stdout, stderr } = await promisify(execFile)(BIN, ['products', 'apply', '--root', workDir, ...args], { cwd: REPO_ROOT, env });
     return { code: 0, stdout, stderr };

@@ -74,7 +74,11 @@ export async function countingProxy(targetUrl: string): Promise<{ url: string; r
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const upstream = await fetch(new URL(request.url!, targetUrl), {
       method: request.method!,
-      headers: { 'content-type': request.headers['content-type'] ?? 'application/vnd.schemaregistry.v1+json' },
+      headers: {
+        'content-type': request.headers['content-type'] ?? 'application/vnd.schemaregistry.v1+json',
+        // The registry is governed: the serde's credentials go through.
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+      },
       ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
     });
     response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
