@@ -118,6 +118,8 @@ export async function startSecureMqttBroker(options: SecureMqttBrokerOptions): P
   const mosquitto: MosquittoInstance = await startMosquitto({
     dir: join(options.dir, 'mosquitto'),
     plainListener: false,
+    // Everything refused is logged with who and why: refused handshakes, and publishes the ACL denies.
+    logRefusals: true,
     tls: {
       cafile: ca.files.certificate,
       certfile: broker.certFile,

@@ -59,9 +59,14 @@ async function connectAttempt(name: string, options: Parameters<typeof connect>[
   }
 }
 
+/** Publishes the broker must have logged as refused: the client id, the certificate CN it connected with, the topic. */
+const refusedPublishes: Array<{ clientId: string; commonName: string; topic: string }> = [];
+
 /** A publish that should be refused: accepted if the broker acknowledges it or the gateway receives it. */
-async function publishAttempt(name: string, as: MqttClientIdentity, topic: string): Promise<Outcome> {
+async function publishAttempt(name: string, commonName: string, topic: string): Promise<Outcome> {
   const marker = `attack-${name.replace(/\W+/g, '-')}-${Date.now()}`;
+  const as = identity(commonName);
+  refusedPublishes.push({ clientId: marker, commonName, topic });
   let client: MqttClient | undefined;
   try {
     client = await connect({ cert: as, clientId: marker });
@@ -203,7 +208,7 @@ describe('the plant Mosquitto as the main job runs it', () => {
     const compressorId = broker.devices.find((d) => d.write[0]?.startsWith(`${compressor1.path}/`))?.id ?? '';
     const nodeLine1 = broker.devices.find((d) => d.kind === 'sparkplug-node' && d.id.endsWith('.line-1'))?.id ?? '';
     const rogue = rogueCertificate(pumpId);
-    const stranger = await broker.onboard('stranger-laptop');
+    await broker.onboard('stranger-laptop');
     // A device that left the plant: its certificate is revoked, the broker re-reads the CRL.
     const revokedId = broker.devices.find((d) => line2Motor && d.write[0]?.startsWith(`${line2Motor.path}/`))?.id ?? '';
     await broker.revoke(revokedId);
@@ -213,12 +218,12 @@ describe('the plant Mosquitto as the main job runs it', () => {
       await connectAttempt('plaintext, anonymous', { url: broker.url.replace('mqtts://', 'mqtt://'), clientId: 'attack-plain' }),
       await connectAttempt('certificate from another CA, a real device CN', { cert: rogue.cert, clientId: 'attack-rogue' }),
       await connectAttempt('revoked device certificate', { cert: identity(revokedId), clientId: 'attack-revoked' }),
-      await publishAttempt("a device publishing on another device's topic", identity(pumpId), `${compressor1.path}/bearing_temperature`),
-      await publishAttempt("a device publishing on another line's device", identity(pumpId), `${line2Motor?.path}/winding_temperature`),
-      await publishAttempt("a device forging another edge node's Sparkplug data", identity(pumpId), 'spBv1.0/berlin/DDATA/press-shop.line-2/motor-1'),
-      await publishAttempt('an edge node publishing outside its namespace', identity(nodeLine1), 'spBv1.0/berlin/NDATA/press-shop.line-2'),
-      await publishAttempt('a device sending a rebirth command as if it were the gateway', identity(pumpId), 'spBv1.0/berlin/NCMD/press-shop.line-1'),
-      await publishAttempt('a valid site certificate the ACL does not know', stranger, `${pump1.path}/flow`),
+      await publishAttempt("a device publishing on another device's topic", pumpId, `${compressor1.path}/bearing_temperature`),
+      await publishAttempt("a device publishing on another line's device", pumpId, `${line2Motor?.path}/winding_temperature`),
+      await publishAttempt("a device forging another edge node's Sparkplug data", pumpId, 'spBv1.0/berlin/DDATA/press-shop.line-2/motor-1'),
+      await publishAttempt('an edge node publishing outside its namespace', nodeLine1, 'spBv1.0/berlin/NDATA/press-shop.line-2'),
+      await publishAttempt('a device sending a rebirth command as if it were the gateway', pumpId, 'spBv1.0/berlin/NCMD/press-shop.line-1'),
+      await publishAttempt('a valid site certificate the ACL does not know', 'stranger-laptop', `${pump1.path}/flow`),
       await subscribeAttempt('a device eavesdropping on the whole site', identity(pumpId), 'acme/berlin/#', { id: compressorId, topic: `${compressor1.path}/vibration_rms` }),
       await subscribeAttempt('a device eavesdropping on Sparkplug', identity(pumpId), 'spBv1.0/#', { id: nodeLine1, topic: 'spBv1.0/berlin/NDATA/press-shop.line-1' }),
     ];
@@ -229,9 +234,20 @@ describe('the plant Mosquitto as the main job runs it', () => {
       ),
     );
     expect(accepted).toEqual([]);
-    // The broker logs the refused handshakes (no certificate, unknown CA, revoked); denied publishes only at its debug level.
+    // Everything refused is in the broker's log, with who and why: the refused handshakes (no certificate,
+    // unknown CA, revoked), each denied publish with its client id and topic, that client id's certificate CN,
+    // and the eavesdroppers' subscriptions. Its routine debug lines (one per message) are not.
     const log = readFileSync(broker.logFile, 'utf8');
     expect(log).toMatch(/peer did not return a certificate/);
-    expect(log).toMatch(/certificate verify failed/);
+    // The rogue CA's certificate and the revoked one: OpenSSL names both a failed verification; who is the address only.
+    expect(log.match(/certificate verify failed/g)).toHaveLength(2);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    for (const { clientId, commonName, topic } of refusedPublishes) {
+      expect(log).toMatch(new RegExp(`Denied PUBLISH from ${escape(clientId)} \\(.*'${escape(topic)}'`));
+      expect(log).toMatch(new RegExp(`New client connected from .* as ${escape(clientId)} \\(.*u'${escape(commonName)}'\\)`));
+    }
+    expect(log).toMatch(/attack-sub-\d+ 1 acme\/berlin\/#/);
+    expect(log).toMatch(/attack-sub-\d+ 1 spBv1\.0\/#/);
+    expect(log).not.toMatch(/(Received|Sending) PUBLISH/);
   });
 });

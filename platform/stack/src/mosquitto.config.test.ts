@@ -22,6 +22,14 @@ describe('mosquitto config', () => {
 
   it('logs into the stack log folder', () => {
     expect(lines).toContain('log_dest file /stack/logs/mosquitto.log');
+    expect(lines.filter((line) => /^log_type (debug|subscribe)$/.test(line))).toEqual([]);
+  });
+
+  it('logs at debug level with subscriptions into the debug log when refusals are to be logged', () => {
+    const debug = mosquittoConfig({ port: 41883, dataDir: '/d', logFile: '/stack/logs/mosquitto.log', user: 'root', debugLogFile: '/stack/mosquitto/debug.pipe' }).split('\n');
+    expect(debug).toContain('log_dest file /stack/mosquitto/debug.pipe');
+    expect(debug).not.toContain('log_dest file /stack/logs/mosquitto.log');
+    expect(debug).toEqual(expect.arrayContaining(['log_type debug', 'log_type subscribe', 'connection_messages true']));
   });
 });
 

@@ -11,6 +11,11 @@ export interface MosquittoConfigInput {
    * in clear text. Default true, for connector tests.
    */
   plainListener?: boolean;
+  /**
+   * Where the log goes instead of logFile, at debug level too, with every subscription: Mosquitto 2.0 logs a
+   * publish its ACL refuses only at debug level (see startMosquitto's logRefusals, which filters this).
+   */
+  debugLogFile?: string;
 }
 
 export interface MosquittoTlsListenerInput {
@@ -66,11 +71,12 @@ export function mosquittoConfig(input: MosquittoConfigInput): string {
     `persistence_location ${input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`}`,
     // Into the file the supervisor appends stdout to: mosquitto flushes its log file per line, its stdout
     // only when the buffer fills, so `logs -f` would lag.
-    `log_dest file ${input.logFile}`,
+    `log_dest file ${input.debugLogFile ?? input.logFile}`,
     'log_type error',
     'log_type warning',
     'log_type notice',
     'log_type information',
+    ...(input.debugLogFile ? ['log_type subscribe', 'log_type debug'] : []),
     'connection_messages true',
     'log_timestamp_format %Y-%m-%dT%H:%M:%S',
     '',

@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFreePort } from './free-port';
 import { mosquittoConfig, type MosquittoTlsListenerInput } from './mosquitto.config';
-import { isRunning, killNow, launch, stopProcess } from './process.supervisor';
+import { isRunning, killNow, killWithThisProcess, launch, stopProcess, type LaunchedProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
 import { port, type ServiceContext, type ServiceDefinition } from './service';
 import { ensureDebianExecutable } from './system-package.installer';
@@ -112,6 +113,24 @@ export interface StartMosquittoOptions {
   tls?: MosquittoTlsOptions;
   /** false: the TLS listener only, nothing anonymous or in clear text (needs `tls` with a `probe`). Default true. */
   plainListener?: boolean;
+  /**
+   * Log every refusal with who and what at the default level. Mosquitto 2.0 logs a publish its ACL denies
+   * (`Denied PUBLISH from <client id> (… '<topic>', …)`) at debug level only, so the broker logs at debug into
+   * a pipe and a grep drops its routine lines (one per message and keep-alive) before they reach the log file.
+   * Subscriptions are logged too (`<client id> <qos> <filter>`): Mosquitto grants them and silently applies
+   * the read ACL to each message. Connections say which certificate CN a client id has (`u'<CN>'`).
+   */
+  logRefusals?: boolean;
+}
+
+/** Mosquitto's debug lines for each message, keep-alive and subscribed filter: the bulk of a debug log, no refusal among them. */
+const ROUTINE_DEBUG_LINES = '^[^ ]+: ((Received|Sending) (PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|PINGREQ|PINGRESP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|CONNACK|DISCONNECT)\\b|\t)';
+
+/** The grep between Mosquitto's debug log (a named pipe) and its log file: everything but ROUTINE_DEBUG_LINES. */
+async function startRefusalLogFilter(pipe: string, logFile: string, cwd: string): Promise<LaunchedProcess> {
+  if (!existsSync(pipe)) execFileSync('mkfifo', ['-m', '600', pipe]);
+  // Read-write: grep never waits for a writer, and sees no end of file when the broker reopens its log on SIGHUP.
+  return launch({ command: 'sh', args: ['-c', 'exec grep --line-buffered -v -E "$0" 0<>"$1"', ROUTINE_DEBUG_LINES, pipe], cwd, logFile });
 }
 
 /** A Mosquitto of its own, apart from the shared stack, for tests that need a broker configured their way. */
@@ -137,7 +156,7 @@ function withoutProbe(tls: MosquittoTlsOptions): Omit<MosquittoTlsListenerInput,
 
 /**
  * Starts Debian's Mosquitto on free 127.0.0.1 ports and waits until it accepts MQTT clients. It dies with
- * this Node process when not stopped before.
+ * this Node process (its exit, or a signal that ends it) when not stopped before.
  */
 export async function startMosquitto(options: StartMosquittoOptions): Promise<MosquittoInstance> {
   const dir = resolve(options.dir);
@@ -151,7 +170,11 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
   const configFile = join(dir, 'mosquitto.conf');
   const tls = options.tls && ports.mqtts ? { ...withoutProbe(options.tls), port: ports.mqtts } : undefined;
   const logFile = join(dir, 'mosquitto.log');
-  writeFileSync(configFile, mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}), plainListener: plain }));
+  const debugLogFile = options.logRefusals ? join(dir, 'mosquitto.debug.pipe') : undefined;
+  writeFileSync(
+    configFile,
+    mosquittoConfig({ port: ports.mqtt, dataDir, logFile, user: userInfo().username, ...(tls ? { tls } : {}), plainListener: plain, ...(debugLogFile ? { debugLogFile } : {}) }),
+  );
   const handshake = () =>
     plain || !probe || !tls
       ? mqttHandshake('127.0.0.1', ports.mqtt)
@@ -165,12 +188,20 @@ export async function startMosquitto(options: StartMosquittoOptions): Promise<Mo
     settings: { ports, secrets: {} },
     addresses: {},
   };
-  const launched = await launch({ command: binary, args: ['-c', configFile], cwd: dir, logFile: context.logFile });
-  const killOnExit = () => killNow(launched.ref);
-  process.once('exit', killOnExit);
+  const filter = debugLogFile ? await startRefusalLogFilter(debugLogFile, logFile, dir) : undefined;
+  const launched = await launch({ command: binary, args: ['-c', configFile], cwd: dir, logFile: context.logFile }).catch((error: unknown) => {
+    if (filter) killNow(filter.ref);
+    throw error;
+  });
+  const untie = killWithThisProcess(() => {
+    killNow(launched.ref);
+    if (filter) killNow(filter.ref);
+  });
   const stop = async () => {
     await stopProcess(launched.ref, 5_000);
-    process.removeListener('exit', killOnExit);
+    // After the broker: its last lines (the shutdown) still reach the log file.
+    if (filter) await stopProcess(filter.ref, 5_000);
+    untie();
   };
   try {
     await waitUntilReady({ ...mosquittoService, probe: handshake }, context, launched);

@@ -104,3 +104,41 @@ export async function stopProcess(ref: ProcessRef, graceMs = 15_000): Promise<vo
 export function killNow(ref: ProcessRef): void {
   signalGroup(ref, 'SIGKILL');
 }
+
+const endHooks = new Set<() => void>();
+let endHooksInstalled = false;
+
+function runEndHooks(): void {
+  for (const hook of [...endHooks]) {
+    try {
+      hook();
+    } catch {
+      // Already gone: nothing to kill.
+    }
+  }
+}
+
+/**
+ * Ties processes we started to this Node process: `kill` (synchronous, e.g. killNow) runs when it exits, or
+ * when SIGINT, SIGTERM or SIGHUP would end it (no other listener handles the signal; one that does, such as
+ * a graceful stop, decides, and exit still kills). Returns the function that unties them, for a clean stop.
+ * A SIGKILL of this process runs nothing: what it started outlives it then.
+ */
+export function killWithThisProcess(kill: () => void): () => void {
+  if (!endHooksInstalled) {
+    endHooksInstalled = true;
+    process.on('exit', runEndHooks);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const onSignal = () => {
+        if (process.listenerCount(signal) > 1) return;
+        runEndHooks();
+        // Alone, our listener would swallow the signal; then die of it as the process would have.
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
+  }
+  endHooks.add(kill);
+  return () => endHooks.delete(kill);
+}
