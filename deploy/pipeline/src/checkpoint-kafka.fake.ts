@@ -67,6 +67,8 @@ export class CheckpointKafka implements KafkaPort {
       deleteTopics: async () => {},
       fetchGroupOffsets: async () => [],
       fetchTopicEndOffsets: async (topic: string) => [{ partition: 0, offset: String(this.records.get(topic)?.length ?? 0) }],
+      describeCluster: async () => ({ brokers: [1] }),
+      describeTopicPartitions: async () => [{ partition: 0, leader: 1, replicas: [1], isr: [1] }],
       disconnect: async () => {},
     };
   }

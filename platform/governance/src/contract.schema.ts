@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR, defaultMinInSyncReplicas } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { durationToMs, isIsoDuration } from './iso-duration';
 
@@ -112,16 +113,32 @@ export const dataContractSchema = z.strictObject({
   description: z.strictObject({ purpose: z.string().min(1), usage: z.string().optional(), limitations: z.string().optional() }),
   owner: z.strictObject({ team: z.string().min(1), contact: z.string().min(1) }),
   schema: z.strictObject({ type: z.literal('avro'), ref: z.string().endsWith('.avsc') }),
-  kafka: z.strictObject({
-    topic: z.string().regex(topicName, 'must be <domain>.<product>.v<major>'),
-    partitions: z.number().int().positive(),
-    replicationFactor: z.number().int().positive(),
-    key: z.string().min(1),
-    writers: z
-      .array(z.enum(['console']))
-      .optional()
-      .describe("Components besides the owning domain's jobs that write the topic (a WRITE grant each): `console`, people's steps of a workflow the product logs"),
-  }),
+  kafka: z
+    .strictObject({
+      topic: z.string().regex(topicName, 'must be <domain>.<product>.v<major>'),
+      partitions: z.number().int().positive(),
+      replicationFactor: z
+        .number()
+        .int()
+        .positive()
+        .default(DEFAULT_REPLICATION_FACTOR)
+        .describe('Copies of each partition a production cluster keeps (default 3); a smaller cluster gives at most one per broker, with a warning'),
+      minInSyncReplicas: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe("The topic's min.insync.replicas (default 2): copies an acks=all write needs; capped by the replication factor the cluster gives"),
+      key: z.string().min(1),
+      writers: z
+        .array(z.enum(['console']))
+        .optional()
+        .describe("Components besides the owning domain's jobs that write the topic (a WRITE grant each): `console`, people's steps of a workflow the product logs"),
+    })
+    .refine((kafka) => kafka.minInSyncReplicas === undefined || kafka.minInSyncReplicas <= kafka.replicationFactor, {
+      path: ['minInSyncReplicas'],
+      message: 'must be at most replicationFactor: acks=all writes could never succeed',
+    }),
   compatibility: z.enum(compatibilityModes),
   retention: z.strictObject({ kafka: isoDuration, warehouse: isoDuration }),
   slos: z.strictObject({
@@ -145,6 +162,14 @@ export type CompatibilityMode = (typeof compatibilityModes)[number];
 /** The contract's freshness basis; `continuous` when the contract does not say. */
 export function freshnessBasisOf(contract: Pick<DataContract, 'slos'>): FreshnessBasis {
   return contract.slos.freshness.basis ?? 'continuous';
+}
+
+/**
+ * The contract's `min.insync.replicas`; when it does not say (optional, as `freshness.basis`, so older copies
+ * stay valid), defaultMinInSyncReplicas: 2, or all replicas of a contract asking for fewer.
+ */
+export function minInSyncReplicasOf(contract: Pick<DataContract, 'kafka'>): number {
+  return contract.kafka.minInSyncReplicas ?? defaultMinInSyncReplicas(contract.kafka.replicationFactor);
 }
 
 /** The contract's maximum clock skew in milliseconds; DEFAULT_MAX_CLOCK_SKEW when the contract does not say. */

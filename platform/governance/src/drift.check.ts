@@ -1,8 +1,8 @@
-import { dlqTopicFor, TopicNotFound, type KafkaAdminPort } from '@fieldmesh/kafka';
+import { dlqTopicFor, MIN_INSYNC_REPLICAS, replicationOnCluster, TopicNotFound, type KafkaAdminPort } from '@fieldmesh/kafka';
 import type { LoadedContract } from './contract.loader';
-import type { DataContract } from './contract.schema';
+import { minInSyncReplicasOf, type DataContract } from './contract.schema';
 import { RegistryClient } from './provision.registry';
-import { topicConfigsFor, valueSubjectFor } from './provision.topic';
+import { brokerCount, topicReplicationFactor, topicSpecFor, valueSubjectFor } from './provision.topic';
 
 export type DriftTarget = 'topic' | 'registry' | 'table' | 'acl';
 
@@ -10,7 +10,7 @@ export type DriftTarget = 'topic' | 'registry' | 'table' | 'acl';
 export interface DriftFinding {
   product: string;
   target: DriftTarget;
-  /** What differs: `exists`, `partitions`, `retention.ms`, `compatibility`, `schema`, `columns`, `ttl`… */
+  /** What differs: `exists`, `partitions`, `replication.factor`, `min.insync.replicas`, `retention.ms`, `compatibility`, `schema`, `columns`, `ttl`… */
   field: string;
   expected: string;
   actual: string;
@@ -42,9 +42,11 @@ async function topicDrift(contract: DataContract, admin: KafkaAdminPort, finding
   if (!listed.has(topic)) return missing;
   let actual: Record<string, string>;
   let partitions: number;
+  let replicationFactor: number;
   try {
     actual = await admin.describeTopicConfigs(topic);
     partitions = (await admin.fetchTopicEndOffsets(topic)).length;
+    replicationFactor = await topicReplicationFactor(admin, topic);
   } catch (error) {
     // Deleted between the listing and the describe.
     if (error instanceof TopicNotFound) return missing;
@@ -52,8 +54,18 @@ async function topicDrift(contract: DataContract, admin: KafkaAdminPort, finding
   }
   const findings: DriftFinding[] = [];
   if (partitions !== contract.kafka.partitions) findings.push(finding('topic', 'partitions', String(contract.kafka.partitions), String(partitions)));
-  for (const [name, value] of Object.entries(topicConfigsFor(contract))) {
-    if (actual[name] !== value) findings.push(finding('topic', name, value, actual[name] ?? '(unset)'));
+  // Replication as the cluster can give it: a contract asking for 3 on a 1-broker stack expects 1 (and min.insync.replicas 1).
+  const brokers = await brokerCount(admin);
+  const expected = replicationOnCluster(topicSpecFor(contract), brokers).spec;
+  const cappedFrom = (wanted: number, given: number) => (given < wanted ? ` (the contract's ${wanted}, capped: ${brokers} broker(s))` : '');
+  if (replicationFactor !== expected.replicationFactor) {
+    findings.push(
+      finding('topic', 'replication.factor', `${expected.replicationFactor}${cappedFrom(contract.kafka.replicationFactor, expected.replicationFactor)}`, String(replicationFactor)),
+    );
+  }
+  for (const [name, value] of Object.entries(expected.configs ?? {})) {
+    const capped = name === MIN_INSYNC_REPLICAS ? cappedFrom(minInSyncReplicasOf(contract), Number(value)) : '';
+    if (actual[name] !== value) findings.push(finding('topic', name, `${value}${capped}`, actual[name] ?? '(unset)'));
   }
   return [...findings, ...dlq];
 }

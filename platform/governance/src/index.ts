@@ -20,7 +20,17 @@ export { checkDrift, type DriftFinding, type DriftTarget, type DriftTargets, typ
 export { RegistryRequestFailed, SchemaIncompatible, TopicNotListed } from './provision.errors';
 export { provisionProduct, provisionTopics, type ProvisionResult, type ProvisionTargets, type TopicsProvisionResult } from './provision.product';
 export { RegistryClient, type RegisteredSchema, type RegistryAuth } from './provision.registry';
-export { awaitTopicsListed, DLQ_MIN_RETENTION_MS, dlqConfigsFor, dlqTopicSpecFor, topicConfigsFor, topicSpecFor, valueSubjectFor } from './provision.topic';
+export {
+  awaitTopicsListed,
+  brokerCount,
+  DLQ_MIN_RETENTION_MS,
+  dlqConfigsFor,
+  dlqTopicSpecFor,
+  topicConfigsFor,
+  topicReplicationFactor,
+  topicSpecFor,
+  valueSubjectFor,
+} from './provision.topic';
 export { provisionStreamJob, type ProductOnTopic, type StreamJobProvisioning } from './provision.topics';
 export { asyncApiFor, AVRO_SCHEMA_FORMAT, type AsyncApiChannel, type AsyncApiDocument, type AsyncApiMessage, type AsyncApiOptions } from './asyncapi/asyncapi.document';
 export { consumerExampleFor } from './asyncapi/consumer.example';

@@ -1,8 +1,8 @@
-import type { KafkaAdminPort, TopicSpec } from '@fieldmesh/kafka';
+import { replicationOnCluster, type KafkaAdminPort, type TopicSpec } from '@fieldmesh/kafka';
 import type { LoadedContract } from './contract.loader';
 import { RegistryRequestFailed, SchemaIncompatible } from './provision.errors';
 import { RegistryClient, type RegistryAuth } from './provision.registry';
-import { awaitTopicsListed, dlqTopicSpecFor, topicSpecFor, valueSubjectFor } from './provision.topic';
+import { awaitTopicsListed, brokerCount, dlqTopicSpecFor, topicReplicationFactor, topicSpecFor, valueSubjectFor } from './provision.topic';
 
 export interface ProvisionTargets {
   /** A connected admin client. */
@@ -32,8 +32,8 @@ export interface ProvisionResult {
 }
 
 /**
- * Makes Kafka and the registry match a contract: creates the topic (partitions, replication,
- * `retention.ms`, `cleanup.policy`) or sets the configs that differ on an existing one, does the same for
+ * Makes Kafka and the registry match a contract: creates the topic (partitions, replication and
+ * `min.insync.replicas` capped by the cluster's size, `retention.ms`, `cleanup.policy`) or sets the configs that differ on an existing one, does the same for
  * the DLQ topic (dlqTopicSpecFor), sets the subject's compatibility level and registers the schema.
  * Idempotent: a second run changes nothing and says so.
  */
@@ -76,8 +76,10 @@ export type TopicsProvisionResult = Pick<ProvisionResult, 'product' | 'topic' | 
  */
 export async function provisionTopics(admin: KafkaAdminPort, loaded: LoadedContract): Promise<TopicsProvisionResult> {
   const { contract } = loaded;
-  const spec = topicSpecFor(contract);
-  const dlq = dlqTopicSpecFor(contract);
+  // The replication the cluster can give (min.insync.replicas included, which alignTopic sets on existing topics).
+  const brokers = await brokerCount(admin);
+  const spec = replicationOnCluster(topicSpecFor(contract), brokers).spec;
+  const dlq = replicationOnCluster(dlqTopicSpecFor(contract), brokers).spec;
   const existing = new Set(await admin.listTopics());
   const product = await alignTopic(admin, spec, existing);
   const dead = await alignTopic(admin, dlq, existing);
@@ -88,6 +90,13 @@ export async function provisionTopics(admin: KafkaAdminPort, loaded: LoadedContr
       warnings.push(
         `${spec.topic} has ${partitions} partitions, the contract says ${spec.partitions}: changing the count re-partitions keys (assets lose their order across the change), ` +
           'so it is left to a person (kafka-topics --alter --partitions to add; fewer needs a new topic).',
+      );
+    }
+    const replicationFactor = await topicReplicationFactor(admin, spec.topic);
+    if (replicationFactor !== spec.replicationFactor) {
+      warnings.push(
+        `${spec.topic} has replication factor ${replicationFactor}, the contract gives it ${spec.replicationFactor} on this cluster of ${brokers} broker(s): ` +
+          'moving replicas copies the whole topic between brokers, so it is left to a person (kafka-reassign-partitions with a plan naming the new replicas).',
       );
     }
   }

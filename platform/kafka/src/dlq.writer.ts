@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from './topic.replication';
 import { buildDlqHeaders, DLQ_HEADER_PREFIX, dlqTopicFor, type DlqFailure } from './dlq.headers';
 import type { ConsumedRecord, KafkaAdminPort, KafkaProducerPort, OutgoingRecord, TopicSpec } from './ports';
 
@@ -56,14 +57,14 @@ function toDlqRecord({ record, stage, error }: DeadLetter, now: number): Outgoin
   };
 }
 
-/** Creates `<topic>.dlq` if missing. Defaults: 1 partition, replication 1, 14 days retention. */
+/** Creates `<topic>.dlq` if missing. Defaults: 1 partition, replication factor 3 (capped by the cluster), 14 days retention. */
 export async function createDlqTopic(admin: KafkaAdminPort, topic: string, options: Partial<Omit<TopicSpec, 'topic'>> = {}): Promise<string> {
   const dlqTopic = dlqTopicFor(topic);
   await admin.createTopics([
     {
       topic: dlqTopic,
       partitions: options.partitions ?? 1,
-      replicationFactor: options.replicationFactor ?? 1,
+      replicationFactor: options.replicationFactor ?? DEFAULT_REPLICATION_FACTOR,
       configs: { 'retention.ms': String(14 * 24 * 60 * 60 * 1000), ...options.configs },
     },
   ]);

@@ -6,6 +6,7 @@ export { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFa
 export { createKafka } from './kafka.factory';
 export { aclKey, KafkaAccessAdmin, type AclBinding, type AclOperation, type AclResourceType } from './kafka.access';
 export { kafkaSecuritySchema, type KafkaSecurity } from './kafka.security';
+export { DEFAULT_REPLICATION_FACTOR, defaultMinInSyncReplicas, MIN_INSYNC_REPLICAS, replicationOnCluster } from './topic.replication';
 export { readTopicToEnd, type ReadTopicToEndOptions } from './topic-end.reader';
 export { TopicFollower, type TopicFollowerOptions } from './topic.follower';
 export type {
@@ -24,6 +25,7 @@ export type {
   KafkaPort,
   KafkaProducerPort,
   OutgoingRecord,
+  PartitionReplicas,
   ProducerOptions,
   RecordMetadata,
   TopicPartition,

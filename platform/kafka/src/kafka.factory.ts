@@ -5,6 +5,7 @@ import { LingeringProducer } from './linger.producer';
 import { platformaticAdapter } from './platformatic.adapter';
 import { kafkaSecurityFromEnv, kafkaSecuritySchema, resolveKafkaSecurity, type ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaClientConfig, KafkaPort } from './ports';
+import { ReplicationCappingAdmin } from './topic.replication';
 
 /** The client's TLS and SASL: its config's, else the FIELDMESH_KAFKA_* environment's, with the secrets read. */
 export function clientSecurity(settings: KafkaClientSettings): ResolvedKafkaSecurity {
@@ -31,7 +32,7 @@ export function createKafka(config: KafkaClientConfig): KafkaPort {
       return adapter.consumer(parseOptions('Kafka consumer options', consumerOptionsSchema, options));
     },
     admin() {
-      return adapter.admin();
+      return new ReplicationCappingAdmin(adapter.admin());
     },
   };
 }

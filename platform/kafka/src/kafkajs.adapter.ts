@@ -9,6 +9,7 @@ import type {
   CommitOffset,
   ConsumedRecord,
   KafkaAdminPort,
+  PartitionReplicas,
   KafkaConsumerPort,
   KafkaProducerPort,
   OutgoingRecord,
@@ -319,6 +320,26 @@ class KafkajsAdmin implements KafkaAdminPort {
       return result.map((p) => ({ partition: p.partition, offset: p.high })).sort((a, b) => a.partition - b.partition);
     } catch (cause) {
       throw this.adminError('fetchTopicEndOffsets', topic, cause);
+    }
+  }
+
+  async describeCluster(): Promise<{ brokers: number[] }> {
+    try {
+      const cluster = await this.connected().describeCluster();
+      return { brokers: cluster.brokers.map((broker) => broker.nodeId).sort((a, b) => a - b) };
+    } catch (cause) {
+      throw this.adminError('describeCluster', this.brokers.join(','), cause);
+    }
+  }
+
+  async describeTopicPartitions(topic: string): Promise<PartitionReplicas[]> {
+    try {
+      const metadata = await this.connected().fetchTopicMetadata({ topics: [topic] });
+      return (metadata.topics[0]?.partitions ?? [])
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .sort((a, b) => a.partition - b.partition);
+    } catch (cause) {
+      throw this.adminError('describeTopicPartitions', topic, cause);
     }
   }
 

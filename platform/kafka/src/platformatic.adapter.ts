@@ -6,7 +6,7 @@ import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationF
 import type { BaseOptions } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
 import { platformaticSecurityOptions, type ResolvedKafkaSecurity } from './kafka.security';
-import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, RecordMetadata, TopicSpec } from './ports';
+import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, PartitionReplicas, RecordMetadata, TopicSpec } from './ports';
 import { groupByTopic, headerBuffers, keyBuffer } from './records';
 
 /** How long createTopics waits for new topics to show in the cluster's metadata. */
@@ -188,6 +188,24 @@ class PlatformaticAdmin implements KafkaAdminPort {
       });
     } catch (cause) {
       throw adminError('alterTopicConfigs', topic, cause);
+    }
+  }
+
+  async describeCluster(): Promise<{ brokers: number[] }> {
+    try {
+      const metadata = await this.connected().metadata({ topics: [], forceUpdate: true });
+      return { brokers: [...metadata.brokers.keys()].sort((a, b) => a - b) };
+    } catch (cause) {
+      throw adminError('describeCluster', this.base.bootstrapBrokers.join(','), cause);
+    }
+  }
+
+  async describeTopicPartitions(topic: string): Promise<PartitionReplicas[]> {
+    try {
+      const metadata = await this.connected().metadata({ topics: [topic], forceUpdate: true });
+      return (metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => ({ partition, leader: p.leader, replicas: p.replicas, isr: p.isr }));
+    } catch (cause) {
+      throw adminError('describeTopicPartitions', topic, cause);
     }
   }
 

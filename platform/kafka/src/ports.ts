@@ -120,9 +120,23 @@ export interface KafkaConsumerPort {
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /**
+   * Capped by the cluster's brokers when created through createKafka's admin (see topic.replication.ts),
+   * as is `min.insync.replicas` in `configs` (default 2): internal topics ask for DEFAULT_REPLICATION_FACTOR.
+   */
   replicationFactor: number;
   /** Kafka topic configs passed through by their own names, e.g. { 'retention.ms': '604800000' }. */
   configs?: Record<string, string>;
+}
+
+/** Where one partition's replicas are: node ids of the brokers. */
+export interface PartitionReplicas {
+  partition: number;
+  /** The broker that takes writes, -1 while the partition has none (no in-sync replica alive). */
+  leader: number;
+  replicas: number[];
+  /** The replicas caught up with the leader; acks=all waits for these, and needs min.insync.replicas of them. */
+  isr: number[];
 }
 
 export interface KafkaAdminPort {
@@ -138,6 +152,10 @@ export interface KafkaAdminPort {
   fetchGroupOffsets(groupId: string, topic: string): Promise<Array<{ partition: number; offset: string }>>;
   /** The end offset (high watermark) of each partition of a topic. */
   fetchTopicEndOffsets(topic: string): Promise<Array<{ partition: number; offset: string }>>;
+  /** Node ids of the cluster's live brokers (registered and not fenced), fresh from the cluster, ascending. */
+  describeCluster(): Promise<{ brokers: number[] }>;
+  /** Leader, replicas and in-sync replicas of each partition of a topic, fresh from the cluster, by partition. */
+  describeTopicPartitions(topic: string): Promise<PartitionReplicas[]>;
   disconnect(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { FIELDMESH_PRODUCER } from './facets';
@@ -13,7 +14,12 @@ export const lineageEmitterConfigSchema = z
   .strictObject({
     kafka: kafkaPort.optional().describe('The cluster to publish events on, from createKafka()'),
     topic: z.string().min(1).default(LINEAGE_TOPIC).describe('The lineage topic'),
-    replicationFactor: z.number().int().positive().default(1).describe('Replication of the lineage topic when the emitter creates it'),
+    replicationFactor: z
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_REPLICATION_FACTOR)
+      .describe('Replication of the lineage topic when the emitter creates it (capped by the cluster)'),
     httpUrl: z.url().optional().describe('Base URL of an OpenLineage endpoint (events go to <url>/api/v1/lineage), e.g. http://127.0.0.1:5000'),
     apiKey: z.string().min(1).optional().describe('Bearer token for the HTTP endpoint'),
     httpTimeoutMs: z.number().int().positive().default(5_000),

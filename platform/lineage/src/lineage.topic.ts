@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import type { KafkaAdminPort } from '@fieldmesh/kafka';
 
 /** Where Fieldmesh jobs publish their OpenLineage run events. */
@@ -8,7 +9,7 @@ export const LINEAGE_TOPIC = '_fieldmesh.lineage';
  * job's full inputs and outputs, so the latest event per job is all the graph needs, and the topic stays
  * small however long jobs run. The compaction lag keeps a day of history readable for debugging.
  */
-export async function ensureLineageTopic(admin: KafkaAdminPort, topic = LINEAGE_TOPIC, replicationFactor = 1): Promise<void> {
+export async function ensureLineageTopic(admin: KafkaAdminPort, topic = LINEAGE_TOPIC, replicationFactor = DEFAULT_REPLICATION_FACTOR): Promise<void> {
   await admin.createTopics([
     {
       topic,

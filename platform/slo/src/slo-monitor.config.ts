@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import { ConfigInvalid, parseWith, type Problem } from '@fieldmesh/config';
 import { z } from 'zod';
 import { DEFAULT_LINE_DEPTH } from './line.scope';
@@ -18,7 +19,12 @@ export const sloMonitorSettings = z.strictObject({
   groupId: z.string().min(1).optional().describe('Consumer group; default a fresh one per start, so the monitor reads from the latest records'),
   lineDepth: z.number().int().min(1).default(DEFAULT_LINE_DEPTH).describe('Levels of a record key that name its line'),
   recentEvents: z.number().int().positive().default(500).describe('SLO events kept in memory for events()'),
-  replicationFactor: z.number().int().positive().default(1).describe('Replication factor of the SLO topic when the monitor creates it'),
+  replicationFactor: z
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_REPLICATION_FACTOR)
+    .describe('Replication factor of the SLO topic when the monitor creates it (capped by the cluster)'),
   expectations: z
     .record(z.string(), z.record(z.string(), z.number().nonnegative().refine(Number.isFinite, 'must be a finite rate')))
     .default({})

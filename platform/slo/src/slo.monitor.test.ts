@@ -62,6 +62,8 @@ class FakeKafka implements KafkaPort {
       deleteTopics: async () => {},
       fetchGroupOffsets: async () => [],
       fetchTopicEndOffsets: async () => [],
+      describeCluster: async () => ({ brokers: [1] }),
+      describeTopicPartitions: async () => [],
       disconnect: async () => {},
     };
   }
@@ -79,7 +81,7 @@ describe('startSloMonitor', () => {
     expect(kafka.consumerOptions).toMatchObject({ topics: ['plant.telemetry.raw.v1'], fromBeginning: false });
     expect(kafka.consumerOptions!.groupId).toMatch(/^fieldmesh-slo-monitor-/);
     expect(kafka.created).toEqual([
-      { topic: '_fieldmesh.slo', partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) } },
+      { topic: '_fieldmesh.slo', partitions: 1, replicationFactor: 3, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 86_400_000) } },
     ]);
     expect(kafka.disconnected.sort()).toEqual(['consumer', 'producer']);
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import type { KafkaAdminPort } from '@fieldmesh/kafka';
 import { SLO_TOPIC, type SloName } from './slo.types';
 
@@ -8,7 +9,7 @@ export const SLO_RETENTION_MS = 30 * 86_400_000;
  * Creates the SLO topic when missing. One partition keeps every transition in order for readers that
  * replay it; events are history (a breach and its recovery both matter), so it is deleted by age, not compacted.
  */
-export async function ensureSloTopic(admin: KafkaAdminPort, topic = SLO_TOPIC, replicationFactor = 1): Promise<void> {
+export async function ensureSloTopic(admin: KafkaAdminPort, topic = SLO_TOPIC, replicationFactor = DEFAULT_REPLICATION_FACTOR): Promise<void> {
   await admin.createTopics([{ topic, partitions: 1, replicationFactor, configs: { 'cleanup.policy': 'delete', 'retention.ms': String(SLO_RETENTION_MS) } }]);
 }
 

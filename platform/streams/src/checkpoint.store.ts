@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import { randomUUID } from 'node:crypto';
 import type { KafkaAdminPort, KafkaPort, OutgoingRecord } from '@fieldmesh/kafka';
 import { CheckpointUnreadable } from './errors';
@@ -53,7 +54,7 @@ export class CheckpointStore {
     try {
       await admin.createTopics([
         // Compaction keeps the latest checkpoint only; small segments let it run soon.
-        { topic: this.topic, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact', 'segment.ms': '600000' } },
+        { topic: this.topic, partitions: 1, replicationFactor: DEFAULT_REPLICATION_FACTOR, configs: { 'cleanup.policy': 'compact', 'segment.ms': '600000' } },
       ]);
       // Listed before the new topic's end is read: an old topic gone by then was deleted after its checkpoint
       // was copied (by another member), so the end read next already counts that copy.

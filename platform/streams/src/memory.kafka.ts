@@ -148,6 +148,8 @@ export class MemoryKafka implements KafkaPort {
       fetchGroupOffsets: async (groupId: string, topic: string) =>
         partitionsOf(topic).map((_, partition) => ({ partition, offset: String(this.groups.get(groupId)?.committed.get(partitionKey(topic, partition)) ?? -1) })),
       fetchTopicEndOffsets: async (topic: string) => partitionsOf(topic).map((log, partition) => ({ partition, offset: String(log.length) })),
+      describeCluster: async () => ({ brokers: [1] }),
+      describeTopicPartitions: async (topic: string) => partitionsOf(topic).map((_, partition) => ({ partition, leader: 1, replicas: [1], isr: [1] })),
       disconnect: async () => undefined,
     };
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import { randomUUID } from 'node:crypto';
 import type { ConsumedBatch, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
 import { RegistryError, RegistryErrors } from '../errors';
@@ -67,7 +68,7 @@ export class ContractAuditLog {
     const { topic } = this.options;
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    await this.admin.createTopics([{ topic, partitions: 1, replicationFactor: 1, configs: AUDIT_TOPIC_CONFIGS }]);
+    await this.admin.createTopics([{ topic, partitions: 1, replicationFactor: DEFAULT_REPLICATION_FACTOR, configs: AUDIT_TOPIC_CONFIGS }]);
     const configs = await this.admin.describeTopicConfigs(topic);
     if (configs['cleanup.policy']?.includes('compact') || configs['retention.ms'] !== '-1') {
       throw RegistryErrors.storeError(

@@ -1,3 +1,4 @@
+import { DEFAULT_REPLICATION_FACTOR } from '@fieldmesh/kafka';
 import { randomUUID } from 'node:crypto';
 import type { ConsumedBatch, KafkaConsumerPort, KafkaPort, KafkaProducerPort } from '@fieldmesh/kafka';
 import { RegistryError, RegistryErrors } from '../errors';
@@ -45,7 +46,7 @@ export class SchemaLog {
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      await admin.createTopics([{ topic, partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } }]);
+      await admin.createTopics([{ topic, partitions: 1, replicationFactor: DEFAULT_REPLICATION_FACTOR, configs: { 'cleanup.policy': 'compact' } }]);
       const configs = await admin.describeTopicConfigs(topic);
       if (configs['cleanup.policy'] !== 'compact') {
         throw RegistryErrors.storeError(
