@@ -1,10 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { qualifiedTableName, type TablePlan } from '@fieldmesh/warehouse';
+import { provisionOffsetLedger, qualifiedTableName, type TablePlan } from '@fieldmesh/warehouse';
 
 const literal = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** The sink's own table in each database: the highest offset per partition an insert was about to write. */
-export const OFFSET_LEDGER_TABLE = '_fieldmesh_sink_offsets';
 
 interface Coordinates {
   partition: number;
@@ -49,13 +46,7 @@ export class TableOffsetStore {
    * written before the ledger existed, or a ledger that was dropped, start from the table's own offsets.
    */
   static async open(client: ClickHouseClient, database: string, plans: readonly TablePlan[]): Promise<TableOffsetStore> {
-    const ledger = qualifiedTableName({ database, table: OFFSET_LEDGER_TABLE });
-    await client.command({
-      query:
-        `CREATE TABLE IF NOT EXISTS ${ledger} (_topic String, _partition Int32, _offset UInt64) ` +
-        // The version column keeps the highest offset per partition when parts merge (18.16 wants it unsigned).
-        'ENGINE = ReplacingMergeTree(_offset) ORDER BY (_topic, _partition)',
-    });
+    const ledger = await provisionOffsetLedger(client, database);
     for (const plan of plans) {
       await client.command({
         query: `INSERT INTO ${ledger} (_topic, _partition, _offset) SELECT _topic, _partition, toUInt64(max(_offset)) FROM ${qualifiedTableName(plan)} GROUP BY _topic, _partition`,

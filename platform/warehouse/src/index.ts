@@ -7,6 +7,7 @@ export { capabilitiesOf, probeCapabilities, type ServerCapabilities } from './se
 export { describeTable, tableDrift, type DriftKind, type TableDescription, type TableDrift } from './table.introspection';
 export { createTableSql, planTable, qualifiedTableName, quoteIdentifier, tableNameFor, type PartitionGranularity, type PlanOptions, type TablePlan } from './table.plan';
 export { provisionTable, type ProvisionedTable } from './table.provisioner';
+export { OFFSET_LEDGER_TABLE, provisionOffsetLedger } from './offset.ledger';
 export { readOrCreateSecret } from './secret.file';
 export { accessFileName, installWarehouseAccess, warehouseAccessSettingsSchema, type InstalledWarehouseAccess, type WarehouseAccessSettings } from './warehouse-access.installer';
 export { applyDomainAnalystTables, type InstalledDomainTable } from './row-policy.installer';

@@ -18,13 +18,15 @@ async function run(client: ClickHouseClient, operation: string, sql: string): Pr
 }
 
 /**
- * Creates the plan's database and table when missing, then reports how the table differs from the
- * plan. An existing table is left as it is: changing a table is a migration for a person to decide,
- * which the governance drift check points to.
+ * Creates the plan's database and table when missing, and only then, then reports how the table differs
+ * from the plan. An existing table is left as it is: changing a table is a migration for a person to
+ * decide, which the governance drift check points to. A user that may not run DDL (the sink's on a
+ * server) thus starts on the tables `fieldmesh products apply` made.
  */
 export async function provisionTable(client: ClickHouseClient, plan: TablePlan): Promise<ProvisionedTable> {
+  const existing = await describeTable(client, plan.database, plan.table);
+  if (existing) return { plan, drift: tableDrift(plan, existing) };
   await run(client, `Creating database ${plan.database}`, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(plan.database)}`);
   await run(client, `Creating table ${plan.database}.${plan.table} for ${plan.topic}`, createTableSql(plan));
-  const actual = await describeTable(client, plan.database, plan.table);
-  return { plan, drift: tableDrift(plan, actual) };
+  return { plan, drift: tableDrift(plan, await describeTable(client, plan.database, plan.table)) };
 }

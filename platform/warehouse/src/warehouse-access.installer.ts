@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { WarehouseAccessConfigInvalid, WarehouseAccessNotLoaded, WarehouseStatementFailed } from './errors';
 import { readOrCreateSecret, writePrivateFile } from './secret.file';
 import { describeTable } from './table.introspection';
+import { provisionOffsetLedger } from './offset.ledger';
 import { quoteIdentifier } from './table.plan';
 import { applyDomainAnalystTables, type InstalledDomainTable } from './row-policy.installer';
 import { analystTableSql, DEFAULT_ACCESS_NAMES, rowPolicyDatabaseOf, type AnalystTable, type DomainAnalystTable, type WarehouseAccessNames } from './warehouse-access.plan';
@@ -128,8 +129,8 @@ async function applyAnalystTable(admin: ClickHouseClient, names: WarehouseAccess
 
 /**
  * Installs warehouse access on a ClickHouse 18.16 server whose config folder this process can write:
- * users.d and config.d files, then one analyst table per product. `admin` must be allowed DDL on the
- * analyst database. Safe to run again: passwords are kept, unchanged tables are left alone.
+ * users.d and config.d files, the sink's offset ledger, then one analyst table per product. `admin` must be
+ * allowed DDL on the analyst and product databases. Safe to run again: passwords are kept, unchanged tables are left alone.
  */
 export async function installWarehouseAccess(
   admin: ClickHouseClient,
@@ -173,6 +174,9 @@ export async function installWarehouseAccess(
     ...domainAnalysts.map((d) => () => loginProblem(settings.url, d.user, d.password)),
   ]);
 
+  // The sink's user may not run DDL: the admin makes its offset ledger, as it makes the product tables.
+  await run(admin, `Creating the product database ${names.productDatabase}`, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(names.productDatabase)}`);
+  await provisionOffsetLedger(admin, names.productDatabase);
   await run(admin, `Creating the analyst database ${names.analystDatabase}`, `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(names.analystDatabase)}`);
   const installed: InstalledWarehouseAccess['tables'] = [];
   for (const table of tables) {

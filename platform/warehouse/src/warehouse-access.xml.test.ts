@@ -28,8 +28,9 @@ describe('users.d for ClickHouse 18.16', () => {
     expect(section('fieldmesh_analyst', 'users')).toContain('<networks><ip>10.1.0.0/16</ip></networks>');
   });
 
-  it('limits the sink to the product database, from loopback by default', () => {
+  it('limits the sink to inserting into the product database (no DDL), from loopback by default', () => {
     expect(section('fieldmesh_sink', 'profiles')).not.toContain('readonly');
+    expect(section('fieldmesh_sink', 'profiles')).toContain('<allow_ddl>0</allow_ddl>');
     expect(section('fieldmesh_sink', 'users')).toContain('<allow_databases><database>fieldmesh</database></allow_databases>');
     expect(section('fieldmesh_sink', 'users')).toContain('<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>');
   });

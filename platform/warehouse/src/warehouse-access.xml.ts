@@ -49,10 +49,11 @@ function userXml(name: string, profile: string, credentials: UserCredentials, da
  *   `prefer_localhost_replica` back on), and only the analyst database. Not `readonly = 2`: that lets
  *   table functions through, and `url()` would make the server fetch any address for the analyst (tried
  *   on 18.16.1); the price is that analysts' tools must not send settings with their queries;
- * - sink: only the product database. 18.16 cannot make it insert-only: `readonly` also forbids INSERT,
- *   and `allow_ddl = 0` forbids the CREATE TABLE IF NOT EXISTS the sink runs at start and the
- *   ALTER … DROP PARTITION its retention job needs on a server without TTL. So it may change tables of
- *   the product database, and nothing else;
+ * - sink: only the product database, and `allow_ddl = 0`: it inserts, and may not CREATE, ALTER (no DROP
+ *   PARTITION, no mutation), DROP, TRUNCATE, RENAME, DETACH or OPTIMIZE anything (tried on 18.16.1: code
+ *   392). `fieldmesh products apply` makes its tables and offset ledger as the admin, and the sink creates
+ *   only what is missing. It still reads the product database: 18.16 grants databases, not statements
+ *   (`readonly` forbids INSERT too), and the sink reads which offsets a table holds before each insert;
  * - gateway: readonly, only the product database (and the row-policy views), only from loopback; the
  *   analyst tables read as it;
  * - domain analysts: the analyst's profile, each limited to its domain's database.
@@ -72,6 +73,7 @@ export function warehouseUsersXml(input: WarehouseUsersInput): string {
         </${names.analystUser}>
         <${names.sinkUser}>
             <profile>default</profile>
+            <allow_ddl>0</allow_ddl>
         </${names.sinkUser}>
         <${names.gatewayUser}>
             <profile>default</profile>

@@ -13,6 +13,7 @@ import {
   rowPolicyDatabaseOf,
   planTable,
   probeCapabilities,
+  provisionOffsetLedger,
   provisionTable,
   type InstalledWarehouseAccess,
   type TablePlan,
@@ -195,6 +196,14 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     const sinkTries = (what: string, sql: string) => attempt(sink, 'sink', what, sql).then((r) => attempts.push(r));
     await sinkTries('read the analyst database', `SELECT * FROM ${a}.${t}`);
     await sinkTries('DROP an analyst table', `DROP TABLE ${a}.${t}`);
+    await sinkTries('DROP a product table', `DROP TABLE ${p}.${t}`);
+    await sinkTries('TRUNCATE a product table', `TRUNCATE TABLE ${p}.${t}`);
+    await sinkTries('ALTER a product table (drop a partition)', `ALTER TABLE ${p}.${t} DROP PARTITION 20261207`);
+    await sinkTries('ALTER a product table (add a column)', `ALTER TABLE ${p}.${t} ADD COLUMN stolen String`);
+    await sinkTries('ALTER a product table (delete rows)', `ALTER TABLE ${p}.${t} DELETE WHERE 1`);
+    await sinkTries('RENAME a product table', `RENAME TABLE ${p}.${t} TO ${p}.${t}_moved`);
+    await sinkTries('CREATE a table in the product database', `CREATE TABLE ${p}.mine (x UInt8) ENGINE = Memory`);
+    await sinkTries('DROP its offset ledger', `DROP TABLE ${p}._fieldmesh_sink_offsets`);
     const energyTries = (what: string, sql: string) => attempt(energyAnalyst, 'energy analyst', what, sql).then((r) => attempts.push(r));
     await energyTries('read every row (the platform analyst table)', `SELECT * FROM ${a}.${t}`);
     await energyTries('read the row-policy view itself', `SELECT * FROM ${rowPolicyDatabaseOf(names)}.${t}__energy`);
@@ -218,7 +227,7 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
       ].join('\n'),
     );
     expect(accepted.map((x) => `${x.who}: ${x.what}`)).toEqual([]);
-    expect(attempts).toHaveLength(23);
+    expect(attempts).toHaveLength(31);
     // Still there after the attempts: nothing was dropped.
     await expect(rowsOf(analyst, `SELECT count() AS n FROM ${a}.${t}`)).resolves.toEqual([{ n: '2' }]);
   });
@@ -234,15 +243,19 @@ describe('warehouse access on the ClickHouse 18.16 server (users.d)', () => {
     await expect(rowsOf(admin, `SELECT count() AS n FROM system.databases WHERE name = '${energyNames.database}'`)).resolves.toEqual([{ n: '0' }]);
   });
 
-  it('lets the sink user do the rest of what the sink does: create a missing product table, drop expired partitions', async () => {
+  it('lets the sink user start on the tables and ledger the admin made, and insert; creating a missing table or dropping expired partitions is the admin’s', async () => {
     const alertsPlan = planTable(alerts, await probeCapabilities(sink), { database: names.productDatabase });
-    await expect(provisionTable(sink, alertsPlan)).resolves.toMatchObject({ drift: [] });
+    await expect(provisionTable(sink, rawPlan)).resolves.toMatchObject({ drift: [] });
+    await expect(provisionOffsetLedger(sink, names.productDatabase)).resolves.toBe(`\`${names.productDatabase}\`.\`_fieldmesh_sink_offsets\``);
+    await expect(provisionTable(sink, alertsPlan)).rejects.toThrow(/DDL queries are prohibited/);
+    await expect(provisionTable(admin, alertsPlan)).resolves.toMatchObject({ drift: [] });
     await sink.insert({
       table: `${names.productDatabase}.${energyPlan.table}`,
       values: [{ windowStart: '2020-01-01 00:00:00', windowEnd: '2020-01-01 00:15:00', scopePath: 'acme/berlin' }],
       format: 'JSONEachRow',
     });
-    expect((await dropExpiredPartitions(sink, energyPlan)).length).toBe(1);
+    await expect(dropExpiredPartitions(sink, energyPlan)).rejects.toThrow(/DDL queries are prohibited/);
+    expect((await dropExpiredPartitions(admin, energyPlan)).length).toBe(1);
     await expect(rowsOf(admin, `SELECT count() AS n FROM ${names.productDatabase}.${energyPlan.table}`)).resolves.toEqual([{ n: '0' }]);
   });
 });
