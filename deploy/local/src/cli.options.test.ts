@@ -8,6 +8,9 @@ describe('stack CLI options', () => {
     expect(parseCli(['logs', 'kafka', '-f'])).toEqual({ ok: true, value: { command: 'logs', service: 'kafka', follow: true, lines: 100 } });
     expect(parseCli(['logs', '--lines', '5'])).toEqual({ ok: true, value: { command: 'logs', follow: false, lines: 5 } });
     expect(parseCli(['start', '--duration', '30'])).toEqual({ ok: true, value: { command: 'start', duration: 30 } });
+    expect(parseCli(['up', '--brokers', '3'])).toEqual({ ok: true, value: { command: 'up', brokers: 3 } });
+    expect(parseCli(['start', '--brokers', '3', '--duration', '60'])).toEqual({ ok: true, value: { command: 'start', brokers: 3, duration: 60 } });
+    expect(parseCli(['logs', 'kafka-2'])).toEqual({ ok: true, value: { command: 'logs', service: 'kafka-2', follow: false, lines: 100 } });
     expect(parseCli(['reset-watermarks'])).toEqual({ ok: true, value: { command: 'reset-watermarks' } });
     expect(parseCli(['reset-watermarks', '--job', 'energy.consumption-15m'])).toEqual({ ok: true, value: { command: 'reset-watermarks', job: 'energy.consumption-15m' } });
   });
@@ -21,7 +24,13 @@ describe('stack CLI options', () => {
   it('names the argument that is wrong', () => {
     expect(parseCli(['launch'])).toEqual({ ok: false, problems: [{ path: 'command', message: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' }] });
     expect(parseCli(['start', '--job', 'x'])).toEqual({ ok: false, problems: [{ path: 'job', message: "is not an option of 'start'" }] });
-    expect(parseCli(['logs', 'kafak'])).toEqual({ ok: false, problems: [{ path: 'service', message: 'must be one of kafka, mosquitto, clickhouse, registry' }] });
+    expect(parseCli(['logs', 'kafak'])).toEqual({
+      ok: false,
+      problems: [{ path: 'service', message: 'must be one of kafka, mosquitto, clickhouse, registry (or kafka-2, kafka-3… of a cluster)' }],
+    });
+    expect(parseCli(['up', '--brokers', '0'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: 'must be at least 1 broker' }] });
+    expect(parseCli(['up', '--brokers', '2.5'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: 'must be a whole number of brokers' }] });
+    expect(parseCli(['status', '--brokers', '3'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: "is not an option of 'status'" }] });
     expect(parseCli(['start', '--duration', 'soon'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be a number of seconds' }] });
     expect(parseCli(['start', '--duration', '0'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be more than 0 seconds' }] });
     expect(parseCli(['up', '--duration', '5'])).toEqual({ ok: false, problems: [{ path: 'duration', message: "is not an option of 'up'" }] });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseWith, type ParseResult } from '@fieldmesh/config';
-import { SERVICE_NAMES } from '@fieldmesh/stack';
+import { MAX_KAFKA_BROKERS, SERVICE_NAMES, isServiceName } from '@fieldmesh/stack';
 import { z } from 'zod';
 
 export const USAGE = `Usage: npm run stack -- <command> [options]      (or: npx tsx deploy/local/src/main.ts <command>)
@@ -29,6 +29,9 @@ Commands:
 
 Options:
   --dir <path>         the stack folder (default: .fieldmesh/stack in the repository)
+  --brokers <n>        with up and start: run a Kafka cluster of n KRaft nodes (1 to ${MAX_KAFKA_BROKERS}; default 1).
+                       3 gives topics replication factor 3 with min.insync.replicas 2, as the contracts ask;
+                       fewer brokers cap both (a warning says so). The nodes are services kafka, kafka-2, kafka-3…
   --duration <s>       with start: stop after this many seconds
   --job <group>        with reset-watermarks: only this windowed job's consumer group, <domain>.<product>
                        (an unknown group is refused with the list of the windowed jobs found under domains/)
@@ -36,9 +39,14 @@ Options:
   -f, --follow         with logs: keep printing new lines until Ctrl-C
   -h, --help           this text
 
-Services: ${SERVICE_NAMES.join(', ')}. Logs are in <dir>/logs, pids in <dir>/run and <dir>/state.json.`;
+Services: ${SERVICE_NAMES.join(', ')} (and kafka-2, kafka-3… with --brokers). Logs are in <dir>/logs, pids in <dir>/run and <dir>/state.json.`;
 
-const serviceName = z.enum(SERVICE_NAMES, { error: `must be one of ${SERVICE_NAMES.join(', ')}` });
+const serviceName = z.string().refine(isServiceName, { error: `must be one of ${SERVICE_NAMES.join(', ')} (or kafka-2, kafka-3… of a cluster)` });
+const brokers = z.coerce
+  .number({ error: 'must be a number of brokers' })
+  .int('must be a whole number of brokers')
+  .min(1, 'must be at least 1 broker')
+  .max(MAX_KAFKA_BROKERS, `must be at most ${MAX_KAFKA_BROKERS} brokers (each is a JVM on this machine)`);
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds');
 
 const base = { dir: z.string().min(1).optional() };
@@ -47,7 +55,7 @@ const cliSchema = z.discriminatedUnion(
   'command',
   [
     z.strictObject({ command: z.literal('help') }),
-    z.strictObject({ command: z.literal('up'), ...base }),
+    z.strictObject({ command: z.literal('up'), ...base, brokers: brokers.optional() }),
     z.strictObject({ command: z.literal('down'), ...base }),
     z.strictObject({ command: z.literal('status'), ...base }),
     z.strictObject({
@@ -57,7 +65,7 @@ const cliSchema = z.discriminatedUnion(
       follow: z.boolean().default(false),
       lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
     }),
-    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional() }),
+    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional(), brokers: brokers.optional() }),
     z.strictObject({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
   { error: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' },
@@ -67,6 +75,7 @@ export type CliCommand = z.output<typeof cliSchema>;
 
 const OPTIONS = {
   dir: { type: 'string' },
+  brokers: { type: 'string' },
   duration: { type: 'string' },
   job: { type: 'string' },
   lines: { type: 'string' },
@@ -92,7 +101,12 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
   if (extra.length > 0) return { ok: false, problems: [{ path: '(arguments)', message: `unexpected '${extra.join(' ')}' after '${command}'` }] };
 
   // Options that do not belong to the command are refused by name rather than ignored.
-  const allowed: Record<string, readonly string[]> = { logs: ['dir', 'lines', 'follow'], start: ['dir', 'duration'], 'reset-watermarks': ['dir', 'job'] };
+  const allowed: Record<string, readonly string[]> = {
+    up: ['dir', 'brokers'],
+    logs: ['dir', 'lines', 'follow'],
+    start: ['dir', 'duration', 'brokers'],
+    'reset-watermarks': ['dir', 'job'],
+  };
   const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));
   if (misplaced.length > 0) {
     return { ok: false, problems: misplaced.map((name) => ({ path: name, message: `is not an option of '${command}'` })) };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '@fieldmesh/kafka';
 import { resetWatermarks } from '@fieldmesh/pipeline';
-import { attachStack, kafkaClientEnv, logTail, runningStack, startStack, type Stack } from '@fieldmesh/stack';
+import { attachStack, kafkaClientEnv, kafkaNodeId, logTail, runningStack, startStack, type Stack } from '@fieldmesh/stack';
 import type { CliCommand } from './cli.options';
 import type { Output } from './command.output';
 import { followLogs } from './log.follower';
@@ -16,20 +16,24 @@ function hasState(dir: string): boolean {
   return existsSync(join(dir, 'state.json'));
 }
 
-/** Starts the stack in the background unless it already runs; returns it either way. */
-async function bringUp(dir: string, output: Output): Promise<{ stack: Stack; startedNow: boolean }> {
+/** Starts the stack (with `brokers` Kafka nodes, default 1) in the background unless it already runs; returns it either way. */
+async function bringUp(dir: string, output: Output, brokers?: number): Promise<{ stack: Stack; startedNow: boolean }> {
   const running = runningStack(dir);
   if (running) {
-    output.err(`The stack in ${dir} is already running.`);
+    const runningBrokers = running.status().filter((service) => kafkaNodeId(service.name) !== undefined).length;
+    output.err(`The stack in ${dir} is already running (${runningBrokers} Kafka broker(s)).`);
+    if (brokers !== undefined && brokers !== runningBrokers) {
+      output.err(`  --brokers ${brokers} applies to a new stack: 'npm run stack -- down' first to start one with ${brokers}.`);
+    }
     return { stack: running, startedNow: false };
   }
   output.err(`Starting the stack in ${dir} (installs what is missing on first use)...`);
-  const stack = await startStack({ dir, lifetime: 'detached', log: (line) => output.err(`  ${line}`) });
+  const stack = await startStack({ dir, lifetime: 'detached', log: (line) => output.err(`  ${line}`), ...(brokers !== undefined ? { kafka: { brokers } } : {}) });
   return { stack, startedNow: true };
 }
 
 export async function up(command: Command<'up'>, dir: string, output: Output): Promise<number> {
-  const { stack } = await bringUp(dir, output);
+  const { stack } = await bringUp(dir, output, command.brokers);
   output.out(formatStatus(stack.status()));
   output.err(`Stop it with 'npm run stack -- down'.`);
   return 0;
@@ -86,7 +90,7 @@ export async function logs(command: Command<'logs'>, dir: string, output: Output
  * a report that accounts for every message, then down (unless `up` had started the stack).
  */
 export async function start(command: Command<'start'>, dir: string, output: Output, signal: AbortSignal): Promise<number> {
-  const { stack, startedNow } = await bringUp(dir, output);
+  const { stack, startedNow } = await bringUp(dir, output, command.brokers);
   output.out(formatStatus(stack.status()));
   let report: MainJobReport | undefined;
   try {

@@ -25,5 +25,12 @@ export function formatStatus(services: readonly ServiceStatus[]): string {
       const state = service.running ? `running (pid ${service.pid})` : 'stopped';
       return `${service.name.padEnd(width)}  ${where}  ${state}  log ${path(service.logFile)}`;
     })
+    .concat(bootstrapLine(services))
     .join('\n');
+}
+
+/** With a Kafka cluster, the one address list clients take (each broker's line shows only its own listener). */
+function bootstrapLine(services: readonly ServiceStatus[]): string[] {
+  const brokers = services.flatMap((service) => (service.addresses.kafkaBrokers ? [service.addresses.kafkaBrokers] : []));
+  return brokers.length > 1 ? [`kafka cluster of ${brokers.length} brokers: bootstrap ${brokers.join(',')}`] : [];
 }

@@ -5,7 +5,7 @@ export { logTail } from './log-tail';
 export { startMosquitto, type MosquittoInstance, type MosquittoTlsOptions, type StartMosquittoOptions } from './mosquitto.service';
 export { registryClientEnv } from './registry.service';
 export { LOCAL_STACK_DIR, REPO_ROOT, TEST_STACKS_DIR, defaultCacheDir } from './paths';
-export { SERVICE_NAMES, kafkaNodeId, kafkaNodeName, type ServiceName, type StackAddresses } from './service';
+export { SERVICE_NAMES, isServiceName, kafkaNodeId, kafkaNodeName, type ServiceName, type StackAddresses } from './service';
 export { ensureStackCa, issueCertificate, stackPkiDir, type IssuedCertificate, type StackCa } from './stack.pki';
 export {
   MAX_KAFKA_BROKERS,

@@ -13,7 +13,8 @@ export const governanceCheckCommand: CliCommand = {
   help: `Usage: fieldmesh governance check [--contract <file>]... [--json] [--strict] [options]
 
 Compares every data contract with reality and lists each difference:
-  topic     missing, partitions, retention.ms, cleanup.policy, missing DLQ topic (warning)
+  topic     missing, partitions, replication.factor and min.insync.replicas (the contract's, capped by the
+            cluster's brokers: a 1-broker stack expects 1 and 1), retention.ms, cleanup.policy, missing DLQ topic (warning)
   registry  the subject's compatibility level, latest registered schema ≠ the contract's schema
   acl       a grant the contracts imply missing on the cluster (error), or a grant to one of the platform's
             principals that no contract declares (error); --site <id> adds that site's gateway principal,
