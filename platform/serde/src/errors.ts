@@ -1,3 +1,4 @@
+import { REGISTRY_TOKEN_ENV } from '@fieldmesh/config';
 /**
  * Typed errors of the Avro serde. Each has a stable `name` (used as the DLQ's exception class name), a
  * one-line `reason`, and its context as fields.
@@ -249,12 +250,12 @@ export class SchemaRegistryUnavailable extends SerdeError {
     options?: { cause?: unknown },
   ) {
     const reason = `registry ${operation} failed${status !== undefined ? ` with HTTP ${status}` : ''}`;
-    super(
-      reason,
-      `${reason} at ${registryUrl}${where(context)}: ${messageOf(options?.cause)}. ` + 'Check that the registry is up and reachable; the batch will be retried.',
-      context,
-      options,
-    );
+    // 401/403: the registry runs governed and did not take this client's token; retrying helps once someone fixes it.
+    const fix =
+      status === 401 || status === 403
+        ? `Give the client a token the registry accepts for this (the serde's basicAuth, or ${REGISTRY_TOKEN_ENV}); the batch will be retried.`
+        : 'Check that the registry is up and reachable; the batch will be retried.';
+    super(reason, `${reason} at ${registryUrl}${where(context)}: ${messageOf(options?.cause)}. ${fix}`, context, options);
   }
 }
 
