@@ -1,9 +1,20 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChampionShadowScorer, DriftMonitor, FileModelRegistry, ModelCardInvalid, ModelLoadFailed, ModelNotFound, OnnxModel, prepareBatch, type ModelCard } from './index';
+import {
+  AssetsNotGiven,
+  ChampionShadowScorer,
+  DriftMonitor,
+  FileModelRegistry,
+  ModelCardInvalid,
+  ModelLoadFailed,
+  ModelNotFound,
+  OnnxModel,
+  prepareBatch,
+  type ModelCard,
+} from './index';
 
 const models = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/models');
 const registry = new FileModelRegistry(models);
@@ -125,6 +136,27 @@ describe('ChampionShadowScorer', () => {
       expect(scorer.stats()).toMatchObject({ rows: 3, scored: 3, anomalous: 1 });
     } finally {
       await scorer.close();
+    }
+  });
+});
+
+describe('ChampionShadowScorer with a per-asset baseline', () => {
+  it("holds each asset's first windows back, then scores it relative to its own level", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fieldmesh-ml-baseline-'));
+    cpSync(join(models, 'tiny/1.0.0'), join(root, 'tiny/1.0.0'), { recursive: true });
+    appendFileSync(join(root, 'tiny/1.0.0/model-card.yaml'), 'baseline:\n  windows: 2\n');
+    const scorer = new ChampionShadowScorer(await OnnxModel.load(new FileModelRegistry(root).get('tiny')), undefined);
+    try {
+      const low = [normalRow(10), normalRow(10), normalRow(11)];
+      const high = [normalRow(30), normalRow(30), normalRow(31)];
+      const { champion } = await scorer.score([...low, ...high], [...low.map(() => 'run-1'), ...high.map(() => 'run-2')]);
+      expect(champion.map((r) => r !== undefined)).toEqual([false, false, true, false, false, true]);
+      // The same step above each run's own level scores the same, whatever the level.
+      expect(champion[5]!.score).toBeCloseTo(champion[2]!.score, 4);
+      await expect(scorer.score([normalRow(10)])).rejects.toThrow(AssetsNotGiven);
+    } finally {
+      await scorer.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
