@@ -12,9 +12,10 @@
  *
  *   npm run bench:gateway                          # 200,000 points per path, 3 rounds, best round printed
  *   npm run bench:gateway -- --points 1000000 --rounds 5
+ *   npm run bench:gateway -- --publish             # also writes docs/bench/gateway-path.json
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BirthRegistry, type InboundMessage, JsonDecoder, jsonFormatSchema, type MessageDecoder, SparkplugDecoder, sparkplugFormatSchema } from '@fieldmesh/connector-mqtt';
@@ -34,7 +35,9 @@ const METRICS_PER_DDATA = 50;
 const MESSAGES_PER_BATCH = 500;
 const DEVICES = 8;
 
-const { values } = parseArgs({ options: { points: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { points: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' }, publish: { type: 'boolean', default: false } },
+});
 const points = Number(values.points);
 const rounds = Number(values.rounds);
 if (!Number.isInteger(points) || points < METRICS_PER_DDATA * MESSAGES_PER_BATCH)
@@ -166,9 +169,11 @@ async function runRound(path: Path, start: number): Promise<Round> {
   }
 }
 
-const per = (micros: number, count: number) => (micros / count).toFixed(2).padStart(7);
+const per = (micros: number, count: number) => Math.round((micros / count) * 100) / 100;
+const cell = (value: number) => value.toFixed(2).padStart(7);
 console.log(`gateway path, in process, no network: ${points.toLocaleString('en-US')} points per round, ${rounds} rounds, best round (least CPU) per path`);
 console.log('path                                  µs CPU per point:  decode   ingest  forward    total   points/s of CPU');
+const paths = [];
 for (const build of [jsonPath, sparkplugPath]) {
   let best: Round | undefined;
   let name = '';
@@ -181,8 +186,22 @@ for (const build of [jsonPath, sparkplugPath]) {
     const total = round.decodeMicros + round.ingestMicros + round.forwardMicros;
     if (!best || total < best.decodeMicros + best.ingestMicros + best.forwardMicros) best = round;
   }
-  const total = best!.decodeMicros + best!.ingestMicros + best!.forwardMicros;
-  console.log(
-    `${name.padEnd(55)} ${per(best!.decodeMicros, best!.points)}  ${per(best!.ingestMicros, best!.points)}  ${per(best!.forwardMicros, best!.points)}  ${per(total, best!.points)}   ${Math.round((best!.points * 1e6) / total).toLocaleString('en-US')}`,
-  );
+  const { decodeMicros, ingestMicros, forwardMicros, points: counted } = best!;
+  const total = decodeMicros + ingestMicros + forwardMicros;
+  const row = {
+    path: name,
+    microsPerPoint: { decode: per(decodeMicros, counted), ingest: per(ingestMicros, counted), forward: per(forwardMicros, counted), total: per(total, counted) },
+    pointsPerCpuSecond: Math.round((counted * 1e6) / total),
+  };
+  paths.push(row);
+  const { decode, ingest, forward } = row.microsPerPoint;
+  console.log(`${name.padEnd(55)} ${cell(decode)}  ${cell(ingest)}  ${cell(forward)}  ${cell(row.microsPerPoint.total)}   ${row.pointsPerCpuSecond.toLocaleString('en-US')}`);
+}
+if (values.publish) {
+  const docs = join(ROOT, 'docs', 'bench');
+  await mkdir(docs, { recursive: true });
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100 };
+  const results = { command: 'npm run bench:gateway', startedAt: new Date().toISOString(), machine, options: { points, rounds }, paths };
+  await writeFile(join(docs, 'gateway-path.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('published to docs/bench/gateway-path.json');
 }

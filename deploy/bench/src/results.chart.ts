@@ -1,6 +1,6 @@
 import type { BenchResults, Protocol, SaturationRun } from './bench.runner';
 import { SECURITY_LABELS } from './data.plane';
-import { TARGETS } from './results.report';
+import { gatewayCpuPerPoint, TARGETS } from './results.report';
 
 const PROTOCOLS: Array<{ protocol: Protocol; label: string; target: number }> = [
   { protocol: 'json', label: 'MQTT JSON, 1 point/message', target: TARGETS.jsonPointsPerSecond },
@@ -40,7 +40,7 @@ export function renderResultsChart(results: BenchResults): string {
     const top = y;
     for (const [name, run, colour] of bars) {
       const value = run?.kafkaOutPerSecond ?? 0;
-      const cpu = run?.cpu.processes.gateway;
+      const cpu = run?.system === 'gateway' ? gatewayCpuPerPoint(run) : run?.cpu.processes.gateway;
       const note = run === undefined ? 'not run' : `${formatted(value)} points/s${cpu === undefined ? '' : `, ${cpu.toFixed(1)} µs CPU/point`}`;
       rows.push(
         `<text x="16" y="${y + 13}">${escapeXml(name)}</text>`,

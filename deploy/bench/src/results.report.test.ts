@@ -91,8 +91,10 @@ describe('formatResults', () => {
     expect(text).toMatch(/gateway as % of the bare bridge\s+75%\s+25%/);
   });
 
-  it("states the gateway process's CPU time per point Kafka acknowledged", () => {
+  it("states the gateway process's CPU time per point Kafka acknowledged, and no figure when too few points were", () => {
     expect(text).toMatch(/gateway CPU per point acknowledged \(µs\)\s+25\.0\s+25\.0/);
+    const stalled = { ...results, saturation: [saturation('json', 'gateway', 50), saturation('sparkplug', 'gateway', 100_000)] };
+    expect(formatResults(stalled)).toMatch(/gateway CPU per point acknowledged \(µs\)\s+-\s+25\.0/);
   });
 });
 

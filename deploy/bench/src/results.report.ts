@@ -38,6 +38,15 @@ function stage(r: SaturationRun | undefined, prefix: string): number | undefined
   return r?.stages.find((s) => s.counter.startsWith(prefix))?.perSecond;
 }
 
+/** Fewer points than this in a window make the CPU time per point a figure of the run's fixed costs, not of points. */
+const MIN_POINTS_FOR_CPU_PER_POINT = 1_000;
+
+/** The gateway process's CPU time per point Kafka acknowledged; undefined when too few were to say. */
+export function gatewayCpuPerPoint(r: SaturationRun | undefined): number | undefined {
+  if (r === undefined || r.kafkaOutPerSecond * r.windowSeconds < MIN_POINTS_FOR_CPU_PER_POINT) return undefined;
+  return r.cpu.processes.gateway;
+}
+
 function latencyRow(name: string, summary: LatencySummary): string[] {
   return [name, number(summary.p50), number(summary.p90), number(summary.p99), number(summary.max)];
 }
@@ -122,7 +131,7 @@ export function formatResults(results: BenchResults): string {
     ['MQTT broker ingest (load generator, QoS 1 acks)', ...both((p) => gateway[p]?.load.achievedPointsPerSecond)],
     ['gateway in (decode, validate, Avro, buffer)', ...both((p) => stage(gateway[p], 'gateway in'))],
     ['gateway → Kafka, acknowledged  = MQTT → Kafka', ...both((p) => gateway[p]?.kafkaOutPerSecond)],
-    ['  gateway CPU per point acknowledged (µs)', ...(['json', 'sparkplug'] as const).map((p) => decimal(gateway[p]?.cpu.processes.gateway))],
+    ['  gateway CPU per point acknowledged (µs)', ...(['json', 'sparkplug'] as const).map((p) => decimal(gatewayCpuPerPoint(gateway[p])))],
     ['  target', verdict(gateway.json?.kafkaOutPerSecond ?? 0, TARGETS.jsonPointsPerSecond), verdict(gateway.sparkplug?.kafkaOutPerSecond ?? 0, TARGETS.batchedPointsPerSecond)],
     ['ClickHouse rows inserted     = MQTT → ClickHouse', ...both((p) => gateway[p]?.clickhouseRowsPerSecond)],
     ['peer: bare MQTT→Kafka bridge, same run', ...both((p) => bridge[p]?.kafkaOutPerSecond)],
