@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigInvalid } from '@fieldmesh/config';
-import { startClickhouseSink, type ClickhouseSinkConfig, type ClickhouseSinkHandle } from '@fieldmesh/connector-clickhouse-sink';
+import { ConfigInvalid, loadConfig } from '@fieldmesh/config';
+import { clickhouseSinkConfigSchema, startClickhouseSink, type ClickhouseSinkConfig, type ClickhouseSinkHandle } from '@fieldmesh/connector-clickhouse-sink';
 import { createKafka } from '@fieldmesh/kafka';
 import { lineageEmitter } from '@fieldmesh/lineage';
 import { startObservabilityServer } from '@fieldmesh/observability';
@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const file = parseYaml(readFileSync(values.config, 'utf8')) as ClickhouseSinkConfig;
   const password = process.env.FIELDMESH_CLICKHOUSE_PASSWORD;
-  const config: ClickhouseSinkConfig = password ? { ...file, clickhouse: { ...file.clickhouse, password } } : file;
+  // Checked before anything connects, so that a bad file is reported field by field (exit code 2).
+  const config = loadConfig(clickhouseSinkConfigSchema, password ? { ...file, clickhouse: { ...file.clickhouse, password } } : file, `ClickHouse sink config ${values.config}`);
   const lineage = lineageEmitter({ kafka: createKafka({ clientId: 'fieldmesh-clickhouse-sink-lineage', brokers: config.kafka.brokers }) });
   const sink = await startClickhouseSink(config, { lineage });
   const server = await startObservabilityServer(values['metrics-host'] ?? '127.0.0.1', Number(values['metrics-port'] ?? 9466), sinkMetrics(sink), () => ({
@@ -70,11 +71,10 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // A config problem's message names each field; a stack trace would only hide it.
-    console.error(error instanceof ConfigInvalid ? error.message : error);
-    process.exit(error instanceof ConfigInvalid ? 2 : 1);
-  },
-);
+const code = await main(process.argv.slice(2)).catch((error: unknown) => {
+  if (!(error instanceof ConfigInvalid)) throw error;
+  // The message names each bad field; a stack trace would only hide it.
+  console.error(error.message);
+  return 2;
+});
+process.exit(code);
