@@ -28,6 +28,8 @@ export const consumerOptionsSchema = z.strictObject({
   maxWaitMs: z.number().int().min(0).max(60_000).default(500),
   sessionTimeoutMs: z.number().int().min(6_000).max(300_000).default(30_000),
   retryBackoffMs: z.number().int().min(0).max(600_000).default(500),
+  transactionalId: z.string().min(1, 'must name this member, e.g. <groupId>.<instance>').optional(),
+  transactionTimeoutMs: z.number().int().min(1_000).max(900_000).default(60_000),
 });
 
 export type KafkaClientSettings = z.output<typeof kafkaClientConfigSchema>;

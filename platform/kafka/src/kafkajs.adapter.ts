@@ -1,7 +1,7 @@
 import kafkajs, { type Admin, type Consumer, type Kafka, type KafkaConfig, type KafkaMessage, type Producer } from 'kafkajs';
 import type { ConsumerSettings, KafkaClientSettings, ProducerSettings } from './config';
 import type { ResolvedKafkaSecurity } from './kafka.security';
-import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
+import { KafkaAdminFailed, KafkaConfigInvalid, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
 import { registerKafkajsCodecs } from './kafkajs.codecs';
 import type {
   BatchCommit,
@@ -126,7 +126,15 @@ class KafkajsConsumer implements KafkaConsumerPort {
   constructor(
     private readonly kafka: Kafka,
     private readonly settings: ConsumerSettings,
-  ) {}
+  ) {
+    // kafkajs has transactions and sendOffsets, but its TxnOffsetCommit carries no group generation or member
+    // (KIP-447): a member the group dropped could still commit its old partitions' offsets, so no exactly-once.
+    if (settings.transactionalId !== undefined) {
+      throw new KafkaConfigInvalid('Kafka consumer options', [
+        { path: 'transactionalId', message: 'exactly-once needs the platformatic client (kafkajs cannot fence offsets by group generation); set client: platformatic' },
+      ]);
+    }
+  }
 
   async connect(): Promise<void> {
     if (this.consumer) return;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, murmur2, ProduceAcks, Producer } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { KafkaAdapter } from './adapter';
 import type { KafkaClientSettings, ProducerSettings } from './config';
 import { KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
@@ -7,7 +7,8 @@ import type { BaseOptions } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
 import { platformaticSecurityOptions, type ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, PartitionReplicas, RecordMetadata, TopicSpec } from './ports';
-import { groupByTopic, headerBuffers, keyBuffer } from './records';
+import { javaCompatiblePartitioner, toPlatformaticMessage } from './platformatic.records';
+import { groupByTopic } from './records';
 
 /** How long createTopics waits for new topics to show in the cluster's metadata. */
 const TOPIC_METADATA_WAIT_MS = 10_000;
@@ -28,16 +29,6 @@ export function platformaticAdapter(config: KafkaClientSettings, security: Resol
     consumer: (settings) => new PlatformaticConsumer(base, settings),
     admin: () => new PlatformaticAdmin(base),
   };
-}
-
-/**
- * Keyed records go where the Java client and kafkajs put them (murmur2 masked positive, modulo the
- * partition count, applied by the library); the library's own default uses the unsigned hash instead,
- * which sends about half the keys to another partition than every other producer of the same topic.
- */
-function javaCompatiblePartitioner(): (message: unknown, key: Buffer | undefined) => number {
-  let next = 0;
-  return (_message, key) => (key ? murmur2(key) & 0x7fffffff : next++ & 0x7fffffff);
 }
 
 class PlatformaticProducer implements KafkaProducerPort {
@@ -71,20 +62,7 @@ class PlatformaticProducer implements KafkaProducerPort {
   async send(records: OutgoingRecord[]): Promise<RecordMetadata[]> {
     if (!this.producer) throw new KafkaNotConnected('producer');
     try {
-      const result = await this.producer.send({
-        messages: records.map((record) => {
-          const key = keyBuffer(record.key);
-          return {
-            topic: record.topic,
-            ...(key ? { key } : {}),
-            // A null value is a tombstone, which the library writes for an absent value.
-            ...(record.value === null ? {} : { value: record.value }),
-            headers: new Map(headerBuffers(record.headers).map(([name, value]) => [Buffer.from(name), value])),
-            ...(record.partition === undefined ? {} : { partition: record.partition }),
-            ...(record.timestamp === undefined ? {} : { timestamp: BigInt(record.timestamp) }),
-          };
-        }),
-      });
+      const result = await this.producer.send({ messages: records.map(toPlatformaticMessage) });
       return (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, baseOffset: o.offset.toString() }));
     } catch (cause) {
       throw new KafkaProduceFailed([...groupByTopic(records).keys()], records.length, { cause });

@@ -1,14 +1,16 @@
-import { Consumer, type ConsumerGroupJoinPayload, type MessagesStream } from '@platformatic/kafka';
+import { Consumer, type ConsumerGroupJoinPayload, type MessagesStream, ProduceAcks, Producer } from '@platformatic/kafka';
 import { AssignmentFence, type Membership } from './assignment.fence';
 import type { ConsumerSettings } from './config';
 import { KafkaNotConnected } from './errors';
-import { commitInGeneration, type CommitPosition } from './platformatic.commit';
+import { commitInGeneration, commitInTransaction, type CommitPosition, fetchStableCommits } from './platformatic.commit';
 import type { BaseOptions, KafkaMessage } from './platformatic.base';
-import type { BatchCommit, BatchHandler, ConsumedRecord, KafkaConsumerPort } from './ports';
+import { javaCompatiblePartitioner, toPlatformaticMessage } from './platformatic.records';
+import type { BatchCommit, BatchHandler, CommitOffset, ConsumedRecord, KafkaConsumerPort, OutgoingRecord } from './ports';
 import { sleep } from './records';
 
 type Client = Consumer<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+type TransactionalProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
 /** The generation of a stream opened while the group was rebalancing: whatever it reads is dropped. */
 const NO_GENERATION = -1;
@@ -26,6 +28,12 @@ const NO_USER_DATA = Buffer.alloc(0);
  * committed. After the join it reads its new share from a new stream, opened at the committed offsets: the
  * library's stream would carry on with fetch requests of the old assignment still in flight across the join,
  * whose answers move its read positions past records nobody handled.
+ *
+ * Exactly-once (settings.transactionalId): each new stream first reads the committed positions of its share
+ * with their metadata, waiting out offsets of open transactions (requireStable), and hands them to every
+ * batch as `resumedFrom`; records below them are dropped (the stream's own start may be an older stable
+ * commit). A batch's `produce` records and its positions are then sent in one transaction, the positions
+ * fenced by the batch's generation; any failure aborts it and the batch comes again.
  */
 export class PlatformaticConsumer implements KafkaConsumerPort {
   private consumer: Client | undefined;
@@ -38,6 +46,10 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Exactly-once only: the producer whose transactions carry outputs and commits, made when first needed. */
+  private transactional: TransactionalProducer | undefined;
+  /** Exactly-once only: the committed positions the current stream resumed from. */
+  private resumed: Promise<CommitOffset[]> | undefined;
 
   constructor(
     private readonly base: BaseOptions,
@@ -108,6 +120,7 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       });
       this.stream = stream;
       this.streamGeneration = this.fence.membership?.generationId ?? NO_GENERATION;
+      this.resumed = this.settings.transactionalId === undefined ? undefined : this.resumeFrom(consumer);
       stream.on('data', (message: KafkaMessage) => {
         if (this.stream !== stream || !this.isCurrent(message)) return;
         this.buffer.push(message);
@@ -123,6 +136,17 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
     } finally {
       await previous?.close().catch(() => undefined);
     }
+  }
+
+  /** The committed positions (with metadata) of the current share; a failure restarts the stream. */
+  private resumeFrom(consumer: Client): Promise<CommitOffset[]> {
+    const resumed = fetchStableCommits(consumer, this.fence.membership?.partitions ?? []);
+    resumed.catch((error: unknown) => {
+      if (this.resumed !== resumed) return;
+      this.streamError = error;
+      this.wake?.();
+    });
+    return resumed;
   }
 
   /** A record of a partition this member owns, read by the stream of the generation that gave it. */
@@ -176,25 +200,84 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       if (!membership || this.fence.membership !== membership || this.buffer.length === 0) continue;
       const messages = this.buffer.splice(0, this.settings.maxBatchRecords);
       if (this.buffer.length < this.settings.maxBatchRecords && this.stream?.isPaused()) this.stream.resume();
-      const committed = await this.fence.run(() => this.deliver(consumer, handler, messages, membership));
+      const committed = await this.fence.run(() => this.deliver(consumer, handler, messages, membership, this.resumed));
       // After a rebalance the new generation's stream starts from the committed offsets anyway.
       if (!committed && this.fence.membership === membership) await this.restart(consumer, true);
     }
   }
 
   /** Hands one batch to the handler and commits it; false when either failed (the batch comes again). */
-  private async deliver(consumer: Client, handler: BatchHandler, messages: KafkaMessage[], membership: Membership): Promise<boolean> {
+  private async deliver(consumer: Client, handler: BatchHandler, cut: KafkaMessage[], membership: Membership, resumed: Promise<CommitOffset[]> | undefined): Promise<boolean> {
     let result: void | BatchCommit;
+    let resumedFrom: CommitOffset[] | undefined;
+    let messages = cut;
     try {
-      result = await handler({ records: messages.map(toConsumedRecord), assignment: membership.partitions });
+      resumedFrom = await resumed;
+      if (resumedFrom) messages = notBefore(cut, resumedFrom);
+      if (messages.length === 0) return true;
+      result = await handler({ records: messages.map(toConsumedRecord), assignment: membership.partitions, ...(resumedFrom ? { resumedFrom } : {}) });
     } catch {
       return false;
     }
     const positions = AssignmentFence.within(membership, result ? positionsOf(result) : batchEnds(messages));
-    return commitInGeneration(consumer, membership, positions).then(
+    const transactionalId = this.settings.transactionalId;
+    const committing =
+      transactionalId === undefined
+        ? commitInGeneration(consumer, membership, positions)
+        : this.commitTransaction(consumer, transactionalId, membership, result?.produce ?? [], positions);
+    return committing.then(
       () => true,
       () => false,
     );
+  }
+
+  /** Produces `records` and commits `positions` in one transaction; aborts it on any failure. */
+  private async commitTransaction(consumer: Client, transactionalId: string, membership: Membership, records: OutgoingRecord[], positions: CommitPosition[]): Promise<void> {
+    if (records.length === 0 && positions.length === 0) return;
+    const producer = this.transactionalProducer(transactionalId);
+    const transaction = await producer.beginTransaction().catch(async (error: unknown) => {
+      // The library keeps a transaction whose start failed as the active one: only a new producer begins again.
+      await this.dropTransactionalProducer(producer);
+      throw error;
+    });
+    try {
+      if (records.length > 0) await transaction.send({ messages: records.map(toPlatformaticMessage) });
+      if (positions.length > 0) {
+        await transaction.addConsumer(consumer);
+        await commitInTransaction(consumer, producer, membership, positions);
+      }
+      await transaction.commit();
+    } catch (error) {
+      // A producer that cannot abort (fenced, or its epoch gone) is replaced: a new one aborts what is left open.
+      await transaction.abort().catch(() => this.dropTransactionalProducer(producer));
+      throw error;
+    }
+  }
+
+  private async dropTransactionalProducer(producer: TransactionalProducer): Promise<void> {
+    if (this.transactional === producer) this.transactional = undefined;
+    await producer.close().catch(() => undefined);
+  }
+
+  private transactionalProducer(transactionalId: string): TransactionalProducer {
+    if (this.transactional) return this.transactional;
+    const producer: TransactionalProducer = new Producer({
+      ...this.base,
+      idempotent: true,
+      transactionalId,
+      // "No producer yet" (KIP-360): the library's default 0/0 names an existing producer, and a restart under
+      // the same transactional.id would be refused as fenced instead of taking the id over.
+      producerId: -1n,
+      producerEpoch: -1,
+      acks: ProduceAcks.ALL,
+      // The library sends its request timeout as the transaction timeout (InitProducerId).
+      timeout: this.settings.transactionTimeoutMs,
+      compression: 'lz4',
+      autocreateTopics: false,
+      partitioner: javaCompatiblePartitioner(),
+    });
+    this.transactional = producer;
+    return producer;
   }
 
   async disconnect(): Promise<void> {
@@ -206,6 +289,9 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
     await this.loop;
     this.stream = undefined;
     await consumer?.close(true);
+    const producer = this.transactional;
+    this.transactional = undefined;
+    await producer?.close();
   }
 }
 
@@ -235,5 +321,11 @@ function batchEnds(messages: KafkaMessage[]): CommitPosition[] {
 
 /** Positions a handler chose; their leader epoch is unknown (-1), which the broker accepts. */
 function positionsOf(result: BatchCommit): CommitPosition[] {
-  return result.commit.map((c) => ({ topic: c.topic, partition: c.partition, offset: BigInt(c.offset), leaderEpoch: -1 }));
+  return result.commit.map((c) => ({ topic: c.topic, partition: c.partition, offset: BigInt(c.offset), leaderEpoch: -1, metadata: c.metadata ?? null }));
+}
+
+/** The messages at or after the committed position of their partition: those below were handled and committed. */
+function notBefore(messages: KafkaMessage[], committed: CommitOffset[]): KafkaMessage[] {
+  const from = new Map(committed.map((c) => [`${c.topic}\0${c.partition}`, BigInt(c.offset)]));
+  return messages.filter((m) => m.offset >= (from.get(`${m.topic}\0${m.partition}`) ?? 0n));
 }

@@ -62,6 +62,12 @@ export interface ConsumedBatch {
    * doubles of the port may leave it out.
    */
   assignment?: TopicPartition[];
+  /**
+   * Exactly-once consumers only: the committed positions (with their metadata) this member resumed its
+   * partitions from, the same array for every batch until the consumer goes back to the committed offsets
+   * again (a rebalance, or a batch that failed). A new array means: rebuild state from these positions.
+   */
+  resumedFrom?: CommitOffset[];
 }
 
 /** Where the group resumes one partition: the offset of the next record to read, as a decimal string. */
@@ -69,6 +75,11 @@ export interface CommitOffset {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * Kept with the offset in the group (Kafka's OffsetCommit metadata, at most offset.metadata.max.bytes,
+   * 4096 by default) and handed back in `resumedFrom`; exactly-once consumers only. Null when none.
+   */
+  metadata?: string | null;
 }
 
 /**
@@ -78,12 +89,19 @@ export interface CommitOffset {
  */
 export interface BatchCommit {
   commit: CommitOffset[];
+  /**
+   * Exactly-once consumers only (ConsumerOptions.transactionalId): records produced in one Kafka transaction
+   * with the commit, so that they and the new positions are visible together or not at all.
+   */
+  produce?: OutgoingRecord[];
 }
 
 /**
  * The handler's promise settling successfully means its outputs are acknowledged; only then are the
  * batch's offsets committed (or the positions it resolved with). A rejected promise (or a crash) leaves
  * offsets uncommitted and delivery resumes from the last committed positions: at-least-once, never loss.
+ * An exactly-once consumer commits the positions together with the `produce` records it resolved with, in
+ * one transaction: a failure anywhere aborts both and the batch is delivered again.
  */
 export type BatchHandler = (batch: ConsumedBatch) => Promise<void | BatchCommit>;
 
@@ -99,6 +117,16 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** Pause before a batch whose handler failed is delivered again, so a failing batch does not spin. */
   retryBackoffMs?: number;
+  /**
+   * Exactly-once: each batch's `produce` records and its commit go in one Kafka transaction under this
+   * transactional.id (consume-transform-produce; the commit is fenced by the group generation, KIP-447, so a
+   * member that lost its partitions cannot commit them). One id per running member, the same across its
+   * restarts so that a restart aborts what the killed process left open. Readers of the outputs must read
+   * committed only (both adapters do).
+   */
+  transactionalId?: string;
+  /** How long an open transaction of a vanished member blocks read-committed readers before the broker aborts it. Default 60 s. */
+  transactionTimeoutMs?: number;
 }
 
 /**
