@@ -6,6 +6,12 @@ export interface StateCheckpoint {
   watermark: number;
   /** Per partition key (partitionKey()), the next offset the job had not read yet at that commit. */
   readUntil: ReadonlyMap<string, bigint>;
+  /**
+   * Per partition key, the watermark kept with that partition's own commit, when partitions are checkpointed
+   * one by one (exactly-once jobs, whose partitions move between instances): windows of a partition ending
+   * by its watermark were emitted, whichever instance emitted them. Partitions absent here use `watermark`.
+   */
+  partitionWatermarks?: ReadonlyMap<string, number>;
 }
 
 /** What the runtime knows of its input when it hands the handler a batch. */
@@ -28,6 +34,8 @@ export interface ReplayableState {
   heldOffsets(): Iterable<PartitionOffset>;
   /** The watermark to keep with the commit. */
   watermark(): number;
+  /** The watermark to keep with one partition's own commit (see StateCheckpoint.partitionWatermarks); `watermark()` when absent. */
+  partitionWatermark?(partition: string): number;
   /** Forgets everything held and starts over from a checkpoint (a restart, or a batch that failed to produce). */
   restore(checkpoint: StateCheckpoint): void;
   /** Told before each batch which partitions have records to come, so that event time can wait for them. */

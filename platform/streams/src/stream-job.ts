@@ -1,13 +1,16 @@
 import {
   type BatchCommit,
+  type CommitOffset,
   type ConsumedBatch,
   type ConsumedRecord,
   type DeadLetter,
   DlqWriter,
   type KafkaAdminPort,
   type KafkaPort,
+  type KafkaProducerPort,
   type OutgoingRecord,
   type ProducerOptions,
+  type RecordMetadata,
   type TopicPartition,
 } from '@fieldmesh/kafka';
 import { type AvroSerde, decodeBatch, type WriterSchema } from '@fieldmesh/serde';
@@ -67,6 +70,17 @@ export interface StreamJobOptions {
    * own topic's DLQ instead of being produced. Either way the job goes on and counts it.
    */
   rules?: StreamJobRules;
+  /**
+   * Exactly-once, for a job run as several instances in one group: each batch's dead letters, outputs, offsets
+   * and per-partition checkpoints go in one Kafka transaction under this transactional.id, so a kill -9
+   * anywhere leaves either all of a batch's effects or none, and a partition that moves to another instance
+   * carries its windows' watermark and read position with its commit. Unique per instance and the same
+   * across its restarts (e.g. `<groupId>.<instance>`). Needs the platformatic client; readers of the outputs
+   * must read committed only (both of the platform's adapters do).
+   */
+  transactionalId?: string;
+  /** Exactly-once only: how long a killed instance's open transaction holds readers back before the broker aborts it. Default 60 s. */
+  transactionTimeoutMs?: number;
 }
 
 export interface StreamJobStats {
@@ -136,7 +150,9 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     return broken ? { record, broken } : { record };
   };
 
-  const checkpoints = states.length > 0 ? new CheckpointStore(kafka, settings.groupId) : undefined;
+  const exactlyOnce = options.transactionalId !== undefined;
+  // Exactly-once jobs keep each partition's checkpoint in the metadata of its own commit instead.
+  const checkpoints = states.length > 0 && !exactlyOnce ? new CheckpointStore(kafka, settings.groupId) : undefined;
   let checkpoint: JobCheckpoint = (await checkpoints?.load()) ?? { watermarks: {}, readUntil: {} };
   const restoreStates = (): void => {
     const readUntil = new Map(Object.entries(checkpoint.readUntil).map(([at, offset]) => [at, BigInt(offset)]));
@@ -148,7 +164,20 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
   await producer.connect();
   const admin = states.length > 0 ? kafka.admin() : undefined;
   await admin?.connect();
-  const dlq = new DlqWriter(producer);
+  // Exactly-once: dead letters and outputs are staged, then produced by the consumer in the batch's transaction.
+  const staged = exactlyOnce ? new StagedRecords() : undefined;
+  const sender: KafkaProducerPort = staged ?? producer;
+  const dlq = new DlqWriter(sender);
+  /** Exactly-once: the committed positions the consumer resumed from, whose checkpoints the states hold. */
+  let resumedFrom: CommitOffset[] | undefined;
+  const restorePartitions = (from: CommitOffset[]): void => {
+    const { readUntil, watermarks } = partitionCheckpoints(from);
+    for (const state of states) {
+      state.restore({ watermark: Number.NEGATIVE_INFINITY, readUntil, partitionWatermarks: watermarks.get(state.name) ?? new Map() });
+    }
+    positions = new Map();
+    committed = Promise.resolve(new Map(from.map((c) => [partitionKey(c.topic, c.partition), BigInt(c.offset)])));
+  };
   const stats: Omit<StreamJobStats, 'recordsOwingNoOutput'> = { batches: 0, recordsIn: 0, recordsOut: 0, deadLettered: { deserialize: 0, process: 0 }, replays: 0 };
   /** Next offset to read per partition, as far as this process has read since the last restore. */
   let positions = new Map<string, PartitionOffset>();
@@ -171,9 +200,14 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     for (const state of states) state.progress?.(progress);
   };
 
-  const onBatch = async ({ records, assignment }: ConsumedBatch): Promise<void | BatchCommit> => {
+  const onBatch = async ({ records, assignment, resumedFrom: from }: ConsumedBatch): Promise<void | BatchCommit> => {
     const ends = batchEnds(records);
-    if (states.length > 0 && isRedelivery(records, positions)) forgetUncommitted();
+    if (from && from !== resumedFrom) {
+      // The consumer went back to the committed positions (a rebalance, or a batch that failed): so do the states.
+      if (resumedFrom) stats.replays += 1;
+      resumedFrom = from;
+      restorePartitions(from);
+    } else if (states.length > 0 && !exactlyOnce && isRedelivery(records, positions)) forgetUncommitted();
     try {
       const next = new Map(positions);
       for (const [at, end] of ends) next.set(at, end);
@@ -205,13 +239,21 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
         readUntil: Object.fromEntries([...next].map(([at, p]) => [at, p.offset.toString()])),
       };
       let commit: BatchCommit | undefined;
-      if (checkpoints) {
+      if (checkpoints || (exactlyOnce && states.length > 0)) {
         const lowest = new Map<string, PartitionOffset>(next);
         for (const state of states) keepLowest(lowest, state.heldOffsets());
-        commit = { commit: [...lowest.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset.toString() })) };
+        commit = {
+          commit: [...lowest].map(([at, p]) => ({
+            topic: p.topic,
+            partition: p.partition,
+            offset: p.offset.toString(),
+            ...(exactlyOnce ? { metadata: partitionCheckpoint(states, at, next.get(at)?.offset ?? p.offset) } : {}),
+          })),
+        };
       }
       await dlq.write(letters);
-      if (outgoing.length > 0) await producer.send(outgoing);
+      if (outgoing.length > 0) await sender.send(outgoing);
+      if (staged) commit = { commit: commit?.commit ?? batchCommitOf(next), produce: staged.take() };
       // Its own send, after the outputs: a checkpoint never stands for outputs that were not acknowledged.
       if (checkpoints && nextCheckpoint) {
         await producer.send([checkpoints.record(nextCheckpoint)]);
@@ -226,7 +268,9 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       guard.count(letters);
       return commit;
     } catch (error) {
-      if (states.length > 0) forgetUncommitted();
+      staged?.take();
+      if (exactlyOnce) resumedFrom = undefined;
+      else if (states.length > 0) forgetUncommitted();
       else stats.replays += 1;
       throw error;
     }
@@ -239,6 +283,8 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     maxBatchRecords: settings.maxBatchRecords,
     maxWaitMs: settings.maxWaitMs,
     sessionTimeoutMs: settings.sessionTimeoutMs,
+    ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId }),
+    ...(options.transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs: options.transactionTimeoutMs }),
   });
   await consumer.connect();
   await consumer.run(onBatch);
@@ -263,6 +309,79 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
       return closing;
     },
   };
+}
+
+/**
+ * A producer port that only collects: an exactly-once job's dead letters and outputs wait here until the
+ * consumer produces them in the batch's transaction.
+ */
+class StagedRecords implements KafkaProducerPort {
+  private records: OutgoingRecord[] = [];
+
+  async connect(): Promise<void> {}
+
+  async send(records: OutgoingRecord[]): Promise<RecordMetadata[]> {
+    this.records.push(...records);
+    // Not written yet, so no offsets: the transaction writes them or nothing.
+    return records.map((record) => ({ topic: record.topic, partition: record.partition ?? -1, baseOffset: '-1' }));
+  }
+
+  take(): OutgoingRecord[] {
+    const taken = this.records;
+    this.records = [];
+    return taken;
+  }
+
+  async disconnect(): Promise<void> {}
+}
+
+/** What an exactly-once job keeps with one partition's commit: each state's watermark for it and how far the job read it. */
+interface PartitionCheckpoint {
+  /** Watermark per state name, epoch ms. */
+  w: Record<string, number>;
+  /** Next offset not yet read. */
+  r: string;
+}
+
+function partitionCheckpoint(states: ReplayableState[], at: string, readUntil: bigint): string {
+  const checkpoint: PartitionCheckpoint = {
+    w: Object.fromEntries(states.map((state) => [state.name, state.partitionWatermark?.(at) ?? state.watermark()])),
+    r: readUntil.toString(),
+  };
+  return JSON.stringify(checkpoint);
+}
+
+/** The per-partition checkpoints in the metadata of committed positions; a commit without one (or an unreadable one) restores nothing. */
+function partitionCheckpoints(commits: CommitOffset[]): { readUntil: Map<string, bigint>; watermarks: Map<string, Map<string, number>> } {
+  const readUntil = new Map<string, bigint>();
+  const watermarks = new Map<string, Map<string, number>>();
+  for (const { topic, partition, metadata } of commits) {
+    const checkpoint = parseCheckpoint(metadata);
+    if (!checkpoint) continue;
+    const at = partitionKey(topic, partition);
+    readUntil.set(at, BigInt(checkpoint.r));
+    for (const [state, watermark] of Object.entries(checkpoint.w)) {
+      const byPartition = watermarks.get(state) ?? new Map<string, number>();
+      byPartition.set(at, watermark);
+      watermarks.set(state, byPartition);
+    }
+  }
+  return { readUntil, watermarks };
+}
+
+function parseCheckpoint(metadata: string | null | undefined): PartitionCheckpoint | undefined {
+  if (!metadata) return undefined;
+  try {
+    const parsed = JSON.parse(metadata) as Partial<PartitionCheckpoint>;
+    return typeof parsed.r === 'string' && typeof parsed.w === 'object' && parsed.w !== null ? (parsed as PartitionCheckpoint) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Commits the next offset of every partition read (a job without windowed state). */
+function batchCommitOf(next: Map<string, PartitionOffset>): CommitOffset[] {
+  return [...next.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset.toString() }));
 }
 
 /** An encoded output, and why it must not be produced when it breaks its contract's rules. */

@@ -148,6 +148,8 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
   /** After a restore: records before these offsets were read before, and windows ending by `replayHorizon` were emitted. */
   private replayUntil: ReadonlyMap<string, bigint> | undefined;
   private replayHorizon = Number.NEGATIVE_INFINITY;
+  /** After a restore from per-partition checkpoints: each partition's own horizon (windows ending by it were emitted). */
+  private partitionHorizons: ReadonlyMap<string, number> = new Map();
 
   constructor(private readonly options: TumblingWindowsOptions<K, A, R, V>) {
     if (!(options.sizeMs > 0)) throw new RangeError(`TumblingWindows ${options.name}: sizeMs must be positive, got ${options.sizeMs}`);
@@ -184,15 +186,16 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     }
     const start = Math.floor(eventTime / this.sizeMs) * this.sizeMs;
     const end = start + this.sizeMs;
-    if (end <= this.watermark()) {
-      this.rejectClosed(record, start, end);
+    const at = partitionKey(record.topic, record.partition);
+    // A partition's own horizon may be ahead of this instance's watermark: another instance emitted its windows.
+    if (end <= this.watermark() || end <= this.horizonOf(at)) {
+      this.rejectClosed(record, start, end, at);
       return [];
     }
     const slot = this.slots.get(start) ?? this.openSlot(start, end);
     const key = this.options.keyOf(record);
     const accumulator = slot.windows.get(key);
     slot.windows.set(key, this.options.add(accumulator === undefined ? this.options.init({ key, start, end }) : accumulator, record));
-    const at = partitionKey(record.topic, record.partition);
     if (!slot.firstOffsets.has(at)) slot.firstOffsets.set(at, { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) });
     this.advance(this.partitionAt(at, now), eventTime, now);
     if (!this.agree(now)) return [];
@@ -250,6 +253,10 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     return this.lateRecords + this.replayedRecords;
   }
 
+  partitionWatermark(partition: string): number {
+    return Math.max(this.watermark(), this.horizonOf(partition));
+  }
+
   heldOffsets(): Iterable<PartitionOffset> {
     const lowest = new Map<string, PartitionOffset>();
     for (const slot of this.slots.values()) {
@@ -270,11 +277,23 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     this.replayUntil = checkpoint.readUntil;
     // Written by a job that let a wrong clock through: trusting it would make every record late. Rebuild
     // from the replay instead, re-emitting its windows (consumers deduplicate on the window's key).
-    const trusted = !(checkpoint.watermark > this.clock() + this.maxClockSkewMs);
-    if (!trusted) this.untrustedWatermarks += 1;
-    this.replayHorizon = trusted ? checkpoint.watermark : Number.NEGATIVE_INFINITY;
-    this.restoredEventTime = trusted ? checkpoint.watermark + this.latenessMs : Number.NEGATIVE_INFINITY;
+    const trust = (watermark: number): number => {
+      if (!(watermark > this.clock() + this.maxClockSkewMs)) return watermark;
+      this.untrustedWatermarks += 1;
+      return Number.NEGATIVE_INFINITY;
+    };
+    this.replayHorizon = trust(checkpoint.watermark);
+    this.partitionHorizons = new Map([...(checkpoint.partitionWatermarks ?? [])].map(([at, watermark]) => [at, trust(watermark)]));
+    // The instance's event time starts at the lowest horizon: a partition behind the others closes nothing early.
+    const horizons = [...this.partitionHorizons.values()];
+    const lowest = horizons.length > 0 ? Math.min(...horizons) : this.replayHorizon;
+    this.restoredEventTime = lowest === Number.NEGATIVE_INFINITY ? lowest : lowest + this.latenessMs;
     this.eventTime = this.restoredEventTime;
+  }
+
+  /** Windows of this partition ending by its horizon were emitted before the restore. */
+  private horizonOf(partition: string): number {
+    return this.partitionHorizons.get(partition) ?? this.replayHorizon;
   }
 
   /** A partition's time; a partition first seen starts at the restored event time. */
@@ -322,8 +341,8 @@ export class TumblingWindows<K extends string, A, R, V = unknown> implements Rep
     return true;
   }
 
-  private rejectClosed(record: StreamRecord<V>, start: number, end: number): void {
-    if (end <= this.replayHorizon && this.wasReadBefore(record)) {
+  private rejectClosed(record: StreamRecord<V>, start: number, end: number, partition: string): void {
+    if (end <= this.horizonOf(partition) && this.wasReadBefore(record)) {
       this.replayedRecords += 1;
       return;
     }

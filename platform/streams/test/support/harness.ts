@@ -81,7 +81,7 @@ export class JobProcess {
   private stderr = '';
   private exited = false;
 
-  constructor(kind: 'pass-through' | 'windowed', options: { groupId: string; input: string; output: string; slowMs?: number }) {
+  constructor(kind: 'pass-through' | 'windowed', options: { groupId: string; input: string; output: string; slowMs?: number; transactionalId?: string; maxBatchRecords?: number }) {
     const script = fileURLToPath(new URL('./job.main.ts', import.meta.url));
     const json = JSON.stringify({ ...options, brokers: inject('kafkaBrokers').split(','), registryUrl: inject('registryUrl') });
     // node itself (not an npx wrapper) so that SIGKILL reaches the job.

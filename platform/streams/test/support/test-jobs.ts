@@ -9,8 +9,12 @@ export interface TestJobOptions {
   groupId: string;
   input: string;
   output: string;
-  /** Pass-through only: how long each handler call takes, so a kill lands inside a batch. */
+  /** How long each handler call takes, so a kill lands inside a batch. */
   slowMs?: number;
+  /** Windowed only: run exactly-once (one Kafka transaction per batch) under this transactional.id. */
+  transactionalId?: string;
+  /** Upper bound on records per handler call. Default 500. */
+  maxBatchRecords?: number;
   /** Called when a handler call starts, with its record count. */
   onBatch?: (records: number) => void;
 }
@@ -58,11 +62,14 @@ export function windowedSumJob(options: TestJobOptions): Promise<StreamJob> {
     inputs: [options.input],
     // A restarted job waits this long for the killed one's partitions.
     sessionTimeoutMs: 6_000,
-    maxBatchRecords: 500,
+    maxBatchRecords: options.maxBatchRecords ?? 500,
     outputs: { [options.output]: windowSumSchema },
     state: [windows],
+    // A killed instance's open transaction holds the outputs' readers back this long at most.
+    ...(options.transactionalId === undefined ? {} : { transactionalId: options.transactionalId, transactionTimeoutMs: 10_000 }),
     handler: async (records) => {
       options.onBatch?.(records.length);
+      if (options.slowMs) await new Promise((resolve) => setTimeout(resolve, options.slowMs));
       const closed = (records as StreamRecord<Reading>[])
         .flatMap((r) => windows.add(r))
         .map((w) => ({ topic: options.output, key: w.key, value: { asset: w.key, start: w.start, end: w.end, sum: w.value.sum, count: w.value.count } }));
