@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type KafkaAccessPlan, type LoadedContract } from '@fieldmesh/governance';
-import type { AclBinding, TopicSpec } from '@fieldmesh/kafka';
+import type { AclBinding, KafkaAdminPort, TopicSpec } from '@fieldmesh/kafka';
+import { ensureLineageTopic } from '@fieldmesh/lineage';
 import { contractRootsOf, ContractCatalog, discoverDomains, wireDomain } from '@fieldmesh/products';
 import { stringify } from 'yaml';
 
@@ -59,6 +60,22 @@ export function strimziTopics(contracts: readonly LoadedContract[]): StrimziTopi
   return [...contracts]
     .sort((a, b) => a.contract.kafka.topic.localeCompare(b.contract.kafka.topic))
     .flatMap(({ contract }) => [strimziTopic(topicSpecFor(contract), contract.id), strimziTopic(dlqTopicSpecFor(contract), contract.id)]);
+}
+
+/**
+ * The platform topics that every producer writes but none may create (lineage: its principals have WRITE, not
+ * CREATE), as the code that creates them on a development stack asks for them: its createTopics call is recorded.
+ */
+export async function platformTopics(): Promise<StrimziTopic[]> {
+  const specs: TopicSpec[] = [];
+  const recorder: Pick<KafkaAdminPort, 'createTopics'> = {
+    createTopics: (topics) => {
+      specs.push(...topics);
+      return Promise.resolve(topics.map((topic) => topic.topic));
+    },
+  };
+  await ensureLineageTopic(recorder as KafkaAdminPort);
+  return specs.map((spec) => strimziTopic(spec, 'platform'));
 }
 
 // Kafka's enum names (`DESCRIBE_CONFIGS`, `TRANSACTIONAL_ID`) as Strimzi spells them (`DescribeConfigs`, `transactionalId`).
@@ -132,7 +149,7 @@ export async function generatedChartFiles(root: string): Promise<GeneratedChartF
   return [
     {
       path: `${CHART_DIR}/generated/kafka.yaml`,
-      content: header(kafkaSource) + stringify({ topics: strimziTopics(contracts), principals, users, gateway }, { lineWidth: 0 }),
+      content: header(kafkaSource) + stringify({ topics: [...strimziTopics(contracts), ...(await platformTopics())], principals, users, gateway }, { lineWidth: 0 }),
       source: kafkaSource,
     },
     {

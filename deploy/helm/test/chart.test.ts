@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { clickhouseSinkConfigSchema } from '@fieldmesh/connector-clickhouse-sink';
 import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type LoadedContract } from '@fieldmesh/governance';
+import { LINEAGE_TOPIC } from '@fieldmesh/lineage';
 import { discoverDomains, domainConfigSchema, REPO_ROOT } from '@fieldmesh/products';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -64,6 +65,11 @@ describe('the Helm chart', () => {
     }
   });
 
+  it('refuses values its schema does not allow, naming the field', async () => {
+    const rendering = run(helm, ['template', 'plant', CHART, '-f', VALUES, '--set', 'gateways.sites[1].name=Lyon_2']);
+    await expect(rendering).rejects.toThrow(/\/gateways\/sites\/1\/name.*Lyon_2/);
+  });
+
   it("declares every contract's topic and DLQ as a KafkaTopic with the contract's partitions, replication and retention", () => {
     const topics = new Map(ofKind('KafkaTopic').map((topic) => [(topic.spec as { topicName: string }).topicName, topic.spec as Record<string, unknown>]));
     expect(contracts.length).toBeGreaterThan(0);
@@ -72,7 +78,25 @@ describe('the Helm chart', () => {
         expect(topics.get(spec.topic), spec.topic).toEqual({ topicName: spec.topic, partitions: spec.partitions, replicas: spec.replicationFactor, config: spec.configs });
       }
     }
-    expect(topics.size).toBe(contracts.length * 2);
+    expect(topics.get(LINEAGE_TOPIC)).toMatchObject({ partitions: 1, config: { 'cleanup.policy': 'compact' } });
+    expect(topics.size).toBe(contracts.length * 2 + 1);
+  });
+
+  it('declares every topic a principal writes but may not create, so that no component depends on a topic nobody makes', () => {
+    const plan = kafkaAccessPlan(contracts, { sites: SITES });
+    const declared = new Set(ofKind('KafkaTopic').map((topic) => (topic.spec as { topicName: string }).topicName));
+    const mayCreate = (principal: string, topic: string) =>
+      plan.bindings.some(
+        (binding) =>
+          binding.principal === principal &&
+          binding.resourceType === 'TOPIC' &&
+          binding.operation === 'CREATE' &&
+          (binding.patternType === 'LITERAL' ? binding.resourceName === topic : topic.startsWith(binding.resourceName)),
+      );
+    const writes = plan.bindings.filter((binding) => binding.resourceType === 'TOPIC' && binding.operation === 'WRITE' && binding.patternType === 'LITERAL');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const write of writes)
+      expect(declared.has(write.resourceName) || mayCreate(write.principal, write.resourceName), `${write.principal} writes ${write.resourceName}`).toBe(true);
   });
 
   it("declares every component's principal as a KafkaUser with exactly the ACLs of the Kafka access plan, a gateway user per site", () => {
