@@ -37,10 +37,12 @@ describe('the Kafka access plan of the contracts', () => {
     ]);
   });
 
-  it('lets a site gateway write the raw telemetry and its DLQ, and read nothing', () => {
+  it('lets a site gateway write the source products (raw telemetry, plant events) and their DLQs, and read nothing', () => {
     const gateway = grantsOf(principalNames.gateway('berlin'));
     expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
       'WRITE TOPIC:_fieldmesh.lineage',
+      'WRITE TOPIC:plant.events.v1',
+      'WRITE TOPIC:plant.events.v1.dlq',
       'WRITE TOPIC:plant.telemetry.raw.v1',
       'WRITE TOPIC:plant.telemetry.raw.v1.dlq',
     ]);
