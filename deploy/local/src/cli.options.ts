@@ -10,7 +10,10 @@ Runs Fieldmesh's services on this machine, on 127.0.0.1 with free ports, install
 
 Commands:
   up                   start Kafka, Mosquitto, ClickHouse and the schema registry in the background
-                       and print where each listens (a fresh stack each time; data of the last one is removed)
+                       and print where each listens (a fresh stack each time; data of the last one is removed).
+                       The registry is governed: writes need a token, which the stack makes, a service's
+                       and a governance lead's, in <dir>/registry/service.token and lead.token (0600):
+                       export FIELDMESH_REGISTRY_TOKEN=$(cat <dir>/registry/service.token)
   down                 stop them (SIGTERM, then SIGKILL after 15 s)
   status               say which services run, their pids and addresses (exit code 1 if any is down)
   logs [service] [-f]  print the last lines of the logs (one service or all); -f keeps following
@@ -18,7 +21,8 @@ Commands:
                        (simulator → MQTT/OPC UA → gateway → Kafka) with progress, the live SLO monitor,
                        a governed registry for contract reviews (http://127.0.0.1:8091 when free) and
                        the console (http://127.0.0.1:8090 when free), a token per role printed (their
-                       hashes kept in .fieldmesh/console/tokens.json; revoked when the run stops),
+                       hashes kept in .fieldmesh/console/tokens.json; revoked when the run stops, and
+                       a killed run's expire within 10 minutes),
                        until Ctrl-C or --duration;
                        then a report accounting for every message (exit code 1 if a message is
                        unaccounted for or a stage stopped producing while its input flowed), then down
