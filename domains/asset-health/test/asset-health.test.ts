@@ -80,8 +80,26 @@ describe('clean readings with an injected failure → features, anomaly scores a
     await produceReadings();
     await waitFor('the features job to read every reading', () => domain.stats().features.pipeline.readings >= readings, 90_000);
     await waitFor('the operator to open an alert', () => domain.stats()['anomaly-operator'].pipeline.alertsOpened >= 1, 60_000);
-    features = await readTopic({ brokers, registryUrl, topic: topics.features, timeoutMs: 30_000, until: (all) => all.length >= domain.stats().features.pipeline.windows });
-    scores = await readTopic({ brokers, registryUrl, topic: topics.scores, timeoutMs: 30_000, until: (all) => all.length >= domain.stats()['anomaly-operator'].pipeline.scores });
+    // A pipeline counts its windows and scores when it computes them, its job counts recordsOut once they are
+    // acknowledged: read the topics only after that, and after the operator has read every features record.
+    // (Reading earlier raced the last batch's send on a loaded machine: the features read timed out without the
+    // tail of one partition, and the scores read stopped early at the count the lagging operator had then.)
+    const features$ = () => domain.stats().features;
+    const operator$ = () => domain.stats()['anomaly-operator'];
+    await waitFor('the features job to have its windows acknowledged', () => features$().job.recordsOut >= features$().pipeline.windows, 60_000);
+    await waitFor('the operator to read every features record', () => operator$().pipeline.windows >= features$().job.recordsOut, 60_000);
+    await waitFor(
+      'the operator to have its outputs acknowledged',
+      () => {
+        const { job, pipeline } = operator$();
+        return job.recordsOut >= pipeline.scores + pipeline.alertsOpened + pipeline.alertsClosed;
+      },
+      60_000,
+    );
+    const windows = features$().job.recordsOut;
+    const scored = operator$().pipeline.scores;
+    features = await readTopic({ brokers, registryUrl, topic: topics.features, timeoutMs: 30_000, until: (all) => all.length >= windows });
+    scores = await readTopic({ brokers, registryUrl, topic: topics.scores, timeoutMs: 30_000, until: (all) => all.length >= scored });
     alerts = await readTopic({ brokers, registryUrl, topic: topics.alerts, timeoutMs: 30_000, until: (all) => all.some((r) => r.value.type === 'OPENED') });
   }, 240_000);
 
