@@ -19,6 +19,9 @@ import { sourceAddresses } from './observe/read-sources.tracker';
 import { Pseudonymiser } from './privacy/pseudonymiser';
 import { SourceRunner } from './runtime/source.runner';
 
+/** Forwarder sends' worth of records the buffer may hold beyond Kafka while Kafka is up (see Forwarder.caughtUp). */
+const BACKPRESSURE_SENDS = 4;
+
 export type ConnectorCatalog = Record<GatewayConfig['connectors'][number]['type'], SourceConnectorSpec>;
 
 export interface GatewayOptions {
@@ -151,6 +154,8 @@ export class Gateway {
           for (const dead of outcome.deadLettered) metrics.deadLetters.inc({ connector: entry.name, stage: dead.stage, error: dead.errorClass });
           forwarder.notify();
         },
+        // While Kafka is up, read on only once the forwarder is within a few sends of the source: the broker keeps the rest.
+        beforeNextRead: (signal) => forwarder.caughtUp(config.forward.batchRecords * BACKPRESSURE_SENDS, signal),
         onConnected: (up, error) => {
           metrics.connectorUp.set({ connector: entry.name }, up ? 1 : 0);
           ref.gateway?.connected.set(entry.name, up);

@@ -178,4 +178,30 @@ describe('Forwarder', () => {
     expect(seen.bufferErrors.map((e) => (e as Error).name)).toEqual(['CheckpointWriteFailed']);
     expect(log.stats).toMatchObject({ committedSeq: 2, failedCheckpoints: 1 });
   });
+
+  it('holds a source back while Kafka is up and more than the allowed records wait, and lets it go once they are forwarded', async () => {
+    const { log, producer, forwarder, append } = await setUp();
+    await append([reading(1), reading(2), reading(3)]);
+    let released = false;
+    const waiting = forwarder.caughtUp(1).then(() => (released = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(released).toBe(false);
+    forwarder.start();
+    await waiting;
+    expect(log.pending).toBeLessThanOrEqual(1);
+    expect(producer.values('plant.telemetry.raw.v1')).toContain('reading-1');
+  });
+
+  it('never holds a source back while Kafka is unreachable (the buffer is for outages), nor once the source stops', async () => {
+    const { forwarder, seen, append, producer } = await setUp();
+    producer.unreachableSends = 1_000;
+    await append([reading(1), reading(2)]);
+    const stop = new AbortController();
+    const stopped = forwarder.caughtUp(0, stop.signal);
+    stop.abort();
+    await stopped;
+    forwarder.start();
+    await expect.poll(() => seen.uplink).toEqual([false]);
+    await forwarder.caughtUp(0);
+  });
 });

@@ -3,6 +3,8 @@ import { backoffMs, sleep } from './backoff';
 
 export interface SourceRunnerEvents {
   onBatch(batch: SourceBatch): Promise<void>;
+  /** Awaited after a batch is acknowledged and before the next read: the gateway's backpressure on sources. */
+  beforeNextRead?(signal: AbortSignal): Promise<void>;
   onConnected(up: boolean, error?: unknown): void;
   onReconnect(): void;
 }
@@ -44,6 +46,7 @@ export class SourceRunner {
             throw error;
           }
           await batch.ack();
+          await this.events.beforeNextRead?.(this.stop.signal);
         }
       } catch (error) {
         await source.close().catch(() => undefined);
