@@ -1,16 +1,18 @@
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import type { SourceConnectorSpec } from '@fieldmesh/connect';
+import type { Source, SourceConnectorSpec } from '@fieldmesh/connect';
 import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/governance';
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { type HealthReport, startObservabilityServer } from '@fieldmesh/observability';
 import { AvroSerde } from '@fieldmesh/serde';
 import { clockSequenceBase, SegmentLog } from './buffer/segment-log';
+import { ConditionCommands } from './commands/condition-commands.consumer';
 import type { GatewayConfig } from './config/gateway.config';
 import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
+import { EventsProduct } from './ingest/events.product';
 import { Ingestor } from './ingest/ingestor';
 import { RedeliveryFilter } from './ingest/redelivery.filter';
 import { gatewayLineageReporter } from './observe/gateway.lineage';
@@ -87,7 +89,7 @@ export class Gateway {
     const producer = kafka.producer();
 
     // Callbacks below run only after start() has built the gateway.
-    const ref: { gateway?: Gateway } = {};
+    const ref: { gateway?: Gateway; events?: EventsProduct | undefined } = {};
     let lastBufferError: string | undefined;
     const forwarder = new Forwarder(
       log,
@@ -98,6 +100,7 @@ export class Gateway {
         prepare: async () => {
           await producer.connect();
           await ensureTopics(kafka, contract);
+          if (ref.events) await ensureTopics(kafka, ref.events.contract);
         },
       },
       {
@@ -133,15 +136,39 @@ export class Gateway {
     });
     // Lineage is reported, not required: a site without an uplink still runs; the events go when they can.
     const lineage = options.lineage && gatewayLineageReporter(config, topic, contract.avroSchema, options.lineage, say);
+    const emitsEvents = config.connectors.some((entry, index) => {
+      const spec = options.connectors[entry.type];
+      return spec.emitsEvents?.(loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`)) ?? false;
+    });
+    const eventsProduct = emitsEvents
+      ? await EventsProduct.open({
+          root: options.root,
+          contractFile: config.eventsContract,
+          stateDir: config.stateDir,
+          gatewayId: config.gatewayId,
+          serde,
+          log,
+          registry: metrics.registry,
+          say,
+        })
+      : undefined;
+    ref.events = eventsProduct;
+    // The source each runner last created: operators' commands (acknowledge a condition) go to it.
+    const liveSources = new Map<string, Source>();
     const runners = config.connectors.map((entry, index) => {
       const spec = options.connectors[entry.type];
       const connectorConfig = loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`);
-      const createSource = () => spec.create(connectorConfig, { instanceName: entry.name, stateDir: join(config.stateDir, 'connectors', entry.name) });
+      const createSource = () => {
+        const source = spec.create(connectorConfig, { instanceName: entry.name, stateDir: join(config.stateDir, 'connectors', entry.name) });
+        liveSources.set(entry.name, source);
+        return source;
+      };
       // Log an outage once, and again only when its reason changes: no line per retry.
       let lastReason: string | undefined;
       return new SourceRunner(entry.name, createSource, {
         onBatch: async (batch) => {
           const outcome = await ingestor.ingest(entry.name, batch);
+          await eventsProduct?.ingest(entry.name, batch.events ?? []);
           lineage?.observe(entry.name, sourceAddresses(batch.readings));
           const c = ref.gateway!.counts;
           c.received += batch.readings.length + batch.rejects.length;
@@ -170,10 +197,14 @@ export class Gateway {
     const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => ref.gateway!.health());
     lineage?.start();
     const closeLineage = async () => lineage?.close();
-    const gateway = new Gateway(config, log, forwarder, runners, metrics, [() => producer.disconnect(), () => server.close(), closeLineage], server.url);
+    const commands =
+      config.commands && new ConditionCommands({ gatewayId: config.gatewayId, ...config.commands, sourceOf: (name) => liveSources.get(name), registry: metrics.registry, say });
+    const closeCommands = async () => commands?.close();
+    const gateway = new Gateway(config, log, forwarder, runners, metrics, [closeCommands, () => producer.disconnect(), () => server.close(), closeLineage], server.url);
     ref.gateway = gateway;
     forwarder.start();
     for (const runner of runners) runner.start();
+    void commands?.start(kafka);
     return gateway;
   }
 

@@ -29,6 +29,7 @@ describe('the Kafka access plan of the contracts', () => {
       'WRITE TOPIC:energy.consumption-15m.v1',
       'WRITE TOPIC:energy.consumption-15m.v1.dlq',
       'WRITE TOPIC:plant.telemetry.clean.v1.dlq',
+      'WRITE TRANSACTIONAL_ID:energy.*',
     ]);
     expect(energy.filter((grant) => grant.startsWith('READ TOPIC'))).toEqual([
       'READ TOPIC:energy.consumption-15m.v1',

@@ -63,7 +63,8 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
 /**
  * Least privilege per component, from the contracts (IEC 62443: each component a zone, each grant a conduit):
  * - a domain writes its own products and their DLQs, reads its declared upstream (and dead-letters into
- *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`;
+ *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`
+ *   and, run as several exactly-once instances, uses transactional ids `<domain>.…`;
  * - a site's gateway writes the source products (contracts without upstream) and their DLQs only;
  * - the sink reads every product and writes their DLQs; analysts, the console and the SLO monitor read products;
  * - the console writes a product only where its contract names it among the topic's `kafka.writers` (people's
@@ -92,6 +93,8 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
       bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(topic), PRODUCE));
     }
     bindings.push(...grants(principal, 'GROUP', `${domain}.`, ['READ', 'DESCRIBE'], 'PREFIXED'));
+    // Jobs run as several exactly-once instances produce and commit in transactions `<groupId>.<instance>`.
+    bindings.push(...grants(principal, 'TRANSACTIONAL_ID', `${domain}.`, PRODUCE, 'PREFIXED'));
     // Windowed jobs keep their checkpoints in a topic per consumer group, made on first start (streams' CheckpointStore).
     bindings.push(...grants(principal, 'TOPIC', `${PLATFORM_TOPICS.checkpoints}${domain}.`, ['CREATE', ...PRODUCE, 'READ', ...DESCRIBE_CONFIGS], 'PREFIXED'));
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));

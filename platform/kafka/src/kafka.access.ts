@@ -6,7 +6,7 @@ import { clientSecurity } from './kafka.factory';
 import { platformaticSecurityOptions } from './kafka.security';
 import type { KafkaClientConfig } from './ports';
 
-export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER';
+export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID';
 export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'CREATE' | 'DESCRIBE_CONFIGS' | 'IDEMPOTENT_WRITE';
 
 /** One ALLOW rule, as `kafka-acls --add --allow-principal … --operation … --topic/--group …` states it. */
