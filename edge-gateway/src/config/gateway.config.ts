@@ -1,4 +1,5 @@
 import { parseWith } from '@fieldmesh/config';
+import { GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
 import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
@@ -47,6 +48,11 @@ export const gatewayConfigSchema = z.strictObject({
     .describe('Where the gateway keeps its buffer, keys and sessions')
     .meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
   contract: z.string().endsWith('.yaml').default('contracts/plant-telemetry/raw.yaml').describe('The data contract of the product the gateway publishes'),
+  eventsContract: z
+    .string()
+    .endsWith('.yaml')
+    .default('contracts/plant-telemetry/events.yaml')
+    .describe('The data contract of the events product, published when a connector delivers events (OPC UA events)'),
   kafka: z.strictObject({
     brokers: z
       .array(z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port'))
@@ -72,6 +78,19 @@ export const gatewayConfigSchema = z.strictObject({
     })
     .refine((b) => b.segmentBytes * 2 <= b.maxBytes, { message: 'segmentBytes must be at most half of maxBytes', path: ['segmentBytes'] })
     .default({ maxBytes: 256 * 1024 ** 2, segmentBytes: 16 * 1024 ** 2, fsync: 'always', fsyncIntervalMs: 1000, onFull: 'block' }),
+  commands: z
+    .strictObject({
+      topic: z.string().min(1).default(GATEWAY_COMMANDS_TOPIC).describe("Kafka topic of operators' commands, keyed by gateway id"),
+      maxAgeMs: z
+        .number()
+        .int()
+        .positive()
+        .default(15 * 60_000)
+        .describe('A command older than this is not carried out (the situation the operator decided on has moved on)'),
+    })
+    .optional()
+    .describe("Carry out operators' commands from the console (acknowledge an OPC UA alarm condition); off when absent")
+    .meta({ examples: [{ topic: GATEWAY_COMMANDS_TOPIC, maxAgeMs: 900_000 }] }),
   redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
   forward: z.strictObject({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
   lineage: gatewayLineageConfigSchema,
