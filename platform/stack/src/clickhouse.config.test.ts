@@ -27,4 +27,40 @@ describe('clickhouse config', () => {
     expect(users).not.toMatch(/<default>\s*<password>/);
     expect(users).not.toContain('::/0');
   });
+
+  it('a single server has no interserver port, ZooKeeper or cluster', () => {
+    for (const tag of ['interserver_http_port', 'zookeeper', 'remote_servers', 'macros', 'distributed_ddl']) expect(config).not.toContain(`<${tag}>`);
+  });
+
+  it('a replica joins one shard of every replica with internal replication, ZooKeeper, its macros and the ON CLUSTER queue', () => {
+    const replica = clickhouseConfigXml({
+      httpPort: 48124,
+      tcpPort: 49001,
+      dataDir: '/stack/clickhouse-2/data',
+      logFile: '/stack/logs/clickhouse-2.log',
+      replication: {
+        interserverPort: 49009,
+        zookeeper: { host: '127.0.0.1', port: 42181 },
+        clusterName: 'fieldmesh',
+        replicas: [
+          { host: '127.0.0.1', tcpPort: 49000 },
+          { host: '127.0.0.1', tcpPort: 49001 },
+        ],
+        replicaName: 'clickhouse-2',
+        user: 'fieldmesh',
+        password: 'p<w',
+      },
+    });
+    expect(replica).toContain('<interserver_http_host>127.0.0.1</interserver_http_host>');
+    expect(replica).toContain('<interserver_http_port>49009</interserver_http_port>');
+    expect(replica).toMatch(/<zookeeper>\s*<node>\s*<host>127.0.0.1<\/host>\s*<port>42181<\/port>/);
+    const cluster = /<fieldmesh>([\s\S]*)<\/fieldmesh>/.exec(replica)?.[1] ?? '';
+    expect(cluster.match(/<shard>/g)).toHaveLength(1);
+    expect(cluster).toContain('<internal_replication>true</internal_replication>');
+    expect([...cluster.matchAll(/<port>(\d+)<\/port>/g)].map((m) => Number(m[1]))).toEqual([49000, 49001]);
+    expect(cluster.match(/<password>p&lt;w<\/password>/g)).toHaveLength(2);
+    expect(replica).toMatch(/<macros>\s*<shard>01<\/shard>\s*<replica>clickhouse-2<\/replica>\s*<\/macros>/);
+    expect(replica).toMatch(/<distributed_ddl>\s*<path>\/clickhouse\/task_queue\/ddl<\/path>/);
+    expect(replica.trimEnd()).toMatch(/<\/yandex>$/);
+  });
 });

@@ -4,6 +4,23 @@ export interface ClickhouseConfigInput {
   /** Folder for data, metadata and temporary files. */
   dataDir: string;
   logFile: string;
+  /** Present for a replica of a replicated stack; a single server leaves it out. */
+  replication?: ClickhouseReplication;
+}
+
+/** What one replica needs to know about the others: ZooKeeper, the cluster and its own place in it. */
+export interface ClickhouseReplication {
+  /** Where replicas fetch parts from each other (interserver HTTP). */
+  interserverPort: number;
+  zookeeper: { host: string; port: number };
+  /** The `remote_servers` cluster: one shard holding every replica. */
+  clusterName: string;
+  replicas: Array<{ host: string; tcpPort: number }>;
+  /** This server's `{replica}` macro (its service name); `{shard}` is 01, the only shard. */
+  replicaName: string;
+  /** The stack user Distributed tables and ON CLUSTER DDL log in to the replicas as (the same on every replica). */
+  user: string;
+  password: string;
 }
 
 export const CLICKHOUSE_USER = 'fieldmesh';
@@ -13,9 +30,52 @@ function escapeXml(text: string): string {
 }
 
 /**
+ * The replication part of config.xml: one shard with every replica and `internal_replication` true (an
+ * insert through a Distributed table goes to one replica, ReplicatedMergeTree copies it to the others),
+ * ZooKeeper, the `{shard}`/`{replica}` macros the replicated tables' paths use, and the ON CLUSTER queue.
+ */
+function replicationXml(replication: ClickhouseReplication): string {
+  const replicas = replication.replicas
+    .map(
+      (replica) => `                <replica>
+                    <host>${escapeXml(replica.host)}</host>
+                    <port>${replica.tcpPort}</port>
+                    <user>${escapeXml(replication.user)}</user>
+                    <password>${escapeXml(replication.password)}</password>
+                </replica>`,
+    )
+    .join('\n');
+  return `    <interserver_http_host>127.0.0.1</interserver_http_host>
+    <interserver_http_port>${replication.interserverPort}</interserver_http_port>
+    <zookeeper>
+        <node>
+            <host>${escapeXml(replication.zookeeper.host)}</host>
+            <port>${replication.zookeeper.port}</port>
+        </node>
+        <session_timeout_ms>30000</session_timeout_ms>
+    </zookeeper>
+    <remote_servers>
+        <${replication.clusterName}>
+            <shard>
+                <internal_replication>true</internal_replication>
+${replicas}
+            </shard>
+        </${replication.clusterName}>
+    </remote_servers>
+    <macros>
+        <shard>01</shard>
+        <replica>${escapeXml(replication.replicaName)}</replica>
+    </macros>
+    <distributed_ddl>
+        <path>/clickhouse/task_queue/ddl</path>
+    </distributed_ddl>
+`;
+}
+
+/**
  * config.xml in the `<yandex>` format that Debian's ClickHouse 18.16 reads (newer servers still accept it).
- * Caches are small because this is a test server on a 2-core machine, not the 8 GiB defaults; no
- * interserver port because there are no replicas.
+ * Caches are small because this is a test server on a 2-core machine, not the 8 GiB defaults; the
+ * interserver port, ZooKeeper and the cluster only for a replica (`replication`).
  */
 export function clickhouseConfigXml(input: ClickhouseConfigInput): string {
   const dir = input.dataDir.endsWith('/') ? input.dataDir : `${input.dataDir}/`;
@@ -42,7 +102,7 @@ export function clickhouseConfigXml(input: ClickhouseConfigInput): string {
     <mark_cache_size>268435456</mark_cache_size>
     <uncompressed_cache_size>268435456</uncompressed_cache_size>
     <mlock_executable>false</mlock_executable>
-</yandex>
+${input.replication ? replicationXml(input.replication) : ''}</yandex>
 `;
 }
 

@@ -1,4 +1,5 @@
 export { ServiceInstallError, ServiceStartError, StackStateError, UnknownServiceError } from './errors';
+export { CLICKHOUSE_CLUSTER } from './clickhouse.service';
 export { findFreePort } from './free-port';
 export { KAFKA_ADMIN_USER, kafkaClientEnv } from './kafka.service';
 export { logTail } from './log-tail';
@@ -8,6 +9,7 @@ export { LOCAL_STACK_DIR, REPO_ROOT, TEST_STACKS_DIR, defaultCacheDir } from './
 export { SERVICE_NAMES, isServiceName, kafkaNodeId, kafkaNodeName, type ServiceName, type StackAddresses } from './service';
 export { ensureStackCa, issueCertificate, stackPkiDir, type IssuedCertificate, type StackCa } from './stack.pki';
 export {
+  MAX_CLICKHOUSE_REPLICAS,
   MAX_KAFKA_BROKERS,
   Stack,
   attachStack,

@@ -1,8 +1,11 @@
 import type { LaunchSpec } from './process.supervisor';
 
 export const SERVICE_NAMES = ['kafka', 'mosquitto', 'clickhouse', 'registry'] as const;
-/** A Kafka cluster's first node is `kafka` (the single broker of a default stack); the others `kafka-2`, `kafka-3`… */
-export type ServiceName = (typeof SERVICE_NAMES)[number] | `kafka-${number}`;
+/**
+ * A Kafka cluster's first node is `kafka` (the single broker of a default stack); the others `kafka-2`, `kafka-3`…
+ * Replicated ClickHouse adds `clickhouse-2`… and `zookeeper`, which no default stack runs.
+ */
+export type ServiceName = (typeof SERVICE_NAMES)[number] | `kafka-${number}` | `clickhouse-${number}` | 'zookeeper';
 
 /** The node id of a Kafka service name (`kafka` is node 1), or undefined for another service. */
 export function kafkaNodeId(name: string): number | undefined {
@@ -15,8 +18,19 @@ export function kafkaNodeName(nodeId: number): ServiceName {
   return nodeId === 1 ? 'kafka' : `kafka-${nodeId}`;
 }
 
+/** The replica number of a ClickHouse service name (`clickhouse` is replica 1), or undefined for another service. */
+export function clickhouseReplicaId(name: string): number | undefined {
+  if (name === 'clickhouse') return 1;
+  const match = /^clickhouse-([2-9]|[1-9]\d+)$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function clickhouseReplicaName(replica: number): ServiceName {
+  return replica === 1 ? 'clickhouse' : `clickhouse-${replica}`;
+}
+
 export function isServiceName(name: string): name is ServiceName {
-  return (SERVICE_NAMES as readonly string[]).includes(name) || kafkaNodeId(name) !== undefined;
+  return (SERVICE_NAMES as readonly string[]).includes(name) || kafkaNodeId(name) !== undefined || clickhouseReplicaId(name) !== undefined || name === 'zookeeper';
 }
 
 /** Where the stack's services listen; a service that is not part of the stack leaves its keys out. */
@@ -38,6 +52,12 @@ export interface StackAddresses {
   clickhouseUrl?: string;
   clickhouseUser?: string;
   clickhousePassword?: string;
+  /** Every replica's HTTP URL, comma-separated, when the stack runs replicated ClickHouse (`clickhouse: { replicas }`). */
+  clickhouseReplicaUrls?: string;
+  /** The `remote_servers` cluster of the replicas (one shard): ON CLUSTER DDL and Distributed tables name it. */
+  clickhouseCluster?: string;
+  /** host:port of the ZooKeeper the replicas coordinate through. */
+  zookeeperAddress?: string;
   registryUrl?: string;
   /** A service principal's token for the governed registry (registers schemas); FIELDMESH_REGISTRY_TOKEN for clients. */
   registryToken?: string;

@@ -26,7 +26,7 @@ describe('stack state', () => {
   it('names the broken field of a state file', () => {
     writeFileSync(
       stateFile(dir),
-      JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', owner: null, services: [{ name: 'zookeeper', ports: {}, secrets: {}, logFile: 'l', process: null }] }),
+      JSON.stringify({ dir, cacheDir: '/c', createdAt: 'now', owner: null, services: [{ name: 'etcd', ports: {}, secrets: {}, logFile: 'l', process: null }] }),
     );
     expect(() => readState(dir)).toThrow(StackStateError);
     expect(() => readState(dir)).toThrow(/services\.0\.name/);

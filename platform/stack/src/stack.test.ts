@@ -23,7 +23,13 @@ describe('startStack', () => {
 
   it('refuses an unknown service by name', async () => {
     const dir = newDir();
-    await expect(startStack({ dir, services: ['zookeeper' as never] })).rejects.toThrow(UnknownServiceError);
+    await expect(startStack({ dir, services: ['etcd' as never] })).rejects.toThrow(UnknownServiceError);
+  });
+
+  it('refuses a ClickHouse replica count it cannot run, before starting anything', async () => {
+    const dir = join(newDir(), 'stack');
+    await expect(startStack({ dir, services: ['clickhouse'], clickhouse: { replicas: 4 } })).rejects.toThrow('clickhouse.replicas is 4: a stack runs 1 to 3');
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('never empties a folder that holds something other than a stack', async () => {

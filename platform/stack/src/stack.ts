@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { clickhouseService } from './clickhouse.service';
+import { clickhouseReplicaService, clickhouseService } from './clickhouse.service';
 import { ServiceInstallError, ServiceStartError, UnknownServiceError } from './errors';
 import { findFreePort } from './free-port';
 import { KAFKA_PLAINTEXT_PORT, kafkaNodeService, kafkaPlaintextWarning, kafkaService } from './kafka.service';
@@ -10,8 +10,19 @@ import { REPO_ROOT, defaultCacheDir } from './paths';
 import { isRunning, killNow, launch, processStartTime, stopProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
 import { registryService } from './registry.service';
-import { SERVICE_NAMES, kafkaNodeId, kafkaNodeName, type ServiceContext, type ServiceDefinition, type ServiceName, type StackAddresses } from './service';
+import {
+  SERVICE_NAMES,
+  clickhouseReplicaId,
+  clickhouseReplicaName,
+  kafkaNodeId,
+  kafkaNodeName,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceName,
+  type StackAddresses,
+} from './service';
 import { readState, stateFile, writeState, type ServiceState, type StackState } from './stack.state';
+import { zookeeperService } from './zookeeper.service';
 
 const DEFINITIONS: Record<(typeof SERVICE_NAMES)[number], ServiceDefinition> = {
   kafka: kafkaService,
@@ -24,6 +35,9 @@ const DEFINITIONS: Record<(typeof SERVICE_NAMES)[number], ServiceDefinition> = {
 function definitionOf(name: ServiceName): ServiceDefinition {
   const nodeId = kafkaNodeId(name);
   if (nodeId !== undefined && nodeId > 1) return kafkaNodeService(nodeId);
+  const replica = clickhouseReplicaId(name);
+  if (replica !== undefined && replica > 1) return clickhouseReplicaService(replica);
+  if (name === 'zookeeper') return zookeeperService;
   const definition = DEFINITIONS[name as keyof typeof DEFINITIONS];
   if (!definition) throw new UnknownServiceError(name, Object.keys(DEFINITIONS));
   return definition;
@@ -34,15 +48,18 @@ function definitionOf(name: ServiceName): ServiceDefinition {
  * (`host:port,host:port`, as Kafka clients take it); the other services each have their own keys.
  */
 function mergeAddresses(all: readonly StackAddresses[]): StackAddresses {
-  const joined = (key: 'kafkaBrokers' | 'kafkaPlaintextBrokers') => {
+  const joined = (key: 'kafkaBrokers' | 'kafkaPlaintextBrokers' | 'clickhouseReplicaUrls') => {
     const values = all.map((addresses) => addresses[key]).filter((value): value is string => value !== undefined);
     return values.length > 0 ? { [key]: values.join(',') } : {};
   };
-  return Object.assign({}, ...all, joined('kafkaBrokers'), joined('kafkaPlaintextBrokers'));
+  return Object.assign({}, ...all, joined('kafkaBrokers'), joined('kafkaPlaintextBrokers'), joined('clickhouseReplicaUrls'));
 }
 
 /** The most Kafka nodes a stack runs: every one is a controller voter and a JVM on this machine. */
 export const MAX_KAFKA_BROKERS = 9;
+
+/** The most ClickHouse replicas a stack runs (one shard). */
+export const MAX_CLICKHOUSE_REPLICAS = 3;
 
 /** Everything the integration tests and `deploy/local` run, in start order. */
 export function defaultServices(): ServiceName[] {
@@ -76,6 +93,13 @@ export interface StartStackOptions {
      * default; for measuring what security costs (`npm run bench`), never for a plant.
      */
     plaintextListener?: boolean;
+  };
+  clickhouse?: {
+    /**
+     * How many ClickHouse servers (1 to MAX_CLICKHOUSE_REPLICAS): 1 by default; 2 or more run `clickhouse`,
+     * `clickhouse-2`… as replicas of one shard in the `fieldmesh` cluster, coordinated by a `zookeeper` service.
+     */
+    replicas?: number;
   };
 }
 
@@ -343,10 +367,17 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_KAFKA_BROKERS) {
     throw new Error(`kafka.brokers is ${brokers}: a stack runs 1 to ${MAX_KAFKA_BROKERS} Kafka brokers (3 for replication factor 3)`);
   }
+  const replicas = options.clickhouse?.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_CLICKHOUSE_REPLICAS) {
+    throw new Error(`clickhouse.replicas is ${replicas}: a stack runs 1 to ${MAX_CLICKHOUSE_REPLICAS} ClickHouse servers (2 for a replicated one)`);
+  }
   // A cluster's nodes start side by side: none is ready before a majority of the quorum runs.
-  const order = startOrder(options.services ?? defaultServices()).flatMap((name) =>
-    name === 'kafka' ? Array.from({ length: brokers }, (_, index) => kafkaNodeName(index + 1)) : [name],
-  );
+  // ClickHouse replicas start beside their ZooKeeper too: each is ready once its ZooKeeper session is up.
+  const order = startOrder(options.services ?? defaultServices()).flatMap((name) => {
+    if (name === 'kafka') return Array.from({ length: brokers }, (_, index) => kafkaNodeName(index + 1));
+    if (name === 'clickhouse' && replicas > 1) return ['zookeeper' as const, ...Array.from({ length: replicas }, (_, index) => clickhouseReplicaName(index + 1))];
+    return [name];
+  });
   const cacheDir = options.cacheDir ?? defaultCacheDir();
 
   await stopLeftovers(dir);

@@ -1,13 +1,21 @@
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { runCommand } from './command.runner';
 import { ServiceInstallError } from './errors';
 
 // Daemons live in sbin, which a non-root PATH often lacks.
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-/** The absolute path of an executable on PATH or in the system directories, or undefined. */
+/** The absolute path of an executable on PATH or in the system directories (or at `name` if absolute), or undefined. */
 export function findExecutable(name: string): string | undefined {
+  if (isAbsolute(name)) {
+    try {
+      accessSync(name, constants.X_OK);
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
   for (const dir of dirs) {
     const candidate = join(dir, name);
