@@ -3,9 +3,13 @@
  * (decode → handler → encode → produce acks=all → commit) and through a windowed job (one-minute
  * tumbling sums per asset, with the commit low-watermark and checkpoints).
  *
- *   npx tsx platform/streams/bench/pass-through.bench.ts                 # starts kafka + registry (platform/testing)
+ *   npx tsx platform/streams/bench/pass-through.bench.ts                 # starts kafka + registry (platform/stack)
  *   npx tsx platform/streams/bench/pass-through.bench.ts --brokers 127.0.0.1:9092 --registry http://127.0.0.1:8081
  *   options: --records 200000 --batch 2000 --partitions 3 --repeats 2
+ *
+ * On its own stack the job logs in to Kafka (SASL_SSL) as the stack's admin, verifying the broker with the
+ * stack CA, and registers its schemas with the stack registry's service token, as a deployed job does; with
+ * --brokers and --registry it takes the FIELDMESH_KAFKA_* and FIELDMESH_REGISTRY_TOKEN environment.
  *
  * Inputs are produced before the job starts; the rate counts from the job's start (group joined) to the
  * last input record committed, i.e. the sustained rate of a job working through a backlog.
@@ -14,9 +18,10 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { KAFKA_SECURITY_ENV } from '@fieldmesh/config';
 import { createKafka, type KafkaPort, type OutgoingRecord } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { startStack, TEST_STACKS_DIR } from '@fieldmesh/stack';
+import { kafkaClientEnv, registryClientEnv, startStack, TEST_STACKS_DIR } from '@fieldmesh/stack';
 import { eachRecord, runStreamJob, type StreamJob, type StreamRecord, TumblingWindows } from '../src/index';
 import { windowSumSchema } from '../test/support/schemas';
 
@@ -147,6 +152,7 @@ async function main(): Promise<void> {
     brokers = stack.addresses.kafkaBrokers?.split(',') ?? [];
     registryUrl = stack.addresses.registryUrl ?? '';
     stop = () => stack.stop();
+    Object.assign(process.env, kafkaClientEnv(stack.addresses), registryClientEnv(stack.addresses));
   }
   const kafka = createKafka({ clientId: 'bench-streams', brokers });
   const serde = new AvroSerde({ registryUrl });
@@ -169,7 +175,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `stream runtime, ${recordCount} records, batches of ≤${maxBatchRecords}, ${partitions} partitions, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'})`,
+      `stream runtime, ${recordCount} records, batches of ≤${maxBatchRecords}, ${partitions} partitions, Kafka ${process.env[KAFKA_SECURITY_ENV.protocol] ?? 'PLAINTEXT'}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg()[0]!.toFixed(1)}`,
     );
     for (const [name, list] of Object.entries(rates))
       console.log(`  ${name.padEnd(13)} best ${Math.max(...list).toFixed(0)} records/s (runs: ${list.map((r) => r.toFixed(0)).join(', ')})`);
