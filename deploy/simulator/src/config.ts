@@ -1,7 +1,7 @@
 import { loadConfig } from '@fieldmesh/config';
 import { z } from 'zod';
 import { FAILURE_MODES } from './failure.modes';
-import { SECURITY_MODES, SECURITY_POLICIES } from './opcua.server';
+import { DEFAULT_ALARM_LIMITS, SECURITY_MODES, SECURITY_POLICIES } from './opcua.server';
 import { ASSET_CLASSES, SIGNAL_NAMES } from './signal.catalog';
 
 export const failureScheduleEntry = z.strictObject({
@@ -28,6 +28,13 @@ const opcuaConfig = z.strictObject({
   users: z.array(z.strictObject({ username: z.string().min(1), password: z.string().min(1) })).default([]),
   trustAllClients: z.boolean().default(true).describe('Accept any client certificate (a test peer); false trusts only pki/trusted'),
   trustedClientCertificates: z.array(z.string().min(1)).default([]).describe("Client certificate files (PEM or DER) added to pki/trusted at start, e.g. the gateway's"),
+  alarms: z
+    .partialRecord(
+      z.enum(SIGNAL_NAMES),
+      z.strictObject({ high: z.number(), highHigh: z.number() }).refine((limits) => limits.highHigh > limits.high, { message: 'highHigh must be above high', path: ['highHigh'] }),
+    )
+    .default(DEFAULT_ALARM_LIMITS)
+    .describe('OPC UA exclusive limit alarms (Alarms & Conditions) per signal, on every asset that measures it, in the signal unit'),
 });
 
 export const replayConfig = z.strictObject({

@@ -13,6 +13,7 @@ import {
   StatusCodes,
   type Namespace,
   type StatusCode,
+  type UAExclusiveLimitAlarmEx,
   type UAObject,
   type UAVariable,
 } from 'node-opcua';
@@ -20,11 +21,23 @@ import { OutputStartFailed } from './errors';
 import type { Plant } from './plant.model';
 import type { PlantOutput } from './plant.output';
 import type { Reading, StatusName } from './reading';
+import type { SignalName } from './signal.catalog';
 
 export const APPLICATION_URI = 'urn:fieldmesh:simulator';
 
 export const SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'] as const;
 export const SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+
+export interface AlarmLimits {
+  high: number;
+  highHigh: number;
+}
+
+/** Limits of the alarms an operator would configure on the plant's server (vibration after ISO 10816 zones C and D). */
+export const DEFAULT_ALARM_LIMITS: Partial<Record<SignalName, AlarmLimits>> = {
+  bearing_temperature: { high: 90, highHigh: 110 },
+  vibration_rms: { high: 7.1, highHigh: 11.2 },
+};
 
 export interface OpcuaServerOptions {
   port: number;
@@ -44,6 +57,8 @@ export interface OpcuaServerOptions {
    * start: how a deployment onboards the gateway without the rejected-folder round trip.
    */
   trustedClientCertificates?: readonly string[];
+  /** An exclusive limit alarm (OPC UA Alarms & Conditions) per signal, on every asset measuring it; DEFAULT_ALARM_LIMITS when absent. */
+  alarms?: Partial<Record<SignalName, AlarmLimits>>;
 }
 
 export interface ServerCertificate {
@@ -108,6 +123,9 @@ export class OpcuaPlantServer implements PlantOutput {
   private server: OPCUAServer | undefined;
   private readonly variables = new Map<string, UAVariable>();
   private readonly lastValues = new Map<string, number | string>();
+  /** Each alarmed signal's alarm input, by the signal's node id (see addAlarm). */
+  private readonly alarmInputs = new Map<string, UAVariable>();
+  private readonly alarms = new Map<string, UAExclusiveLimitAlarmEx>();
   private count = 0;
 
   constructor(
@@ -170,6 +188,10 @@ export class OpcuaPlantServer implements PlantOutput {
       const value = reading.value ?? this.lastValues.get(nodeId) ?? (reading.signal.kind === 'number' ? 0 : '');
       if (reading.value !== null) this.lastValues.set(nodeId, reading.value);
       variable.setValueFromSource({ dataType: typeof value === 'number' ? DataType.Double : DataType.String, value }, STATUS_CODES[reading.status], new Date(reading.timestampMs));
+      // A failed sensor's reading leaves the alarm as it was: only measured values move it.
+      if (reading.status === 'Good' && typeof reading.value === 'number') {
+        this.alarmInputs.get(nodeId)?.setValueFromSource({ dataType: DataType.Double, value: reading.value }, StatusCodes.Good, new Date(reading.timestampMs));
+      }
       this.count += 1;
     }
   }
@@ -187,6 +209,8 @@ export class OpcuaPlantServer implements PlantOutput {
   private buildAddressSpace(): void {
     const addressSpace = this.server?.engine.addressSpace;
     if (!addressSpace) throw new Error('OPC UA server has no address space after initialize()');
+    // Binds ConditionRefresh, Enable/Disable and AddComment on ConditionType: clients resynchronise their alarms with it.
+    addressSpace.installAlarmsAndConditionsService();
     const namespace = addressSpace.getOwnNamespace();
     const folders = new Map<string, UAObject>();
     const folder = (id: string, name: string, parent: UAObject): UAObject => {
@@ -203,9 +227,56 @@ export class OpcuaPlantServer implements PlantOutput {
     }
   }
 
+  /** The alarm on a signal as the server holds it (active, acknowledged, last comment), for tests and the operator's checks. */
+  alarmState(
+    asset: Pick<Reading['asset'], 'site' | 'line' | 'id'>,
+    signal: SignalName,
+  ): { conditionId: string; active: boolean; acked: boolean; comment: string | null } | undefined {
+    const nodeId = signalNodeId({ asset, signal: { name: signal } } as Pick<Reading, 'asset' | 'signal'>);
+    const branch = this.alarms.get(nodeId)?.currentBranch();
+    if (!branch) return undefined;
+    return { conditionId: `${nodeId}_high`, active: branch.getActiveState(), acked: branch.getAckedState(), comment: branch.getComment().text || null };
+  }
+
+  /**
+   * An exclusive limit alarm (High, HighHigh) on a signal, raised and cleared by the server itself from the
+   * values it publishes. Its input is a property of the asset fed only with Good values, not the signal:
+   * node-opcua's limit alarm throws when two non-Good values follow each other on its input, and a failed
+   * sensor should not clear an alarm anyway.
+   */
+  private addAlarm(namespace: Namespace, object: UAObject, signal: UAVariable, nodeId: string, name: string, limits: AlarmLimits): void {
+    const input = namespace.addVariable({
+      propertyOf: object,
+      browseName: `${name}_alarm_input`,
+      nodeId: `${nodeId}_alarm_input`,
+      dataType: 'Double',
+      value: { dataType: DataType.Double, value: 0 },
+    });
+    input.setValueFromSource({ dataType: DataType.Double, value: 0 }, StatusCodes.BadWaitingForInitialData);
+    object.addReference({ referenceType: 'HasEventSource', nodeId: signal });
+    const alarm = namespace.instantiateExclusiveLimitAlarm('ExclusiveLimitAlarmType', {
+      componentOf: object,
+      browseName: `${name}_high`,
+      nodeId: `${nodeId}_high`,
+      conditionName: `${name}_high`,
+      conditionSource: signal,
+      inputNode: input,
+      highLimit: limits.high,
+      highHighLimit: limits.highHigh,
+      // node-opcua wants a LowLimit on an exclusive limit alarm; these alarms watch the high side only.
+      lowLimit: -Number.MAX_VALUE,
+    });
+    alarm.setEnabledState(true);
+    this.alarmInputs.set(`ns=1;${nodeId}`, input);
+    this.alarms.set(`ns=1;${nodeId}`, alarm);
+  }
+
   private addAsset(namespace: Namespace, lineFolder: UAObject, asset: Plant['assets'][number]): void {
     const assetId = `${asset.site}.${asset.line}.${asset.id}`;
-    const object = namespace.addObject({ organizedBy: lineFolder, browseName: asset.id, nodeId: `s=${assetId}` });
+    const server = this.server?.engine.addressSpace?.rootFolder.objects.server;
+    // An event notifier of the Server object, so that a client subscribed to i=2253 receives the asset's alarms.
+    const object = namespace.addObject({ organizedBy: lineFolder, browseName: asset.id, nodeId: `s=${assetId}`, eventNotifier: 1, ...(server ? { notifierOf: server } : {}) });
+    const alarms = this.options.alarms ?? DEFAULT_ALARM_LIMITS;
     namespace.addVariable({
       propertyOf: object,
       browseName: 'AssetPath',
@@ -239,6 +310,8 @@ export class OpcuaPlantServer implements PlantOutput {
       // Nothing measured yet: clients see the node but no usable value until the first reading.
       variable.setValueFromSource(initial, StatusCodes.BadWaitingForInitialData);
       this.variables.set(`ns=1;${nodeId}`, variable);
+      const limits = signal.kind === 'number' ? alarms[signal.name] : undefined;
+      if (limits) this.addAlarm(namespace, object, variable, nodeId, signal.name, limits);
     }
   }
 }

@@ -66,6 +66,8 @@ export interface SimulatorHandle {
   /** Full paths of the lines stopped now. */
   stoppedLines(): string[];
   stats(): SimulatorStats;
+  /** The OPC UA alarm on an asset's signal as the server holds it; undefined without the OPC UA server or an alarm there. */
+  opcuaAlarm(asset: string, signal: SignalName): ReturnType<OpcuaPlantServer['alarmState']>;
   labels(): FailureEpisode[];
   stop(): Promise<void>;
 }
@@ -158,6 +160,10 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
     config,
     plant,
     ...(opcua ? { opcuaEndpoint: opcua.endpointUrl, opcuaCertificateFile: opcua.certificateFile } : {}),
+    opcuaAlarm: (asset, signal) => {
+      const resolved = resolveAsset(plant, asset);
+      return opcua?.alarmState({ site: resolved.site, line: resolved.line, id: resolved.id }, signal);
+    },
     done: runner.done,
     injectFailure(request) {
       if (replay) throw new Error('injectFailure: a replayed plant plays back what was recorded; inject failures into a simulated plant');
