@@ -28,6 +28,9 @@ import { LineageBoard } from './lineage/lineage.board';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
 import { ModelsService } from './models/models.service';
+import { ConditionBoard } from './plant-events/condition.board';
+import { PlantEventsModule } from './plant-events/plant-events.module';
+import { PlantEventsService } from './plant-events/plant-events.service';
 import { RegistryGateway } from './reviews/registry.gateway';
 import { ReviewsModule } from './reviews/reviews.module';
 import { ReviewsService } from './reviews/reviews.service';
@@ -40,6 +43,7 @@ import { serveSpa } from './web/spa.static';
 import { buildConsoleWeb, WEB_ROOT } from './web/web.build';
 
 const ALERTS_CONTRACT = 'asset-health.alerts';
+const EVENTS_CONTRACT = 'plant-telemetry.events';
 
 export interface RunningConsole {
   /** http://127.0.0.1:<port> — the UI at `/`, the API under `/api`, its OpenAPI at `/api/openapi.json`. */
@@ -58,6 +62,8 @@ interface Services {
   alertBoard: AlertBoard;
   alerts: AlertsService;
   models: ModelsService;
+  /** Absent when the contracts hold no events product. */
+  plantEvents: PlantEventsService | undefined;
   slo: SloBoard;
   hours: Record<string, number>;
   links: ConsoleLinks;
@@ -77,6 +83,7 @@ class ConsoleModule {
         ReviewsModule.with(s.reviews),
         LineageModule.with(s.lineage, s.ownNamespaces),
         AlertsModule.with(s.alerts),
+        ...(s.plantEvents ? [PlantEventsModule.with(s.plantEvents)] : []),
         KpisModule.with(s.alertBoard, s.hours),
         ModelsModule.with(s.models),
         SloModule.with(s.slo),
@@ -170,11 +177,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const alertBoard = new AlertBoard(kafka, serde, alertsContract, settings.topics.alerts);
     const slo = new SloBoard(kafka, settings.topics.slo, settings.slo ? () => settings.slo!.status() : undefined);
     const lineage = new LineageBoard(kafka, settings.topics.lineage);
-    for (const board of [alertBoard, slo, lineage]) closers.push(() => board.stop());
+    const eventsContract = contracts.find((c) => c.contract.id === EVENTS_CONTRACT);
+    const conditions = eventsContract && new ConditionBoard(kafka, serde, eventsContract, eventsContract.contract.kafka.topic);
+    for (const board of [alertBoard, slo, lineage, ...(conditions ? [conditions] : [])]) closers.push(() => board.stop());
     await step('reading the alerts, SLO and lineage topics', async () => {
-      await Promise.all([alertBoard.start(), slo.start(), lineage.start()]);
+      await Promise.all([alertBoard.start(), slo.start(), lineage.start(), conditions?.start()]);
       await caughtUpOrWarn(
         [
+          ...(conditions ? [{ topic: conditions.topic, caughtUp: conditions.caughtUp() }] : []),
           { topic: alertBoard.topic, caughtUp: alertBoard.caughtUp() },
           { topic: slo.topic, caughtUp: slo.caughtUp },
           { topic: lineage.topic, caughtUp: lineage.caughtUp },
@@ -202,6 +212,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       alertBoard,
       alerts: new AlertsService(alertBoard, new SignalStore(warehouse, signalProduct, settings.signals)),
       models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
+      plantEvents: conditions && new PlantEventsService(conditions),
       slo,
       hours: settings.downtimeHoursPerAvoidedFailure,
       ownNamespaces: [

@@ -7,6 +7,7 @@ import { CatalogPage } from './pages/catalog.page';
 import { LineagePage } from './pages/lineage.page';
 import { LoginPage } from './pages/login.page';
 import { ModelsPage } from './pages/models.page';
+import { PlantEventsPage } from './pages/plant-events.page';
 import { ProductPage } from './pages/product.page';
 import { ProposalPage } from './pages/proposal.page';
 import { ReviewsPage } from './pages/reviews.page';
@@ -17,6 +18,7 @@ const NAV = [
   ['/reviews', 'Reviews'],
   ['/lineage', 'Lineage'],
   ['/alerts', 'Alerts'],
+  ['/plant-alarms', 'Plant alarms'],
   ['/slo', 'SLOs'],
   ['/models', 'Models'],
 ] as const;
@@ -65,6 +67,7 @@ export function App() {
           <Route path="/lineage" element={<LineagePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/alerts/:alertId" element={<AlertPage />} />
+          <Route path="/plant-alarms" element={<PlantEventsPage />} />
           <Route path="/slo" element={<SloPage />} />
           <Route path="/models" element={<ModelsPage />} />
           <Route path="*" element={<div className="empty">No page here. Pick one from the bar above.</div>} />
