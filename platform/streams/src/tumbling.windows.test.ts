@@ -37,6 +37,37 @@ function sums(options: { allowedLatenessMs?: number; onLate?: (r: StreamRecord<R
 const pendingOf = (...partitions: number[]) => ({ pending: new Set(partitions.map((p) => `in\u0000${p}`)) });
 
 describe('TumblingWindows', () => {
+  it('restored from per-partition checkpoints, skips what another instance emitted for a partition and rebuilds what it did not', () => {
+    const late: number[] = [];
+    const windows = sums({ onLate: (r) => late.push(r.value.at) });
+    const at = (partition: number, offset: number, asset: string, time: number) => ({ ...reading(asset, time, 1, partition), offset: String(offset) });
+    // Partition 0 comes from an instance that had emitted its windows up to 180 s (read to offset 10), partition 1 from one at 60 s.
+    windows.restore({
+      watermark: Number.NEGATIVE_INFINITY,
+      readUntil: new Map([
+        ['in\u00000', 10n],
+        ['in\u00001', 4n],
+      ]),
+      partitionWatermarks: new Map([
+        ['in\u00000', 180_000],
+        ['in\u00001', 60_000],
+      ]),
+    });
+    expect(windows.watermark()).toBe(60_000);
+    // Replayed, of a window partition 0's instance emitted: skipped, neither late nor emitted again.
+    expect(windows.add(at(0, 5, 'a', 130_000))).toEqual([]);
+    // New, for that emitted window: late, as it would have been on the instance that emitted it.
+    expect(windows.add(at(0, 11, 'a', 150_000))).toEqual([]);
+    // Partition 1's window [60 s, 120 s) was not emitted: rebuilt from the replay, it closes once.
+    expect(windows.add(at(1, 2, 'b', 70_000))).toEqual([]);
+    expect(windows.add(at(1, 5, 'b', 125_000))).toEqual([{ key: 'b', start: 60_000, end: 120_000, value: { sum: 1, count: 1 } }]);
+    expect(late).toEqual([150_000]);
+    expect(windows.stats()).toMatchObject({ replayedRecords: 1, lateRecords: 1 });
+    // Each partition's next checkpoint never goes below what was emitted for it.
+    expect(windows.partitionWatermark('in\u00000')).toBe(180_000);
+    expect(windows.partitionWatermark('in\u00001')).toBe(windows.watermark());
+  });
+
   it('closes a window per key once event time passes its end, with every record of the window', () => {
     const windows = sums();
     expect(windows.add(reading('a', 1_000, 2))).toEqual([]);
