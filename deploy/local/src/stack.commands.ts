@@ -119,7 +119,7 @@ export async function resetWatermarksCommand(command: Command<'reset-watermarks'
     return 1;
   }
   Object.assign(process.env, kafkaClientEnv(stack.addresses));
-  const kafka = createKafka({ clientId: 'fieldmesh-reset-watermarks', brokers: [brokers] });
+  const kafka = createKafka({ clientId: 'fieldmesh-reset-watermarks', brokers: brokers.split(',') });
   const resets = await resetWatermarks(kafka, command.job ? [command.job] : undefined);
   for (const { group, dropped } of resets) {
     const entries = Object.entries(dropped);

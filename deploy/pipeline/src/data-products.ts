@@ -58,7 +58,7 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
     throw new TypeError(`domainSettings names no running domain: ${unknownDomains.join(', ')}; the domains are ${options.domains.map((domain) => domain.name).join(', ')}`);
   }
   const lineage = lineageEmitter({ kafka: options.kafka });
-  const common = { kafka: { brokers: [options.brokers] }, registryUrl: options.registryUrl, root: REPO_ROOT };
+  const common = { kafka: { brokers: options.brokers.split(',') }, registryUrl: options.registryUrl, root: REPO_ROOT };
   const domains: RunningDomain[] = [];
   const closeDomains = async () => {
     // Upstream first, so each stage's last outputs are still consumed by the next before it stops.
@@ -75,7 +75,7 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
     const metrics = await serveDomainMetrics(domains, { host: '127.0.0.1', port: 0 });
     const sink = await startClickhouseSink(
       {
-        kafka: { brokers: [options.brokers], ...(options.kafkaPrincipals ? { security: options.kafkaPrincipals.sink } : {}) },
+        kafka: { brokers: options.brokers.split(','), ...(options.kafkaPrincipals ? { security: options.kafkaPrincipals.sink } : {}) },
         registryUrl: options.registryUrl,
         contractsRoot: REPO_ROOT,
         clickhouse: options.clickhouse ?? { chdbPath: join(options.stateDir, 'chdb') },

@@ -62,7 +62,7 @@ export async function startGovernedRegistry<Person extends string>(options: Gove
   const registry = await createRegistryApp({
     port: options.port ?? 0,
     host: '127.0.0.1',
-    brokers: [options.kafkaBrokers],
+    brokers: options.kafkaBrokers.split(','),
     ...(options.kafkaSecurity ? { kafkaSecurity: options.kafkaSecurity } : {}),
     topic: SCHEMAS_TOPIC,
     governance: { tokensFile: options.tokensFile, auditTopic: options.auditTopic ?? DEFAULT_AUDIT_TOPIC },

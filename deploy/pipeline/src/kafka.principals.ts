@@ -33,7 +33,7 @@ export async function componentPrincipals(
   access: PipelineKafkaAccess,
   sites: readonly string[],
 ): Promise<ComponentPrincipals> {
-  const admin = new KafkaAccessAdmin({ clientId: 'fieldmesh-plant-pipeline', brokers: [brokers] });
+  const admin = new KafkaAccessAdmin({ clientId: 'fieldmesh-plant-pipeline', brokers: brokers.split(',') });
   try {
     const prefix = access.principalPrefix ? { principalPrefix: access.principalPrefix } : {};
     const { principals } = await applyKafkaAccess(admin, kafkaAccessPlan(contracts, { sites, ...prefix }), access.secretsDir);

@@ -77,7 +77,7 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
   return gatewayConfigSchema.parse({
     gatewayId: peers.gatewayId,
     stateDir: peers.stateDir,
-    kafka: { brokers: [peers.kafkaBrokers], ...(peers.kafkaSecurity ? { security: peers.kafkaSecurity } : {}) },
+    kafka: { brokers: peers.kafkaBrokers.split(','), ...(peers.kafkaSecurity ? { security: peers.kafkaSecurity } : {}) },
     registryUrl: peers.registryUrl,
     connectors,
     buffer: { maxBytes: '64MiB', segmentBytes: '4MiB', ...peers.buffer },

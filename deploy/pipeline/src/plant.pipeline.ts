@@ -100,7 +100,7 @@ export interface PlantPipeline {
 export async function startPlantPipeline(options: PlantPipelineOptions): Promise<PlantPipeline> {
   const brokers = options.kafkaBrokers;
   await mkdir(options.stateDir, { recursive: true });
-  const kafka = createKafka({ clientId: 'fieldmesh-plant-pipeline', brokers: [brokers] });
+  const kafka = createKafka({ clientId: 'fieldmesh-plant-pipeline', brokers: brokers.split(',') });
   const admin = kafka.admin();
   await admin.connect();
   const closers: Array<() => Promise<unknown>> = [() => admin.disconnect()];

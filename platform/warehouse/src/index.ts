@@ -5,7 +5,18 @@ export { dropExpiredPartitions, expiredPartitions, partitionEnd } from './retent
 export { RowBinaryEncoder, structureOf, type KafkaCoordinates } from './row-binary.encoder';
 export { capabilitiesOf, probeCapabilities, type ServerCapabilities } from './server.capabilities';
 export { describeTable, tableDrift, type DriftKind, type TableDescription, type TableDrift } from './table.introspection';
-export { createTableSql, planTable, qualifiedTableName, quoteIdentifier, tableNameFor, type PartitionGranularity, type PlanOptions, type TablePlan } from './table.plan';
+export {
+  createTableSql,
+  distributedTableName,
+  distributedTableSql,
+  planTable,
+  qualifiedTableName,
+  quoteIdentifier,
+  tableNameFor,
+  type PartitionGranularity,
+  type PlanOptions,
+  type TablePlan,
+} from './table.plan';
 export { provisionTable, type ProvisionedTable } from './table.provisioner';
 export { OFFSET_LEDGER_TABLE, provisionOffsetLedger } from './offset.ledger';
 export { readOrCreateSecret } from './secret.file';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadContract } from '@fieldmesh/governance';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesOf } from './server.capabilities';
-import { createTableSql, planTable, tableNameFor } from './table.plan';
+import { createTableSql, distributedTableSql, engineClause, planTable, tableNameFor } from './table.plan';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const raw = loadContract(join(root, 'contracts/plant-telemetry/raw.yaml'), root);
@@ -63,6 +63,38 @@ describe('table DDL from a contract', () => {
   it('uses the contract processing.eventTime as the time column', () => {
     const withEventTime = { ...raw, contract: { ...raw.contract, processing: { eventTime: 'receivedTime', allowedLateness: 'PT1M', lateReadings: 'flag' as const } } };
     expect(planTable(withEventTime, capabilitiesOf('26.1')).orderBy).toEqual(['assetPath', 'receivedTime']);
+  });
+});
+
+describe('table DDL for a cluster of replicas', () => {
+  const plan = planTable(raw, capabilitiesOf('18.16.1'), { cluster: 'fieldmesh' });
+
+  it('creates ReplicatedMergeTree on every replica with ON CLUSTER, its ZooKeeper path per shard and table, the replica from the macro', () => {
+    expect(plan.engine).toBe('ReplicatedMergeTree');
+    const sql = createTableSql(plan);
+    expect(sql.split('\n')[0]).toBe('CREATE TABLE IF NOT EXISTS `fieldmesh`.`plant_telemetry_raw_v1` ON CLUSTER `fieldmesh`');
+    expect(sql).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/fieldmesh.plant_telemetry_raw_v1', '{replica}')\nPARTITION BY toYYYYMMDD(`readingTime`)");
+  });
+
+  it('gives analysts a Distributed table over the replicated one, on every replica', () => {
+    expect(distributedTableSql(plan)).toBe(
+      'CREATE TABLE IF NOT EXISTS `fieldmesh`.`plant_telemetry_raw_v1_all` ON CLUSTER `fieldmesh` AS `fieldmesh`.`plant_telemetry_raw_v1`\n' +
+        'ENGINE = Distributed(`fieldmesh`, `fieldmesh`, `plant_telemetry_raw_v1`)',
+    );
+  });
+
+  it('keeps one server as it was: MergeTree, no ON CLUSTER, and no Distributed table to make', () => {
+    const single = planTable(raw, capabilitiesOf('18.16.1'));
+    expect(single.engine).toBe('MergeTree');
+    expect(createTableSql(single)).not.toContain('ON CLUSTER');
+    expect(() => distributedTableSql(single)).toThrow(/needs a cluster/);
+  });
+
+  it('makes the replacing engine of the offset ledger replicated too, with its version column', () => {
+    expect(engineClause({ engine: 'ReplicatedMergeTree', database: 'fieldmesh', table: '_ledger' }, '_offset')).toBe(
+      "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/fieldmesh._ledger', '{replica}', _offset)",
+    );
+    expect(engineClause({ engine: 'MergeTree', database: 'fieldmesh', table: '_ledger' }, '_offset')).toBe('ReplacingMergeTree(_offset)');
   });
 });
 

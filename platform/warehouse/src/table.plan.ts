@@ -21,7 +21,10 @@ export interface TablePlan {
   retentionDays: number;
   /** The TTL clause, or undefined on a server without TTL (retention by dropping partitions). */
   ttl: string | undefined;
-  engine: 'MergeTree';
+  /** ReplicatedMergeTree on a cluster's replicas, MergeTree on a single server or chDB. */
+  engine: 'MergeTree' | 'ReplicatedMergeTree';
+  /** The `remote_servers` cluster the table is created ON and replicated across; undefined for one server. */
+  cluster: string | undefined;
   capabilities: ServerCapabilities;
   /** Why this plan differs from the contract's intent on this server (shown once when the table is made). */
   warnings: string[];
@@ -30,6 +33,11 @@ export interface TablePlan {
 export interface PlanOptions {
   /** Default 'fieldmesh'. */
   database?: string;
+  /**
+   * A `remote_servers` cluster of one shard (its replicas): the table becomes ReplicatedMergeTree, created
+   * on every replica with ON CLUSTER, with a Distributed table over it (distributedTableSql). Unset: one server.
+   */
+  cluster?: string | undefined;
 }
 
 /** `plant.telemetry.raw.v1` → `plant_telemetry_raw_v1`: ClickHouse identifiers need no quoting then. */
@@ -92,7 +100,8 @@ export function planTable(loaded: LoadedContract, caps: ServerCapabilities, opti
     partitionGranularity,
     retentionDays,
     ttl,
-    engine: 'MergeTree',
+    engine: options.cluster ? 'ReplicatedMergeTree' : 'MergeTree',
+    cluster: options.cluster,
     capabilities: caps,
     warnings,
   };
@@ -103,13 +112,33 @@ export function qualifiedTableName(plan: Pick<TablePlan, 'database' | 'table'>):
   return `${quoteIdentifier(plan.database)}.${quoteIdentifier(plan.table)}`;
 }
 
-/** CREATE TABLE IF NOT EXISTS for the plan, in the dialect its server understands. */
+/** ` ON CLUSTER <name>` for a plan on a cluster, nothing for one server. */
+export function onClusterClause(cluster: string | undefined): string {
+  return cluster ? ` ON CLUSTER ${quoteIdentifier(cluster)}` : '';
+}
+
+/**
+ * The engine clause: a replicated table's ZooKeeper path is per shard and table, its replica name the
+ * server's `{replica}` macro, so one statement run ON CLUSTER makes every replica of the table.
+ */
+export function engineClause(plan: Pick<TablePlan, 'engine' | 'database' | 'table'>, replacingVersion?: string): string {
+  const engine = replacingVersion ? plan.engine.replace('MergeTree', 'ReplacingMergeTree') : plan.engine;
+  const args =
+    plan.engine === 'ReplicatedMergeTree'
+      ? [`'/clickhouse/tables/{shard}/${plan.database}.${plan.table}'`, "'{replica}'", ...(replacingVersion ? [replacingVersion] : [])]
+      : replacingVersion
+        ? [replacingVersion]
+        : [];
+  return args.length > 0 ? `${engine}(${args.join(', ')})` : engine;
+}
+
+/** CREATE TABLE IF NOT EXISTS for the plan, in the dialect its server understands (ON CLUSTER on a cluster). */
 export function createTableSql(plan: TablePlan): string {
   const columns = plan.columns.map((c) => `  ${quoteIdentifier(c.name)} ${c.type}`).join(',\n');
   const lines = [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(plan)}`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(plan)}${onClusterClause(plan.cluster)}`,
     `(\n${columns}\n)`,
-    `ENGINE = ${plan.engine}`,
+    `ENGINE = ${engineClause(plan)}`,
     `PARTITION BY ${plan.partitionBy}`,
     `ORDER BY (${plan.orderBy.map(quoteIdentifier).join(', ')})`,
   ];
@@ -117,4 +146,24 @@ export function createTableSql(plan: TablePlan): string {
   // Daily partitions expire whole: dropping parts is far cheaper than rewriting them row by row.
   if (plan.ttl) lines.push('SETTINGS ttl_only_drop_parts = 1');
   return lines.join('\n');
+}
+
+/** The Distributed table over a product's replicated table: `<table>_all`, beside it in its database. */
+export function distributedTableName(plan: Pick<TablePlan, 'table'>): string {
+  return `${plan.table}_all`;
+}
+
+/**
+ * The Distributed table of a plan on a cluster, on every replica. Reads go to one live replica of the
+ * shard (a replica that is down is skipped), so a query answers while any replica runs. Writes should go
+ * to the replicated table itself (the sink does): an insert into a Distributed table is queued on the
+ * server that took it and sent later, so its success would not mean the rows are stored.
+ */
+export function distributedTableSql(plan: TablePlan): string {
+  if (!plan.cluster) throw new RangeError(`the plan of ${plan.table} is for one server: a Distributed table needs a cluster (PlanOptions.cluster)`);
+  const distributed = qualifiedTableName({ database: plan.database, table: distributedTableName(plan) });
+  return (
+    `CREATE TABLE IF NOT EXISTS ${distributed}${onClusterClause(plan.cluster)} AS ${qualifiedTableName(plan)}\n` +
+    `ENGINE = Distributed(${quoteIdentifier(plan.cluster)}, ${quoteIdentifier(plan.database)}, ${quoteIdentifier(plan.table)})`
+  );
 }

@@ -36,7 +36,7 @@ export interface ConsoleAccessOptions {
 /** The live SLO monitor over every product and the operations console in front of the running pipeline. */
 export async function startConsoleAccess(options: ConsoleAccessOptions): Promise<ConsoleAccess> {
   const { pipeline } = options;
-  const sloKafka = createKafka({ clientId: 'fieldmesh-slo-monitor', brokers: [options.kafkaBrokers], security: options.kafkaPrincipals.slo });
+  const sloKafka = createKafka({ clientId: 'fieldmesh-slo-monitor', brokers: options.kafkaBrokers.split(','), security: options.kafkaPrincipals.slo });
   const slo = await startSloMonitor({ kafka: sloKafka, contracts: pipeline.contracts, expectations: pipeline.sloExpectations, onEvent: options.onSloEvent });
   try {
     const port = options.port ?? (await preferredPortIfFree(PREFERRED_CONSOLE_PORT));
