@@ -20,11 +20,23 @@ const clickhouseSchema = z
       'Database holding one table per product, created when missing.',
       'fieldmesh',
     ),
+    cluster: field(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of a cluster in the server's remote_servers, such as fieldmesh")
+        .optional(),
+      "The server's `remote_servers` cluster of replicas (one shard). The product tables and the offset ledger become ReplicatedMergeTree, created ON CLUSTER, each with a Distributed table `<table>_all` for analysts; the sink writes the replicated tables through `url`, one replica, which copies them to the others. Only with `url`.",
+      'fieldmesh',
+    ),
     chdbPath: field(z.string().min(1).default('.fieldmesh/chdb'), 'chDB data folder (only when no `url`). One process at a time may open it.', '.fieldmesh/chdb'),
   })
   .refine((c) => c.url === undefined || c.username !== 'default' || c.password === '', {
     message: 'a password is set but no username: name the user the password belongs to',
     path: ['username'],
+  })
+  .refine((c) => c.cluster === undefined || c.url !== undefined, {
+    message: 'a cluster needs a server: set url to one of its replicas (chDB has no replicas)',
+    path: ['cluster'],
   });
 
 export const clickhouseSinkConfigSchema = z.strictObject({

@@ -32,6 +32,13 @@ interface Coordinates {
  * the insert it covers, so it can only run ahead of the table (an insert that then fails costs one
  * lookup on the retry), never behind it.
  *
+ * On a cluster (`clickhouse.cluster`) the product tables and the ledger are ReplicatedMergeTree and the
+ * sink reads and writes them through one replica, its `url`: a replicated insert is acknowledged once
+ * the part is on that replica, so the next batch's read sees it there (no wait for the other replicas).
+ * ReplicatedMergeTree also drops a block identical to one of the last 100 it took (its hash is kept in
+ * ZooKeeper), which would catch a replay that re-sent the very same batch; the sink does not rely on it,
+ * since a replayed batch after a partial insert or a rebalance is not the same block.
+ *
  * What no read-before-write closes: two instances inserting the same offsets at the same moment, which
  * happens only if the consumer hands an instance records of a partition already revoked from it.
  */
@@ -45,8 +52,8 @@ export class TableOffsetStore {
    * Creates the ledger in `database` when missing and records what each table already holds: tables
    * written before the ledger existed, or a ledger that was dropped, start from the table's own offsets.
    */
-  static async open(client: ClickHouseClient, database: string, plans: readonly TablePlan[]): Promise<TableOffsetStore> {
-    const ledger = await provisionOffsetLedger(client, database);
+  static async open(client: ClickHouseClient, database: string, plans: readonly TablePlan[], cluster?: string): Promise<TableOffsetStore> {
+    const ledger = await provisionOffsetLedger(client, database, cluster);
     for (const plan of plans) {
       await client.command({
         query: `INSERT INTO ${ledger} (_topic, _partition, _offset) SELECT _topic, _partition, toUInt64(max(_offset)) FROM ${qualifiedTableName(plan)} GROUP BY _topic, _partition`,

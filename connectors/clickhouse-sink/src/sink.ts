@@ -83,7 +83,7 @@ async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: Loa
   try {
     const provisioned: Array<{ plan: TablePlan; drift: TableDrift[] }> = [];
     for (const loaded of contracts) {
-      const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database });
+      const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database, cluster: settings.clickhouse.cluster });
       plan.warnings.forEach(warn);
       const { drift } = await provisionTable(warehouse.client, plan);
       for (const d of drift)
@@ -96,6 +96,7 @@ async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: Loa
       warehouse.client,
       settings.clickhouse.database,
       provisioned.map((p) => p.plan),
+      settings.clickhouse.cluster,
     );
     return { warehouse, provisioned, offsets };
   } catch (error) {
