@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_STACK_DIR, runningStack, startStack, type Stack } from '@fieldmesh/stack';
 import { runFaultsEndToEnd, type FaultsRunReport } from './faults.scenario';
+import { useStackClients } from './stack-clients.env';
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +69,7 @@ if (shared) {
   say(`no running stack: starting one in ${stackDir}`);
   stack = await startStack({ dir: stackDir, lifetime: 'session', log: say });
 }
+useStackClients(stack);
 try {
   const report = await runFaultsEndToEnd({
     stack,

@@ -16,6 +16,7 @@ import { attachStack, startStack, type Stack } from '@fieldmesh/stack';
 import { z } from 'zod';
 import { formatSoakReport, soakProblems } from './soak.report';
 import { runSoak } from './soak.scenario';
+import { useStackClients } from './stack-clients.env';
 
 const { values } = parseArgs({
   options: {
@@ -59,6 +60,7 @@ if (options.dir) {
   say(`starting a stack of its own in ${ownStackDir}`);
   stack = await startStack({ dir: ownStackDir, lifetime: 'session', log: say });
 }
+useStackClients(stack);
 try {
   const report = await runSoak({
     stack,
