@@ -9,6 +9,7 @@ import {
   type ClientSubscription,
   DataChangeFilter,
   DataChangeTrigger,
+  DataType,
   type DataValue,
   DeadbandType,
   MessageSecurityMode,
@@ -25,6 +26,7 @@ import {
   type Variant,
 } from 'node-opcua';
 import { type MappedSignal, mapBrowsePath } from './browse.mapping';
+import type { EuRange } from './client.deadband';
 import type { BrowseConfig, DeadbandConfig, OpcuaSourceConfig } from './config';
 import { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
 import { type EngineeringUnits, ucumUnitOf } from './eu.units';
@@ -38,6 +40,8 @@ export interface SignalNode extends MappedSignal {
   /** UCUM unit from the config or the variable's EngineeringUnits. */
   unit?: string;
   deadband?: DeadbandConfig;
+  /** The variable's EURange, when it has one. */
+  euRange?: EuRange;
 }
 
 /** What the connector knows about the server after connecting. */
@@ -293,33 +297,35 @@ export class OpcuaClientSession {
     });
   }
 
-  /** Reads each signal's EngineeringUnits (unless the config gives the unit) and whether its DataType is numeric. */
+  /**
+   * Reads each signal's EngineeringUnits (unless the config gives the unit), its EURange (what a percent
+   * deadband needs, on the server or in the client) and whether its DataType is numeric.
+   */
   async describe(signals: SignalNode[]): Promise<{ signal: SignalNode; numeric: boolean }[]> {
     if (signals.length === 0) return [];
-    const unitPaths = await this.session.translateBrowsePath(
-      signals.map((s) => ({
-        startingNode: resolveNodeId(s.nodeId),
-        relativePath: {
-          elements: [{ referenceTypeId: ReferenceTypeIds.HasProperty, isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 0, name: 'EngineeringUnits' } }],
-        },
-      })),
+    const PROPERTIES = ['EngineeringUnits', 'EURange'] as const;
+    const paths = await this.session.translateBrowsePath(
+      signals.flatMap((s) =>
+        PROPERTIES.map((name) => ({
+          startingNode: resolveNodeId(s.nodeId),
+          relativePath: { elements: [{ referenceTypeId: ReferenceTypeIds.HasProperty, isInverse: false, includeSubtypes: true, targetName: { namespaceIndex: 0, name } }] },
+        })),
+      ),
     );
-    const unitNodeIds = unitPaths.map((p) => (p.statusCode.isGood() ? p.targets?.[0]?.targetId : undefined));
-    const reads = [
+    const propertyIds = paths.map((p) => (p.statusCode.isGood() ? p.targets?.[0]?.targetId : undefined));
+    const values = await this.session.read([
       ...signals.map((s) => ({ nodeId: resolveNodeId(s.nodeId), attributeId: AttributeIds.DataType })),
-      ...unitNodeIds.flatMap((id) => (id ? [{ nodeId: resolveNodeId(id.toString()), attributeId: AttributeIds.Value }] : [])),
-    ];
-    const values = await this.session.read(reads);
-    let unitIndex = signals.length;
+      ...propertyIds.map((id) => ({ nodeId: id ? resolveNodeId(id.toString()) : resolveNodeId('i=0'), attributeId: AttributeIds.Value })),
+    ]);
+    const property = (i: number, index: number): unknown =>
+      propertyIds[i * PROPERTIES.length + index] ? values[signals.length + i * PROPERTIES.length + index]?.value.value : undefined;
     return signals.map((signal, i) => {
       const dataType = values[i]?.value.value as { namespace: number; value: unknown } | null | undefined;
       const numeric = dataType?.namespace === 0 && typeof dataType.value === 'number' && NUMERIC_DATA_TYPES.has(dataType.value);
-      let unit = signal.unit;
-      if (unitNodeIds[i]) {
-        const eu = values[unitIndex++]?.value.value as EngineeringUnits | null | undefined;
-        unit ??= ucumUnitOf(eu);
-      }
-      return { signal: unit ? { ...signal, unit } : signal, numeric };
+      const unit = signal.unit ?? ucumUnitOf(property(i, 0) as EngineeringUnits | null | undefined);
+      const range = property(i, 1) as { low?: unknown; high?: unknown } | null | undefined;
+      const euRange = typeof range?.low === 'number' && typeof range.high === 'number' ? { low: range.low, high: range.high } : undefined;
+      return { signal: { ...signal, ...(unit ? { unit } : {}), ...(euRange ? { euRange } : {}) }, numeric };
     });
   }
 
@@ -387,6 +393,23 @@ export class OpcuaClientSession {
       item.once('initialized', settle);
       item.once('err', settle);
     });
+  }
+
+  /**
+   * Asks the server to send the current state of every retained condition (ConditionType.ConditionRefresh)
+   * to the subscription: events only report changes, so without it a condition raised before this
+   * connection would stay unknown until it changes again. Resolves with the server's status name.
+   */
+  async refreshConditions(): Promise<string> {
+    const subscription = this.subscription;
+    if (!subscription) throw new Error('createSubscription() must run before refreshConditions()');
+    // Part 9: the call passes the well-known ids, ConditionType (i=2782) as object and its ConditionRefresh (i=3875) as method.
+    const result = await this.session.call({
+      objectId: resolveNodeId('i=2782'),
+      methodId: resolveNodeId('i=3875'),
+      inputArguments: [{ dataType: DataType.UInt32, value: subscription.subscriptionId }],
+    });
+    return result.statusCode.name;
   }
 
   /** Calls AcknowledgeableConditionType.Acknowledge (i=9111) on the condition with the event id and the comment. */

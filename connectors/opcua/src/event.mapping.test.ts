@@ -77,6 +77,12 @@ describe('toSourceEvent', () => {
     });
   });
 
+  it('drops the RefreshStart and RefreshEnd markers around a ConditionRefresh', () => {
+    for (const type of ['i=2787', 'i=2788']) {
+      expect(toSourceEvent(fields({ ...alarm, EventType: new Variant({ dataType: DataType.NodeId, value: resolveNodeId(type) }) }), 'urn:plant', signals, 1)).toBeUndefined();
+    }
+  });
+
   it('drops a notification without an EventId: nothing could acknowledge or deduplicate it', () => {
     expect(toSourceEvent(fields({ SourceNode: alarm.SourceNode }), 'urn:plant', signals, 1)).toBeUndefined();
   });

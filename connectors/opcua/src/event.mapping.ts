@@ -29,6 +29,9 @@ export function conditionEventFilter(): EventFilter {
 
 type EventField = (typeof EVENT_FIELDS)[number];
 
+/** The brackets a server puts around a ConditionRefresh: protocol, not plant events. */
+const REFRESH_MARKERS: ReadonlySet<string> = new Set(['RefreshStartEventType', 'RefreshEndEventType']);
+
 const STANDARD_EVENT_TYPES = new Map<number, string>(
   Object.entries(ObjectTypeIds)
     .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
@@ -57,12 +60,14 @@ function booleanOf(value: unknown): boolean | undefined {
  * One event notification as an event: the source node is mapped to asset and signal when it is a signal
  * the connector monitors (an alarm on bearing_temperature belongs to that asset), and the EventId becomes
  * hex so that an acknowledgement can name it. Undefined when the server sent no EventId (nothing could
- * acknowledge or deduplicate it).
+ * acknowledge or deduplicate it) and for the RefreshStart/RefreshEnd markers of a ConditionRefresh.
  */
 export function toSourceEvent(values: readonly Variant[], deviceId: string, signals: ReadonlyMap<string, SignalNode>, receivedTime: number): SourceEvent | undefined {
   const field = (name: EventField): unknown => values[EVENT_FIELDS.indexOf(name)]?.value;
   const eventId = field('EventId');
   if (!Buffer.isBuffer(eventId) || eventId.length === 0) return undefined;
+  const eventType = eventTypeName(field('EventType'));
+  if (REFRESH_MARKERS.has(eventType)) return undefined;
   const sourceNode = String(field('SourceNode') ?? '');
   const signal = signals.get(sourceNode);
   const time = field('Time');
@@ -82,7 +87,7 @@ export function toSourceEvent(values: readonly Variant[], deviceId: string, sign
     eventTime,
     deviceId,
     eventId: eventId.toString('hex'),
-    eventType: eventTypeName(field('EventType')),
+    eventType,
     sourceNode,
     sourceName: text(field('SourceName')) ?? sourceNode,
     severity: Math.min(1000, Math.max(0, Math.round(severity))),

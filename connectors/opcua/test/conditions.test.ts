@@ -77,6 +77,23 @@ describe('OPC UA Alarms & Conditions', () => {
     expect(opcua.metrics()).toMatchObject({ conditionsAcknowledged: 1, eventsDropped: 0 });
   });
 
+  it('learns the conditions raised before it connected (ConditionRefresh), without the refresh markers', async () => {
+    // Cleared, then raised again: node-opcua retains an acknowledged condition no longer, even while it is active.
+    plant.setValue('compressor-1', 'discharge_pressure', 7.5);
+    plant.setValue('compressor-1', 'discharge_pressure', 13.5);
+    expect(plant.pressureAlarmState()).toMatchObject({ active: true, acked: false });
+    const parsed = parseOpcuaSourceConfig({ endpointUrl: plant.endpointUrl, securityMode: 'None', securityPolicy: 'None', allowSecurityNone: true, events: {} });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const late = new OpcuaSource(parsed.value, { instanceName: 'opcua-late', stateDir: join(dir, 'late') }, recordingLog());
+    try {
+      await late.connect();
+      const batch = await late.read(AbortSignal.timeout(10_000));
+      expect(batch.events?.map((e) => [e.conditionId, e.active, e.acked, e.eventType])).toEqual([[PlantTestServer.pressureAlarmId, true, false, 'ExclusiveLimitAlarmType']]);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('names the server status when it refuses an acknowledgement of an event it does not know', async () => {
     const attempt = opcua.acknowledgeCondition({ conditionId: PlantTestServer.pressureAlarmId, eventId: '00'.repeat(16), comment: 'again' });
     await expect(attempt).rejects.toBeInstanceOf(ConditionAcknowledgeRefused);
