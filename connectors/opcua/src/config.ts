@@ -31,7 +31,9 @@ const deadband = z
       .meta({ examples: [0.5] }),
   })
   .refine((d) => d.type !== 'percent' || d.value <= 100, { message: 'a percent deadband must be between 0 and 100', path: ['value'] })
-  .describe('Deadband filter for numeric variables; when the server rejects it the node is monitored without one and a warning names the node.')
+  .describe(
+    "Deadband filter for numeric variables; when the server rejects it the connector applies it to the unfiltered item itself (a percent one needs the variable's EURange, else none applies) and a warning names the node.",
+  )
   .meta({ examples: [{ type: 'percent', value: 1 }] });
 
 const nodeId = z.string().regex(/^(ns=\d+;)?[isgb]=.+$/, 'must be an OPC UA node id such as ns=1;s=berlin.line-1.compressor-1.bearing_temperature or i=85');

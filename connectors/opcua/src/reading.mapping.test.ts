@@ -34,6 +34,14 @@ describe('toSourceReading', () => {
     });
   });
 
+  it("carries the variable's EURange in its attributes, and nothing when it has none", () => {
+    const value = new DataValue({ value: { dataType: DataType.Double, value: 61.5 } });
+    const ranged = toSourceReading({ ...signal, euRange: { low: -20, high: 150 } }, 'd', value, received);
+    expect('attributes' in ranged && ranged.attributes).toEqual({ 'opcua.status': 'Good', 'opcua.dataType': 'Double', 'opcua.euRange': '-20..150' });
+    const plain = toSourceReading(signal, 'd', value, received);
+    expect('attributes' in plain && plain.attributes['opcua.euRange']).toBeUndefined();
+  });
+
   it('falls back to the server timestamp, then to the receive time', () => {
     const serverTimestamp = new Date(Date.UTC(2026, 0, 1, 12, 0, 3));
     const withServer = toSourceReading(signal, 'd', new DataValue({ value: { dataType: DataType.Double, value: 1 }, serverTimestamp }), received);

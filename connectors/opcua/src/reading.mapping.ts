@@ -56,6 +56,11 @@ export function toSourceReading(signal: SignalNode, deviceId: string, dataValue:
     sourceProtocol: 'OPC_UA',
     sourceAddress: signal.nodeId,
     isHistorical: false,
-    attributes: { 'opcua.status': dataValue.statusCode.name, 'opcua.dataType': DataType[dataValue.value.dataType] ?? 'Unknown' },
+    attributes: {
+      'opcua.status': dataValue.statusCode.name,
+      'opcua.dataType': DataType[dataValue.value.dataType] ?? 'Unknown',
+      // The instrument's measuring range travels with the reading: what a percent or plausibility judgement is relative to.
+      ...(signal.euRange ? { 'opcua.euRange': `${signal.euRange.low}..${signal.euRange.high}` } : {}),
+    },
   };
 }

@@ -11,6 +11,7 @@ import {
 } from '@fieldmesh/connect';
 import type { DataValue, OPCUACertificateManager, Variant } from 'node-opcua';
 import { DEADBAND_REJECTIONS, OpcuaClientSession, type SignalNode } from './client';
+import { ClientDeadband } from './client.deadband';
 import type { EventsConfig, OpcuaSourceConfig } from './config';
 import { ConditionAcknowledgeUnavailable } from './errors';
 import { toSourceEvent } from './event.mapping';
@@ -25,8 +26,10 @@ export interface OpcuaSourceMetrics {
   readingsOut: number;
   /** Successful connects after the first one. */
   reconnects: number;
-  /** Monitored items created without their deadband because the server rejected the filter. */
+  /** Monitored items whose deadband the server rejected: filtered by the connector instead, or not at all without an EURange for a percent one. */
   deadbandFallbacks: number;
+  /** Data changes the connector's own deadband held back (the server rejected the filter). */
+  clientDeadbandSuppressed: number;
   /** Oldest readings dropped because the gateway did not read for maxBufferedReadings readings. */
   readingsDropped: number;
   /** Monitored items the server refused outright (unknown node, no access). */
@@ -76,6 +79,7 @@ export class OpcuaSource implements Source {
     readingsOut: 0,
     reconnects: 0,
     deadbandFallbacks: 0,
+    clientDeadbandSuppressed: 0,
     readingsDropped: 0,
     itemsFailed: 0,
     itemsMonitored: 0,
@@ -169,15 +173,24 @@ export class OpcuaSource implements Source {
         const deadband = numeric ? (signal.deadband ?? this.config.deadband) : undefined;
         let result = await session.monitor(signal.nodeId, this.config.subscription, deadband, onChange);
         if (deadband && DEADBAND_REJECTIONS.has(result.statusCode)) {
+          // The server cannot filter: the connector applies the same deadband to the unfiltered item itself.
+          const client = ClientDeadband.of(deadband, signal.euRange);
           this.counters.deadbandFallbacks++;
           this.log.warn(
-            `the server rejected the ${deadband.type} deadband on ${signal.nodeId} (${result.statusName}); monitoring it without a deadband, so every change is reported. ` +
-              (deadband.type === 'percent'
-                ? 'Fix: give the variable an EURange on the server, or use deadband.type absolute for this node.'
-                : 'Fix: remove the deadband for this node in the connector config, or enable deadband filters on the server.'),
-            { connector: this.context.instanceName, nodeId: signal.nodeId, status: result.statusName, deadband },
+            client
+              ? `the server rejected the ${deadband.type} deadband on ${signal.nodeId} (${result.statusName}); the connector applies it instead (a change beyond ${client.threshold} ${signal.unit ?? ''} is reported), so every change crosses the network. ` +
+                  'Fix: enable deadband filters on the server (percent deadbands need an EURange on the variable).'
+              : `the server rejected the percent deadband on ${signal.nodeId} (${result.statusName}) and the variable has no EURange to take a percent of; monitoring it without a deadband, so every change is reported. ` +
+                  'Fix: give the variable an EURange on the server, or use deadband.type absolute for this node.',
+            { connector: this.context.instanceName, nodeId: signal.nodeId, status: result.statusName, deadband, clientSide: client !== undefined },
           );
-          result = await session.monitor(signal.nodeId, this.config.subscription, undefined, onChange);
+          const filtered = client
+            ? (dataValue: DataValue) => {
+                if (client.passes(dataValue.value.value, dataValue.statusCode.value)) onChange(dataValue);
+                else this.counters.clientDeadbandSuppressed++;
+              }
+            : onChange;
+          result = await session.monitor(signal.nodeId, this.config.subscription, undefined, filtered);
         }
         if (result.statusCode !== 0) {
           this.counters.itemsFailed++;
@@ -201,6 +214,13 @@ export class OpcuaSource implements Source {
     if (result.statusCode !== 0) {
       throw new Error(
         `the server refused to monitor events on ${events.notifierNodeId} (${result.statusName}); set events.notifierNodeId to an object whose EventNotifier is SubscribeToEvents (i=2253, the Server object, always is)`,
+      );
+    }
+    const refresh = await session.refreshConditions();
+    if (refresh !== 'Good') {
+      this.log.warn(
+        `the server refused ConditionRefresh (${refresh}); conditions raised before this connection show only when they next change. Fix: use a server that supports Alarms & Conditions refresh, or check the gateway user's right to call it.`,
+        { connector: this.context.instanceName, endpoint: this.config.endpointUrl, status: refresh },
       );
     }
   }

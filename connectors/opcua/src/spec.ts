@@ -16,6 +16,7 @@ export const opcuaSourceSpec = {
   metadata: [
     { key: 'opcua.status', description: 'Name of the OPC UA status code of the value, e.g. UncertainLastUsableValue.' },
     { key: 'opcua.dataType', description: 'OPC UA built-in data type of the value, e.g. Double.' },
+    { key: 'opcua.euRange', description: "The variable's EURange as low..high in its unit, e.g. 0..150, when it has one." },
   ],
   create: (config, context) => new OpcuaSource(config, context),
   emitsEvents: (config) => config.events !== undefined,

@@ -59,7 +59,7 @@ describe('OPC UA source against a node-opcua server', () => {
       deviceId: PlantTestServer.applicationUri,
       sourceProtocol: 'OPC_UA',
     });
-    expect(initial.find((r) => r.signal === 'vibration_rms')).toMatchObject({ value: 2.5, unit: 'mm/s' });
+    expect(initial.find((r) => r.signal === 'vibration_rms')).toMatchObject({ value: 2.5, unit: 'mm/s', attributes: { 'opcua.euRange': '0..50' } });
     expect(initial.find((r) => r.signal === 'state')).toMatchObject({ value: 'RUNNING', quality: 'GOOD' });
     expect(initial.find((r) => r.signal === 'state')?.unit).toBeUndefined();
 
