@@ -26,6 +26,13 @@ export function platformConfigSchema(domain: string) {
       .describe(
         "Where a job's group with no committed offsets starts: at its input's beginning, or (false) at its end, for a run that shares no records or watermarks with earlier runs",
       ),
+    instance: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'must be a short name of letters, digits, dots, dashes or underscores, e.g. 0')
+      .optional()
+      .describe(
+        "This instance's name when several run each job in one consumer group: every job then runs exactly-once under transactional.id <group>.<instance> (platformatic client). Example: 0",
+      ),
     topics: z
       .record(z.string(), z.string().min(1))
       .default({})

@@ -72,6 +72,7 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
           fromBeginning: config.fromBeginning,
           outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, output.contract.avroSchema])),
           maxBatchRecords: config.maxBatchRecords,
+          ...(config.instance === undefined ? {} : { transactionalId: `${job.groupId}.${config.instance}` }),
           rules: rulesOf(job),
           ...(pipeline.state ? { state: pipeline.state } : {}),
           ...(clients.lineage ? { lineage: productJobLineage(clients.lineage.emitter, clients.lineage.brokers, job, columns) } : {}),
