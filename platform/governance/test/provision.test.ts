@@ -159,3 +159,31 @@ describe('drift check', () => {
     expect(checked).toEqual([product.contract.kafka.topic]);
   });
 });
+
+describe("a contract's replication on the test stack's single broker", () => {
+  it('is capped to replication factor 1 and min.insync.replicas 1, which the drift check then expects', async () => {
+    const product = uniqueProduct();
+    const topic = product.contract.kafka.topic;
+    expect(product.contract.kafka).toMatchObject({ replicationFactor: 3, minInSyncReplicas: 2 });
+    expect((await admin.describeCluster()).brokers).toHaveLength(1);
+    const result = await provisionProduct(product, { admin, registryUrl });
+    expect(result.warnings).toEqual([]);
+    expect((await admin.describeTopicPartitions(topic)).map((p) => p.replicas.length)).toEqual([1, 1, 1]);
+    expect((await admin.describeTopicConfigs(topic))['min.insync.replicas']).toBe('1');
+    expect((await admin.describeTopicConfigs(`${topic}.dlq`))['min.insync.replicas']).toBe('1');
+    expect(await checkDrift(product, { admin, registryUrl })).toEqual([]);
+  });
+
+  it('reports a min.insync.replicas changed by hand (acks=all writes would fail), and provisioning puts it back', async () => {
+    const product = uniqueProduct();
+    const topic = product.contract.kafka.topic;
+    await provisionProduct(product, { admin, registryUrl });
+    await admin.alterTopicConfigs(topic, { 'min.insync.replicas': '2' });
+    expect(await checkDrift(product, { admin, registryUrl })).toEqual([
+      { product: 'plant-telemetry.raw', target: 'topic', field: 'min.insync.replicas', expected: "1 (the contract's 2, capped: 1 broker(s))", actual: '2', severity: 'error' },
+    ]);
+    const repaired = await provisionProduct(product, { admin, registryUrl });
+    expect(repaired).toMatchObject({ topicAction: 'updated', changedConfigs: { 'min.insync.replicas': ['2', '1'] } });
+    expect(await checkDrift(product, { admin, registryUrl })).toEqual([]);
+  });
+});
