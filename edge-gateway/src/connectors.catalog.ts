@@ -1,5 +1,6 @@
 import type { SourceConnectorSpec } from '@fieldmesh/connect';
 import { mqttSourceSpec } from '@fieldmesh/connector-mqtt';
+import { onem2mSourceSpec } from '@fieldmesh/connector-onem2m';
 import { opcuaSourceSpec } from '@fieldmesh/connector-opcua';
 
 /**
@@ -9,6 +10,7 @@ import { opcuaSourceSpec } from '@fieldmesh/connector-opcua';
 export const connectorCatalog = {
   mqtt: mqttSourceSpec,
   opcua: opcuaSourceSpec,
+  onem2m: onem2mSourceSpec,
 } satisfies Record<string, SourceConnectorSpec>;
 
 export type ConnectorType = keyof typeof connectorCatalog;
