@@ -93,12 +93,14 @@ export function mapContentInstance(cin: ContentInstance, mapping: ContainerMappi
   const sourceAddress = `${context.cseBaseName}/${mapping.container}`;
   try {
     const content = decodedContent(cin);
+    // The value first: a content without it is reported as such, whatever its timestamp.
+    const value = scalarValue(content, mapping);
     const reading: SourceReading = {
       readingTime: readingTime(cin, content, mapping, context.receivedTime),
       deviceId: mapping.deviceId ?? (typeof cin.cr === 'string' && cin.cr !== '' ? cin.cr : mapping.container),
       assetPath: mapping.assetPath,
       signal: mapping.signal,
-      value: scalarValue(content, mapping),
+      value,
       quality: 'GOOD',
       sourceProtocol: 'ONEM2M',
       sourceAddress,
