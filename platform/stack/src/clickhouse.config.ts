@@ -52,7 +52,8 @@ function replicationXml(replication: ClickhouseReplication): string {
             <host>${escapeXml(replication.zookeeper.host)}</host>
             <port>${replication.zookeeper.port}</port>
         </node>
-        <session_timeout_ms>30000</session_timeout_ms>
+        <!-- A replica killed with -9 leaves its is_active znode until its session expires; its restart waits that long to take writes. -->
+        <session_timeout_ms>10000</session_timeout_ms>
     </zookeeper>
     <remote_servers>
         <${replication.clusterName}>
