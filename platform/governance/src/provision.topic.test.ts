@@ -40,4 +40,13 @@ describe('topic specs from a contract', () => {
     expect(oneBroker).toMatchObject({ capped: true, spec: { replicationFactor: 1, configs: { 'min.insync.replicas': '1', 'retention.ms': String(7 * 86_400_000) } } });
     expect(replicationOnCluster(topicSpecFor(clean), 3)).toMatchObject({ capped: false, spec: { replicationFactor: 3, configs: { 'min.insync.replicas': '2' } } });
   });
+
+  it('refuses a contract whose min.insync.replicas exceeds its replication factor, naming the field', () => {
+    const { kafka } = load('plant-telemetry/clean.yaml');
+    const result = dataContractSchema.shape.kafka.safeParse({ ...kafka, replicationFactor: 1, minInSyncReplicas: 2 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['minInSyncReplicas'], message: 'must be at most replicationFactor: acks=all writes could never succeed' }),
+    ]);
+  });
 });
