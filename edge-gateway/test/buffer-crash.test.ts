@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,25 +14,34 @@ interface Reports {
   forwarded: Map<number, string>;
 }
 
-/** Runs the worker on `dir` until it reported `acks` appends (0: until it opened the buffer), then kills it with SIGKILL. */
+/**
+ * Runs the worker on `dir` until it said it made `acks` appends (0: until it opened the buffer), kills it with
+ * SIGKILL, then takes what it reported from its report file (stdout lines can die with it: see the worker).
+ */
 async function runAndKill(dir: string, fsync: SegmentLogOptions['fsync'], acks: number, reports: Reports): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', worker, dir, fsync], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const reportFile = `${dir}.report`;
+  const child = spawn(process.execPath, ['--import', 'tsx', worker, dir, fsync, reportFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let seen = 0;
-  let lastForwarded = 0;
   for await (const line of createInterface({ input: child.stdout })) {
+    if ((line.startsWith('open ') && acks === 0) || (line.startsWith('ack ') && ++seen === acks)) child.kill('SIGKILL');
+  }
+  expect(await exited, stderr).toBe('SIGKILL');
+  let lastForwarded = 0;
+  // The last element is '' after a whole last line, or a line the kill cut short: neither is a report.
+  const lines = (await readFile(reportFile, 'utf8')).split('\n').slice(0, -1);
+  await rm(reportFile);
+  for (const line of lines) {
     const [kind, first, ids] = line.split(' ') as [string, string, string];
     const seq = Number(first);
-    if (kind === 'open' && acks === 0) child.kill('SIGKILL');
     if (kind === 'ack') {
       ids.split(',').forEach((id, i) => {
         // No acknowledged number is ever given again, by this process or a later one.
         expect(reports.acked.has(seq + i), `seq ${seq + i} acknowledged twice`).toBe(false);
         reports.acked.set(seq + i, id);
       });
-      if (++seen === acks) child.kill('SIGKILL');
     } else if (kind === 'fwd') {
       expect(seq, 'forwarded in sequence order').toBeGreaterThan(lastForwarded);
       lastForwarded = seq;
@@ -41,7 +50,6 @@ async function runAndKill(dir: string, fsync: SegmentLogOptions['fsync'], acks: 
       reports.forwarded.set(seq, ids);
     }
   }
-  expect(await exited, stderr).toBe('SIGKILL');
 }
 
 describe('the disk buffer under kill -9', () => {
