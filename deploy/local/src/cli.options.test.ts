@@ -31,6 +31,12 @@ describe('stack CLI options', () => {
     expect(parseCli(['up', '--brokers', '0'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: 'must be at least 1 broker' }] });
     expect(parseCli(['up', '--brokers', '2.5'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: 'must be a whole number of brokers' }] });
     expect(parseCli(['status', '--brokers', '3'])).toEqual({ ok: false, problems: [{ path: 'brokers', message: "is not an option of 'status'" }] });
+    expect(parseCli(['up', '--clickhouse-replicas', '2'])).toEqual({ ok: true, value: { command: 'up', 'clickhouse-replicas': 2 } });
+    expect(parseCli(['up', '--clickhouse-replicas', '4'])).toEqual({
+      ok: false,
+      problems: [{ path: 'clickhouse-replicas', message: 'must be at most 3 replicas (one shard on this machine)' }],
+    });
+    expect(parseCli(['start', '--clickhouse-replicas', '2'])).toEqual({ ok: false, problems: [{ path: 'clickhouse-replicas', message: "is not an option of 'start'" }] });
     expect(parseCli(['start', '--duration', 'soon'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be a number of seconds' }] });
     expect(parseCli(['start', '--duration', '0'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be more than 0 seconds' }] });
     expect(parseCli(['up', '--duration', '5'])).toEqual({ ok: false, problems: [{ path: 'duration', message: "is not an option of 'up'" }] });

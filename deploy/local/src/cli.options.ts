@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseWith, type ParseResult } from '@fieldmesh/config';
-import { MAX_KAFKA_BROKERS, SERVICE_NAMES, isServiceName } from '@fieldmesh/stack';
+import { MAX_CLICKHOUSE_REPLICAS, MAX_KAFKA_BROKERS, SERVICE_NAMES, isServiceName } from '@fieldmesh/stack';
 import { z } from 'zod';
 
 export const USAGE = `Usage: npm run stack -- <command> [options]      (or: npx tsx deploy/local/src/main.ts <command>)
@@ -36,6 +36,10 @@ Options:
   --brokers <n>        with up and start: run a Kafka cluster of n KRaft nodes (1 to ${MAX_KAFKA_BROKERS}; default 1).
                        3 gives topics replication factor 3 with min.insync.replicas 2, as the contracts ask;
                        fewer brokers cap both (a warning says so). The nodes are services kafka, kafka-2, kafka-3…
+  --clickhouse-replicas <n>
+                       with up: run n ClickHouse servers (1 to ${MAX_CLICKHOUSE_REPLICAS}; default 1) as replicas of one shard
+                       in the cluster 'fieldmesh', coordinated by a zookeeper service; the services are
+                       clickhouse, clickhouse-2… (the sink writes to it with clickhouse.cluster: fieldmesh)
   --duration <s>       with start: stop after this many seconds
   --job <group>        with reset-watermarks: only this windowed job's consumer group, <domain>.<product>
                        (an unknown group is refused with the list of the windowed jobs found under domains/)
@@ -43,7 +47,7 @@ Options:
   -f, --follow         with logs: keep printing new lines until Ctrl-C
   -h, --help           this text
 
-Services: ${SERVICE_NAMES.join(', ')} (and kafka-2, kafka-3… with --brokers). Logs are in <dir>/logs, pids in <dir>/run and <dir>/state.json.`;
+Services: ${SERVICE_NAMES.join(', ')} (and kafka-2, kafka-3… with --brokers; zookeeper, clickhouse-2… with --clickhouse-replicas). Logs are in <dir>/logs, pids in <dir>/run and <dir>/state.json.`;
 
 const serviceName = z.string().refine(isServiceName, { error: `must be one of ${SERVICE_NAMES.join(', ')} (or kafka-2, kafka-3… of a cluster)` });
 const brokers = z.coerce
@@ -51,6 +55,11 @@ const brokers = z.coerce
   .int('must be a whole number of brokers')
   .min(1, 'must be at least 1 broker')
   .max(MAX_KAFKA_BROKERS, `must be at most ${MAX_KAFKA_BROKERS} brokers (each is a JVM on this machine)`);
+const clickhouseReplicas = z.coerce
+  .number({ error: 'must be a number of replicas' })
+  .int('must be a whole number of replicas')
+  .min(1, 'must be at least 1 replica')
+  .max(MAX_CLICKHOUSE_REPLICAS, `must be at most ${MAX_CLICKHOUSE_REPLICAS} replicas (one shard on this machine)`);
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds');
 
 const base = { dir: z.string().min(1).optional() };
@@ -59,7 +68,7 @@ const cliSchema = z.discriminatedUnion(
   'command',
   [
     z.strictObject({ command: z.literal('help') }),
-    z.strictObject({ command: z.literal('up'), ...base, brokers: brokers.optional() }),
+    z.strictObject({ command: z.literal('up'), ...base, brokers: brokers.optional(), 'clickhouse-replicas': clickhouseReplicas.optional() }),
     z.strictObject({ command: z.literal('down'), ...base }),
     z.strictObject({ command: z.literal('status'), ...base }),
     z.strictObject({
@@ -80,6 +89,7 @@ export type CliCommand = z.output<typeof cliSchema>;
 const OPTIONS = {
   dir: { type: 'string' },
   brokers: { type: 'string' },
+  'clickhouse-replicas': { type: 'string' },
   duration: { type: 'string' },
   job: { type: 'string' },
   lines: { type: 'string' },
@@ -106,7 +116,7 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
 
   // Options that do not belong to the command are refused by name rather than ignored.
   const allowed: Record<string, readonly string[]> = {
-    up: ['dir', 'brokers'],
+    up: ['dir', 'brokers', 'clickhouse-replicas'],
     logs: ['dir', 'lines', 'follow'],
     start: ['dir', 'duration', 'brokers'],
     'reset-watermarks': ['dir', 'job'],

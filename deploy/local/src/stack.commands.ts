@@ -16,8 +16,8 @@ function hasState(dir: string): boolean {
   return existsSync(join(dir, 'state.json'));
 }
 
-/** Starts the stack (with `brokers` Kafka nodes, default 1) in the background unless it already runs; returns it either way. */
-async function bringUp(dir: string, output: Output, brokers?: number): Promise<{ stack: Stack; startedNow: boolean }> {
+/** Starts the stack (with `brokers` Kafka nodes and `clickhouseReplicas` ClickHouse servers, default 1 each) in the background unless it already runs; returns it either way. */
+async function bringUp(dir: string, output: Output, brokers?: number, clickhouseReplicas?: number): Promise<{ stack: Stack; startedNow: boolean }> {
   const running = runningStack(dir);
   if (running) {
     const runningBrokers = running.status().filter((service) => kafkaNodeId(service.name) !== undefined).length;
@@ -28,12 +28,18 @@ async function bringUp(dir: string, output: Output, brokers?: number): Promise<{
     return { stack: running, startedNow: false };
   }
   output.err(`Starting the stack in ${dir} (installs what is missing on first use)...`);
-  const stack = await startStack({ dir, lifetime: 'detached', log: (line) => output.err(`  ${line}`), ...(brokers !== undefined ? { kafka: { brokers } } : {}) });
+  const stack = await startStack({
+    dir,
+    lifetime: 'detached',
+    log: (line) => output.err(`  ${line}`),
+    ...(brokers !== undefined ? { kafka: { brokers } } : {}),
+    ...(clickhouseReplicas !== undefined ? { clickhouse: { replicas: clickhouseReplicas } } : {}),
+  });
   return { stack, startedNow: true };
 }
 
 export async function up(command: Command<'up'>, dir: string, output: Output): Promise<number> {
-  const { stack } = await bringUp(dir, output, command.brokers);
+  const { stack } = await bringUp(dir, output, command.brokers, command['clickhouse-replicas']);
   output.out(formatStatus(stack.status()));
   output.err(`Stop it with 'npm run stack -- down'.`);
   return 0;
