@@ -5,6 +5,7 @@ import { type ConsumedRecord, createDlqTopic, createKafka, type KafkaPort } from
 import { AvroSerde } from '@fieldmesh/serde';
 import { inject } from 'vitest';
 import { readingSchema } from './schemas';
+import type { TestJobOptions } from './test-jobs';
 
 export function testKafka(): KafkaPort {
   return createKafka({ clientId: 'streams-test', brokers: inject('kafkaBrokers').split(',') });
@@ -81,7 +82,7 @@ export class JobProcess {
   private stderr = '';
   private exited = false;
 
-  constructor(kind: 'pass-through' | 'windowed', options: { groupId: string; input: string; output: string; slowMs?: number; transactionalId?: string; maxBatchRecords?: number }) {
+  constructor(kind: 'pass-through' | 'windowed', options: Omit<TestJobOptions, 'kafka' | 'serde' | 'onBatch'>) {
     const script = fileURLToPath(new URL('./job.main.ts', import.meta.url));
     const json = JSON.stringify({ ...options, brokers: inject('kafkaBrokers').split(','), registryUrl: inject('registryUrl') });
     // node itself (not an npx wrapper) so that SIGKILL reaches the job.

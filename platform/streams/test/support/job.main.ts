@@ -4,19 +4,10 @@
  */
 import { createKafka } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
-import { passThroughJob, windowedSumJob } from './test-jobs';
+import { passThroughJob, type TestJobOptions, windowedSumJob } from './test-jobs';
 
 const [kind, json] = process.argv.slice(2);
-const options = JSON.parse(json ?? '{}') as {
-  brokers: string[];
-  registryUrl: string;
-  groupId: string;
-  input: string;
-  output: string;
-  slowMs?: number;
-  transactionalId?: string;
-  maxBatchRecords?: number;
-};
+const options = JSON.parse(json ?? '{}') as Omit<TestJobOptions, 'kafka' | 'serde' | 'onBatch'> & { brokers: string[]; registryUrl: string };
 const say = (event: object): void => void process.stdout.write(`${JSON.stringify(event)}\n`);
 
 const kafka = createKafka({ clientId: `streams-test-${kind}`, brokers: options.brokers });
