@@ -96,6 +96,14 @@ export class CseClient {
     if (rsc !== RSC.ok) throw new CseRequestFailed('RETRIEVE', `${container}/la`, rsc, debugOf(body), `Grant ${this.config.originator} Retrieve on the container.`);
     return body['m2m:cin'] as ContentInstance | undefined;
   }
+
+  /** The container's contentInstances created after `after` (filter criteria cra, child resources rcn 8), oldest first. */
+  async createdAfter(container: string, after: string): Promise<ContentInstance[]> {
+    const { rsc, body } = await this.request('GET', `${container}?rcn=8&ty=4&cra=${encodeURIComponent(after)}`);
+    if (rsc !== RSC.ok) throw new CseRequestFailed('RETRIEVE children of', container, rsc, debugOf(body), `Grant ${this.config.originator} Retrieve on the container.`);
+    const children = (body['m2m:cnt'] as { 'm2m:cin'?: ContentInstance[] } | undefined)?.['m2m:cin'] ?? [];
+    return children.sort((a, b) => (a.ct ?? '').localeCompare(b.ct ?? ''));
+  }
 }
 
 function debugOf(body: Record<string, unknown>): string {

@@ -3,6 +3,7 @@ import { CseClient } from './client';
 import type { ContainerMapping, Onem2mSourceConfig } from './config';
 import { type ContentInstance, mapContentInstance } from './content.mapping';
 import { NotificationServer } from './notification.server';
+import { WatermarkStore } from './watermark.store';
 
 export interface Onem2mSourceMetrics {
   notificationsIn: number;
@@ -11,8 +12,10 @@ export interface Onem2mSourceMetrics {
   unknownContainerNotifications: number;
   /** Notifications without a contentInstance representation (another event type or content type). */
   notificationsWithoutContent: number;
-  /** Latest contentInstances (`la`) read at connect, to show what a missed notification window left. */
+  /** Latest contentInstances (`la`) read at a first connect, to show what a missed notification window left. */
   latestRead: number;
+  /** contentInstances created after the acked watermark, retrieved at connect (missed while the gateway was away). */
+  backfilled: number;
   readingsOut: number;
   rejectsByErrorClass: Record<string, number>;
   droppedOverflow: number;
@@ -36,9 +39,10 @@ interface Session {
 /**
  * oneM2M source over the HTTP binding. At each connect it registers the gateway's AE, replaces its
  * <subscription> on every mapped container (notificationURI: its own notification server, all attributes
- * of each created contentInstance) and reads each container's latest contentInstance. Notifications are
- * answered at once (the CSE does not redeliver them); what arrived is held in memory until the runtime
- * acks the batch, and a nacked batch is handed out again. A periodic retrieve of the subscriptions
+ * of each created contentInstance), then retrieves what each container got after the acked watermark (kept
+ * in the state folder; the latest contentInstance only at a first start). Notifications are answered at
+ * once (the CSE does not redeliver them); what arrived is held in memory until the runtime acks the batch,
+ * a nacked batch is handed out again, and after a crash the watermark brings back what was not acked. A periodic retrieve of the subscriptions
  * notices a CSE that went away or lost them, and `read` then throws NotConnected.
  */
 export class Onem2mSource implements Source {
@@ -49,12 +53,14 @@ export class Onem2mSource implements Source {
   private readonly client: CseClient;
   private readonly mappings: Map<string, ContainerMapping>;
   private readonly subscriptionName: string;
+  private readonly watermarks: WatermarkStore;
   private readonly counters: Onem2mSourceMetrics = {
     notificationsIn: 0,
     verificationRequests: 0,
     unknownContainerNotifications: 0,
     notificationsWithoutContent: 0,
     latestRead: 0,
+    backfilled: 0,
     readingsOut: 0,
     rejectsByErrorClass: {},
     droppedOverflow: 0,
@@ -67,6 +73,7 @@ export class Onem2mSource implements Source {
     private readonly context: ConnectorContext,
   ) {
     this.client = new CseClient(config);
+    this.watermarks = new WatermarkStore(context.stateDir);
     this.mappings = new Map(config.mappings.map((mapping) => [mapping.container, mapping]));
     this.subscriptionName = `fieldmesh-${context.instanceName}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   }
@@ -99,14 +106,9 @@ export class Onem2mSource implements Source {
         await this.client.subscribe(mapping.container, this.subscriptionName, server.notificationUri(mapping.container));
         this.counters.subscriptionsMade++;
       }
-      // After subscribing, so that nothing falls between the latest and the first notification; a
+      // After subscribing, so that nothing falls between the backfill and the first notification; a
       // contentInstance created in between arrives twice and the gateway's reading identity drops the copy.
-      for (const mapping of this.config.mappings) {
-        const latest = await this.client.latest(mapping.container);
-        if (!latest) continue;
-        this.counters.latestRead++;
-        this.enqueue({ mapping, cin: latest, receivedTime: Date.now(), historical: true });
-      }
+      for (const mapping of this.config.mappings) await this.backfill(mapping);
     } catch (error) {
       await this.dropSession();
       throw new NotConnected(this.context.instanceName, this.config.cseUrl, { cause: error });
@@ -133,6 +135,7 @@ export class Onem2mSource implements Source {
         if (settled) return;
         settled = true;
         this.counters.readingsOut += readings.length;
+        this.watermarks.advance(taken.map(({ mapping, cin }) => ({ container: mapping.container, ct: cin.ct })));
         for (const reject of rejects) this.counters.rejectsByErrorClass[reject.errorClass] = (this.counters.rejectsByErrorClass[reject.errorClass] ?? 0) + 1;
       },
       nack: async () => {
@@ -150,6 +153,19 @@ export class Onem2mSource implements Source {
     this.closed = true;
     this.wake?.();
     await this.dropSession();
+  }
+
+  /**
+   * What the CSE created after the acked watermark, or without one (first start) the container's latest
+   * only, so that a missed notification window is visible without replaying the container's whole history.
+   */
+  private async backfill(mapping: ContainerMapping): Promise<void> {
+    const watermark = this.watermarks.get(mapping.container);
+    const missed =
+      watermark === undefined ? [await this.client.latest(mapping.container)].filter((cin) => cin !== undefined) : await this.client.createdAfter(mapping.container, watermark);
+    if (watermark === undefined) this.counters.latestRead += missed.length;
+    else this.counters.backfilled += missed.length;
+    for (const cin of missed) this.enqueue({ mapping, cin, receivedTime: Date.now(), historical: true });
   }
 
   private enqueue(received: Received): void {

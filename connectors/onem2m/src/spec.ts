@@ -9,7 +9,7 @@ export const onem2mSourceSpec = {
   status: 'experimental',
   summary:
     "Subscribes to a oneM2M CSE's containers over the HTTP binding (registers an AE, one <subscription> per container notifying its own HTTP server) " +
-    'and maps each contentInstance (con, cnf, ct) to a reading through JSON pointers; reads each container’s latest instance at connect and resubscribes after a CSE restart.',
+    'and maps each contentInstance (con, cnf, ct) to a reading through JSON pointers; at connect retrieves what was created after the last acked instance (the latest only at a first start) and resubscribes after a CSE restart.',
   config: onem2mSourceConfigSchema,
   inputs: ['onem2m containers'],
   metadata: [

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NotConnected, type SourceReading, type SourceReject } from '@fieldmesh/connect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onem2mSourceConfigSchema } from '../src/config';
@@ -75,7 +78,8 @@ describe('oneM2M source against the ACME CSE', () => {
         { container: 'press-7/pressure', assetPath: ASSET, signal: 'hydraulic_pressure', unit: 'bar' },
       ],
     });
-    const source = new Onem2mSource(config, { instanceName: 'onem2m-test', stateDir: '/nonexistent' });
+    const context = { instanceName: 'onem2m-test', stateDir: mkdtempSync(join(tmpdir(), 'onem2m-state-')) };
+    const source = new Onem2mSource(config, context);
     await source.connect();
     const run = collect(source);
     try {
@@ -125,6 +129,25 @@ describe('oneM2M source against the ACME CSE', () => {
     } finally {
       await run.stop();
       await source.close();
+    }
+
+    // While the gateway is away the device goes on; the next source instance retrieves what was created
+    // after the acked watermark, in order, and nothing it had already acked.
+    await device.write('press-7/pressure', '201');
+    await device.write('press-7/pressure', '202');
+    const next = new Onem2mSource(config, context);
+    await next.connect();
+    const rerun = collect(next);
+    try {
+      await until('the backfill', () => rerun.readings.length === 2);
+      expect(rerun.readings.map((r) => [r.value, r.isHistorical])).toEqual([
+        [201, true],
+        [202, true],
+      ]);
+      expect(next.metrics()).toMatchObject({ backfilled: 2, latestRead: 0 });
+    } finally {
+      await rerun.stop();
+      await next.close();
     }
   });
 });
