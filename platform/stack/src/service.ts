@@ -7,11 +7,16 @@ export const SERVICE_NAMES = ['kafka', 'mosquitto', 'clickhouse', 'registry'] as
  */
 export type ServiceName = (typeof SERVICE_NAMES)[number] | `kafka-${number}` | `clickhouse-${number}` | 'zookeeper';
 
+/** The number of a service that runs as several numbered nodes: `<base>` is node 1, then `<base>-2`, `<base>-3`… */
+function nodeNumber(base: 'kafka' | 'clickhouse', name: string): number | undefined {
+  if (name === base) return 1;
+  const match = new RegExp(`^${base}-([2-9]|[1-9]\\d+)$`).exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The node id of a Kafka service name (`kafka` is node 1), or undefined for another service. */
 export function kafkaNodeId(name: string): number | undefined {
-  if (name === 'kafka') return 1;
-  const match = /^kafka-([2-9]|[1-9]\d+)$/.exec(name);
-  return match ? Number(match[1]) : undefined;
+  return nodeNumber('kafka', name);
 }
 
 export function kafkaNodeName(nodeId: number): ServiceName {
@@ -20,9 +25,7 @@ export function kafkaNodeName(nodeId: number): ServiceName {
 
 /** The replica number of a ClickHouse service name (`clickhouse` is replica 1), or undefined for another service. */
 export function clickhouseReplicaId(name: string): number | undefined {
-  if (name === 'clickhouse') return 1;
-  const match = /^clickhouse-([2-9]|[1-9]\d+)$/.exec(name);
-  return match ? Number(match[1]) : undefined;
+  return nodeNumber('clickhouse', name);
 }
 
 export function clickhouseReplicaName(replica: number): ServiceName {
