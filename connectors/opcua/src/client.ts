@@ -113,6 +113,15 @@ async function userIdentityOf(identity: OpcuaSourceConfig['userIdentity']): Prom
   }
 }
 
+/** The server's status for a monitored item once it is created or refused; nothing is retried here. */
+function itemStatus(item: ClientMonitoredItem): Promise<{ statusCode: number; statusName: string }> {
+  return new Promise((resolve) => {
+    const settle = () => resolve({ statusCode: item.statusCode.value, statusName: item.statusCode.name });
+    item.once('initialized', settle);
+    item.once('err', settle);
+  });
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -366,11 +375,7 @@ export class OpcuaClientSession {
       TimestampsToReturn.Both,
     );
     item.on('changed', onChange);
-    return new Promise((resolve) => {
-      const settle = () => resolve({ statusCode: item.statusCode.value, statusName: item.statusCode.name });
-      item.once('initialized', settle);
-      item.once('err', settle);
-    });
+    return itemStatus(item);
   }
 
   /**
@@ -388,11 +393,7 @@ export class OpcuaClientSession {
       TimestampsToReturn.Neither,
     );
     item.on('changed', onEvent);
-    return new Promise((resolve) => {
-      const settle = () => resolve({ statusCode: item.statusCode.value, statusName: item.statusCode.name });
-      item.once('initialized', settle);
-      item.once('err', settle);
-    });
+    return itemStatus(item);
   }
 
   /**

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AcknowledgeConditionCommand, GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
-import { prepareSecureOpcuaLink } from '@fieldmesh/deploy-local';
+import { gatewayConfigFor, prepareSecureOpcuaLink } from '@fieldmesh/deploy-local';
 import { connectorCatalog, Gateway, gatewayConfigSchema } from '@fieldmesh/edge-gateway';
 import { createKafka } from '@fieldmesh/kafka';
 import { startSimulator, type SimulatorHandle } from '@fieldmesh/simulator';
@@ -47,31 +47,13 @@ describe('OPC UA alarm → plant.events.v1 → acknowledgement back to the serve
       opcua: { ...opcua.server, alarms: { bearing_temperature: { high: 30, highHigh: 500 } } },
       stateDir: join(dir, 'simulator'),
     });
+    // The main job's gateway (OPC UA over SignAndEncrypt only), with events and operator commands on.
+    const base = gatewayConfigFor({ gatewayId, stateDir: join(dir, 'gateway'), kafkaBrokers: brokers, registryUrl, opcua: opcua.gateway });
     gateway = await Gateway.start(
       gatewayConfigSchema.parse({
-        gatewayId,
-        stateDir: join(dir, 'gateway'),
-        kafka: { brokers: [brokers] },
-        registryUrl,
-        connectors: [
-          {
-            name: 'plant-opcua',
-            type: 'opcua',
-            config: {
-              endpointUrl: opcua.gateway.endpointUrl,
-              securityMode: 'SignAndEncrypt',
-              securityPolicy: 'Aes256_Sha256_RsaPss',
-              pkiDir: opcua.gateway.pkiDir,
-              applicationUri: opcua.gateway.applicationUri,
-              userIdentity: { type: 'username', username: opcua.gateway.username, passwordFile: opcua.gateway.passwordFile },
-              browse: { rootNodeId: 'i=85', levels: ['site', 'line', 'asset'], maxDepth: 4 },
-              subscription: { samplingInterval: 250, publishingInterval: 250 },
-              events: {},
-            },
-          },
-        ],
+        ...base,
+        connectors: base.connectors.map((entry) => (entry.type === 'opcua' ? { ...entry, config: { ...entry.config, events: {} } } : entry)),
         commands: {},
-        observability: { port: 0 },
       }),
       { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => console.error('[gateway]', line) },
     );
@@ -92,8 +74,12 @@ describe('OPC UA alarm → plant.events.v1 → acknowledgement back to the serve
     });
     const record = records.find((r) => mine(r) && onCompressor(r) && r.value.active === true);
     if (!record) {
-      const metrics = (await (await fetch(`${gateway.observabilityUrl}/metrics`)).text()).split('\n').filter((line) => /events|connector_up|dead_letters|commands/.test(line) && !line.startsWith('#'));
-      throw new Error(`no active compressor-1 alarm among ${records.length} events (${JSON.stringify(records.slice(0, 3).map((r) => r.value))}); gateway: ${JSON.stringify(gateway.health())}; ${metrics.join('; ')}`);
+      const metrics = (await (await fetch(`${gateway.observabilityUrl}/metrics`)).text())
+        .split('\n')
+        .filter((line) => /events|connector_up|dead_letters|commands/.test(line) && !line.startsWith('#'));
+      throw new Error(
+        `no active compressor-1 alarm among ${records.length} events (${JSON.stringify(records.slice(0, 3).map((r) => r.value))}); gateway: ${JSON.stringify(gateway.health())}; ${metrics.join('; ')}`,
+      );
     }
     raised = record.value;
     expect(record?.key).toBe(raised?.sourceNode);

@@ -1,4 +1,4 @@
-import type { SourceEvent } from '@fieldmesh/connect';
+import type { PlantEventRecord, SourceEvent } from '@fieldmesh/connect';
 import { type LoadedContract, validateRecord } from '@fieldmesh/governance';
 import { buildDlqHeaders, dlqTopicFor } from '@fieldmesh/kafka';
 import type { AvroSerde, WriterSchema } from '@fieldmesh/serde';
@@ -7,31 +7,6 @@ import type { SegmentLog } from '../buffer/segment-log';
 import { ClockSkewGuard } from './clock-skew.guard';
 import { ReadingInvalid } from './ingestor';
 import { CONNECTOR_HEADER } from './reading.identity';
-
-/** A `plant.events.v1` record before Avro encoding (times as epoch ms). */
-export interface PlantEventRecord {
-  eventTime: number;
-  receivedTime: number;
-  gatewayId: string;
-  sequenceNumber: number;
-  connector: string;
-  deviceId: string;
-  eventId: string;
-  eventType: string;
-  sourceNode: string;
-  sourceName: string;
-  assetPath: string | null;
-  signal: string | null;
-  severity: number;
-  message: string;
-  conditionId: string | null;
-  conditionName: string | null;
-  active: boolean | null;
-  acked: boolean | null;
-  comment: string | null;
-  sourceProtocol: SourceEvent['sourceProtocol'];
-  attributes: Record<string, string>;
-}
 
 export interface EventIngestorDeps {
   log: SegmentLog;

@@ -6,5 +6,6 @@ export { type ConfigExample, configExamples } from './docs/config.examples';
 export { type ConfigField, configFields } from './docs/config.fields';
 export { configJsonSchema, type JsonSchema } from './docs/config.json-schema';
 export { NotConnected } from './errors';
+export type { PlantEventRecord } from './plant-event.record';
 export type { Quality, SourceEvent, SourceProtocol, SourceReading, SourceReject } from './reading';
 export type { ConditionAcknowledgement, Source, SourceBatch } from './source';

@@ -1,27 +1,9 @@
-import { GATEWAY_COMMANDS_TOPIC, type AcknowledgeConditionCommand } from '@fieldmesh/connect';
+import { type AcknowledgeConditionCommand, GATEWAY_COMMANDS_TOPIC, type PlantEventRecord } from '@fieldmesh/connect';
 import { awaitTopicsListed, type LoadedContract, topicSpecFor } from '@fieldmesh/governance';
 import { type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
 import type { AvroSerde } from '@fieldmesh/serde';
 import { Logger } from '@nestjs/common';
 import type { ConditionView } from '../../api/plant-events.types';
-
-/** A `plant.events.v1` record as decoded (times as epoch ms). */
-interface PlantEventRecord {
-  eventTime: number | Date;
-  gatewayId: string;
-  connector: string;
-  eventId: string;
-  sourceName: string;
-  assetPath: string | null;
-  signal: string | null;
-  severity: number;
-  message: string;
-  conditionId: string | null;
-  conditionName: string | null;
-  active: boolean | null;
-  acked: boolean | null;
-  comment: string | null;
-}
 
 /**
  * The plant's alarm conditions, each as its latest event in the events product (an alarm raised, acked,
