@@ -38,7 +38,7 @@ describe('the Kafka access plan of the contracts', () => {
     ]);
   });
 
-  it('lets a site gateway write the source products (raw telemetry, plant events) and their DLQs, and read nothing', () => {
+  it("lets a site gateway write the source products (raw telemetry, plant events) and their DLQs, and read only operators' commands", () => {
     const gateway = grantsOf(principalNames.gateway('berlin'));
     expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
       'WRITE TOPIC:_fieldmesh.lineage',
@@ -47,7 +47,7 @@ describe('the Kafka access plan of the contracts', () => {
       'WRITE TOPIC:plant.telemetry.raw.v1',
       'WRITE TOPIC:plant.telemetry.raw.v1.dlq',
     ]);
-    expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual([]);
+    expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual(['READ TOPIC:_fieldmesh.gateway-commands', 'READ GROUP:fieldmesh-gateway-commands.*']);
   });
 
   it('gives writes to _schemas and the contract audit log to the registry alone', () => {
@@ -59,10 +59,13 @@ describe('the Kafka access plan of the contracts', () => {
     expect(writers('_fieldmesh.contract-audit')).toEqual([`User:${principalNames.registry}`]);
   });
 
-  it('lets the console read products and write only the alert workflow the alerts contract opens to it, and the SLO monitor write only its own output', () => {
+  it("lets the console read products and write only the alert workflow the alerts contract opens to it and operators' commands to gateways, and the SLO monitor write only its own output", () => {
     const consoleGrants = grantsOf(principalNames.console);
     expect(consoleGrants).toEqual(expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ GROUP:fieldmesh-console-*']));
-    expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant))).toEqual(['WRITE TOPIC:asset-health.alerts.v1']);
+    expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant)).sort()).toEqual([
+      'WRITE TOPIC:_fieldmesh.gateway-commands',
+      'WRITE TOPIC:asset-health.alerts.v1',
+    ]);
     const slo = grantsOf(principalNames.slo);
     expect(slo).toEqual(expect.arrayContaining(['READ TOPIC:plant.telemetry.raw.v1', 'READ TOPIC:energy.consumption-15m.v1', 'READ GROUP:fieldmesh-slo-monitor-*']));
     expect(slo.filter((grant) => /^(WRITE|CREATE) /.test(grant)).sort()).toEqual(['CREATE TOPIC:_fieldmesh.slo', 'WRITE TOPIC:_fieldmesh.slo']);

@@ -7,6 +7,8 @@ export const PLATFORM_TOPICS = {
   contractAudit: '_fieldmesh.contract-audit',
   lineage: '_fieldmesh.lineage',
   slo: '_fieldmesh.slo',
+  /** Operators' commands to gateways (acknowledge an alarm condition), keyed by gateway id; GATEWAY_COMMANDS_TOPIC of @fieldmesh/connect. */
+  gatewayCommands: '_fieldmesh.gateway-commands',
   /** Prefix of the windowed jobs' checkpoint topics, `_fieldmesh.checkpoints.<groupId>`. */
   checkpoints: '_fieldmesh.checkpoints.',
 } as const;
@@ -65,7 +67,8 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
  * - a domain writes its own products and their DLQs, reads its declared upstream (and dead-letters into
  *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`
  *   and, run as several exactly-once instances, uses transactional ids `<domain>.…`;
- * - a site's gateway writes the source products (contracts without upstream) and their DLQs only;
+ * - a site's gateway writes the source products (contracts without upstream) and their DLQs only, and reads
+ *   the operators' commands (`_fieldmesh.gateway-commands`), which the console alone writes;
  * - the sink reads every product and writes their DLQs; analysts, the console and the SLO monitor read products;
  * - the console writes a product only where its contract names it among the topic's `kafka.writers` (people's
  *   alert workflow steps, which the product logs beside the domain's own);
@@ -108,7 +111,12 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
       bindings.push(...grants(principal, 'TOPIC', dlqTopicFor(contract.kafka.topic), [...PRODUCE, ...DESCRIBE_CONFIGS]));
     }
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.lineage, PRODUCE));
+    // The gateway carries out operators' commands: it reads their topic (made on first start) in groups of its own.
+    bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, ['CREATE', ...CONSUME]));
+    bindings.push(...grants(principal, 'GROUP', 'fieldmesh-gateway-commands.', ['READ', 'DESCRIBE'], 'PREFIXED'));
   }
+  // Only the console sends operators' commands to gateways, each with the operator's name (the audit trail).
+  bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, PRODUCE));
   for (const contract of products.filter((product) => product.kafka.writers?.includes('console'))) {
     bindings.push(...grants(principalNames.console, 'TOPIC', contract.kafka.topic, PRODUCE));
   }
