@@ -277,7 +277,12 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       const enforce = async () => {
         for (const { plan } of products.values()) {
           const dropped = await dropExpiredPartitions(warehouse.client, plan).catch((error: unknown) => {
-            warn(`retention job on ${plan.table} failed: ${(error as Error).message}; it runs again in ${settings.retentionCheckIntervalMs} ms`);
+            const message = (error as Error).message;
+            // An insert-only sink user (allow_ddl = 0, what `products apply` installs) may not drop partitions: the admin's timer does.
+            const hint = /DDL queries are prohibited/.test(message)
+              ? "this user may not drop partitions: run 'fieldmesh warehouse retention' as the warehouse's admin (a daily timer); "
+              : '';
+            warn(`retention job on ${plan.table} failed: ${message}; ${hint}it runs again in ${settings.retentionCheckIntervalMs} ms`);
             return [];
           });
           partitionsDropped += dropped.length;

@@ -22,11 +22,13 @@ import { lineageShowCommand } from './commands/lineage-show.command';
 import { modelsEvaluateCommand } from './commands/models-evaluate.command';
 import { productsApplyCommand } from './commands/products-apply.command';
 import { tokensCreateCommand, tokensListCommand, tokensRotateCommand } from './commands/tokens.command';
+import { warehouseRetentionCommand } from './commands/warehouse-retention.command';
 import { BaselineContractInvalid, BaselineRevisionUnknown, ContractSchemaNotFound, ContractsApiFailed, ImportInputInvalid } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
   productsApplyCommand,
   governanceCheckCommand,
+  warehouseRetentionCommand,
   lineageShowCommand,
   contractsLintCommand,
   contractsDiffCommand,

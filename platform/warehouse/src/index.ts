@@ -1,7 +1,7 @@
 export { analystAccessSql, type AnalystAccess } from './analyst.access';
 export { columnsForSchema, PROVENANCE_COLUMNS, type ColumnEncoding, type ColumnSource, type WarehouseColumn } from './column.mapping';
 export { NoTimeColumn, RowEncodeFailed, UnsupportedAvroType, WarehouseAccessConfigInvalid, WarehouseAccessNotLoaded, WarehouseStatementFailed } from './errors';
-export { dropExpiredPartitions, expiredPartitions, partitionEnd } from './retention.job';
+export { dropExpiredPartitions, expiredPartitions, findExpiredPartitions, partitionEnd } from './retention.job';
 export { RowBinaryEncoder, structureOf, type KafkaCoordinates } from './row-binary.encoder';
 export { capabilitiesOf, probeCapabilities, type ServerCapabilities } from './server.capabilities';
 export { describeTable, tableDrift, type DriftKind, type TableDescription, type TableDrift } from './table.introspection';

@@ -19,19 +19,24 @@ export function expiredPartitions(partitionIds: string[], plan: Pick<TablePlan, 
   });
 }
 
-/**
- * Retention on servers without TTL: drops the partitions whose rows are all past the contract's
- * warehouse retention. Whole partitions only, so a row may outlive its retention by up to one
- * partition (a day, or a month for retention over a year). Returns the partitions dropped.
- */
-export async function dropExpiredPartitions(client: ClickHouseClient, plan: TablePlan, now = Date.now()): Promise<string[]> {
+/** The table's partitions whose rows are all past the contract's warehouse retention at `now` (reads system.parts). */
+export async function findExpiredPartitions(client: ClickHouseClient, plan: TablePlan, now = Date.now()): Promise<string[]> {
   const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
   const result = await client.query({
     query: `SELECT DISTINCT partition FROM system.parts WHERE database = '${escape(plan.database)}' AND table = '${escape(plan.table)}' AND active`,
     format: 'JSONEachRow',
   });
   const ids = (await result.json<{ partition: string }>()).map((row) => row.partition.replace(/'/g, ''));
-  const expired = expiredPartitions(ids, plan, now);
+  return expiredPartitions(ids, plan, now);
+}
+
+/**
+ * Retention on servers without TTL: drops the partitions whose rows are all past the contract's
+ * warehouse retention. Whole partitions only, so a row may outlive its retention by up to one
+ * partition (a day, or a month for retention over a year). Returns the partitions dropped.
+ */
+export async function dropExpiredPartitions(client: ClickHouseClient, plan: TablePlan, now = Date.now()): Promise<string[]> {
+  const expired = await findExpiredPartitions(client, plan, now);
   for (const id of expired) {
     const sql = `ALTER TABLE ${qualifiedTableName(plan)} DROP PARTITION ${id}`;
     try {
