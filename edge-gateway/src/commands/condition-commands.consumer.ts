@@ -1,6 +1,6 @@
 import { parseWith } from '@fieldmesh/config';
 import { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, type Source } from '@fieldmesh/connect';
-import type { ConsumedRecord, KafkaConsumerPort, KafkaPort } from '@fieldmesh/kafka';
+import { type ConsumedRecord, DEFAULT_REPLICATION_FACTOR, type KafkaConsumerPort, type KafkaPort } from '@fieldmesh/kafka';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, sleep } from '../runtime/backoff';
 
@@ -66,7 +66,10 @@ export class ConditionCommands {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics([{ topic: this.options.topic, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': String(30 * 24 * 3_600_000) } }]);
+      // Kept 30 days: the commands are the audit trail of who asked a machine for what.
+      await admin.createTopics([
+        { topic: this.options.topic, partitions: 1, replicationFactor: DEFAULT_REPLICATION_FACTOR, configs: { 'retention.ms': String(30 * 24 * 3_600_000) } },
+      ]);
     } finally {
       await admin.disconnect();
     }
