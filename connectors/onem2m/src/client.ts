@@ -97,6 +97,15 @@ export class CseClient {
     return body['m2m:cin'] as ContentInstance | undefined;
   }
 
+  /** The container's creationTime: the floor of a container that has no contentInstance yet. */
+  async creationTime(container: string): Promise<string> {
+    const { rsc, body } = await this.request('GET', container);
+    const ct = (body['m2m:cnt'] as { ct?: unknown } | undefined)?.ct;
+    if (rsc !== RSC.ok || typeof ct !== 'string')
+      throw new CseRequestFailed('RETRIEVE', container, rsc, debugOf(body), `Check the mapping's container path and grant ${this.config.originator} Retrieve on it.`);
+    return ct;
+  }
+
   /** The container's contentInstances created after `after` (filter criteria cra, child resources rcn 8), oldest first. */
   async createdAfter(container: string, after: string): Promise<ContentInstance[]> {
     const { rsc, body } = await this.request('GET', `${container}?rcn=8&ty=4&cra=${encodeURIComponent(after)}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerMapping } from './config';
-import { mapContentInstance, parseOnem2mTime, resolvePointer } from './content.mapping';
+import { mapContentInstance, onem2mTimeBefore, parseOnem2mTime, resolvePointer } from './content.mapping';
 
 const mapping: ContainerMapping = {
   container: 'press-7/temperature',
@@ -64,5 +64,14 @@ describe('oneM2M time and JSON pointers', () => {
     expect(resolvePointer(document, '/a~1b/~0c/1')).toBe(20);
     expect(resolvePointer(document, '/missing')).toBeUndefined();
     expect(resolvePointer(document, '')).toBe(document);
+  });
+});
+
+describe('the oneM2M time before another', () => {
+  it('is one microsecond earlier, across second and day boundaries', () => {
+    expect(onem2mTimeBefore('20261207T142545,420216')).toBe('20261207T142545,420215');
+    expect(onem2mTimeBefore('20261207T142545,000000')).toBe('20261207T142544,999999');
+    expect(onem2mTimeBefore('20270101T000000')).toBe('20261231T235959,999999');
+    expect(onem2mTimeBefore('yesterday')).toBeUndefined();
   });
 });

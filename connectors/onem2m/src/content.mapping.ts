@@ -24,6 +24,17 @@ export function parseOnem2mTime(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** The oneM2M time one microsecond before `value` (a `cra` filter then includes `value` itself); undefined when malformed. */
+export function onem2mTimeBefore(value: string): string | undefined {
+  const match = /^(\d{8}T\d{6})(?:[,.](\d{1,6}))?Z?$/.exec(value);
+  const ms = parseOnem2mTime(value);
+  if (!match || ms === undefined) return undefined;
+  const micros = ms * 1000 + (Number((match[2] ?? '0').padEnd(6, '0')) % 1000) - 1;
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  const fraction = String(((micros % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)},${fraction}`;
+}
+
 /** RFC 6901: the value the pointer names, or `undefined` when a token is missing. */
 export function resolvePointer(document: unknown, pointer: string): unknown {
   if (pointer === '') return document;

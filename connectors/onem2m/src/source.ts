@@ -1,7 +1,7 @@
 import { NotConnected, type ConnectorContext, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
 import { CseClient } from './client';
 import type { ContainerMapping, Onem2mSourceConfig } from './config';
-import { type ContentInstance, mapContentInstance } from './content.mapping';
+import { type ContentInstance, mapContentInstance, onem2mTimeBefore } from './content.mapping';
 import { NotificationServer } from './notification.server';
 import { WatermarkStore } from './watermark.store';
 
@@ -135,7 +135,9 @@ export class Onem2mSource implements Source {
         if (settled) return;
         settled = true;
         this.counters.readingsOut += readings.length;
-        this.watermarks.advance(taken.map(({ mapping, cin }) => ({ container: mapping.container, ct: cin.ct })));
+        // Acked after the session was lost: kept as unacknowledged, so the next source delivers them again
+        // (at least once), as a peer would redeliver what an acknowledgement never reached.
+        if (!session.lost) this.watermarks.advance(taken.map(({ mapping, cin }) => ({ container: mapping.container, ct: cin.ct })));
         for (const reject of rejects) this.counters.rejectsByErrorClass[reject.errorClass] = (this.counters.rejectsByErrorClass[reject.errorClass] ?? 0) + 1;
       },
       nack: async () => {
@@ -156,15 +158,21 @@ export class Onem2mSource implements Source {
   }
 
   /**
-   * What the CSE created after the acked watermark, or without one (first start) the container's latest
-   * only, so that a missed notification window is visible without replaying the container's whole history.
+   * What the CSE created after the acked watermark. At a first start (no watermark) the floor is set just
+   * before the container's latest (or its creation when it has none), so that a missed notification window shows without replaying the
+   * container's whole history, and a source that fails before acking it still starts from there.
    */
   private async backfill(mapping: ContainerMapping): Promise<void> {
+    if (this.watermarks.get(mapping.container) === undefined) {
+      const latest = await this.client.latest(mapping.container);
+      const floor = latest?.ct ?? (await this.client.creationTime(mapping.container));
+      this.watermarks.advance([{ container: mapping.container, ct: onem2mTimeBefore(floor) }]);
+      if (latest) this.counters.latestRead++;
+    }
     const watermark = this.watermarks.get(mapping.container);
-    const missed =
-      watermark === undefined ? [await this.client.latest(mapping.container)].filter((cin) => cin !== undefined) : await this.client.createdAfter(mapping.container, watermark);
-    if (watermark === undefined) this.counters.latestRead += missed.length;
-    else this.counters.backfilled += missed.length;
+    if (watermark === undefined) throw new Error(`the creationTime of ${mapping.container} or its latest contentInstance is not a oneM2M time`);
+    const missed = await this.client.createdAfter(mapping.container, watermark);
+    this.counters.backfilled += missed.length;
     for (const cin of missed) this.enqueue({ mapping, cin, receivedTime: Date.now(), historical: true });
   }
 
