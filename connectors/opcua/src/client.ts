@@ -25,24 +25,14 @@ import {
   UserTokenType,
   type Variant,
 } from 'node-opcua';
-import { type MappedSignal, mapBrowsePath } from './browse.mapping';
-import type { EuRange } from './client.deadband';
+import { mapBrowsePath } from './browse.mapping';
 import type { BrowseConfig, DeadbandConfig, OpcuaSourceConfig } from './config';
 import { CredentialFileUnreadable, PasswordEnvUnset, SecurityNotOffered, ServerCertificateUntrusted, UserIdentityRejected } from './errors';
 import { type EngineeringUnits, ucumUnitOf } from './eu.units';
 import { ConditionAcknowledgeRefused } from './errors';
 import { conditionEventFilter } from './event.mapping';
+import type { SignalNode } from './signal.node';
 import { describeCertificate, fetchServerCertificate, findRejectedFile } from './pki.trust';
-
-/** A variable to monitor, mapped to asset and signal. */
-export interface SignalNode extends MappedSignal {
-  nodeId: string;
-  /** UCUM unit from the config or the variable's EngineeringUnits. */
-  unit?: string;
-  deadband?: DeadbandConfig;
-  /** The variable's EURange, when it has one. */
-  euRange?: EuRange;
-}
 
 /** What the connector knows about the server after connecting. */
 export interface ServerIdentity {

@@ -1,6 +1,6 @@
 import { DataType, LocalizedText, NodeId, resolveNodeId, Variant } from 'node-opcua';
 import { describe, expect, it } from 'vitest';
-import type { SignalNode } from './client';
+import type { SignalNode } from './signal.node';
 import { EVENT_FIELDS, toSourceEvent } from './event.mapping';
 
 const bearing: SignalNode = {

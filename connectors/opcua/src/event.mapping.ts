@@ -1,6 +1,6 @@
 import type { SourceEvent } from '@fieldmesh/connect';
 import { constructEventFilter, type EventFilter, ObjectTypeIds, type Variant } from 'node-opcua';
-import type { SignalNode } from './client';
+import type { SignalNode } from './signal.node';
 
 /**
  * The event fields the connector selects, in this order (OPC UA Part 9, ConditionType and

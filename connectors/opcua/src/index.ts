@@ -1,5 +1,5 @@
 export { type BrowseMappingRules, type MappedSignal, mapBrowsePath } from './browse.mapping';
-export type { SignalNode } from './client';
+export type { SignalNode } from './signal.node';
 export {
   type BrowseConfig,
   type DeadbandConfig,

@@ -1,6 +1,6 @@
 import type { SourceReading, SourceReject } from '@fieldmesh/connect';
 import { type DataValue, DataType, type Variant } from 'node-opcua';
-import type { SignalNode } from './client';
+import type { SignalNode } from './signal.node';
 import { qualityOf } from './status.quality';
 
 /** Epoch ms of an OPC UA timestamp, undefined when absent or the "null" DateTime (1601-01-01). */

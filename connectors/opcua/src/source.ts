@@ -10,7 +10,8 @@ import {
   type SourceReject,
 } from '@fieldmesh/connect';
 import type { DataValue, OPCUACertificateManager, Variant } from 'node-opcua';
-import { DEADBAND_REJECTIONS, OpcuaClientSession, type SignalNode } from './client';
+import { DEADBAND_REJECTIONS, OpcuaClientSession } from './client';
+import type { SignalNode } from './signal.node';
 import { ClientDeadband } from './client.deadband';
 import type { EventsConfig, OpcuaSourceConfig } from './config';
 import { ConditionAcknowledgeUnavailable } from './errors';

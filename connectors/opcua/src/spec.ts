@@ -10,7 +10,7 @@ export const opcuaSourceSpec = {
   summary:
     'Subscribes to OPC UA variables (listed, or found by browsing Objects/<site>/<line>/<asset>/<signal>) with deadbands, ' +
     'maps status codes to quality and EngineeringUnits to UCUM, over None, Sign or SignAndEncrypt with a trust list; ' +
-    'optionally subscribes to events and Alarms & Conditions (plant.events.v1), which operators acknowledge from the console.',
+    'optionally subscribes to events and Alarms & Conditions (plant.telemetry.events.v1), which operators acknowledge from the console.',
   config: opcuaSourceConfigSchema,
   inputs: ['opc ua nodes'],
   metadata: [

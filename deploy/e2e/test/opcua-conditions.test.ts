@@ -11,15 +11,15 @@ import { findFreePort, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readTelemetry, type TelemetryRecord, waitFor } from '../src/index';
 
-const EVENTS_TOPIC = 'plant.events.v1';
+const EVENTS_TOPIC = 'plant.telemetry.events.v1';
 
 /**
  * OPC UA Alarms & Conditions end to end: the simulated plant's server raises a real exclusive limit alarm,
- * the gateway (SignAndEncrypt, as in the main job) publishes its events to plant.events.v1, and an
+ * the gateway (SignAndEncrypt, as in the main job) publishes its events to plant.telemetry.events.v1, and an
  * operator's acknowledgement travels as the console writes it (a command on the gateway commands topic) to
  * the gateway, which calls Acknowledge on the server.
  */
-describe('OPC UA alarm → plant.events.v1 → acknowledgement back to the server', () => {
+describe('OPC UA alarm → plant.telemetry.events.v1 → acknowledgement back to the server', () => {
   const brokers = inject('kafkaBrokers');
   const registryUrl = inject('registryUrl');
   const gatewayId = `gw-alarms-${Date.now().toString(36)}`;

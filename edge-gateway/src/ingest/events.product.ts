@@ -20,7 +20,7 @@ export interface EventsProductOptions {
 }
 
 /**
- * The events product (plant.events.v1) as the gateway publishes it: opened only when a connector's config
+ * The events product (plant.telemetry.events.v1) as the gateway publishes it: opened only when a connector's config
  * makes it deliver events, so that a gateway without them neither registers the schema nor needs the topic.
  */
 export class EventsProduct {

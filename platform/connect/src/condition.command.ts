@@ -13,12 +13,12 @@ export const GATEWAY_COMMANDS_TOPIC = '_fieldmesh.gateway-commands';
 export const acknowledgeConditionCommandSchema = z.strictObject({
   type: z.literal('acknowledge-condition'),
   commandId: z.uuid().describe('Identifies the command in logs and the audit trail.'),
-  gatewayId: z.string().min(1).describe('The gateway that read the condition event (plant.events.v1 gatewayId).'),
-  connector: z.string().min(1).describe('Its connector instance (plant.events.v1 connector).'),
+  gatewayId: z.string().min(1).describe('The gateway that read the condition event (plant.telemetry.events.v1 gatewayId).'),
+  connector: z.string().min(1).describe('Its connector instance (plant.telemetry.events.v1 connector).'),
   conditionId: z.string().min(1).describe('Node id of the condition.'),
   eventId: z
     .string()
-    .regex(/^([0-9a-f]{2})+$/, 'must be the EventId as lower-case hex, as plant.events.v1 carries it')
+    .regex(/^([0-9a-f]{2})+$/, 'must be the EventId as lower-case hex, as plant.telemetry.events.v1 carries it')
     .describe('The condition event being acknowledged.'),
   comment: z.string().trim().min(1, "an acknowledgement needs the operator's comment").max(1000).describe("The operator's comment, recorded on the condition."),
   requestedBy: z.string().min(1).describe('The operator (console principal) who acknowledged.'),

@@ -1,6 +1,6 @@
 import type { SourceProtocol } from './reading';
 
-/** A `plant.events.v1` record (contracts/plant-telemetry/events.yaml) as the gateway writes it and its readers decode it; times as epoch ms. */
+/** A `plant.telemetry.events.v1` record (contracts/plant-telemetry/events.yaml) as the gateway writes it and its readers decode it; times as epoch ms. */
 export interface PlantEventRecord {
   eventTime: number;
   receivedTime: number;

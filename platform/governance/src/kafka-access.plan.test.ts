@@ -42,8 +42,8 @@ describe('the Kafka access plan of the contracts', () => {
     const gateway = grantsOf(principalNames.gateway('berlin'));
     expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
       'WRITE TOPIC:_fieldmesh.lineage',
-      'WRITE TOPIC:plant.events.v1',
-      'WRITE TOPIC:plant.events.v1.dlq',
+      'WRITE TOPIC:plant.telemetry.events.v1',
+      'WRITE TOPIC:plant.telemetry.events.v1.dlq',
       'WRITE TOPIC:plant.telemetry.raw.v1',
       'WRITE TOPIC:plant.telemetry.raw.v1.dlq',
     ]);

@@ -1,4 +1,4 @@
-/** One alarm condition as its latest event in `plant.events.v1` shows it. */
+/** One alarm condition as its latest event in `plant.telemetry.events.v1` shows it. */
 export interface ConditionView {
   conditionId: string;
   conditionName: string | null;

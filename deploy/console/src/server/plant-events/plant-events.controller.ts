@@ -17,7 +17,8 @@ export class PlantEventsController {
   @Get('conditions')
   @ApiOperation({
     summary: 'Alarm conditions of the plant, most severe first, paged',
-    description: 'Returns `Page<ConditionView>`, each condition as its latest event in `plant.events.v1`. `search` matches condition, asset, signal, message and comment.',
+    description:
+      'Returns `Page<ConditionView>`, each condition as its latest event in `plant.telemetry.events.v1`. `search` matches condition, asset, signal, message and comment.',
   })
   @PAGE_QUERIES
   @ApiQuery({ name: 'unacknowledged', required: false, description: '`true`: only conditions active and not acknowledged' })
@@ -37,7 +38,7 @@ export class PlantEventsController {
   @ApiOperation({
     summary: "Acknowledges an alarm condition at the plant with the operator's comment (alert:act, operator)",
     description:
-      "Sends an `acknowledge-condition` command to the gateway that read the condition (topic `_fieldmesh.gateway-commands`, keyed by gateway id, with the caller as `requestedBy`); the gateway calls the OPC UA Acknowledge method with the comment. 202: accepted; the condition's next event in `plant.events.v1` shows it acknowledged. 403 without alert:act for the events' domain; 409 when the condition changed since `eventId` or is acknowledged already.",
+      "Sends an `acknowledge-condition` command to the gateway that read the condition (topic `_fieldmesh.gateway-commands`, keyed by gateway id, with the caller as `requestedBy`); the gateway calls the OPC UA Acknowledge method with the comment. 202: accepted; the condition's next event in `plant.telemetry.events.v1` shows it acknowledged. 403 without alert:act for the events' domain; 409 when the condition changed since `eventId` or is acknowledged already.",
   })
   @ApiParam({ name: 'conditionId', description: 'OPC UA node id of the condition, URL-encoded', example: 'ns%3D1%3Bs%3Dberlin.line-1.compressor-1.bearing_temperature_high' })
   @ApiBody({

@@ -21,7 +21,7 @@ export function PlantEventsPage() {
     <>
       <div className="page-head">
         <h1>Plant alarms</h1>
-        <span className="sub">OPC UA alarm conditions from plant.events.v1; an acknowledgement goes to the machine through its gateway</span>
+        <span className="sub">OPC UA alarm conditions from plant.telemetry.events.v1; an acknowledgement goes to the machine through its gateway</span>
       </div>
       <label className="muted">
         <input type="checkbox" data-testid="conditions-only-open" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> Only active and not acknowledged
