@@ -362,6 +362,8 @@ describe('console api', () => {
       'get /api/alerts',
       'get /api/alerts/{alertId}',
       'post /api/alerts/{alertId}/actions',
+      'get /api/plant-events/conditions',
+      'post /api/plant-events/conditions/{conditionId}/acknowledge',
       'get /api/kpis',
       'get /api/models',
       'get /api/slo',

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type KafkaAccessPlan, type LoadedContract } from '@fieldmesh/governance';
-import type { AclBinding, KafkaAdminPort, TopicSpec } from '@fieldmesh/kafka';
+import { GATEWAY_COMMANDS_TOPIC, GATEWAY_COMMANDS_TOPIC_LAYOUT } from '@fieldmesh/connect';
+import { type AclBinding, DEFAULT_REPLICATION_FACTOR, type KafkaAdminPort, type TopicSpec } from '@fieldmesh/kafka';
 import { ensureLineageTopic } from '@fieldmesh/lineage';
 import { contractRootsOf, ContractCatalog, discoverDomains, wireDomain } from '@fieldmesh/products';
 import { stringify } from 'yaml';
@@ -63,8 +64,8 @@ export function strimziTopics(contracts: readonly LoadedContract[]): StrimziTopi
 }
 
 /**
- * The platform topics that every producer writes but none may create (lineage: its principals have WRITE, not
- * CREATE), as the code that creates them on a development stack asks for them: its createTopics call is recorded.
+ * The platform topics that their writers may not create in a cluster (lineage: its principals have WRITE, not
+ * CREATE; the gateway commands), as the code that creates them on a development stack asks for them.
  */
 export async function platformTopics(): Promise<StrimziTopic[]> {
   const specs: TopicSpec[] = [];
@@ -75,6 +76,8 @@ export async function platformTopics(): Promise<StrimziTopic[]> {
     },
   };
   await ensureLineageTopic(recorder as KafkaAdminPort);
+  // The operators' commands: the console writes them, each site's gateway reads them, and neither may create the topic here.
+  specs.push({ topic: GATEWAY_COMMANDS_TOPIC, ...GATEWAY_COMMANDS_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
   return specs.map((spec) => strimziTopic(spec, 'platform'));
 }
 

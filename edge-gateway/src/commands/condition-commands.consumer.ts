@@ -1,5 +1,5 @@
 import { parseWith } from '@fieldmesh/config';
-import { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, type Source } from '@fieldmesh/connect';
+import { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, GATEWAY_COMMANDS_TOPIC_LAYOUT, type Source } from '@fieldmesh/connect';
 import { type ConsumedRecord, DEFAULT_REPLICATION_FACTOR, type KafkaConsumerPort, type KafkaPort } from '@fieldmesh/kafka';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, sleep } from '../runtime/backoff';
@@ -66,10 +66,7 @@ export class ConditionCommands {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      // Kept 30 days: the commands are the audit trail of who asked a machine for what.
-      await admin.createTopics([
-        { topic: this.options.topic, partitions: 1, replicationFactor: DEFAULT_REPLICATION_FACTOR, configs: { 'retention.ms': String(30 * 24 * 3_600_000) } },
-      ]);
+      await admin.createTopics([{ topic: this.options.topic, ...GATEWAY_COMMANDS_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR }]);
     } finally {
       await admin.disconnect();
     }

@@ -9,6 +9,15 @@ import { z } from 'zod';
  */
 export const GATEWAY_COMMANDS_TOPIC = '_fieldmesh.gateway-commands';
 
+/**
+ * How the commands topic is made, by whoever makes it (a gateway on a development stack, the Helm chart's KafkaTopic
+ * in a cluster): one partition keeps commands in the order operators gave them; kept 30 days as the audit trail.
+ */
+export const GATEWAY_COMMANDS_TOPIC_LAYOUT: { partitions: number; configs: Record<string, string> } = {
+  partitions: 1,
+  configs: { 'retention.ms': String(30 * 24 * 3_600_000) },
+};
+
 /** An operator's acknowledgement of an alarm condition, to be written back through the source (OPC UA Acknowledge). */
 export const acknowledgeConditionCommandSchema = z.strictObject({
   type: z.literal('acknowledge-condition'),

@@ -1,4 +1,4 @@
-export { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, GATEWAY_COMMANDS_TOPIC } from './condition.command';
+export { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, GATEWAY_COMMANDS_TOPIC, GATEWAY_COMMANDS_TOPIC_LAYOUT } from './condition.command';
 export type { ConnectorContext, ConnectorSpec, ConnectorStatus, MetadataKey, SinkConnectorSpec, SourceConnectorSpec } from './connector.spec';
 export { type ComponentDocOptions, renderComponentDoc } from './docs/component-doc.renderer';
 export { renderComponentHelp, renderComponentList } from './docs/component-help.renderer';
