@@ -1,8 +1,9 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast logic tests beside the code, and integration tests under test/ that run against
-// the real services platform/stack installs and starts (platform/testing's global setup) once for the whole run.
+// Two projects in npm test: fast logic tests beside the code, and integration tests under test/ that run against
+// the real services platform/stack installs and starts (platform/testing's global setup) once for the whole run;
+// a third, long, holds fault suites too heavy for npm test, each run by its own test:long:* script.
 const decorators = swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2023' } });
 
 export default defineConfig({
@@ -28,8 +29,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{platform,contracts,connectors,domains,deploy}/*/test/**/*.test.ts', 'edge-gateway/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.long.test.ts'],
           globalSetup: ['platform/testing/src/vitest.global-setup.ts'],
           testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        plugins: [decorators],
+        test: {
+          // Fault suites on the real services that are too long or too heavy for npm test: each has an npm script (test:long:*).
+          name: 'long',
+          include: ['{platform,contracts,connectors,domains,deploy}/*/test/**/*.long.test.ts'],
+          globalSetup: ['platform/testing/src/vitest.global-setup.ts'],
+          testTimeout: 600_000,
           hookTimeout: 180_000,
           fileParallelism: false,
         },
