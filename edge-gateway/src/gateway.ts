@@ -9,6 +9,7 @@ import { AvroSerde } from '@fieldmesh/serde';
 import { clockSequenceBase, SegmentLog } from './buffer/segment-log';
 import { ConditionCommands } from './commands/condition-commands.consumer';
 import type { GatewayConfig } from './config/gateway.config';
+import { AssetModel } from './enrich/asset.model';
 import { Calibration } from './enrich/calibration';
 import { resolveWriter } from './enrich/writer.cache';
 import { Forwarder } from './forward/forwarder';
@@ -130,7 +131,7 @@ export class Gateway {
       log,
       contract,
       writer,
-      build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), pseudonymiser },
+      build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), assets: new AssetModel(config.assets), pseudonymiser },
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
       redeliveries,
     });

@@ -3,6 +3,7 @@ import { GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
 import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
+import { assetEntrySchema } from '../enrich/asset.model';
 import { calibrationRuleSchema } from '../enrich/calibration';
 import { redeliveryConfigSchema } from '../ingest/redelivery.config';
 import { gatewayLineageConfigSchema } from '../observe/gateway-lineage.config';
@@ -68,6 +69,17 @@ export const gatewayConfigSchema = z.strictObject({
     .meta({ examples: ['http://127.0.0.1:8081'] }),
   connectors: z.array(connectorEntrySchema).min(1, 'configure at least one connector').describe('The source connectors the gateway reads from'),
   calibration: z.array(calibrationRuleSchema).default([]),
+  assets: z
+    .array(assetEntrySchema)
+    .default([])
+    .superRefine((entries, context) => {
+      const seen = new Set<string>();
+      entries.forEach((entry, index) => {
+        if (seen.has(entry.assetPath)) context.addIssue({ code: 'custom', path: [index, 'assetPath'], message: `${entry.assetPath} is listed twice` });
+        seen.add(entry.assetPath);
+      });
+    })
+    .describe("The site's asset model: each listed asset's readings carry its class as the attribute asset.class"),
   buffer: z
     .strictObject({
       maxBytes: size.default(256 * 1024 ** 2).describe('Disk buffer limit'),

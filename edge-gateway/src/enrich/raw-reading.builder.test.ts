@@ -3,6 +3,7 @@ import type { SourceReading } from '@fieldmesh/connect';
 import { loadContract, validateRecord } from '@fieldmesh/governance';
 import { describe, expect, it } from 'vitest';
 import { Pseudonymiser } from '../privacy/pseudonymiser';
+import { AssetModel } from './asset.model';
 import { Calibration } from './calibration';
 import { buildRawReading } from './raw-reading.builder';
 
@@ -38,6 +39,13 @@ describe('buildRawReading', () => {
     expect(record.operatorBadge).toBe(pseudonymiser.pseudonymise('badge-1234'));
     expect(JSON.stringify(record)).not.toContain('badge-1234');
     expect(JSON.stringify(record)).not.toContain('j.doe');
+  });
+
+  it("carries the asset's class in the attribute asset.class, and the record still validates", () => {
+    const assets = new AssetModel([{ assetPath: reading.assetPath, class: 'compressor' }]);
+    const record = buildRawReading({ ...reading, attributes: { 'opcua.euRange': '0..150' } }, 1, 0, { ...context, assets });
+    expect(record.attributes).toEqual({ 'opcua.euRange': '0..150', 'asset.class': 'compressor' });
+    expect(validateRecord(raw, record as unknown as Record<string, unknown>)).toEqual([]);
   });
 
   it('carries text and boolean values as text', () => {

@@ -1,6 +1,7 @@
 import type { SourceReading } from '@fieldmesh/connect';
 import type { DataContract } from '@fieldmesh/governance';
 import type { Pseudonymiser } from '../privacy/pseudonymiser';
+import type { AssetModel } from './asset.model';
 import type { Calibration } from './calibration';
 
 /** A `plant.telemetry.raw.v1` record before Avro encoding (times as epoch ms, sequence as a number). */
@@ -29,11 +30,13 @@ export interface BuildContext {
   contract: DataContract;
   calibration: Calibration;
   pseudonymiser: Pseudonymiser;
+  /** Adds each reading's asset class (attribute `asset.class`); none when absent. */
+  assets?: AssetModel;
 }
 
 /**
- * Turns a source reading into the raw telemetry record: calibrated value, unit, and every personal field
- * masked as the contract says (pseudonymised or dropped). Personal values the contract does not name are
+ * Turns a source reading into the raw telemetry record: calibrated value, unit, its asset's class, and every
+ * personal field masked as the contract says (pseudonymised or dropped). Personal values the contract does not name are
  * dropped: nothing personal leaves the site by accident.
  */
 export function buildRawReading(reading: SourceReading, sequenceNumber: number, receivedTime: number, context: BuildContext): RawReadingRecord {
@@ -56,7 +59,7 @@ export function buildRawReading(reading: SourceReading, sequenceNumber: number, 
     sourceAddress: reading.sourceAddress,
     isHistorical: reading.isHistorical,
     operatorBadge: maskPersonal('operatorBadge', reading.personal?.operatorBadge, context),
-    attributes: reading.attributes,
+    attributes: context.assets?.enrich(reading.assetPath, reading.attributes) ?? reading.attributes,
   };
 }
 
