@@ -84,6 +84,12 @@ export const consoleOptionsSchema = z.strictObject({
         .positive()
         .default(10 * 60_000),
       maxPoints: z.number().int().min(10).max(5_000).default(240).describe('Points per signal (averaged buckets)'),
+      answerWithinMs: z
+        .number()
+        .int()
+        .positive()
+        .default(5_000)
+        .describe('How long an alert detail waits for ClickHouse before it answers without the signal charts (signalsFrom.note says so)'),
     })
     .prefault({}),
   throughputSampleMs: z.number().int().min(500).default(15_000).describe('How often topic end offsets are sampled for msgs/s'),

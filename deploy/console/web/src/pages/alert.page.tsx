@@ -60,6 +60,11 @@ function AlertView({ alert, onChange }: { alert: AlertDetail; onChange: (detail:
                 <span className="mono">{alert.signalsFrom.source}</span>, {formatDateTime(alert.signalsFrom.start)} – {formatDateTime(alert.signalsFrom.end)}; red dashes = onset
               </span>
             </div>
+            {alert.signalsFrom.note && (
+              <p className="muted" data-testid="signals-note">
+                {alert.signalsFrom.note}
+              </p>
+            )}
             <SignalCharts series={alert.signals} markAt={onset} highlight={alert.evidence.contributors} />
           </section>
         </div>
