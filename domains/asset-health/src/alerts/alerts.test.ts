@@ -1,3 +1,4 @@
+import { partitionKey } from '@fieldmesh/streams';
 import { describe, expect, it } from 'vitest';
 import { foreignStep } from '../../test/alert-steps';
 import type { AnomalyScore } from '../anomaly-scores/anomaly-score';
@@ -183,6 +184,49 @@ describe('AlertService', () => {
 
 describe('AlertPolicy', () => {
   const options = { openAfterWindows: 2, autoCloseAfterWindows: 3 };
+
+  it('moves with its input partition: the instance taking it over replays what the runs hold and raises exactly the alerts one instance would', () => {
+    // Two assets on one partition of the features topic; anomalous runs, an alert closing itself, a second alert.
+    const OTHER = 'acme/berlin/press-shop/line-1/pump-2';
+    const values = [3, 30, 30, 40, 1, 1, 1, 2, 30, 30, 1, 30, 1, 1, 1, 1];
+    const windows = values.flatMap((value, w) => [score(w, value), score(w, values[(w + 5) % values.length]!, { assetPath: OTHER })]);
+    const position = new Map(windows.map((s, i) => [s, { topic: 'features', partition: 0, offset: BigInt(i) }]));
+    const positionOf = (s: AnomalyScore) => position.get(s);
+    const ids = (events: { eventId: string }[]) => events.map((e) => e.eventId);
+    const expected = ids(new AlertPolicy(new AlertService(), options).observe(windows, positionOf));
+    expect(expected.filter((id) => id.endsWith('/OPENED')).length).toBeGreaterThanOrEqual(3);
+    expect(expected.filter((id) => id.endsWith('/CLOSED')).length).toBeGreaterThanOrEqual(2);
+
+    for (let moveAt = 1; moveAt < windows.length; moveAt += 1) {
+      // The first owner handles windows up to moveAt and commits below the oldest window its runs hold.
+      const first = new AlertPolicy(new AlertService(), options);
+      const before = first.observe(windows.slice(0, moveAt), positionOf);
+      const held = [...first.heldOffsets()].map((at) => Number(at.offset));
+      const resumeAt = Math.min(moveAt, ...held);
+      // The next owner folded the first owner's alert events from the alerts topic, then replays from the commit.
+      const service = new AlertService();
+      for (const event of before) service.replay(event);
+      const next = new AlertPolicy(service, options);
+      next.restore({ watermark: Number.NEGATIVE_INFINITY, readUntil: new Map([[partitionKey('features', 0), BigInt(moveAt)]]) });
+      const after = next.observe(windows.slice(resumeAt), positionOf);
+      expect([...ids(before), ...ids(after)], `partition moved after ${moveAt} windows`).toEqual(expected);
+      expect(next.recordsOwingNoOutput()).toBe(moveAt - resumeAt);
+    }
+  });
+
+  it('holds no input once runs are over: an asset normal long enough, or without an alert, keeps nothing back', () => {
+    const policy = new AlertPolicy(new AlertService(), options);
+    const at = (offset: number) => ({ topic: 'features', partition: 0, offset: BigInt(offset) });
+    const scores = [score(0, 1), score(1, 2)];
+    policy.observe(scores, (s) => at(scores.indexOf(s)));
+    expect([...policy.heldOffsets()]).toEqual([]);
+    const run = [score(2, 30), score(3, 30), score(4, 1), score(5, 1), score(6, 1)];
+    policy.observe(run.slice(0, 3), (s) => at(2 + run.indexOf(s)));
+    expect([...policy.heldOffsets()]).toEqual([at(4)]);
+    policy.observe(run.slice(3), (s) => at(2 + run.indexOf(s)));
+    expect([...policy.heldOffsets()]).toEqual([]);
+    expect(policy.runsInProgress()).toBe(0);
+  });
 
   it('opens an alert after consecutive anomalous windows, with the onset at the first of them', () => {
     const service = new AlertService();

@@ -9,8 +9,10 @@ export const anomalyScoresProduct = defineDataProduct({
   contract: 'asset-health.anomaly-scores',
   alsoWrites: ['asset-health.alerts'],
   pipeline: ({ settings, services, outputs: [scores, alerts] }: ProductContext<AssetHealthSettings, AssetHealthServices>) => {
-    const anomalies = new AnomalyPipeline(services.operator, new AlertPolicy(services.alertService, settings.alerting), { scores: scores!.topic, alerts: alerts!.topic });
-    return { handle: anomalies.handle, stats: () => ({ ...anomalies.stats(), operator: services.operator.stats() }) };
+    const policy = new AlertPolicy(services.alertService, settings.alerting);
+    const anomalies = new AnomalyPipeline(services.operator, policy, { scores: scores!.topic, alerts: alerts!.topic });
+    // The alert runs move with their input partitions: see AlertPolicy.
+    return { handle: anomalies.handle, state: [policy], stats: () => ({ ...anomalies.stats(), operator: services.operator.stats() }) };
   },
-  metrics: { labels: { 'operator.noModel': 'asset_class', 'operator.byModel': 'model' } },
+  metrics: { gauges: ['runsInProgress'], labels: { 'operator.noModel': 'asset_class', 'operator.byModel': 'model' } },
 });

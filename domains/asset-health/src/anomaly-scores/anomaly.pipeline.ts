@@ -1,4 +1,4 @@
-import type { StreamOutput, StreamRecord } from '@fieldmesh/streams';
+import type { PartitionOffset, StreamOutput, StreamRecord } from '@fieldmesh/streams';
 import type { AlertEvent } from '../alerts/alert-event';
 import type { AlertPolicy } from '../alerts/alert.policy';
 import type { AssetFeatures } from '../features/asset-features';
@@ -16,6 +16,10 @@ export interface AnomalyPipelineStats {
   anomalous: number;
   alertsOpened: number;
   alertsClosed: number;
+  /** Windows scored again after a restart or a partition moving here, to rebuild alert runs: written before, not again. */
+  replayed: number;
+  /** Assets whose run of anomalous (or, after an alert, normal) windows is in progress. */
+  runsInProgress: number;
 }
 
 /**
@@ -23,7 +27,7 @@ export interface AnomalyPipelineStats {
  * call `process`, so a backtest measures exactly what runs.
  */
 export class AnomalyPipeline {
-  private readonly counters: AnomalyPipelineStats = { windows: 0, scores: 0, anomalous: 0, alertsOpened: 0, alertsClosed: 0 };
+  private readonly counters: Omit<AnomalyPipelineStats, 'runsInProgress'> = { windows: 0, scores: 0, anomalous: 0, alertsOpened: 0, alertsClosed: 0, replayed: 0 };
 
   constructor(
     readonly operator: AnomalyOperator,
@@ -31,9 +35,22 @@ export class AnomalyPipeline {
     readonly topics: AnomalyPipelineTopics,
   ) {}
 
-  async process(windows: readonly AssetFeatures[]): Promise<{ scores: AnomalyScore[]; alerts: AlertEvent[] }> {
-    const { champion, shadow } = await this.operator.score(windows);
-    const alerts = this.policy.observe(champion);
+  /**
+   * Scores the windows and raises the alerts. `positions` (window key → input record, for a stream job)
+   * tells replayed windows apart: they only rebuild the policy's runs, and neither their scores nor their
+   * alerts come out again.
+   */
+  async process(windows: readonly AssetFeatures[], positions?: ReadonlyMap<string, PartitionOffset>): Promise<{ scores: AnomalyScore[]; alerts: AlertEvent[] }> {
+    const scored = await this.operator.score(windows);
+    const positionOf = (score: AnomalyScore) => positions?.get(windowKey(score.assetPath, score.windowStart));
+    const alerts = this.policy.observe(scored.champion, positionOf);
+    const live = (score: AnomalyScore) => {
+      const at = positionOf(score);
+      return !(at && this.policy.isReplay(at));
+    };
+    const champion = scored.champion.filter(live);
+    const shadow = scored.shadow.filter(live);
+    this.counters.replayed += scored.champion.length - champion.length;
     this.counters.windows += windows.length;
     this.counters.scores += champion.length + shadow.length;
     this.counters.anomalous += champion.filter((score) => score.anomalous).length;
@@ -44,8 +61,15 @@ export class AnomalyPipeline {
 
   /** The stream handler: features records in; score and alert records out, keyed by asset. */
   readonly handle = async (records: StreamRecord<unknown>[]): Promise<StreamOutput[]> => {
-    const windows = records.filter((record) => record.value !== null).map((record) => record.value as AssetFeatures);
-    const { scores, alerts } = await this.process(windows);
+    const windows: AssetFeatures[] = [];
+    const positions = new Map<string, PartitionOffset>();
+    for (const record of records) {
+      if (record.value === null) continue;
+      const window = record.value as AssetFeatures;
+      windows.push(window);
+      positions.set(windowKey(window.assetPath, window.windowStart), { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) });
+    }
+    const { scores, alerts } = await this.process(windows, positions);
     return [
       ...scores.map((score) => ({ topic: this.topics.scores, key: score.assetPath, value: score, timestamp: score.windowEnd.getTime() })),
       ...alerts.map((event) => alertOutput(this.topics.alerts, event)),
@@ -53,8 +77,13 @@ export class AnomalyPipeline {
   };
 
   stats(): AnomalyPipelineStats {
-    return { ...this.counters };
+    return { ...this.counters, runsInProgress: this.policy.runsInProgress() };
   }
+}
+
+/** One asset's window: its features record and its scores share it (a features window is written once). */
+function windowKey(assetPath: string, windowStart: Date): string {
+  return `${assetPath}\u0000${windowStart.getTime()}`;
 }
 
 /** An alert event as a record of the alerts topic, keyed by asset: what the operator emits and what a person's step produces. */
