@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseWith, type ParseResult } from '@fieldmesh/config';
+// The site names only: the CLI parses its arguments without loading the pipeline.
+import { PLANT_SITE_NAMES } from '@fieldmesh/pipeline/sites';
 import { MAX_CLICKHOUSE_REPLICAS, MAX_KAFKA_BROKERS, SERVICE_NAMES, isServiceName } from '@fieldmesh/stack';
 import { z } from 'zod';
 
@@ -41,6 +43,11 @@ Options:
                        in the cluster 'fieldmesh', coordinated by a zookeeper service; the services are
                        clickhouse, clickhouse-2… (the sink writes to it with clickhouse.cluster: fieldmesh)
   --duration <s>       with start: stop after this many seconds
+  --sites <n>          with start: run n sites (1 to ${PLANT_SITE_NAMES.length}; default 1: ${PLANT_SITE_NAMES.join(', ')} in this order),
+                       each its own simulated plant (asset paths acme/<site>/…), Mosquitto with its own
+                       site CA (another site's devices are refused), OPC UA server, gateway gw-<site>-1
+                       with its own pseudonymisation key and Kafka principal fieldmesh-gateway-<site>, all
+                       into the one Kafka cluster; SLOs, lineage, the report and the console per site
   --job <group>        with reset-watermarks: only this windowed job's consumer group, <domain>.<product>
                        (an unknown group is refused with the list of the windowed jobs found under domains/)
   --lines <n>          with logs: how many lines per service (default 100)
@@ -60,6 +67,11 @@ const clickhouseReplicas = z.coerce
   .int('must be a whole number of replicas')
   .min(1, 'must be at least 1 replica')
   .max(MAX_CLICKHOUSE_REPLICAS, `must be at most ${MAX_CLICKHOUSE_REPLICAS} replicas (one shard on this machine)`);
+const sites = z.coerce
+  .number({ error: 'must be a number of sites' })
+  .int('must be a whole number of sites')
+  .min(1, 'must be at least 1 site')
+  .max(PLANT_SITE_NAMES.length, `must be at most ${PLANT_SITE_NAMES.length} sites (${PLANT_SITE_NAMES.join(', ')})`);
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds');
 
 const base = { dir: z.string().min(1).optional() };
@@ -78,7 +90,7 @@ const cliSchema = z.discriminatedUnion(
       follow: z.boolean().default(false),
       lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
     }),
-    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional(), brokers: brokers.optional() }),
+    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional(), brokers: brokers.optional(), sites: sites.optional() }),
     z.strictObject({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
   { error: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' },
@@ -91,6 +103,7 @@ const OPTIONS = {
   brokers: { type: 'string' },
   'clickhouse-replicas': { type: 'string' },
   duration: { type: 'string' },
+  sites: { type: 'string' },
   job: { type: 'string' },
   lines: { type: 'string' },
   follow: { type: 'boolean', short: 'f' },
@@ -118,7 +131,7 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
   const allowed: Record<string, readonly string[]> = {
     up: ['dir', 'brokers', 'clickhouse-replicas'],
     logs: ['dir', 'lines', 'follow'],
-    start: ['dir', 'duration', 'brokers'],
+    start: ['dir', 'duration', 'brokers', 'sites'],
     'reset-watermarks': ['dir', 'job'],
   };
   const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));

@@ -100,7 +100,14 @@ export async function start(command: Command<'start'>, dir: string, output: Outp
   output.out(formatStatus(stack.status()));
   let report: MainJobReport | undefined;
   try {
-    report = await runMainJob({ stack, stateDir: join(dir, 'main-job', String(Date.now())), signal, output, ...(command.duration ? { durationSeconds: command.duration } : {}) });
+    report = await runMainJob({
+      stack,
+      stateDir: join(dir, 'main-job', String(Date.now())),
+      signal,
+      output,
+      ...(command.duration ? { durationSeconds: command.duration } : {}),
+      ...(command.sites ? { sites: command.sites } : {}),
+    });
   } finally {
     if (startedNow) {
       output.err('Stopping the stack...');

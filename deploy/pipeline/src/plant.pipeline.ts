@@ -1,18 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { connectorCatalog, Gateway } from '@fieldmesh/edge-gateway';
+import type { Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
-import { buildPlant, expectationsFromPlant, simulatorConfig, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
-import { findFreePort, REPO_ROOT } from '@fieldmesh/stack';
+import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { startDataProducts, type DataProducts } from './data-products';
 import { FailureInjector } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
-import { startSecureMqttBroker } from './mqtt.link';
-import { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink } from './opcua.link';
 import type { ComponentPrincipals } from './kafka.principals';
-import { gatewayConfigFor } from './plant-gateway.config';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
+import { PLANT_SITES } from './plant.sites';
+import { startSiteLink, type SiteLink } from './site.link';
 
 export interface PlantPipelineOptions {
   kafkaBrokers: string;
@@ -51,19 +48,30 @@ export interface PlantPipelineOptions {
    * plant then starts behind no earlier run's watermarks and runs at full speed (tests on a shared stack).
    */
   runId?: string;
+  /**
+   * The plant's sites (default PLANT_SITES): each a plant of its own with its own Mosquitto and site CA, OPC UA
+   * server, gateway (its own pseudonymisation key and Kafka principal), all into the one Kafka cluster.
+   */
+  sites?: readonly string[];
   log: (line: string) => void;
 }
-
-/** The simulated plant's sites: the gateway listens to these only, not to other plants on the broker. */
-export const PLANT_SITES = ['berlin'];
-
-const PLANT_LINES_PER_SITE = 2;
 
 /** Samples per simulated second of every signal. */
 const PLANT_RATE = 1;
 
 /** Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows. */
 export const DEFAULT_FAILURES = { firstAfterSeconds: 10, everySeconds: 45, durationSeconds: 400 } as const;
+
+/** One site of the plant: its simulator (MQTT JSON, Sparkplug B, OPC UA), its secure broker and its gateway. */
+export interface SitePlant {
+  readonly site: string;
+  readonly gateway: Gateway;
+  readonly simulator: SimulatorHandle;
+  readonly injector: FailureInjector | undefined;
+  /** The site's Mosquitto (mqtts://, client certificates from this site's CA only). */
+  readonly mqttUrl: string;
+  readonly caFile: string;
+}
 
 /** The whole pipeline on a simulated plant, running in this process. */
 export interface PlantPipeline {
@@ -78,16 +86,15 @@ export interface PlantPipeline {
   /** Records in each of `topics` once provisioned, before anything of this pipeline produced. */
   readonly offsetsAtStart: Record<string, number>;
   readonly products: DataProducts;
-  readonly gateway: Gateway;
-  readonly simulator: SimulatorHandle;
-  readonly injector: FailureInjector | undefined;
+  /** Every site, in the order of `sites`. */
+  readonly sites: readonly SitePlant[];
   /** Records per second each line should bring each product, for the live completeness SLO (`@fieldmesh/slo`). */
   readonly sloExpectations: Record<string, Record<string, number>>;
   /**
-   * Stops the failures and the plant, lets the gateway deliver what is in flight and closes it; the data
-   * products keep running so they can catch up. Returns the plant's final counts. Idempotent.
+   * Stops the failures and the plants, lets each gateway deliver what is in flight and closes it; the data
+   * products keep running so they can catch up. Returns each site's final counts, by site. Idempotent.
    */
-  stopPlant(): Promise<SimulatorStats>;
+  stopPlant(): Promise<Record<string, SimulatorStats>>;
   /** Stops the plant when still running, then the data products, upstream first. Idempotent. */
   close(): Promise<void>;
 }
@@ -132,47 +139,20 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       ...(principals ? { kafkaPrincipals: principals } : {}),
     });
     closers.push(() => products.close());
-    const gatewayId = 'gw-berlin-1';
-    // The plant's own broker: mTLS from the site CA only, each simulated device onboarded with a certificate of its own.
-    const plantShape = simulatorConfig.parse({ plant: { sites: PLANT_SITES, linesPerSite: PLANT_LINES_PER_SITE } }).plant;
-    const mqttBroker = await startSecureMqttBroker({ dir: join(options.stateDir, 'mqtt'), site: PLANT_SITES[0] ?? 'berlin', gatewayId, plant: buildPlant(plantShape) });
-    closers.push(() => mqttBroker.stop());
-    options.log(
-      `MQTT: ${mqttBroker.url}, client certificates from the site CA ${mqttBroker.caDir} only (CN = device id; ${mqttBroker.devices.length} devices onboarded in ${mqttBroker.identitiesDir}), ` +
-        `per-device topic ACL ${mqttBroker.aclFile}, revocation list ${mqttBroker.crlFile}; no anonymous or plaintext listener.`,
-    );
-    // The gateway and the plant's OPC UA server exchange certificates and a user before either starts: SignAndEncrypt, no None endpoint.
-    const opcuaLink = await prepareSecureOpcuaLink({
-      gatewayId,
-      gatewayPkiDir: join(options.stateDir, 'gateway', 'opcua-pki'),
-      simulatorStateDir: join(options.stateDir, 'simulator'),
-      secretsDir: join(options.stateDir, 'secrets'),
-      port: await findFreePort(),
-    });
-    options.log(
-      `OPC UA: SignAndEncrypt (${PLANT_OPCUA_POLICIES.join(', ')}) at ${opcuaLink.gateway.endpointUrl}; the server trusts gateway certificate ${opcuaLink.gatewayThumbprint}, ` +
-        `the gateway trusts server certificate ${opcuaLink.serverThumbprint} (${opcuaLink.gateway.pkiDir}); the gateway's password is in ${opcuaLink.gateway.passwordFile}.`,
-    );
-    const gateway = await Gateway.start(
-      gatewayConfigFor({
-        gatewayId,
-        stateDir: join(options.stateDir, 'gateway'),
-        kafkaBrokers: brokers,
-        ...(principals ? { kafkaSecurity: principals.gateway(PLANT_SITES[0]!) } : {}),
+    const sites = options.sites ?? PLANT_SITES;
+    const links: SiteLink[] = [];
+    for (const site of sites) {
+      const link = await startSiteLink(site, {
+        stateDir: options.stateDir,
+        brokers,
         registryUrl: options.registryUrl,
-        mqttUrl: mqttBroker.url,
-        mqttTls: { caFile: mqttBroker.caFile, ...mqttBroker.gateway },
-        opcua: opcuaLink.gateway,
-        sites: PLANT_SITES,
-      }),
-      { root: REPO_ROOT, connectors: connectorCatalog, log: (line) => options.log(`  gateway: ${line}`), lineage: products.lineage },
-    );
-    closers.push(() => gateway.close());
-    // The gateway subscribes before the plant publishes, so no MQTT reading predates its session.
-    await waitUntil(() => {
-      const connectors = gateway.health().connectors as Record<string, boolean>;
-      return connectors['plant-json'] === true && connectors['plant-sparkplug'] === true;
-    }, 30_000);
+        ...(principals ? { kafkaPrincipals: principals } : {}),
+        lineage: products.lineage,
+        log: options.log,
+      });
+      closers.push(() => link.close());
+      links.push(link);
+    }
     const speed = options.speed ?? 10;
     const raw = contracts.find((loaded) => loaded.contract.id === 'plant-telemetry.raw');
     const maxClockSkewMs = maxClockSkewMsOf(raw?.contract ?? {});
@@ -195,38 +175,49 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
         `The plant runs ${speed}x faster than the wall clock: it starts at ${new Date(clock.startMs).toISOString()}, in the past, so that its readings stay within the ${maxClockSkewMs / 1000} s clock skew for the planned ${Math.round(plannedRunMs / 1000)} s (then it runs at real time).`,
       );
     }
-    const simulator = await startSimulator({
-      seed: 42,
-      startTimeMs: clock.startMs,
-      plant: plantShape,
-      rate: PLANT_RATE,
-      speed,
-      maxLeadSeconds: clock.maxLeadMs / 1000,
-      mqtt: { url: mqttBroker.url, tls: { caFile: mqttBroker.caFile, identitiesDir: mqttBroker.identitiesDir } },
-      json: true,
-      sparkplug: true,
-      opcua: opcuaLink.server,
-      stateDir: join(options.stateDir, 'simulator'),
-    });
-    closers.push(() => simulator.stop());
-    // Raw telemetry gets at least one record per sample of every signal (more where a signal is also
-    // sampled over OPC UA); a lower bound is what a completeness objective needs.
-    const sloExpectations = expectationsFromPlant(simulator.plant, { rate: PLANT_RATE, speed }, { 'plant-telemetry.raw': { per: 'reading' } });
     const failures = options.failures ?? DEFAULT_FAILURES;
-    const injector = failures ? new FailureInjector(simulator, failures) : undefined;
-    injector?.start();
+    const sitePlants: SitePlant[] = [];
+    for (const [index, link] of links.entries()) {
+      const simulator = await startSimulator({
+        // Each site its own plant: the same shape, its own noise and wear.
+        seed: 42 + index,
+        startTimeMs: clock.startMs,
+        plant: link.plantShape,
+        rate: PLANT_RATE,
+        speed,
+        maxLeadSeconds: clock.maxLeadMs / 1000,
+        mqtt: { url: link.mqttBroker.url, tls: { caFile: link.mqttBroker.caFile, identitiesDir: link.mqttBroker.identitiesDir } },
+        json: true,
+        sparkplug: true,
+        opcua: link.opcua.server,
+        stateDir: link.simulatorStateDir,
+      });
+      closers.push(() => simulator.stop());
+      const injector = failures ? new FailureInjector(simulator, failures) : undefined;
+      injector?.start();
+      sitePlants.push({ site: link.site, gateway: link.gateway, simulator, injector, mqttUrl: link.mqttBroker.url, caFile: link.mqttBroker.caFile });
+    }
+    // Raw telemetry gets at least one record per sample of every signal (more where a signal is also
+    // sampled over OPC UA); a lower bound is what a completeness objective needs. Line paths hold the site.
+    const sloExpectations: Record<string, Record<string, number>> = {};
+    for (const { simulator } of sitePlants) {
+      for (const [product, lines] of Object.entries(expectationsFromPlant(simulator.plant, { rate: PLANT_RATE, speed }, { 'plant-telemetry.raw': { per: 'reading' } })))
+        Object.assign((sloExpectations[product] ??= {}), lines);
+    }
 
-    let plantStopped: Promise<SimulatorStats> | undefined;
+    let plantStopped: Promise<Record<string, SimulatorStats>> | undefined;
     const stopPlant = () => {
       plantStopped ??= (async () => {
-        injector?.stop();
-        await simulator.stop();
-        const plant = simulator.stats();
-        // Let the sources deliver what is in flight, then let the buffer drain to Kafka.
-        await waitUntil(() => gateway.stats().pending === 0 && gateway.stats().received >= countPublishedMqtt(plant.published), 30_000).catch(() => undefined);
-        await gateway.close();
-        await mqttBroker.stop();
-        return plant;
+        const stopped = await Promise.all(
+          sitePlants.map(async ({ site, simulator, injector }, index) => {
+            injector?.stop();
+            await simulator.stop();
+            const plant = simulator.stats();
+            await links[index]!.drain(countPublishedMqtt(plant.published));
+            return [site, plant] as const;
+          }),
+        );
+        return Object.fromEntries(stopped);
       })();
       return plantStopped;
     };
@@ -239,9 +230,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       topics,
       offsetsAtStart,
       products,
-      gateway,
-      simulator,
-      injector,
+      sites: sitePlants,
       sloExpectations,
       stopPlant,
       close() {
@@ -284,13 +273,4 @@ function untrustedWatermarkLines(untrusted: UntrustedWatermark[], maxClockSkewMs
 
 function countPublishedMqtt(published: Record<string, number>): number {
   return (published['mqtt-json'] ?? 0) + (published.sparkplug ?? 0);
-}
-
-/** Polls `check` every 100 ms until it holds; rejects after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

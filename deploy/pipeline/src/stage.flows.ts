@@ -17,11 +17,18 @@ export function stageOf(job: ProductWiring): string {
   return `${job.domain} ${job.product}`;
 }
 
-/** Each stage's records in and out now: the gateway's readings, then every product job's. */
-export function stageFlows(pipeline: Pick<PlantPipeline, 'gateway' | 'products'>): StageFlow[] {
-  const gateway = pipeline.gateway.stats();
+/** The gateway's stage name: `gateway`, or `gateway <site>` when the plant has several sites. */
+export function gatewayStageOf(site: string, sites: number): string {
+  return sites > 1 ? `gateway ${site}` : 'gateway';
+}
+
+/** Each stage's records in and out now: each site's gateway's readings, then every product job's. */
+export function stageFlows(pipeline: Pick<PlantPipeline, 'sites' | 'products'>): StageFlow[] {
   return [
-    { stage: 'gateway', in: gateway.received, out: gateway.accepted },
+    ...pipeline.sites.map(({ site, gateway }) => {
+      const stats = gateway.stats();
+      return { stage: gatewayStageOf(site, pipeline.sites.length), in: stats.received, out: stats.accepted };
+    }),
     ...pipeline.products.jobs.map((job) => {
       const stats = pipeline.products.jobStats(job.job);
       return { stage: stageOf(job), in: stats.recordsIn - stats.recordsOwingNoOutput, out: stats.recordsOut };

@@ -7,9 +7,10 @@ import {
   endOffsets,
   PERSONAS,
   pipelineDomains,
-  PLANT_SITES,
   type PlantPipeline,
+  plantSites,
   quietLimitsFor,
+  siteGatewayId,
   stageFlows,
   startGovernedRegistry,
   startPlantPipeline,
@@ -21,7 +22,7 @@ import type { Output } from '../command.output';
 import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from './console.starter';
 import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
 import { RateMeter } from './progress.meter';
-import { formatReport, type MainJobReport } from './report';
+import { formatReport, type MainJobReport, type SiteReport } from './report';
 import { StallDetector } from './stall.detector';
 
 export interface MainJobOptions {
@@ -42,6 +43,8 @@ export interface MainJobOptions {
   domainFolders?: string[];
   /** The data products consume in groups of this run's own, from the topics' ends (see startPlantPipeline): a test's run on a shared stack. */
   runId?: string;
+  /** How many sites (1 to 3, default 1): each its own plant, broker, site CA, OPC UA server, gateway and Kafka principal (see plantSites). */
+  sites?: number;
 }
 
 /**
@@ -58,13 +61,16 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // The stack's broker takes SASL_SSL only; the run's Kafka clients log in as the stack's admin.
   Object.assign(process.env, kafkaClientEnv(addresses));
   const tokensFile = options.tokensFile ?? LOCAL_TOKENS_FILE;
+  const sites = plantSites(options.sites ?? 1);
+  // Readings this run's gateways produce are received from now on: the per-site count in ClickHouse starts here.
+  const runStartedMs = Date.now();
   // Each component logs in to Kafka as a principal of its own, allowed what its contracts say (applied first).
   const { contracts } = await pipelineDomains(options.domainFolders);
   const principals = await componentPrincipals(
     addresses.kafkaBrokers!,
     contracts.all(),
     { secretsDir: join(options.stack.dir, 'secrets', 'kafka'), caFile: addresses.kafkaCaFile! },
-    PLANT_SITES,
+    sites,
   );
   output.err(`Kafka: SASL_SSL, each component its own SCRAM principal with the ACLs the contracts imply (${principals.principals.join(', ')}).`);
   const registry = await startGovernedRegistry({
@@ -86,12 +92,16 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
     ...(options.domainFolders ? { domainFolders: options.domainFolders } : {}),
     ...(options.runId === undefined ? {} : { runId: options.runId }),
+    sites,
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
     await registry.close();
     throw error;
   });
-  const { admin, topics, products, gateway, simulator, injector, offsetsAtStart: before } = pipeline;
+  const { admin, topics, products, offsetsAtStart: before } = pipeline;
+  const totals = () => sumCounts(pipeline.sites.map(({ gateway }) => gateway.stats()));
+  const injected = () => pipeline.sites.flatMap(({ injector }) => injector?.injected ?? []);
+  const assets = pipeline.sites.reduce((sum, { simulator }) => sum + simulator.plant.assets.length, 0);
   // The domain rebuilds its alerts from the alerts topic, earlier runs' included: this run is judged on its own.
   const earlierAlerts = new Set(products.assetHealth.alerts().map((alert) => alert.alertId));
   const sloEvents: SloEvent[] = [];
@@ -119,7 +129,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     ].join('\n'),
   );
   output.err(
-    `Main job running: ${simulator.plant.assets.length} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`,
+    `Main job running: ${sites.length === 1 ? '' : `${sites.length} sites (${sites.join(', ')}), each its own plant, site CA, broker, OPC UA server and gateway; `}${assets} assets on MQTT JSON, Sparkplug B and OPC UA → gateway → Kafka. ${options.durationSeconds ? `Stops after ${options.durationSeconds} s` : 'Ctrl-C stops it'} and prints a report.`,
   );
 
   const meter = new RateMeter();
@@ -127,20 +137,24 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // Windowed stages are judged in plant time (limits at speed 1): the plant runs 10x, then at real time
   // once its clock nears the skew, and a window takes the same plant time to close either way.
   const stallDetector = new StallDetector(quietLimitsFor(products.jobs, 1), STAGE_QUIET_MS);
-  const sampleTime = () => ({ wallMs: Date.now(), plantMs: simulator.stats().plantTimeMs ?? simulator.config.startTimeMs ?? Date.now() });
+  // The sites' plants share one clock (they start together at the same speed): the first one's tells it.
+  const clockOf = pipeline.sites[0]!.simulator;
+  const sampleTime = () => ({ wallMs: Date.now(), plantMs: clockOf.stats().plantTimeMs ?? clockOf.config.startTimeMs ?? Date.now() });
   stallDetector.sample(sampleTime(), stageFlows(pipeline));
   const progress = setInterval(
     () => {
       stallDetector.sample(sampleTime(), stageFlows(pipeline));
-      const plant = simulator.stats().published;
-      const plantTotal = plant['mqtt-json'] + plant.sparkplug + plant.opcua;
-      const g = gateway.stats();
+      const plantTotal = pipeline.sites.reduce((sum, { simulator }) => {
+        const plant = simulator.stats().published;
+        return sum + plant['mqtt-json'] + plant.sparkplug + plant.opcua;
+      }, 0);
+      const g = totals();
       const clean = products.jobStats('plant-telemetry-clean');
       const features = products.jobStats('asset-health-features');
       const scores = products.jobStats('asset-health-anomaly-operator');
       const rows = products.sink.stats().tables.reduce((sum, t) => sum + t.inserted, 0);
       output.err(
-        `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', features.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', scores.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injector?.injected.length ?? 0}, alerts open ${products.assetHealth.alertStats().openAlerts}`,
+        `[${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s] plant ${meter.rate('plant', plantTotal).toFixed(0)}/s → gateway ${meter.rate('in', g.received).toFixed(0)}/s (dlq ${g.deadLettered}, buffer ${g.pending}) → kafka ${meter.rate('out', g.forwarded).toFixed(0)}/s → clean ${meter.rate('clean', clean.recordsOut).toFixed(0)}/s → features ${meter.rate('features', features.recordsOut).toFixed(0)}/s → scores ${meter.rate('scores', scores.recordsOut).toFixed(0)}/s | clickhouse ${meter.rate('rows', rows).toFixed(0)} rows/s | failures ${injected().length}, alerts open ${products.assetHealth.alertStats().openAlerts}`,
       );
     },
     (options.progressEverySeconds ?? 5) * 1000,
@@ -161,7 +175,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   stallDetector.sample(sampleTime(), stageFlows(pipeline));
   await consoleAccess.close();
   output.err('Stopping the plant and draining the gateway...');
-  const plant = await pipeline.stopPlant();
+  const plants = await pipeline.stopPlant();
   output.err('Letting the data products and the sink catch up...');
   // The sink of this run starts a fresh warehouse from the start of every topic: it must end up with
   // everything the topics hold, earlier runs' records included.
@@ -181,18 +195,33 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     .alerts()
     .filter((alert) => !earlierAlerts.has(alert.alertId))
     .flatMap((alert) => alert.history);
-  // An episode still under way when the plant stopped has had no chance to be judged: score the finished ones.
-  const finished = (injector?.injected ?? []).filter((episode) => episode.endMs <= (plant.plantTimeMs ?? 0));
+  // An episode still under way when its plant stopped has had no chance to be judged: score the finished ones.
+  const finished = pipeline.sites.flatMap(({ site, injector }) => (injector?.injected ?? []).filter((episode) => episode.endMs <= (plants[site]?.plantTimeMs ?? 0)));
+  const rawRows = await rawRowsByGateway(products, runStartedMs).catch((error: unknown) => {
+    output.err(`  counting each site's raw rows in ClickHouse failed: ${String(error)}`);
+    return undefined;
+  });
+  const siteReports: SiteReport[] = pipeline.sites.map(({ site, gateway }) => ({
+    site,
+    gatewayId: siteGatewayId(site),
+    published: plants[site]!.published,
+    gateway: gateway.stats(),
+    ...(rawRows ? { rawRows: rawRows[siteGatewayId(site)] ?? 0 } : {}),
+  }));
   const report: MainJobReport = {
     seconds: Math.round((Date.now() - started) / 1000),
-    plant: { published: plant.published, badInputs: plant.badInputs },
-    gateway: gateway.stats(),
+    plant: {
+      published: sumCounts(siteReports.map((site) => site.published)),
+      badInputs: Object.values(plants).reduce((sum, plant) => sum + plant.badInputs, 0),
+    },
+    gateway: totals(),
+    sites: siteReports,
     jobs: products.domains.flatMap((domain) => Object.entries(domain.stats()).map(([product, stats]) => ({ domain: domain.name, product, ...stats }))),
     kafka: delta(kafkaTotals, before),
     kafkaTotals,
     jobDeadLetters: jobDeadLetters(products),
     warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
-    failures: injector?.injected.length ?? 0,
+    failures: injected().length,
     detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
     models: products.assetHealth.models(),
     analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
@@ -223,6 +252,29 @@ function jobDeadLetters(products: PlantPipeline['products']): Record<string, num
     letters[topic] = (letters[topic] ?? 0) + deserialize + process;
   }
   return letters;
+}
+
+/** Field-wise sums of counters (every site's gateway, every site's plant). */
+function sumCounts<T extends object>(counts: readonly T[]): T {
+  const sum: Record<string, number> = {};
+  for (const count of counts) for (const [name, value] of Object.entries(count)) sum[name] = (sum[name] ?? 0) + Number(value);
+  return sum as T;
+}
+
+/**
+ * Rows of the raw product's ClickHouse table per gateway id, received since `sinceMs`: what each site's
+ * gateway brought to the warehouse during this run (the table also holds earlier runs' readings).
+ */
+async function rawRowsByGateway(products: PlantPipeline['products'], sinceMs: number): Promise<Record<string, number>> {
+  const { database, tables } = products.sink.stats();
+  const raw = tables.find((table) => table.topic === 'plant.telemetry.raw.v1');
+  if (!raw) return {};
+  const result = await products.sink.warehouse.client.query({
+    query: `SELECT gatewayId, count() AS n FROM \`${database}\`.\`${raw.table}\` WHERE receivedTime >= toDateTime(${Math.floor(sinceMs / 1000)}, 'UTC') GROUP BY gatewayId`,
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ gatewayId: string; n: string | number }>();
+  return Object.fromEntries(rows.map((row) => [row.gatewayId, Number(row.n)]));
 }
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {

@@ -57,6 +57,36 @@ describe('main job reconciliation', () => {
     expect(text).not.toContain('Every message is accounted for.');
   });
 
+  it("checks each site on its own: its MQTT readings reached its gateway and its gateway's readings reached ClickHouse", () => {
+    const site = (name: string, accepted: number, rawRows: number) => ({
+      site: name,
+      gatewayId: `gw-${name}-1`,
+      published: { 'mqtt-json': 50, sparkplug: 50, opcua: 50 },
+      gateway: { received: accepted + 1, accepted, duplicates: 0, deadLettered: 1, forwarded: accepted + 1, pending: 0, dropped: 0 },
+      rawRows,
+    });
+    const twoSites = {
+      ...balanced,
+      warehouse: { 'plant.telemetry.raw.v1': { table: 'fieldmesh.raw', rows: 260, deadLettered: 0 } },
+      sites: [site('berlin', 130, 130), site('hamburg', 130, 130)],
+    };
+    expect(reconcile(twoSites).filter((c) => !c.ok)).toEqual([]);
+    expect(reconcile(twoSites).map((c) => c.check)).toContain('hamburg: fieldmesh.raw rows from gw-hamburg-1 this run = its accepted readings');
+    // The totals balance, but one site's readings are missing from the warehouse and the other's counted twice.
+    const shifted = { ...twoSites, sites: [site('berlin', 130, 129), site('hamburg', 130, 131)] };
+    expect(
+      reconcile(shifted)
+        .filter((c) => !c.ok)
+        .map((c) => [c.check, c.expected, c.actual]),
+    ).toEqual([
+      ['berlin: fieldmesh.raw rows from gw-berlin-1 this run = its accepted readings', 130, 129],
+      ['hamburg: fieldmesh.raw rows from gw-hamburg-1 this run = its accepted readings', 130, 131],
+    ]);
+    const text = formatReport(twoSites);
+    expect(text).toMatch(/^ {2}gateway hamburg +131 +130 +1 +0 +0 +0$/m);
+    expect(text).toMatch(/^ {2}plant berlin +- +150/m);
+  });
+
   it('counts buffer drops as a failure', () => {
     const dropped = { ...balanced, gateway: { ...balanced.gateway, forwarded: 252, dropped: 10 }, kafka: { 'plant.telemetry.raw.v1': 250, 'plant.telemetry.raw.v1.dlq': 2 } };
     expect(reconcile(dropped).find((c) => !c.ok)?.check).toBe('records dropped by a full buffer');

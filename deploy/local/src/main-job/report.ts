@@ -4,10 +4,25 @@ import type { ProductStats } from '@fieldmesh/products';
 import type { SloEvent } from '@fieldmesh/slo';
 import type { Stall } from './stall.detector';
 
+/** One site's plant and gateway, and what of it reached ClickHouse. */
+export interface SiteReport {
+  site: string;
+  gatewayId: string;
+  /** What the site's simulator published, by output. */
+  published: Record<string, number>;
+  gateway: GatewayCounts;
+  /** Rows of the raw product's ClickHouse table that this site's gateway produced during the run; absent when the query failed. */
+  rawRows?: number;
+}
+
 export interface MainJobReport {
   seconds: number;
+  /** Every site together. */
   plant: { published: Record<string, number>; badInputs: number };
+  /** Every site's gateway together. */
   gateway: GatewayCounts;
+  /** Each site on its own (the plant, the gateway, its raw rows in ClickHouse). */
+  sites?: SiteReport[];
   /** Each product job's counters (the stream runtime's and its pipeline's), upstream first. */
   jobs?: Array<{ domain: string; product: string } & ProductStats>;
   /** Records added to each topic during the run (end offsets after minus before). */
@@ -46,7 +61,7 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
   const g = report.gateway;
   const raw = report.kafka['plant.telemetry.raw.v1'] ?? 0;
   const dlq = (report.kafka['plant.telemetry.raw.v1.dlq'] ?? 0) - (report.jobDeadLetters?.['plant.telemetry.raw.v1.dlq'] ?? 0);
-  const mqtt = (report.plant.published['mqtt-json'] ?? 0) + (report.plant.published.sparkplug ?? 0);
+  const mqtt = mqttPublished(report.plant.published);
   const rows: Array<[string, number, number]> = [
     ['gateway received ≥ MQTT readings the plant published', mqtt, Math.min(g.received, mqtt)],
     ['gateway received = accepted + dead-lettered + redelivered duplicates', g.received, g.accepted + g.deadLettered + g.duplicates],
@@ -56,10 +71,20 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
     [DRAINED_CHECK, 0, g.pending],
     ["Kafka raw + DLQ records (less the jobs' dead letters) = gateway forwarded", g.forwarded, raw + dlq],
   ];
+  const rawTable = report.warehouse?.['plant.telemetry.raw.v1']?.table ?? 'the raw table';
+  for (const site of report.sites ?? []) {
+    const siteMqtt = mqttPublished(site.published);
+    rows.push([`${site.site}: gateway ${site.gatewayId} received ≥ MQTT readings the site published`, siteMqtt, Math.min(site.gateway.received, siteMqtt)]);
+    if (site.rawRows !== undefined) rows.push([`${site.site}: ${rawTable} rows from ${site.gatewayId} this run = its accepted readings`, site.gateway.accepted, site.rawRows]);
+  }
   for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
     rows.push([`${table.table} rows + sink dead letters = ${topic} records`, (report.kafkaTotals ?? report.kafka)[topic] ?? 0, table.rows + table.deadLettered]);
   }
   return rows.map(([check, expected, actual]) => ({ check, expected, actual, ok: expected === actual }));
+}
+
+function mqttPublished(published: Record<string, number>): number {
+  return (published['mqtt-json'] ?? 0) + (published.sparkplug ?? 0);
 }
 
 const DRAINED_CHECK = "readings left in the gateway's disk buffer at the end (Kafka never took them)";
@@ -131,11 +156,22 @@ function stageLines(report: MainJobReport): string[] {
       `   (MQTT JSON ${p['mqtt-json']}, Sparkplug ${p.sparkplug}, OPC UA ${p.opcua}; ${report.plant.badInputs} malformed)`,
     ),
     row('gateway', [g.received, g.accepted, g.deadLettered, g.pending, g.dropped, g.duplicates]),
+    ...siteRows(report, row),
     ...jobs.map(({ label, job: { job, pipeline } }) => {
       const duplicates = (pipeline as { duplicates?: unknown }).duplicates;
       return row(label, [job.recordsIn, job.recordsOut, job.deadLettered.deserialize + job.deadLettered.process, '-', '-', typeof duplicates === 'number' ? duplicates : '-']);
     }),
   ];
+}
+
+/** With several sites, each site's plant and gateway under the totals. */
+function siteRows(report: MainJobReport, row: (label: string, cells: Array<number | string>, note?: string) => string): string[] {
+  const sites = report.sites ?? [];
+  if (sites.length < 2) return [];
+  return sites.flatMap(({ site, published: p, gateway: g }) => [
+    row(`  plant ${site}`, ['-', (p['mqtt-json'] ?? 0) + (p.sparkplug ?? 0) + (p.opcua ?? 0), '-', '-', '-']),
+    row(`  gateway ${site}`, [g.received, g.accepted, g.deadLettered, g.pending, g.dropped, g.duplicates]),
+  ]);
 }
 
 function detectionLines(report: MainJobReport): string[] {
