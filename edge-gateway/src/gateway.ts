@@ -70,11 +70,14 @@ export class Gateway {
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
     const say = options.log ?? ((line: string) => console.error(line));
     const contract = loadContract(join(options.root, config.contract), options.root);
-    const topic = contract.contract.kafka.topic;
+    // Every reading is checked against `contract`; with raw.v2 they are published in batches under `batchContract`.
+    const batches = config.kafka.contract === 'raw.v2' ? loadContract(join(options.root, config.batchContract), options.root) : undefined;
+    const product = batches ?? contract;
+    const topic = product.contract.kafka.topic;
     const metrics = new GatewayMetrics();
     const pseudonymiser = await Pseudonymiser.fromKeyFile(join(config.stateDir, 'keys', 'pseudonymisation.key'));
     const serde = new AvroSerde({ registryUrl: config.registryUrl, clientId: config.gatewayId });
-    const writer = await resolveWriter(serde, topic, contract.avroSchema, join(config.stateDir, 'writer-schema.json'), (error) =>
+    const writer = await resolveWriter(serde, topic, product.avroSchema, join(config.stateDir, 'writer-schema.json'), (error) =>
       say(`registry unreachable (${String(error)}); encoding with the schema id cached from an earlier start`),
     );
     const log = await SegmentLog.open({ dir: join(config.stateDir, 'buffer'), ...config.buffer, firstSequence: clockSequenceBase() });
@@ -100,7 +103,7 @@ export class Gateway {
         idleWaitMs: 50,
         prepare: async () => {
           await producer.connect();
-          await ensureTopics(kafka, contract);
+          await ensureTopics(kafka, product);
           if (ref.events) await ensureTopics(kafka, ref.events.contract);
         },
       },
@@ -131,12 +134,13 @@ export class Gateway {
       log,
       contract,
       writer,
+      ...(batches ? { batches } : {}),
       build: { gatewayId: config.gatewayId, contract: contract.contract, calibration: new Calibration(config.calibration), assets: new AssetModel(config.assets), pseudonymiser },
       personalKeys: ['operator', 'operatorBadge', 'user', 'userName'],
       redeliveries,
     });
     // Lineage is reported, not required: a site without an uplink still runs; the events go when they can.
-    const lineage = options.lineage && gatewayLineageReporter(config, topic, contract.avroSchema, options.lineage, say);
+    const lineage = options.lineage && gatewayLineageReporter(config, topic, product.avroSchema, options.lineage, say);
     const emitsEvents = config.connectors.some((entry, index) => {
       const spec = options.connectors[entry.type];
       return spec.emitsEvents?.(loadConfig(spec.config, entry.config, `connectors.${index}.config (${entry.name})`)) ?? false;

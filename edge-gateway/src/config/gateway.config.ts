@@ -48,7 +48,16 @@ export const gatewayConfigSchema = z.strictObject({
     .min(1)
     .describe('Where the gateway keeps its buffer, keys and sessions')
     .meta({ examples: ['/var/lib/fieldmesh/gw-berlin-1'] }),
-  contract: z.string().endsWith('.yaml').default('contracts/plant-telemetry/raw.yaml').describe('The data contract of the product the gateway publishes'),
+  contract: z
+    .string()
+    .endsWith('.yaml')
+    .default('contracts/plant-telemetry/raw.yaml')
+    .describe('The data contract of the readings the gateway publishes: every reading is checked against it, whichever kafka.contract says'),
+  batchContract: z
+    .string()
+    .endsWith('.yaml')
+    .default('contracts/plant-telemetry/raw-v2.yaml')
+    .describe("The data contract of the batched readings product, published when kafka.contract is 'raw.v2'"),
   eventsContract: z
     .string()
     .endsWith('.yaml')
@@ -61,6 +70,12 @@ export const gatewayConfigSchema = z.strictObject({
       .describe('Bootstrap brokers')
       .meta({ examples: [['127.0.0.1:9092']] }),
     client: z.enum(['kafkajs', 'platformatic']).optional().describe('Kafka client adapter; the faster one by default'),
+    contract: z
+      .enum(['raw.v1', 'raw.v2'])
+      .default('raw.v1')
+      .describe(
+        "Which raw product the gateway publishes: 'raw.v1' one record per reading (the `contract` file), 'raw.v2' one record per source message and device (the `batchContract` file), each reading still checked against `contract`",
+      ),
     security: kafkaSecuritySchema.optional().describe("SASL_SSL as the site's gateway principal (fieldmesh-gateway-<site>); the FIELDMESH_KAFKA_* environment when absent"),
   }),
   registryUrl: z
