@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import type { Source, SourceConnectorSpec } from '@fieldmesh/connect';
+import type { GatewayBufferState, GatewayHeartbeat, Source, SourceConnectorSpec } from '@fieldmesh/connect';
 import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/governance';
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
 import { type HealthReport, startObservabilityServer } from '@fieldmesh/observability';
 import { AvroSerde } from '@fieldmesh/serde';
 import { clockSequenceBase, SegmentLog } from './buffer/segment-log';
-import { ConditionCommands } from './commands/condition-commands.consumer';
+import type { GatewayDiagnostics } from './commands/diagnostics.handler';
+import { GatewayCommands } from './commands/gateway-commands.consumer';
+import { ReplyPublisher } from './commands/reply.publisher';
 import type { GatewayConfig } from './config/gateway.config';
 import { AssetModel } from './enrich/asset.model';
 import { Calibration } from './enrich/calibration';
@@ -18,6 +20,8 @@ import { Ingestor } from './ingest/ingestor';
 import { RedeliveryFilter } from './ingest/redelivery.filter';
 import { gatewayLineageReporter } from './observe/gateway.lineage';
 import { GatewayMetrics } from './observe/gateway.metrics';
+import { Heartbeat } from './observe/heartbeat';
+import { LogTail } from './observe/log.tail';
 import { sourceAddresses } from './observe/read-sources.tracker';
 import { Pseudonymiser } from './privacy/pseudonymiser';
 import { SourceRunner } from './runtime/source.runner';
@@ -68,7 +72,9 @@ export class Gateway {
   ) {}
 
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
-    const say = options.log ?? ((line: string) => console.error(line));
+    // The last lines stay in memory for the log-tail diagnostic.
+    const logTail = new LogTail();
+    const say = logTail.wrap(options.log ?? ((line: string) => console.error(line)));
     const contract = loadContract(join(options.root, config.contract), options.root);
     // Every reading is checked against `contract`; with raw.v2 they are published in batches under `batchContract`.
     const batches = config.kafka.contract === 'raw.v2' ? loadContract(join(options.root, config.batchContract), options.root) : undefined;
@@ -202,14 +208,44 @@ export class Gateway {
     const server = await startObservabilityServer(config.observability.host, config.observability.port, metrics.registry, () => ref.gateway!.health());
     lineage?.start();
     const closeLineage = async () => lineage?.close();
+    const diagnostics: GatewayDiagnostics = {
+      health: () => ref.gateway!.health(),
+      metricsText: () => metrics.registry.metrics(),
+      logTail: (lines) => logTail.last(lines),
+      effectiveConfig: () => config,
+      bufferState: () => ref.gateway!.bufferState(),
+      reconnect: (name) => {
+        const runner = runners.find((r) => r.name === name);
+        void runner?.reconnect();
+        return runner !== undefined;
+      },
+    };
+    const replies = config.commands && new ReplyPublisher(kafka, config.commands.repliesTopic, config.gatewayId);
     const commands =
-      config.commands && new ConditionCommands({ gatewayId: config.gatewayId, ...config.commands, sourceOf: (name) => liveSources.get(name), registry: metrics.registry, say });
-    const closeCommands = async () => commands?.close();
+      config.commands &&
+      replies &&
+      new GatewayCommands({ gatewayId: config.gatewayId, ...config.commands, sourceOf: (name) => liveSources.get(name), diagnostics, replies, registry: metrics.registry, say });
+    const heartbeat =
+      config.commands &&
+      replies &&
+      new Heartbeat({
+        gatewayId: config.gatewayId,
+        intervalSeconds: config.commands.heartbeatSeconds,
+        state: () => ({ ...ref.gateway!.state(), buffer: ref.gateway!.bufferState() }),
+        replies,
+        say,
+      });
+    const closeCommands = async () => {
+      await commands?.close();
+      await heartbeat?.close();
+      await replies?.close();
+    };
     const gateway = new Gateway(config, log, forwarder, runners, metrics, [closeCommands, () => producer.disconnect(), () => server.close(), closeLineage], server.url);
     ref.gateway = gateway;
     forwarder.start();
     for (const runner of runners) runner.start();
     void commands?.start(kafka);
+    heartbeat?.start();
     return gateway;
   }
 
@@ -222,11 +258,30 @@ export class Gateway {
     return { ...this.counts, pending: this.log.pending, dropped: buffer.droppedRecords };
   }
 
-  health(): HealthReport {
-    const counts = this.stats();
+  /** Whether Kafka takes records and every connector is connected: the health report's and the heartbeat's state. */
+  state(): Pick<GatewayHeartbeat, 'state' | 'uplink' | 'connectors'> {
     const connectors = Object.fromEntries(this.config.connectors.map((c) => [c.name, this.connected.get(c.name) ?? false]));
     const healthy = this.forwarder.uplink && Object.values(connectors).every(Boolean);
-    return { status: healthy ? 'ok' : 'degraded', gatewayId: this.config.gatewayId, uplink: this.forwarder.uplink, connectors, ...counts };
+    return { state: healthy ? 'ok' : 'degraded', uplink: this.forwarder.uplink, connectors };
+  }
+
+  health(): HealthReport {
+    const counts = this.stats();
+    const { state, uplink, connectors } = this.state();
+    return { status: state, gatewayId: this.config.gatewayId, uplink, connectors, ...counts };
+  }
+
+  /** The disk buffer as diagnostics and heartbeats show it. */
+  bufferState(): GatewayBufferState {
+    const stats = this.log.stats;
+    const pending = this.log.pending;
+    return {
+      segments: stats.segments,
+      bytes: stats.bytes,
+      pendingRecords: pending,
+      oldestUnackedSeq: pending > 0 ? stats.committedSeq + 1 : null,
+      droppedRecords: stats.droppedRecords,
+    };
   }
 
   /** Stops sources first, then lets the forwarder finish its batch; the buffer keeps the rest. Idempotent. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type KafkaAccessPlan, type LoadedContract } from '@fieldmesh/governance';
-import { GATEWAY_COMMANDS_TOPIC, GATEWAY_COMMANDS_TOPIC_LAYOUT } from '@fieldmesh/connect';
+import { GATEWAY_COMMANDS_TOPIC, GATEWAY_COMMANDS_TOPIC_LAYOUT, GATEWAY_REPLIES_TOPIC, GATEWAY_REPLIES_TOPIC_LAYOUT } from '@fieldmesh/connect';
 import { type AclBinding, DEFAULT_REPLICATION_FACTOR, type KafkaAdminPort, type TopicSpec } from '@fieldmesh/kafka';
 import { ensureLineageTopic } from '@fieldmesh/lineage';
 import { contractRootsOf, ContractCatalog, discoverDomains, wireDomain } from '@fieldmesh/products';
@@ -78,6 +78,8 @@ export async function platformTopics(): Promise<StrimziTopic[]> {
   await ensureLineageTopic(recorder as KafkaAdminPort);
   // The operators' commands: the console writes them, each site's gateway reads them, and neither may create the topic here.
   specs.push({ topic: GATEWAY_COMMANDS_TOPIC, ...GATEWAY_COMMANDS_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
+  // Their answers and the gateways' heartbeats: each site's gateway writes them, the console reads them.
+  specs.push({ topic: GATEWAY_REPLIES_TOPIC, ...GATEWAY_REPLIES_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
   return specs.map((spec) => strimziTopic(spec, 'platform'));
 }
 

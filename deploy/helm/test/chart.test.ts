@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
+import { GATEWAY_COMMANDS_TOPIC, GATEWAY_REPLIES_TOPIC } from '@fieldmesh/connect';
 import { clickhouseSinkConfigSchema } from '@fieldmesh/connector-clickhouse-sink';
 import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type LoadedContract } from '@fieldmesh/governance';
@@ -82,7 +82,8 @@ describe('the Helm chart', () => {
     expect(topics.get(LINEAGE_TOPIC)).toMatchObject({ partitions: 1, config: { 'cleanup.policy': 'compact' } });
     // One partition: the operators' commands stay in the order they were given.
     expect(topics.get(GATEWAY_COMMANDS_TOPIC)).toMatchObject({ partitions: 1, config: { 'retention.ms': String(30 * 24 * 3_600_000) } });
-    expect(topics.size).toBe(contracts.length * 2 + 2);
+    expect(topics.get(GATEWAY_REPLIES_TOPIC)).toMatchObject({ config: { 'retention.ms': String(30 * 24 * 3_600_000) } });
+    expect(topics.size).toBe(contracts.length * 2 + 3);
   });
 
   it('declares every topic a principal writes but may not create, so that no component depends on a topic nobody makes', () => {

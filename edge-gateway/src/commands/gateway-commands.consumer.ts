@@ -1,36 +1,40 @@
 import { parseWith } from '@fieldmesh/config';
-import { type AcknowledgeConditionCommand, acknowledgeConditionCommandSchema, GATEWAY_COMMANDS_TOPIC_LAYOUT, type Source } from '@fieldmesh/connect';
+import { type GatewayAnswer, type GatewayCommand, gatewayCommandSchema, GATEWAY_COMMANDS_TOPIC_LAYOUT, type Source } from '@fieldmesh/connect';
 import { type ConsumedRecord, DEFAULT_REPLICATION_FACTOR, type KafkaConsumerPort, type KafkaPort } from '@fieldmesh/kafka';
 import { Counter, type Registry } from 'prom-client';
 import { backoffMs, sleep } from '../runtime/backoff';
+import { answerDiagnostic, type CommandOutcome, type GatewayDiagnostics } from './diagnostics.handler';
+import type { ReplyPublisher } from './reply.publisher';
 
-export interface ConditionCommandsOptions {
+export interface GatewayCommandsOptions {
   gatewayId: string;
   topic: string;
   /** A command older than this is not carried out: the operator decided on a situation that has moved on. */
   maxAgeMs: number;
   /** The live source of a connector instance, as the runtime last created it. */
   sourceOf: (connector: string) => Source | undefined;
+  diagnostics: GatewayDiagnostics;
+  /** Where each command's answer goes (the replies topic). */
+  replies: Pick<ReplyPublisher, 'send'>;
   registry: Registry;
   say: (line: string) => void;
   clock?: () => number;
 }
 
-type Outcome = 'acknowledged' | 'refused' | 'invalid' | 'expired' | 'unknown-connector';
-
 /**
- * Carries out the operators' condition acknowledgements addressed to this gateway: each reaches the
- * connector that read the condition, which calls the source's Acknowledge method with the comment. The
- * result shows in the events product (the condition's next event is acked, with the comment, and the
- * server's own audit event follows); a refusal is logged with its reason and counted. Nothing is retried:
- * an acknowledgement is a person's decision on one event, and the server refuses a stale one anyway.
+ * Carries out the operators' commands addressed to this gateway and answers each on the replies topic,
+ * naming the command and the operator: a condition acknowledgement reaches the connector that read the
+ * condition (the source's Acknowledge method, with the comment); a diagnostic is answered from the running
+ * gateway. Who may send what is decided at the console (role-checked) and by Kafka (the console alone may
+ * write the commands topic), so a record on the topic is authenticated by the broker. Nothing is retried:
+ * a command is a person's decision on one situation; a refusal is answered with its reason, logged and counted.
  */
-export class ConditionCommands {
+export class GatewayCommands {
   private readonly outcomes: Counter<'command' | 'outcome'>;
   private consumer: KafkaConsumerPort | undefined;
   private readonly stop = new AbortController();
 
-  constructor(private readonly options: ConditionCommandsOptions) {
+  constructor(private readonly options: GatewayCommandsOptions) {
     this.outcomes = new Counter({
       name: 'fieldmesh_gateway_commands_total',
       help: "Operators' commands addressed to this gateway, by outcome",
@@ -55,7 +59,7 @@ export class ConditionCommands {
         await this.consumer?.disconnect().catch(() => undefined);
         this.consumer = undefined;
         const reason = error instanceof Error ? error.message : String(error);
-        if (reason !== lastReason) this.options.say(`operator commands unavailable (${reason}); acknowledgements from the console wait in ${this.options.topic}; retrying`);
+        if (reason !== lastReason) this.options.say(`operator commands unavailable (${reason}); commands from the console wait in ${this.options.topic}; retrying`);
         lastReason = reason;
         await sleep(backoffMs(attempt, 500, 30_000), this.stop.signal);
       }
@@ -83,7 +87,8 @@ export class ConditionCommands {
     await this.consumer?.disconnect();
   }
 
-  private async handle(record: ConsumedRecord): Promise<void> {
+  /** Carries out one record of the commands topic if it is addressed to this gateway, and answers it. */
+  async handle(record: ConsumedRecord): Promise<void> {
     if (record.key?.toString() !== this.options.gatewayId) return;
     let json: unknown;
     try {
@@ -91,36 +96,66 @@ export class ConditionCommands {
     } catch {
       json = undefined;
     }
-    const parsed = parseWith(acknowledgeConditionCommandSchema, json);
+    const parsed = parseWith(gatewayCommandSchema, json);
     if (!parsed.ok) {
-      this.report('invalid', `command at ${record.topic}/${record.partition}@${record.offset} ignored: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      const error = `command at ${record.topic}/${record.partition}@${record.offset} ignored: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`;
+      const named = (json ?? {}) as { commandId?: unknown; type?: unknown; requestedBy?: unknown };
+      await this.finish(
+        {
+          commandId: typeof named.commandId === 'string' ? named.commandId : null,
+          type: typeof named.type === 'string' ? named.type : 'unknown',
+          requestedBy: typeof named.requestedBy === 'string' ? named.requestedBy : null,
+        },
+        { outcome: 'invalid', error },
+      );
       return;
     }
     const command = parsed.value;
+    await this.finish(command, await this.carryOut(command));
+  }
+
+  private async carryOut(command: GatewayCommand): Promise<CommandOutcome> {
     const ageMs = (this.options.clock ?? Date.now)() - Date.parse(command.requestedAt);
     if (ageMs > this.options.maxAgeMs) {
-      this.report('expired', `${describe(command)} not carried out: requested ${Math.round(ageMs / 1000)} s ago, beyond commands.maxAgeMs; acknowledge again from the console`);
-      return;
+      return {
+        outcome: 'expired',
+        error: `${describe(command)} not carried out: requested ${Math.round(ageMs / 1000)} s ago, beyond commands.maxAgeMs; ask again from the console`,
+      };
     }
+    if (command.type !== 'acknowledge-condition') return answerDiagnostic(command, this.options.diagnostics);
     const source = this.options.sourceOf(command.connector);
     if (!source?.acknowledgeCondition) {
-      this.report('unknown-connector', `${describe(command)} not carried out: this gateway has no connector ${command.connector} that acknowledges conditions`);
-      return;
+      return { outcome: 'unknown-connector', error: `${describe(command)} not carried out: this gateway has no connector ${command.connector} that acknowledges conditions` };
     }
     try {
       await source.acknowledgeCondition({ conditionId: command.conditionId, eventId: command.eventId, comment: `${command.comment} (${command.requestedBy})` });
-      this.outcomes.inc({ command: command.type, outcome: 'acknowledged' });
+      return { outcome: 'done', answer: { conditionId: command.conditionId } };
     } catch (error) {
-      this.report('refused', `${describe(command)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { outcome: 'refused', error: `${describe(command)} failed: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 
-  private report(outcome: Outcome, line: string): void {
-    this.outcomes.inc({ command: 'acknowledge-condition', outcome });
-    this.options.say(line);
+  /** Counts, logs a failure, and answers on the replies topic (an answer that cannot be sent is logged: the command was carried out). */
+  private async finish(command: Pick<GatewayAnswer, 'commandId' | 'type' | 'requestedBy'>, outcome: CommandOutcome): Promise<void> {
+    this.outcomes.inc({ command: command.type, outcome: outcome.outcome });
+    if (outcome.error) this.options.say(outcome.error);
+    const answer: GatewayAnswer = {
+      kind: 'answer',
+      gatewayId: this.options.gatewayId,
+      commandId: command.commandId,
+      type: command.type,
+      requestedBy: command.requestedBy,
+      answeredAt: new Date((this.options.clock ?? Date.now)()).toISOString(),
+      ...outcome,
+    };
+    await this.options.replies
+      .send(answer)
+      .catch((error: unknown) => this.options.say(`answer to command ${command.commandId ?? '(unnamed)'} not sent: ${error instanceof Error ? error.message : String(error)}`));
   }
 }
 
-function describe(command: AcknowledgeConditionCommand): string {
-  return `acknowledgement ${command.commandId} of ${command.conditionId} by ${command.requestedBy}`;
+function describe(command: GatewayCommand): string {
+  return command.type === 'acknowledge-condition'
+    ? `acknowledgement ${command.commandId} of ${command.conditionId} by ${command.requestedBy}`
+    : `${command.type} ${command.commandId} by ${command.requestedBy}`;
 }

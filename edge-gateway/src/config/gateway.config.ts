@@ -1,5 +1,5 @@
 import { parseWith } from '@fieldmesh/config';
-import { GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
+import { GATEWAY_COMMANDS_TOPIC, GATEWAY_REPLIES_TOPIC } from '@fieldmesh/connect';
 import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
@@ -114,10 +114,14 @@ export const gatewayConfigSchema = z.strictObject({
         .positive()
         .default(15 * 60_000)
         .describe('A command older than this is not carried out (the situation the operator decided on has moved on)'),
+      repliesTopic: z.string().min(1).default(GATEWAY_REPLIES_TOPIC).describe('Kafka topic the gateway answers commands and sends heartbeats on, keyed by gateway id'),
+      heartbeatSeconds: z.number().int().min(1).max(3600).default(30).describe("How often the gateway sends its state (the console's fleet page)"),
     })
     .optional()
-    .describe("Carry out operators' commands from the console (acknowledge an OPC UA alarm condition); off when absent")
-    .meta({ examples: [{ topic: GATEWAY_COMMANDS_TOPIC, maxAgeMs: 900_000 }] }),
+    .describe(
+      "Carry out operators' commands from the console (acknowledge an OPC UA alarm condition; diagnostics: health, metrics, log tail, redacted config, buffer, connector reconnect), answer them and send heartbeats; off when absent",
+    )
+    .meta({ examples: [{ topic: GATEWAY_COMMANDS_TOPIC, maxAgeMs: 900_000, repliesTopic: GATEWAY_REPLIES_TOPIC, heartbeatSeconds: 30 }] }),
   redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
   forward: z.strictObject({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
   lineage: gatewayLineageConfigSchema,

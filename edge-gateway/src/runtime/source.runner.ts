@@ -58,6 +58,11 @@ export class SourceRunner {
     }
   }
 
+  /** Drops the source's connection (an operator's reconnect): the loop connects a fresh one, as after any failure. */
+  async reconnect(): Promise<void> {
+    await this.source?.close();
+  }
+
   async close(): Promise<void> {
     this.stop.abort();
     await this.source?.close();

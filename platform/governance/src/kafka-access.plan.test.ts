@@ -38,14 +38,17 @@ describe('the Kafka access plan of the contracts', () => {
     ]);
   });
 
-  it("lets a site gateway write the source products (raw telemetry, plant events) and their DLQs, and read only operators' commands", () => {
+  it("lets a site gateway write the source products (raw telemetry, plant events) and their DLQs and its answers to operators' commands, and read only those commands", () => {
     const gateway = grantsOf(principalNames.gateway('berlin'));
     expect(gateway.filter((grant) => grant.startsWith('WRITE')).sort()).toEqual([
+      'WRITE TOPIC:_fieldmesh.gateway-replies',
       'WRITE TOPIC:_fieldmesh.lineage',
       'WRITE TOPIC:plant.telemetry.events.v1',
       'WRITE TOPIC:plant.telemetry.events.v1.dlq',
       'WRITE TOPIC:plant.telemetry.raw.v1',
       'WRITE TOPIC:plant.telemetry.raw.v1.dlq',
+      'WRITE TOPIC:plant.telemetry.raw.v2',
+      'WRITE TOPIC:plant.telemetry.raw.v2.dlq',
     ]);
     expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual(['READ TOPIC:_fieldmesh.gateway-commands', 'READ GROUP:fieldmesh-gateway-commands.*']);
   });
@@ -61,7 +64,9 @@ describe('the Kafka access plan of the contracts', () => {
 
   it("lets the console read products and write only the alert workflow the alerts contract opens to it and operators' commands to gateways, and the SLO monitor write only its own output", () => {
     const consoleGrants = grantsOf(principalNames.console);
-    expect(consoleGrants).toEqual(expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ GROUP:fieldmesh-console-*']));
+    expect(consoleGrants).toEqual(
+      expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ TOPIC:_fieldmesh.gateway-replies', 'READ GROUP:fieldmesh-console-*']),
+    );
     expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant)).sort()).toEqual([
       'WRITE TOPIC:_fieldmesh.gateway-commands',
       'WRITE TOPIC:asset-health.alerts.v1',

@@ -9,6 +9,8 @@ export const PLATFORM_TOPICS = {
   slo: '_fieldmesh.slo',
   /** Operators' commands to gateways (acknowledge an alarm condition), keyed by gateway id; GATEWAY_COMMANDS_TOPIC of @fieldmesh/connect. */
   gatewayCommands: '_fieldmesh.gateway-commands',
+  /** Gateways' answers to those commands and their heartbeats, keyed by gateway id; GATEWAY_REPLIES_TOPIC of @fieldmesh/connect. */
+  gatewayReplies: '_fieldmesh.gateway-replies',
   /** Prefix of the windowed jobs' checkpoint topics, `_fieldmesh.checkpoints.<groupId>`. */
   checkpoints: '_fieldmesh.checkpoints.',
 } as const;
@@ -68,7 +70,8 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
  *   its DLQ) and its own products (a job rebuilding state replays its output), consumes in groups `<domain>.…`
  *   and, run as several exactly-once instances, uses transactional ids `<domain>.…`;
  * - a site's gateway writes the source products (contracts without upstream) and their DLQs only, and reads
- *   the operators' commands (`_fieldmesh.gateway-commands`), which the console alone writes;
+ *   the operators' commands (`_fieldmesh.gateway-commands`), which the console alone writes, and answers them
+ *   (and sends heartbeats) on `_fieldmesh.gateway-replies`, which the console reads;
  * - the sink reads every product and writes their DLQs; analysts, the console and the SLO monitor read products;
  * - the console writes a product only where its contract names it among the topic's `kafka.writers` (people's
  *   alert workflow steps, which the product logs beside the domain's own);
@@ -114,9 +117,13 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
     // The gateway carries out operators' commands: it reads their topic (made on first start) in groups of its own.
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, ['CREATE', ...CONSUME]));
     bindings.push(...grants(principal, 'GROUP', 'fieldmesh-gateway-commands.', ['READ', 'DESCRIBE'], 'PREFIXED'));
+    // It answers them, and sends its heartbeats, on the replies topic (made on first start).
+    bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, ['CREATE', ...PRODUCE]));
   }
   // Only the console sends operators' commands to gateways, each with the operator's name (the audit trail).
   bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, PRODUCE));
+  // The console's fleet page follows the gateways' heartbeats and answers.
+  bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, CONSUME));
   for (const contract of products.filter((product) => product.kafka.writers?.includes('console'))) {
     bindings.push(...grants(principalNames.console, 'TOPIC', contract.kafka.topic, PRODUCE));
   }
