@@ -112,6 +112,41 @@ describe('SegmentLog', () => {
   });
 });
 
+describe('SegmentLog with batch records', () => {
+  it("gives a batch record its readings' consecutive numbers, reads it back with them, and counts per reading", async () => {
+    const { log, dir } = await openLog({ segmentBytes: 250 });
+    const seqs = await log.append((first) => [payload(first), { payload: payload(first + 1), sequences: 50 }, payload(first + 51)]);
+    expect(seqs).toEqual([1, 51, 52]);
+    expect(log.pending).toBe(52);
+    expect((await log.read(1, 10)).map((r) => [r.seq, r.sequences])).toEqual([
+      [1, 1],
+      [51, 50],
+      [52, 1],
+    ]);
+    await log.commit(51);
+    expect(log.pending).toBe(1);
+    // A new segment after a restart starts at the next number; a batch there spans from it.
+    await log.close();
+    const { log: reopened } = await openLog({ dir, segmentBytes: 250 });
+    expect(await reopened.append([{ payload: payload(53), sequences: 3 }])).toEqual([55]);
+    expect((await reopened.read(52, 10)).map((r) => [r.seq, r.sequences])).toEqual([
+      [52, 1],
+      [55, 3],
+    ]);
+    expect(reopened.stats.appendedRecords).toBe(3);
+  });
+
+  it('counts every reading of a dropped batch record', async () => {
+    const { log } = await openLog({ maxBytes: 600, segmentBytes: 200, onFull: 'drop-oldest' });
+    await log.append([{ payload: payload(0), sequences: 40 }]);
+    await log.append([payload(1)]);
+    for (let i = 2; i < 8; i++) await log.append([payload(i)]);
+    const kept = (await log.read(1, 100)).reduce((sum, record) => sum + record.sequences, 0);
+    expect(log.stats.droppedRecords).toBeGreaterThanOrEqual(40);
+    expect(log.stats.droppedRecords + kept).toBe(47);
+  });
+});
+
 describe('SegmentLog across restarts', () => {
   it('keeps the records appended after a restart that appended nothing', async () => {
     // Issue 9, defect 1: the empty segment of the idle start was opened a second time, and the first

@@ -31,10 +31,27 @@ export function clockSequenceBase(nowMs = Date.now()): number {
 }
 
 export interface BufferedRecord {
+  /** The record's last sequence number (its only one unless it holds a batch). */
   seq: number;
   payload: Buffer;
+  /** Sequence numbers the record holds: 1, or the readings of a batch (see SpannedPayload). */
+  sequences: number;
 }
 
+/**
+ * A record that takes several sequence numbers, one per reading of a batch (plant.telemetry.raw.v2): it
+ * holds `sequences` numbers from the first its builder was given, and its frame carries the last of them,
+ * so recovery, reads and commits work on whole records while pending and dropped counts stay per reading.
+ */
+export interface SpannedPayload {
+  payload: Buffer;
+  sequences: number;
+}
+
+/** What an append takes: one record per payload, each holding one sequence number unless spanned. */
+export type AppendPayload = Buffer | SpannedPayload;
+
+/** Records are counted by sequence number: a batch counts as its readings. */
 export interface SegmentLogStats {
   appendedRecords: number;
   droppedRecords: number;
@@ -221,22 +238,30 @@ export class SegmentLog {
   }
 
   /**
-   * Appends records in order and resolves with their sequence numbers once they are durable (per the
-   * fsync policy). When the buffer is full it waits for commits ('block') or drops the oldest segment.
+   * Appends records in order and resolves with their (last) sequence numbers once they are durable (per
+   * the fsync policy). When the buffer is full it waits for commits ('block') or drops the oldest segment.
    * Given a function, it is called with the first sequence number the records will get, so records can
-   * carry their own sequence number.
+   * carry their own sequence number; a spanned record takes the next `sequences` numbers.
    */
-  append(payloads: Buffer[] | ((firstSeq: number) => Buffer[])): Promise<number[]> {
+  append(payloads: AppendPayload[] | ((firstSeq: number) => AppendPayload[])): Promise<number[]> {
     const result = this.appendChain.then(() => this.appendNow(payloads));
     this.appendChain = result.catch(() => undefined);
     return result;
   }
 
-  private async appendNow(build: Buffer[] | ((firstSeq: number) => Buffer[])): Promise<number[]> {
+  private async appendNow(build: AppendPayload[] | ((firstSeq: number) => AppendPayload[])): Promise<number[]> {
     if (this.closed) throw new BufferClosed();
     const payloads = typeof build === 'function' ? build(this.next) : build;
-    const seqs = payloads.map((_, i) => this.next + i);
-    const frames = payloads.map((payload, i) => encodeFrame(seqs[i]!, payload));
+    const seqs: number[] = [];
+    const frames: Buffer[] = [];
+    let last = this.next - 1;
+    for (const entry of payloads) {
+      const spanned = !Buffer.isBuffer(entry);
+      last += spanned ? entry.sequences : 1;
+      seqs.push(last);
+      frames.push(encodeFrame(last, spanned ? entry.payload : entry));
+    }
+    const sequences = last - this.next + 1;
     const incoming = frames.reduce((sum, f) => sum + f.length, 0);
     for (const frame of frames) {
       if (frame.length > this.options.maxBytes) throw new RecordTooLarge(frame.length, this.options.maxBytes);
@@ -257,14 +282,14 @@ export class SegmentLog {
       if (error instanceof BufferClosed) throw error;
       if (segment) await this.cutBack(before);
       this.counters.rejectedAppends += 1;
-      this.counters.rejectedRecords += payloads.length;
-      throw new BufferWriteFailed(segment?.path ?? this.segmentDir, payloads.length, incoming, { cause: error });
+      this.counters.rejectedRecords += sequences;
+      throw new BufferWriteFailed(segment?.path ?? this.segmentDir, sequences, incoming, { cause: error });
     }
     // Only now are the frames part of the segment: readers never see bytes that may still be cut off.
     segment.bytes += incoming;
     segment.lastSeq = seqs.at(-1) ?? segment.lastSeq;
-    this.next += payloads.length;
-    this.counters.appendedRecords += payloads.length;
+    this.next += sequences;
+    this.counters.appendedRecords += sequences;
     if (this.options.fsync !== 'always') this.dirty = true;
     return seqs;
   }
@@ -320,6 +345,8 @@ export class SegmentLog {
       if (segment.lastSeq < fromSeq || segment.bytes === 0) continue;
       const resume = this.cursor && this.cursor.path === segment.path && this.cursor.nextSeq === fromSeq;
       let offset = resume ? this.cursor!.offset : 0;
+      // A segment's records hold its numbers without gaps from its first: a record spans from the one before it.
+      let previous = resume ? fromSeq - 1 : segment.firstSeq - 1;
       const handle = await this.files.open(segment.path, 'r').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined; // dropped or deleted meanwhile
         throw error;
@@ -331,8 +358,10 @@ export class SegmentLog {
           let used = 0;
           for (let frame = decodeFrame(chunk, 0); frame; frame = decodeFrame(chunk, used)) {
             used += frame.size;
+            const sequences = frame.seq - previous;
+            previous = frame.seq;
             if (frame.seq < fromSeq) continue;
-            records.push({ seq: frame.seq, payload: Buffer.from(frame.payload) });
+            records.push({ seq: frame.seq, payload: Buffer.from(frame.payload), sequences });
             bytes += frame.size - frameHeaderBytes;
             this.cursor = { path: segment.path, offset: offset + used, nextSeq: frame.seq + 1 };
             if (records.length >= maxRecords || bytes >= maxBytes) return records;
@@ -368,13 +397,15 @@ export class SegmentLog {
    * gateway last stopped (or crashed). Read once at start to recognise sources redelivering them.
    */
   async lastSessionTail(): Promise<BufferedRecord[]> {
-    const previous = this.segments.findLast((segment) => segment.bytes > 0 && segment.firstSeq < this.sessionFirstSeq);
-    if (!previous) return [];
-    const data = await this.files.readFile(previous.path).catch(() => Buffer.alloc(0));
+    const previousSegment = this.segments.findLast((segment) => segment.bytes > 0 && segment.firstSeq < this.sessionFirstSeq);
+    if (!previousSegment) return [];
+    const data = await this.files.readFile(previousSegment.path).catch(() => Buffer.alloc(0));
     const records: BufferedRecord[] = [];
+    let previous = previousSegment.firstSeq - 1;
     for (let offset = 0, frame = decodeFrame(data, 0); frame; frame = decodeFrame(data, offset)) {
       offset += frame.size;
-      records.push({ seq: frame.seq, payload: Buffer.from(frame.payload) });
+      records.push({ seq: frame.seq, payload: Buffer.from(frame.payload), sequences: frame.seq - previous });
+      previous = frame.seq;
     }
     return records;
   }

@@ -18,7 +18,7 @@ export interface ForwarderOptions {
 }
 
 export interface ForwarderEvents {
-  /** Records Kafka acknowledged, dead-lettered ones included (they are forwarded, to the DLQ topic). */
+  /** Readings Kafka acknowledged (a batch record counts its readings), dead-lettered ones included (they are forwarded, to the DLQ topic). */
   onForwarded(count: number, oldestReceivedAgeMs: number): void;
   onUplinkChange(up: boolean, error?: unknown): void;
   /** Kafka refused a record for good; it went to the dead-letter topic. `connector` is the source it came from. */
@@ -123,12 +123,16 @@ export class Forwarder {
       const envelopes = batch.map(({ payload }) => decodeEnvelope(payload));
       const progress = await this.forward(batch, envelopes);
       if (progress.settled > 0) {
-        const last = batch[progress.settled - 1]!.seq;
+        const settled = batch.slice(0, progress.settled);
+        const last = settled.at(-1)!.seq;
         // The position holds in memory when the checkpoint cannot be saved: forwarding goes on.
         await this.log.commit(last).catch((error: unknown) => this.events.onBufferError(error));
         next = last + 1;
         const oldest = Number(envelopes[0]?.headers[RECEIVED_TIME_HEADER] ?? this.clock());
-        this.events.onForwarded(progress.settled, this.clock() - oldest);
+        this.events.onForwarded(
+          settled.reduce((sum, record) => sum + record.sequences, 0),
+          this.clock() - oldest,
+        );
         this.releaseWaiters();
       }
       if (progress.error !== undefined) {

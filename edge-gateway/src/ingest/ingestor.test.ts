@@ -19,6 +19,13 @@ const raw = loadContract(join(root, 'contracts', 'plant-telemetry', 'raw.yaml'),
 // Encoding needs no registry round trip: the writer schema and its id are given.
 const serde = new AvroSerde({ registryUrl: 'http://127.0.0.1:9' });
 const writer = { topic: 'plant.telemetry.raw.v1', subject: 'plant.telemetry.raw.v1-value', schemaId: 7, codec: new AvroCodec(createAvroType(raw.avroSchema), serde.config.limits) };
+const rawV2 = loadContract(join(root, 'contracts', 'plant-telemetry', 'raw-v2.yaml'), root);
+const batchWriter = {
+  topic: 'plant.telemetry.raw.v2',
+  subject: 'plant.telemetry.raw.v2-value',
+  schemaId: 8,
+  codec: new AvroCodec(createAvroType(rawV2.avroSchema), serde.config.limits),
+};
 
 const reading = (signal: string, value: number, readingTime: number): SourceReading => ({
   readingTime,
@@ -41,13 +48,14 @@ const openLog = async (dir?: string) => {
   logs.push(log);
   return log;
 };
-async function ingestor(options: { log?: SegmentLog; redeliveries?: RedeliveryFilter; clock?: () => number } = {}) {
+async function ingestor(options: { log?: SegmentLog; redeliveries?: RedeliveryFilter; clock?: () => number; batches?: boolean } = {}) {
   const log = options.log ?? (await openLog());
   const build = { gatewayId: 'gw-1', contract: raw.contract, calibration: new Calibration([]), pseudonymiser: Pseudonymiser.fromKey(Buffer.alloc(32, 1)) };
   const redeliveries = options.redeliveries ?? new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+  const product = options.batches ? { writer: batchWriter, batches: rawV2 } : { writer };
   return {
     log,
-    ingestor: new Ingestor({ log, contract: raw, writer, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }),
+    ingestor: new Ingestor({ log, contract: raw, ...product, build, personalKeys: ['operator'], redeliveries, ...(options.clock ? { clock: options.clock } : {}) }),
   };
 }
 const sequences = async (log: SegmentLog) => (await log.read(1, 100)).map((r) => decodeEnvelope(r.payload).headers['fieldmesh.sequence']);
@@ -147,5 +155,60 @@ describe('Ingestor', () => {
     const { log, ingestor: ingest } = await ingestor();
     expect(await ingest.ingest('plant-json', batch([reading('flow', 12, 100), reading('flow', 12, 100)]))).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(await sequences(log)).toEqual(['1']);
+  });
+});
+
+describe('Ingestor publishing raw.v2 batches', () => {
+  const ddata = (device: string, values: number[]): SourceReading[] =>
+    values.map((value, i) => ({
+      ...reading(i === 0 ? 'bearing_temperature' : `metric_${i}`, value, 1_000 + i),
+      deviceId: device,
+      assetPath: `acme/berlin/press-shop/line-1/${device}`,
+      sourceProtocol: 'SPARKPLUG_B',
+      sourceAddress: `spBv1.0/berlin/DDATA/line-1/${device}`,
+    }));
+  const decodeBatch = (value: Buffer) =>
+    batchWriter.codec.type.fromBuffer(unframe(value, 1 << 20, {}).body) as {
+      firstSequenceNumber: number;
+      readings: Array<{ sequenceNumber: number; signal: string; value: number }>;
+    };
+
+  it('buffers the valid readings of a message as one record of consecutive numbers, each invalid one dead-lettered with its reason, counts per reading', async () => {
+    const { log, ingestor: ingest } = await ingestor({ batches: true });
+    const values = Array.from({ length: 50 }, (_, i) => 20 + i);
+    values[0] = 1501; // beyond bearing-temperature-plausible
+    const outcome = await ingest.ingest('plant-sparkplug', batch(ddata('pump-1', values)));
+    expect(outcome).toEqual({ accepted: 49, duplicates: 0, deadLettered: [{ stage: 'validate', errorClass: 'ReadingInvalid' }] });
+    const records = await log.read(1, 10);
+    expect(records.map((r) => [r.seq, r.sequences])).toEqual([
+      [49, 49],
+      [50, 1],
+    ]);
+    const [batched, dead] = records.map((r) => decodeEnvelope(r.payload));
+    expect([batched!.topic, batched!.key, dead!.topic]).toEqual(['plant.telemetry.raw.v2', 'acme/berlin/press-shop/line-1/pump-1', 'plant.telemetry.raw.v2.dlq']);
+    expect(unframe(batched!.value, 1 << 20, {}).schemaId).toBe(8);
+    const decoded = decodeBatch(batched!.value);
+    expect(Number(decoded.firstSequenceNumber)).toBe(1);
+    expect(decoded.readings.map((r) => Number(r.sequenceNumber))).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
+    expect(decoded.readings[0]).toMatchObject({ signal: 'metric_1', value: 21 });
+    expect(readDlqHeaders(dead!.headers)?.exceptionMessage).toContain('bearing-temperature-plausible: must be <= 400');
+    expect(JSON.parse(dead!.value.toString())).toMatchObject({ sequenceNumber: 50, signal: 'bearing_temperature', value: 1501 });
+    expect(batched!.headers[READING_ID_HEADER]!.split(',')).toHaveLength(49);
+  });
+
+  it('starts a new record for another device, and remembers each reading of a batch against redelivery', async () => {
+    const redeliveries = new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+    const { log, ingestor: ingest } = await ingestor({ batches: true, redeliveries });
+    const pump = ddata('pump-1', [20, 21, 22]);
+    const fan = ddata('fan-2', [30, 31]);
+    expect(await ingest.ingest('plant-sparkplug', batch([...pump, ...fan]))).toMatchObject({ accepted: 5 });
+    expect((await log.read(1, 10)).map((r) => [decodeEnvelope(r.payload).key, r.seq, r.sequences])).toEqual([
+      ['acme/berlin/press-shop/line-1/pump-1', 3, 3],
+      ['acme/berlin/press-shop/line-1/fan-2', 5, 2],
+    ]);
+    expect(await ingest.ingest('plant-sparkplug', batch([pump[1]!, ...ddata('pump-1', [20, 21, 22, 23]).slice(3)]))).toEqual({ accepted: 1, duplicates: 1, deadLettered: [] });
+    const seeded = new RedeliveryFilter({ recentReadingsPerConnector: 1_000 });
+    seeded.seed(await log.read(1, 10));
+    expect(seeded.screen('plant-sparkplug', [...pump, ...fan]).redelivered).toBe(5);
   });
 });

@@ -33,8 +33,11 @@ function addressOf(reading: SourceReading): string {
   return third < 0 ? address.slice(0, second) : address.slice(0, second) + address.slice(third);
 }
 
-/** The buffered record's header holding its reading id. */
+/** The buffered record's header holding its reading id; a batch record's holds its readings' ids, joined by READING_IDS_SEPARATOR. */
 export const READING_ID_HEADER = 'fieldmesh.reading-id';
+
+/** Joins the ids of a batch's readings (ids are base64url: never a comma). */
+export const READING_IDS_SEPARATOR = ',';
 
 /** The buffered record's header naming the connector it came from. */
 export const CONNECTOR_HEADER = 'fieldmesh.connector';

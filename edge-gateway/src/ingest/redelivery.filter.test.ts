@@ -1,7 +1,7 @@
 import type { SourceReading } from '@fieldmesh/connect';
 import { describe, expect, it } from 'vitest';
 import { encodeEnvelope } from '../buffer/envelope';
-import { CONNECTOR_HEADER, READING_ID_HEADER, readingId } from './reading.identity';
+import { CONNECTOR_HEADER, READING_ID_HEADER, READING_IDS_SEPARATOR, readingId } from './reading.identity';
 import { RedeliveryFilter } from './redelivery.filter';
 
 const reading = (readingTime: number, signal = 'flow'): SourceReading => ({
@@ -66,10 +66,18 @@ describe('RedeliveryFilter', () => {
 
   it('is seeded from buffered records by the connector and reading id they carry, skipping records without them', () => {
     const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
-    const record = (headers: Record<string, string>, seq: number) => ({ seq, payload: encodeEnvelope({ topic: 't', key: null, value: Buffer.alloc(0), headers }) });
+    const record = (headers: Record<string, string>, seq: number) => ({ seq, sequences: 1, payload: encodeEnvelope({ topic: 't', key: null, value: Buffer.alloc(0), headers }) });
     filter.seed([record({ [CONNECTOR_HEADER]: 'plant', [READING_ID_HEADER]: readingId(reading(1)) }, 1), record({ [CONNECTOR_HEADER]: 'plant' }, 2)]);
     expect(filter.screen('plant', [reading(1), reading(2)]).redelivered).toBe(1);
     expect(filter.screen('other', [reading(1)]).redelivered).toBe(0);
+  });
+
+  it('is seeded with every reading of a buffered batch record', () => {
+    const filter = new RedeliveryFilter({ recentReadingsPerConnector: 10 });
+    const ids = [reading(1), reading(2)].map(readingId).join(READING_IDS_SEPARATOR);
+    const headers = { [CONNECTOR_HEADER]: 'plant', [READING_ID_HEADER]: ids };
+    filter.seed([{ seq: 2, sequences: 2, payload: encodeEnvelope({ topic: 't', key: null, value: Buffer.alloc(0), headers }) }]);
+    expect(filter.screen('plant', [reading(1), reading(2), reading(3)]).fresh.map(({ reading: r }) => r.readingTime)).toEqual([3]);
   });
 
   it('remembers an id added again until its newest copy is among the forgotten', () => {

@@ -2,7 +2,7 @@ import type { SourceReading } from '@fieldmesh/connect';
 import { decodeEnvelope } from '../buffer/envelope';
 import type { BufferedRecord } from '../buffer/segment-log';
 import type { RedeliveryConfig } from './redelivery.config';
-import { CONNECTOR_HEADER, READING_ID_HEADER, readingId } from './reading.identity';
+import { CONNECTOR_HEADER, READING_ID_HEADER, READING_IDS_SEPARATOR, readingId } from './reading.identity';
 
 /** A reading to buffer, with the id it is remembered by. */
 export interface FreshReading {
@@ -25,13 +25,13 @@ export class RedeliveryFilter {
 
   constructor(private readonly config: RedeliveryConfig) {}
 
-  /** Remembers records already buffered (the previous run's tail), by the connector and reading id they carry. */
+  /** Remembers records already buffered (the previous run's tail), by the connector and reading ids (one, or a batch's) they carry. */
   seed(records: Iterable<BufferedRecord>): void {
     for (const record of records) {
       const { headers } = decodeEnvelope(record.payload);
-      const id = headers[READING_ID_HEADER];
+      const ids = headers[READING_ID_HEADER];
       const connector = headers[CONNECTOR_HEADER];
-      if (id !== undefined && connector !== undefined) this.remember(connector, [id]);
+      if (ids !== undefined && connector !== undefined) this.remember(connector, ids.split(READING_IDS_SEPARATOR));
     }
   }
 

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { RawReadingRecord } from '../enrich/raw-reading.builder';
+import { joinsBatch, MAX_READINGS_PER_BATCH, toReadingBatch } from './reading-batch.encoder';
+
+const record = (sequenceNumber: number, overrides: Partial<RawReadingRecord> = {}): RawReadingRecord => ({
+  readingTime: 1_000 + sequenceNumber,
+  receivedTime: 5_000,
+  gatewayId: 'gw-1',
+  sequenceNumber,
+  deviceId: 'plc-7',
+  assetPath: 'acme/berlin/press-shop/line-1/pump-1',
+  signal: `metric_${sequenceNumber}`,
+  value: sequenceNumber / 2,
+  valueText: null,
+  unit: 'Cel',
+  quality: 'GOOD',
+  qualityCode: null,
+  sourceProtocol: 'OPC_UA',
+  sourceAddress: 'ns=2;s=Pump1.Temperature',
+  isHistorical: false,
+  operatorBadge: null,
+  attributes: { 'opcua.datatype': 'Double' },
+  ...overrides,
+});
+
+/** What the clean job does with a batch: the raw.v1 records back. */
+const expand = (batch: ReturnType<typeof toReadingBatch>): RawReadingRecord[] =>
+  batch.readings.map(({ sourceAddress, ...reading }) => ({
+    ...reading,
+    receivedTime: batch.receivedTime,
+    gatewayId: batch.gatewayId,
+    deviceId: batch.deviceId,
+    assetPath: batch.assetPath,
+    sourceProtocol: batch.sourceProtocol,
+    sourceAddress: sourceAddress ?? batch.sourceAddress,
+  }));
+
+describe('toReadingBatch', () => {
+  it('keeps what readings share once and loses nothing: expanded, the batch is its raw.v1 records', () => {
+    const records = [
+      record(41, { valueText: 'RUNNING', value: null, isHistorical: true, operatorBadge: 'c2b1f0a3e1', qualityCode: 1_073_741_824 }),
+      record(42, { sourceAddress: 'ns=2;s=Pump1.Pressure', unit: 'bar', quality: 'UNCERTAIN' }),
+      record(43),
+    ];
+    const batch = toReadingBatch(records);
+    expect(batch).toMatchObject({ firstSequenceNumber: 41, sourceAddress: 'ns=2;s=Pump1.Temperature', receivedTime: 5_000, deviceId: 'plc-7' });
+    // A reading's own address is written only where it differs from the batch's (OPC UA: one node per reading).
+    expect(batch.readings.map((r) => r.sourceAddress)).toEqual([null, 'ns=2;s=Pump1.Pressure', null]);
+    expect(expand(batch)).toEqual(records);
+  });
+
+  it('refuses an empty batch: a record of no reading has no key', () => {
+    expect(() => toReadingBatch([])).toThrow(RangeError);
+  });
+});
+
+describe('joinsBatch', () => {
+  const first = record(1);
+
+  it('takes the next reading of the same device, asset and protocol', () => {
+    expect(joinsBatch(first, 1, record(2, { sourceAddress: 'ns=2;s=Other' }))).toBe(true);
+  });
+
+  it.each([
+    ['another device', { deviceId: 'plc-8' }],
+    ['another asset', { assetPath: 'acme/berlin/press-shop/line-1/pump-2' }],
+    ['another protocol', { sourceProtocol: 'SPARKPLUG_B' as const }],
+  ])('starts a new batch for %s', (_, overrides) => {
+    expect(joinsBatch(first, 1, record(2, overrides))).toBe(false);
+  });
+
+  it(`starts a new batch once one holds ${MAX_READINGS_PER_BATCH} readings, so a record stays under Kafka's message size`, () => {
+    expect(joinsBatch(first, MAX_READINGS_PER_BATCH - 1, record(2))).toBe(true);
+    expect(joinsBatch(first, MAX_READINGS_PER_BATCH, record(2))).toBe(false);
+  });
+});
