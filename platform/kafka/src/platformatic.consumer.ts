@@ -50,6 +50,8 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
   private transactional: TransactionalProducer | undefined;
   /** Exactly-once only: the committed positions the current stream resumed from. */
   private resumed: Promise<CommitOffset[]> | undefined;
+  /** The batch handed to the handler and not settled yet. */
+  private inFlight: KafkaMessage[] = [];
 
   constructor(
     private readonly base: BaseOptions,
@@ -200,7 +202,8 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       if (!membership || this.fence.membership !== membership || this.buffer.length === 0) continue;
       const messages = this.buffer.splice(0, this.settings.maxBatchRecords);
       if (this.buffer.length < this.settings.maxBatchRecords && this.stream?.isPaused()) this.stream.resume();
-      const committed = await this.fence.run(() => this.deliver(consumer, handler, messages, membership, this.resumed));
+      this.inFlight = messages;
+      const committed = await this.fence.run(() => this.deliver(consumer, handler, messages, membership, this.resumed)).finally(() => (this.inFlight = []));
       // After a rebalance the new generation's stream starts from the committed offsets anyway.
       if (!committed && this.fence.membership === membership) await this.restart(consumer, true);
     }
@@ -278,6 +281,29 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
     });
     this.transactional = producer;
     return producer;
+  }
+
+  positions(): CommitOffset[] {
+    const stream = this.stream;
+    const membership = this.fence.membership;
+    // Records still queued inside the stream (paused by backpressure) are not in the buffer: position unknown.
+    if (!stream || !membership || this.streamGeneration !== membership.generationId || stream.readableLength > 0) return [];
+    const unhandled = new Map<string, bigint>();
+    for (const m of [...this.inFlight, ...this.buffer]) {
+      const key = `${m.topic}:${m.partition}`;
+      const known = unhandled.get(key);
+      if (known === undefined || m.offset < known) unhandled.set(key, m.offset);
+    }
+    const positions: CommitOffset[] = [];
+    for (const { topic, partition } of membership.partitions) {
+      // The library's next offset to fetch: past the records it delivered and the markers it skipped.
+      const key = `${topic}:${partition}`;
+      const fetched = stream.offsetsToFetch.get(key);
+      if (fetched === undefined || fetched < 0n) continue;
+      const pending = unhandled.get(key);
+      positions.push({ topic, partition, offset: (pending !== undefined && pending < fetched ? pending : fetched).toString() });
+    }
+    return positions;
   }
 
   async disconnect(): Promise<void> {

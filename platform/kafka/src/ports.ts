@@ -142,6 +142,13 @@ export interface KafkaConsumerPort {
   connect(): Promise<void>;
   /** Starts consuming; resolves once the consumer has joined its group and is running. */
   run(handler: BatchHandler): Promise<void>;
+  /**
+   * Where this member stands in each partition it owns: every record below the offset was handed to the
+   * handler and its batch settled, and transaction markers (control records, never handed out) are passed
+   * too, so a reader of a transactional topic can tell it reached the end offset. Partitions it cannot
+   * tell yet are absent. Optional: an adapter that does not know leaves it out.
+   */
+  positions?(): CommitOffset[];
   disconnect(): Promise<void>;
 }
 

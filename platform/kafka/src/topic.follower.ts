@@ -31,6 +31,11 @@ export class TopicFollower {
     this.resolveCaughtUp = resolve;
     this.rejectCaughtUp = reject;
   });
+  /** Per partition, the offset below which every record was handled (or was a transaction marker). */
+  private readonly handled = new Map<number, bigint>();
+  /** Catch-ups in progress: the end offsets each waits for, and how to tell it. */
+  private readonly targets = new Set<{ ends: Map<number, bigint>; reached: () => void }>();
+  private poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kafka: KafkaPort,
@@ -48,33 +53,88 @@ export class TopicFollower {
         if (!ensureTopic) throw new TopicNotFound(topic, 'Following');
         await ensureTopic(admin, topic);
       }
-      ends = new Map((await admin.fetchTopicEndOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
+      ends = await endOffsets(admin, topic);
     } finally {
       await admin.disconnect();
     }
-    const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([partition]) => partition));
-    const caughtUp = () => {
+    const reached = this.reach(ends);
+    if (catchUpTimeoutMs !== undefined) {
+      this.catchUpTimer = setTimeout(() => this.rejectCaughtUp(new TopicEndNotReached(topic, this.behind(ends), catchUpTimeoutMs)), catchUpTimeoutMs);
+    }
+    void reached.then(() => {
       clearTimeout(this.catchUpTimer);
       this.resolveCaughtUp();
-    };
-    if (pending.size === 0) caughtUp();
-    else if (catchUpTimeoutMs !== undefined) {
-      this.catchUpTimer = setTimeout(() => this.rejectCaughtUp(new TopicEndNotReached(topic, [...pending], catchUpTimeoutMs)), catchUpTimeoutMs);
-    }
+    });
     this.consumer = this.kafka.consumer({ groupId: `${this.options.groupPrefix}-${randomUUID()}`, topics: [topic], fromBeginning: true, maxBatchRecords: 5_000, maxWaitMs: 200 });
     await this.consumer.connect();
     await this.consumer.run(async (batch) => {
       for (const record of batch.records) {
         await this.onRecord(record);
-        const end = ends.get(record.partition);
-        if (end !== undefined && BigInt(record.offset) + 1n >= end) pending.delete(record.partition);
+        const next = BigInt(record.offset) + 1n;
+        if (next > (this.handled.get(record.partition) ?? 0n)) this.handled.set(record.partition, next);
       }
-      if (pending.size === 0) caughtUp();
+      this.settle();
     });
+  }
+
+  /**
+   * Resolves once every record the topic held when called has been handled, e.g. before acting on state
+   * another writer may have just committed. The end of a partition whose last entry is a transaction
+   * marker counts as reached from the consumer's position (the marker is no record to hand over).
+   */
+  async catchUp(timeoutMs = 60_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      ends = await endOffsets(admin, this.options.topic);
+    } finally {
+      await admin.disconnect();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TopicEndNotReached(this.options.topic, this.behind(ends), timeoutMs)), timeoutMs);
+    });
+    await Promise.race([this.reach(ends), timeout]).finally(() => clearTimeout(timer));
   }
 
   async stop(): Promise<void> {
     clearTimeout(this.catchUpTimer);
+    clearInterval(this.poll);
     await this.consumer?.disconnect();
   }
+
+  /** Resolves once every partition is handled up to `ends`; polls the consumer's positions meanwhile (markers give no record). */
+  private reach(ends: Map<number, bigint>): Promise<void> {
+    return new Promise((resolve) => {
+      this.targets.add({ ends, reached: resolve });
+      this.settle();
+      this.poll ??= setInterval(() => this.settle(), 100);
+    });
+  }
+
+  private settle(): void {
+    for (const position of this.consumer?.positions?.() ?? []) {
+      const offset = BigInt(position.offset);
+      if (offset > (this.handled.get(position.partition) ?? 0n)) this.handled.set(position.partition, offset);
+    }
+    for (const target of this.targets) {
+      if (this.behind(target.ends).length > 0) continue;
+      this.targets.delete(target);
+      target.reached();
+    }
+    if (this.targets.size === 0) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  }
+
+  /** The partitions not handled up to `ends` yet. */
+  private behind(ends: Map<number, bigint>): number[] {
+    return [...ends].filter(([partition, end]) => end > (this.handled.get(partition) ?? 0n)).map(([partition]) => partition);
+  }
+}
+
+async function endOffsets(admin: KafkaAdminPort, topic: string): Promise<Map<number, bigint>> {
+  return new Map((await admin.fetchTopicEndOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
 }
