@@ -1,5 +1,6 @@
 import { FileModelRegistry } from '@fieldmesh/ml';
 import type { DomainContext } from '@fieldmesh/products';
+import { AlertFeed } from './alerts/alert.feed';
 import { AlertService } from './alerts/alert.service';
 import { AnomalyOperator } from './anomaly-scores/anomaly.operator';
 import type { AssetHealthSettings } from './asset-health.settings';
@@ -11,6 +12,8 @@ export interface AssetHealthServices {
   operator: AnomalyOperator;
   /** The alerts as the alerts topic says: the operator's policy and people's steps both fold into it. */
   alertService: AlertService;
+  /** The alerts topic as this instance has folded it, for the operator to catch up on after a partition moves. */
+  alertFeed: AlertFeed;
 }
 
 export async function assetHealthServices({ settings, contracts, onClose }: DomainContext<AssetHealthSettings>): Promise<AssetHealthServices> {
@@ -28,5 +31,5 @@ export async function assetHealthServices({ settings, contracts, onClose }: Doma
     ...(settings.models ? { models: settings.models } : {}),
   });
   onClose(() => operator.close());
-  return { spec, operator, alertService: new AlertService() };
+  return { spec, operator, alertService: new AlertService(), alertFeed: new AlertFeed() };
 }

@@ -45,6 +45,7 @@ export class AlertPolicy implements ReplayableState {
   /** After a restore: per partition, the next offset the job had not read yet (records below were handled). */
   private readUntil: ReadonlyMap<string, bigint> = new Map();
   private replayedWindows = 0;
+  private restored = false;
 
   constructor(
     private readonly service: AlertService,
@@ -129,6 +130,14 @@ export class AlertPolicy implements ReplayableState {
   restore(checkpoint: StateCheckpoint): void {
     this.runs.clear();
     this.readUntil = checkpoint.readUntil;
+    this.restored = true;
+  }
+
+  /** Whether the runs were restored since the last call: partitions may have moved here, with alerts written just before. */
+  takeRestored(): boolean {
+    const restored = this.restored;
+    this.restored = false;
+    return restored;
   }
 
   recordsOwingNoOutput(): number {

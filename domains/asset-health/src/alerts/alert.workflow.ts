@@ -37,7 +37,7 @@ export async function startAlertWorkflow({
   config,
   onClose,
 }: StartContext<AssetHealthSettings, AssetHealthServices>): Promise<AssetHealthApi> {
-  const { alertService, operator } = services;
+  const { alertService, alertFeed, operator } = services;
   const contract = contracts.byId('asset-health.alerts');
   const topic = topicOf('asset-health.alerts');
   const serde = serdeFor(contract);
@@ -76,6 +76,7 @@ export async function startAlertWorkflow({
   onClose(() => follower.stop());
   await follower.start();
   await follower.caughtUp;
+  alertFeed.follow(follower);
   return {
     models: () => operator.models(),
     alerts: (filter) => alertService.list(filter),

@@ -10,7 +10,7 @@ export const anomalyScoresProduct = defineDataProduct({
   alsoWrites: ['asset-health.alerts'],
   pipeline: ({ settings, services, outputs: [scores, alerts] }: ProductContext<AssetHealthSettings, AssetHealthServices>) => {
     const policy = new AlertPolicy(services.alertService, settings.alerting);
-    const anomalies = new AnomalyPipeline(services.operator, policy, { scores: scores!.topic, alerts: alerts!.topic });
+    const anomalies = new AnomalyPipeline(services.operator, policy, { scores: scores!.topic, alerts: alerts!.topic }, () => services.alertFeed.caughtUp());
     // The alert runs move with their input partitions: see AlertPolicy.
     return { handle: anomalies.handle, state: [policy], stats: () => ({ ...anomalies.stats(), operator: services.operator.stats() }) };
   },

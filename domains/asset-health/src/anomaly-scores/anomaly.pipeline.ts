@@ -33,6 +33,8 @@ export class AnomalyPipeline {
     readonly operator: AnomalyOperator,
     private readonly policy: AlertPolicy,
     readonly topics: AnomalyPipelineTopics,
+    /** Catches the alerts this instance folded up with the alerts topic (AlertFeed); nothing to wait for without one. */
+    private readonly alertsCaughtUp: () => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -69,6 +71,8 @@ export class AnomalyPipeline {
       windows.push(window);
       positions.set(windowKey(window.assetPath, window.windowStart), { topic: record.topic, partition: record.partition, offset: BigInt(record.offset) });
     }
+    // Partitions moved here (or the job restarted): decide on alerts only once the previous owner's are folded.
+    if (this.policy.takeRestored()) await this.alertsCaughtUp();
     const { scores, alerts } = await this.process(windows, positions);
     return [
       ...scores.map((score) => ({ topic: this.topics.scores, key: score.assetPath, value: score, timestamp: score.windowEnd.getTime() })),
