@@ -1,6 +1,6 @@
 export { ArrivalCounter } from './arrival.counter';
 export { SloEventsReadFailed, SloTopicsMissing } from './errors';
-export { DEFAULT_LINE_DEPTH, lineScopeOf } from './line.scope';
+export { DEFAULT_LINE_DEPTH, DEFAULT_SITE_DEPTH, lineScopeOf, siteScopeOf } from './line.scope';
 export { readSloEvents, sloEventSchema, type ReadSloEventsOptions } from './slo-events.reader';
 export { parseSloMonitorSettings, sloMonitorSettings, type SloMonitorSettings } from './slo-monitor.config';
 export { SloEvaluator, type SloEvaluatorOptions } from './slo.evaluator';

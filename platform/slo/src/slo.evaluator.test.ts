@@ -338,3 +338,67 @@ describe('SloEvaluator scopes', () => {
     ]);
   });
 });
+
+describe('SloEvaluator sites', () => {
+  const BERLIN_LINE = 'acme/berlin/press-shop/line-1';
+  const HAMBURG_LINE = 'acme/hamburg/press-shop/line-1';
+
+  /** Two sites of one line each, 4 records a second per line; `stopped` sites send nothing. */
+  function twoSites() {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], expectations: { [raw.product]: { [BERLIN_LINE]: 4, [HAMBURG_LINE]: 4 } }, clock });
+    const stopped = new Set<string>();
+    const events: SloEvent[] = [];
+    const run = (ms: number) => {
+      for (let elapsed = 0; elapsed < ms; elapsed += 250) {
+        clock.ms += 250;
+        if (clock.ms % 1000 === 0)
+          for (const line of [BERLIN_LINE, HAMBURG_LINE])
+            if (!stopped.has(line)) for (let asset = 1; asset <= 4; asset++) evaluator.record({ topic: raw.topic, key: `${line}/pump-${asset}`, timestampMs: clock.ms });
+        events.push(...evaluator.evaluate());
+      }
+    };
+    const state = (slo: SloStatus['slo'], scope: string) => evaluator.status().find((status) => status.slo === slo && status.scope === scope);
+    return { evaluator, stopped, events, run, state };
+  }
+
+  it('judges each site of a product keyed by asset path on its own: a stopped site breaches its freshness and completeness, the other stays ok', () => {
+    const plant = twoSites();
+    plant.run(12_000);
+    expect(plant.events).toEqual([]);
+    expect(plant.evaluator.status().map((status) => `${status.slo} ${status.scope}`)).toEqual([
+      'completeness *',
+      'completeness acme/berlin',
+      `completeness ${BERLIN_LINE}`,
+      'completeness acme/hamburg',
+      `completeness ${HAMBURG_LINE}`,
+      'freshness *',
+      'freshness acme/berlin',
+      `freshness ${BERLIN_LINE}`,
+      'freshness acme/hamburg',
+      `freshness ${HAMBURG_LINE}`,
+    ]);
+    expect(plant.state('completeness', 'acme/hamburg')).toMatchObject({ state: 'ok', observed: 1 });
+
+    plant.stopped.add(HAMBURG_LINE);
+    plant.run(10_000);
+    const siteEvents = plant.events.filter((event) => event.scope === 'acme/hamburg' || event.scope === 'acme/berlin');
+    // Completeness drops below its ratio within a second of the stop; freshness once maxAge has passed.
+    expect(siteEvents.map((event) => `${event.type} ${event.slo} ${event.scope}`)).toEqual(['BREACHED completeness acme/hamburg', 'BREACHED freshness acme/hamburg']);
+    expect(siteEvents[1]!.message).toMatch(/^Freshness of plant-telemetry\.raw at site acme\/hamburg breached/);
+    expect(plant.state('freshness', 'acme/berlin')).toMatchObject({ state: 'ok' });
+    // Half the product still flows: the whole product's completeness is breached too, the site says which half.
+    expect(plant.state('completeness', 'acme/hamburg')).toMatchObject({ state: 'breached', observed: 0 });
+  });
+
+  it('gives a product of one site no site scope (its site is the whole product), and adds them when a second site appears', () => {
+    const clock = new FakeClock();
+    const evaluator = new SloEvaluator({ products: [raw], clock });
+    evaluator.record({ topic: raw.topic, key: `${BERLIN_LINE}/pump-1`, timestampMs: START });
+    evaluator.evaluate();
+    expect([...new Set(evaluator.status().map((status) => status.scope))]).toEqual(['*', BERLIN_LINE]);
+    evaluator.record({ topic: raw.topic, key: `${HAMBURG_LINE}/pump-1`, timestampMs: START });
+    evaluator.evaluate();
+    expect([...new Set(evaluator.status().map((status) => status.scope))]).toEqual(['*', 'acme/berlin', BERLIN_LINE, 'acme/hamburg', HAMBURG_LINE]);
+  });
+});

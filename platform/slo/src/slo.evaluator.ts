@@ -1,5 +1,5 @@
 import { ArrivalCounter } from './arrival.counter';
-import { DEFAULT_LINE_DEPTH, lineScopeOf } from './line.scope';
+import { DEFAULT_LINE_DEPTH, lineScopeOf, siteScopeOf } from './line.scope';
 import { completenessMessage, freshnessMessage, unknownReason, type UnknownCause } from './slo.message';
 import type { ProductObjectives } from './slo.objectives';
 import { sloEventKey } from './slo.topic';
@@ -25,6 +25,8 @@ interface Product {
   /** Expected records per second per scope, `*` included when known. */
   expected: Map<string, number>;
   data: Map<string, ScopeData>;
+  /** The sites its keys or expectations name: each has its own scope once there are two (one site is the whole product). */
+  sites: Set<string>;
 }
 
 interface Measurement {
@@ -50,9 +52,16 @@ interface Tracked {
  */
 const COMPLETENESS_SETTLE_SHARE = 0.1;
 
-function expectedRates(product: string, expectations: SloExpectations | undefined): Map<string, number> {
+function expectedRates(product: string, expectations: SloExpectations | undefined, lineDepth: number): Map<string, number> {
   const lines = Object.entries(expectations?.[product] ?? {}).filter(([, rate]) => rate > 0);
   const expected = new Map(lines);
+  // A site expects what its lines expect, unless the catalogue gives its rate.
+  const sites = new Map<string, number>();
+  for (const [scope, rate] of lines) {
+    const site = siteScopeOf(scope, lineDepth);
+    if (site && !expected.has(site)) sites.set(site, (sites.get(site) ?? 0) + rate);
+  }
+  for (const [site, rate] of sites) expected.set(site, rate);
   if (lines.length > 0 && !expected.has(WHOLE_PRODUCT))
     expected.set(
       WHOLE_PRODUCT,
@@ -62,7 +71,8 @@ function expectedRates(product: string, expectations: SloExpectations | undefine
 }
 
 /**
- * Live SLOs of data products, per product and per line, from the records they carry. Pure: feed it
+ * Live SLOs of data products, per product, per site (once a product's keys name two sites or more: with one,
+ * the site is the whole product) and per line, from the records they carry. Pure: feed it
  * records as they arrive and call `evaluate()` on a tick; it returns only transitions (a breach once,
  * its recovery once), while `status()` always tells the current state.
  *
@@ -93,7 +103,9 @@ export class SloEvaluator {
     this.lineDepth = options.lineDepth ?? DEFAULT_LINE_DEPTH;
     this.startedMs = this.clock.now();
     for (const objectives of options.products) {
-      const product: Product = { objectives, expected: expectedRates(objectives.product, options.expectations), data: new Map() };
+      const expected = expectedRates(objectives.product, options.expectations, this.lineDepth);
+      const sites = new Set([...expected.keys()].map((scope) => siteScopeOf(scope, this.lineDepth)).filter((site) => site !== undefined));
+      const product: Product = { objectives, expected, data: new Map(), sites };
       this.byTopic.set(objectives.topic, product);
       for (const scope of this.scopesOf(product)) this.track(objectives, scope);
     }
@@ -107,7 +119,12 @@ export class SloEvaluator {
     const timestampMs = Math.min(record.timestampMs, now);
     this.see(product, WHOLE_PRODUCT, timestampMs, now);
     const line = lineScopeOf(record.key, this.lineDepth);
-    if (line) this.see(product, line, timestampMs, now);
+    if (!line) return;
+    this.see(product, line, timestampMs, now);
+    const site = siteScopeOf(record.key, this.lineDepth);
+    if (!site) return;
+    product.sites.add(site);
+    this.see(product, site, timestampMs, now);
   }
 
   /** Measures every SLO of every scope now; returns the transitions since the last evaluation. */
@@ -135,7 +152,13 @@ export class SloEvaluator {
   }
 
   private scopesOf(product: Product): Set<string> {
-    return new Set([WHOLE_PRODUCT, ...product.expected.keys(), ...product.data.keys()]);
+    const scopes = new Set([WHOLE_PRODUCT, ...product.expected.keys(), ...product.data.keys()]);
+    if (product.sites.size < 2) for (const site of product.sites) scopes.delete(site);
+    return scopes;
+  }
+
+  private isSite(objectives: ProductObjectives, scope: string): boolean {
+    return this.byTopic.get(objectives.topic)?.sites.has(scope) ?? false;
   }
 
   private see(product: Product, scope: string, timestampMs: number, now: number): void {
@@ -158,7 +181,7 @@ export class SloEvaluator {
     // Silence is only a breach where records are expected; elsewhere there is nothing to judge yet.
     if (neverSeen && rate === undefined) return unjudged({ kind: 'no-data-no-rate' });
     const ageMs = Math.max(0, now - (data?.newestMs ?? this.startedMs));
-    const message = (type: SloEvent['type']) => freshnessMessage(type, { product: objectives.product, scope, ageMs, maxAgeMs, neverSeen });
+    const message = (type: SloEvent['type']) => freshnessMessage(type, { product: objectives.product, scope, site: this.isSite(objectives, scope), ageMs, maxAgeMs, neverSeen });
     if (ageMs > maxAgeMs) return { state: 'breached', observed: ageMs, reason: null, message };
     if (neverSeen) return unjudged({ kind: 'awaiting-first-record', maxAgeMs });
     return { state: 'ok', observed: ageMs, reason: null, message };
@@ -175,7 +198,16 @@ export class SloEvaluator {
       state: ratio < objectives.completenessMinRatio ? 'breached' : 'ok',
       observed: Math.round(ratio * 10_000) / 10_000,
       reason: null,
-      message: (type) => completenessMessage(type, { product: objectives.product, scope, received, expected, windowMs, minRatio: objectives.completenessMinRatio }),
+      message: (type) =>
+        completenessMessage(type, {
+          product: objectives.product,
+          scope,
+          site: this.isSite(objectives, scope),
+          received,
+          expected,
+          windowMs,
+          minRatio: objectives.completenessMinRatio,
+        }),
     };
   }
 
@@ -240,7 +272,7 @@ function unjudged(cause: UnknownCause, observed: number | null = null): Measurem
   return { state: 'unknown', observed, reason: unknownReason(cause), message: () => '' };
 }
 
-/** The whole product first, then lines in path order. */
+/** The whole product first, then sites and lines in path order (a site before its lines). */
 function scopeOrder(a: string, b: string): number {
   if (a === b) return 0;
   if (a === WHOLE_PRODUCT) return -1;

@@ -17,13 +17,17 @@ function percent(ratio: number): string {
   return `${round(ratio * 100)} %`;
 }
 
-function where(product: string, scope: string): string {
-  return scope === WHOLE_PRODUCT ? `${product} (all lines)` : `${product} on line ${scope}`;
+/** Where a scope is: the whole product, a site (its gateway's readings: check that site first) or a line. */
+function where(product: string, scope: string, site: boolean | undefined): string {
+  if (scope === WHOLE_PRODUCT) return `${product} (all lines)`;
+  return site ? `${product} at site ${scope}` : `${product} on line ${scope}`;
 }
 
 export interface FreshnessFacts {
   product: string;
   scope: string;
+  /** The scope is a site (enterprise/site), not a line. */
+  site?: boolean;
   ageMs: number;
   maxAgeMs: number;
   /** True when no record arrived since monitoring began: the age is the time since then. */
@@ -33,13 +37,15 @@ export interface FreshnessFacts {
 export function freshnessMessage(type: SloEvent['type'], facts: FreshnessFacts): string {
   const age = facts.neverSeen ? `no record arrived in the ${formatDuration(facts.ageMs)} since monitoring began` : `the newest record is ${formatDuration(facts.ageMs)} old`;
   return type === 'BREACHED'
-    ? `Freshness of ${where(facts.product, facts.scope)} breached: ${age}, more than the objective of ${formatDuration(facts.maxAgeMs)}. Check that its producers (gateway, line, pipeline) are running.`
-    : `Freshness of ${where(facts.product, facts.scope)} recovered: ${age}, within the objective of ${formatDuration(facts.maxAgeMs)}.`;
+    ? `Freshness of ${where(facts.product, facts.scope, facts.site)} breached: ${age}, more than the objective of ${formatDuration(facts.maxAgeMs)}. Check that its producers (gateway, line, pipeline) are running.`
+    : `Freshness of ${where(facts.product, facts.scope, facts.site)} recovered: ${age}, within the objective of ${formatDuration(facts.maxAgeMs)}.`;
 }
 
 export interface CompletenessFacts {
   product: string;
   scope: string;
+  /** The scope is a site (enterprise/site), not a line. */
+  site?: boolean;
   received: number;
   expected: number;
   windowMs: number;
@@ -49,8 +55,8 @@ export interface CompletenessFacts {
 export function completenessMessage(type: SloEvent['type'], facts: CompletenessFacts): string {
   const counted = `${facts.received} of ${Math.round(facts.expected)} expected records in the last ${formatDuration(facts.windowMs)} (${percent(facts.received / facts.expected)})`;
   return type === 'BREACHED'
-    ? `Completeness of ${where(facts.product, facts.scope)} breached: ${counted}, below the objective of ${percent(facts.minRatio)}. Look for stopped assets, a disconnected source or readings dead-lettered.`
-    : `Completeness of ${where(facts.product, facts.scope)} recovered: ${counted}, meeting the objective of ${percent(facts.minRatio)}.`;
+    ? `Completeness of ${where(facts.product, facts.scope, facts.site)} breached: ${counted}, below the objective of ${percent(facts.minRatio)}. Look for stopped assets, a disconnected source or readings dead-lettered.`
+    : `Completeness of ${where(facts.product, facts.scope, facts.site)} recovered: ${counted}, meeting the objective of ${percent(facts.minRatio)}.`;
 }
 
 /** Why an SLO of a scope is `unknown`: what would let it be judged. */
