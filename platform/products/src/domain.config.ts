@@ -33,6 +33,12 @@ export function platformConfigSchema(domain: string) {
       .describe(
         "This instance's name when several run each job in one consumer group: every job then runs exactly-once under transactional.id <group>.<instance> (platformatic client). Example: 0",
       ),
+    singletonJobs: z
+      .boolean()
+      .default(true)
+      .describe(
+        'With instance: whether this instance runs the jobs of products declared scaleOut: false (their outputs need all their input in one place, e.g. energy rollups). True in exactly one instance of a domain',
+      ),
     topics: z
       .record(z.string(), z.string().min(1))
       .default({})

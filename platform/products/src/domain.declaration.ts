@@ -86,6 +86,13 @@ export interface DataProductDeclaration<Settings = never, Services = never, Stat
   columns?(input: DatasetRef): ColumnLineageFacet;
   /** Which of the pipeline's stats are levels, instants or keyed by a label; by default each is a count (see StatsMetrics). */
   metrics?: StatsMetrics;
+  /**
+   * Whether several instances of the domain may share the job's input partitions (default true). False for
+   * a job whose outputs need all of its input in one place (energy's line and site rollups add up every
+   * asset of a line): among instances, only the one configured `singletonJobs: true` runs it, exactly once
+   * across its restarts; the others leave it out.
+   */
+  scaleOut?: boolean;
 }
 
 export type AnyProducts = Record<string, DataProductDeclaration<never, never, object>>;

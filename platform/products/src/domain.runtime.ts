@@ -29,7 +29,12 @@ export async function startDomain<D extends DomainDeclaration>(domain: D, input:
       for (const { wiring } of built.jobs) await provisionStreamJob(kafka, { url: config.registryUrl }, { outputs: wiring.outputs, inputs: [wiring.input] });
     }
     const api = await declaration.start?.({ ...built.context, services: built.services as never, kafka, serdeFor } as never);
-    for (const job of built.jobs) await job.app.app.listen();
+    for (const job of built.jobs) {
+      // A job that cannot share its input runs in one instance only; elsewhere its stats stay at zero.
+      const unsplittable = declaration.products[job.wiring.product]!.scaleOut === false;
+      if (unsplittable && config.instance !== undefined && !config.singletonJobs) continue;
+      await job.app.app.listen();
+    }
     const running = {
       name: declaration.name,
       jobs: built.jobs.map((job) => job.wiring),

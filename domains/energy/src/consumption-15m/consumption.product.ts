@@ -17,4 +17,6 @@ export const consumptionProduct = defineDataProduct({
     }),
   columns: consumptionColumnLineage,
   metrics: { gauges: ['openWindows'], timestamps: ['watermark'] },
+  // A line's and a site's rows add up all their assets' windows, whose readings spread over every input partition.
+  scaleOut: false,
 });
