@@ -4,6 +4,7 @@ import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient, type P
 import type { MqttSourceConfig, TlsConfig } from './config';
 import type { InboundMessage } from './decoded-message';
 import { SubscriptionRefused, TlsFileUnreadable } from './errors';
+import { hostStatePayload, hostStateTopic } from './sparkplug.host-state';
 
 export interface Subscription {
   topic: string;
@@ -51,7 +52,14 @@ function tlsOptions(tls: TlsConfig | undefined): Partial<IClientOptions> {
   };
 }
 
-export function clientOptions(config: MqttSourceConfig): IClientOptions {
+/** The primary host's Sparkplug STATE topic, when the source acts as one. */
+export function primaryHostStateTopic(config: MqttSourceConfig): string | undefined {
+  return config.format === 'sparkplugb' && config.sparkplug.primaryHostId !== undefined ? hostStateTopic(config.sparkplug.primaryHostId) : undefined;
+}
+
+/** `stateTimestamp`: the Sparkplug STATE timestamp of this connection, for the offline will of a primary host. */
+export function clientOptions(config: MqttSourceConfig, stateTimestamp = Date.now()): IClientOptions {
+  const stateTopic = primaryHostStateTopic(config);
   return {
     clientId: config.clientId,
     protocolVersion: config.protocolVersion,
@@ -78,6 +86,8 @@ export function clientOptions(config: MqttSourceConfig): IClientOptions {
           },
         }
       : {}),
+    // The broker tells the edge nodes that the primary host is gone when the connection drops without a DISCONNECT.
+    ...(stateTopic ? { will: { topic: stateTopic, payload: hostStatePayload(false, stateTimestamp), qos: 1 as const, retain: true } } : {}),
     ...tlsOptions(config.tls),
   };
 }
@@ -99,12 +109,15 @@ export class MqttConnection {
     readonly endpoint: string,
     private readonly config: MqttSourceConfig,
     private readonly connector: string,
+    /** The Sparkplug STATE timestamp of this connection: in its will, its online birth and its offline death. */
+    readonly stateTimestamp: number,
   ) {}
 
   /** Connects; subscribing is the caller's next step, once it knows whether the session was present. */
   static async open(config: MqttSourceConfig, handlers: ConnectionHandlers, connector: string): Promise<MqttConnection> {
-    const client = mqtt.connect(config.url, clientOptions(config));
-    const connection = new MqttConnection(client, config.url, config, connector);
+    const stateTimestamp = Date.now();
+    const client = mqtt.connect(config.url, clientOptions(config, stateTimestamp));
+    const connection = new MqttConnection(client, config.url, config, connector, stateTimestamp);
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
       const message: InboundMessage = {
         topic: packet.topic,
@@ -201,8 +214,22 @@ export class MqttConnection {
     (this.client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId });
   }
 
-  async publish(topic: string, payload: Buffer, qos: 0 | 1): Promise<void> {
-    await this.client.publishAsync(topic, payload, { qos });
+  async publish(topic: string, payload: Buffer, qos: 0 | 1, retain = false): Promise<void> {
+    await this.client.publishAsync(topic, payload, { qos, retain });
+  }
+
+  /**
+   * Sparkplug primary host: publishes this connection's STATE (retained, QoS 1). Online goes out once the
+   * subscriptions are made, so no edge node forwards before the host can receive; offline before a clean close.
+   */
+  async publishHostState(online: boolean): Promise<void> {
+    const topic = primaryHostStateTopic(this.config);
+    if (!topic) return;
+    try {
+      await this.publish(topic, hostStatePayload(online, this.stateTimestamp), 1, true);
+    } catch (cause) {
+      throw new NotConnected(this.connector, this.endpoint, { cause });
+    }
   }
 
   /**
@@ -211,6 +238,8 @@ export class MqttConnection {
    */
   async close(abrupt = false): Promise<void> {
     this.closing = true;
+    // A clean DISCONNECT suppresses the will: say offline first, as the will would have.
+    if (!abrupt && this.client.connected) await this.publishHostState(false).catch(() => undefined);
     if (!abrupt && this.client.connected) await this.brokerCaughtUp();
     await new Promise<void>((resolve) => this.client.end(abrupt, () => resolve()));
   }

@@ -72,6 +72,14 @@ export const sparkplugFormatSchema = z
     deviceId: field(z.string().min(1).default('{group}/{node}/{device}'), 'Device id template (same variables).', '{group}/{node}/{device}'),
     signal: field(z.string().min(1).default('{metric}'), 'Signal template; {metric} is the metric name from the birth certificate.', '{metric}'),
     rebirthIntervalMs: field(z.number().int().min(0).default(10_000), 'Minimum time between two rebirth requests (NCMD Node Control/Rebirth) to the same edge node.', 10_000),
+    primaryHostId: field(
+      z
+        .string()
+        .regex(/^[^/+#]+$/, 'must be one MQTT topic level: no /, + or #')
+        .optional(),
+      "Act as the Sparkplug primary host application with this host id: publish `spBv1.0/STATE/<id>` retained (online after subscribing, offline as the connection's will and on close), so edge nodes configured with this primary host store while the gateway is away and forward their history (is_historical, in order) when it is back. Off when absent.",
+      'fieldmesh-berlin',
+    ),
     maxMetricsPerMessage: field(
       z.number().int().positive().default(10_000),
       'A message with more metrics than this is rejected whole (one dead letter, SparkplugTooManyMetrics) before any metric is read, so that one message cannot flood the gateway with readings. Unreadable metrics of a message become one dead letter for the message, never one per metric.',

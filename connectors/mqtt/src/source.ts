@@ -105,6 +105,7 @@ export class MqttSource implements Source {
     let guard: DeliveryGuard;
     try {
       guard = await this.subscriptions.establish(connection);
+      await connection.publishHostState(true);
     } catch (error) {
       session.lost = error as Error;
       await connection.close(true);
