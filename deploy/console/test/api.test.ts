@@ -225,6 +225,9 @@ describe('console api', () => {
     );
     expect(list.body.items).toEqual([expect.objectContaining({ alertId, status: 'OPENED', line: `acme/console-${runId}/press-shop/line-1` })]);
     expect((await call<Page<unknown>>('GET', `/api/alerts?status=CLOSED&line=${encodeURIComponent(`acme/console-${runId}`)}`, 'analyst')).body.total).toBe(0);
+    // The site is the asset path's second level: the board of one site shows its alerts and no other's.
+    expect((await call<Page<{ alertId: string }>>('GET', `/api/alerts?site=console-${runId}`, 'analyst')).body.items).toEqual([expect.objectContaining({ alertId })]);
+    expect((await call<Page<unknown>>('GET', '/api/alerts?site=hamburg', 'analyst')).body.total).toBe(0);
 
     const detail = await call<AlertDetail>('GET', `/api/alerts/${encodeURIComponent(alertId)}`, 'operator');
     expect(detail.status).toBe(200);
@@ -343,11 +346,41 @@ describe('console api', () => {
     expect((await call<ApiError>('GET', '/api/lineage?dataset=no.such.topic.v1', 'operator')).status).toBe(404);
   });
 
+  it('filters the catalog by site: the products carrying its readings, each with its SLO state at that site', async () => {
+    // Raw telemetry of a second site has recovered there, while clean is still breached at berlin (the test above).
+    const recovered: SloEvent = {
+      type: 'RECOVERED',
+      product: 'plant-telemetry.raw',
+      topic: 'plant.telemetry.raw.v1',
+      slo: 'freshness',
+      scope: 'acme/hamburg',
+      observed: 1_000,
+      objective: 30_000,
+      at: new Date().toISOString(),
+      message: 'Freshness of plant-telemetry.raw at site acme/hamburg recovered',
+    };
+    await publishJson(topics.slo, `${recovered.topic}|${recovered.slo}|${recovered.scope}`, recovered);
+    const sites = await until('both sites in the site filter', async () => {
+      const answer = await call<Array<{ site: string; products: number }>>('GET', '/api/catalog/sites', 'operator');
+      return answer.body.length === 2 ? answer.body : undefined;
+    });
+    expect(sites).toEqual([
+      { site: 'berlin', products: 1 },
+      { site: 'hamburg', products: 1 },
+    ]);
+    const hamburg = await call<Page<ProductSummary>>('GET', '/api/catalog?site=hamburg', 'operator');
+    expect(hamburg.body.items.map((p) => [p.id, p.sloState])).toEqual([['plant-telemetry.raw', 'ok']]);
+    const berlin = await call<Page<ProductSummary>>('GET', '/api/catalog?site=berlin&domain=plant-telemetry', 'operator');
+    expect(berlin.body.items.map((p) => [p.id, p.sloState])).toEqual([['plant-telemetry.clean', 'breached']]);
+    expect((await call<Page<ProductSummary>>('GET', '/api/catalog?site=lyon', 'operator')).body.total).toBe(0);
+  });
+
   it('documents every route in the OpenAPI document', async () => {
     const routes = [
       'get /api/whoami',
       'get /api/catalog',
       'get /api/catalog/domains',
+      'get /api/catalog/sites',
       'get /api/catalog/{contractId}',
       'post /api/catalog/{contractId}/sample-query',
       'get /api/catalog/{contractId}/consumer-example',
@@ -382,7 +415,8 @@ describe('console api', () => {
         for (const [, name] of path.matchAll(/\{(\w+)\}/g)) expect(parameters, path).toContain(`path:${name}`);
       }
     }
-    expect(document.paths['/api/alerts']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['status', 'asset', 'line', 'search', 'page', 'pageSize']));
+    expect(document.paths['/api/alerts']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['status', 'asset', 'line', 'site', 'search', 'page', 'pageSize']));
+    expect(document.paths['/api/catalog']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['domain', 'site']));
     expect((await fetch(`${running.url}/api/docs`)).status).toBe(200);
   });
 

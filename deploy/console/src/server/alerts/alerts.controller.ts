@@ -24,11 +24,13 @@ export class AlertsController {
   @ApiQuery({ name: 'asset', required: false, description: 'Asset path or a prefix of it' })
   @ApiQuery({ name: 'line', required: false, description: 'Line path or a prefix of it' })
   @ApiQuery({ name: 'assetClass', required: false })
+  @ApiQuery({ name: 'site', required: false, description: 'Only alerts of this site (the second level of the asset path, e.g. `hamburg`)' })
   list(
     @Query('status') status?: string,
     @Query('asset') asset?: string,
     @Query('line') line?: string,
     @Query('assetClass') assetClass?: string,
+    @Query('site') site?: string,
     @Query('search') search?: string,
     @Query('page') page?: string,
     @Query('pageSize') pageSize?: string,
@@ -39,6 +41,7 @@ export class AlertsController {
       ...(asset ? { asset } : {}),
       ...(line ? { line } : {}),
       ...(assetClass ? { assetClass } : {}),
+      ...(site ? { site } : {}),
     });
   }
 

@@ -5,6 +5,7 @@ import { requireAction } from '../auth/console.auth';
 import { RequestInvalid } from '../errors';
 import { lineOf } from '../kpis/downtime.kpi';
 import { matchesSearch, paginate, type PageRequest } from '../http/pagination';
+import { siteOfPath } from '../catalog/site.filter';
 import type { AlertBoard } from './alert.board';
 import type { SignalStore } from './signal.store';
 
@@ -15,6 +16,8 @@ export interface AlertFilter {
   /** Line path or a prefix of it. */
   line?: string;
   assetClass?: string;
+  /** The site, the second level of the asset path (`hamburg`). */
+  site?: string;
 }
 
 const ACTIONS = ALERT_EVENT_TYPES.filter((t): t is AlertAction => t !== 'OPENED');
@@ -57,6 +60,7 @@ export class AlertsService {
           (!filter.asset || a.assetPath.startsWith(filter.asset)) &&
           (!filter.line || lineOf(a.assetPath).startsWith(filter.line)) &&
           (!filter.assetClass || a.assetClass === filter.assetClass) &&
+          (!filter.site || siteOfPath(a.assetPath) === filter.site) &&
           matchesSearch(request.terms, [a.alertId, a.assetPath, a.assetClass, a.status, a.diagnosis, a.workOrderId, a.modelName]),
       );
     const page = paginate(matching, request);

@@ -20,8 +20,25 @@ export class CatalogController {
   })
   @PAGE_QUERIES
   @ApiQuery({ name: 'domain', required: false, description: 'Only products of this domain' })
-  list(@Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string, @Query('domain') domain?: string): Promise<Page<ProductSummary>> {
-    return this.catalog.list(pageRequest({ search, page, pageSize }), domain ? { domain } : {});
+  @ApiQuery({
+    name: 'site',
+    required: false,
+    description: 'Only products carrying readings of this site (the second level of asset paths, e.g. `hamburg`), each with its SLO state at that site',
+  })
+  list(
+    @Query('search') search?: string,
+    @Query('page') page?: string,
+    @Query('pageSize') pageSize?: string,
+    @Query('domain') domain?: string,
+    @Query('site') site?: string,
+  ): Promise<Page<ProductSummary>> {
+    return this.catalog.list(pageRequest({ search, page, pageSize }), { ...(domain ? { domain } : {}), ...(site ? { site } : {}) });
+  }
+
+  @Get('sites')
+  @ApiOperation({ summary: 'Sites and how many products carry their readings', description: 'Returns `{ site, products }[]`, from the SLO scopes, for the site filter.' })
+  sites(): Promise<{ site: string; products: number }[]> {
+    return this.catalog.sites();
   }
 
   @Get('domains')

@@ -8,6 +8,7 @@ import { matchesSearch, paginate, type PageRequest } from '../http/pagination';
 import type { RegistryGateway } from '../reviews/registry.gateway';
 import { productState, type SloBoard } from '../slo/slo.board';
 import type { WarehouseAccess } from '../warehouse.access';
+import { siteOfScope } from './site.filter';
 import type { ThroughputSampler } from './throughput.sampler';
 
 const CONTRACTS_TTL_MS = 10_000;
@@ -60,16 +61,36 @@ export class CatalogService {
     return loaded;
   }
 
-  async list(request: PageRequest, filter: { domain?: string }): Promise<Page<ProductSummary>> {
+  /**
+   * `site` keeps the products whose SLO scopes include that site (those keyed by asset or line path that carry
+   * its readings), each with its SLO state at that site only.
+   */
+  async list(request: PageRequest, filter: { domain?: string; site?: string }): Promise<Page<ProductSummary>> {
     const matching = (await this.contracts()).filter(
       ({ contract: c }) =>
         (!filter.domain || c.domain === filter.domain) &&
+        (!filter.site || this.siteStatus(c.id, filter.site).length > 0) &&
         matchesSearch(request.terms, [c.id, c.dataProduct, c.domain, c.kafka.topic, c.description.purpose, c.owner.team, c.owner.contact, ...Object.keys(c.fields)]),
     );
     return paginate(
-      matching.map((loaded) => this.summary(loaded)),
+      matching.map((loaded) => this.summary(loaded, filter.site)),
       request,
     );
+  }
+
+  /** Sites the products' SLO scopes name, with how many products carry each one's readings, for the site filter. */
+  async sites(): Promise<{ site: string; products: number }[]> {
+    const products = new Map<string, Set<string>>();
+    const known = new Set((await this.contracts()).map(({ contract }) => contract.id));
+    for (const status of this.slo.status()) {
+      const site = siteOfScope(status.scope);
+      if (site && known.has(status.product)) (products.get(site) ?? products.set(site, new Set()).get(site)!).add(status.product);
+    }
+    return [...products].map(([site, ids]) => ({ site, products: ids.size })).sort((a, b) => a.site.localeCompare(b.site));
+  }
+
+  private siteStatus(id: string, site: string) {
+    return this.slo.statusOf(id).filter((status) => siteOfScope(status.scope) === site);
   }
 
   /** Domains with their product counts, for the catalog's domain filter. */
@@ -79,7 +100,8 @@ export class CatalogService {
     return [...counts].map(([domain, products]) => ({ domain, products })).sort((a, b) => a.domain.localeCompare(b.domain));
   }
 
-  summary({ contract: c }: LoadedContract): ProductSummary {
+  /** With a site: the SLO state over that site's scopes only. */
+  summary({ contract: c }: LoadedContract, site?: string): ProductSummary {
     const fields = Object.values(c.fields);
     return {
       id: c.id,
@@ -92,7 +114,7 @@ export class CatalogService {
       purpose: c.description.purpose,
       fieldCount: fields.length,
       hasPersonalData: fields.some((f) => f.classification === 'personal'),
-      sloState: productState(this.slo.statusOf(c.id).map((s) => s.state)),
+      sloState: productState((site ? this.siteStatus(c.id, site) : this.slo.statusOf(c.id)).map((s) => s.state)),
     };
   }
 
