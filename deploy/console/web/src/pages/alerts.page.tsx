@@ -6,6 +6,7 @@ import { AlertStatusBadge } from '../components/badges';
 import { filterOrDefault, useListParams } from '../components/list-params';
 import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
+import { SiteSelect } from '../components/site-select';
 import { LoadState } from '../components/status';
 import { formatAgo, formatDateTime, formatNumber } from '../format/format';
 
@@ -16,11 +17,11 @@ export const alertPath = (alertId: string) => `/alerts/${encodeURIComponent(aler
 
 /** The operators' board: every alert with filters, and the downtime the workflow has avoided. */
 export function AlertsPage() {
-  const { values, page, setFilter, setPage } = useListParams(['status', 'asset', 'line', 'assetClass', 'search'] as const);
+  const { values, page, setFilter, setPage } = useListParams(['status', 'asset', 'line', 'assetClass', 'site', 'search'] as const);
   // The board opens on the alerts still being worked; `status=all` shows closed ones too.
   const status = filterOrDefault(values.status, ACTIVE);
   const alerts = useApi<Page<AlertSummary>>(
-    `/api/alerts${query({ status, asset: values.asset, line: values.line, assetClass: values.assetClass, search: values.search, page, pageSize: 25 })}`,
+    `/api/alerts${query({ status, asset: values.asset, line: values.line, assetClass: values.assetClass, site: values.site, search: values.search, page, pageSize: 25 })}`,
     10_000,
   );
   const kpis = useApi<Kpis>(`/api/kpis${query({ line: values.line, pageSize: 8 })}`, 30_000);
@@ -56,6 +57,7 @@ export function AlertsPage() {
               ))}
               {values.line && !kpis.data?.perLine.some((row) => row.key === values.line) && <option value={values.line}>{values.line}</option>}
             </select>
+            <SiteSelect testId="alert-filter-site" value={values.site} onChange={(site) => setFilter('site', site)} />
           </div>
           <LoadState loaded={alerts}>
             {(data) => (

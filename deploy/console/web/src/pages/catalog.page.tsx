@@ -6,14 +6,15 @@ import { Badge, LifecycleBadge, SloBadge } from '../components/badges';
 import { useListParams } from '../components/list-params';
 import { PagedTable } from '../components/paged-table';
 import { SearchInput } from '../components/search-input';
+import { SiteSelect } from '../components/site-select';
 import { LoadState } from '../components/status';
 
 const PAGE_SIZE = 25;
 
 /** Domains and their data products: who owns what, what it holds, whether it meets its SLOs. */
 export function CatalogPage() {
-  const { values, page, setFilter, setPage } = useListParams(['search', 'domain'] as const);
-  const products = useApi<Page<ProductSummary>>(`/api/catalog${query({ search: values.search, domain: values.domain, page, pageSize: PAGE_SIZE })}`);
+  const { values, page, setFilter, setPage } = useListParams(['search', 'domain', 'site'] as const);
+  const products = useApi<Page<ProductSummary>>(`/api/catalog${query({ search: values.search, domain: values.domain, site: values.site, page, pageSize: PAGE_SIZE })}`);
   // The domain facet counts every product, whatever is filtered.
   const all = useApi<Page<ProductSummary>>('/api/catalog?pageSize=200');
   const navigate = useNavigate();
@@ -59,6 +60,7 @@ export function CatalogPage() {
               <option key={domain}>{domain}</option>
             ))}
           </select>
+          <SiteSelect testId="catalog-site" value={values.site} onChange={(site) => setFilter('site', site)} />
         </div>
         <LoadState loaded={products}>
           {(data) => (
