@@ -63,7 +63,10 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
       const pipeline = await declaration.pipeline({ ...context, services, output: job.outputs[0]!, outputs: job.outputs, input: job.input } as never);
       const columns = declaration.columns?.bind(declaration);
       const app = await createStreamsApp(
-        StreamHandlerModule.forTopic(job.input.topic, pipeline.handle),
+        StreamHandlerModule.forTopics(
+          job.inputs.map((input) => input.topic),
+          pipeline.handle,
+        ),
         {
           name: job.job,
           kafka: clients.kafka,
@@ -72,6 +75,7 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
           fromBeginning: config.fromBeginning,
           outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, output.contract.avroSchema])),
           maxBatchRecords: config.maxBatchRecords,
+          ...(config.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: config.sessionTimeoutMs }),
           ...(config.instance === undefined ? {} : { transactionalId: `${job.groupId}.${config.instance}` }),
           rules: rulesOf(job),
           ...(pipeline.state ? { state: pipeline.state } : {}),
@@ -94,9 +98,9 @@ export async function buildDomain(domain: AnyDomain, config: DomainPlatformConfi
  * (the consumer's check), each output's to the records it writes (the producer's). Compiled once per
  * contract, however many jobs share it.
  */
-export function rulesOf(job: Pick<ProductWiring, 'input' | 'outputs'>): StreamJobRules {
+export function rulesOf(job: Pick<ProductWiring, 'inputs' | 'outputs'>): StreamJobRules {
   return {
-    inputs: { [job.input.topic]: compileContractRules(job.input.contract) },
+    inputs: Object.fromEntries(job.inputs.map((input) => [input.topic, compileContractRules(input.contract)])),
     outputs: Object.fromEntries(job.outputs.map((output) => [output.topic, compileContractRules(output.contract)])),
   };
 }

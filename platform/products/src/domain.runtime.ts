@@ -26,7 +26,7 @@ export async function startDomain<D extends DomainDeclaration>(domain: D, input:
   const built = await buildDomain(declaration, config, { kafka, serdeFor, ...(hooks.lineage ? { lineage: { emitter: hooks.lineage, brokers: config.kafka.brokers } } : {}) });
   try {
     if (config.provision) {
-      for (const { wiring } of built.jobs) await provisionStreamJob(kafka, { url: config.registryUrl }, { outputs: wiring.outputs, inputs: [wiring.input] });
+      for (const { wiring } of built.jobs) await provisionStreamJob(kafka, { url: config.registryUrl }, { outputs: wiring.outputs, inputs: wiring.inputs });
     }
     const api = await declaration.start?.({ ...built.context, services: built.services as never, kafka, serdeFor } as never);
     for (const job of built.jobs) {

@@ -31,7 +31,7 @@ export async function driveDomain<D extends DomainDeclaration>(domain: D, settin
       wiring.product,
       new TestDriver({
         handler: app.transport.handler(),
-        inputs: { [wiring.input.topic]: wiring.input.contract.avroSchema },
+        inputs: Object.fromEntries(wiring.inputs.map((input) => [input.topic, input.contract.avroSchema])),
         outputs: Object.fromEntries(wiring.outputs.map((output) => [output.topic, output.contract.avroSchema])),
         rules: rulesOf(wiring),
       }),

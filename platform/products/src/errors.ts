@@ -11,7 +11,7 @@ export class ContractNotFound extends Error {
   }
 }
 
-/** A product's contract does not name exactly one upstream product whose contract is known: its job would not know what to read. */
+/** A product's contract names no upstream product, or one whose contract is not known: its job would not know what to read. */
 export class ProductInputUnknown extends Error {
   override readonly name = 'ProductInputUnknown';
   constructor(
@@ -19,8 +19,8 @@ export class ProductInputUnknown extends Error {
     readonly upstream: string[],
   ) {
     super(
-      `The contract of ${product} lists ${upstream.length === 0 ? 'no upstream topic' : `upstream ${upstream.join(', ')}`}, and its job reads exactly one product whose contract is known. ` +
-        "Set the contract's upstream to the topic of the one product the job reads (and give that product a contract).",
+      `The contract of ${product} lists ${upstream.length === 0 ? 'no upstream topic' : `upstream ${upstream.join(', ')}`}, and its job reads the products named there, each of which needs a known contract. ` +
+        "Set the contract's upstream to the topics of the products the job reads (and give each a contract).",
     );
   }
 }

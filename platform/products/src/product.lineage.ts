@@ -26,7 +26,7 @@ export function productJobLineage(emitter: LineageEmitter, brokers: string[], wi
     async started() {
       run = emitter.run({
         name: product.id,
-        inputs: [kafkaDataset(brokers, wiring.input.topic, wiring.input.contract.avroSchema)],
+        inputs: wiring.inputs.map((input) => kafkaDataset(brokers, input.topic, input.contract.avroSchema)),
         outputs: wiring.outputs.map(({ contract: { contract, avroSchema }, topic }, i) =>
           kafkaDataset(brokers, topic, avroSchema, {
             owner: { team: contract.owner.team, contact: contract.owner.contact },

@@ -10,7 +10,10 @@ export interface ProductWiring {
   /** The job's name in logs, stats, lineage and checkpoint state: `<domain>-<product>`. */
   job: string;
   groupId: string;
+  /** The first of `inputs`: the product the job reads when it reads one. */
   input: ProductOnTopic;
+  /** Every product the job reads, in the order the contract's upstream names them (e.g. two major versions during a migration). */
+  inputs: ProductOnTopic[];
   /** The product first, then what else the job writes. */
   outputs: ProductOnTopic[];
   /** The contract declares event-time processing (windows, lateness, deduplication): the job persists watermarks in its checkpoints. */
@@ -40,20 +43,21 @@ export function wireDomain(domain: WiredDomain, contracts: ContractCatalog, over
   const wiring = Object.entries(domain.products).map(([product, declaration]): ProductWiring => {
     const outputs = [declaration.contract, ...(declaration.alsoWrites ?? [])].map((id) => ({ contract: contracts.byId(id), topic: topicOf(id) }));
     const main = outputs[0]!.contract.contract;
-    const upstream = main.upstream.map((topic) => contracts.byTopic(topic));
-    const input = upstream.length === 1 ? upstream[0] : undefined;
-    if (!input) throw new ProductInputUnknown(main.id, main.upstream);
+    const upstream = main.upstream.flatMap((topic) => contracts.byTopic(topic) ?? []);
+    if (upstream.length === 0 || upstream.length < main.upstream.length) throw new ProductInputUnknown(main.id, main.upstream);
+    const inputs = upstream.map((input) => ({ contract: input, topic: topicOf(input.contract.id) }));
     return {
       domain: domain.name,
       product,
       job: `${domain.name}-${product}`,
       groupId: overrides.groups[product] ?? `${domain.name}.${product}`,
-      input: { contract: input, topic: topicOf(input.contract.id) },
+      input: inputs[0]!,
+      inputs,
       outputs,
       keepsEventTime: main.processing !== undefined,
     };
   });
-  const known = new Set(wiring.flatMap((job) => [job.input, ...job.outputs].map((p) => p.contract.contract.id)));
+  const known = new Set(wiring.flatMap((job) => [...job.inputs, ...job.outputs].map((p) => p.contract.contract.id)));
   const problems: Problem[] = [
     ...Object.keys(overrides.topics)
       .filter((id) => !known.has(id))

@@ -12,13 +12,21 @@ import type { StreamOutput, StreamRecord } from './stream.types';
 @Module({})
 export class StreamHandlerModule {
   static forTopic(topic: string, handler: StreamHandler): DynamicModule {
-    @Controller()
-    class TopicController {
-      @EventPattern<Record<string, StreamRecord<unknown>[]>>(topic)
-      onRecords(@Payload() records: StreamRecord<unknown>[]): Promise<Array<StreamOutput | RecordFailed>> {
-        return handler(records);
+    return StreamHandlerModule.forTopics([topic], handler);
+  }
+
+  /** The batches of every one of `topics` go to `handler` (a job reading two versions of its input product), each batch of one topic. */
+  static forTopics(topics: readonly string[], handler: StreamHandler): DynamicModule {
+    const controllers = topics.map((topic) => {
+      @Controller()
+      class TopicController {
+        @EventPattern<Record<string, StreamRecord<unknown>[]>>(topic)
+        onRecords(@Payload() records: StreamRecord<unknown>[]): Promise<Array<StreamOutput | RecordFailed>> {
+          return handler(records);
+        }
       }
-    }
-    return { module: StreamHandlerModule, controllers: [TopicController] };
+      return TopicController;
+    });
+    return { module: StreamHandlerModule, controllers };
   }
 }

@@ -9,7 +9,9 @@ import type { RawReading } from './reading.cleaner';
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 const contract = loadContract(join(root, 'contracts', 'plant-telemetry', 'clean.yaml'), root);
 const rawSchema = JSON.parse(readFileSync(join(root, 'schemas', 'plant-telemetry', 'RawReading.avsc'), 'utf8')) as object;
+const rawBatchSchema = JSON.parse(readFileSync(join(root, 'schemas', 'plant-telemetry', 'RawReadingBatch.avsc'), 'utf8')) as object;
 const RAW = 'plant.telemetry.raw.v1';
+const RAW_V2 = 'plant.telemetry.raw.v2';
 const T0 = Date.UTC(2026, 4, 1, 8, 0, 0);
 
 function raw(seq: number, overrides: Partial<RawReading> = {}): RawReading {
@@ -111,5 +113,73 @@ describe('CleanPipeline', () => {
     const pipeline = new CleanPipeline(contract);
     const [result] = await pipeline.handle([{ ...record(0, raw(1)), value: null }]);
     expect(result).toBeInstanceOf(RecordFailed);
+  });
+});
+
+describe('CleanPipeline reading raw.v2 batches', () => {
+  /** The readings as a gateway publishing raw.v2 batches them: what they share once, their own fields per reading. */
+  const batchOf = (readings: RawReading[]) => {
+    const [first] = readings;
+    return {
+      receivedTime: first!.receivedTime,
+      gatewayId: first!.gatewayId,
+      firstSequenceNumber: first!.sequenceNumber,
+      deviceId: first!.deviceId,
+      assetPath: first!.assetPath,
+      sourceProtocol: first!.sourceProtocol,
+      sourceAddress: first!.sourceAddress,
+      readings: readings.map(({ receivedTime: _r, gatewayId: _g, deviceId: _d, assetPath: _a, sourceProtocol: _p, sourceAddress, ...reading }) => ({
+        ...reading,
+        sourceAddress: sourceAddress === first!.sourceAddress ? null : sourceAddress,
+      })),
+    };
+  };
+  const driver = (pipeline: CleanPipeline) =>
+    new TestDriver({ handler: pipeline.handle, inputs: { [RAW]: rawSchema, [RAW_V2]: rawBatchSchema }, outputs: { [pipeline.outputTopic]: pipeline.outputSchema } });
+
+  it('emits one clean reading per reading of a batch, as from raw.v1, dead-letters a bad one naming it, and counts per reading', async () => {
+    const fromV1 = driver(new CleanPipeline(contract));
+    const pipeline = new CleanPipeline(contract);
+    const fromV2 = driver(pipeline);
+    // One message: received at once.
+    const receivedTime = T0 + 5_000;
+    const readings = [
+      raw(1, { receivedTime }),
+      raw(2, { receivedTime, value: 212, unit: '[degF]', sourceAddress: 'ns=1;s=y' }),
+      raw(3, { receivedTime, signal: 'vibration_rms', value: -4, unit: 'mm/s' }),
+      raw(4, { receivedTime }),
+    ];
+    await fromV1.pipe(
+      RAW,
+      readings.map((value) => ({ value })),
+    );
+    await fromV2.pipe(RAW_V2, [{ key: readings[0]!.assetPath, value: batchOf(readings) }]);
+    expect(values(fromV2.outputs(pipeline.outputTopic))).toEqual(values(fromV1.outputs(pipeline.outputTopic)));
+    expect(values(fromV2.outputs(pipeline.outputTopic)).map((r) => [r.sequenceNumber, r.sourceAddress])).toEqual([
+      [1n, 'ns=1;s=x'],
+      [2n, 'ns=1;s=y'],
+      [4n, 'ns=1;s=x'],
+    ]);
+    expect(fromV2.deadLetters().map((letter) => (letter.error as Error).message)).toEqual([expect.stringMatching(/gw-berlin-1\/3 .*vibration-rms-plausible/s)]);
+    expect(pipeline.stats()).toMatchObject({ clean: 3, converted: 1, rejected: 1 });
+  });
+
+  it('drops readings of a batch a gateway replays after a crash, and takes a batch back when the runtime reruns it', async () => {
+    const pipeline = new CleanPipeline(contract);
+    const batch = (offset: number, readings: RawReading[]): StreamRecord<unknown> => ({
+      topic: RAW_V2,
+      partition: 0,
+      offset: String(offset),
+      key: readings[0]!.assetPath,
+      value: batchOf(readings),
+      timestamp: 0,
+      headers: {},
+    });
+    expect(await pipeline.handle([batch(0, [raw(1), raw(2)])])).toHaveLength(2);
+    // Rerun of the same record: its readings are its own, not duplicates.
+    expect(await pipeline.handle([batch(0, [raw(1), raw(2)])])).toHaveLength(2);
+    // The gateway resent the batch (a crash before Kafka's acknowledgement reached it): a new offset, the same readings.
+    expect(await pipeline.handle([batch(1, [raw(1), raw(2)]), batch(2, [raw(3)])])).toHaveLength(1);
+    expect(pipeline.stats()).toMatchObject({ duplicates: 2 });
   });
 });

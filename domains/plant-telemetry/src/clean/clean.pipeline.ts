@@ -1,6 +1,7 @@
 import type { LoadedContract } from '@fieldmesh/governance';
 import { partitionKey, type PartitionOffset, RecordFailed, type ReplayableState, type StateCheckpoint, type StreamOutput, type StreamRecord } from '@fieldmesh/streams';
 import { ContractIncomplete } from '../errors';
+import { expandReadingBatch, isReadingBatch } from './raw-batch.expander';
 import { type CleanerStats, type RawReading, ReadingCleaner } from './reading.cleaner';
 
 /** Most input positions remembered for a rerun; a batch is at most a few thousand records. */
@@ -10,7 +11,7 @@ export interface CleanPipelineOptions {
   maxDedupeChunks?: number;
   /** Processing clock (epoch ms) readings are checked against with the contract's maximum clock skew; default Date.now. */
   clock?: () => number;
-  /** Topics other than the contract's (its upstream and its own): for tests and side-by-side runs. */
+  /** Topics other than the contract's (its first upstream and its own): for tests and side-by-side runs. */
   inputTopic?: string;
   outputTopic?: string;
 }
@@ -22,8 +23,9 @@ export interface CleanPipelineStats extends CleanerStats {
 }
 
 /**
- * plant.telemetry.raw.v1 → plant.telemetry.clean.v1 on the stream runtime: each raw reading becomes one
- * clean reading, a dropped duplicate, or a dead letter naming the broken rule.
+ * plant.telemetry.raw.v1 and raw.v2 → plant.telemetry.clean.v1 on the stream runtime: each raw reading (a
+ * raw.v1 record, or one reading of a raw.v2 batch) becomes one clean reading, a dropped duplicate, or a
+ * dead letter naming the broken rule and the reading.
  *
  * Its deduplication memory is a ReplayableState: when the runtime replays input (a batch whose outputs
  * were not acknowledged, or a restart), readings it had already passed must not now count as duplicates
@@ -35,8 +37,8 @@ export class CleanPipeline implements ReplayableState {
   readonly outputTopic: string;
   readonly outputSchema: object;
   private readonly cleaner: ReadingCleaner;
-  /** Input position → the pair it added to the dedupe memory, so a rerun of that record can take it back. */
-  private readonly added = new Map<string, { gatewayId: string; sequenceNumber: number }>();
+  /** Input position → the pairs (one per reading of a batch) it added to the dedupe memory, so a rerun of that record can take them back. */
+  private readonly added = new Map<string, Array<{ gatewayId: string; sequenceNumber: number }>>();
   /** Next offset per partition whose outputs were acknowledged at the last checkpoint. */
   private acknowledgedUntil: ReadonlyMap<string, bigint> = new Map();
   private newestEventTime = Number.NEGATIVE_INFINITY;
@@ -69,23 +71,28 @@ export class CleanPipeline implements ReplayableState {
       // The runtime reruns a batch record by record after an unexpected error: undo this record's first pass.
       const earlier = this.added.get(position);
       if (earlier) {
-        this.cleaner.forget(earlier.gatewayId, earlier.sequenceNumber);
+        for (const pair of earlier) this.cleaner.forget(pair.gatewayId, pair.sequenceNumber);
         this.added.delete(position);
       }
       if (record.value === null) {
         results.push(new RecordFailed(record, new Error('a tombstone (record without value) on a telemetry topic; producers must not send them')));
         continue;
       }
-      const raw = record.value as RawReading;
-      const outcome = this.cleaner.clean(raw);
-      if (outcome.kind === 'duplicate') continue;
-      this.remember(position, raw);
-      if (outcome.kind === 'rejected') {
-        results.push(new RecordFailed(record, outcome.error));
-        continue;
+      const readings = isReadingBatch(record.value) ? expandReadingBatch(record.value) : [record.value as RawReading];
+      const pairs: Array<{ gatewayId: string; sequenceNumber: number }> = [];
+      for (const raw of readings) {
+        const outcome = this.cleaner.clean(raw);
+        if (outcome.kind === 'duplicate') continue;
+        pairs.push({ gatewayId: raw.gatewayId, sequenceNumber: Number(raw.sequenceNumber) });
+        // A bad reading of a batch dead-letters the batch with the error naming that reading; the others go on.
+        if (outcome.kind === 'rejected') {
+          results.push(new RecordFailed(record, outcome.error));
+          continue;
+        }
+        if (outcome.reading.readingTime > this.newestEventTime) this.newestEventTime = outcome.reading.readingTime;
+        results.push({ topic: this.outputTopic, key: outcome.reading.assetPath, value: outcome.reading });
       }
-      if (outcome.reading.readingTime > this.newestEventTime) this.newestEventTime = outcome.reading.readingTime;
-      results.push({ topic: this.outputTopic, key: outcome.reading.assetPath, value: outcome.reading });
+      if (pairs.length > 0) this.remember(position, pairs);
     }
     return results;
   };
@@ -102,10 +109,10 @@ export class CleanPipeline implements ReplayableState {
   restore(checkpoint: StateCheckpoint): void {
     this.acknowledgedUntil = checkpoint.readUntil;
     // Pairs added by records past the checkpoint were never acknowledged: they will come again.
-    for (const [position, pair] of this.added) {
+    for (const [position, pairs] of this.added) {
       const cut = position.lastIndexOf('\u0000');
       const until = checkpoint.readUntil.get(position.slice(0, cut));
-      if (until === undefined || BigInt(position.slice(cut + 1)) >= until) this.cleaner.forget(pair.gatewayId, pair.sequenceNumber);
+      if (until === undefined || BigInt(position.slice(cut + 1)) >= until) for (const pair of pairs) this.cleaner.forget(pair.gatewayId, pair.sequenceNumber);
     }
     this.added.clear();
   }
@@ -114,11 +121,11 @@ export class CleanPipeline implements ReplayableState {
     return { ...this.cleaner.stats(), replayed: this.replayed };
   }
 
-  private remember(position: string, raw: RawReading): void {
+  private remember(position: string, pairs: Array<{ gatewayId: string; sequenceNumber: number }>): void {
     if (this.added.size >= MAX_REMEMBERED_POSITIONS) {
       const oldest = this.added.keys().next();
       if (!oldest.done) this.added.delete(oldest.value);
     }
-    this.added.set(position, { gatewayId: raw.gatewayId, sequenceNumber: Number(raw.sequenceNumber) });
+    this.added.set(position, pairs);
   }
 }
