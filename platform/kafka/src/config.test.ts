@@ -25,10 +25,10 @@ describe('createKafka config validation', () => {
   it('validates producer and consumer options when the role is created, not when it connects', () => {
     const kafka = createKafka({ clientId: 'gw', brokers: ['127.0.0.1:9092'] });
     expect(
-      problemsOf(() => kafka.producer({ compression: 'brotli' as never, lingerMs: -1 }))
+      problemsOf(() => kafka.producer({ compression: 'brotli' as never, lingerMs: -1, deliveryTimeoutMs: 10 }))
         .map((p) => p.path)
         .sort(),
-    ).toEqual(['compression', 'lingerMs']);
+    ).toEqual(['compression', 'deliveryTimeoutMs', 'lingerMs']);
     expect(
       problemsOf(() => kafka.consumer({ groupId: '', topics: [], maxBatchRecords: 0 }))
         .map((p) => p.path)

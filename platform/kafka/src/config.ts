@@ -6,6 +6,9 @@ import { kafkaSecuritySchema } from './kafka.security';
 /** The adapter used when a config names none: the faster one in bench/client-throughput.bench.ts. */
 export const DEFAULT_CLIENT = 'platformatic';
 
+/** Kafka's own default delivery.timeout.ms (2 minutes): a send rides through a leader election and a broker restart. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
+
 const broker = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9092');
 
 export const kafkaClientConfigSchema = z.strictObject({
@@ -18,6 +21,16 @@ export const kafkaClientConfigSchema = z.strictObject({
 export const producerOptionsSchema = z.strictObject({
   compression: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('lz4'),
   lingerMs: z.number().int().min(0).max(60_000).default(0),
+  deliveryTimeoutMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(DEFAULT_DELIVERY_TIMEOUT_MS)
+    .describe(
+      "Kafka's delivery.timeout.ms: how long a send() may retry (no leader, a broker down, too few in-sync replicas) before it fails. " +
+        'Bounded by time, not by a retry count, so that it covers a leader election after a broker dies (its session timeout, then the election).',
+    ),
 });
 
 export const consumerOptionsSchema = z.strictObject({

@@ -78,6 +78,17 @@ export class KafkaProduceFailed extends Error {
   }
 }
 
+/** A send was still being retried when its delivery timeout (Kafka's delivery.timeout.ms) ran out. */
+export class DeliveryTimeoutExpired extends Error {
+  override readonly name = 'DeliveryTimeoutExpired';
+  constructor(readonly deliveryTimeoutMs: number) {
+    super(
+      `The cluster did not acknowledge the send within the delivery timeout (${deliveryTimeoutMs} ms): partitions without a leader or below min.insync.replicas for that long. ` +
+        'Check that a majority of brokers run; raise the producer option deliveryTimeoutMs to wait longer.',
+    );
+  }
+}
+
 /** A port method was called before connect() or after disconnect(). */
 export class KafkaNotConnected extends Error {
   override readonly name = 'KafkaNotConnected';

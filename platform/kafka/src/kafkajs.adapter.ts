@@ -66,6 +66,8 @@ class KafkajsProducer implements KafkaProducerPort {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // kafkajs bounds retries by count only: waits capped at 1 s, as many as fit in the delivery timeout (roughly).
+      retry: { maxRetryTime: 1_000, retries: Math.ceil(this.settings.deliveryTimeoutMs / 1_000) },
     });
     await producer.connect();
     this.producer = producer;

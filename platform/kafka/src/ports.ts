@@ -204,6 +204,14 @@ export interface ProducerOptions {
    * is already a batch (one record batch per partition), so callers that batch need no extra delay.
    */
   lingerMs?: number;
+  /**
+   * Kafka's delivery.timeout.ms: how long one send() keeps retrying what the cluster may still take (no
+   * leader yet, a broker down, too few in-sync replicas) before it fails with KafkaProduceFailed. Default
+   * 120,000 (Kafka's default), bounded by time and not by a retry count: a broker killed with kill -9 is
+   * noticed after the controller's broker session timeout (about 9 s) and its partitions' leadership moves
+   * after that, which a count of quick retries did not cover. Errors a resend cannot fix fail at once.
+   */
+  deliveryTimeoutMs?: number;
 }
 
 export type KafkaClientName = 'kafkajs' | 'platformatic';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaNodeName, type Stack } from '@fieldmesh/stack';
-import { createKafka, readTopicToEnd, type KafkaAdminPort, type KafkaPort, type OutgoingRecord } from '../src/index';
+import { bounceLeader, createKafka, readTopicToEnd, untilAllReplicasInSync, type KafkaAdminPort, type KafkaPort, type LeaderBounce, type OutgoingRecord } from '../src/index';
 
 /**
  * Broker kills as Kafka's own replication system tests run them (ReplicationTest with a clean or hard
@@ -23,16 +22,9 @@ export interface BrokerKillsOptions {
   log?: (line: string) => void;
 }
 
-export interface BrokerKill {
-  node: number;
-  partition: number;
+export interface BrokerKill extends LeaderBounce {
   /** Records sent before the kill. */
   atRecord: number;
-  downMs: number;
-  /** From the restart to the broker answering metadata again. */
-  restartMs: number;
-  /** From the restart until every partition's in-sync replicas were all its replicas again. */
-  catchUpMs: number;
 }
 
 export interface BrokerKillsReport {
@@ -84,37 +76,15 @@ function random(below: number): number {
   return Math.floor(Math.random() * below);
 }
 
-async function untilAllReplicasInSync(admin: KafkaAdminPort, topic: string): Promise<void> {
-  const deadline = Date.now() + FULL_ISR_TIMEOUT_MS;
-  for (;;) {
-    const partitions = await admin.describeTopicPartitions(topic).catch(() => []);
-    if (partitions.length > 0 && partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)) return;
-    if (Date.now() > deadline) throw new Error(`${topic}: replicas not all in sync ${FULL_ISR_TIMEOUT_MS / 1000} s after a broker restart: ${JSON.stringify(partitions)}`);
-    await sleep(250);
-  }
-}
-
-async function leaderOf(admin: KafkaAdminPort, topic: string, partition: number): Promise<number> {
-  for (;;) {
-    const leader = (await admin.describeTopicPartitions(topic))[partition]?.leader ?? -1;
-    if (leader >= 0) return leader;
-    await sleep(200);
-  }
-}
-
 /** kill -9 of the leader of a random partition, a random pause, a restart, then waits for every replica to catch up. */
 async function killLeader(stack: Stack, admin: KafkaAdminPort, topic: string, partitions: number, atRecord: number): Promise<BrokerKill> {
-  const partition = random(partitions);
-  const node = await leaderOf(admin, topic, partition);
-  const service = kafkaNodeName(node);
-  const killedAt = Date.now();
-  await stack.killService(service);
-  await sleep(500 + random(2_500));
-  const restartAt = Date.now();
-  await stack.startService(service);
-  const answeringAt = Date.now();
-  await untilAllReplicasInSync(admin, topic);
-  return { node, partition, atRecord, downMs: restartAt - killedAt, restartMs: answeringAt - restartAt, catchUpMs: Date.now() - restartAt };
+  const bounce = await bounceLeader(admin, topic, random(partitions), {
+    kill: (node) => stack.killService(kafkaNodeName(node)),
+    start: (node) => stack.startService(kafkaNodeName(node)),
+    downMs: 500 + random(2_500),
+    catchUpTimeoutMs: FULL_ISR_TIMEOUT_MS,
+  });
+  return { ...bounce, atRecord };
 }
 
 export async function runBrokerKills(options: BrokerKillsOptions): Promise<BrokerKillsReport> {
@@ -139,7 +109,7 @@ export async function runBrokerKills(options: BrokerKillsOptions): Promise<Broke
   const producer = kafka.producer();
   try {
     await admin.createTopics([{ topic, partitions, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
-    await untilAllReplicasInSync(admin, topic);
+    await untilAllReplicasInSync(admin, topic, FULL_ISR_TIMEOUT_MS);
 
     // Record i has key i % keys and, within its key, sequence number floor(i / keys); its value is i.
     const acked = new Uint8Array(records);
