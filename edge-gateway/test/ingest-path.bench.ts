@@ -1,7 +1,8 @@
 /**
  * CPU time per point of the gateway's own path, in this process and without a network: MQTT message →
  * decoder (MQTT JSON, one reading per message, or Sparkplug B DDATA of 50 metrics resolved by alias) →
- * ingestor (redelivery window, enrich, mask, clock skew, contract check, Avro) → disk buffer (fsync per
+ * ingestor (redelivery window, enrich, mask, clock skew, contract check, Avro: one record per reading for
+ * plant.telemetry.raw.v1, or per DDATA for the batched raw.v2, the same DDATAs in the same run) → disk buffer (fsync per
  * source batch, as configured by default) → envelopes read back and turned into Kafka records as the
  * forwarder does. What it leaves out is the MQTT client, the Kafka producer and the brokers: `npm run
  * bench` measures those end to end.
@@ -46,14 +47,19 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a
 
 const sparkplug = get('spBv1.0')!;
 const contract = loadContract(join(ROOT, 'contracts/plant-telemetry/raw.yaml'), ROOT);
-const topic = contract.contract.kafka.topic;
-const writer = { topic, subject: `${topic}-value`, schemaId: 1, codec: new AvroCodec(createAvroType(contract.avroSchema), decodeLimitsSchema.parse({})) };
+const writerOf = (loaded: typeof contract) => {
+  const name = loaded.contract.kafka.topic;
+  return { topic: name, subject: `${name}-value`, schemaId: 1, codec: new AvroCodec(createAvroType(loaded.avroSchema), decodeLimitsSchema.parse({})) };
+};
+const batchContract = loadContract(join(ROOT, 'contracts/plant-telemetry/raw-v2.yaml'), ROOT);
 
 interface Path {
   name: string;
   decoder: MessageDecoder;
   /** Messages carrying `points` readings, in the order a broker would deliver them. */
   messages: InboundMessage[];
+  /** Published as raw.v2 batches rather than raw.v1 records. */
+  batched?: boolean;
 }
 
 const message = (topicName: string, payload: Buffer | Uint8Array, receivedTime: number): InboundMessage => ({
@@ -104,6 +110,10 @@ function sparkplugPath(start: number): Path {
   return { name: `Sparkplug B, ${METRICS_PER_DDATA} points per DDATA`, decoder, messages };
 }
 
+function sparkplugBatchedPath(start: number): Path {
+  return { ...sparkplugPath(start), name: `Sparkplug B, ${METRICS_PER_DDATA} points per DDATA → raw.v2`, batched: true };
+}
+
 interface Round {
   points: number;
   decodeMicros: number;
@@ -120,10 +130,12 @@ const cpuMicros = () => {
 async function runRound(path: Path, start: number): Promise<Round> {
   const dir = await mkdtemp(join(tmpdir(), 'fm-ingest-bench-'));
   const log = await SegmentLog.open({ dir: join(dir, 'buffer'), maxBytes: 4 * 1024 ** 3, segmentBytes: 64 * 1024 ** 2, fsync: 'always', onFull: 'block' });
+  const product = path.batched ? batchContract : contract;
   const ingestor = new Ingestor({
     log,
     contract,
-    writer,
+    writer: writerOf(product),
+    ...(path.batched ? { batches: batchContract } : {}),
     build: { gatewayId: 'bench-gw', contract: contract.contract, calibration: new Calibration([]), pseudonymiser: await Pseudonymiser.fromKeyFile(join(dir, 'key')) },
     personalKeys: ['operator'],
     redeliveries: new RedeliveryFilter({ recentReadingsPerConnector: 100_000 }),
@@ -154,7 +166,7 @@ async function runRound(path: Path, start: number): Promise<Round> {
       if (records.length === 0) break;
       for (const record of records) {
         const { topic: recordTopic, key, value, headers } = decodeEnvelope(record.payload);
-        if (recordTopic !== topic || key === null || value.length === 0 || headers['fieldmesh.gateway'] !== 'bench-gw')
+        if (recordTopic !== product.contract.kafka.topic || key === null || value.length === 0 || headers['fieldmesh.gateway'] !== 'bench-gw')
           throw new Error(`record ${record.seq} is not a product record`);
       }
       next = records.at(-1)!.seq + 1;
@@ -174,7 +186,7 @@ const cell = (value: number) => value.toFixed(2).padStart(7);
 console.log(`gateway path, in process, no network: ${points.toLocaleString('en-US')} points per round, ${rounds} rounds, best round (least CPU) per path`);
 console.log('path                                  µs CPU per point:  decode   ingest  forward    total   points/s of CPU');
 const paths = [];
-for (const build of [jsonPath, sparkplugPath]) {
+for (const build of [jsonPath, sparkplugPath, sparkplugBatchedPath]) {
   let best: Round | undefined;
   let name = '';
   for (let r = 0; r < rounds; r++) {
