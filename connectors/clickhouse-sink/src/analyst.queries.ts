@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { distributedTableName } from '@fieldmesh/warehouse';
 
 /** The documented example queries, `queries/*.sql` beside this package's src/. */
 export const ANALYST_QUERIES_DIR = fileURLToPath(new URL('../queries/', import.meta.url));
@@ -17,8 +18,12 @@ export interface AnalystQueryResult extends AnalystQuery {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Reads the example queries; `{database}` in them is the warehouse database. */
-export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES_DIR): AnalystQuery[] {
+/**
+ * Reads the example queries; `fieldmesh.` in them becomes the warehouse database. With `distributed` (a
+ * cluster's warehouse) each `<database>.<table>` becomes its Distributed table `<table>_all`, which reads
+ * every replica's shard as analysts do.
+ */
+export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES_DIR, distributed = false): AnalystQuery[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.sql'))
     .sort()
@@ -35,7 +40,7 @@ export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES
         .join('\n')
         .trim()
         .replace(/;$/, '')
-        .replaceAll('fieldmesh.', `${database}.`);
+        .replace(/\bfieldmesh\.([A-Za-z_][A-Za-z0-9_]*)/g, (_, table: string) => `${database}.${distributed ? distributedTableName({ table }) : table}`);
       return { name: basename(file, '.sql'), description, sql };
     });
 }
@@ -45,9 +50,9 @@ export function loadAnalystQueries(database = 'fieldmesh', dir = ANALYST_QUERIES
  * `readonly = 1` in its own SETTINGS clause, so even through the sink's writing client a query can
  * only read (on a server, analysts connect as the read-only user instead).
  */
-export async function runAnalystQueries(client: ClickHouseClient, options: { database?: string } = {}): Promise<AnalystQueryResult[]> {
+export async function runAnalystQueries(client: ClickHouseClient, options: { database?: string; distributed?: boolean } = {}): Promise<AnalystQueryResult[]> {
   const results: AnalystQueryResult[] = [];
-  for (const query of loadAnalystQueries(options.database)) {
+  for (const query of loadAnalystQueries(options.database, ANALYST_QUERIES_DIR, options.distributed)) {
     if (!/^(SELECT|WITH)\b/i.test(query.sql)) throw new Error(`Analyst query ${query.name} must be a SELECT; example queries only read.`);
     const result = await client.query({
       query: `${query.sql}\nSETTINGS readonly = 1`,

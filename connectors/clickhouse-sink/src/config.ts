@@ -28,6 +28,11 @@ const clickhouseSchema = z
       "The server's `remote_servers` cluster of replicas (one shard). The product tables and the offset ledger become ReplicatedMergeTree, created ON CLUSTER, each with a Distributed table `<table>_all` for analysts; the sink writes the replicated tables through `url`, one replica, which copies them to the others. Only with `url`.",
       'fieldmesh',
     ),
+    replicaUrls: field(
+      z.array(z.url()).min(1, 'lists no replica: leave it out when the cluster has no other').optional(),
+      "HTTP URLs of the cluster's other replicas, in order of preference. When the replica the sink writes through stops answering, it fails over to the first of the others that answers and holds every part inserted through any replica (so the offsets it reads before each insert are complete); a replica that lacks parts is not taken until the one holding them is back. Only with `cluster`.",
+      ['http://127.0.0.1:8124'],
+    ),
     chdbPath: field(z.string().min(1).default('.fieldmesh/chdb'), 'chDB data folder (only when no `url`). One process at a time may open it.', '.fieldmesh/chdb'),
   })
   .refine((c) => c.url === undefined || c.username !== 'default' || c.password === '', {
@@ -37,6 +42,14 @@ const clickhouseSchema = z
   .refine((c) => c.cluster === undefined || c.url !== undefined, {
     message: 'a cluster needs a server: set url to one of its replicas (chDB has no replicas)',
     path: ['cluster'],
+  })
+  .refine((c) => c.replicaUrls === undefined || c.cluster !== undefined, {
+    message: 'replicas fail over only within a cluster: set cluster (the servers hold the same tables only as its replicas)',
+    path: ['replicaUrls'],
+  })
+  .refine((c) => c.replicaUrls === undefined || new Set([c.url, ...c.replicaUrls]).size === c.replicaUrls.length + 1, {
+    message: 'lists a replica twice (or repeats url): name each other replica once',
+    path: ['replicaUrls'],
   });
 
 export const clickhouseSinkConfigSchema = z.strictObject({

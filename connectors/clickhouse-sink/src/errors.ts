@@ -15,6 +15,20 @@ export class WarehouseUnavailable extends Error {
   }
 }
 
+/** No replica of the cluster both answers and holds every insert: the sink waits for one (see replica.catch-up.ts). */
+export class NoReplicaUsable extends Error {
+  override readonly name = 'NoReplicaUsable';
+  constructor(
+    readonly urls: readonly string[],
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `No ClickHouse replica to write through among ${urls.join(', ')}: ${problems.join('; ')}. ` +
+        'A replica that lacks parts waits for the replica that has them to be back; start the replicas that are down.',
+    );
+  }
+}
+
 /** An insert was refused or the connection broke; the batch is not committed and comes again. */
 export class InsertFailed extends Error {
   override readonly name = 'InsertFailed';

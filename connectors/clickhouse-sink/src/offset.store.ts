@@ -35,6 +35,8 @@ interface Coordinates {
  * On a cluster (`clickhouse.cluster`) the product tables and the ledger are ReplicatedMergeTree and the
  * sink reads and writes them through one replica, its `url`: a replicated insert is acknowledged once
  * the part is on that replica, so the next batch's read sees it there (no wait for the other replicas).
+ * When that replica stops answering, the sink fails over to another (`replicaUrls`) only once that one
+ * holds every part inserted anywhere (replica.catch-up.ts), so the reads stay complete across replicas.
  * ReplicatedMergeTree also drops a block identical to one of the last 100 it took (its hash is kept in
  * ZooKeeper), which would catch a replay that re-sent the very same batch; the sink does not rely on it,
  * since a replayed batch after a partial insert or a rebalance is not the same block.
@@ -44,22 +46,28 @@ interface Coordinates {
  */
 export class TableOffsetStore {
   private constructor(
-    private readonly client: ClickHouseClient,
+    /** The warehouse: its client is the replica written through now, another one after a failover. */
+    private readonly warehouse: { readonly client: ClickHouseClient },
     private readonly ledger: string,
   ) {}
+
+  private get client(): ClickHouseClient {
+    return this.warehouse.client;
+  }
 
   /**
    * Creates the ledger in `database` when missing and records what each table already holds: tables
    * written before the ledger existed, or a ledger that was dropped, start from the table's own offsets.
    */
-  static async open(client: ClickHouseClient, database: string, plans: readonly TablePlan[], cluster?: string): Promise<TableOffsetStore> {
+  static async open(warehouse: { readonly client: ClickHouseClient }, database: string, plans: readonly TablePlan[], cluster?: string): Promise<TableOffsetStore> {
+    const { client } = warehouse;
     const ledger = await provisionOffsetLedger(client, database, cluster);
     for (const plan of plans) {
       await client.command({
         query: `INSERT INTO ${ledger} (_topic, _partition, _offset) SELECT _topic, _partition, toUInt64(max(_offset)) FROM ${qualifiedTableName(plan)} GROUP BY _topic, _partition`,
       });
     }
-    return new TableOffsetStore(client, ledger);
+    return new TableOffsetStore(warehouse, ledger);
   }
 
   /** Which of these records (all of one topic) are in the plan's table, as `partition:offset` keys. */

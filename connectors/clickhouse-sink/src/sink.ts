@@ -20,7 +20,7 @@ import { clickhouseSinkConfigSchema, type ClickhouseSinkConfig, type ClickhouseS
 import { TombstoneRecord } from './errors';
 import { TableOffsetStore } from './offset.store';
 import { sinkLineageJob } from './sink.lineage';
-import { whenReachable } from './warehouse.retry';
+import { isUnreachable, whenReachable } from './warehouse.retry';
 
 /** Per product table: what went where since start. */
 export interface TableStats {
@@ -41,6 +41,8 @@ export interface ClickhouseSinkStats {
   backend: 'chdb' | 'server';
   serverVersion: string;
   database: string;
+  /** The cluster whose replicas it writes (`clickhouse.cluster`): analysts read each table's `<table>_all` then. */
+  cluster?: string;
   tables: TableStats[];
   /** Mean rows per second of the inserts themselves (encode + INSERT), since start. */
   insertRowsPerSecond: number;
@@ -93,7 +95,7 @@ async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: Loa
       provisioned.push({ plan, drift });
     }
     const offsets = await TableOffsetStore.open(
-      warehouse.client,
+      warehouse,
       settings.clickhouse.database,
       provisioned.map((p) => p.plan),
       settings.clickhouse.cluster,
@@ -129,7 +131,7 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
 
   // Once running, an unreachable server only fails batches, which come again; at start it is waited for.
   const { warehouse, provisioned, offsets } = await whenReachable(() => prepareWarehouse(settings, contracts, warn), {
-    target: settings.clickhouse.url ?? `chDB at ${resolve(settings.clickhouse.chdbPath)}`,
+    target: settings.clickhouse.url ? [settings.clickhouse.url, ...(settings.clickhouse.replicaUrls ?? [])].join(', ') : `chDB at ${resolve(settings.clickhouse.chdbPath)}`,
     warn,
     ...(dependencies.signal ? { signal: dependencies.signal } : {}),
   });
@@ -266,8 +268,12 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
       try {
         await handle(batch);
       } catch (error) {
-        // Not committed: the consumer delivers the batch again after its backoff.
+        // Not committed: the consumer delivers the batch again after its backoff, through another replica when this one is down.
         warn(`a batch of ${batch.records.length} records failed and will be delivered again: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        if (isUnreachable(error)) {
+          const to = await warehouse.failover(settings.clickhouse.database).catch(() => undefined);
+          if (to) warn(`failed over to the ClickHouse replica ${to}: it holds every part inserted through the others`);
+        }
         throw error;
       }
     });
@@ -301,6 +307,7 @@ export async function startClickhouseSink(config: ClickhouseSinkConfig, dependen
         backend: warehouse.backend,
         serverVersion: warehouse.capabilities.version,
         database: settings.clickhouse.database,
+        ...(settings.clickhouse.cluster ? { cluster: settings.clickhouse.cluster } : {}),
         tables: [...products.values()].map((p) => ({ ...p.stats })),
         insertRowsPerSecond: insertMs > 0 ? Math.round((insertedRows / insertMs) * 1000) : 0,
         partitionsDropped,

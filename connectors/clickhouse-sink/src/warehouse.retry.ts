@@ -1,3 +1,5 @@
+import { NoReplicaUsable } from './errors';
+
 /** Network failures that end when the server is back (down, restarting, unreachable for a while). */
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
@@ -7,6 +9,8 @@ const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', '
  */
 export function isUnreachable(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
+    // Every replica down or behind: one comes back.
+    if (current instanceof NoReplicaUsable) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
     if (/socket hang up|^Timeout error/i.test(current.message)) return true;
