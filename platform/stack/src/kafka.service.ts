@@ -164,7 +164,7 @@ export function kafkaNodeService(nodeId: number): ServiceDefinition {
 
     async probe(context) {
       // A metadata request, not only a TCP connect: the listener accepts before the broker has joined the
-      // quorum, and a broker is ready once the cluster's metadata lists it (registered and unfenced).
+      // quorum, and a broker is ready once its metadata lists it and every other node (registered and unfenced).
       // Not kafkajs: its request queue arms a timer at `throttledUntil (-1) - Date.now()`, a negative delay
       // that Node 24 reports as TimeoutNegativeWarning on every stack start, then re-arms every millisecond.
       const admin = new Admin({
@@ -176,10 +176,15 @@ export function kafkaNodeService(nodeId: number): ServiceDefinition {
         requestTimeout: 2_000,
         retries: 0,
       });
+      // Every node of the cluster, not only this one: the nodes' metadata views converge asynchronously, and a
+      // client bootstrapped through a node that did not list its peers yet saw a 2-broker cluster and made
+      // topics with replication factor 2 (the capping admin), right after a 3-node stack was ready.
+      const expected = kafkaCluster(context.stackDir).map((member) => member.nodeId);
       try {
         const metadata = await admin.metadata({ topics: [] });
-        if (!metadata.brokers.has(nodeId))
-          throw new Error(`the cluster's metadata does not list broker ${nodeId} yet (it lists ${[...metadata.brokers.keys()].join(', ') || 'none'})`);
+        const missing = expected.filter((id) => !metadata.brokers.has(id));
+        if (missing.length > 0)
+          throw new Error(`broker ${nodeId}'s metadata does not list broker(s) ${missing.join(', ')} yet (it lists ${[...metadata.brokers.keys()].join(', ') || 'none'})`);
       } finally {
         await admin.close().catch(() => undefined);
       }
