@@ -15,8 +15,12 @@ import { type ReadRecord, readTopic } from '@fieldmesh/streams';
 // Clean readings as the plant-telemetry domain publishes them (a domain reads another only through its products).
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
 const alertsSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'asset-health', 'AlertEvent.avsc'), 'utf8')) as object;
-/** The simulator's clock starts here (test/recording.ts). */
-const START_MS = 1_795_000_000_000;
+/**
+ * The recording's clock starts an hour ago, on a minute. Not at a fixed date: records this test writes carry their
+ * windows' times, and once those are older than a topic's retention (the contracts' P7D) the broker's retention
+ * check deletes a partition's first records mid-test, which read back as features and scores missing.
+ */
+const START_MS = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
 
 async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -68,6 +72,7 @@ describe('clean readings with an injected failure → features, anomaly scores a
       seed: 5,
       linesPerSite: 1,
       failures: [{ asset: 'line-1/pump-1', mode: 'overheating', at: 480, duration: 420 }],
+      startTimeMs: START_MS,
     });
     const files = recordingFiles(csv);
     expect(loadLabels(files.labels).map((episode) => [episode.assetPath, episode.mode])).toEqual([[failingPump, 'overheating']]);

@@ -11,17 +11,23 @@ export interface ScheduledFailure {
   duration: number;
 }
 
+/** Where a recording's clock starts unless a test says otherwise: a fixed instant, so figures repeat. */
+export const RECORDING_START_MS = 1_795_000_000_000;
+
 /**
  * Records a labelled simulation with the simulator's CLI (a domain may not import the simulator's code)
  * and returns the CSV path; the mapping and labels are written beside it.
  */
-export function recordSimulation(dir: string, options: { name: string; durationSeconds: number; seed: number; linesPerSite: number; failures: ScheduledFailure[] }): string {
+export function recordSimulation(
+  dir: string,
+  options: { name: string; durationSeconds: number; seed: number; linesPerSite: number; failures: ScheduledFailure[]; startTimeMs?: number },
+): string {
   const config = join(dir, `${options.name}.config.yaml`);
   writeFileSync(
     config,
     stringify({
       seed: options.seed,
-      startTimeMs: 1_795_000_000_000,
+      startTimeMs: options.startTimeMs ?? RECORDING_START_MS,
       plant: { linesPerSite: options.linesPerSite },
       rate: 1,
       durationSeconds: options.durationSeconds,

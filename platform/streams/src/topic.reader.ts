@@ -39,11 +39,22 @@ export async function readTopic(options: {
         : (await serde.decode<Record<string, unknown>>(record.value!, { topic: writtenFor(record, options.topic) })).value,
     headers: Object.fromEntries(Object.entries(record.headers).map(([name, value]) => [name, value.toString()])),
   });
+  /** Per partition: records read, the first offset and the next after the last, for the report when time runs out. */
+  const read = new Map<number, PartitionRead>();
   await consumer.connect();
-  const timer = setTimeout(done, options.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    done();
+  }, options.timeoutMs);
   try {
     await consumer.run(async (batch) => {
-      for (const record of batch.records) records.push(await toRecord(record));
+      for (const record of batch.records) {
+        records.push(await toRecord(record));
+        const offset = BigInt(record.offset);
+        const partition = read.get(record.partition) ?? { records: 0, first: offset, next: 0n };
+        read.set(record.partition, { records: partition.records + 1, first: partition.first, next: offset + 1n });
+      }
       if (options.until(records)) done();
     });
     await finished;
@@ -51,7 +62,40 @@ export async function readTopic(options: {
     clearTimeout(timer);
     await consumer.disconnect();
   }
+  if (timedOut && !options.until(records)) await reportShortRead(options, read, records.length);
   return records;
+}
+
+interface PartitionRead {
+  records: number;
+  first: bigint;
+  next: bigint;
+}
+
+/**
+ * Says where a read that ran out of time stopped, partition by partition against the topic's end offsets, when it
+ * holds fewer records than offsets: the reader stopped short, or offsets hold no record it could read (deleted by
+ * retention, transaction markers, aborted records). Silent when every offset was read (a read meant to last).
+ */
+async function reportShortRead(options: { brokers: string; topic: string; timeoutMs: number }, read: Map<number, PartitionRead>, total: number): Promise<void> {
+  const admin = createKafka({ clientId: 'test-reader', brokers: [options.brokers] }).admin();
+  try {
+    await admin.connect();
+    const ends = await admin.fetchTopicEndOffsets(options.topic);
+    if (ends.reduce((offsets, { offset }) => offsets + BigInt(offset), 0n) <= BigInt(total)) return;
+    const partitions = ends.map(({ partition, offset }) => {
+      const got = read.get(partition);
+      return got ? `${partition}: ${got.records} read, offsets ${got.first} to ${got.next} of ${offset}` : `${partition}: none read of ${offset}`;
+    });
+    console.warn(
+      `readTopic ${options.topic}: ${total} records when ${options.timeoutMs} ms ran out, the condition unmet; partitions ${partitions.join('; ')} ` +
+        '(offsets read past but not read as records were deleted by retention, or are transaction markers or aborted records)',
+    );
+  } catch (error) {
+    console.warn(`readTopic ${options.topic}: ${total} records when ${options.timeoutMs} ms ran out; end offsets unknown (${String(error)})`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**
