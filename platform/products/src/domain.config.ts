@@ -33,6 +33,13 @@ export function platformConfigSchema(domain: string) {
       .describe(
         "This instance's name when several run each job in one consumer group: every job then runs exactly-once under transactional.id <group>.<instance> (platformatic client). Example: 0",
       ),
+    sessionTimeoutMs: z
+      .number()
+      .int()
+      .min(6_000)
+      .max(300_000)
+      .optional()
+      .describe('How long a consumer group waits for a silent instance (killed) before its partitions move to the others. Default 30000'),
     singletonJobs: z
       .boolean()
       .default(true)
