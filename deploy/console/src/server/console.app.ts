@@ -22,6 +22,9 @@ import { CatalogService } from './catalog/catalog.service';
 import { ThroughputSampler } from './catalog/throughput.sampler';
 import { type ConsoleOptions, consoleOptionsSchema } from './console.options';
 import { ConsoleStartFailed } from './errors';
+import { FleetBoard } from './fleet/fleet.board';
+import { FleetModule } from './fleet/fleet.module';
+import { FleetService } from './fleet/fleet.service';
 import { ConsoleErrorFilter } from './http/console-error.filter';
 import { KpisModule } from './kpis/kpis.module';
 import { LineageBoard } from './lineage/lineage.board';
@@ -64,6 +67,7 @@ interface Services {
   models: ModelsService;
   /** Absent when the contracts hold no events product. */
   plantEvents: PlantEventsService | undefined;
+  fleet: FleetService;
   slo: SloBoard;
   hours: Record<string, number>;
   links: ConsoleLinks;
@@ -84,6 +88,7 @@ class ConsoleModule {
         LineageModule.with(s.lineage, s.ownNamespaces),
         AlertsModule.with(s.alerts),
         ...(s.plantEvents ? [PlantEventsModule.with(s.plantEvents)] : []),
+        FleetModule.with(s.fleet),
         KpisModule.with(s.alertBoard, s.hours),
         ModelsModule.with(s.models),
         SloModule.with(s.slo),
@@ -179,11 +184,13 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const lineage = new LineageBoard(kafka, settings.topics.lineage);
     const eventsContract = contracts.find((c) => c.contract.id === EVENTS_CONTRACT);
     const conditions = eventsContract && new ConditionBoard(kafka, serde, eventsContract, eventsContract.contract.kafka.topic);
-    for (const board of [alertBoard, slo, lineage, ...(conditions ? [conditions] : [])]) closers.push(() => board.stop());
+    const fleet = new FleetBoard(kafka);
+    for (const board of [alertBoard, slo, lineage, fleet, ...(conditions ? [conditions] : [])]) closers.push(() => board.stop());
     await step('reading the alerts, SLO and lineage topics', async () => {
-      await Promise.all([alertBoard.start(), slo.start(), lineage.start(), conditions?.start()]);
+      await Promise.all([alertBoard.start(), slo.start(), lineage.start(), fleet.start(), conditions?.start()]);
       await caughtUpOrWarn(
         [
+          { topic: fleet.topic, caughtUp: fleet.caughtUp },
           ...(conditions ? [{ topic: conditions.topic, caughtUp: conditions.caughtUp() }] : []),
           { topic: alertBoard.topic, caughtUp: alertBoard.caughtUp() },
           { topic: slo.topic, caughtUp: slo.caughtUp },
@@ -213,6 +220,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       alerts: new AlertsService(alertBoard, new SignalStore(warehouse, signalProduct, settings.signals)),
       models: new ModelsService(settings.modelsDir ?? join(settings.contractsRoot, 'models'), settings.models, alertBoard, settings.modelsInUse),
       plantEvents: conditions && new PlantEventsService(conditions),
+      // Gateways publish the source products (contracts without upstream): their domains' operators command them.
+      fleet: new FleetService(fleet, [...new Set(contracts.filter((c) => c.contract.upstream.length === 0).map((c) => c.contract.domain))]),
       slo,
       hours: settings.downtimeHoursPerAvoidedFailure,
       ownNamespaces: [

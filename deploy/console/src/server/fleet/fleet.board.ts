@@ -1,0 +1,106 @@
+import { type DiagnosticCommand, GATEWAY_COMMANDS_TOPIC, GATEWAY_REPLIES_TOPIC, GATEWAY_REPLIES_TOPIC_LAYOUT, type GatewayAnswer, type GatewayHeartbeat } from '@fieldmesh/connect';
+import { awaitTopicsListed } from '@fieldmesh/governance';
+import { DEFAULT_REPLICATION_FACTOR, type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
+import { Logger } from '@nestjs/common';
+
+/** Answers kept per gateway: the fleet page shows the latest; the topic keeps them all (the audit trail). */
+const ANSWERS_PER_GATEWAY = 50;
+
+/**
+ * The fleet as the gateways report it: each gateway's last heartbeat and its latest answers, read from the
+ * replies topic; commands go to the commands topic, keyed by gateway id, with the operator's name.
+ */
+export class FleetBoard {
+  private readonly follower: TopicFollower;
+  private readonly heartbeats = new Map<string, GatewayHeartbeat>();
+  private readonly answers = new Map<string, GatewayAnswer[]>();
+  private readonly answered = new Map<string, GatewayAnswer>();
+  private producer: KafkaProducerPort | undefined;
+  private readonly logger = new Logger('FleetBoard');
+
+  constructor(
+    private readonly kafka: KafkaPort,
+    readonly topic = GATEWAY_REPLIES_TOPIC,
+    private readonly commandsTopic = GATEWAY_COMMANDS_TOPIC,
+  ) {
+    this.follower = new TopicFollower(
+      kafka,
+      {
+        topic,
+        groupPrefix: 'fieldmesh-console-fleet',
+        ensureTopic: async (admin, name) => {
+          await admin.createTopics([{ topic: name, ...GATEWAY_REPLIES_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR }]);
+          await awaitTopicsListed(admin, [name]);
+        },
+      },
+      (record) => {
+        const reply = record.value ? parseReply(record.value.toString('utf8')) : undefined;
+        if (!reply) {
+          this.logger.warn(`Skipped record ${record.partition}/${record.offset} of ${topic}: not a gateway heartbeat or answer`);
+          return;
+        }
+        if (reply.kind === 'heartbeat') this.heartbeats.set(reply.gatewayId, reply);
+        else this.fold(reply);
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.producer();
+    await this.producer.connect();
+    await this.follower.start();
+  }
+
+  get caughtUp(): Promise<void> {
+    return this.follower.caughtUp;
+  }
+
+  async stop(): Promise<void> {
+    await this.follower.stop();
+    await this.producer?.disconnect();
+  }
+
+  gateways(): GatewayHeartbeat[] {
+    return [...this.heartbeats.values()];
+  }
+
+  heartbeat(gatewayId: string): GatewayHeartbeat | undefined {
+    return this.heartbeats.get(gatewayId);
+  }
+
+  /** The gateway's latest answers, newest first. */
+  answersOf(gatewayId: string): GatewayAnswer[] {
+    return [...(this.answers.get(gatewayId) ?? [])].reverse();
+  }
+
+  answerTo(commandId: string): GatewayAnswer | undefined {
+    return this.answered.get(commandId);
+  }
+
+  /** Sends the command to its gateway; resolves once Kafka holds it (the audit trail of who asked what, when). */
+  async send(command: DiagnosticCommand): Promise<void> {
+    if (!this.producer) throw new Error('FleetBoard.start() must run before send()');
+    await this.producer.send([{ topic: this.commandsTopic, key: command.gatewayId, value: Buffer.from(JSON.stringify(command)) }]);
+  }
+
+  private fold(answer: GatewayAnswer): void {
+    const list = this.answers.get(answer.gatewayId) ?? [];
+    list.push(answer);
+    const forgotten = list.length > ANSWERS_PER_GATEWAY ? list.shift() : undefined;
+    if (forgotten?.commandId) this.answered.delete(forgotten.commandId);
+    this.answers.set(answer.gatewayId, list);
+    if (answer.commandId) this.answered.set(answer.commandId, answer);
+  }
+}
+
+function parseReply(text: string): GatewayHeartbeat | GatewayAnswer | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<GatewayHeartbeat | GatewayAnswer> | null;
+    if (typeof value?.gatewayId !== 'string') return undefined;
+    if (value.kind === 'heartbeat' && typeof value.sentAt === 'string') return value as GatewayHeartbeat;
+    if (value.kind === 'answer' && typeof value.outcome === 'string') return value as GatewayAnswer;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
