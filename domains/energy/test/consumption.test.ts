@@ -9,7 +9,17 @@ import { cleanPowerReadings, cleanSchema } from './support/clean-readings';
 
 const MIN = 60_000;
 // Monday 2026-05-04 08:00 in Berlin: the first window is in the peak period (08:00-08:15), the second is not.
-const T0 = Date.UTC(2026, 4, 4, 6, 0, 0);
+/**
+ * The last 08:00 in Berlin at least an hour ago: the site tariff's peak begins then. Within a day of now, not on
+ * a fixed date: the rows carry their windows' times, and the broker deletes records older than a topic's
+ * retention (the contracts' P7D and P30D) at its next retention check, mid-test.
+ */
+const T0 = lastBerlinEight(Date.now() - 60 * 60_000);
+
+function lastBerlinEight(beforeMs: number): number {
+  const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  for (let at = Math.floor(beforeMs / (15 * 60_000)) * 15 * 60_000; ; at -= 15 * 60_000) if (clock.format(at) === '08:00') return at;
+}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
