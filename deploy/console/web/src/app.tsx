@@ -4,6 +4,7 @@ import { Badge } from './components/badges';
 import { AlertPage } from './pages/alert.page';
 import { AlertsPage } from './pages/alerts.page';
 import { CatalogPage } from './pages/catalog.page';
+import { FleetPage } from './pages/fleet.page';
 import { LineagePage } from './pages/lineage.page';
 import { LoginPage } from './pages/login.page';
 import { ModelsPage } from './pages/models.page';
@@ -19,6 +20,7 @@ const NAV = [
   ['/lineage', 'Lineage'],
   ['/alerts', 'Alerts'],
   ['/plant-alarms', 'Plant alarms'],
+  ['/fleet', 'Fleet'],
   ['/slo', 'SLOs'],
   ['/models', 'Models'],
 ] as const;
@@ -68,6 +70,7 @@ export function App() {
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/alerts/:alertId" element={<AlertPage />} />
           <Route path="/plant-alarms" element={<PlantEventsPage />} />
+          <Route path="/fleet" element={<FleetPage />} />
           <Route path="/slo" element={<SloPage />} />
           <Route path="/models" element={<ModelsPage />} />
           <Route path="*" element={<div className="empty">No page here. Pick one from the bar above.</div>} />
