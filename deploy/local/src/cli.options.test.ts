@@ -37,7 +37,8 @@ describe('stack CLI options', () => {
       ok: false,
       problems: [{ path: 'clickhouse-replicas', message: 'must be at most 3 replicas (one shard on this machine)' }],
     });
-    expect(parseCli(['start', '--clickhouse-replicas', '2'])).toEqual({ ok: false, problems: [{ path: 'clickhouse-replicas', message: "is not an option of 'start'" }] });
+    expect(parseCli(['start', '--clickhouse-replicas', '2'])).toEqual({ ok: true, value: { command: 'start', 'clickhouse-replicas': 2 } });
+    expect(parseCli(['logs', '--clickhouse-replicas', '2'])).toEqual({ ok: false, problems: [{ path: 'clickhouse-replicas', message: "is not an option of 'logs'" }] });
     expect(parseCli(['start', '--duration', 'soon'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be a number of seconds' }] });
     expect(parseCli(['start', '--duration', '0'])).toMatchObject({ ok: false, problems: [{ path: 'duration', message: 'must be more than 0 seconds' }] });
     expect(parseCli(['up', '--duration', '5'])).toEqual({ ok: false, problems: [{ path: 'duration', message: "is not an option of 'up'" }] });

@@ -39,9 +39,11 @@ Options:
                        3 gives topics replication factor 3 with min.insync.replicas 2, as the contracts ask;
                        fewer brokers cap both (a warning says so). The nodes are services kafka, kafka-2, kafka-3…
   --clickhouse-replicas <n>
-                       with up: run n ClickHouse servers (1 to ${MAX_CLICKHOUSE_REPLICAS}; default 1) as replicas of one shard
-                       in the cluster 'fieldmesh', coordinated by a zookeeper service; the services are
-                       clickhouse, clickhouse-2… (the sink writes to it with clickhouse.cluster: fieldmesh)
+                       with up and start: run n ClickHouse servers (1 to ${MAX_CLICKHOUSE_REPLICAS}; default 1) as replicas of one
+                       shard in the cluster 'fieldmesh', coordinated by a zookeeper service; the services are
+                       clickhouse, clickhouse-2… With 2 or more, start's sink writes the cluster (through
+                       clickhouse, failing over to clickhouse-2… when it is down) in a database of the run's
+                       own, and the report's analyst queries read the Distributed tables <table>_all
   --duration <s>       with start: stop after this many seconds
   --sites <n>          with start: run n sites (1 to ${PLANT_SITE_NAMES.length}; default 1: ${PLANT_SITE_NAMES.join(', ')} in this order),
                        each its own simulated plant (asset paths acme/<site>/…), Mosquitto with its own
@@ -90,7 +92,14 @@ const cliSchema = z.discriminatedUnion(
       follow: z.boolean().default(false),
       lines: z.coerce.number({ error: 'must be a number of lines' }).int().positive().default(100),
     }),
-    z.strictObject({ command: z.literal('start'), ...base, duration: seconds.optional(), brokers: brokers.optional(), sites: sites.optional() }),
+    z.strictObject({
+      command: z.literal('start'),
+      ...base,
+      duration: seconds.optional(),
+      brokers: brokers.optional(),
+      'clickhouse-replicas': clickhouseReplicas.optional(),
+      sites: sites.optional(),
+    }),
     z.strictObject({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
   { error: 'must be one of up, down, status, logs, start, reset-watermarks (see --help)' },
@@ -131,7 +140,7 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
   const allowed: Record<string, readonly string[]> = {
     up: ['dir', 'brokers', 'clickhouse-replicas'],
     logs: ['dir', 'lines', 'follow'],
-    start: ['dir', 'duration', 'brokers', 'sites'],
+    start: ['dir', 'duration', 'brokers', 'clickhouse-replicas', 'sites'],
     'reset-watermarks': ['dir', 'job'],
   };
   const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));

@@ -1,5 +1,7 @@
 export { USAGE, parseCli, type CliCommand } from './cli.options';
 export { followLogs } from './log.follower';
+export { runMainJob, type MainJobOptions } from './main-job/main-job';
+export { reconcile, type MainJobReport } from './main-job/report';
 export type { Output } from './command.output';
 export { down, logs, start, status, up } from './stack.commands';
 export { formatStatus } from './stack.printer';

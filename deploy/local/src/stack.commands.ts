@@ -25,6 +25,10 @@ async function bringUp(dir: string, output: Output, brokers?: number, clickhouse
     if (brokers !== undefined && brokers !== runningBrokers) {
       output.err(`  --brokers ${brokers} applies to a new stack: 'npm run stack -- down' first to start one with ${brokers}.`);
     }
+    const runningReplicas = running.status().filter((service) => service.name.startsWith('clickhouse')).length;
+    if (clickhouseReplicas !== undefined && clickhouseReplicas !== runningReplicas) {
+      output.err(`  --clickhouse-replicas ${clickhouseReplicas} applies to a new stack: 'npm run stack -- down' first to start one with ${clickhouseReplicas}.`);
+    }
     return { stack: running, startedNow: false };
   }
   output.err(`Starting the stack in ${dir} (installs what is missing on first use)...`);
@@ -96,7 +100,7 @@ export async function logs(command: Command<'logs'>, dir: string, output: Output
  * a report that accounts for every message, then down (unless `up` had started the stack).
  */
 export async function start(command: Command<'start'>, dir: string, output: Output, signal: AbortSignal): Promise<number> {
-  const { stack, startedNow } = await bringUp(dir, output, command.brokers);
+  const { stack, startedNow } = await bringUp(dir, output, command.brokers, command['clickhouse-replicas']);
   output.out(formatStatus(stack.status()));
   let report: MainJobReport | undefined;
   try {

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
+import { type ClickhouseSinkConfig, type ClickhouseSinkHandle, startClickhouseSink } from '@fieldmesh/connector-clickhouse-sink';
 import { type AssetHealthApi, domain as assetHealthDomain } from '@fieldmesh/domain-asset-health';
 import type { LoadedContract } from '@fieldmesh/governance';
 import type { KafkaPort } from '@fieldmesh/kafka';
@@ -37,7 +37,7 @@ export interface DataProductsOptions {
   /** Every product's contract: the sink writes each to its table. */
   contracts: LoadedContract[];
   /** A ClickHouse server; chDB embedded in this process when absent. */
-  clickhouse?: { url: string; username: string; password: string };
+  clickhouse?: ClickhouseSinkConfig['clickhouse'];
   warn: (line: string) => void;
   /** The jobs consume in the run's own groups (runGroups), from the topics' ends: a run sharing no state with earlier runs. */
   runId?: string;

@@ -1,3 +1,4 @@
+import type { ClickhouseSinkConfig } from '@fieldmesh/connector-clickhouse-sink';
 import { mkdir } from 'node:fs/promises';
 import type { Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
@@ -33,7 +34,7 @@ export interface PlantPipelineOptions {
   /** One process failure every `everySeconds` (wall clock), so alerts open; false for a healthy plant. */
   failures?: { firstAfterSeconds: number; everySeconds: number; durationSeconds: number } | false;
   /** A ClickHouse server for the sink; chDB embedded in this process when absent. */
-  clickhouse?: { url: string; username: string; password: string };
+  clickhouse?: ClickhouseSinkConfig['clickhouse'];
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
   domainFolders?: string[];
   /**

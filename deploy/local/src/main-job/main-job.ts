@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
+import { basename, join } from 'node:path';
+import { type ClickhouseSinkConfig, distributedTableName, runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
 import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import {
@@ -92,6 +92,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     ...(options.durationSeconds ? { plannedRunSeconds: options.durationSeconds } : {}),
     ...(options.domainFolders ? { domainFolders: options.domainFolders } : {}),
     ...(options.runId === undefined ? {} : { runId: options.runId }),
+    ...replicatedClickhouse(options.stack, options.stateDir),
     sites,
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
@@ -187,7 +188,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaTotals[t.topic] ?? 0));
   }, 90_000).catch(() => output.err('  the sink did not catch up within 90 s: the report shows where it stands'));
   const sink = products.sink.stats();
-  const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database }).catch((error: unknown) => {
+  const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database, distributed: sink.cluster !== undefined }).catch((error: unknown) => {
     output.err(`  analyst queries failed: ${String(error)}`);
     return [];
   });
@@ -266,15 +267,38 @@ function sumCounts<T extends object>(counts: readonly T[]): T {
  * gateway brought to the warehouse during this run (the table also holds earlier runs' readings).
  */
 async function rawRowsByGateway(products: PlantPipeline['products'], sinceMs: number): Promise<Record<string, number>> {
-  const { database, tables } = products.sink.stats();
+  const { database, cluster, tables } = products.sink.stats();
   const raw = tables.find((table) => table.topic === 'plant.telemetry.raw.v1');
   if (!raw) return {};
+  // On a cluster, counted as analysts count: through the Distributed table.
+  const table = cluster === undefined ? raw.table : distributedTableName(raw);
   const result = await products.sink.warehouse.client.query({
-    query: `SELECT gatewayId, count() AS n FROM \`${database}\`.\`${raw.table}\` WHERE receivedTime >= toDateTime(${Math.floor(sinceMs / 1000)}, 'UTC') GROUP BY gatewayId`,
+    query: `SELECT gatewayId, count() AS n FROM \`${database}\`.\`${table}\` WHERE receivedTime >= toDateTime(${Math.floor(sinceMs / 1000)}, 'UTC') GROUP BY gatewayId`,
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ gatewayId: string; n: string | number }>();
   return Object.fromEntries(rows.map((row) => [row.gatewayId, Number(row.n)]));
+}
+
+/**
+ * The sink's ClickHouse when the stack runs replicas (`--clickhouse-replicas`): the cluster, written through
+ * the first replica and failing over to the others, in a database of this run's own (the report counts what
+ * this run's sink wrote). Without replicas the sink keeps chDB in the run's folder.
+ */
+function replicatedClickhouse(stack: Stack, stateDir: string): { clickhouse?: ClickhouseSinkConfig['clickhouse'] } {
+  const { clickhouseCluster, clickhouseReplicaUrls, clickhouseUser, clickhousePassword } = stack.addresses;
+  const [url, ...replicaUrls] = (clickhouseReplicaUrls ?? '').split(',').filter((replica) => replica !== '');
+  if (!clickhouseCluster || !url) return {};
+  return {
+    clickhouse: {
+      url,
+      ...(replicaUrls.length > 0 ? { replicaUrls } : {}),
+      username: clickhouseUser!,
+      password: clickhousePassword!,
+      cluster: clickhouseCluster,
+      database: `fieldmesh_run_${basename(stateDir).replace(/[^A-Za-z0-9_]/g, '_')}`,
+    },
+  };
 }
 
 function delta(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
