@@ -27,7 +27,8 @@ const BRIDGE_TOPIC = 'bench.bare-bridge.v1';
 const SPARKPLUG_BATCH = 50;
 
 export type Protocol = 'json' | 'sparkplug';
-export type SystemUnderTest = 'gateway' | 'bare bridge';
+/** 'gateway, raw.v2': the gateway publishing plant.telemetry.raw.v2 batches (one record per DDATA) instead of raw.v1 records. */
+export type SystemUnderTest = 'gateway' | 'gateway, raw.v2' | 'bare bridge';
 
 export interface SaturationRun {
   protocol: Protocol;
@@ -199,6 +200,7 @@ export async function runBench(root: string, options: BenchOptions, log: (line: 
       for (const plane of order) saturation.push(await saturateGateway(bench, protocol, plane, profiles));
       saturation.push(await saturateBareBridge(bench, protocol, planes[0]!));
     }
+    saturation.push(await saturateGateway(bench, 'sparkplug', planes[0]!, profiles, 'raw.v2'));
     // The sink would still be catching up on the saturation runs' backlog and its CPU time would count
     // against the fixed-rate runs, which measure MQTT → Kafka only.
     await sink.close();
@@ -288,26 +290,37 @@ async function measureWindow(bench: Bench, plane: DataPlane, spec: LoadSpec, cou
   return { summary, rates: ratesBetween(counters, from, to), windowSeconds, loadAverage1m: round(os.loadavg()[0]!), cpu: cpuPerPoint(cpuFrom, cpuTo, points, windowSeconds) };
 }
 
-async function saturateGateway(bench: Bench, protocol: Protocol, plane: DataPlane, profiles: BenchResults['profiles']): Promise<SaturationRun> {
+async function saturateGateway(
+  bench: Bench,
+  protocol: Protocol,
+  plane: DataPlane,
+  profiles: BenchResults['profiles'],
+  contract: 'raw.v1' | 'raw.v2' = 'raw.v1',
+): Promise<SaturationRun> {
   const spec = loadSpec(protocol, bench.options, bench.options.saturationSeconds);
-  bench.log(`gateway, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}: saturating for ${spec.durationSeconds} s`);
-  const stage = await startGatewayStage(await bench.context(`gateway-${protocol}-${plane.security}`, plane), `bench-${protocol}-${plane.security}`);
+  const batched = contract === 'raw.v2';
+  const system: SystemUnderTest = batched ? 'gateway, raw.v2' : 'gateway';
+  const name = `gateway-${protocol}-${plane.security}${batched ? '-raw-v2' : ''}`;
+  bench.log(`${system}, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}: saturating for ${spec.durationSeconds} s`);
+  const stage = await startGatewayStage(await bench.context(name, plane), `bench-${name.slice('gateway-'.length)}`, contract);
   try {
     await stage.ready();
-    const counters = [...stage.counters, bench.kafkaOut, ...bench.sink.counters];
+    // raw.v2 records are batches on another topic, which the sink does not read: the gateway's own count of points Kafka acknowledged stands for Kafka's.
+    const delivered = batched ? stage.counters[1]! : bench.kafkaOut;
+    const counters = batched ? stage.counters : [...stage.counters, bench.kafkaOut, ...bench.sink.counters];
     const profiler = new CpuProfiler();
-    const profileFile = join(bench.outDir, `gateway-${protocol}-${plane.security}.cpuprofile`);
+    const profileFile = join(bench.outDir, `${name}.cpuprofile`);
     const during = bench.options.profile
       ? {
           start: () => profiler.start(),
           stop: async () => {
             const profile = await profiler.stop();
             await writeFile(profileFile, JSON.stringify(profile));
-            profiles.push({ run: `gateway, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}`, file: profileFile, summary: summariseProfile(profile, bench.root) });
+            profiles.push({ run: `${system}, ${describeLoad(spec)}, ${SECURITY_LABELS[plane.security]}`, file: profileFile, summary: summariseProfile(profile, bench.root) });
           },
         }
       : undefined;
-    const window = await measureWindow(bench, plane, spec, counters, bench.kafkaOut, during);
+    const window = await measureWindow(bench, plane, spec, counters, delivered, during);
     // Let the gateway finish what the broker already holds for it, up to drainSeconds; a backlog that
     // would take longer at the rate just measured is not waited for.
     const rate = (name: string) => window.rates.find((r) => r.counter === name)?.perSecond ?? 0;
@@ -328,15 +341,15 @@ async function saturateGateway(bench: Bench, protocol: Protocol, plane: DataPlan
     const stats = stage.gateway.stats();
     return {
       protocol,
-      system: 'gateway',
+      system,
       security: plane.security,
       load: { ...window.summary, targetPointsPerSecond: spec.pointsPerSecond },
       windowSeconds: round(window.windowSeconds),
       loadAverage1m: window.loadAverage1m,
       cpu: window.cpu,
       stages: window.rates,
-      kafkaOutPerSecond: rate(bench.kafkaOut.name),
-      clickhouseRowsPerSecond: rate(bench.sink.counters[0]!.name),
+      kafkaOutPerSecond: rate(delivered.name),
+      ...(batched ? {} : { clickhouseRowsPerSecond: rate(bench.sink.counters[0]!.name) }),
       drain: { seconds: round((performance.now() - drainStarted) / 1000), caughtUp, pointsNotForwarded: Math.max(0, window.summary.points - stats.forwarded) },
     };
   } finally {

@@ -140,12 +140,20 @@ export function formatResults(results: BenchResults): string {
     ['left unforwarded when a gateway run ended', ...both((p) => gateway[p]?.drain.pointsNotForwarded)],
     ['machine load average (1 min) at the end of the gateway run', ...(['json', 'sparkplug'] as const).map((p) => String(gateway[p]?.loadAverage1m ?? '-'))],
   ]);
+  const batched = run(results, 'sparkplug', 'gateway, raw.v2', primary);
+  const batchedLine =
+    batched &&
+    `Sparkplug B, 50/DDATA, published as plant.telemetry.raw.v2 batches (one record per DDATA), ${SECURITY_LABELS[primary]}: ` +
+      `${number(stage(batched, 'gateway in'))} points/s into the gateway, ${number(batched.kafkaOutPerSecond)} acknowledged by Kafka ` +
+      `(target ${verdict(batched.kafkaOutPerSecond, TARGETS.batchedPointsPerSecond)}), gateway CPU per point ${decimal(gatewayCpuPerPoint(batched))} µs, ` +
+      `${number(batched.drain.pointsNotForwarded)} left unforwarded`;
   const cost = formatCostOfSecurity(results);
   const lines = [
     `Fieldmesh bench (${results.command}), ${results.startedAt}, ${results.seconds} s`,
     `machine: ${machine.cpus} cores (os.cpus().length), ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${machine.loadAverage1m} at start`,
     '',
     saturation,
+    ...(batchedLine ? ['', batchedLine] : []),
     ...(cost ? ['', cost] : []),
     ...results.latency.flatMap((latency) => ['', ...latencyTable(latency)]),
     '',

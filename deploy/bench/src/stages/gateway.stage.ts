@@ -8,9 +8,13 @@ import type { PipelineStage, StageContext } from './stage';
  * connectors, fsync'd disk buffer, Avro through the registry) on the context's data plane (mTLS and
  * SASL_SSL, or both in plain text), with one difference: clean MQTT sessions,
  * so that what a saturated gateway leaves queued at the broker is dropped with it instead of being
- * queued further for the rest of the run.
+ * queued further for the rest of the run. `contract` 'raw.v2' publishes batches (plant.telemetry.raw.v2).
  */
-export async function startGatewayStage(context: StageContext, gatewayId: string): Promise<PipelineStage & { gateway: Gateway }> {
+export async function startGatewayStage(
+  context: StageContext,
+  gatewayId: string,
+  contract: GatewayConfig['kafka']['contract'] = 'raw.v1',
+): Promise<PipelineStage & { gateway: Gateway }> {
   const { plane } = context;
   const config = gatewayConfigFor({
     gatewayId,
@@ -21,7 +25,11 @@ export async function startGatewayStage(context: StageContext, gatewayId: string
     mqttUrl: plane.mqttUrl,
     ...(plane.mqttIdentities ? { mqttTls: plane.mqttIdentities.gateway } : {}),
   });
-  const withCleanSessions: GatewayConfig = { ...config, connectors: config.connectors.map((c) => ({ ...c, config: { ...c.config, cleanSession: true } })) };
+  const withCleanSessions: GatewayConfig = {
+    ...config,
+    kafka: { ...config.kafka, contract },
+    connectors: config.connectors.map((c) => ({ ...c, config: { ...c.config, cleanSession: true } })),
+  };
   const gateway = await Gateway.start(withCleanSessions, { root: context.root, connectors: connectorCatalog, log: (line) => context.log(`gateway: ${line}`) });
   return {
     name: 'gateway',
