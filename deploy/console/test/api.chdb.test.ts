@@ -9,12 +9,12 @@ import { type ChdbClient, openChdbClient, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertDetail, ProductDetail, SampleQueryResult } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
-import { SEEDED_READINGS, seedAlert, seedSignals } from './api.seed';
+import { SEEDED_READINGS, seedAlert, seedSignals, SEEDED_ONSET } from './api.seed';
 
 // The warehouse scenarios of api.test.ts (server) on chDB, handed to the console as a client.
 const runId = randomBytes(4).toString('hex');
 const ASSET = `acme/chdb-${runId}/press-shop/line-1/pump-1`;
-const ONSET = new Date(Date.UTC(2026, 0, 5, 10, 0, 0));
+const ONSET = SEEDED_ONSET;
 const alertsTopic = `asset-health.alerts.v1.console-chdb-${runId}`;
 
 let dir: string;

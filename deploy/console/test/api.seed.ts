@@ -13,6 +13,13 @@ export const SEEDED_EVIDENCE = {
   model: { name: 'asset-health-pump', version: '1.0.0' },
 };
 
+/**
+ * The seeded alert's onset: two hours ago, on a minute. Not a fixed date: the alert event carries its time, and
+ * the broker deletes records older than the alerts topic's retention (P30D) at its next retention check, which
+ * can fall between seeding and the console reading the topic.
+ */
+export const SEEDED_ONSET = new Date(Math.floor((Date.now() - 2 * 3_600_000) / 60_000) * 60_000);
+
 /** Readings every 30 s from 10 min before the onset: vibration 1.0, 1.1, … 3.9 mm/s. */
 export const SEEDED_READINGS = 30;
 

@@ -31,14 +31,14 @@ import type {
   SloView,
 } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
-import { SEEDED_EVIDENCE, SEEDED_READINGS, seedAlert, seedSignals } from './api.seed';
+import { SEEDED_EVIDENCE, SEEDED_READINGS, seedAlert, seedSignals, SEEDED_ONSET } from './api.seed';
 
 const runId = randomBytes(4).toString('hex');
 const brokers = inject('kafkaBrokers');
 const topics = { alerts: `asset-health.alerts.v1.console-${runId}`, slo: `_fieldmesh.slo.console-${runId}`, lineage: `_fieldmesh.lineage.console-${runId}` };
 const database = `console_${runId}`;
 const ASSET = `acme/console-${runId}/press-shop/line-1/pump-1`;
-const ONSET = new Date(Date.UTC(2026, 0, 5, 10, 0, 0));
+const ONSET = SEEDED_ONSET;
 
 const PEOPLE = {
   lead: { name: 'lena-lead', role: 'governance-lead', domains: ['*'] },

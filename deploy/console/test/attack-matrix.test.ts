@@ -11,7 +11,7 @@ import { REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AlertDetail } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
-import { seedAlert } from './api.seed';
+import { seedAlert, SEEDED_ONSET } from './api.seed';
 
 // Unauthorised attempts on the console's writes (the issue's attack matrix): tokens that no longer speak
 // for anyone (expired, revoked, rotated away), operators of other domains or lines, and roles that do not
@@ -24,7 +24,7 @@ const schemaTopic = `_schemas.console-attack-${runId}`;
 const auditTopic = `_fieldmesh.contract-audit.console-attack-${runId}`;
 const LINE = `acme/attack-${runId}/press-shop/line-1`;
 const ASSET = `${LINE}/pump-1`;
-const ONSET = new Date(Date.UTC(2026, 0, 5, 10, 0, 0));
+const ONSET = SEEDED_ONSET;
 
 const PEOPLE = {
   operator: { role: 'operator', domains: ['asset-health'] },
