@@ -26,8 +26,8 @@ export interface GatewayPeers {
 
 /**
  * A gateway configuration for the simulated plant: MQTT JSON on the ISA-95 tree, Sparkplug B and the OPC
- * UA server, mapped as connectors/mqtt and connectors/opcua document. The main job and
- * the end-to-end tests use it.
+ * UA server, mapped as connectors/mqtt and connectors/opcua document, answering operators' diagnostics
+ * (heartbeats on _fieldmesh.gateway-replies). The main job and the end-to-end tests use it.
  */
 export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
   const connectors: Array<{ name: string; type: 'mqtt' | 'opcua'; config: Record<string, unknown> }> = [];
@@ -81,6 +81,8 @@ export function gatewayConfigFor(peers: GatewayPeers): GatewayConfig {
     registryUrl: peers.registryUrl,
     connectors,
     buffer: { maxBytes: '64MiB', segmentBytes: '4MiB', ...peers.buffer },
+    // Operators' commands and heartbeats: the console's fleet page shows this gateway and sends it diagnostics.
+    commands: {},
     observability: { port: 0 },
   });
 }

@@ -68,6 +68,7 @@ describe('the Kafka access plan of the contracts', () => {
       expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ TOPIC:_fieldmesh.gateway-replies', 'READ GROUP:fieldmesh-console-*']),
     );
     expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant)).sort()).toEqual([
+      'CREATE TOPIC:_fieldmesh.gateway-replies',
       'WRITE TOPIC:_fieldmesh.gateway-commands',
       'WRITE TOPIC:asset-health.alerts.v1',
     ]);

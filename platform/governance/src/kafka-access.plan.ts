@@ -122,8 +122,8 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
   }
   // Only the console sends operators' commands to gateways, each with the operator's name (the audit trail).
   bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, PRODUCE));
-  // The console's fleet page follows the gateways' heartbeats and answers.
-  bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, CONSUME));
+  // The console's fleet page follows the gateways' heartbeats and answers (and makes their topic when it starts before any gateway).
+  bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, ['CREATE', ...CONSUME]));
   for (const contract of products.filter((product) => product.kafka.writers?.includes('console'))) {
     bindings.push(...grants(principalNames.console, 'TOPIC', contract.kafka.topic, PRODUCE));
   }
