@@ -69,14 +69,6 @@ async function storeAndForwardNode(client: MqttClient, group: string, hostId: st
   };
 }
 
-async function until(what: string, holds: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('Sparkplug primary host application against Mosquitto', () => {
   it('refuses a primaryHostId that is not one topic level, naming the field', () => {
     expect(() => sourceConfig({ clientId: 'gw', format: 'sparkplugb', sparkplug: { primaryHostId: 'site/1' } })).toThrow(/primaryHostId[\s\S]*one MQTT topic level/);
@@ -94,7 +86,7 @@ describe('Sparkplug primary host application against Mosquitto', () => {
     const stateDir = context(clientId).stateDir;
     const source = track(new MqttSource(config, context(clientId, stateDir)));
     await source.connect();
-    await until('the node sees the host online', () => node.online);
+    await expect.poll(() => node.online, { timeout: 10_000, interval: 20 }).toBe(true);
     await node.settled();
     for (const value of [6, 7]) await node.record(value);
 
@@ -124,7 +116,7 @@ describe('Sparkplug primary host application against Mosquitto', () => {
     await node.record(8);
     const batch = await source.read(AbortSignal.timeout(10_000));
     await batch.nack(new Error('buffer refused'));
-    await until('the node sees the will', () => !node.online);
+    await expect.poll(() => node.online, { timeout: 10_000, interval: 20 }).toBe(false);
     const { timestamp } = JSON.parse(birth.payload) as HostState;
     expect(node.states.at(-1)).toEqual({ online: false, timestamp });
     for (const value of [9, 10]) await node.record(value);
@@ -132,13 +124,13 @@ describe('Sparkplug primary host application against Mosquitto', () => {
     // Reconnected (the runtime's retry), the host says online again with a new timestamp; the node forwards 8's successors stored meanwhile.
     const again = track(new MqttSource(config, context(clientId, stateDir)));
     await again.connect();
-    await until('the node sees the host online again', () => node.online);
+    await expect.poll(() => node.online, { timeout: 10_000, interval: 20 }).toBe(true);
     const replay = await collect(again, (c) => c.readings.some((r) => r.value === 10));
     expect(replay.readings.filter((r) => r.signal === 'bearing_temperature' && r.isHistorical).map((r) => r.value)).toEqual([9, 10]);
     expect(node.states.at(-1)!.timestamp).toBeGreaterThan(timestamp);
 
     // A clean close says offline itself: MQTT suppresses the will on DISCONNECT.
     await again.close();
-    await until('the node sees the host offline after close', () => !node.online);
+    await expect.poll(() => node.online, { timeout: 10_000, interval: 20 }).toBe(false);
   });
 });
