@@ -60,3 +60,19 @@ export class ContractIncomplete extends Error {
     super(`Contract ${contractId} has no ${missing}, which its pipeline reads. Add it to the contract (see contracts/plant-telemetry/clean.yaml).`);
   }
 }
+
+/** A raw.v2 batch holds a reading that does not expand into a raw.v1 reading; the batch goes to the DLQ. */
+export class ReadingBatchInvalid extends Error {
+  override readonly name = 'ReadingBatchInvalid';
+  constructor(
+    readonly gatewayId: string,
+    readonly sequenceNumber: number,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(
+      `Reading ${gatewayId}/${sequenceNumber} of a plant.telemetry.raw.v2 batch cannot be expanded: its ${field} ${problem}. ` +
+        'The gateway that wrote it does not follow schemas/plant-telemetry/RawReadingBatch.avsc: fix it, then replay the batch from the DLQ.',
+    );
+  }
+}

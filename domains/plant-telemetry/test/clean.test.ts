@@ -18,6 +18,8 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
   const registryUrl = inject('registryUrl');
   const id = randomUUID().slice(0, 8);
   const rawTopic = `plant.telemetry.raw.v1.test-${id}`;
+  // The job reads raw.v2 too (gateways publishing batches): an empty topic of this test's own.
+  const rawV2Topic = `plant.telemetry.raw.v2.test-${id}`;
   const cleanTopic = `plant.telemetry.clean.v1.test-${id}`;
   const gatewayId = `gw-test-${id}`;
   const asset = `acme/site-${id}/hall/line-1/compressor-1`;
@@ -52,12 +54,20 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     const kafka = createKafka({ clientId: 'clean-test', brokers: [brokers] });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics([{ topic: rawTopic, partitions: 3, replicationFactor: 1 }]);
+    await admin.createTopics([
+      { topic: rawTopic, partitions: 3, replicationFactor: 1 },
+      { topic: rawV2Topic, partitions: 3, replicationFactor: 1 },
+    ]);
     await admin.disconnect();
     lineage = new LineageEmitter({ kafka, topic: lineageTopic });
     domain = await startDomain(
       plantTelemetry,
-      { kafka: { brokers: [brokers] }, registryUrl, groups: { clean: `clean-test-${id}` }, topics: { 'plant-telemetry.raw': rawTopic, 'plant-telemetry.clean': cleanTopic } },
+      {
+        kafka: { brokers: [brokers] },
+        registryUrl,
+        groups: { clean: `clean-test-${id}` },
+        topics: { 'plant-telemetry.raw': rawTopic, 'plant-telemetry.raw-v2': rawV2Topic, 'plant-telemetry.clean': cleanTopic },
+      },
       { lineage },
     );
 
@@ -152,9 +162,14 @@ describe('plant-telemetry clean job on Kafka and the registry', () => {
     }
   });
 
-  it('reports its run to OpenLineage with the column lineage of the clean product', async () => {
+  it('reports its run to OpenLineage, reading both raw versions, with the column lineage of the clean product', async () => {
     const [event] = await readTopic({ brokers, registryUrl, topic: lineageTopic, format: 'json', timeoutMs: 30_000, until: (all) => all.length >= 1 });
-    expect(event?.value).toMatchObject({ eventType: 'START', job: { name: 'plant-telemetry.clean' }, inputs: [{ name: rawTopic }], outputs: [{ name: cleanTopic }] });
+    expect(event?.value).toMatchObject({
+      eventType: 'START',
+      job: { name: 'plant-telemetry.clean' },
+      inputs: [{ name: rawTopic }, { name: rawV2Topic }],
+      outputs: [{ name: cleanTopic }],
+    });
     const columns = (event?.value.outputs as Array<{ facets: { columnLineage: { fields: Record<string, { inputFields: Array<{ name: string; field: string }> }> } } }>)[0]?.facets
       .columnLineage.fields;
     expect(columns?.value?.inputFields).toEqual([expect.objectContaining({ name: rawTopic, field: 'value' }), expect.objectContaining({ name: rawTopic, field: 'unit' })]);

@@ -25,8 +25,9 @@ const record = (sequenceNumber: number, overrides: Partial<RawReadingRecord> = {
 
 /** What the clean job does with a batch: the raw.v1 records back. */
 const expand = (batch: ReturnType<typeof toReadingBatch>): RawReadingRecord[] =>
-  batch.readings.map(({ sourceAddress, ...reading }) => ({
+  batch.readings.map(({ sourceAddress, attributes, ...reading }) => ({
     ...reading,
+    attributes: JSON.parse(attributes) as Record<string, string>,
     receivedTime: batch.receivedTime,
     gatewayId: batch.gatewayId,
     deviceId: batch.deviceId,

@@ -17,7 +17,8 @@ export interface BatchedReadingRecord {
   sourceAddress: string | null;
   isHistorical: boolean;
   operatorBadge: string | null;
-  attributes: Record<string, string>;
+  /** raw.v1's attributes as a JSON object (see RawReadingBatch.avsc). */
+  attributes: string;
 }
 
 /** A `plant.telemetry.raw.v2` record (RawReadingBatch) before Avro encoding. */
@@ -65,7 +66,7 @@ export function toReadingBatch(records: readonly RawReadingRecord[]): RawReading
     sourceAddress: record.sourceAddress === first.sourceAddress ? null : record.sourceAddress,
     isHistorical: record.isHistorical,
     operatorBadge: record.operatorBadge,
-    attributes: record.attributes,
+    attributes: JSON.stringify(record.attributes),
   }));
   return {
     receivedTime: first.receivedTime,

@@ -128,8 +128,9 @@ describe('CleanPipeline reading raw.v2 batches', () => {
       assetPath: first!.assetPath,
       sourceProtocol: first!.sourceProtocol,
       sourceAddress: first!.sourceAddress,
-      readings: readings.map(({ receivedTime: _r, gatewayId: _g, deviceId: _d, assetPath: _a, sourceProtocol: _p, sourceAddress, ...reading }) => ({
+      readings: readings.map(({ receivedTime: _r, gatewayId: _g, deviceId: _d, assetPath: _a, sourceProtocol: _p, sourceAddress, attributes, ...reading }) => ({
         ...reading,
+        attributes: JSON.stringify(attributes),
         sourceAddress: sourceAddress === first!.sourceAddress ? null : sourceAddress,
       })),
     };
@@ -144,7 +145,7 @@ describe('CleanPipeline reading raw.v2 batches', () => {
     // One message: received at once.
     const receivedTime = T0 + 5_000;
     const readings = [
-      raw(1, { receivedTime }),
+      raw(1, { receivedTime, attributes: { 'opcua.datatype': 'Double' } }),
       raw(2, { receivedTime, value: 212, unit: '[degF]', sourceAddress: 'ns=1;s=y' }),
       raw(3, { receivedTime, signal: 'vibration_rms', value: -4, unit: 'mm/s' }),
       raw(4, { receivedTime }),
@@ -162,6 +163,15 @@ describe('CleanPipeline reading raw.v2 batches', () => {
     ]);
     expect(fromV2.deadLetters().map((letter) => (letter.error as Error).message)).toEqual([expect.stringMatching(/gw-berlin-1\/3 .*vibration-rms-plausible/s)]);
     expect(pipeline.stats()).toMatchObject({ clean: 3, converted: 1, rejected: 1 });
+  });
+
+  it('dead-letters a batch whose reading does not expand (attributes not a JSON object of strings), naming the reading', async () => {
+    const pipeline = new CleanPipeline(contract);
+    const broken = batchOf([raw(1), raw(2)]);
+    broken.readings[1]!.attributes = '["opcua.datatype"]';
+    const [result] = await pipeline.handle([{ topic: RAW_V2, partition: 0, offset: '0', key: null, value: broken, timestamp: 0, headers: {} }]);
+    expect(result).toBeInstanceOf(RecordFailed);
+    expect((result as RecordFailed).cause).toMatchObject({ name: 'ReadingBatchInvalid', message: expect.stringContaining('gw-berlin-1/2') });
   });
 
   it('drops readings of a batch a gateway replays after a crash, and takes a batch back when the runtime reruns it', async () => {

@@ -78,7 +78,13 @@ export class CleanPipeline implements ReplayableState {
         results.push(new RecordFailed(record, new Error('a tombstone (record without value) on a telemetry topic; producers must not send them')));
         continue;
       }
-      const readings = isReadingBatch(record.value) ? expandReadingBatch(record.value) : [record.value as RawReading];
+      let readings: RawReading[];
+      try {
+        readings = isReadingBatch(record.value) ? expandReadingBatch(record.value) : [record.value as RawReading];
+      } catch (error) {
+        results.push(new RecordFailed(record, error));
+        continue;
+      }
       const pairs: Array<{ gatewayId: string; sequenceNumber: number }> = [];
       for (const raw of readings) {
         const outcome = this.cleaner.clean(raw);
