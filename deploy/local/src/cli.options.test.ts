@@ -11,6 +11,7 @@ describe('stack CLI options', () => {
     expect(parseCli(['up', '--brokers', '3'])).toEqual({ ok: true, value: { command: 'up', brokers: 3 } });
     expect(parseCli(['start', '--brokers', '3', '--duration', '60'])).toEqual({ ok: true, value: { command: 'start', brokers: 3, duration: 60 } });
     expect(parseCli(['start', '--sites', '2'])).toEqual({ ok: true, value: { command: 'start', sites: 2 } });
+    expect(parseCli(['start', '--instances', '2'])).toEqual({ ok: true, value: { command: 'start', instances: 2 } });
     expect(parseCli(['logs', 'kafka-2'])).toEqual({ ok: true, value: { command: 'logs', service: 'kafka-2', follow: false, lines: 100 } });
     expect(parseCli(['reset-watermarks'])).toEqual({ ok: true, value: { command: 'reset-watermarks' } });
     expect(parseCli(['reset-watermarks', '--job', 'energy.consumption-15m'])).toEqual({ ok: true, value: { command: 'reset-watermarks', job: 'energy.consumption-15m' } });
@@ -45,6 +46,9 @@ describe('stack CLI options', () => {
     expect(parseCli(['start', '--sites', '4'])).toEqual({ ok: false, problems: [{ path: 'sites', message: 'must be at most 3 sites (berlin, hamburg, lyon)' }] });
     expect(parseCli(['start', '--sites', '0'])).toEqual({ ok: false, problems: [{ path: 'sites', message: 'must be at least 1 site' }] });
     expect(parseCli(['up', '--sites', '2'])).toEqual({ ok: false, problems: [{ path: 'sites', message: "is not an option of 'up'" }] });
+    expect(parseCli(['start', '--instances', '4'])).toEqual({ ok: false, problems: [{ path: 'instances', message: 'must be at most 3 instances of each domain service' }] });
+    expect(parseCli(['start', '--instances', 'two'])).toEqual({ ok: false, problems: [{ path: 'instances', message: 'must be a number of instances' }] });
+    expect(parseCli(['up', '--instances', '2'])).toEqual({ ok: false, problems: [{ path: 'instances', message: "is not an option of 'up'" }] });
     expect(parseCli(['up', 'now'])).toEqual({ ok: false, problems: [{ path: '(arguments)', message: "unexpected 'now' after 'up'" }] });
     expect(parseCli(['up', '--colour'])).toMatchObject({ ok: false, problems: [{ path: '(arguments)' }] });
   });

@@ -5,6 +5,9 @@ import { PLANT_SITE_NAMES } from '@fieldmesh/pipeline/sites';
 import { MAX_CLICKHOUSE_REPLICAS, MAX_KAFKA_BROKERS, SERVICE_NAMES, isServiceName } from '@fieldmesh/stack';
 import { z } from 'zod';
 
+/** Instances of each domain service `start` runs: each is a set of consumers and a transactional producer per job on this machine. */
+export const MAX_DOMAIN_INSTANCES = 3;
+
 export const USAGE = `Usage: npm run stack -- <command> [options]      (or: npx tsx deploy/local/src/main.ts <command>)
 
 Runs Fieldmesh's services on this machine, on 127.0.0.1 with free ports, installing what is missing
@@ -45,6 +48,11 @@ Options:
                        clickhouse, failing over to clickhouse-2… when it is down) in a database of the run's
                        own, and the report's analyst queries read the Distributed tables <table>_all
   --duration <s>       with start: stop after this many seconds
+  --instances <n>      with start: run n instances of each domain service (1 to ${MAX_DOMAIN_INSTANCES}; default 1) in its
+                       consumer groups, each job exactly-once under its own transactional id (a partition
+                       moving between them takes its windows and alert runs along); the first instance
+                       also runs the jobs that cannot be split (energy's rollups). The report shows each
+                       instance's records in and out per job
   --sites <n>          with start: run n sites (1 to ${PLANT_SITE_NAMES.length}; default 1: ${PLANT_SITE_NAMES.join(', ')} in this order),
                        each its own simulated plant (asset paths acme/<site>/…), Mosquitto with its own
                        site CA (another site's devices are refused), OPC UA server, gateway gw-<site>-1
@@ -74,6 +82,11 @@ const sites = z.coerce
   .int('must be a whole number of sites')
   .min(1, 'must be at least 1 site')
   .max(PLANT_SITE_NAMES.length, `must be at most ${PLANT_SITE_NAMES.length} sites (${PLANT_SITE_NAMES.join(', ')})`);
+const instances = z.coerce
+  .number({ error: 'must be a number of instances' })
+  .int('must be a whole number of instances')
+  .min(1, 'must be at least 1 instance')
+  .max(MAX_DOMAIN_INSTANCES, `must be at most ${MAX_DOMAIN_INSTANCES} instances of each domain service`);
 const seconds = z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds');
 
 const base = { dir: z.string().min(1).optional() };
@@ -99,6 +112,7 @@ const cliSchema = z.discriminatedUnion(
       brokers: brokers.optional(),
       'clickhouse-replicas': clickhouseReplicas.optional(),
       sites: sites.optional(),
+      instances: instances.optional(),
     }),
     z.strictObject({ command: z.literal('reset-watermarks'), ...base, job: z.string().min(1).optional() }),
   ],
@@ -113,6 +127,7 @@ const OPTIONS = {
   'clickhouse-replicas': { type: 'string' },
   duration: { type: 'string' },
   sites: { type: 'string' },
+  instances: { type: 'string' },
   job: { type: 'string' },
   lines: { type: 'string' },
   follow: { type: 'boolean', short: 'f' },
@@ -140,7 +155,7 @@ export function parseCli(argv: readonly string[]): ParseResult<CliCommand> {
   const allowed: Record<string, readonly string[]> = {
     up: ['dir', 'brokers', 'clickhouse-replicas'],
     logs: ['dir', 'lines', 'follow'],
-    start: ['dir', 'duration', 'brokers', 'clickhouse-replicas', 'sites'],
+    start: ['dir', 'duration', 'brokers', 'clickhouse-replicas', 'sites', 'instances'],
     'reset-watermarks': ['dir', 'job'],
   };
   const misplaced = Object.keys(parsed.values).filter((name) => !(allowed[command] ?? ['dir']).includes(name));

@@ -111,6 +111,7 @@ export async function start(command: Command<'start'>, dir: string, output: Outp
       output,
       ...(command.duration ? { durationSeconds: command.duration } : {}),
       ...(command.sites ? { sites: command.sites } : {}),
+      ...(command.instances ? { instances: command.instances } : {}),
     });
   } finally {
     if (startedNow) {

@@ -5,18 +5,20 @@ import type { LoadedContract } from '@fieldmesh/governance';
 import type { KafkaPort } from '@fieldmesh/kafka';
 import { lineageEmitter, type LineageEmitter } from '@fieldmesh/lineage';
 import { type AnyDomain, type ProductWiring, type RunningDomain, serveDomainMetrics, startDomain } from '@fieldmesh/products';
-import type { StreamJobStats } from '@fieldmesh/streams';
+import type { RuleViolationCount, StreamJobStats } from '@fieldmesh/streams';
 import type { ComponentPrincipals } from './kafka.principals';
 import { runGroups } from './pipeline.domains';
 import { REPO_ROOT } from '@fieldmesh/stack';
 
 /** The domains' jobs and the ClickHouse sink, running in this process. */
 export interface DataProducts {
-  /** Every domain, in the order they started: upstream first. */
+  /** Every domain, in the order they started: upstream first (the first instance's, when scaled out; /metrics serves these). */
   domains: RunningDomain[];
+  /** Each instance's domains, upstream first: one instance unless `instances` asked for more. */
+  instances: Array<{ instance: string; domains: RunningDomain[] }>;
   /** Every product's job, as the domains' declarations derive them. */
   jobs: ProductWiring[];
-  /** A job's counters by job name (`<domain>-<product>`). */
+  /** A job's counters by job name (`<domain>-<product>`), summed over the instances. */
   jobStats(job: string): StreamJobStats;
   /** The asset-health domain's API: the main job judges its alerts and the console shows its models. */
   assetHealth: AssetHealthApi;
@@ -45,6 +47,12 @@ export interface DataProductsOptions {
   kafkaPrincipals?: Pick<ComponentPrincipals, 'domain' | 'sink'>;
   /** A domain's own settings by domain name, validated by its config schema (see startDomain). */
   domainSettings?: Record<string, Record<string, unknown>>;
+  /**
+   * Instances of each domain (default 1). With more, each runs every job exactly-once under its own
+   * transactional id in the jobs' shared groups, and the first also runs the jobs that cannot be split
+   * (products declared scaleOut: false, energy's rollups).
+   */
+  instances?: number;
 }
 
 /**
@@ -59,10 +67,11 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
   }
   const lineage = lineageEmitter({ kafka: options.kafka });
   const common = { kafka: { brokers: options.brokers.split(',') }, registryUrl: options.registryUrl, root: REPO_ROOT };
-  const domains: RunningDomain[] = [];
+  const count = options.instances ?? 1;
+  const running: Array<{ instance: string; domain: RunningDomain }> = [];
   const closeDomains = async () => {
     // Upstream first, so each stage's last outputs are still consumed by the next before it stops.
-    for (const domain of domains) await domain.close();
+    for (const { domain } of running) await domain.close();
   };
   try {
     for (const domain of options.domains) {
@@ -70,8 +79,13 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
       const settings = options.domainSettings?.[domain.name] ?? {};
       // A domain's own principal may not create topics or change their configs: provisioning is the operator's (done before).
       const principal = options.kafkaPrincipals ? { kafka: { ...common.kafka, security: options.kafkaPrincipals.domain(domain.name) }, provision: false } : {};
-      domains.push((await startDomain(domain, { ...settings, ...common, ...principal, ...own }, { lineage })) as RunningDomain);
+      for (let n = 0; n < count; n += 1) {
+        const scaled = count === 1 ? {} : { instance: String(n), singletonJobs: n === 0 };
+        running.push({ instance: String(n), domain: (await startDomain(domain, { ...settings, ...common, ...principal, ...own, ...scaled }, { lineage })) as RunningDomain });
+      }
     }
+    const instances = Array.from({ length: count }, (_, n) => ({ instance: String(n), domains: running.filter((r) => r.instance === String(n)).map((r) => r.domain) }));
+    const domains = instances[0]!.domains;
     const metrics = await serveDomainMetrics(domains, { host: '127.0.0.1', port: 0 });
     const sink = await startClickhouseSink(
       {
@@ -93,11 +107,11 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
     return {
       domains,
       jobs,
+      instances,
       jobStats: (job) => {
         const wiring = jobs.find((candidate) => candidate.job === job);
-        const domain = domains.find((candidate) => candidate.name === wiring?.domain);
-        if (!wiring || !domain) throw new TypeError(`no job ${job}; the jobs are ${jobs.map((candidate) => candidate.job).join(', ')}`);
-        return domain.stats()[wiring.product]!.job;
+        if (!wiring) throw new TypeError(`no job ${job}; the jobs are ${jobs.map((candidate) => candidate.job).join(', ')}`);
+        return sumJobStats(running.filter(({ domain }) => domain.name === wiring.domain).map(({ domain }) => domain.stats()[wiring.product]!.job));
       },
       assetHealth,
       metricsUrl: `${metrics.url}/metrics`,
@@ -115,4 +129,29 @@ export async function startDataProducts(options: DataProductsOptions): Promise<D
     await lineage.close();
     throw error;
   }
+}
+
+/** One job's counters over its instances. */
+function sumJobStats(all: StreamJobStats[]): StreamJobStats {
+  const add = (pick: (stats: StreamJobStats) => number | undefined) => all.reduce((sum, stats) => sum + (pick(stats) ?? 0), 0);
+  const violations = new Map<string, RuleViolationCount>();
+  for (const violation of all.flatMap((stats) => stats.ruleViolations ?? [])) {
+    const key = [violation.side, violation.topic, violation.rule, violation.field].join('\u0000');
+    const known = violations.get(key);
+    violations.set(key, known ? { ...known, count: known.count + violation.count } : { ...violation });
+  }
+  return {
+    batches: add((s) => s.batches),
+    recordsIn: add((s) => s.recordsIn),
+    recordsOut: add((s) => s.recordsOut),
+    deadLettered: {
+      deserialize: add((s) => s.deadLettered.deserialize),
+      process: add((s) => s.deadLettered.process),
+      validateInput: add((s) => s.deadLettered.validateInput),
+      validateOutput: add((s) => s.deadLettered.validateOutput),
+    },
+    ruleViolations: [...violations.values()],
+    replays: add((s) => s.replays),
+    recordsOwingNoOutput: add((s) => s.recordsOwingNoOutput),
+  };
 }

@@ -49,6 +49,8 @@ export interface PlantPipelineOptions {
    * plant then starts behind no earlier run's watermarks and runs at full speed (tests on a shared stack).
    */
   runId?: string;
+  /** Instances of each domain service in its consumer groups (default 1; see startDataProducts). */
+  instances?: number;
   /**
    * The plant's sites (default PLANT_SITES): each a plant of its own with its own Mosquitto and site CA, OPC UA
    * server, gateway (its own pseudonymisation key and Kafka principal), all into the one Kafka cluster.
@@ -138,6 +140,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       ...(options.runId === undefined ? {} : { runId: options.runId }),
       ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
       ...(principals ? { kafkaPrincipals: principals } : {}),
+      ...(options.instances ? { instances: options.instances } : {}),
     });
     closers.push(() => products.close());
     const sites = options.sites ?? PLANT_SITES;

@@ -24,6 +24,7 @@ import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
 import { RateMeter } from './progress.meter';
 import { formatReport, type MainJobReport, type SiteReport } from './report';
 import { StallDetector } from './stall.detector';
+import { TopicRecordCounts } from './topic-record.counts';
 
 export interface MainJobOptions {
   stack: Stack;
@@ -45,6 +46,8 @@ export interface MainJobOptions {
   runId?: string;
   /** How many sites (1 to 3, default 1): each its own plant, broker, site CA, OPC UA server, gateway and Kafka principal (see plantSites). */
   sites?: number;
+  /** Instances of each domain service (1 to 3, default 1), exactly-once in shared consumer groups (see startDataProducts); the report shows each one's jobs. */
+  instances?: number;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     ...(options.runId === undefined ? {} : { runId: options.runId }),
     ...replicatedClickhouse(options.stack, options.stateDir),
     sites,
+    ...(options.instances ? { instances: options.instances } : {}),
     log: (line) => output.err(line),
   }).catch(async (error: unknown) => {
     await registry.close();
@@ -181,12 +185,16 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   // The sink of this run starts a fresh warehouse from the start of every topic: it must end up with
   // everything the topics hold, earlier runs' records included.
   const sunk = () => Object.fromEntries(products.sink.stats().tables.map((t) => [t.topic, t.inserted + t.deadLettered]));
-  let kafkaTotals = await endOffsets(admin, topics);
+  // Scaled out, the jobs write in transactions, whose commit markers take offsets: count the records themselves.
+  const counted = products.instances.length > 1 ? await TopicRecordCounts.start(pipeline.kafka, topics) : undefined;
+  const records = () => counted?.counts() ?? endOffsets(admin, topics);
+  let kafkaTotals = await records();
   await waitUntil(async () => {
-    kafkaTotals = await endOffsets(admin, topics);
+    kafkaTotals = await records();
     const rows = sunk();
     return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaTotals[t.topic] ?? 0));
   }, 90_000).catch(() => output.err('  the sink did not catch up within 90 s: the report shows where it stands'));
+  await counted?.stop();
   const sink = products.sink.stats();
   const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database, distributed: sink.cluster !== undefined }).catch((error: unknown) => {
     output.err(`  analyst queries failed: ${String(error)}`);
@@ -217,7 +225,11 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     },
     gateway: totals(),
     sites: siteReports,
-    jobs: products.domains.flatMap((domain) => Object.entries(domain.stats()).map(([product, stats]) => ({ domain: domain.name, product, ...stats }))),
+    jobs: products.instances.flatMap(({ instance, domains }) =>
+      domains.flatMap((domain) =>
+        Object.entries(domain.stats()).map(([product, stats]) => ({ domain: domain.name, product, ...(products.instances.length > 1 ? { instance } : {}), ...stats })),
+      ),
+    ),
     kafka: delta(kafkaTotals, before),
     kafkaTotals,
     jobDeadLetters: jobDeadLetters(products),

@@ -24,7 +24,8 @@ export interface MainJobReport {
   /** Each site on its own (the plant, the gateway, its raw rows in ClickHouse). */
   sites?: SiteReport[];
   /** Each product job's counters (the stream runtime's and its pipeline's), upstream first. */
-  jobs?: Array<{ domain: string; product: string } & ProductStats>;
+  /** Each product job's counters; with several instances of the domains, one entry per instance (`instance`). */
+  jobs?: Array<{ domain: string; product: string; instance?: string } & ProductStats>;
   /** Records added to each topic during the run (end offsets after minus before). */
   kafka: Record<string, number>;
   /** Records each topic holds at the end (what a fresh warehouse must hold). */
@@ -144,7 +145,7 @@ const STAGE_COLUMNS = [9, 9, 12, 8, 7, 10];
 function stageLines(report: MainJobReport): string[] {
   const p = report.plant.published;
   const g = report.gateway;
-  const jobs = (report.jobs ?? []).map((job) => ({ label: `${job.domain} ${job.product}`, job }));
+  const jobs = (report.jobs ?? []).map((job) => ({ label: `${job.domain} ${job.product}${job.instance === undefined ? '' : ` #${job.instance}`}`, job }));
   const width = Math.max(24, ...jobs.map(({ label }) => label.length + 2));
   const row = (label: string, cells: Array<number | string>, note = '') =>
     `${label.padEnd(width)}${cells.map((cell, i) => `${i === 0 ? '' : '  '}${String(cell).padStart(STAGE_COLUMNS[i]!)}`).join('')}${note}`;
