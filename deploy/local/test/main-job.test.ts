@@ -9,6 +9,7 @@ import { attachStack, REPO_ROOT } from '@fieldmesh/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runMainJob } from '../src/main-job/main-job';
 import { type MainJobReport, reconcile } from '../src/main-job/report';
+import { type Answer, printedConsole } from './printed-console';
 
 describe('the main job', () => {
   const lines: string[] = [];
@@ -169,11 +170,6 @@ describe('the main job', () => {
   });
 });
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
 interface ConsoleAnswers {
   reviews: Answer;
   catalog: Answer;
@@ -192,18 +188,9 @@ async function scrapeMetrics(text: string): Promise<Answer> {
   }
 }
 
-/** What the console answers the governance lead while the job runs (a failed request is status 0 and its error). */
+/** What the console answers the governance lead while the job runs. */
 async function askConsole(text: string): Promise<ConsoleAnswers> {
-  const consoleUrl = /^Console: (\S+)/m.exec(text)?.[1];
-  const lead = /^ {2}governance lead: +(\S+)$/m.exec(text)?.[1];
-  const ask = async (path: string): Promise<Answer> => {
-    try {
-      const response = await fetch(`${consoleUrl}${path}`, { headers: { authorization: `Bearer ${lead}` }, signal: AbortSignal.timeout(30_000) });
-      return { status: response.status, body: await response.json() };
-    } catch (error) {
-      return { status: 0, body: String(error) };
-    }
-  };
+  const ask = printedConsole(text);
   const [reviews, catalog, domains, asyncApi] = await Promise.all([
     ask('/api/reviews'),
     ask('/api/catalog?domain=fixture-census'),
