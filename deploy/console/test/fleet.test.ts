@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { type Role, TokenStore } from '@fieldmesh/auth';
 import { GATEWAY_COMMANDS_TOPIC } from '@fieldmesh/connect';
 import { createKafka, readTopicToEnd } from '@fieldmesh/kafka';
-import { REPO_ROOT } from '@fieldmesh/testing';
+import { launchBrowser, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FleetCommandAccepted, FleetCommandStatus, GatewayDetail, GatewayView } from '../src/api/fleet.types';
 import type { ApiError, Page } from '../src/api/types';
 import { type RunningConsole, startConsole } from '../src/index';
+import { eventually, screenshot, signIn } from './browser/console.page';
 
 const runId = randomBytes(4).toString('hex');
 const gatewayId = `gw-fleet-${runId}`;
@@ -88,9 +89,8 @@ describe('console fleet api', () => {
       contractsRoot: REPO_ROOT,
       stateDir: join(dir, 'console'),
       topics: { alerts: `asset-health.alerts.v1.fleet-${runId}`, slo: `_fieldmesh.slo.fleet-${runId}`, lineage: `_fieldmesh.lineage.fleet-${runId}` },
-      web: false,
     });
-  }, 90_000);
+  }, 180_000);
 
   afterAll(async () => {
     await running?.close();
@@ -144,4 +144,20 @@ describe('console fleet api', () => {
       expect.objectContaining({ requestedBy: 'petra-operator', type: 'effective-config' }),
     ]);
   }, 60_000);
+
+  it('shows the gateway on the Fleet page, where an operator asks it for its health and reads the answer', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await signIn(browser.context, running.url, tokens.plantOperator, '/fleet');
+      await page.getByTestId(`gateway-${gatewayId}`).click();
+      await page.getByTestId('command-health').click();
+      await eventually(async () => (await page.getByTestId('gateway-panel').textContent()) ?? '').toMatch(/done\s*health asked by petra-operator/);
+      await screenshot(page, 'fleet');
+      const analyst = await signIn(browser.context, running.url, tokens.analyst, '/fleet');
+      await analyst.getByTestId(`gateway-${gatewayId}`).click();
+      expect(await analyst.getByTestId('command-health').isDisabled()).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 });
