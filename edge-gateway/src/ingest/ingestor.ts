@@ -8,7 +8,7 @@ import type { BuildContext, RawReadingRecord } from '../enrich/raw-reading.build
 import { buildRawReading } from '../enrich/raw-reading.builder';
 import { redactPersonalText } from '../privacy/redact';
 import { ClockSkewGuard } from './clock-skew.guard';
-import { joinsBatch, toReadingBatch } from './reading-batch.encoder';
+import { batchesOf, toReadingBatch } from './reading-batch.encoder';
 import { CONNECTOR_HEADER, READING_ID_HEADER, READING_IDS_SEPARATOR, RECEIVED_TIME_HEADER } from './reading.identity';
 import type { FreshReading, RedeliveryFilter } from './redelivery.filter';
 
@@ -115,36 +115,31 @@ export class Ingestor {
   }
 
   /**
-   * Appends the batches of `fresh` (see joinsBatch) from sequence number `seq`: each batch's valid readings
+   * Appends the batches of `fresh` (see batchesOf) from sequence number `seq`: each batch's valid readings
    * as one record holding consecutive numbers, then each of its invalid ones as a dead letter. Returns the
    * next free number.
    */
   private batchEnvelopes(connector: string, fresh: FreshReading[], seq: number, now: number, outcome: IngestOutcome, payloads: AppendPayload[]): number {
-    let first: SourceReading | undefined;
-    let valid: RawReadingRecord[] = [];
-    let ids: string[] = [];
-    let invalid: Array<{ record: RawReadingRecord; id: string; error: Error }> = [];
-    const flush = () => {
+    for (const batch of batchesOf(fresh)) {
+      const valid: RawReadingRecord[] = [];
+      const ids: string[] = [];
+      const invalid: Array<{ record: RawReadingRecord; id: string; error: Error }> = [];
+      for (const { reading, id } of batch) {
+        // Valid readings take the numbers after the batch's valid ones so far: the batch holds a run without gaps.
+        const { record, error } = this.checked(reading, seq + valid.length, now);
+        if (error) invalid.push({ record, id, error });
+        else {
+          valid.push(record);
+          ids.push(id);
+        }
+      }
       if (valid.length > 0) payloads.push(this.batchEnvelope(connector, valid, ids, now, outcome));
       seq += valid.length;
       for (const { record, id, error } of invalid) {
         record.sequenceNumber = seq;
         payloads.push(this.rejectedReading(error, record, { ...this.provenance(connector, seq++, now), [READING_ID_HEADER]: id }, now, outcome));
       }
-      [first, valid, ids, invalid] = [undefined, [], [], []];
-    };
-    for (const { reading, id } of fresh) {
-      if (first && !joinsBatch(first, valid.length, reading)) flush();
-      first ??= reading;
-      // Valid readings take the numbers after the batch's valid ones so far: the batch holds a run without gaps.
-      const { record, error } = this.checked(reading, seq + valid.length, now);
-      if (error) invalid.push({ record, id, error });
-      else {
-        valid.push(record);
-        ids.push(id);
-      }
     }
-    flush();
     return seq;
   }
 

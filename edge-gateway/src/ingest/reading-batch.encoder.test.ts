@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawReadingRecord } from '../enrich/raw-reading.builder';
-import { joinsBatch, MAX_READINGS_PER_BATCH, toReadingBatch } from './reading-batch.encoder';
+import { batchesOf, MAX_READINGS_PER_BATCH, toReadingBatch } from './reading-batch.encoder';
 
 const record = (sequenceNumber: number, overrides: Partial<RawReadingRecord> = {}): RawReadingRecord => ({
   readingTime: 1_000 + sequenceNumber,
@@ -55,23 +55,23 @@ describe('toReadingBatch', () => {
   });
 });
 
-describe('joinsBatch', () => {
-  const first = record(1);
+describe('batchesOf', () => {
+  const item = (deviceId: string, assetPath: string, n: number) => ({ reading: { deviceId, assetPath, sourceProtocol: 'OPC_UA' as const }, n });
+  const pump = 'acme/berlin/press-shop/line-1/pump-1';
+  const fan = 'acme/berlin/press-shop/line-1/fan-2';
 
-  it('takes the next reading of the same device, asset and protocol', () => {
-    expect(joinsBatch(first, 1, record(2, { sourceAddress: 'ns=2;s=Other' }))).toBe(true);
+  it("groups an OPC UA publish response of interleaved assets into one batch per device and asset, keeping each one's order", () => {
+    const items = [item('plc-7', pump, 1), item('plc-7', fan, 2), item('plc-7', pump, 3), item('plc-8', pump, 4), item('plc-7', fan, 5)];
+    expect(batchesOf(items).map((batch) => batch.map((i) => i.n))).toEqual([[1, 3], [2, 5], [4]]);
   });
 
-  it.each([
-    ['another device', { deviceId: 'plc-8' }],
-    ['another asset', { assetPath: 'acme/berlin/press-shop/line-1/pump-2' }],
-    ['another protocol', { sourceProtocol: 'SPARKPLUG_B' as const }],
-  ])('starts a new batch for %s', (_, overrides) => {
-    expect(joinsBatch(first, 1, record(2, overrides))).toBe(false);
+  it('keeps the same device of another protocol apart: its readings have another shared source', () => {
+    const items = [item('plc-7', pump, 1), { reading: { deviceId: 'plc-7', assetPath: pump, sourceProtocol: 'SPARKPLUG_B' as const }, n: 2 }];
+    expect(batchesOf(items)).toHaveLength(2);
   });
 
   it(`starts a new batch once one holds ${MAX_READINGS_PER_BATCH} readings, so a record stays under Kafka's message size`, () => {
-    expect(joinsBatch(first, MAX_READINGS_PER_BATCH - 1, record(2))).toBe(true);
-    expect(joinsBatch(first, MAX_READINGS_PER_BATCH, record(2))).toBe(false);
+    const items = Array.from({ length: MAX_READINGS_PER_BATCH + 1 }, (_, n) => item('plc-7', pump, n));
+    expect(batchesOf(items).map((batch) => batch.length)).toEqual([MAX_READINGS_PER_BATCH, 1]);
   });
 });

@@ -37,18 +37,31 @@ export interface RawReadingBatchRecord {
 export type BatchKey = Pick<RawReadingRecord, 'deviceId' | 'assetPath' | 'sourceProtocol'>;
 
 /**
- * Whether a reading continues the batch that `first` opened, holding `size` readings: same device, asset and
- * protocol, and room left. A source batch holds its messages' readings in order, so a batch is the readings
- * of one device from one message (and from the next messages of the same device in that source batch: a
- * connector that read several at once).
+ * The readings of a source batch grouped into raw.v2 batches: one per device, asset and protocol (one Kafka
+ * key and one record's shared fields), in the order each first appears, its readings in source order, at
+ * most MAX_READINGS_PER_BATCH each. A source batch is what the connector read at once: a Sparkplug DDATA's
+ * metrics of one device, an OPC UA publish response's values of many nodes of a few assets, interleaved;
+ * a device's next messages in the same source batch join its batch. Order per asset is kept.
  */
-export function joinsBatch(first: BatchKey, size: number, next: BatchKey): boolean {
-  return size < MAX_READINGS_PER_BATCH && next.deviceId === first.deviceId && next.assetPath === first.assetPath && next.sourceProtocol === first.sourceProtocol;
+export function batchesOf<T extends { reading: BatchKey }>(items: readonly T[]): T[][] {
+  const open = new Map<string, T[]>();
+  const batches: T[][] = [];
+  for (const item of items) {
+    const key = `${item.reading.sourceProtocol}\u0000${item.reading.deviceId}\u0000${item.reading.assetPath}`;
+    let batch = open.get(key);
+    if (!batch || batch.length >= MAX_READINGS_PER_BATCH) {
+      batch = [];
+      open.set(key, batch);
+      batches.push(batch);
+    }
+    batch.push(item);
+  }
+  return batches;
 }
 
 /**
  * The raw.v2 record of readings that each passed the raw.v1 contract and hold consecutive sequence numbers
- * (the caller checks both; joinsBatch says which readings share a batch). Lossless: expanded, it gives
+ * (the caller checks both; batchesOf says which readings share a batch). Lossless: expanded, it gives
  * back the raw.v1 records.
  */
 export function toReadingBatch(records: readonly RawReadingRecord[]): RawReadingBatchRecord {
