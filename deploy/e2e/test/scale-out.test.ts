@@ -15,7 +15,13 @@ import { KillableProcess } from '../src/index';
 const KILLS = Number(process.env.FIELDMESH_SCALE_OUT_KILLS ?? '1');
 /** Simulated seconds of the plant: two lines of four assets, one reading every 2 s per signal. */
 const PLANT_SECONDS = Number(process.env.FIELDMESH_SCALE_OUT_SECONDS ?? '720');
-const START_MS = 1_795_000_000_000;
+/**
+ * The plant's clock starts an hour before its run and tail would end, 6 min 40 s into a quarter hour, so that its
+ * 12 minutes close an energy window. Not a fixed date: the outputs carry their windows' times, and the broker deletes
+ * records older than a topic's retention (the contracts' P7D) at its next retention check, mid-test.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const START_MS = Math.floor((Date.now() - (PLANT_SECONDS + 180) * 1000 - 3_600_000) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + 400_000;
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
 
 interface CleanValue {
