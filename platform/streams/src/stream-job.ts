@@ -196,7 +196,9 @@ export async function runStreamJob(options: StreamJobOptions): Promise<StreamJob
     if (!admin) return;
     committed ??= committedOffsets(admin, settings.groupId, settings.inputs);
     const assigned = assignment && new Set(assignment.map((p) => partitionKey(p.topic, p.partition)));
-    const progress = await inputProgress(admin, settings.inputs, inBatch, next, await committed, assigned);
+    // Where the consumer stands, past transaction markers: an input written in transactions ends with one, which no record reaches.
+    const consumed = new Map((consumer.positions?.() ?? []).map((p) => [partitionKey(p.topic, p.partition), BigInt(p.offset)]));
+    const progress = await inputProgress(admin, settings.inputs, inBatch, next, await committed, assigned, consumed);
     for (const state of states) state.progress?.(progress);
   };
 
@@ -437,7 +439,8 @@ async function committedOffsets(admin: KafkaAdminPort, groupId: string, topics: 
  * The partitions with records still to come: those of this batch, and those whose end offset is beyond
  * where the job has read (this process's read position, else the committed offset). A partition with
  * no known position counts as pending whenever it has records at all; the windows' idle timeout lets
- * it go if none come (e.g. a log emptied by retention). Partitions the group gave another member (when
+ * it go if none come (e.g. a log emptied by retention). `consumed` is where the consumer stands when it
+ * can tell (past the commit marker that ends a transactional input, which no record reaches). Partitions the group gave another member (when
  * the consumer says which it assigned) hold nothing here.
  */
 async function inputProgress(
@@ -447,6 +450,7 @@ async function inputProgress(
   next: Map<string, PartitionOffset>,
   committed: Map<string, bigint>,
   assigned: ReadonlySet<string> | undefined,
+  consumed: ReadonlyMap<string, bigint>,
 ): Promise<InputProgress> {
   const pending = new Set(inBatch);
   const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicEndOffsets(topic) })));
@@ -454,7 +458,8 @@ async function inputProgress(
     for (const { partition, offset } of partitions) {
       const at = partitionKey(topic, partition);
       if (assigned && !assigned.has(at)) continue;
-      const position = next.get(at)?.offset ?? committed.get(at) ?? 0n;
+      const read = next.get(at)?.offset ?? committed.get(at) ?? 0n;
+      const position = (consumed.get(at) ?? 0n) > read ? consumed.get(at)! : read;
       if (BigInt(offset) > position) pending.add(at);
     }
   }
