@@ -26,7 +26,7 @@ describe('gateway diagnostics over Kafka', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fm-diagnostics-'));
-    const security = { protocol: 'SASL_SSL', caFile: inject('kafkaCaFile'), sasl: { username: inject('kafkaSaslUsername'), password } } as const;
+    const security = { protocol: 'SASL_SSL', caFile: inject('kafkaCaFile'), sasl: { mechanism: 'SCRAM-SHA-512', username: inject('kafkaSaslUsername'), password } } as const;
     kafka = createKafka({ clientId: 'diagnostics-test', brokers: [inject('kafkaBrokers')], security });
     gateway = await Gateway.start(
       gatewayConfigSchema.parse({
