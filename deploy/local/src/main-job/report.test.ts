@@ -82,6 +82,12 @@ describe('main job reconciliation', () => {
       ['berlin: fieldmesh.raw rows from gw-berlin-1 this run = its accepted readings', 130, 129],
       ['hamburg: fieldmesh.raw rows from gw-hamburg-1 this run = its accepted readings', 130, 131],
     ]);
+    // A site whose gateway still holds readings is reported as not drained, not as a loss in ClickHouse.
+    const undrained = {
+      ...twoSites,
+      sites: [site('berlin', 130, 130), { ...site('hamburg', 130, 120), gateway: { ...site('hamburg', 130, 120).gateway, forwarded: 121, pending: 10 } }],
+    };
+    expect(reconcile(undrained).some((c) => c.check.startsWith('hamburg: fieldmesh.raw rows'))).toBe(false);
     const text = formatReport(twoSites);
     expect(text).toMatch(/^ {2}gateway hamburg +131 +130 +1 +0 +0 +0$/m);
     expect(text).toMatch(/^ {2}plant berlin +- +150/m);

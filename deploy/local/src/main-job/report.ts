@@ -76,7 +76,9 @@ export function reconcile(report: MainJobReport): Reconciliation[] {
   for (const site of report.sites ?? []) {
     const siteMqtt = mqttPublished(site.published);
     rows.push([`${site.site}: gateway ${site.gatewayId} received ≥ MQTT readings the site published`, siteMqtt, Math.min(site.gateway.received, siteMqtt)]);
-    if (site.rawRows !== undefined) rows.push([`${site.site}: ${rawTable} rows from ${site.gatewayId} this run = its accepted readings`, site.gateway.accepted, site.rawRows]);
+    // Readings still in the site's buffer are kept, not lost: the drained check says so, and this one waits for a drained gateway.
+    if (site.rawRows !== undefined && site.gateway.pending === 0)
+      rows.push([`${site.site}: ${rawTable} rows from ${site.gatewayId} this run = its accepted readings`, site.gateway.accepted, site.rawRows]);
   }
   for (const [topic, table] of Object.entries(report.warehouse ?? {})) {
     rows.push([`${table.table} rows + sink dead letters = ${topic} records`, (report.kafkaTotals ?? report.kafka)[topic] ?? 0, table.rows + table.deadLettered]);
