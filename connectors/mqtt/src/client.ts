@@ -118,7 +118,14 @@ export class MqttConnection {
     const stateTimestamp = Date.now();
     const client = mqtt.connect(config.url, clientOptions(config, stateTimestamp));
     const connection = new MqttConnection(client, config.url, config, connector, stateTimestamp);
+    const stateTopic = primaryHostStateTopic(config);
     client.handleMessage = (packet: IPublishPacket, callback: (error?: Error) => void) => {
+      if (packet.topic === stateTopic) {
+        // Our own STATE, not a reading: subscribed at QoS 0 so that it needs no PUBACK among the deferred ones.
+        callback();
+        connection.reassertOnline(packet.payload);
+        return;
+      }
       const message: InboundMessage = {
         topic: packet.topic,
         payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
@@ -216,6 +223,22 @@ export class MqttConnection {
 
   async publish(topic: string, payload: Buffer, qos: 0 | 1, retain = false): Promise<void> {
     await this.client.publishAsync(topic, payload, { qos, retain });
+  }
+
+  /**
+   * Sparkplug 3.0: a primary host that sees its STATE say offline while it is connected (another client, or a
+   * will of an earlier session delivered late, overwrote it) publishes online again, so edge nodes do not
+   * store while it can receive.
+   */
+  reassertOnline(payload: Buffer | string): void {
+    if (this.closing) return;
+    let online: unknown;
+    try {
+      online = (JSON.parse(payload.toString()) as { online?: unknown }).online;
+    } catch {
+      online = undefined;
+    }
+    if (online !== true) void this.publishHostState(true).catch(() => undefined);
   }
 
   /**

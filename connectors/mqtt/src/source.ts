@@ -1,5 +1,5 @@
 import { NotConnected, type ConnectorContext, type Source, type SourceBatch, type SourceReading, type SourceReject } from '@fieldmesh/connect';
-import { MqttConnection, type Subscription } from './client';
+import { MqttConnection, primaryHostStateTopic, type Subscription } from './client';
 import type { DeliveryGuard } from './delivery.guard';
 import type { MqttSourceConfig } from './config';
 import { boundedReject, type InboundMessage, type MessageDecoder } from './decoded-message';
@@ -16,14 +16,19 @@ import { parseTopicPattern } from './topic.pattern';
 
 const SPARKPLUG_TOPICS = ['NBIRTH/+', 'NDEATH/+', 'NDATA/+', 'DBIRTH/+/+', 'DDEATH/+/+', 'DDATA/+/+'];
 
-/** Explicit subscriptions, or the filters the mapping rules (JSON) or Sparkplug groups need. */
+/**
+ * Explicit subscriptions, or the filters the mapping rules (JSON) or Sparkplug groups need; a primary host
+ * also follows its own STATE topic (the connection answers an offline there, see MqttConnection.reassertOnline).
+ */
 export function subscriptionsFor(config: MqttSourceConfig): Subscription[] {
-  if (config.subscriptions) return config.subscriptions;
+  const stateTopic = primaryHostStateTopic(config);
+  const own = stateTopic ? [{ topic: stateTopic, qos: 0 as const }] : [];
+  if (config.subscriptions) return [...config.subscriptions, ...own];
   const topics =
     config.format === 'json'
       ? config.mappings.map((mapping) => parseTopicPattern(mapping.topic).filter)
       : config.sparkplug.groupIds.flatMap((group) => SPARKPLUG_TOPICS.map((suffix) => `${SPARKPLUG_NAMESPACE}/${group}/${suffix}`));
-  return [...new Set(topics)].map((topic) => ({ topic, qos: 1 as const }));
+  return [...[...new Set(topics)].map((topic) => ({ topic, qos: 1 as const })), ...own];
 }
 
 interface Received {

@@ -112,6 +112,11 @@ describe('Sparkplug primary host application against Mosquitto', () => {
     expect(birth.retain).toBe(true);
     expect(JSON.parse(birth.payload)).toEqual({ online: true, timestamp: expect.any(Number) });
 
+    // Another client overwrites the STATE with offline: the host, still connected, says online again.
+    await late.publishAsync(`spBv1.0/STATE/${hostId}`, JSON.stringify({ online: false, timestamp: 1 }), { qos: 1, retain: true });
+    await expect.poll(() => node.states.filter((state) => state.online).length, { timeout: 10_000, interval: 20 }).toBe(2);
+    expect(node.online).toBe(true);
+
     // A dropped connection (a nacked batch drops it without DISCONNECT): the broker publishes the will, offline, same timestamp.
     await node.record(8);
     const batch = await source.read(AbortSignal.timeout(10_000));
