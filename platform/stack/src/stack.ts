@@ -7,6 +7,7 @@ import { KAFKA_PLAINTEXT_PORT, kafkaNodeService, kafkaPlaintextWarning, kafkaSer
 import { logTail } from './log-tail';
 import { mosquittoService } from './mosquitto.service';
 import { REPO_ROOT, defaultCacheDir } from './paths';
+import { watchOwner } from './stack.watchdog';
 import { isRunning, killNow, launch, processStartTime, stopProcess } from './process.supervisor';
 import { waitUntilReady } from './readiness';
 import { registryService } from './registry.service';
@@ -409,6 +410,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
   const owner = session ? { pid: process.pid, startTime: processStartTime(process.pid) ?? '' } : null;
   writeState({ dir, cacheDir, createdAt: new Date().toISOString(), owner, services });
   if (session) killWithThisProcess(dir);
+  if (owner?.startTime) watchOwner(dir, owner);
 
   const stack = new Stack(dir, log);
   const startedAt = Date.now();
