@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './paths';
 import { isRunning, killNow, type ProcessRef } from './process.supervisor';
@@ -16,13 +15,8 @@ const POLL_MS = 1_000;
  * folder is gone (the stack was stopped and removed) or the state names another owner.
  */
 export function watchOwner(dir: string, owner: ProcessRef): void {
-  const watchdog = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [WATCHDOG_MAIN, dir, String(owner.pid), owner.startTime], {
-    cwd: REPO_ROOT,
-    // tsx starts `node` from PATH: the pinned Node first, as for the registry service.
-    env: { ...process.env, PATH: [join(REPO_ROOT, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(delimiter) },
-    detached: true,
-    stdio: 'ignore',
-  });
+  // One Node process with tsx's loader (the tsx command would start a second one).
+  const watchdog = spawn(process.execPath, ['--import', 'tsx', WATCHDOG_MAIN, dir, String(owner.pid), owner.startTime], { cwd: REPO_ROOT, detached: true, stdio: 'ignore' });
   watchdog.on('error', () => undefined); // without it the stack still dies with a normal exit of its owner
   watchdog.unref();
 }
