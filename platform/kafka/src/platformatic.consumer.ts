@@ -1,4 +1,4 @@
-import { Consumer, type ConsumerGroupJoinPayload, type MessagesStream, ProduceAcks, Producer } from '@platformatic/kafka';
+import { addPartitionsToTxnV3, Consumer, type ConsumerGroupJoinPayload, kGetApi, type MessagesStream, ProduceAcks, Producer } from '@platformatic/kafka';
 import { AssignmentFence, type Membership } from './assignment.fence';
 import type { ConsumerSettings } from './config';
 import { KafkaNotConnected } from './errors';
@@ -279,6 +279,7 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       autocreateTopics: false,
       partitioner: javaCompatiblePartitioner(),
     });
+    clientAddPartitionsToTxn(producer);
     this.transactional = producer;
     return producer;
   }
@@ -319,6 +320,19 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
     this.transactional = undefined;
     await producer?.close();
   }
+}
+
+/**
+ * AddPartitionsToTxn v4 and later are the brokers' own (KIP-890: batched and verify-only, authorized by ClusterAction);
+ * clients send v3 at most, as Java's does. @platformatic/kafka 2.12 sends the highest version the broker lists, which a
+ * broker refuses (CLUSTER_AUTHORIZATION_FAILED) to every principal without ClusterAction: every transaction of a
+ * domain's least-privilege principal failed, and only the admin's went through.
+ */
+function clientAddPartitionsToTxn(producer: TransactionalProducer): void {
+  type GetApi = (name: string, callback: (error: Error | null, api?: unknown) => void) => void;
+  const client = producer as unknown as Record<typeof kGetApi, GetApi>;
+  const getApi = client[kGetApi].bind(producer);
+  client[kGetApi] = (name, callback) => (name === 'AddPartitionsToTxn' ? callback(null, addPartitionsToTxnV3.api) : getApi(name, callback));
 }
 
 function toConsumedRecord(message: KafkaMessage): ConsumedRecord {
