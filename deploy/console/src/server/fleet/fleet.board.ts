@@ -1,7 +1,8 @@
 import { type DiagnosticCommand, GATEWAY_COMMANDS_TOPIC, GATEWAY_REPLIES_TOPIC, GATEWAY_REPLIES_TOPIC_LAYOUT, type GatewayAnswer, type GatewayHeartbeat } from '@fieldmesh/connect';
 import { awaitTopicsListed } from '@fieldmesh/governance';
-import { DEFAULT_REPLICATION_FACTOR, type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
+import { DEFAULT_REPLICATION_FACTOR, type KafkaPort, TopicFollower } from '@fieldmesh/kafka';
 import { Logger } from '@nestjs/common';
+import { GatewayCommandsOutbox } from '../gateway-commands.outbox';
 
 /** Answers kept per gateway: the fleet page shows the latest; the topic keeps them all (the audit trail). */
 const ANSWERS_PER_GATEWAY = 50;
@@ -15,14 +16,15 @@ export class FleetBoard {
   private readonly heartbeats = new Map<string, GatewayHeartbeat>();
   private readonly answers = new Map<string, GatewayAnswer[]>();
   private readonly answered = new Map<string, GatewayAnswer>();
-  private producer: KafkaProducerPort | undefined;
+  private readonly outbox: GatewayCommandsOutbox;
   private readonly logger = new Logger('FleetBoard');
 
   constructor(
-    private readonly kafka: KafkaPort,
+    kafka: KafkaPort,
     readonly topic = GATEWAY_REPLIES_TOPIC,
-    private readonly commandsTopic = GATEWAY_COMMANDS_TOPIC,
+    commandsTopic = GATEWAY_COMMANDS_TOPIC,
   ) {
+    this.outbox = new GatewayCommandsOutbox(kafka, commandsTopic);
     this.follower = new TopicFollower(
       kafka,
       {
@@ -46,8 +48,7 @@ export class FleetBoard {
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer();
-    await this.producer.connect();
+    await this.outbox.start();
     await this.follower.start();
   }
 
@@ -57,7 +58,7 @@ export class FleetBoard {
 
   async stop(): Promise<void> {
     await this.follower.stop();
-    await this.producer?.disconnect();
+    await this.outbox.stop();
   }
 
   gateways(): GatewayHeartbeat[] {
@@ -78,9 +79,8 @@ export class FleetBoard {
   }
 
   /** Sends the command to its gateway; resolves once Kafka holds it (the audit trail of who asked what, when). */
-  async send(command: DiagnosticCommand): Promise<void> {
-    if (!this.producer) throw new Error('FleetBoard.start() must run before send()');
-    await this.producer.send([{ topic: this.commandsTopic, key: command.gatewayId, value: Buffer.from(JSON.stringify(command)) }]);
+  send(command: DiagnosticCommand): Promise<void> {
+    return this.outbox.send(command);
   }
 
   private fold(answer: GatewayAnswer): void {

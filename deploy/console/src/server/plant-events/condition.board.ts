@@ -1,9 +1,10 @@
 import { type AcknowledgeConditionCommand, GATEWAY_COMMANDS_TOPIC, type PlantEventRecord } from '@fieldmesh/connect';
 import { awaitTopicsListed, type LoadedContract, topicSpecFor } from '@fieldmesh/governance';
-import { type KafkaPort, type KafkaProducerPort, TopicFollower } from '@fieldmesh/kafka';
+import { type KafkaPort, TopicFollower } from '@fieldmesh/kafka';
 import type { AvroSerde } from '@fieldmesh/serde';
 import { Logger } from '@nestjs/common';
 import type { ConditionView } from '../../api/plant-events.types';
+import { GatewayCommandsOutbox } from '../gateway-commands.outbox';
 
 /**
  * The plant's alarm conditions, each as its latest event in the events product (an alarm raised, acked,
@@ -14,19 +15,20 @@ import type { ConditionView } from '../../api/plant-events.types';
 export class ConditionBoard {
   private readonly follower: TopicFollower;
   private readonly conditions = new Map<string, ConditionView>();
-  private producer: KafkaProducerPort | undefined;
+  private readonly outbox: GatewayCommandsOutbox;
   private pending: Promise<void> = Promise.resolve();
   private readonly logger = new Logger('ConditionBoard');
   /** The events contract's domain: operators act on its conditions. */
   readonly domain: string;
 
   constructor(
-    private readonly kafka: KafkaPort,
+    kafka: KafkaPort,
     private readonly serde: AvroSerde,
     contract: LoadedContract,
     readonly topic: string,
-    private readonly commandsTopic = GATEWAY_COMMANDS_TOPIC,
+    commandsTopic = GATEWAY_COMMANDS_TOPIC,
   ) {
+    this.outbox = new GatewayCommandsOutbox(kafka, commandsTopic);
     this.domain = contract.contract.domain;
     this.follower = new TopicFollower(
       kafka,
@@ -52,8 +54,7 @@ export class ConditionBoard {
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.producer();
-    await this.producer.connect();
+    await this.outbox.start();
     await this.follower.start();
   }
 
@@ -64,7 +65,7 @@ export class ConditionBoard {
 
   async stop(): Promise<void> {
     await this.follower.stop();
-    await this.producer?.disconnect();
+    await this.outbox.stop();
   }
 
   /** Conditions, most severe first, then newest. */
@@ -77,9 +78,8 @@ export class ConditionBoard {
   }
 
   /** Sends the acknowledgement to the condition's gateway; resolves once Kafka holds it (the audit trail of who asked, when). */
-  async send(command: AcknowledgeConditionCommand): Promise<void> {
-    if (!this.producer) throw new Error('ConditionBoard.start() must run before send()');
-    await this.producer.send([{ topic: this.commandsTopic, key: command.gatewayId, value: Buffer.from(JSON.stringify(command)) }]);
+  send(command: AcknowledgeConditionCommand): Promise<void> {
+    return this.outbox.send(command);
   }
 
   private fold(event: PlantEventRecord): void {
