@@ -19,9 +19,16 @@ console.log('domains ready');
 const stats = () =>
   Object.fromEntries(
     running.flatMap((domain) =>
-      Object.entries(domain.stats()).map(([product, { job }]) => [`${domain.name}/${product}`, { recordsIn: job.recordsIn, recordsOut: job.recordsOut, replays: job.replays }]),
+      Object.entries(domain.stats()).map(([product, { job, pipeline }]) => [
+        `${domain.name}/${product}`,
+        { recordsIn: job.recordsIn, recordsOut: job.recordsOut, replays: job.replays, pipeline: numbersOf(pipeline) },
+      ]),
     ),
   );
+/** The pipeline's top-level counts (late readings, windows…), to tell where records went. */
+function numbersOf(stats: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(stats).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+}
 const timer = setInterval(() => console.log(`stats ${JSON.stringify(stats())}`), 1_000);
 process.once('SIGTERM', () => {
   clearInterval(timer);

@@ -22,6 +22,13 @@ const PLANT_SECONDS = Number(process.env.FIELDMESH_SCALE_OUT_SECONDS ?? '720');
  */
 const QUARTER_HOUR_MS = 15 * 60_000;
 const START_MS = Math.floor((Date.now() - (PLANT_SECONDS + 180) * 1000 - 3_600_000) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + 400_000;
+/**
+ * Readings per send, as a plant sends them: a few seconds of event time. A send's records reach the partitions
+ * one by one, and the windows take a partition with nothing yet to come as holding nothing back (a quiet line must
+ * not stop time): one send of 70 s of readings after a pause let one partition close windows whose readings another
+ * partition was still being given, beyond the features' 5 s lateness, which one instance in memory never sees.
+ */
+const SEND_RECORDS = 100;
 const cleanSchema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'plant-telemetry', 'CleanReading.avsc'), 'utf8')) as object;
 
 interface CleanValue {
@@ -234,8 +241,8 @@ describe('domains scaled out to two instances, one killed with SIGKILL and resta
       const sliceSize = Math.ceil(readings.length / slices);
       let produced = 0;
       const produceSlice = async (values: CleanValue[]): Promise<void> => {
-        for (let i = 0; i < values.length; i += 2_000) {
-          await producer.send(values.slice(i, i + 2_000).map((value) => ({ topic: input, key: value.assetPath, value: serde.encode(writer, value) })));
+        for (let i = 0; i < values.length; i += SEND_RECORDS) {
+          await producer.send(values.slice(i, i + SEND_RECORDS).map((value) => ({ topic: input, key: value.assetPath, value: serde.encode(writer, value) })));
         }
         produced += values.length;
       };
