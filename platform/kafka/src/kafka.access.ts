@@ -5,6 +5,7 @@ import { KafkaAdminFailed } from './errors';
 import { clientSecurity } from './kafka.factory';
 import { platformaticSecurityOptions } from './kafka.security';
 import type { KafkaClientConfig } from './ports';
+import { ignoreLateConnectionErrors } from './platformatic.base';
 
 export type AclResourceType = 'TOPIC' | 'GROUP' | 'CLUSTER' | 'TRANSACTIONAL_ID';
 export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'CREATE' | 'DESCRIBE_CONFIGS' | 'IDEMPOTENT_WRITE';
@@ -40,6 +41,7 @@ export class KafkaAccessAdmin {
     const settings = parseOptions('Kafka client config', kafkaClientConfigSchema, config);
     this.security = platformaticSecurityOptions(clientSecurity(settings));
     this.admin = new Admin({ clientId: settings.clientId, bootstrapBrokers: settings.brokers, retries: 3, retryDelay: 500, ...this.security });
+    ignoreLateConnectionErrors(this.admin);
   }
 
   /** Creates the SCRAM-SHA-512 user or sets its password; only the salted password goes to the broker. */

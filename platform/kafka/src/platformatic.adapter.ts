@@ -3,7 +3,7 @@ import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, Produ
 import type { KafkaAdapter } from './adapter';
 import type { KafkaClientSettings, ProducerSettings } from './config';
 import { DeliveryTimeoutExpired, KafkaAdminFailed, KafkaNotConnected, KafkaProduceFailed, TopicCreationFailed, TopicNotFound } from './errors';
-import type { BaseOptions } from './platformatic.base';
+import { type BaseOptions, ignoreLateConnectionErrors } from './platformatic.base';
 import { PlatformaticConsumer } from './platformatic.consumer';
 import { platformaticSecurityOptions, type ResolvedKafkaSecurity } from './kafka.security';
 import type { KafkaAdminPort, KafkaProducerPort, OutgoingRecord, PartitionReplicas, RecordMetadata, TopicSpec } from './ports';
@@ -61,6 +61,7 @@ class PlatformaticProducer implements KafkaProducerPort {
       compression: this.settings.compression,
       autocreateTopics: false,
     });
+    ignoreLateConnectionErrors(producer);
     try {
       await producer.metadata({ topics: [], retries: this.base.retries });
     } catch (error) {
@@ -144,6 +145,7 @@ class PlatformaticAdmin implements KafkaAdminPort {
   async connect(): Promise<void> {
     if (this.admin) return;
     const admin = new Admin(this.base);
+    ignoreLateConnectionErrors(admin);
     try {
       await admin.metadata({ topics: [] });
     } catch (error) {

@@ -176,6 +176,9 @@ export function kafkaNodeService(nodeId: number): ServiceDefinition {
         requestTimeout: 2_000,
         retries: 0,
       });
+      // A SASL answer after the probe gave up emits a second 'error' the library does not listen for (see
+      // ignoreLateConnectionErrors in @fieldmesh/kafka): without a listener it would crash the stack's process.
+      admin.connections.on('connecting', ({ connection }) => connection.on('error', () => undefined));
       // Every node of the cluster, not only this one: the nodes' metadata views converge asynchronously, and a
       // client bootstrapped through a node that did not list its peers yet saw a 2-broker cluster and made
       // topics with replication factor 2 (the capping admin), right after a 3-node stack was ready.
