@@ -135,6 +135,29 @@ describe('main job reconciliation', () => {
     }
   });
 
+  it('gives each instance of a scaled-out domain its own row per job', () => {
+    const job = (recordsIn: number) => ({ batches: 1, recordsIn, recordsOut: recordsIn, deadLettered: { deserialize: 0, process: 0 }, replays: 0, recordsOwingNoOutput: 0 });
+    const lines = formatReport({
+      ...balanced,
+      jobs: [
+        { domain: 'plant-telemetry', product: 'clean', instance: '0', job: job(120), pipeline: {} },
+        { domain: 'plant-telemetry', product: 'clean', instance: '1', job: job(80), pipeline: {} },
+      ],
+    }).split('\n');
+    expect(
+      lines
+        .find((line) => line.startsWith('plant-telemetry clean #0 '))
+        ?.split(/\s+/)
+        .slice(3, 5),
+    ).toEqual(['120', '120']);
+    expect(
+      lines
+        .find((line) => line.startsWith('plant-telemetry clean #1 '))
+        ?.split(/\s+/)
+        .slice(3, 5),
+    ).toEqual(['80', '80']);
+  });
+
   it('lists the slo transitions of the run and what is still breached', () => {
     const event = {
       product: 'plant-telemetry.raw',
