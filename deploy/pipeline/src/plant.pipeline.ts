@@ -1,5 +1,5 @@
-import type { ClickhouseSinkConfig } from '@fieldmesh/connector-clickhouse-sink';
 import { mkdir } from 'node:fs/promises';
+import type { ClickhouseSinkConfig } from '@fieldmesh/connector-clickhouse-sink';
 import type { Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
