@@ -44,21 +44,26 @@ export async function applyKafkaAccess(access: KafkaAccessAdmin, plan: KafkaAcce
   return { principals: plan.principals, ...drift };
 }
 
-/** How long the broker may take to show ACLs the controller has committed (KRaft applies them asynchronously). */
-const ACLS_IN_EFFECT_TIMEOUT_MS = 30_000;
+/** How long the brokers may take to show users and ACLs the controller has committed (KRaft applies them asynchronously). */
+const ACCESS_IN_EFFECT_TIMEOUT_MS = 30_000;
 
 /**
- * Waits until the broker's authorizer shows the plan: a component started right after apply must not be
- * refused by a grant that is committed but not yet applied on the broker it talks to.
+ * Waits until every broker shows the plan's SCRAM users and ACLs: a component started right after apply must
+ * not be refused by a login or a grant that is committed but not yet applied on the broker it talks to (seen
+ * on a 3-broker stack: the registry denied on _schemas by a broker that had not replayed its ACLs yet).
  */
 async function untilInEffect(access: KafkaAccessAdmin, plan: KafkaAccessPlan): Promise<void> {
-  const deadline = Date.now() + ACLS_IN_EFFECT_TIMEOUT_MS;
+  const deadline = Date.now() + ACCESS_IN_EFFECT_TIMEOUT_MS;
   for (;;) {
-    const left = aclDrift(plan, await access.acls());
-    if (left.missing.length === 0 && left.unexpected.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`the broker still shows ${left.missing.length} planned ACL(s) missing and ${left.unexpected.length} undeclared after ${ACLS_IN_EFFECT_TIMEOUT_MS / 1000} s`);
-    }
+    const behind = (await access.accessOnEachBroker(plan.principals)).flatMap(({ broker, acls, scramUsers }) => {
+      const left = aclDrift(plan, acls);
+      const users = plan.principals.filter((principal) => !scramUsers.has(principal)).length;
+      return left.missing.length + left.unexpected.length + users === 0
+        ? []
+        : [`${broker}: ${users} user(s) and ${left.missing.length} planned ACL(s) missing, ${left.unexpected.length} undeclared`];
+    });
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`after ${ACCESS_IN_EFFECT_TIMEOUT_MS / 1000} s the brokers still differ from the plan: ${behind.join('; ')}`);
     await setTimeout(200);
   }
 }

@@ -1,5 +1,15 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { Admin, AclOperations, AclPermissionTypes, alterUserScramCredentialsV0, Connection, ResourcePatternTypes, ResourceTypes } from '@platformatic/kafka';
+import {
+  Admin,
+  AclOperations,
+  AclPermissionTypes,
+  alterUserScramCredentialsV0,
+  Connection,
+  describeAclsV3,
+  describeUserScramCredentialsV0,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka';
 import { kafkaClientConfigSchema, parseOptions } from './config';
 import { KafkaAdminFailed } from './errors';
 import { clientSecurity } from './kafka.factory';
@@ -49,49 +59,68 @@ export class KafkaAccessAdmin {
     const salt = randomBytes(32);
     const saltedPassword = pbkdf2Sync(password, salt, SCRAM_ITERATIONS, 64, 'sha512');
     const [host, port] = this.config.brokers[0]!.split(':') as [string, string];
-    const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.security });
     try {
-      await connection.connect(host, Number(port));
-      const response = await alterUserScramCredentialsV0.api.async(
-        connection,
-        [],
-        [{ name: username, mechanism: SCRAM_SHA_512, iterations: SCRAM_ITERATIONS, salt, saltedPassword }],
+      const response = await this.onBroker({ host, port: Number(port) }, (connection) =>
+        alterUserScramCredentialsV0.api.async(connection, [], [{ name: username, mechanism: SCRAM_SHA_512, iterations: SCRAM_ITERATIONS, salt, saltedPassword }]),
       );
       const failed = response.results.find((result) => result.errorCode !== 0);
       if (failed) throw new Error(`error ${failed.errorCode}: ${failed.errorMessage ?? 'no message'}`);
     } catch (cause) {
       throw new KafkaAdminFailed('upsert SCRAM user', username, { cause });
+    }
+  }
+
+  /**
+   * What each live broker of the cluster shows itself: its ALLOW bindings and which of `users` it knows as
+   * SCRAM-SHA-512 users. In KRaft every broker applies users and ACLs from the metadata log on its own time,
+   * so a grant one broker shows may still be missing on another that a component then talks to.
+   */
+  async accessOnEachBroker(users: readonly string[]): Promise<Array<{ broker: string; acls: AclBinding[]; scramUsers: Set<string> }>> {
+    const metadata = await this.admin.metadata({ topics: [] }).catch((cause: unknown) => {
+      throw new KafkaAdminFailed('list brokers', this.config.brokers.join(','), { cause });
+    });
+    return Promise.all(
+      [...metadata.brokers.values()].map(async ({ host, port }) => {
+        const broker = `${host}:${port}`;
+        try {
+          return await this.onBroker({ host, port }, async (connection) => {
+            const described = await describeAclsV3.api.async(connection, ALL_ALLOW_BINDINGS);
+            const scram =
+              users.length === 0
+                ? { results: [] }
+                : await describeUserScramCredentialsV0.api.async(
+                    connection,
+                    users.map((name) => ({ name })),
+                  );
+            const scramUsers = new Set(
+              scram.results.filter((result) => result.errorCode === 0 && result.credentialInfos.some((info) => info.mechanism === SCRAM_SHA_512)).map((result) => result.user),
+            );
+            return { broker, acls: bindingsOf(described.resources), scramUsers };
+          });
+        } catch (cause) {
+          throw new KafkaAdminFailed('describe users and ACLs', broker, { cause });
+        }
+      }),
+    );
+  }
+
+  /** One request-response exchange with one broker over a connection of its own (the Admin picks brokers itself). */
+  private async onBroker<T>(broker: { host: string; port: number }, exchange: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.security });
+    try {
+      await connection.connect(broker.host, broker.port);
+      return await exchange(connection);
     } finally {
       await connection.close().catch(() => undefined);
     }
   }
 
-  /** Every ALLOW binding on the cluster. */
+  /** Every ALLOW binding on the cluster (as the broker the admin asks shows them). */
   async acls(): Promise<AclBinding[]> {
-    const resources = await this.admin
-      .describeAcls({
-        filter: {
-          resourceType: ResourceTypes.ANY,
-          resourceName: null,
-          resourcePatternType: ResourcePatternTypes.ANY,
-          principal: null,
-          host: null,
-          operation: AclOperations.ANY,
-          permissionType: AclPermissionTypes.ALLOW,
-        },
-      })
-      .catch((cause: unknown) => {
-        throw new KafkaAdminFailed('describe ACLs', this.config.brokers.join(','), { cause });
-      });
-    return resources.flatMap((resource) =>
-      resource.acls.map((acl) => ({
-        principal: acl.principal,
-        resourceType: labelOf(ResourceTypes, resource.resourceType) as AclResourceType,
-        resourceName: resource.resourceName,
-        patternType: labelOf(ResourcePatternTypes, resource.resourcePatternType) as AclBinding['patternType'],
-        operation: labelOf(AclOperations, acl.operation) as AclOperation,
-      })),
-    );
+    const resources = await this.admin.describeAcls({ filter: ALL_ALLOW_BINDINGS }).catch((cause: unknown) => {
+      throw new KafkaAdminFailed('describe ACLs', this.config.brokers.join(','), { cause });
+    });
+    return bindingsOf(resources);
   }
 
   async createAcls(bindings: readonly AclBinding[]): Promise<void> {
@@ -111,6 +140,30 @@ export class KafkaAccessAdmin {
   async close(): Promise<void> {
     await this.admin.close();
   }
+}
+
+const ALL_ALLOW_BINDINGS = {
+  resourceType: ResourceTypes.ANY,
+  resourceName: null,
+  resourcePatternType: ResourcePatternTypes.ANY,
+  principal: null,
+  host: null,
+  operation: AclOperations.ANY,
+  permissionType: AclPermissionTypes.ALLOW,
+};
+
+function bindingsOf(
+  resources: ReadonlyArray<{ resourceType: number; resourceName: string; resourcePatternType: number; acls: ReadonlyArray<{ principal: string; operation: number }> }>,
+): AclBinding[] {
+  return resources.flatMap((resource) =>
+    resource.acls.map((acl) => ({
+      principal: acl.principal,
+      resourceType: labelOf(ResourceTypes, resource.resourceType) as AclResourceType,
+      resourceName: resource.resourceName,
+      patternType: labelOf(ResourcePatternTypes, resource.resourcePatternType) as AclBinding['patternType'],
+      operation: labelOf(AclOperations, acl.operation) as AclOperation,
+    })),
+  );
 }
 
 function toAcl(binding: AclBinding) {
