@@ -107,6 +107,8 @@ export class KafkaAccessAdmin {
   /** One request-response exchange with one broker over a connection of its own (the Admin picks brokers itself). */
   private async onBroker<T>(broker: { host: string; port: number }, exchange: (connection: Connection) => Promise<T>): Promise<T> {
     const connection = new Connection(this.config.clientId, { connectTimeout: 5_000, requestTimeout: 10_000, ...this.security });
+    // Failures reach the exchange's promise; a late second 'error' (see ignoreLateConnectionErrors) must not crash.
+    connection.on('error', () => undefined);
     try {
       await connection.connect(broker.host, broker.port);
       return await exchange(connection);
