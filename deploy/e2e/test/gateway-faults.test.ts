@@ -59,7 +59,7 @@ describe('gateway faults', () => {
       await sleep(10_000);
       await stack.stopService('kafka');
       const outageStarted = Date.now();
-      // The producer retries before it gives up on a send: the gateway notices within its retry budget.
+      // A send keeps retrying until its delivery timeout (120 s); one waiting longer than 10 s counts the uplink down.
       await waitFor('the gateway to report the uplink down', () => gateway.health().uplink === false, 50_000);
       const duringOutage = gateway.health();
       await sleep(60_000 - (Date.now() - outageStarted));

@@ -32,3 +32,14 @@ export class DeadLetterRefused extends Error {
     );
   }
 }
+
+/** A send has waited on Kafka longer than the forwarder's stall limit: the uplink counts as down while it goes on. */
+export class UplinkStalled extends Error {
+  override readonly name = 'UplinkStalled';
+  constructor(readonly waitedMs: number) {
+    super(
+      `a send to Kafka has waited ${waitedMs / 1000} s without an answer (no leader, or the brokers unreachable); ` +
+        "it goes on retrying until the producer's delivery timeout, and the sources write to the disk buffer meanwhile",
+    );
+  }
+}

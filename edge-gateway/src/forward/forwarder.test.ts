@@ -24,12 +24,15 @@ class MemoryProducer implements KafkaProducerPort {
   readonly forbidden = new Set<string>();
   unreachableSends = 0;
   sends = 0;
+  /** While set, a send waits for it: a cluster that takes long to answer (no leader during an election). */
+  answerAfter: Promise<void> | undefined;
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {}
 
   async send(records: OutgoingRecord[]): Promise<RecordMetadata[]> {
     this.sends += 1;
+    await this.answerAfter;
     if (this.unreachableSends > 0) {
       this.unreachableSends -= 1;
       throw new KafkaProduceFailed([], records.length, { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), { code: 'PLT_KFK_NETWORK' }) });
@@ -53,7 +56,7 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function setUp(files?: FaultyFileSystem) {
+async function setUp(files?: FaultyFileSystem, uplinkStallMs?: number) {
   const log = await SegmentLog.open({
     dir: await mkdtemp(join(tmpdir(), 'fm-forward-')),
     maxBytes: 1 << 24,
@@ -67,7 +70,7 @@ async function setUp(files?: FaultyFileSystem) {
   const forwarder = new Forwarder(
     log,
     producer,
-    { batchRecords: 100, idleWaitMs: 5, prepare: async () => {} },
+    { batchRecords: 100, idleWaitMs: 5, prepare: async () => {}, ...(uplinkStallMs === undefined ? {} : { uplinkStallMs }) },
     {
       onForwarded: (count) => (seen.forwarded += count),
       onUplinkChange: (up) => seen.uplink.push(up),
@@ -124,6 +127,23 @@ describe('Forwarder', () => {
     expect(seen.deadLettered.map((r) => [r.seq, r.code])).toEqual([[3, 'MESSAGE_TOO_LARGE']]);
     expect(seen.forwarded).toBe(5);
     expect(seen.uplink).toEqual([]);
+  });
+
+  it('counts the uplink down while a send waits longer than uplinkStallMs, lets sources buffer meanwhile, and up once Kafka answers', async () => {
+    const { log, producer, forwarder, seen, append } = await setUp(undefined, 50);
+    let answer!: () => void;
+    producer.answerAfter = new Promise((resolve) => (answer = resolve));
+    await append([reading(1), reading(2)]);
+    forwarder.start();
+    await expect.poll(() => seen.uplink).toEqual([false]);
+    expect(forwarder.uplink).toBe(false);
+    // A source waiting for the forwarder to catch up is let go: the disk buffer takes the outage.
+    await forwarder.caughtUp(0);
+    expect(log.stats.committedSeq).toBe(0);
+    answer();
+    await expect.poll(() => log.stats.committedSeq).toBe(2);
+    await expect.poll(() => seen.uplink).toEqual([false, true]);
+    expect(producer.sends).toBe(1);
   });
 
   it('keeps resending through a retriable failure and dead-letters nothing', async () => {

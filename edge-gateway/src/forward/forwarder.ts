@@ -4,7 +4,7 @@ import type { BufferedRecord, SegmentLog } from '../buffer/segment-log';
 import { READING_ID_HEADER, RECEIVED_TIME_HEADER } from '../ingest/reading.identity';
 import { backoffMs, sleep } from '../runtime/backoff';
 import { buildForwardDeadLetter, DEAD_LETTER_EVIDENCE_BYTES, type RefusedRecord } from './dead-letter.builder';
-import { DeadLetterRefused, RecordRefusedByKafka } from './errors';
+import { DeadLetterRefused, RecordRefusedByKafka, UplinkStalled } from './errors';
 import { classifyProduceError } from './produce-error.classifier';
 
 export interface ForwarderOptions {
@@ -14,8 +14,16 @@ export interface ForwarderOptions {
   idleWaitMs: number;
   /** Runs (and is retried with backoff) before the first send, and again after Kafka reported a topic missing: connect, create topics. */
   prepare: () => Promise<void>;
+  /**
+   * How long one send may wait on Kafka before the uplink counts as down (default 10 s): the producer retries
+   * a send until its delivery timeout (Kafka's 120 s), and an outage must not hold the sources back that long
+   * (caughtUp lets them write to the disk buffer at once while the uplink is down).
+   */
+  uplinkStallMs?: number;
   clock?: () => number;
 }
+
+const DEFAULT_UPLINK_STALL_MS = 10_000;
 
 export interface ForwarderEvents {
   /** Readings Kafka acknowledged (a batch record counts its readings), dead-lettered ones included (they are forwarded, to the DLQ topic). */
@@ -155,7 +163,7 @@ export class Forwarder {
       return { settled: 0, error };
     }
     try {
-      await this.producer.send(envelopes.map(toRecord));
+      await this.send(envelopes.map(toRecord));
       return { settled: batch.length };
     } catch (error) {
       if (!this.isPermanent(error)) return { settled: 0, error };
@@ -163,7 +171,7 @@ export class Forwarder {
     for (let i = 0; i < batch.length; i++) {
       const refused = { seq: batch[i]!.seq, envelope: envelopes[i]! };
       try {
-        await this.producer.send([toRecord(refused.envelope)]);
+        await this.send([toRecord(refused.envelope)]);
       } catch (error) {
         const failure = classifyProduceError(error);
         if (failure.kind === 'retriable') return { settled: i, error };
@@ -177,6 +185,17 @@ export class Forwarder {
       }
     }
     return { settled: batch.length };
+  }
+
+  /** One producer send; the uplink counts as down once it has waited uplinkStallMs (the loop sets it up again after a success). */
+  private async send(records: OutgoingRecord[]): Promise<void> {
+    const stallMs = this.options.uplinkStallMs ?? DEFAULT_UPLINK_STALL_MS;
+    const stalled = setTimeout(() => this.setUplink(false, new UplinkStalled(stallMs)), stallMs);
+    try {
+      await this.producer.send(records);
+    } finally {
+      clearTimeout(stalled);
+    }
   }
 
   private isPermanent(error: unknown): boolean {
@@ -194,7 +213,7 @@ export class Forwarder {
       const letter = buildForwardDeadLetter(refused, refusal, evidenceBytes, this.clock());
       topic = letter.topic;
       try {
-        await this.producer.send([letter]);
+        await this.send([letter]);
         return;
       } catch (error) {
         last = error;
