@@ -66,8 +66,11 @@ describe('operating the plant in the console', () => {
     await screenshot(page, 'alert-board');
     // The board holds earlier runs' alerts too (the topic is the record): the operator narrows it to the asset.
     await page.getByTestId('alert-filter-asset').fill(alert!.assetPath);
-    await page.getByTestId(`alert-row-${alertId}`).waitFor();
+    // The filter applies a moment after typing stops (it moves the URL): click once the board shows it, not while a
+    // navigation of the filter is still under way, which would take the page back to the board.
+    await page.waitForURL((url) => url.searchParams.get('asset') === alert!.assetPath);
     await page.getByTestId(`alert-row-${alertId}`).click();
+    await page.waitForURL((url) => decodeURIComponent(url.pathname) === `/alerts/${alertId}`);
     await eventually(() => shownStatus(page)).toBe('OPENED');
     await screenshot(page, 'alert-detail');
 
