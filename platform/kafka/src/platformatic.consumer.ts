@@ -3,7 +3,7 @@ import { AssignmentFence, type Membership } from './assignment.fence';
 import type { ConsumerSettings } from './config';
 import { KafkaNotConnected } from './errors';
 import { commitInGeneration, commitInTransaction, type CommitPosition, fetchStableCommits } from './platformatic.commit';
-import { type BaseOptions, ignoreLateConnectionErrors, type KafkaMessage } from './platformatic.base';
+import type { BaseOptions, KafkaMessage } from './platformatic.base';
 import { javaCompatiblePartitioner, toPlatformaticMessage } from './platformatic.records';
 import type { BatchCommit, BatchHandler, CommitOffset, ConsumedRecord, KafkaConsumerPort, OutgoingRecord } from './ports';
 import { sleep } from './records';
@@ -70,7 +70,6 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       maxWaitTime: s.maxWaitMs,
       protocolsMetadata: () => this.beforeJoin(),
     });
-    ignoreLateConnectionErrors(consumer);
     consumer.on('consumer:group:join', (joined) => this.joined(joined));
     try {
       await consumer.metadata({ topics: [] });
@@ -281,7 +280,6 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       partitioner: javaCompatiblePartitioner(),
     });
     clientAddPartitionsToTxn(producer);
-    ignoreLateConnectionErrors(producer);
     this.transactional = producer;
     return producer;
   }
