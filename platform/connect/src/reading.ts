@@ -1,7 +1,7 @@
 /** Quality of a reading, as OPC UA status codes and Sparkplug quality map onto it. */
 export type Quality = 'GOOD' | 'UNCERTAIN' | 'BAD';
 
-export type SourceProtocol = 'MQTT_JSON' | 'SPARKPLUG_B' | 'OPC_UA' | 'ONEM2M' | 'REPLAY';
+export type SourceProtocol = 'MQTT_JSON' | 'SPARKPLUG_B' | 'OPC_UA' | 'ONEM2M' | 'LWM2M' | 'REPLAY';
 
 /**
  * One reading as a source connector delivers it: already mapped to asset and signal by the connector's
