@@ -89,7 +89,8 @@ async function prepareWarehouse(settings: ClickhouseSinkSettings, contracts: Loa
     for (const loaded of contracts) {
       const plan = planTable(loaded, warehouse.capabilities, { database: settings.clickhouse.database, cluster: settings.clickhouse.cluster });
       plan.warnings.forEach(warn);
-      const { drift } = await provisionTable(warehouse.client, plan);
+      const { drift, widened } = await provisionTable(warehouse.client, plan);
+      for (const w of widened) warn(`table ${plan.database}.${plan.table}: column ${w.column} gained ${w.added.join(', ')}, appended by contract ${loaded.contract.id}`);
       for (const d of drift)
         warn(
           `table ${plan.database}.${plan.table} differs from contract ${loaded.contract.id}: ${d.kind} ${d.subject} (expected ${d.expected}, is ${d.actual}); run the governance drift check`,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { analystScenarios } from './shared/analyst.scenarios';
+import { enumWideningScenario } from './shared/enum-widening.scenario';
 import { rebalanceScenarios } from './shared/rebalance.scenario';
 import { sinkScenarios } from './shared/sink.scenarios';
 
@@ -16,3 +17,5 @@ sinkScenarios({ name: 'chdb', clickhouse: (database) => ({ chdbPath, database })
 rebalanceScenarios({ name: 'chdb', clickhouse: (database) => ({ chdbPath, database }) });
 
 analystScenarios('chDB', (database) => ({ chdbPath, database }));
+
+enumWideningScenario('chDB', (database) => ({ chdbPath, database }));

@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { analystScenarios } from './shared/analyst.scenarios';
+import { enumWideningScenario } from './shared/enum-widening.scenario';
 import { rebalanceScenarios } from './shared/rebalance.scenario';
 import { sinkScenarios } from './shared/sink.scenarios';
 import { startAnswerDroppingProxy } from './support/answer-dropping.proxy';
@@ -18,3 +19,5 @@ rebalanceScenarios({
 });
 
 analystScenarios('the server', server);
+
+enumWideningScenario('the server', server);

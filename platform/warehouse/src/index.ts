@@ -4,6 +4,7 @@ export { NoTimeColumn, RowEncodeFailed, UnsupportedAvroType, WarehouseAccessConf
 export { dropExpiredPartitions, expiredPartitions, findExpiredPartitions, partitionEnd } from './retention.job';
 export { RowBinaryEncoder, structureOf, type KafkaCoordinates } from './row-binary.encoder';
 export { capabilitiesOf, probeCapabilities, type ServerCapabilities } from './server.capabilities';
+export type { EnumWidening } from './enum.widening';
 export { describeTable, tableDrift, type DriftKind, type TableDescription, type TableDrift } from './table.introspection';
 export {
   createTableSql,

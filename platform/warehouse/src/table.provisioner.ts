@@ -1,12 +1,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { enumWidenings, enumWideningSql, type EnumWidening } from './enum.widening';
 import { WarehouseStatementFailed } from './errors';
 import { describeTable, tableDrift, type TableDrift } from './table.introspection';
 import { createTableSql, distributedTableName, distributedTableSql, onClusterClause, quoteIdentifier, type TablePlan } from './table.plan';
 
 export interface ProvisionedTable {
   plan: TablePlan;
-  /** Differences left between the contract and an existing table (an existing table is never altered). */
+  /** Differences left between the contract and an existing table (beyond widened Enum columns, it is never altered). */
   drift: TableDrift[];
+  /** Enum columns of an existing table that gained the values the contract appended. */
+  widened: EnumWidening[];
 }
 
 async function run(client: ClickHouseClient, operation: string, sql: string): Promise<void> {
@@ -19,9 +22,12 @@ async function run(client: ClickHouseClient, operation: string, sql: string): Pr
 
 /**
  * Creates the plan's database and table when missing, and only then, then reports how the table differs
- * from the plan. An existing table is left as it is: changing a table is a migration for a person to
- * decide, which the governance drift check points to. A user that may not run DDL (the sink's on a
- * server) thus starts on the tables `fieldmesh products apply` made.
+ * from the plan. Of an existing table, only an Enum column whose contract appended symbols is changed
+ * (a compatible contract version, e.g. a new `SourceProtocol`; see enum.widening.ts): metadata alone, no
+ * stored row changes, and without it the new symbols' rows could not be inserted. Anything else is left
+ * as it is: changing a table is a migration for a person to decide, which the governance drift check
+ * points to. A user that may not run DDL (the sink's on a server) thus starts on the tables
+ * `fieldmesh products apply` made and widened; its own attempt fails naming the statement.
  *
  * On a cluster (`plan.cluster`) every statement runs ON CLUSTER, so each replica gets the database, the
  * replicated table and its Distributed table; ClickHouse waits for every replica to run it (a replica
@@ -37,5 +43,17 @@ export async function provisionTable(client: ClickHouseClient, plan: TablePlan):
   if (plan.cluster && !(await describeTable(client, plan.database, distributedTableName(plan)))) {
     await run(client, `Creating the Distributed table ${plan.database}.${distributedTableName(plan)} over ${plan.table}`, distributedTableSql(plan));
   }
-  return { plan, drift: tableDrift(plan, existing) };
+  // After the Distributed table exists: it copied the table's columns and is widened with it.
+  const widened = existing ? enumWidenings(plan, existing) : [];
+  if (widened.length > 0) {
+    const columns = widened.map((w) => `${w.column} (+${w.added.join(', +')})`).join('; ');
+    for (const sql of enumWideningSql(plan, widened))
+      await run(
+        client,
+        `Adding the contract's new enum values to ${plan.database}.${plan.table}: ${columns} (a user without DDL rights needs 'fieldmesh products apply' run as the admin first)`,
+        sql,
+      );
+    existing = await describeTable(client, plan.database, plan.table);
+  }
+  return { plan, drift: tableDrift(plan, existing), widened };
 }

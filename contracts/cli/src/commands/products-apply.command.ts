@@ -19,20 +19,24 @@ function describe(result: ProvisionResult): string {
 
 interface TableResult {
   table: string;
-  tableAction: 'created' | 'unchanged';
+  tableAction: 'created' | 'widened' | 'unchanged';
   /** Why the table differs from the contract's intent on this server, or how an existing one differs. */
   tableWarnings: string[];
 }
 
-/** Creates the product's table when missing; an existing table is never altered (a migration is a person's call). */
+/**
+ * Creates the product's table when missing. Of an existing table only Enum columns gain the symbols the
+ * contract appended; anything else is never altered (a migration is a person's call).
+ */
 async function applyTable(warehouse: Warehouse, loaded: LoadedContract): Promise<TableResult> {
   const plan = planTable(loaded, warehouse.capabilities, { database: warehouse.database });
   const existed = (await describeTable(warehouse.client, plan.database, plan.table)) !== undefined;
-  const { drift } = await provisionTable(warehouse.client, plan);
+  const { drift, widened } = await provisionTable(warehouse.client, plan);
   return {
     table: `${plan.database}.${plan.table}`,
-    tableAction: existed ? 'unchanged' : 'created',
+    tableAction: !existed ? 'created' : widened.length > 0 ? 'widened' : 'unchanged',
     tableWarnings: [
+      ...widened.map((w) => `table ${plan.database}.${plan.table}: column ${w.column} gained ${w.added.join(', ')} (the contract's new enum symbols)`),
       ...(existed ? [] : plan.warnings),
       ...drift.map(
         (d) => `table ${plan.database}.${plan.table}: ${d.kind} ${d.subject} is ${d.actual}, the contract implies ${d.expected} (not altered; see 'fieldmesh governance check')`,
@@ -65,7 +69,9 @@ ${CONNECTION_HELP}
 ${WAREHOUSE_HELP}
   With a ClickHouse URL, each product's table is created too (MergeTree, ORDER BY asset and time,
   partitioned by time, TTL from the warehouse retention; retention by dropping partitions on servers
-  without TTL). Existing tables are not altered.
+  without TTL). Of an existing table, only an Enum column gains the symbols its contract appended
+  (ALTER TABLE … MODIFY COLUMN, metadata only; reported 'widened'); any other difference is left alone
+  and printed as a warning.
 
 ${WAREHOUSE_ACCESS_HELP}
 
