@@ -127,6 +127,44 @@ describe('gateway lineage', () => {
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(1_000_000);
   });
 
+  it('takes each mapped oneM2M container as a source of the CSE, its content pointers and creation time as the fields read', () => {
+    const onem2m = gatewayConfigSchema.parse({
+      ...config,
+      connectors: [
+        {
+          name: 'cse',
+          type: 'onem2m',
+          config: {
+            cseUrl: 'http://127.0.0.1:8080',
+            cseBaseName: 'cse-in',
+            originator: 'Cfieldmesh-gw-1',
+            mappings: [
+              {
+                container: 'press-7/temperature',
+                assetPath: 'acme/berlin/press-shop/line-1/press-7',
+                signal: 'bearing_temperature',
+                valuePointer: '/value',
+                timestampPointer: '/ts',
+              },
+              { container: 'press-7/load', assetPath: 'acme/berlin/press-shop/line-1/press-7', signal: 'load' },
+            ],
+          },
+        },
+      ],
+    });
+    const cseProfiles = sourceProfiles(onem2m);
+    const job = gatewayLineageJob(onem2m, 'plant.telemetry.raw.v1', schema, cseProfiles);
+    expect(job.inputs.map((d) => `${d.namespace} ${d.name}`)).toEqual(['onem2m://127.0.0.1:8080 cse-in/press-7/temperature', 'onem2m://127.0.0.1:8080 cse-in/press-7/load']);
+    expect(job.facets?.fieldmesh_subscriptions).toMatchObject({ connectors: [{ name: 'cse', type: 'onem2m', namespace: 'onem2m://127.0.0.1:8080' }] });
+
+    const update = gatewayLineageUpdate(onem2m, 'plant.telemetry.raw.v1', schema, cseProfiles, readFrom([['cse', 'cse-in/press-7/load']]).snapshot());
+    expect(update.inputs.map((d) => d.name)).toEqual(['cse-in/press-7/load']);
+    const fields = columnLineageFacetSchema.parse(update.outputs[0]!.facets!.columnLineage).fields;
+    const from = (output: string) => fields[output]!.inputFields.map((i) => `${i.name}#${i.field}`);
+    expect(from('value')).toEqual(['cse-in/press-7/load#con/value', 'cse-in/press-7/load#con']);
+    expect(from('readingTime')).toEqual(['cse-in/press-7/load#con/ts', 'cse-in/press-7/load#ct']);
+  });
+
   it('finds the birth certificate of a Sparkplug topic, and leaves other topics as they are', () => {
     expect(birthTopic('spBv1.0/berlin/DDATA/edge-1/press-2')).toBe('spBv1.0/berlin/DBIRTH/edge-1/press-2');
     expect(birthTopic('spBv1.0/berlin/NDATA/edge-1')).toBe('spBv1.0/berlin/NBIRTH/edge-1');

@@ -2,7 +2,7 @@ import { parseWith } from '@fieldmesh/config';
 import type { MqttSourceConfig } from '@fieldmesh/connector-mqtt';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import type { ColumnSource, Dataset, DerivationKind, Facet, JobSpec, LineageEmitter, LineageRunUpdate } from '@fieldmesh/lineage';
-import { columnLineage, FIELDMESH_PRODUCER, kafkaDataset, mqttDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
+import { columnLineage, FIELDMESH_PRODUCER, kafkaDataset, mqttDataset, onem2mDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
 import type { GatewayConfig } from '../config/gateway.config';
 import { connectorCatalog } from '../connectors.catalog';
 import { LineageReporter } from './lineage.reporter';
@@ -37,10 +37,10 @@ const SUBSCRIPTIONS_FACET_SCHEMA = 'https://github.com/fieldmesh/fieldmesh/tree/
 const READ_SOURCES_FACET_SCHEMA = 'https://github.com/fieldmesh/fieldmesh/tree/main/edge-gateway/src/observe/gateway.lineage.ts#GatewayReadSourcesRunFacet';
 
 /** The value as the gateway writes it: numbers calibrated, text and booleans as text. Shared by every source kind. */
-function valueDerivations(valueField: string): Record<string, FieldDerivation> {
+function valueDerivations(...valueFields: string[]): Record<string, FieldDerivation> {
   return {
-    value: { fields: [valueField], kind: 'TRANSFORMATION', transformation: 'numbers, calibrated per asset and signal' },
-    valueText: { fields: [valueField], kind: 'TRANSFORMATION', transformation: 'strings and booleans as text' },
+    value: { fields: valueFields, kind: 'TRANSFORMATION', transformation: 'numbers, calibrated per asset and signal' },
+    valueText: { fields: valueFields, kind: 'TRANSFORMATION', transformation: 'strings and booleans as text' },
   };
 }
 
@@ -126,18 +126,49 @@ function jsonProfile(entry: ConnectorEntry, config: Record<string, unknown>): So
   };
 }
 
-/** How each configured connector's sources map to the raw record, keyed by connector name. */
-export function sourceProfiles(config: GatewayConfig): Map<string, SourceProfile> {
-  return new Map(
-    config.connectors.map((entry) => {
-      const parsed = connectorConfig(entry);
-      const profile = entry.type === 'opcua' ? opcuaProfile(entry, parsed) : parsed.format === 'sparkplugb' ? sparkplugProfile(entry, parsed) : jsonProfile(entry, parsed);
-      return [entry.name, profile] as const;
-    }),
-  );
+/** oneM2M: each mapped container of the CSE is a source; a reading comes from a contentInstance's `con` (JSON) and `ct`. */
+function onem2mProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
+  const cseUrl = String(config.cseUrl);
+  const cseBaseName = String(config.cseBaseName);
+  // Parsed by the connector's schema: valuePointer has its default ('' = the whole content).
+  const mappings = config.mappings as Array<{ container: string; valuePointer: string; timestampPointer?: string }>;
+  const pointers = (pick: (mapping: (typeof mappings)[number]) => string | undefined) => [...new Set(mappings.map(pick).filter((p) => p !== undefined))].map((p) => `con${p}`);
+  const containers = mappings.map((mapping) => `${cseBaseName}/${mapping.container}`);
+  return {
+    connector: entry.name,
+    type: entry.type,
+    dataset: (path) => onem2mDataset(cseUrl, path),
+    derivations: {
+      ...valueDerivations(...pointers((mapping) => mapping.valuePointer)),
+      readingTime: {
+        fields: [...pointers((mapping) => mapping.timestampPointer), 'ct'],
+        kind: 'TRANSFORMATION',
+        transformation: "the mapping's timestampPointer into the content (epoch ms or ISO 8601), else the contentInstance's creationTime",
+      },
+      deviceId: { fields: ['cr'], kind: 'IDENTITY', transformation: "the mapping's deviceId, else the contentInstance's creator (the device AE)" },
+    },
+    subscriptions: containers,
+    concrete: containers,
+  };
 }
 
-/** Sources known at start: what the connectors subscribe to by exact topic or node id. */
+function profileOf(entry: ConnectorEntry, parsed: Record<string, unknown>): SourceProfile {
+  switch (entry.type) {
+    case 'opcua':
+      return opcuaProfile(entry, parsed);
+    case 'onem2m':
+      return onem2mProfile(entry, parsed);
+    case 'mqtt':
+      return parsed.format === 'sparkplugb' ? sparkplugProfile(entry, parsed) : jsonProfile(entry, parsed);
+  }
+}
+
+/** How each configured connector's sources map to the raw record, keyed by connector name. */
+export function sourceProfiles(config: GatewayConfig): Map<string, SourceProfile> {
+  return new Map(config.connectors.map((entry) => [entry.name, profileOf(entry, connectorConfig(entry))] as const));
+}
+
+/** Sources known at start: what the connectors subscribe to by exact topic, node id or container. */
 export function subscribedSources(profiles: Map<string, SourceProfile>): ReadSource[] {
   return [...profiles.values()].flatMap((profile) => profile.concrete.map((address) => ({ connector: profile.connector, address })));
 }
@@ -169,8 +200,9 @@ function readSourcesFacet(snapshot: ReadSourcesSnapshot, maxSources: number): Fa
 }
 
 /**
- * The gateway's inputs and outputs for the sources it has read: each MQTT topic and OPC UA node as an input
- * dataset (`mqtt://host:port` / topic, `opcua://host:port` / node id), and the product topic with a column
+ * The gateway's inputs and outputs for the sources it has read: each MQTT topic, OPC UA node and oneM2M
+ * container as an input dataset (`mqtt://host:port` / topic, `opcua://host:port` / node id,
+ * `onem2m://host:port` / `<CSEBase>/<container>`), and the product topic with a column
  * lineage facet naming, for each record field, the source fields it is computed from.
  */
 export function gatewayLineageUpdate(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clickhouseDataset, kafkaDataset, kafkaNamespace, mqttDataset, opcuaDataset } from './dataset.factory';
+import { clickhouseDataset, kafkaDataset, kafkaNamespace, mqttDataset, onem2mDataset, opcuaDataset } from './dataset.factory';
 import { schemaFacetSchema } from './openlineage.schema';
 
 const rawSchema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../schemas/plant-telemetry/RawReading.avsc'), 'utf8')) as object;
@@ -14,6 +14,10 @@ describe('dataset names', () => {
     expect(opcuaDataset('opc.tcp://127.0.0.1:4840/UA/Plant', 'ns=2;s=Line1.Pump1.Temperature')).toMatchObject({
       namespace: 'opcua://127.0.0.1:4840',
       name: 'ns=2;s=Line1.Pump1.Temperature',
+    });
+    expect(onem2mDataset('https://cse.plant.local:8443/', 'cse-in/press-7/temperature')).toMatchObject({
+      namespace: 'onem2m://cse.plant.local:8443',
+      name: 'cse-in/press-7/temperature',
     });
   });
 

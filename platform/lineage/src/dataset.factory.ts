@@ -66,3 +66,11 @@ export function mqttDataset(brokerUrl: string, topic: string, options: DatasetOp
 export function opcuaDataset(endpointUrl: string, nodeId: string, options: DatasetOptions = {}): Dataset {
   return dataset(`opcua://${authority(endpointUrl)}`, nodeId, options);
 }
+
+/**
+ * A oneM2M resource of a CSE reached over the HTTP binding: namespace `onem2m://<host:port>` (from the CSE's
+ * point of access), name the resource's structured path `<CSEBase name>/<container path>`.
+ */
+export function onem2mDataset(cseUrl: string, resourcePath: string, options: DatasetOptions = {}): Dataset {
+  return dataset(`onem2m://${authority(cseUrl)}`, resourcePath, options);
+}
