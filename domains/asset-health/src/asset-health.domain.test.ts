@@ -85,3 +85,36 @@ describe('the asset-health domain in memory: clean readings → features → sco
     expect(alerts).toMatchObject([{ type: 'OPENED', assetPath: PUMP, windowStart: new Date(T0 + 60_000) }]);
   });
 });
+
+describe("the features' allowed lateness against a sped-up plant", () => {
+  /**
+   * Every second of the first window is sent, but the readings of second 4 only after those of second 24
+   * (20 s of event time late, as OPC UA samples trail MQTT ones on a plant running 10× the wall clock),
+   * then seconds up to 80 to close the first window. Returns that window's reading count.
+   */
+  async function firstWindowCount(settings: Record<string, unknown>): Promise<number> {
+    const running = await driveDomain(domain, settings);
+    try {
+      const features = running.drivers.features!;
+      for (let second = 0; second <= 80; second += 1) {
+        if (second !== 4) await features.pipe('plant.telemetry.clean.v1', pumpSecond(second));
+        if (second === 24) await features.pipe('plant.telemetry.clean.v1', pumpSecond(4));
+      }
+      const first = features.outputs('asset-health.features.v1').map((o) => o.value as { windowStart: Date; readingCount: number })[0]!;
+      expect(first.windowStart).toEqual(new Date(T0));
+      return first.readingCount;
+    } finally {
+      await running.close();
+    }
+  }
+
+  it("drops a reading 20 s late at the contract's 5 s on a real plant, and keeps it at 10× plant speed (50 s of event time)", async () => {
+    const signals = Object.keys(UNITS).length;
+    expect(await firstWindowCount({})).toBe(9 * signals);
+    expect(await firstWindowCount({ plantSpeed: 10 })).toBe(10 * signals);
+  });
+
+  it('refuses a plant speed below 1, which would tighten the contract', async () => {
+    await expect(driveDomain(domain, { plantSpeed: 0.5 })).rejects.toThrow(/plantSpeed/);
+  });
+});

@@ -17,7 +17,9 @@ export interface AssetHealthServices {
 }
 
 export async function assetHealthServices({ settings, contracts, onClose }: DomainContext<AssetHealthSettings>): Promise<AssetHealthServices> {
-  const spec = featureWindowSpec(contracts.byId('asset-health.features'));
+  const contractSpec = featureWindowSpec(contracts.byId('asset-health.features'));
+  // The contract's lateness absorbs transport delay on a real plant; a plant running faster stamps more event time on the same delay.
+  const spec = { ...contractSpec, allowedLatenessMs: contractSpec.allowedLatenessMs * settings.plantSpeed };
   const operator = await AnomalyOperator.create({
     registry: new FileModelRegistry(settings.modelsDir),
     windowMs: spec.windowMs,

@@ -15,6 +15,14 @@ export const assetHealthSettingsSchema = z.strictObject({
   assetClasses: z.record(z.string(), z.string()).default({}).describe('Asset path → class, where the asset id does not name it (pump-3 → pump)'),
   shadow: z.boolean().default(true).describe("Score each model's shadow alias beside its champion when its aliases.yaml names one"),
   alerting: alertingSchema,
+  plantSpeed: z
+    .number()
+    .min(1)
+    .max(1000)
+    .default(1)
+    .describe(
+      "Plant seconds per wall-clock second of the telemetry this domain reads: 1 for a real plant. A sped-up simulated plant (npm start runs one at 10) sets its speed, and the features' allowed lateness (its contract's, in event time) is multiplied by it: readings are delayed in transport by wall-clock time, which a faster plant's clock turns into more event time",
+    ),
   drift: z
     .strictObject({
       windowRows: z.number().int().min(50).default(1000).describe('Scored windows per drift report and model'),
