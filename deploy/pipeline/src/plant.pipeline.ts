@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { ClickhouseSinkConfig } from '@fieldmesh/connector-clickhouse-sink';
+import { domain as assetHealthDomain } from '@fieldmesh/domain-asset-health';
 import type { Gateway } from '@fieldmesh/edge-gateway';
 import { maxClockSkewMsOf, provisionProduct, type LoadedContract, type RegistryAuth } from '@fieldmesh/governance';
 import { createKafka, dlqTopicFor, type KafkaAdminPort, type KafkaPort } from '@fieldmesh/kafka';
 import { expectationsFromPlant, startSimulator, type SimulatorHandle, type SimulatorStats } from '@fieldmesh/simulator';
 import { startDataProducts, type DataProducts } from './data-products';
-import { FailureInjector } from './failure.injector';
+import { FailureInjector, type FailureSchedule } from './failure.injector';
 import { DEFAULT_PLANNED_RUN_MS, plantClockStart, type UntrustedWatermark } from './plant.clock';
 import type { ComponentPrincipals } from './kafka.principals';
 import { pipelineDomains, windowedJobGroups } from './pipeline.domains';
@@ -31,8 +32,8 @@ export interface PlantPipelineOptions {
    * come near the raw contract's maximum clock skew, so it publishes for the whole run.
    */
   plannedRunSeconds?: number;
-  /** One process failure every `everySeconds` (wall clock), so alerts open; false for a healthy plant. */
-  failures?: { firstAfterSeconds: number; everySeconds: number; durationSeconds: number } | false;
+  /** Process failures on plant time (see FailureInjector), so alerts open; DEFAULT_FAILURES when absent, false for a healthy plant. */
+  failures?: FailureSchedule | false;
   /** A ClickHouse server for the sink; chDB embedded in this process when absent. */
   clickhouse?: ClickhouseSinkConfig['clickhouse'];
   /** Folders of further domain packages to run beside those under domains/ (a test's fixture domain). */
@@ -62,8 +63,12 @@ export interface PlantPipelineOptions {
 /** Samples per simulated second of every signal. */
 const PLANT_RATE = 1;
 
-/** Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows. */
-export const DEFAULT_FAILURES = { firstAfterSeconds: 10, everySeconds: 45, durationSeconds: 400 } as const;
+/**
+ * Episodes last 400 plant-seconds: longer than a bearing's thermal lag (240 s), so overheating shows. One
+ * starts every 100 plant-seconds on another asset, so a two-minute run at 10× (1,200 plant-seconds) finishes
+ * eight, enough for the report's detection figures (MIN_EPISODES in deploy/local's report).
+ */
+export const DEFAULT_FAILURES: FailureSchedule = { firstAfterPlantSeconds: 30, everyPlantSeconds: 100, durationSeconds: 400, restPlantSeconds: 300 };
 
 /** One site of the plant: its simulator (MQTT JSON, Sparkplug B, OPC UA), its secure broker and its gateway. */
 export interface SitePlant {
@@ -127,6 +132,15 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
     const offsetsAtStart = await endOffsets(admin, topics);
     const principals = options.kafkaPrincipals;
 
+    const speed = options.speed ?? 10;
+    // The features' allowed lateness is event time, and a plant at `speed` stamps `speed` times more of it on the
+    // same transport delay: the asset-health domain scales it (the contract's stays a real plant's).
+    const domainSettings = {
+      ...options.domainSettings,
+      ...(found.domains.some((domain) => domain.name === assetHealthDomain.name)
+        ? { [assetHealthDomain.name]: { plantSpeed: speed, ...options.domainSettings?.[assetHealthDomain.name] } }
+        : {}),
+    };
     options.log(`Starting the data products: ${found.jobs.map((job) => `${job.domain} ${job.product}`).join(', ')} and the ClickHouse sink...`);
     const products = await startDataProducts({
       kafka,
@@ -138,7 +152,7 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       ...(options.clickhouse ? { clickhouse: options.clickhouse } : {}),
       warn: (line) => options.log(`  ${line}`),
       ...(options.runId === undefined ? {} : { runId: options.runId }),
-      ...(options.domainSettings ? { domainSettings: options.domainSettings } : {}),
+      domainSettings,
       ...(principals ? { kafkaPrincipals: principals } : {}),
       ...(options.instances ? { instances: options.instances } : {}),
     });
@@ -157,7 +171,6 @@ export async function startPlantPipeline(options: PlantPipelineOptions): Promise
       closers.push(() => link.close());
       links.push(link);
     }
-    const speed = options.speed ?? 10;
     const raw = contracts.find((loaded) => loaded.contract.id === 'plant-telemetry.raw');
     const maxClockSkewMs = maxClockSkewMsOf(raw?.contract ?? {});
     const clock = await plantClockStart(kafka, {

@@ -72,8 +72,8 @@ export async function startConsoleFixture(options: ConsoleFixtureOptions): Promi
         // Provisioning sets subject compatibility, which only a governance lead may.
         registryAuth: { username: PEOPLE.lead.name, password: tokens.lead },
         stateDir: join(dir, 'pipeline'),
-        // Failures early and often, so alerts open within the first minute.
-        failures: { firstAfterSeconds: 2, everySeconds: 20, durationSeconds: 400 },
+        // Failures early and often (plant time: 2 s of wall clock to the first at 10×), so alerts open within the first minute.
+        failures: { firstAfterPlantSeconds: 20, everyPlantSeconds: 100, durationSeconds: 400, restPlantSeconds: 300 },
         // Groups of its own, so the plant starts behind no earlier run's watermarks and runs at full speed.
         runId,
         // A plan of 30 s: what the plant gains on the wall clock in that time fits in its lead, so it starts
