@@ -1,6 +1,5 @@
 import { basename, join } from 'node:path';
 import { type ClickhouseSinkConfig, distributedTableName, runAnalystQueries } from '@fieldmesh/connector-clickhouse-sink';
-import { evaluateAlerts } from '@fieldmesh/domain-asset-health';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import {
   componentPrincipals,
@@ -22,7 +21,7 @@ import type { Output } from '../command.output';
 import { preferredPortIfFree, PREFERRED_REGISTRY_PORT, startConsoleAccess } from './console.starter';
 import { accessLines, LOCAL_TOKENS_FILE } from './governance.access';
 import { RateMeter } from './progress.meter';
-import { formatReport, type MainJobReport, type SiteReport } from './report';
+import { formatReport, judgeDetection, type MainJobReport, type SiteReport } from './report';
 import { StallDetector } from './stall.detector';
 import { TopicRecordCounts } from './topic-record.counts';
 
@@ -204,8 +203,9 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     .alerts()
     .filter((alert) => !earlierAlerts.has(alert.alertId))
     .flatMap((alert) => alert.history);
-  // An episode still under way when its plant stopped has had no chance to be judged: score the finished ones.
-  const finished = pipeline.sites.flatMap(({ site, injector }) => (injector?.injected ?? []).filter((episode) => episode.endMs <= (plants[site]?.plantTimeMs ?? 0)));
+  const episodes = pipeline.sites.flatMap(({ site, injector }) =>
+    (injector?.injected ?? []).map((episode) => ({ episode, finished: episode.endMs <= (plants[site]?.plantTimeMs ?? 0) })),
+  );
   const rawRows = await rawRowsByGateway(products, runStartedMs).catch((error: unknown) => {
     output.err(`  counting each site's raw rows in ClickHouse failed: ${String(error)}`);
     return undefined;
@@ -235,7 +235,7 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
     jobDeadLetters: jobDeadLetters(products),
     warehouse: Object.fromEntries(sink.tables.map((t) => [t.topic, { table: `${sink.database}.${t.table}`, rows: t.inserted, deadLettered: t.deadLettered }])),
     failures: injected().length,
-    detection: evaluateAlerts(finished, events, { graceMs: 120_000, assetHoursNormal: 0, windows: { normalWindows: 0, normalAnomalous: 0 } }),
+    detection: judgeDetection(episodes, events),
     models: products.assetHealth.models(),
     analystQueries: analystQueries.map((q) => ({ name: q.name, rows: q.rows })),
     stalls: stallDetector.stalls(),

@@ -1,5 +1,6 @@
+import type { AlertEvent } from '@fieldmesh/domain-asset-health';
 import { describe, expect, it } from 'vitest';
-import { formatReport, type MainJobReport, passed, reconcile } from './report';
+import { formatReport, judgeDetection, MIN_EPISODES, type MainJobReport, passed, reconcile } from './report';
 
 const balanced: MainJobReport = {
   seconds: 60,
@@ -179,5 +180,43 @@ describe('main job reconciliation', () => {
     });
     expect(text).toContain('SLO events: 1 breached, 1 recovered; still breached at the end: asset-health.alerts freshness *');
     expect(text).toContain('2026-11-22T01:05:12.000Z BREACHED line-1 breached');
+  });
+});
+
+describe('main job detection figures', () => {
+  const MODES = ['bearing_wear', 'overheating'] as const;
+  const opening = (assetPath: string, atMs: number) => ({ type: 'OPENED', alertId: `${assetPath}@${atMs}`, assetPath, at: new Date(atMs) }) as AlertEvent;
+  /**
+   * `finished` episodes and then `underWay` ones, 100 s apart on assets of their own, each alerted
+   * `delaySeconds(i)` after its start, and the `events` besides; the run's report.
+   */
+  function detected(finished: number, delaySeconds: (i: number) => number, underWay = 0, events: AlertEvent[] = []): MainJobReport {
+    const episodes = Array.from({ length: finished + underWay }, (_, i) => ({
+      episode: { id: `episode-${i}`, assetPath: `acme/berlin/a/line-1/asset-${i}`, mode: MODES[i % 2]!, startMs: i * 100_000, endMs: i * 100_000 + 400_000 },
+      finished: i < finished,
+    }));
+    const opened = episodes.map(({ episode }, i) => opening(episode.assetPath, episode.startMs + delaySeconds(i) * 1000));
+    return { ...balanced, failures: episodes.length, detection: judgeDetection(episodes, [...opened, ...events]) };
+  }
+
+  it('prints no recall or delay from too few finished episodes: it says so and lists each one', () => {
+    const text = formatReport(detected(2, (i) => [20, 320][i]!, 1));
+    expect(text).toContain(`Failures injected: 3, finished before the end: 2: not enough episodes for recall, precision and detection delay (at least ${MIN_EPISODES};`);
+    expect(text).toContain('  bearing_wear on acme/berlin/a/line-1/asset-0: alert after 20 s');
+    expect(text).toContain('  overheating on acme/berlin/a/line-1/asset-1: alert after 320 s');
+    expect(text).not.toContain('Detection delay');
+  });
+
+  it('prints recall, precision and the delay with each mode’s median once enough episodes finished', () => {
+    const text = formatReport(detected(MIN_EPISODES, (i) => (i % 2 === 0 ? 20 : 170)));
+    expect(text).toContain(
+      `Failures injected: ${MIN_EPISODES}, finished before the end: ${MIN_EPISODES}, detected: ${MIN_EPISODES} (recall 100%); alerts opened: ${MIN_EPISODES}, false: 0`,
+    );
+    expect(text).toContain('Detection delay (plant time): median 170 s, p90 170 s; by mode: bearing_wear 4/4 (20 s), overheating 4/4 (170 s)');
+  });
+
+  it('counts an alert on an episode still under way at the end as neither a detection nor a false alarm, and one on a healthy asset as false', () => {
+    const { detection } = detected(MIN_EPISODES, () => 20, 3, [opening('acme/berlin/a/line-2/healthy-1', 50_000)]);
+    expect(detection).toMatchObject({ episodes: MIN_EPISODES, detected: MIN_EPISODES, alerts: MIN_EPISODES + 1, falseAlerts: 1 });
   });
 });
