@@ -2,11 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeSourceConformance, LinkProxy } from '@fieldmesh/connect-conformance';
+import { AcmeCse, DeviceWriter } from '@fieldmesh/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { onem2mSourceConfigSchema } from '../src/config';
 import { Onem2mSource } from '../src/source';
-import { AcmeCse } from './acme-cse';
-import { DeviceWriter } from './device';
 
 let cse: AcmeCse;
 let rigs = 0;

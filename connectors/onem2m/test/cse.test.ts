@@ -2,11 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotConnected, type SourceReading, type SourceReject } from '@fieldmesh/connect';
+import { AcmeCse, DeviceWriter } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onem2mSourceConfigSchema } from '../src/config';
 import { Onem2mSource } from '../src/source';
-import { AcmeCse } from './acme-cse';
-import { DeviceWriter } from './device';
 
 const GATEWAY = 'Cfieldmesh-gw-test';
 const ASSET = 'acme/berlin/press-shop/line-1/press-7';

@@ -1,6 +1,9 @@
 export { ensureChromium, launchBrowser, type LaunchBrowserOptions, type TestBrowser } from './chromium.browser';
 export type { BrowserContext, Locator, Page } from 'playwright-core';
 export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.client';
+// The independent oneM2M CSE (ACME, from PyPI) and a device AE writing to it over plain HTTP.
+export { AcmeCse } from './acme.cse';
+export { DeviceWriter } from './onem2m.device';
 // The stack the global setup started, for tests that stop, kill or restart its services or need its paths.
 export {
   LOCAL_STACK_DIR,

@@ -1,17 +1,17 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findFreePort } from '@fieldmesh/stack';
 
 /** The independent CSE the connector is tested against: the ACME oneM2M CSE from PyPI, pinned. */
-export const ACME_VERSION = '2026.5.3';
+const ACME_VERSION = '2026.5.3';
 
 /**
  * Builds the ACME venv once under the user's cache (outside the repo) and returns its `acmecse` launcher.
  * A lock folder keeps two test runs from building it at the same time; `.installed` marks a finished build.
  */
-export async function ensureAcmeCse(): Promise<string> {
+async function ensureAcmeCse(): Promise<string> {
   const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fieldmesh', 'tools', `acmecse-${ACME_VERSION}`);
   const launcher = join(cache, 'bin', 'acmecse');
   const done = join(cache, '.installed');
@@ -39,14 +39,6 @@ export async function ensureAcmeCse(): Promise<string> {
   return launcher;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** A running ACME CSE: HTTP binding only on 127.0.0.1, in-memory database, headless, ACP checks on. */
 export class AcmeCse {
   readonly url: string;
@@ -64,7 +56,7 @@ export class AcmeCse {
   }
 
   static async start(): Promise<AcmeCse> {
-    const cse = new AcmeCse(await ensureAcmeCse(), mkdtempSync(join(tmpdir(), 'fieldmesh-acme-')), await freePort());
+    const cse = new AcmeCse(await ensureAcmeCse(), mkdtempSync(join(tmpdir(), 'fieldmesh-acme-')), await findFreePort());
     // ACME's documented headless setup: everything in [basic.config], console headless, no TUI/web UI,
     // and only the bindings the test needs (MQTT, CoAP and WebSocket off).
     writeFileSync(
