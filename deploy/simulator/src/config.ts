@@ -10,6 +10,13 @@ export const failureScheduleEntry = z.strictObject({
   signal: z.enum(SIGNAL_NAMES).optional().describe('The faulty sensor, for stuck_sensor, drifting_sensor, spikes and dropout'),
   at: z.number().nonnegative().describe('Onset in simulated seconds after the start'),
   duration: z.number().positive().describe('Length of the episode in simulated seconds'),
+  severity: z
+    .number()
+    .positive()
+    .max(2)
+    .optional()
+    .describe('How strong the failure is against the modelled one (1, the default): its effects on the physics and the sensors scale with it')
+    .meta({ example: 0.5 }),
 });
 
 export const failureSchedule = z.array(failureScheduleEntry);

@@ -34,6 +34,16 @@ export interface FailureEpisode {
   signal?: SignalName;
   startMs: number;
   endMs: number;
+  /**
+   * How strong the failure is against the modelled one (1): its effects on the physics and the sensors scale
+   * with it (half the added heat at 0.5). Absent means 1. A stuck sensor is stuck at any severity.
+   */
+  severity?: number;
+}
+
+/** An episode's severity: 1 unless it says otherwise. */
+export function severityOf(episode: Pick<FailureEpisode, 'severity'>): number {
+  return episode.severity ?? 1;
 }
 
 /** How active process failures change an asset's physics at one instant. */
@@ -71,25 +81,26 @@ export function processEffects(episodes: readonly FailureEpisode[], nowMs: numbe
   const effects = { ...NO_EFFECTS };
   for (const episode of episodes) {
     const progress = progressOf(episode, nowMs);
+    const s = severityOf(episode);
     switch (episode.mode) {
       case 'bearing_wear':
-        effects.vibrationAdd += 1 + 7 * progress;
-        effects.temperatureAdd += 4 + 18 * progress;
-        effects.currentFactor *= 1 + 0.04 * progress;
+        effects.vibrationAdd += s * (1 + 7 * progress);
+        effects.temperatureAdd += s * (4 + 18 * progress);
+        effects.currentFactor *= 1 + s * 0.04 * progress;
         break;
       case 'overheating':
-        effects.temperatureAdd += 35;
-        effects.currentFactor *= 1.12;
+        effects.temperatureAdd += s * 35;
+        effects.currentFactor *= 1 + s * 0.12;
         break;
       case 'leak':
-        effects.pressureFactor *= 0.72;
-        effects.flowFactor *= 1.22;
-        effects.loadAdd += 12;
+        effects.pressureFactor *= 1 - s * 0.28;
+        effects.flowFactor *= 1 + s * 0.22;
+        effects.loadAdd += s * 12;
         break;
       case 'cavitation':
-        effects.pressureJitter += 0.12;
-        effects.flowFactor *= 0.88;
-        effects.vibrationAdd += 3;
+        effects.pressureJitter += s * 0.12;
+        effects.flowFactor *= 1 - s * 0.12;
+        effects.vibrationAdd += s * 3;
         break;
       default:
         break;

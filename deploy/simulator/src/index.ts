@@ -8,6 +8,7 @@ export { APPLICATION_URI, prepareServerCertificate, type ServerCertificate, sign
 export { expectationsFromPlant, type PlantPace, type ProductRecords } from './plant.expectations';
 export { buildPlant, linePathOf, type Asset, type Line, type Plant } from './plant.model';
 export { PlantSimulation } from './plant.simulation';
+export { recordPlant, type RecordingFiles as PlantRecordingFiles } from './plant.recorder';
 export type { Quality, Reading } from './reading';
 export { loadReplayMapping, replayMapping, type ReplayMapping } from './replay.mapping';
 export { ASSET_CLASSES, SIGNALS, SIGNAL_NAMES, type AssetClass, type SignalName } from './signal.catalog';

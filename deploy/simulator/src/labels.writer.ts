@@ -12,7 +12,7 @@ export function toLabelRecord(episode: FailureEpisode): LabelRecord {
   return { ...episode, start: new Date(episode.startMs).toISOString(), end: new Date(episode.endMs).toISOString() };
 }
 
-const CSV_COLUMNS = ['id', 'assetPath', 'mode', 'signal', 'startMs', 'endMs', 'start', 'end'] as const;
+const CSV_COLUMNS = ['id', 'assetPath', 'mode', 'signal', 'startMs', 'endMs', 'start', 'end', 'severity'] as const;
 
 export function labelCsvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\n`;

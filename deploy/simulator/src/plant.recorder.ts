@@ -7,7 +7,7 @@ import { LabelsWriter } from './labels.writer';
 import { PlantSimulation } from './plant.simulation';
 import { buildPlant } from './plant.model';
 import type { ReplayMapping } from './replay.mapping';
-import { resolveAsset } from './simulator';
+import { injectSchedule } from './simulator';
 
 export interface RecordingFiles {
   csv: string;
@@ -35,15 +35,7 @@ export function recordPlant(config: SimulatorConfig, csvFile: string, onProgress
   const startTimeMs = config.startTimeMs ?? Date.now();
   const labels = new LabelsWriter({ jsonl: files.labels });
   const simulation = new PlantSimulation(plant, { seed: config.seed, startTimeMs, onEpisodeEnd: (episode) => labels.write(episode) });
-  for (const entry of config.failures) {
-    simulation.inject({
-      assetPath: resolveAsset(plant, entry.asset).path,
-      mode: entry.mode,
-      ...(entry.signal ? { signal: entry.signal } : {}),
-      startMs: startTimeMs + entry.at * 1000,
-      durationMs: entry.duration * 1000,
-    });
-  }
+  injectSchedule(simulation, plant, config.failures, startTimeMs);
 
   const columns = plant.assets.flatMap((asset) => asset.signals.map((signal) => ({ asset, signal, name: columnName(asset, signal.name) })));
   const mapping: ReplayMapping = {

@@ -102,7 +102,7 @@ describe('plant simulation', () => {
 
 describe('failure modes', () => {
   /** The same seed with and without the failure: everything else is identical, so the difference is the failure. */
-  function compare(mode: FailureMode, assetPath: string, signal: string, extra: { signal?: 'bearing_temperature' | 'vibration_rms' | 'flow' } = {}) {
+  function compare(mode: FailureMode, assetPath: string, signal: string, extra: { signal?: 'bearing_temperature' | 'vibration_rms' | 'flow'; severity?: number } = {}) {
     const baseline = simulation();
     const faulty = simulation();
     faulty.inject({ assetPath, mode, durationMs: 1800_000, ...extra });
@@ -122,6 +122,19 @@ describe('failure modes', () => {
   it('overheating raises bearing temperature', () => {
     const { normal, failed } = compare('overheating', PUMP, 'bearing_temperature');
     expect(mean(failed.slice(-60)) - mean(normal.slice(-60))).toBeGreaterThan(20);
+  });
+
+  it('scales a failure by its severity: overheating at 0.5 adds half the heat, a drift at 0.5 half the offset', () => {
+    const rise = (severity: number) => {
+      const { normal, failed } = compare('overheating', PUMP, 'bearing_temperature', { severity });
+      return mean(failed.slice(-60)) - mean(normal.slice(-60));
+    };
+    expect(rise(0.5) / rise(1)).toBeCloseTo(0.5, 1);
+    const offset = (severity: number) => {
+      const { normal, failed } = compare('drifting_sensor', COMPRESSOR, 'bearing_temperature', { severity });
+      return mean(failed.slice(-60)) - mean(normal.slice(-60));
+    };
+    expect(offset(0.5) / offset(1)).toBeCloseTo(0.5, 1);
   });
 
   it('a leak drops discharge pressure and raises flow', () => {
@@ -191,7 +204,7 @@ describe('failure modes', () => {
       expect.objectContaining({ assetPath: COMPRESSOR, mode: 'stuck_sensor', signal: 'vibration_rms', startMs: START + 5_000, endMs: START + 40_000 }),
     ]);
     const csv = readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('id,assetPath,mode,signal,startMs,endMs,start,end');
+    expect(csv[0]).toBe('id,assetPath,mode,signal,startMs,endMs,start,end,severity');
     expect(csv[1]).toContain(`${PUMP},leak,,${START + 10_000},${START + 30_000}`);
     expect(sim.labels()).toHaveLength(2);
   });

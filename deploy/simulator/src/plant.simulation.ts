@@ -15,6 +15,8 @@ export interface FailureRequest {
   /** Simulation time of onset; defaults to the simulation's current time. */
   startMs?: number;
   durationMs: number;
+  /** See FailureEpisode.severity; 1 when absent. */
+  severity?: number;
 }
 
 export interface SimulationOptions {
@@ -107,6 +109,7 @@ export class PlantSimulation {
       ...(request.signal ? { signal: request.signal } : {}),
       startMs,
       endMs: startMs + request.durationMs,
+      ...(request.severity === undefined ? {} : { severity: request.severity }),
     };
     this.pending.push(episode);
     this.updateEpisodes();

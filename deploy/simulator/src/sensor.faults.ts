@@ -1,4 +1,4 @@
-import { DEFAULT_FAULT_SIGNAL, progressOf, type FailureEpisode } from './failure.modes';
+import { DEFAULT_FAULT_SIGNAL, progressOf, severityOf, type FailureEpisode } from './failure.modes';
 import type { SeededRandom } from './random';
 import type { StatusName } from './reading';
 import type { SignalDefinition } from './signal.catalog';
@@ -45,12 +45,15 @@ export class SensorFaults {
       }
       case 'drifting_sensor':
         if (typeof output.value !== 'number') return output;
-        // The calibration offset grows to 12 % of the measuring span by the end of the episode.
-        return { value: output.value + 0.12 * span * progressOf(episode, nowMs), status: output.status };
+        // The calibration offset grows to 12 % of the measuring span (times the severity) by the end of the episode.
+        return { value: output.value + severityOf(episode) * 0.12 * span * progressOf(episode, nowMs), status: output.status };
       case 'spikes':
-        if (typeof output.value !== 'number' || this.random.next() >= 0.08) return output;
+        // 8 % of the readings (times the severity) jump by a quarter to a half of the span.
+        if (typeof output.value !== 'number' || this.random.next() >= severityOf(episode) * 0.08) return output;
         return { value: output.value + (this.random.next() < 0.5 ? -1 : 1) * this.random.between(0.25, 0.5) * span, status: output.status };
       case 'dropout': {
+        // Every reading is lost (half missing, half bad) at severity 1; fewer below it.
+        if (this.random.next() >= severityOf(episode)) return output;
         const draw = this.random.next();
         if (draw < 0.5) return undefined;
         return { value: null, status: draw < 0.75 ? 'BadSensorFailure' : 'BadNoCommunication' };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { badJsonMessage, type BadInputKind } from './bad-input';
-import { parseSimulatorConfig, type SimulatorConfig, type SimulatorConfigInput } from './config';
+import { type FailureScheduleEntry, parseSimulatorConfig, type SimulatorConfig, type SimulatorConfigInput } from './config';
 import { UnknownAsset, UnknownLine } from './errors';
 import type { FailureEpisode, FailureMode } from './failure.modes';
 import { freePort } from './free-port';
@@ -91,6 +91,20 @@ export function resolveLine(plant: Plant, reference: string): string {
   return match;
 }
 
+/** Puts a configured failure schedule (onsets in seconds after `startTimeMs`) into a simulation. */
+export function injectSchedule(simulation: PlantSimulation, plant: Plant, failures: readonly FailureScheduleEntry[], startTimeMs: number): void {
+  for (const entry of failures) {
+    simulation.inject({
+      assetPath: resolveAsset(plant, entry.asset).path,
+      mode: entry.mode,
+      ...(entry.signal ? { signal: entry.signal } : {}),
+      startMs: startTimeMs + entry.at * 1000,
+      durationMs: entry.duration * 1000,
+      ...(entry.severity === undefined ? {} : { severity: entry.severity }),
+    });
+  }
+}
+
 /** Starts the simulated (or replayed) plant and its protocol outputs in this process. */
 export async function startSimulator(input: SimulatorConfigInput): Promise<SimulatorHandle> {
   const config = parseSimulatorConfig(input);
@@ -101,15 +115,7 @@ export async function startSimulator(input: SimulatorConfigInput): Promise<Simul
   const simulation = new PlantSimulation(plant, { seed: config.seed, startTimeMs, onEpisodeEnd: (episode) => labelsWriter.write(episode) });
   // A recording's labels are known up front; a simulation's are written as each episode ends.
   for (const episode of replay?.labels() ?? []) labelsWriter.write(episode);
-  for (const entry of config.failures) {
-    simulation.inject({
-      assetPath: resolveAsset(plant, entry.asset).path,
-      mode: entry.mode,
-      ...(entry.signal ? { signal: entry.signal } : {}),
-      startMs: startTimeMs + entry.at * 1000,
-      durationMs: entry.duration * 1000,
-    });
-  }
+  injectSchedule(simulation, plant, config.failures, startTimeMs);
 
   const tlsFiles = config.mqtt?.tls;
   const clientIdPrefix = config.mqtt?.clientIdPrefix ?? '';
