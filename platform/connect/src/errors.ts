@@ -12,3 +12,15 @@ export class NotConnected extends Error {
     super(`${connector} is not connected to ${endpoint}; the gateway will reconnect with backoff.`, options);
   }
 }
+
+/**
+ * A gateway will not apply a desired state: the record is not signed by an operator certificate of its site
+ * CA, or does not say what a desired state must. The gateway keeps running what it runs and reports the reason
+ * in its heartbeat; publish a state signed with an operator key (`ca issue --type operator`).
+ */
+export class DesiredStateRefused extends Error {
+  override readonly name = 'DesiredStateRefused';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`desired state refused: ${reason}`, options);
+  }
+}

@@ -1,3 +1,5 @@
+import type { DesiredStateReport } from './desired-state';
+
 /**
  * The topic gateways answer operators' commands on and send their heartbeats to, keyed by gateway id. Each
  * site's gateway writes it (Kafka ACL), the console reads it: with the commands topic it is the audit trail of
@@ -42,6 +44,8 @@ export interface GatewayHeartbeat {
   connectors: Record<string, boolean>;
   buffer: GatewayBufferState;
   startedAt: string;
+  /** The desired state it runs and the last one it received; absent on a gateway that does not follow one. */
+  desiredState?: DesiredStateReport;
 }
 
 export type GatewayAnswerOutcome = 'done' | 'refused' | 'invalid' | 'expired' | 'unknown-connector';

@@ -14,7 +14,33 @@ export { renderComponentHelp, renderComponentList } from './docs/component-help.
 export { type ConfigExample, configExamples } from './docs/config.examples';
 export { type ConfigField, configFields } from './docs/config.fields';
 export { configJsonSchema, type JsonSchema } from './docs/config.json-schema';
-export { NotConnected } from './errors';
+export {
+  type DesiredStateConfig,
+  type DesiredStatePayload,
+  desiredStatePayloadSchema,
+  type DesiredStateReport,
+  FLEET_ROLLOUTS_TOPIC,
+  FLEET_ROLLOUTS_TOPIC_LAYOUT,
+  type FleetRolloutEvent,
+  GATEWAY_DESIRED_STATE_TOPIC,
+  GATEWAY_DESIRED_STATE_TOPIC_LAYOUT,
+  signDesiredState,
+  type SignedDesiredState,
+  type VerifiedDesiredState,
+  verifyDesiredState,
+} from './desired-state';
+export { DesiredStateRefused, NotConnected } from './errors';
+export {
+  FLEET_TOPICS,
+  type FleetTopics,
+  type OperatorKey,
+  rollBack,
+  type RollbackOptions,
+  rolloutEvents,
+  type RolloutOptions,
+  type RolloutResult,
+  runRollout,
+} from './fleet.rollout';
 export {
   type GatewayAnswer,
   type GatewayAnswerOutcome,
