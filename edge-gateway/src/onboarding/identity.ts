@@ -2,9 +2,10 @@ import { InvalidIdentity } from './errors';
 
 /**
  * What a certificate is for. Devices and gateways are MQTT clients (clientAuth); the broker is the TLS
- * server they connect to (serverAuth, with subject alternative names).
+ * server they connect to (serverAuth, with subject alternative names); an operator signs gateways' desired
+ * states (codeSigning alone, not clientAuth; a device's key cannot sign a desired state).
  */
-export const CERTIFICATE_TYPES = ['device', 'gateway', 'broker'] as const;
+export const CERTIFICATE_TYPES = ['device', 'gateway', 'broker', 'operator'] as const;
 export type CertificateType = (typeof CERTIFICATE_TYPES)[number];
 
 // The id becomes the CN, the MQTT username and a topic level in ACL patterns: '/', '+', '#' or spaces

@@ -40,6 +40,12 @@ const DAY_MS = 86_400_000;
 // Devices with a slightly slow clock would otherwise refuse a certificate issued a moment ago.
 const CLOCK_SKEW_MS = 5 * 60_000;
 const CRL_NUMBER_OID = '2.5.29.20';
+const EXTENDED_KEY_USAGE: Record<CertificateType, ExtendedKeyUsage> = {
+  device: ExtendedKeyUsage.clientAuth,
+  gateway: ExtendedKeyUsage.clientAuth,
+  broker: ExtendedKeyUsage.serverAuth,
+  operator: ExtendedKeyUsage.codeSigning,
+};
 
 export interface InitOptions {
   /** The site's name, put into every subject as O (same alphabet as ids). */
@@ -210,7 +216,7 @@ export class SiteCa {
         extensions: [
           new BasicConstraintsExtension(false, undefined, true),
           new KeyUsagesExtension(keyUsageFor(csr.publicKey.algorithm.name), true),
-          new ExtendedKeyUsageExtension([request.type === 'broker' ? ExtendedKeyUsage.serverAuth : ExtendedKeyUsage.clientAuth]),
+          new ExtendedKeyUsageExtension([EXTENDED_KEY_USAGE[request.type]]),
           await SubjectKeyIdentifierExtension.create(csr.publicKey),
           await AuthorityKeyIdentifierExtension.create(this.certificate.publicKey),
           ...(names.length > 0 ? [new SubjectAlternativeNameExtension(names.map((name) => ({ type: name.type, value: name.value })))] : []),
