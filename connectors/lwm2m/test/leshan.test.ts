@@ -5,7 +5,7 @@ import type { SourceReading } from '@fieldmesh/connect';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { lwm2mSourceConfigSchema } from '../src/config';
 import { type ConnectorLog, Lwm2mSource } from '../src/source';
-import { ensureLeshanDevice, LeshanDevice } from './leshan-device';
+import { ensureLeshanDevice, LeshanDevice } from '@fieldmesh/testing';
 
 const assetPath = 'acme/berlin/press-shop/line-1/press-7';
 let classpath: string;

@@ -4,6 +4,8 @@ export { openChdbClient, type ChdbClient, type ChdbClientOptions } from './chdb.
 // The independent oneM2M CSE (ACME, from PyPI) and a device AE writing to it over plain HTTP.
 export { AcmeCse } from './acme.cse';
 export { DeviceWriter } from './onem2m.device';
+// An independent LwM2M client: Eclipse Leshan's client library (Maven Central) with IPSO sensor objects.
+export { ensureLeshanDevice, LESHAN_VERSION, LeshanDevice } from './leshan.device';
 // The stack the global setup started, for tests that stop, kill or restart its services or need its paths.
 export {
   LOCAL_STACK_DIR,

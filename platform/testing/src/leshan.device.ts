@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The independent LwM2M client the connector is tested against: Eclipse Leshan's client library from Maven
  * Central, pinned (its demo client is not served there since the 2.0.0-M16 module renaming), driven by
- * test/leshan/LeshanDevice.java, which only declares IPSO sensor objects and lets the test set their values.
+ * leshan/LeshanDevice.java beside this file, which only declares IPSO sensor objects and lets the test set their values.
  */
 export const LESHAN_VERSION = '2.0.0-M18';
 
