@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clickhouseDataset, kafkaDataset, kafkaNamespace, mqttDataset, onem2mDataset, opcuaDataset } from './dataset.factory';
+import { clickhouseDataset, kafkaDataset, kafkaNamespace, lwm2mDataset, mqttDataset, onem2mDataset, opcuaDataset } from './dataset.factory';
 import { schemaFacetSchema } from './openlineage.schema';
 
 const rawSchema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../schemas/plant-telemetry/RawReading.avsc'), 'utf8')) as object;
@@ -19,6 +19,7 @@ describe('dataset names', () => {
       namespace: 'onem2m://cse.plant.local:8443',
       name: 'cse-in/press-7/temperature',
     });
+    expect(lwm2mDataset('0.0.0.0:5683', 'press-7-sensors/3303/0/5700')).toMatchObject({ namespace: 'lwm2m://0.0.0.0:5683', name: 'press-7-sensors/3303/0/5700' });
   });
 
   it('name one cluster the same way whatever order the brokers are listed in', () => {

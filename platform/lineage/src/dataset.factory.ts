@@ -74,3 +74,11 @@ export function opcuaDataset(endpointUrl: string, nodeId: string, options: Datas
 export function onem2mDataset(cseUrl: string, resourcePath: string, options: DatasetOptions = {}): Dataset {
   return dataset(`onem2m://${authority(cseUrl)}`, resourcePath, options);
 }
+
+/**
+ * An LwM2M resource of a device registered with the gateway's LwM2M server: namespace `lwm2m://<host:port>`
+ * (where the server listens), name `<endpoint client name>/<object>/<instance>/<resource>`.
+ */
+export function lwm2mDataset(serverAddress: string, resourcePath: string, options: DatasetOptions = {}): Dataset {
+  return dataset(`lwm2m://${authority(serverAddress)}`, resourcePath, options);
+}

@@ -1,6 +1,16 @@
 export { avroTypeName, schemaFieldsFromAvro } from './avro.schema-facet';
 export { columnLineage, identityColumnLineage, type ColumnSource, type DatasetRef, type DerivationKind } from './column-lineage';
-export { clickhouseDataset, clickhouseNamespace, kafkaDataset, kafkaNamespace, mqttDataset, onem2mDataset, opcuaDataset, type DatasetOptions } from './dataset.factory';
+export {
+  clickhouseDataset,
+  clickhouseNamespace,
+  kafkaDataset,
+  kafkaNamespace,
+  lwm2mDataset,
+  mqttDataset,
+  onem2mDataset,
+  opcuaDataset,
+  type DatasetOptions,
+} from './dataset.factory';
 export { LineageDatasetUnknown, LineageEmitFailed, LineageReadFailed, type LineageTransport } from './errors';
 export { dataSourceFacet, documentationFacet, errorMessageFacet, FIELDMESH_PRODUCER, ownershipFacet, schemaFacet, streamingJobTypeFacet, type Owner } from './facets';
 export { HttpTransport, type HttpTransportOptions } from './http.transport';
