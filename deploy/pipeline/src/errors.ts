@@ -36,3 +36,18 @@ export class UnknownWindowedJob extends Error {
     super(`${group} is not the consumer group of a windowed job, so it has no watermarks to reset. Name one of ${known.join(', ')}, or none to reset them all.`);
   }
 }
+
+/** A scheduled failure episode has no outcome in the backtest: the recording scored is not the one the schedule made. */
+export class CoverageEpisodeUnlabelled extends Error {
+  override readonly name = 'CoverageEpisodeUnlabelled';
+  constructor(
+    readonly mode: string,
+    readonly asset: string,
+    readonly startMs: number,
+  ) {
+    super(
+      `The backtest has no outcome for the ${mode} episode on ${asset} starting ${new Date(startMs).toISOString()}, which the coverage schedule put there: ` +
+        'the recording or its labels are not the ones this schedule wrote. Record again with the same options (npm run bench:failure-modes does both).',
+    );
+  }
+}
