@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@fieldmesh/config';
-import type { GatewayBufferState, GatewayHeartbeat, Source, SourceConnectorSpec } from '@fieldmesh/connect';
+import type { DesiredStateReport, GatewayBufferState, GatewayHeartbeat, Source, SourceConnectorSpec } from '@fieldmesh/connect';
 import { loadContract, type LoadedContract, provisionTopics } from '@fieldmesh/governance';
 import { createKafka, type KafkaPort } from '@fieldmesh/kafka';
 import type { LineageEmitter } from '@fieldmesh/lineage';
@@ -38,6 +38,8 @@ export interface GatewayOptions {
   log?: (line: string) => void;
   /** Reports the gateway's run (machines' topics and nodes → product topic) as OpenLineage events. */
   lineage?: LineageEmitter;
+  /** The desired state this gateway runs, for its heartbeats (src/fleet/desired-state.gateway.ts). */
+  desiredState?: () => DesiredStateReport;
 }
 
 /** Where every message went: received = accepted + dead-lettered + duplicates; buffered = forwarded + pending + dropped. */
@@ -69,6 +71,7 @@ export class Gateway {
     private readonly metrics: GatewayMetrics,
     private readonly closeOthers: Array<() => Promise<void>>,
     readonly observabilityUrl: string,
+    private readonly heartbeat: Heartbeat | undefined,
   ) {}
 
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<Gateway> {
@@ -90,12 +93,7 @@ export class Gateway {
     metrics.observeBuffer(() => log.stats);
     const redeliveries = new RedeliveryFilter(config.redelivery);
     redeliveries.seed(await log.lastSessionTail());
-    const kafka: KafkaPort = createKafka({
-      clientId: config.gatewayId,
-      brokers: config.kafka.brokers,
-      ...(config.kafka.client ? { client: config.kafka.client } : {}),
-      ...(config.kafka.security ? { security: config.kafka.security } : {}),
-    });
+    const kafka = gatewayKafka(config);
     const producer = kafka.producer();
 
     // Callbacks below run only after start() has built the gateway.
@@ -231,7 +229,7 @@ export class Gateway {
       new Heartbeat({
         gatewayId: config.gatewayId,
         intervalSeconds: config.commands.heartbeatSeconds,
-        state: () => ({ ...ref.gateway!.state(), buffer: ref.gateway!.bufferState() }),
+        state: () => ({ ...ref.gateway!.state(), buffer: ref.gateway!.bufferState(), ...(options.desiredState ? { desiredState: options.desiredState() } : {}) }),
         replies,
         say,
       });
@@ -240,13 +238,27 @@ export class Gateway {
       await heartbeat?.close();
       await replies?.close();
     };
-    const gateway = new Gateway(config, log, forwarder, runners, metrics, [closeCommands, () => producer.disconnect(), () => server.close(), closeLineage], server.url);
+    const gateway = new Gateway(
+      config,
+      log,
+      forwarder,
+      runners,
+      metrics,
+      [closeCommands, () => producer.disconnect(), () => server.close(), closeLineage],
+      server.url,
+      heartbeat || undefined,
+    );
     ref.gateway = gateway;
     forwarder.start();
     for (const runner of runners) runner.start();
     void commands?.start(kafka);
     heartbeat?.start();
     return gateway;
+  }
+
+  /** Sends a heartbeat now (a desired state's outcome should not wait for the next beat); nothing without `commands`. */
+  async beatNow(): Promise<void> {
+    await this.heartbeat?.beat();
   }
 
   /** Where every message went so far. */
@@ -291,6 +303,16 @@ export class Gateway {
     for (const close of this.closeOthers) await close().catch(() => undefined);
     await this.log.close();
   }
+}
+
+/** The gateway's Kafka cluster, as its config names it (the gateway's own principal). */
+export function gatewayKafka(config: GatewayConfig): KafkaPort {
+  return createKafka({
+    clientId: config.gatewayId,
+    brokers: config.kafka.brokers,
+    ...(config.kafka.client ? { client: config.kafka.client } : {}),
+    ...(config.kafka.security ? { security: config.kafka.security } : {}),
+  });
 }
 
 /** The product topic and its dead-letter topic as the contract says (governance's one provisioning path; the serde registers the schema). */

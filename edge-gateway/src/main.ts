@@ -4,6 +4,7 @@ import { ConfigInvalid } from '@fieldmesh/config';
 import { connectorsHelp, gatewayHelp } from './cli/gateway.help';
 import { loadGatewayConfig } from './config/load-gateway-config';
 import { connectorCatalog } from './connectors.catalog';
+import { DesiredStateGateway } from './fleet/desired-state.gateway';
 import { Gateway } from './gateway';
 
 async function main(argv: string[]): Promise<number> {
@@ -38,14 +39,17 @@ async function main(argv: string[]): Promise<number> {
     console.error(`unknown command '${command}'\n\n${gatewayHelp()}`);
     return 2;
   }
-  const gateway = await Gateway.start(config, { root: resolve(values.root ?? '.'), connectors: connectorCatalog });
-  console.error(`gateway ${config.gatewayId} running; metrics and health at ${gateway.observabilityUrl}`);
+  const options = { root: resolve(values.root ?? '.'), connectors: connectorCatalog };
+  // With desiredState the gateway runs what operators publish for it (and restarts itself in place to apply it).
+  const running = config.desiredState ? await DesiredStateGateway.start(config, options) : await Gateway.start(config, options);
+  const gateway = () => (running instanceof Gateway ? running : running.gateway);
+  console.error(`gateway ${config.gatewayId} running; metrics and health at ${gateway().observabilityUrl}`);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
-  await gateway.close();
-  const counts = gateway.stats();
+  await running.close();
+  const counts = gateway().stats();
   console.error(`gateway stopped: ${JSON.stringify(counts)}`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { kafkaSecuritySchema } from '@fieldmesh/kafka';
 import { z } from 'zod';
 import { connectorCatalog, connectorTypes } from '../connectors.catalog';
 import { assetEntrySchema } from '../enrich/asset.model';
+import { desiredStateConfigSchema } from '../fleet/desired-state.config';
 import { calibrationRuleSchema } from '../enrich/calibration';
 import { redeliveryConfigSchema } from '../ingest/redelivery.config';
 import { gatewayLineageConfigSchema } from '../observe/gateway-lineage.config';
@@ -122,6 +123,7 @@ export const gatewayConfigSchema = z.strictObject({
       "Carry out operators' commands from the console (acknowledge an OPC UA alarm condition; diagnostics: health, metrics, log tail, redacted config, buffer, connector reconnect), answer them and send heartbeats; off when absent",
     )
     .meta({ examples: [{ topic: GATEWAY_COMMANDS_TOPIC, maxAgeMs: 900_000, repliesTopic: GATEWAY_REPLIES_TOPIC, heartbeatSeconds: 30 }] }),
+  desiredState: desiredStateConfigSchema,
   redelivery: redeliveryConfigSchema.describe('Dropping readings a source delivers again (MQTT QoS 1 redelivery, a broker restored from its last save)'),
   forward: z.strictObject({ batchRecords: z.number().int().positive().default(2000) }).default({ batchRecords: 2000 }),
   lineage: gatewayLineageConfigSchema,

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DesiredStateConfig, type FleetRolloutEvent, type FleetTopics, type GatewayHeartbeat, type GatewayReply, type OperatorKey, runRollout } from '@fieldmesh/connect';
+import { createKafka, type KafkaPort, readTopicToEnd } from '@fieldmesh/kafka';
+import { AvroSerde } from '@fieldmesh/serde';
+import { REPO_ROOT } from '@fieldmesh/testing';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { gatewayConfigSchema } from '../src/config/gateway.config';
+import { connectorCatalog } from '../src/connectors.catalog';
+import { DesiredStateGateway } from '../src/fleet/desired-state.gateway';
+import { makeDeviceCsr } from '../src/onboarding/device.csr';
+import { SiteCa } from '../src/onboarding/site.ca';
+
+const RAW_TOPIC = 'plant.telemetry.raw.v1';
+
+/**
+ * Staged rollout on the stack's Kafka (SASL_SSL) and Mosquitto with three gateways that follow their desired
+ * state: a good change reaches the canary and then the wave; a bad one (a connector that cannot connect)
+ * fails the canary's health gates, the canary goes back by itself, the rollout stops there and gives the
+ * canary its state from before. A device publishes readings to every gateway throughout, QoS 1: each one
+ * must reach Kafka, across every restart the changes cause. Topics of this run's own.
+ */
+describe('fleet rollout with three gateways', () => {
+  const run = randomUUID().slice(0, 8);
+  const ids = ['a', 'b', 'c'].map((letter) => `fleet-${run}-${letter}`);
+  const [canary, ...wave] = ids as [string, string, string];
+  const topics: FleetTopics = {
+    desiredState: `_fieldmesh.gateway-desired-state.test-${run}`,
+    rollouts: `_fieldmesh.fleet-rollouts.test-${run}`,
+    replies: `_fieldmesh.gateway-replies.test-${run}`,
+  };
+  const security = {
+    protocol: 'SASL_SSL',
+    caFile: inject('kafkaCaFile'),
+    sasl: { mechanism: 'SCRAM-SHA-512', username: inject('kafkaSaslUsername'), password: inject('kafkaSaslPassword') },
+  } as const;
+  const mqttConnector = {
+    name: 'plant-mqtt',
+    type: 'mqtt',
+    config: {
+      url: inject('mqttUrl'),
+      clientId: '${gatewayId}-mqtt',
+      format: 'json',
+      mappings: [{ topic: 'fleet/${gatewayId}/+asset/+signal', assetPath: 'acme/${gatewayId}/{asset}' }],
+    },
+  };
+  const fileConnector = (gatewayId: string) => JSON.parse(JSON.stringify(mqttConnector).replaceAll('${gatewayId}', gatewayId)) as typeof mqttConnector;
+  let dir: string;
+  let kafka: KafkaPort;
+  let operator: OperatorKey;
+  let device: mqtt.MqttClient;
+  const gateways: DesiredStateGateway[] = [];
+  const published = new Map<string, number[]>(ids.map((id) => [id, []]));
+  let publishing: Promise<void> | undefined;
+  let stopPublishing = false;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fm-fleet-'));
+    kafka = createKafka({ clientId: 'fleet-test', brokers: [inject('kafkaBrokers')], security });
+    const ca = await SiteCa.init(join(dir, 'ca'), { site: 'plant-1' });
+    const olga = await makeDeviceCsr('olga-operator');
+    operator = { keyPem: olga.keyPem, certificatePem: (await ca.issue({ csrPem: olga.csrPem, type: 'operator' })).pem };
+    for (const gatewayId of ids) {
+      gateways.push(
+        await DesiredStateGateway.start(
+          gatewayConfigSchema.parse({
+            gatewayId,
+            stateDir: join(dir, gatewayId),
+            kafka: { brokers: [inject('kafkaBrokers')], security },
+            registryUrl: inject('registryUrl'),
+            connectors: [fileConnector(gatewayId)],
+            commands: { topic: `_fieldmesh.gateway-commands.test-${run}`, repliesTopic: topics.replies, heartbeatSeconds: 1 },
+            desiredState: { topic: topics.desiredState, siteCaFile: ca.files.certificate, gates: { windowSeconds: 3, minReadings: 1 } },
+            observability: { port: 0 },
+          }),
+          { root: REPO_ROOT, connectors: connectorCatalog, log: () => undefined },
+        ),
+      );
+    }
+    device = await mqtt.connectAsync(inject('mqttUrl'), { clientId: `fleet-device-${run}` });
+    // One reading per gateway every 50 ms, numbered, for the whole test.
+    publishing = (async () => {
+      for (let n = 1; !stopPublishing; n++) {
+        for (const gatewayId of ids) {
+          await device.publishAsync(`fleet/${gatewayId}/pump-1/flow`, JSON.stringify({ timestamp_ms: Date.now(), value: n, unit: 'm3/h' }), { qos: 1 });
+          published.get(gatewayId)!.push(n);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+  }, 90_000);
+
+  afterAll(async () => {
+    stopPublishing = true;
+    await publishing;
+    await device?.endAsync();
+    for (const gateway of gateways) await gateway.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const heartbeats = async () => {
+    const last = new Map<string, GatewayHeartbeat>();
+    for (const record of await readTopicToEnd(kafka, topics.replies)) {
+      const reply = JSON.parse(record.value!.toString()) as GatewayReply;
+      if (reply.kind === 'heartbeat') last.set(reply.gatewayId, reply);
+    }
+    return last;
+  };
+  const rollout = (config: DesiredStateConfig) => runRollout({ kafka, operator, config, canary, waves: [wave], gateTimeoutMs: 45_000, topics });
+
+  it('takes a good change to the canary, then to the wave, each behind its health gates', async () => {
+    const good = { connectors: [mqttConnector], assets: [{ assetPath: 'acme/${gatewayId}/pump-1', class: 'pump' }] };
+    const result = await rollout(good);
+    expect(result).toMatchObject({ outcome: 'completed', gateways: Object.fromEntries(ids.map((id) => [id, { version: 1, outcome: 'applied' }])) });
+    const beats = await heartbeats();
+    for (const id of ids) expect(beats.get(id)!.desiredState, id).toMatchObject({ appliedVersion: 1, latest: { version: 1, outcome: 'applied', rolloutId: result.rolloutId } });
+    // The canary passed before anything went to the wave.
+    const steps = (await readTopicToEnd(kafka, topics.rollouts)).map((r) => JSON.parse(r.value!.toString()) as FleetRolloutEvent).filter((e) => e.rolloutId === result.rolloutId);
+    const named = steps.map((s) => `${s.step} ${s.gatewayId ?? ''}`.trim());
+    expect(named.slice(0, 5)).toEqual(['started', `published ${canary}`, `gate-passed ${canary}`, ...wave.map((id) => `published ${id}`)]);
+    // The wave's gateways pass in whichever order they finish.
+    expect(named.slice(5, 7).sort()).toEqual(wave.map((id) => `gate-passed ${id}`).sort());
+    expect(named.slice(7)).toEqual(['completed']);
+    expect(new Set(steps.map((s) => s.by))).toEqual(new Set(['olga-operator']));
+  }, 120_000);
+
+  it('stops a change whose connector cannot connect at the canary, which goes back by itself, and loses no reading', async () => {
+    const bad = {
+      connectors: [
+        mqttConnector,
+        {
+          name: 'broken-mqtt',
+          type: 'mqtt',
+          config: {
+            url: 'mqtt://127.0.0.1:1',
+            clientId: '${gatewayId}-broken',
+            format: 'json',
+            mappings: [{ topic: 'nowhere/+asset/+signal', assetPath: 'acme/nowhere/{asset}' }],
+          },
+        },
+      ],
+    };
+    const result = await rollout(bad);
+    expect(result.outcome).toBe('stopped');
+    expect(result.gateways[canary]).toMatchObject({ version: 2, outcome: 'rolled-back', reason: expect.stringContaining('connectors not connected: broken-mqtt') });
+    expect(Object.keys(result.gateways)).toEqual([canary]);
+    const beats = await heartbeats();
+    // The canary runs the good state again (a new version of it); the wave never saw the bad one.
+    expect(beats.get(canary)!.desiredState).toMatchObject({ appliedVersion: 3, latest: { version: 3, outcome: 'applied' } });
+    expect(beats.get(canary)!.connectors).toEqual({ 'plant-mqtt': true });
+    for (const id of wave) expect(beats.get(id)!.desiredState, id).toMatchObject({ appliedVersion: 1, latest: { version: 1 } });
+    const steps = (await readTopicToEnd(kafka, topics.rollouts)).map((r) => JSON.parse(r.value!.toString()) as FleetRolloutEvent).filter((e) => e.rolloutId === result.rolloutId);
+    expect(steps.map((s) => s.step)).toEqual(['started', 'published', 'gate-failed', 'published', 'gate-passed', 'rolled-back', 'stopped']);
+
+    stopPublishing = true;
+    await publishing;
+    const serde = new AvroSerde({ registryUrl: inject('registryUrl') });
+    const seen = new Map<string, Set<number>>(ids.map((id) => [id, new Set()]));
+    await expect
+      .poll(
+        async () => {
+          for (const record of await readTopicToEnd(kafka, RAW_TOPIC, { timeoutMs: 60_000 })) {
+            const { value } = await serde.decode<{ gatewayId: string; value: number | null; attributes: Record<string, string> }>(record.value!, { topic: RAW_TOPIC });
+            seen.get(value.gatewayId)?.add(value.value!);
+          }
+          return ids.map((id) => published.get(id)!.filter((n) => !seen.get(id)!.has(n)).length);
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toEqual([0, 0, 0]);
+    expect(published.get(canary)!.length).toBeGreaterThan(100);
+  }, 150_000);
+});
