@@ -17,6 +17,7 @@ import { contractsDeprecateCommand, contractsRetireCommand } from './commands/co
 import { contractsReviewCommand } from './commands/contracts-review.command';
 import { contractsStatusCommand } from './commands/contracts-status.command';
 import { dataImportCommand } from './commands/data-import.command';
+import { fleetRollbackCommand, fleetRolloutCommand, fleetStatusCommand } from './commands/fleet.command';
 import { governanceCheckCommand } from './commands/governance-check.command';
 import { lineageShowCommand } from './commands/lineage-show.command';
 import { modelsEvaluateCommand } from './commands/models-evaluate.command';
@@ -47,6 +48,9 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   tokensRotateCommand,
   dataImportCommand,
   modelsEvaluateCommand,
+  fleetRolloutCommand,
+  fleetStatusCommand,
+  fleetRollbackCommand,
 ];
 
 function usage(commands: readonly CliCommand[]): string {
