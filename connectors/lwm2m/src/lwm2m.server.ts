@@ -17,6 +17,8 @@ export interface Notification {
 export interface ServerEvents {
   notification(notification: Notification): void;
   registered(registration: Registration): void;
+  /** An Update refreshed a registration's lifetime. */
+  updated(registration: Registration): void;
   ended(registration: Registration, why: RegistrationEnd): void;
   /** The device refused an observation, did not answer it, or announced no such object instance. */
   observeFailed(registration: Registration, path: string, reason: string): void;
@@ -122,6 +124,7 @@ export class Lwm2mServer {
       if (request.method !== 'POST') return answer('4.05');
       const { registration, objectsChanged, addressChanged } = this.store.update(id, { ...peer, query: url.searchParams, payload: request.payload.toString('utf8') });
       answer('2.04');
+      this.events.updated(registration);
       // Observations follow the device: a new address (NAT rebinding, a restarted stack) or other objects mean new ones.
       if (objectsChanged || addressChanged) {
         this.cancelObservations(registration.id);

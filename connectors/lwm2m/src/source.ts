@@ -11,6 +11,7 @@ export interface Lwm2mSourceMetrics {
   reregistrations: number;
   registrationEnds: Record<RegistrationEnd, number>;
   registered: number;
+  updates: number;
   /** Registrations, updates and de-registrations answered with an error, by CoAP code (4.03: endpoint not listed). */
   refusedByCode: Record<string, number>;
   observeFailures: number;
@@ -53,6 +54,7 @@ export class Lwm2mSource implements Source {
     reregistrations: 0,
     registrationEnds: { deregistered: 0, expired: 0, replaced: 0 },
     registered: 0,
+    updates: 0,
     refusedByCode: {},
     observeFailures: 0,
     notificationsIn: 0,
@@ -102,6 +104,7 @@ export class Lwm2mSource implements Source {
           this.enqueue(notification);
         },
         registered: () => void this.counters.registrations++,
+        updated: () => void this.counters.updates++,
         ended: (_registration, why) => {
           this.counters.registrationEnds[why]++;
           if (why === 'replaced') this.counters.reregistrations++;

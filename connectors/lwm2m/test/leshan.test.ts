@@ -23,7 +23,8 @@ function startSource(endpoint: string, warnings: string[] = []): Lwm2mSource {
   const config = lwm2mSourceConfigSchema.parse({
     listenPort: 0,
     security: 'noSec',
-    minLifetimeSeconds: 5,
+    minLifetimeSeconds: 4,
+    lifetimeGraceMs: 3000,
     devices: [
       {
         endpoint,
@@ -42,8 +43,8 @@ function startSource(endpoint: string, warnings: string[] = []): Lwm2mSource {
   return source;
 }
 
-function startDevice(source: Lwm2mSource, endpoint: string): LeshanDevice {
-  const device = LeshanDevice.start(classpath, source.port as number, endpoint, { lifetimeSeconds: 30, objects: [3303, 3304, 3316] });
+function startDevice(source: Lwm2mSource, endpoint: string, lifetimeSeconds = 30): LeshanDevice {
+  const device = LeshanDevice.start(classpath, source.port as number, endpoint, { lifetimeSeconds, objects: [3303, 3304, 3316] });
   running.push({ close: () => device.kill() });
   return device;
 }
@@ -126,6 +127,21 @@ describe('LwM2M source against an Eclipse Leshan client', () => {
     await second.deregister();
     await expect.poll(() => source.metrics().registered, { timeout: 10_000 }).toBe(0);
     expect(source.metrics().registrationEnds).toMatchObject({ deregistered: 1, replaced: 1, expired: 0 });
+  }, 60_000);
+
+  it('keeps a device that updates its registration within its lifetime, and drops it once its updates stop', async () => {
+    const endpoint = `press-9-sensors-${process.pid}`;
+    const source = startSource(endpoint);
+    await source.connect();
+    const device = startDevice(source, endpoint, 4);
+    await device.registered();
+    await expect.poll(() => source.metrics().updates, { timeout: 15_000, interval: 200 }).toBeGreaterThan(0);
+    expect(source.metrics()).toMatchObject({ registered: 1, registrationEnds: { expired: 0 } });
+
+    await device.kill();
+    // 4 s of lifetime and 3 s of grace after the last update.
+    await expect.poll(() => source.metrics().registrationEnds.expired, { timeout: 15_000, interval: 200 }).toBe(1);
+    expect(source.metrics().registered).toBe(0);
   }, 60_000);
 
   it('refuses a device whose endpoint is not listed', async () => {
