@@ -79,7 +79,7 @@ describe('the main job on a 3-broker cluster', () => {
       }
       expect(deadLettersFromKills(report)).toEqual({ gateway: 0, jobs: 0, sink: 0 });
     },
-    (PLANT_SECONDS + 300) * 1_000,
+    (PLANT_SECONDS + 600) * 1_000,
   );
 });
 

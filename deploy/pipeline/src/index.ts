@@ -6,7 +6,7 @@ export { PLANT_OPCUA_POLICIES, prepareSecureOpcuaLink, type GatewayOpcuaPeer, ty
 export { componentPrincipals, type ComponentPrincipals, type PipelineKafkaAccess } from './kafka.principals';
 export { DEFAULT_FAILURES, endOffsets, startPlantPipeline, type PlantPipeline, type PlantPipelineOptions, type SitePlant } from './plant.pipeline';
 export { PLANT_SITE_NAMES, PLANT_SITES, plantSites, siteGatewayId } from './plant.sites';
-export { waitUntil } from './wait-until';
+export { waitUntil, waitWhileProgressing } from './wait-until';
 export { BaselineRefused, NoGovernanceLead, UnknownWindowedJob } from './errors';
 export { startGovernedRegistry, type GovernedPerson, type GovernedRegistry, type GovernedRegistryOptions } from './governed-registry';
 export { PERSONAS, type Persona } from './personas';

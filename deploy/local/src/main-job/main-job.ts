@@ -13,7 +13,7 @@ import {
   stageFlows,
   startGovernedRegistry,
   startPlantPipeline,
-  waitUntil,
+  waitWhileProgressing,
 } from '@fieldmesh/pipeline';
 import type { SloEvent } from '@fieldmesh/slo';
 import { kafkaClientEnv, type Stack } from '@fieldmesh/stack';
@@ -188,11 +188,17 @@ export async function runMainJob(options: MainJobOptions): Promise<MainJobReport
   const counted = products.instances.length > 1 ? await TopicRecordCounts.start(pipeline.kafka, topics) : undefined;
   const records = () => counted?.counts() ?? endOffsets(admin, topics);
   let kafkaTotals = await records();
-  await waitUntil(async () => {
-    kafkaTotals = await records();
-    const rows = sunk();
-    return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaTotals[t.topic] ?? 0));
-  }, 90_000).catch(() => output.err('  the sink did not catch up within 90 s: the report shows where it stands'));
+  // Waited on while the sink or the jobs still move (a loaded machine, a broker restart), up to 90 s standing still.
+  const moved = (): number => [...Object.values(sunk()), ...Object.values(kafkaTotals)].reduce((sum, n) => sum + n, 0);
+  await waitWhileProgressing(
+    async () => {
+      kafkaTotals = await records();
+      const rows = sunk();
+      return products.sink.stats().tables.every((t) => (rows[t.topic] ?? 0) >= (kafkaTotals[t.topic] ?? 0));
+    },
+    moved,
+    { quietMs: 90_000, capMs: 600_000 },
+  ).catch((error: Error) => output.err(`  the sink did not catch up (${error.message}): the report shows where it stands`));
   await counted?.stop();
   const sink = products.sink.stats();
   const analystQueries = await runAnalystQueries(products.sink.warehouse.client, { database: sink.database, distributed: sink.cluster !== undefined }).catch((error: unknown) => {
