@@ -1,3 +1,4 @@
+export { startCleanJob } from './clean.job';
 export { reconcile, type PublishedCounts, type Reconciliation, type WarehouseRow } from './faults.reconciliation';
 export { KILLED_SERVICES, runFaultsEndToEnd, type FaultsRunOptions, type FaultsRunReport } from './faults.scenario';
 export { GatewayProcess, type GatewayHealth } from './gateway.process';

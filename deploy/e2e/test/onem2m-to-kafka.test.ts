@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { startClickhouseSink, type ClickhouseSinkHandle } from '@fieldmesh/connector-clickhouse-sink';
 import { connectorCatalog, Gateway, gatewayConfigSchema } from '@fieldmesh/edge-gateway';
 import { loadContract, type LoadedContract } from '@fieldmesh/governance';
-import { createKafka, DlqHeaders } from '@fieldmesh/kafka';
-import { discoverDomains, type RunningDomain, startDomain } from '@fieldmesh/products';
+import { DlqHeaders } from '@fieldmesh/kafka';
+import type { RunningDomain } from '@fieldmesh/products';
 import { AcmeCse, DeviceWriter, REPO_ROOT } from '@fieldmesh/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectorUp, isolatedRawProduct, readTelemetry, type TelemetryRecord, waitFor } from '../src/index';
+import { connectorUp, isolatedRawProduct, readTelemetry, startCleanJob, type TelemetryRecord, waitFor } from '../src/index';
 
 const onOwnTopic = (loaded: LoadedContract, topic: string): LoadedContract => ({ ...loaded, contract: { ...loaded.contract, kafka: { ...loaded.contract.kafka, topic } } });
 
@@ -88,20 +88,7 @@ describe('ACME oneM2M CSE → gateway → Kafka raw and clean → ClickHouse', (
     ]);
 
     // The clean job reads both raw topics; raw.v2 of this test stays empty.
-    const admin = createKafka({ clientId: `${gatewayId}-admin`, brokers: brokers.split(',') }).admin();
-    await admin.connect();
-    await admin.createTopics([{ topic: rawV2Topic, partitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
-    const declared = await discoverDomains([join(REPO_ROOT, 'domains')]);
-    domain = (await startDomain(
-      declared.find((candidate) => candidate.name === 'plant-telemetry')!,
-      {
-        kafka: { brokers: brokers.split(',') },
-        registryUrl,
-        groups: { clean: `clean-onem2m-${id}` },
-        topics: { 'plant-telemetry.raw': rawTopic, 'plant-telemetry.raw-v2': rawV2Topic, 'plant-telemetry.clean': cleanTopic },
-      },
-    )) as RunningDomain;
+    domain = await startCleanJob({ brokers, registryUrl, group: `clean-onem2m-${id}`, topics: { raw: rawTopic, rawV2: rawV2Topic, clean: cleanTopic }, unused: 'rawV2' });
     const ours = (records: TelemetryRecord[]) => records.filter((record) => record.value.gatewayId === gatewayId);
     clean = ours(await readTelemetry({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 60_000, until: (all) => ours(all).length >= 3 }));
 

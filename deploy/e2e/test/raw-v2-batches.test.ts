@@ -2,14 +2,14 @@ import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectorCatalog, Gateway, gatewayConfigSchema } from '@fieldmesh/edge-gateway';
-import { createKafka, DlqHeaders } from '@fieldmesh/kafka';
-import { discoverDomains, type RunningDomain, startDomain } from '@fieldmesh/products';
+import { DlqHeaders } from '@fieldmesh/kafka';
+import type { RunningDomain } from '@fieldmesh/products';
 import { encodeSparkplugPayload } from '@fieldmesh/simulator';
 import { REPO_ROOT } from '@fieldmesh/testing';
 import mqtt from 'mqtt';
 import { parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectorUp, readTelemetry, type TelemetryRecord, waitFor } from '../src/index';
+import { connectorUp, readTelemetry, startCleanJob, type TelemetryRecord, waitFor } from '../src/index';
 
 /**
  * The batched raw path end to end: a Sparkplug B edge node publishes one DDATA of 51 metrics to Mosquitto,
@@ -100,21 +100,7 @@ describe('Sparkplug DDATA → gateway publishing raw.v2 → Kafka → clean job'
     ]);
 
     // The clean job reads both raw topics; raw.v1 of this test stays empty.
-    const kafka = createKafka({ clientId: `${gatewayId}-admin`, brokers: brokers.split(',') });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics([{ topic: rawV1Topic, partitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
-    const declared = await discoverDomains([join(REPO_ROOT, 'domains')]);
-    domain = (await startDomain(
-      declared.find((candidate) => candidate.name === 'plant-telemetry')!,
-      {
-        kafka: { brokers: brokers.split(',') },
-        registryUrl,
-        groups: { clean: `clean-batch-${id}` },
-        topics: { 'plant-telemetry.raw': rawV1Topic, 'plant-telemetry.raw-v2': rawV2Topic, 'plant-telemetry.clean': cleanTopic },
-      },
-    )) as RunningDomain;
+    domain = await startCleanJob({ brokers, registryUrl, group: `clean-batch-${id}`, topics: { raw: rawV1Topic, rawV2: rawV2Topic, clean: cleanTopic }, unused: 'raw' });
     const ours = (records: TelemetryRecord[]) => records.filter((record) => record.value.gatewayId === gatewayId);
     await readTelemetry({ brokers, registryUrl, topic: cleanTopic, timeoutMs: 60_000, until: (all) => ours(all).length >= signals.length });
     // Anything after the expected records would be a reading emitted twice: give it time to show up.
