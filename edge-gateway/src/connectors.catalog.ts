@@ -1,4 +1,5 @@
 import type { SourceConnectorSpec } from '@fieldmesh/connect';
+import { lwm2mSourceSpec } from '@fieldmesh/connector-lwm2m';
 import { mqttSourceSpec } from '@fieldmesh/connector-mqtt';
 import { onem2mSourceSpec } from '@fieldmesh/connector-onem2m';
 import { opcuaSourceSpec } from '@fieldmesh/connector-opcua';
@@ -11,6 +12,7 @@ export const connectorCatalog = {
   mqtt: mqttSourceSpec,
   opcua: opcuaSourceSpec,
   onem2m: onem2mSourceSpec,
+  lwm2m: lwm2mSourceSpec,
 } satisfies Record<string, SourceConnectorSpec>;
 
 export type ConnectorType = keyof typeof connectorCatalog;

@@ -72,6 +72,8 @@ describe('the gateway config', () => {
   it('reports an unknown connector type once, without a config check', () => {
     const [example] = examples;
     const result = gatewayConfigSchema.safeParse({ ...example!.document, connectors: [{ name: 'plc', type: 'modbus', config: {} }] });
-    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['connectors.0.type', 'Invalid option: expected one of "mqtt"|"opcua"|"onem2m"']]);
+    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['connectors.0.type', 'Invalid option: expected one of "mqtt"|"opcua"|"onem2m"|"lwm2m"'],
+    ]);
   });
 });

@@ -165,6 +165,31 @@ describe('gateway lineage', () => {
     expect(from('readingTime')).toEqual(['cse-in/press-7/load#con/ts', 'cse-in/press-7/load#ct']);
   });
 
+  it("takes each observed LwM2M resource of each listed device as a source of the gateway's LwM2M server", () => {
+    const lwm2m = gatewayConfigSchema.parse({
+      ...config,
+      connectors: [
+        {
+          name: 'sensors',
+          type: 'lwm2m',
+          config: {
+            listenHost: '0.0.0.0',
+            security: 'noSec',
+            devices: [{ endpoint: 'press-7-sensors', assetPath: 'acme/berlin/press-shop/line-1/press-7', observe: [{ path: '/3303/0/5700' }, { path: '/3316/0/5700' }] }],
+          },
+        },
+      ],
+    });
+    const profiles = sourceProfiles(lwm2m);
+    const job = gatewayLineageJob(lwm2m, 'plant.telemetry.raw.v1', schema, profiles);
+    expect(job.inputs.map((d) => `${d.namespace} ${d.name}`)).toEqual(['lwm2m://0.0.0.0:5683 press-7-sensors/3303/0/5700', 'lwm2m://0.0.0.0:5683 press-7-sensors/3316/0/5700']);
+
+    const update = gatewayLineageUpdate(lwm2m, 'plant.telemetry.raw.v1', schema, profiles, readFrom([['sensors', 'press-7-sensors/3316/0/5700']]).snapshot());
+    expect(update.inputs.map((d) => d.name)).toEqual(['press-7-sensors/3316/0/5700']);
+    const fields = columnLineageFacetSchema.parse(update.outputs[0]!.facets!.columnLineage).fields;
+    expect(fields.deviceId!.inputFields.map((i) => `${i.name}#${i.field}`)).toEqual(['press-7-sensors/3316/0/5700#ep']);
+  });
+
   it('finds the birth certificate of a Sparkplug topic, and leaves other topics as they are', () => {
     expect(birthTopic('spBv1.0/berlin/DDATA/edge-1/press-2')).toBe('spBv1.0/berlin/DBIRTH/edge-1/press-2');
     expect(birthTopic('spBv1.0/berlin/NDATA/edge-1')).toBe('spBv1.0/berlin/NBIRTH/edge-1');

@@ -2,7 +2,7 @@ import { parseWith } from '@fieldmesh/config';
 import type { MqttSourceConfig } from '@fieldmesh/connector-mqtt';
 import { dlqTopicFor } from '@fieldmesh/kafka';
 import type { ColumnSource, Dataset, DerivationKind, Facet, JobSpec, LineageEmitter, LineageRunUpdate } from '@fieldmesh/lineage';
-import { columnLineage, FIELDMESH_PRODUCER, kafkaDataset, mqttDataset, onem2mDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
+import { columnLineage, FIELDMESH_PRODUCER, kafkaDataset, lwm2mDataset, mqttDataset, onem2mDataset, opcuaDataset, streamingJobTypeFacet } from '@fieldmesh/lineage';
 import type { GatewayConfig } from '../config/gateway.config';
 import { connectorCatalog } from '../connectors.catalog';
 import { LineageReporter } from './lineage.reporter';
@@ -152,12 +152,33 @@ function onem2mProfile(entry: ConnectorEntry, config: Record<string, unknown>): 
   };
 }
 
+/** LwM2M: each observed resource of each listed device is a source; a reading comes from one value of a notification (SenML, TLV or text). */
+function lwm2mProfile(entry: ConnectorEntry, config: Record<string, unknown>): SourceProfile {
+  const server = `${String(config.listenHost)}:${String(config.listenPort)}`;
+  const devices = config.devices as Array<{ endpoint: string; observe: Array<{ path: string }> }>;
+  const resources = devices.flatMap((device) => device.observe.map((observed) => `${device.endpoint}${observed.path}`));
+  return {
+    connector: entry.name,
+    type: entry.type,
+    dataset: (address) => lwm2mDataset(server, address),
+    derivations: {
+      ...valueDerivations('value'),
+      readingTime: { fields: ['bt', 't'], kind: 'TRANSFORMATION', transformation: 'SenML base time plus time, else the receive time' },
+      deviceId: { fields: ['ep'], kind: 'IDENTITY', transformation: "the device's deviceId from the config, else the endpoint client name it registered with" },
+    },
+    subscriptions: resources,
+    concrete: resources,
+  };
+}
+
 function profileOf(entry: ConnectorEntry, parsed: Record<string, unknown>): SourceProfile {
   switch (entry.type) {
     case 'opcua':
       return opcuaProfile(entry, parsed);
     case 'onem2m':
       return onem2mProfile(entry, parsed);
+    case 'lwm2m':
+      return lwm2mProfile(entry, parsed);
     case 'mqtt':
       return parsed.format === 'sparkplugb' ? sparkplugProfile(entry, parsed) : jsonProfile(entry, parsed);
   }
@@ -200,9 +221,9 @@ function readSourcesFacet(snapshot: ReadSourcesSnapshot, maxSources: number): Fa
 }
 
 /**
- * The gateway's inputs and outputs for the sources it has read: each MQTT topic, OPC UA node and oneM2M
- * container as an input dataset (`mqtt://host:port` / topic, `opcua://host:port` / node id,
- * `onem2m://host:port` / `<CSEBase>/<container>`), and the product topic with a column
+ * The gateway's inputs and outputs for the sources it has read: each MQTT topic, OPC UA node, oneM2M
+ * container and LwM2M resource as an input dataset (`mqtt://host:port` / topic, `opcua://host:port` / node id,
+ * `onem2m://host:port` / `<CSEBase>/<container>`, `lwm2m://host:port` / `<endpoint>/<object>/<instance>/<resource>`), and the product topic with a column
  * lineage facet naming, for each record field, the source fields it is computed from.
  */
 export function gatewayLineageUpdate(
