@@ -1,7 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type KafkaAccessPlan, type LoadedContract } from '@fieldmesh/governance';
-import { GATEWAY_COMMANDS_TOPIC, GATEWAY_COMMANDS_TOPIC_LAYOUT, GATEWAY_REPLIES_TOPIC, GATEWAY_REPLIES_TOPIC_LAYOUT } from '@fieldmesh/connect';
+import {
+  FLEET_ROLLOUTS_TOPIC,
+  FLEET_ROLLOUTS_TOPIC_LAYOUT,
+  GATEWAY_COMMANDS_TOPIC,
+  GATEWAY_COMMANDS_TOPIC_LAYOUT,
+  GATEWAY_DESIRED_STATE_TOPIC,
+  GATEWAY_DESIRED_STATE_TOPIC_LAYOUT,
+  GATEWAY_REPLIES_TOPIC,
+  GATEWAY_REPLIES_TOPIC_LAYOUT,
+} from '@fieldmesh/connect';
 import { type AclBinding, DEFAULT_REPLICATION_FACTOR, type KafkaAdminPort, type TopicSpec } from '@fieldmesh/kafka';
 import { ensureLineageTopic } from '@fieldmesh/lineage';
 import { contractRootsOf, ContractCatalog, discoverDomains, wireDomain } from '@fieldmesh/products';
@@ -80,6 +89,9 @@ export async function platformTopics(): Promise<StrimziTopic[]> {
   specs.push({ topic: GATEWAY_COMMANDS_TOPIC, ...GATEWAY_COMMANDS_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
   // Their answers and the gateways' heartbeats: each site's gateway writes them, the console reads them.
   specs.push({ topic: GATEWAY_REPLIES_TOPIC, ...GATEWAY_REPLIES_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
+  // Desired states (compacted) and the rollout audit trail: the fleet operator writes both, each site's gateway reads its desired state.
+  specs.push({ topic: GATEWAY_DESIRED_STATE_TOPIC, ...GATEWAY_DESIRED_STATE_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
+  specs.push({ topic: FLEET_ROLLOUTS_TOPIC, ...FLEET_ROLLOUTS_TOPIC_LAYOUT, replicationFactor: DEFAULT_REPLICATION_FACTOR });
   return specs.map((spec) => strimziTopic(spec, 'platform'));
 }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GATEWAY_COMMANDS_TOPIC, GATEWAY_REPLIES_TOPIC } from '@fieldmesh/connect';
+import { FLEET_ROLLOUTS_TOPIC, GATEWAY_COMMANDS_TOPIC, GATEWAY_DESIRED_STATE_TOPIC, GATEWAY_REPLIES_TOPIC } from '@fieldmesh/connect';
 import { clickhouseSinkConfigSchema } from '@fieldmesh/connector-clickhouse-sink';
 import { gatewayConfigSchema } from '@fieldmesh/edge-gateway';
 import { dlqTopicSpecFor, kafkaAccessPlan, loadAllContracts, principalNames, topicSpecFor, type LoadedContract } from '@fieldmesh/governance';
@@ -83,7 +83,10 @@ describe('the Helm chart', () => {
     // One partition: the operators' commands stay in the order they were given.
     expect(topics.get(GATEWAY_COMMANDS_TOPIC)).toMatchObject({ partitions: 1, config: { 'retention.ms': String(30 * 24 * 3_600_000) } });
     expect(topics.get(GATEWAY_REPLIES_TOPIC)).toMatchObject({ config: { 'retention.ms': String(30 * 24 * 3_600_000) } });
-    expect(topics.size).toBe(contracts.length * 2 + 3);
+    // The latest desired state per gateway stays; the rollout audit trail a year.
+    expect(topics.get(GATEWAY_DESIRED_STATE_TOPIC)).toMatchObject({ partitions: 1, config: { 'cleanup.policy': 'compact' } });
+    expect(topics.get(FLEET_ROLLOUTS_TOPIC)).toMatchObject({ config: { 'retention.ms': String(365 * 24 * 3_600_000) } });
+    expect(topics.size).toBe(contracts.length * 2 + 5);
   });
 
   it('declares every topic a principal writes but may not create, so that no component depends on a topic nobody makes', () => {

@@ -17,6 +17,15 @@ const grantsOf = (principal: string) =>
     .map(aclKey)
     .map((key) => key.slice(key.indexOf(' ') + 1));
 
+/** The principals allowed to write a topic. */
+const writers = (topic: string) => [
+  ...new Set(
+    kafkaAccessPlan(contracts, { sites: ['berlin'] })
+      .bindings.filter((binding) => binding.resourceName === topic && binding.operation === 'WRITE')
+      .map((binding) => binding.principal),
+  ),
+];
+
 describe('the Kafka access plan of the contracts', () => {
   it('lets the energy domain write its product and DLQ and read only its declared upstream', () => {
     const energy = grantsOf(principalNames.domain('energy'));
@@ -50,14 +59,21 @@ describe('the Kafka access plan of the contracts', () => {
       'WRITE TOPIC:plant.telemetry.raw.v2',
       'WRITE TOPIC:plant.telemetry.raw.v2.dlq',
     ]);
-    expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual(['READ TOPIC:_fieldmesh.gateway-commands', 'READ GROUP:fieldmesh-gateway-commands.*']);
+    expect(gateway.filter((grant) => grant.startsWith('READ'))).toEqual([
+      'READ TOPIC:_fieldmesh.gateway-commands',
+      'READ GROUP:fieldmesh-gateway-commands.*',
+      'READ TOPIC:_fieldmesh.gateway-desired-state',
+      'READ GROUP:fieldmesh-gateway-desired-state.*',
+    ]);
+  });
+
+  it('lets the fleet operator alone write desired states and the rollout audit trail, and read the heartbeats', () => {
+    expect(writers('_fieldmesh.gateway-desired-state')).toEqual([`User:${principalNames.fleet}`]);
+    expect(writers('_fieldmesh.fleet-rollouts')).toEqual([`User:${principalNames.fleet}`]);
+    expect(grantsOf(principalNames.fleet)).toEqual(expect.arrayContaining(['READ TOPIC:_fieldmesh.gateway-replies', 'READ GROUP:fieldmesh-fleet*']));
   });
 
   it('gives writes to _schemas and the contract audit log to the registry alone', () => {
-    const plan = kafkaAccessPlan(contracts, { sites: ['berlin'] });
-    const writers = (topic: string) => [
-      ...new Set(plan.bindings.filter((binding) => binding.resourceName === topic && binding.operation === 'WRITE').map((binding) => binding.principal)),
-    ];
     expect(writers('_schemas')).toEqual([`User:${principalNames.registry}`]);
     expect(writers('_fieldmesh.contract-audit')).toEqual([`User:${principalNames.registry}`]);
   });
@@ -68,6 +84,7 @@ describe('the Kafka access plan of the contracts', () => {
       expect.arrayContaining(['READ TOPIC:plant.telemetry.clean.v1', 'READ TOPIC:_fieldmesh.slo', 'READ TOPIC:_fieldmesh.gateway-replies', 'READ GROUP:fieldmesh-console-*']),
     );
     expect(consoleGrants.filter((grant) => /^(WRITE|CREATE|IDEMPOTENT_WRITE) /.test(grant)).sort()).toEqual([
+      'CREATE TOPIC:_fieldmesh.fleet-rollouts',
       'CREATE TOPIC:_fieldmesh.gateway-replies',
       'WRITE TOPIC:_fieldmesh.gateway-commands',
       'WRITE TOPIC:asset-health.alerts.v1',

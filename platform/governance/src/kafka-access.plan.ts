@@ -11,6 +11,10 @@ export const PLATFORM_TOPICS = {
   gatewayCommands: '_fieldmesh.gateway-commands',
   /** Gateways' answers to those commands and their heartbeats, keyed by gateway id; GATEWAY_REPLIES_TOPIC of @fieldmesh/connect. */
   gatewayReplies: '_fieldmesh.gateway-replies',
+  /** Each gateway's signed desired state, compacted, keyed by gateway id; GATEWAY_DESIRED_STATE_TOPIC of @fieldmesh/connect. */
+  gatewayDesiredState: '_fieldmesh.gateway-desired-state',
+  /** Every step of the fleet's rollouts (the audit trail); FLEET_ROLLOUTS_TOPIC of @fieldmesh/connect. */
+  fleetRollouts: '_fieldmesh.fleet-rollouts',
   /** Prefix of the windowed jobs' checkpoint topics, `_fieldmesh.checkpoints.<groupId>`. */
   checkpoints: '_fieldmesh.checkpoints.',
 } as const;
@@ -28,6 +32,7 @@ export function principalNamesFor(prefix: string = DEFAULT_PRINCIPAL_PREFIX) {
     sink: `${prefix}-clickhouse-sink`,
     registry: `${prefix}-registry`,
     console: `${prefix}-console`,
+    fleet: `${prefix}-fleet-operator`,
     slo: `${prefix}-slo-monitor`,
     analyst: `${prefix}-analyst`,
   };
@@ -71,7 +76,8 @@ const DESCRIBE_CONFIGS = ['DESCRIBE_CONFIGS'] as const;
  *   and, run as several exactly-once instances, uses transactional ids `<domain>.…`;
  * - a site's gateway writes the source products (contracts without upstream) and their DLQs only, and reads
  *   the operators' commands (`_fieldmesh.gateway-commands`), which the console alone writes, and answers them
- *   (and sends heartbeats) on `_fieldmesh.gateway-replies`, which the console reads;
+ *   (and sends heartbeats) on `_fieldmesh.gateway-replies`, which the console reads, and follows its desired
+ *   state on `_fieldmesh.gateway-desired-state`, which the fleet operator (`fieldmesh fleet`) alone writes;
  * - the sink reads every product and writes their DLQs; analysts, the console and the SLO monitor read products;
  * - the console writes a product only where its contract names it among the topic's `kafka.writers` (people's
  *   alert workflow steps, which the product logs beside the domain's own);
@@ -119,11 +125,21 @@ export function kafkaAccessPlan(contracts: readonly LoadedContract[], options: K
     bindings.push(...grants(principal, 'GROUP', 'fieldmesh-gateway-commands.', ['READ', 'DESCRIBE'], 'PREFIXED'));
     // It answers them, and sends its heartbeats, on the replies topic (made on first start).
     bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, ['CREATE', ...PRODUCE]));
+    // It follows its desired state (the topic made on first start) in throw-away groups of its own; only what an operator certificate signed is applied.
+    bindings.push(...grants(principal, 'TOPIC', PLATFORM_TOPICS.gatewayDesiredState, ['CREATE', ...CONSUME]));
+    bindings.push(...grants(principal, 'GROUP', 'fieldmesh-gateway-desired-state.', ['READ', 'DESCRIBE'], 'PREFIXED'));
   }
+  // `fieldmesh fleet` alone publishes desired states and records each rollout step; it follows the gateways' heartbeats.
+  bindings.push(...grants(principalNames.fleet, 'TOPIC', PLATFORM_TOPICS.gatewayDesiredState, ['CREATE', ...PRODUCE, 'READ']));
+  bindings.push(...grants(principalNames.fleet, 'TOPIC', PLATFORM_TOPICS.fleetRollouts, ['CREATE', ...PRODUCE, 'READ']));
+  bindings.push(...grants(principalNames.fleet, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, CONSUME));
+  bindings.push(...grants(principalNames.fleet, 'GROUP', 'fieldmesh-fleet', ['READ', 'DESCRIBE'], 'PREFIXED'));
   // Only the console sends operators' commands to gateways, each with the operator's name (the audit trail).
   bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayCommands, PRODUCE));
   // The console's fleet page follows the gateways' heartbeats and answers (and makes their topic when it starts before any gateway).
   bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.gatewayReplies, ['CREATE', ...CONSUME]));
+  // Its fleet page shows the rollouts of desired states from their audit trail (made by the console too when it starts first).
+  bindings.push(...grants(principalNames.console, 'TOPIC', PLATFORM_TOPICS.fleetRollouts, ['CREATE', ...CONSUME]));
   for (const contract of products.filter((product) => product.kafka.writers?.includes('console'))) {
     bindings.push(...grants(principalNames.console, 'TOPIC', contract.kafka.topic, PRODUCE));
   }
