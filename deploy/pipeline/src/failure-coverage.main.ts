@@ -5,10 +5,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { alertingSchema, DEFAULT_MODELS_DIR, featureWindowSpec, recordingFiles, runBacktest } from '@fieldmesh/domain-asset-health';
-import { buildPlant, parseSimulatorConfig, recordPlant } from '@fieldmesh/simulator';
 import { REPO_ROOT } from '@fieldmesh/stack';
-import { coverageByMode, coverageSchedule, DEFAULT_VARIATION, type ModeCoverage } from './failure-coverage';
+import { DEFAULT_VARIATION, measureFailureCoverage, type ModeCoverage } from './failure-coverage';
 
 const HELP = `Recall of the anomaly operator per failure mode, on synthetic rare failures
 
@@ -25,9 +23,6 @@ Options
   --models <dir>  model registry (default: models/)
   --json          print the figures as JSON
   -h, --help      this help`;
-
-/** A fixed start, so that the same seed gives the same recording and the same figures. */
-const START_TIME_MS = 1_795_000_000_000;
 
 function tally({ episodes, detected }: { episodes: number; detected: number }): string {
   return `${detected}/${episodes}`;
@@ -58,28 +53,11 @@ async function main(): Promise<number> {
   }
   const seed = Number(values.seed ?? 42);
   if (!Number.isInteger(seed)) throw new TypeError(`--seed must be a whole number, got ${values.seed}`);
-  const plantShape = parseSimulatorConfig({}).plant;
-  const { episodes, durationSeconds } = coverageSchedule(buildPlant(plantShape));
-  const config = parseSimulatorConfig(
-    {
-      seed,
-      startTimeMs: START_TIME_MS,
-      plant: plantShape,
-      rate: 1,
-      durationSeconds,
-      failures: episodes.map(({ asset, mode, at, duration, severity }) => ({ asset, mode, at, duration, severity })),
-    },
-    'failure coverage',
-  );
-  const csv = join(values.out ?? join(REPO_ROOT, '.fieldmesh', 'failure-coverage'), `coverage-seed-${seed}.csv`);
-  recordPlant(config, csv);
-  const result = await runBacktest({
-    files: recordingFiles(csv),
-    modelsDir: values.models ?? DEFAULT_MODELS_DIR,
-    spec: featureWindowSpec(),
-    alerting: alertingSchema.parse({}),
+  const { csv, episodes, rows, result } = await measureFailureCoverage({
+    seed,
+    out: values.out ?? join(REPO_ROOT, '.fieldmesh', 'failure-coverage'),
+    ...(values.models ? { modelsDir: values.models } : {}),
   });
-  const rows = coverageByMode(episodes, result.metrics, START_TIME_MS);
   const m = result.metrics;
   if (values.json) {
     console.log(JSON.stringify({ seed, recording: csv, hours: result.hours, episodes: episodes.length, alerts: m.alerts, falseAlerts: m.falseAlerts, modes: rows }, null, 2));

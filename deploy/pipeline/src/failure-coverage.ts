@@ -1,5 +1,6 @@
-import type { BacktestMetrics } from '@fieldmesh/domain-asset-health';
-import { type AssetClass, FAILURE_MODES, type FailureMode, MODE_CLASSES, type Plant } from '@fieldmesh/simulator';
+import { join } from 'node:path';
+import { alertingSchema, type BacktestMetrics, type BacktestResult, DEFAULT_MODELS_DIR, featureWindowSpec, recordingFiles, runBacktest } from '@fieldmesh/domain-asset-health';
+import { type AssetClass, buildPlant, FAILURE_MODES, type FailureMode, MODE_CLASSES, parseSimulatorConfig, type Plant, recordPlant } from '@fieldmesh/simulator';
 import { CoverageEpisodeUnlabelled } from './errors';
 
 /** The controlled variation: every failure mode on every class that can have it, at each severity and for each length. */
@@ -97,4 +98,42 @@ export function coverageByMode(episodes: readonly CoverageEpisode[], metrics: Pi
       byClass,
     };
   });
+}
+
+/** A fixed start, so that the same seed gives the same recording and the same figures. */
+const START_TIME_MS = 1_795_000_000_000;
+
+/**
+ * Records the coverage schedule on the default plant (2 lines of a compressor, pump, motor and conveyor) with
+ * the simulator's physics and this seed into `<out>/coverage-seed-<seed>.csv` (with its mapping and labels),
+ * backtests it with the models of `modelsDir` and tallies the outcomes per mode.
+ */
+export async function measureFailureCoverage(options: { seed: number; out: string; modelsDir?: string }): Promise<{
+  csv: string;
+  episodes: CoverageEpisode[];
+  rows: ModeCoverage[];
+  result: BacktestResult;
+}> {
+  const plantShape = parseSimulatorConfig({}).plant;
+  const { episodes, durationSeconds } = coverageSchedule(buildPlant(plantShape));
+  const config = parseSimulatorConfig(
+    {
+      seed: options.seed,
+      startTimeMs: START_TIME_MS,
+      plant: plantShape,
+      rate: 1,
+      durationSeconds,
+      failures: episodes.map(({ asset, mode, at, duration, severity }) => ({ asset, mode, at, duration, severity })),
+    },
+    'failure coverage',
+  );
+  const csv = join(options.out, `coverage-seed-${options.seed}.csv`);
+  recordPlant(config, csv);
+  const result = await runBacktest({
+    files: recordingFiles(csv),
+    modelsDir: options.modelsDir ?? DEFAULT_MODELS_DIR,
+    spec: featureWindowSpec(),
+    alerting: alertingSchema.parse({}),
+  });
+  return { csv, episodes, rows: coverageByMode(episodes, result.metrics, START_TIME_MS), result };
 }
