@@ -20,7 +20,8 @@ export const KAFKA_ACCESS_HELP = `Kafka access (a cluster with SASL/SCRAM and an
   fieldmesh-registry alone writes _schemas and _fieldmesh.contract-audit; fieldmesh-clickhouse-sink,
   fieldmesh-console, fieldmesh-slo-monitor and fieldmesh-analyst read products; fieldmesh-slo-monitor alone
   writes _fieldmesh.slo; fieldmesh-console writes only the products whose contract lists it in kafka.writers
-  (the alerts: people's workflow steps). Passwords are made once into <secrets-dir>/<principal>.password
+  (the alerts: people's workflow steps); fieldmesh-fleet-operator alone writes gateways' desired states and the
+  rollout audit trail ('fleet rollout'). Passwords are made once into <secrets-dir>/<principal>.password
   (0600) and never printed.`;
 
 export interface KafkaAccessSelection {
