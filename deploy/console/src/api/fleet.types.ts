@@ -1,4 +1,4 @@
-import type { DiagnosticCommandType, GatewayAnswer, GatewayBufferState } from '@fieldmesh/connect';
+import type { DesiredStateReport, DiagnosticCommandType, FleetRolloutEvent, GatewayAnswer, GatewayBufferState } from '@fieldmesh/connect';
 
 /** One gateway as its last heartbeat on `_fieldmesh.gateway-replies` shows it. */
 export interface GatewayView {
@@ -13,6 +13,20 @@ export interface GatewayView {
   buffer: GatewayBufferState;
   startedAt: string;
   intervalSeconds: number;
+  /** The desired-state version it runs and the last one it received with its outcome; null for a gateway that follows none. */
+  desiredState: DesiredStateReport | null;
+}
+
+/** A rollout of a desired state (`fieldmesh fleet rollout`), from its steps on `_fieldmesh.fleet-rollouts`. */
+export interface RolloutView {
+  rolloutId: string;
+  /** The operator certificate that signed it. */
+  by: string;
+  startedAt: string;
+  /** running until a `completed` or `stopped` step. */
+  status: 'running' | 'completed' | 'stopped';
+  /** Every step, oldest first (without the earlier states a `published` step keeps for a rollback). */
+  steps: Array<Omit<FleetRolloutEvent, 'previous'>>;
 }
 
 /** A gateway with its latest answers to operators' commands, newest first. */

@@ -2,7 +2,7 @@ import type { Principal } from '@fieldmesh/auth';
 import { DIAGNOSTIC_COMMAND_TYPES } from '@fieldmesh/connect';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FleetCommandAccepted, FleetCommandStatus, GatewayDetail, GatewayView } from '../../api/fleet.types';
+import type { FleetCommandAccepted, FleetCommandStatus, GatewayDetail, GatewayView, RolloutView } from '../../api/fleet.types';
 import type { Page } from '../../api/types';
 import { Caller } from '../auth/console.auth';
 import { pageRequest } from '../http/pagination';
@@ -24,6 +24,17 @@ export class FleetController {
   @PAGE_QUERIES
   list(@Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string): Page<GatewayView> {
     return this.fleet.list(pageRequest({ search, page, pageSize }));
+  }
+
+  @Get('rollouts')
+  @ApiOperation({
+    summary: 'Rollouts of gateway desired states, newest first, with every step, paged',
+    description:
+      'Returns `Page<RolloutView>` from `_fieldmesh.fleet-rollouts`, the audit trail `fieldmesh fleet rollout|rollback` writes: who signed, each gateway published, each health gate passed or failed, rolled back, completed or stopped. `search` matches rollout id, operator and gateway ids.',
+  })
+  @PAGE_QUERIES
+  rollouts(@Query('search') search?: string, @Query('page') page?: string, @Query('pageSize') pageSize?: string): Page<RolloutView> {
+    return this.fleet.rollouts(pageRequest({ search, page, pageSize }));
   }
 
   @Get('gateways/:gatewayId')

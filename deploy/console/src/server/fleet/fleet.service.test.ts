@@ -1,6 +1,7 @@
 import { AccessDenied, type Principal } from '@fieldmesh/auth';
 import type { DiagnosticCommand, GatewayAnswer, GatewayHeartbeat } from '@fieldmesh/connect';
 import { describe, expect, it } from 'vitest';
+import type { RolloutView } from '../../api/fleet.types';
 import type { FleetBoard } from './fleet.board';
 import { FleetService } from './fleet.service';
 
@@ -19,9 +20,10 @@ const heartbeat = (gatewayId: string, secondsAgo: number): GatewayHeartbeat => (
 });
 
 /** The board reduced to what the service uses: the heartbeats and answers it holds and the commands it sent. */
-function boardWith(heartbeats: GatewayHeartbeat[], answers: GatewayAnswer[] = []) {
+function boardWith(heartbeats: GatewayHeartbeat[], answers: GatewayAnswer[] = [], rollouts: RolloutView[] = []) {
   const sent: DiagnosticCommand[] = [];
   const board = {
+    rollouts: () => rollouts,
     gateways: () => heartbeats,
     heartbeat: (id: string) => heartbeats.find((h) => h.gatewayId === id),
     answersOf: (id: string) => answers.filter((a) => a.gatewayId === id),
@@ -68,5 +70,25 @@ describe('FleetService', () => {
     await expect(service.command('gw-a', { type: 'log-tail', lines: 5000 }, operator)).rejects.toThrow(/'lines'/);
     await expect(service.command('gw-z', { type: 'health' }, operator)).rejects.toMatchObject({ status: 404 });
     expect(sent).toEqual([]);
+  });
+
+  it("shows each gateway's desired-state version and last outcome, and finds rollouts by a gateway they touched", () => {
+    const report = {
+      appliedVersion: 3,
+      latest: { version: 4, rolloutId: 'r-2', outcome: 'rolled-back' as const, reason: 'health gates failed: connectors not connected: plc', at: '2026-12-07T11:59:00.000Z' },
+    };
+    const rollout = (rolloutId: string, gatewayId: string): RolloutView => ({
+      rolloutId,
+      by: 'olga',
+      startedAt: '2026-12-07T11:58:00.000Z',
+      status: 'stopped',
+      steps: [{ rolloutId, step: 'published', by: 'olga', at: '2026-12-07T11:58:00.000Z', gatewayId, version: 4 }],
+    });
+    const { service } = boardWith([{ ...heartbeat('gw-a', 5), desiredState: report }, heartbeat('gw-b', 5)], [], [rollout('r-2', 'gw-a'), rollout('r-1', 'gw-b')]);
+    expect(service.list({ terms: [], page: 1, pageSize: 50 }).items.map((g) => [g.gatewayId, g.desiredState])).toEqual([
+      ['gw-a', report],
+      ['gw-b', null],
+    ]);
+    expect(service.rollouts({ terms: ['gw-a'], page: 1, pageSize: 50 }).items.map((r) => r.rolloutId)).toEqual(['r-2']);
   });
 });

@@ -3,7 +3,7 @@ import type { Principal } from '@fieldmesh/auth';
 import { parseWith } from '@fieldmesh/config';
 import { type DiagnosticCommand, diagnosticCommandSchema, type GatewayHeartbeat } from '@fieldmesh/connect';
 import { Logger } from '@nestjs/common';
-import type { FleetCommandAccepted, FleetCommandStatus, GatewayDetail, GatewayView } from '../../api/fleet.types';
+import type { FleetCommandAccepted, FleetCommandStatus, GatewayDetail, GatewayView, RolloutView } from '../../api/fleet.types';
 import type { Page } from '../../api/types';
 import { requireAction } from '../auth/console.auth';
 import { RequestInvalid, ResourceNotFound } from '../errors';
@@ -37,6 +37,12 @@ export class FleetService {
       .filter((g) => matchesSearch(request.terms, [g.gatewayId, ...Object.keys(g.connectors)]))
       .sort((a, b) => Number(b.silent) - Number(a.silent) || a.state.localeCompare(b.state) || a.gatewayId.localeCompare(b.gatewayId));
     return paginate(gateways, request);
+  }
+
+  /** Rollouts of desired states, newest first, paged; `search` matches the rollout id, the operator and the gateways. */
+  rollouts(request: PageRequest): Page<RolloutView> {
+    const rollouts = this.board.rollouts().filter((r) => matchesSearch(request.terms, [r.rolloutId, r.by, ...r.steps.flatMap((s) => (s.gatewayId ? [s.gatewayId] : []))]));
+    return paginate(rollouts, request);
   }
 
   get(gatewayId: string): GatewayDetail {
@@ -94,6 +100,7 @@ export class FleetService {
       buffer: heartbeat.buffer,
       startedAt: heartbeat.startedAt,
       intervalSeconds: heartbeat.intervalSeconds,
+      desiredState: heartbeat.desiredState ?? null,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { DiagnosticCommandType, GatewayAnswer } from '@fieldmesh/connect';
-import type { FleetCommandAccepted, FleetCommandRequest, GatewayDetail, GatewayView } from '../../../src/api/fleet.types';
+import type { FleetCommandAccepted, FleetCommandRequest, GatewayDetail, GatewayView, RolloutView } from '../../../src/api/fleet.types';
 import type { Page } from '../../../src/api/types';
 import { post, query } from '../api/api.client';
 import { useApi } from '../api/use-api';
@@ -48,6 +48,7 @@ export function FleetPage() {
                   <th>State</th>
                   <th>Last heartbeat</th>
                   <th>Connectors</th>
+                  <th>Desired state</th>
                   <th className="num">Buffered</th>
                   <th className="num">Buffer bytes</th>
                   <th className="num">Oldest unacked</th>
@@ -71,6 +72,9 @@ export function FleetPage() {
                       </Badge>
                     ))}
                   </td>
+                  <td>
+                    <DesiredStateCell gateway={gateway} />
+                  </td>
                   <td className="num">{formatNumber(gateway.buffer.pendingRecords)}</td>
                   <td className="num">{formatNumber(gateway.buffer.bytes)}</td>
                   <td className="num mono">{gateway.buffer.oldestUnackedSeq ?? '–'}</td>
@@ -81,6 +85,85 @@ export function FleetPage() {
         )}
       </LoadState>
       {selected && <GatewayPanel gatewayId={selected} />}
+      <Rollouts />
+    </>
+  );
+}
+
+const OUTCOME_TONE = { applying: 'warn', applied: 'ok', 'rolled-back': 'bad', rejected: 'bad' } as const;
+
+/** The version a gateway runs and, when it differs, the last one it received and what became of it. */
+function DesiredStateCell({ gateway }: { gateway: GatewayView }) {
+  const report = gateway.desiredState;
+  if (!report) return <span className="muted">–</span>;
+  const latest = report.latest;
+  return (
+    <span title={latest?.reason}>
+      <span className="mono">{report.appliedVersion === null ? 'file config' : `v${report.appliedVersion}`}</span>{' '}
+      {latest && (latest.outcome !== 'applied' || latest.version !== report.appliedVersion) && (
+        <Badge tone={OUTCOME_TONE[latest.outcome]}>
+          v{latest.version} {latest.outcome}
+        </Badge>
+      )}
+    </span>
+  );
+}
+
+const ROLLOUT_TONE = { running: 'warn', completed: 'ok', stopped: 'bad' } as const;
+
+/** Rollouts of desired states (`fieldmesh fleet rollout`), newest first, each with its steps from the audit trail. */
+function Rollouts() {
+  const [page, setPage] = useState(1);
+  const rollouts = useApi<Page<RolloutView>>(`/api/fleet/rollouts${query({ page })}`, 5_000);
+  return (
+    <>
+      <div className="page-head">
+        <h2>Rollouts</h2>
+        <span className="sub">Every step of `fieldmesh fleet rollout` and `rollback`, from _fieldmesh.fleet-rollouts</span>
+      </div>
+      <LoadState loaded={rollouts}>
+        {(data) => (
+          <section className="panel flush">
+            <PagedTable
+              page={data}
+              testId="rollouts"
+              empty="No rollout yet: `fieldmesh fleet rollout <state.yaml> --canary <gateway>` starts one."
+              onPage={setPage}
+              head={
+                <>
+                  <th>Rollout</th>
+                  <th>Status</th>
+                  <th>Signed by</th>
+                  <th>Started</th>
+                  <th>Steps</th>
+                </>
+              }
+              row={(rollout) => (
+                <tr key={rollout.rolloutId} data-testid={`rollout-${rollout.rolloutId}`}>
+                  <td className="mono">{rollout.rolloutId}</td>
+                  <td>
+                    <Badge tone={ROLLOUT_TONE[rollout.status]}>{rollout.status}</Badge>
+                  </td>
+                  <td>{rollout.by}</td>
+                  <td className="nowrap" title={formatDateTime(rollout.startedAt)}>
+                    {formatAgo(rollout.startedAt)}
+                  </td>
+                  <td>
+                    {rollout.steps.map((step, index) => (
+                      <div key={index} title={formatDateTime(step.at)}>
+                        {step.step}
+                        {step.gatewayId && <span className="mono"> {step.gatewayId}</span>}
+                        {step.version !== undefined && <span className="mono"> v{step.version}</span>}
+                        {step.detail && <span className="muted">: {step.detail}</span>}
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              )}
+            />
+          </section>
+        )}
+      </LoadState>
     </>
   );
 }
