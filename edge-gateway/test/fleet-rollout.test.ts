@@ -88,7 +88,7 @@ describe('fleet rollout with three gateways', () => {
             registryUrl: inject('registryUrl'),
             connectors: [fileConnector(gatewayId)],
             commands: { topic: `_fieldmesh.gateway-commands.test-${run}`, repliesTopic: topics.replies, heartbeatSeconds: 1 },
-            desiredState: { topic: topics.desiredState, siteCaFile: ca.files.certificate, gates: { windowSeconds: 3, minReadings: 1 } },
+            desiredState: { topic: topics.desiredState, siteCaFile: ca.files.certificate, gates: { windowSeconds: 5, minReadings: 1 } },
             observability: { port: 0 },
           }),
           { root: REPO_ROOT, connectors: connectorCatalog, log: () => undefined },

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigInvalid, parseWith } from '@fieldmesh/config';
@@ -50,7 +51,7 @@ export class DesiredStateGateway {
   static async start(config: GatewayConfig, options: GatewayOptions): Promise<DesiredStateGateway> {
     const fileConfig = followed(config);
     const say = options.log ?? ((line: string) => console.error(line));
-    const caPem = await readFile(fileConfig.desiredState.siteCaFile, 'utf8');
+    const caPem = await readSiteCa(fileConfig.desiredState.siteCaFile);
     const store = new DesiredStateStore(join(fileConfig.stateDir, 'desired-state.json'));
     let record = await store.load();
     if (record.latest?.outcome === 'applying') {
@@ -141,7 +142,9 @@ export class DesiredStateGateway {
     } catch {
       this.next = record.value.toString();
     }
-    this.working ??= this.work().finally(() => (this.working = undefined));
+    this.working ??= this.work()
+      .catch((error: unknown) => this.say(`desired state not handled (${error instanceof Error ? error.message : String(error)}); the gateway runs what it ran`))
+      .finally(() => (this.working = undefined));
   }
 
   private async work(): Promise<void> {
@@ -224,6 +227,19 @@ export class DesiredStateGateway {
         await sleep(backoffMs(attempt, 500, 30_000));
       }
     }
+  }
+}
+
+/** The site CA certificate, read and parsed at start, so a wrong file stops the gateway at once rather than refusing every state. */
+async function readSiteCa(file: string): Promise<string> {
+  try {
+    const pem = await readFile(file, 'utf8');
+    new X509Certificate(pem);
+    return pem;
+  } catch (error) {
+    throw new ConfigInvalid('gateway config', [
+      { path: 'desiredState.siteCaFile', message: `${file} is not a readable PEM certificate (${error instanceof Error ? error.message : String(error)})` },
+    ]);
   }
 }
 

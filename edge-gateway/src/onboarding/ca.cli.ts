@@ -122,7 +122,8 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   issue: {
-    summary: 'Sign a CSR. The subject is CN=<id>, OU=<type>, O=<site>; device and gateway certificates are for TLS clients, broker ones for the TLS server.',
+    summary:
+      "Sign a CSR. The subject is CN=<id>, OU=<type>, O=<site>; device and gateway certificates are for TLS clients, broker ones for the TLS server, operator ones sign gateways' desired states (fieldmesh fleet rollout).",
     options: {
       csr: { type: 'string', help: 'The CSR file (PEM).' },
       type: { type: 'string', help: `${CERTIFICATE_TYPES.join(' | ')}.` },
