@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { enumValuesOf, enumWidenings, enumWideningSql } from './enum.widening';
 import { capabilitiesOf } from './server.capabilities';
 import type { TableDescription } from './table.introspection';
-import { planTable } from './table.plan';
+import { distributedTableSql, planTable } from './table.plan';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const raw = loadContract(join(root, 'contracts/plant-telemetry/raw.yaml'), root);
@@ -48,9 +48,11 @@ describe('enum columns that gain the symbols a contract appended', () => {
     expect(enumWideningSql(plan, widenings)).toEqual([`ALTER TABLE \`fieldmesh\`.\`plant_telemetry_raw_v1\` MODIFY COLUMN \`sourceProtocol\` ${widenings[0]!.to}`]);
 
     const clustered = planTable(raw, capabilitiesOf('18.16.1'), { cluster: 'fieldmesh' });
+    // 18.16 refuses ALTER ON CLUSTER of the (unreplicated) Distributed table: it is made again from the widened table.
     expect(enumWideningSql(clustered, enumWidenings(clustered, tableWith(clustered, { sourceProtocol: OLD_PROTOCOLS })))).toEqual([
       expect.stringMatching(/^ALTER TABLE `fieldmesh`\.`plant_telemetry_raw_v1` ON CLUSTER `fieldmesh` MODIFY COLUMN `sourceProtocol` Enum8\(.*'LWM2M' = 6\)$/),
-      expect.stringMatching(/^ALTER TABLE `fieldmesh`\.`plant_telemetry_raw_v1_all` ON CLUSTER `fieldmesh` MODIFY COLUMN `sourceProtocol` Enum8\(.*'LWM2M' = 6\)$/),
+      'DROP TABLE IF EXISTS `fieldmesh`.`plant_telemetry_raw_v1_all` ON CLUSTER `fieldmesh`',
+      distributedTableSql(clustered),
     ]);
   });
 

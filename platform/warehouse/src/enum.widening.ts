@@ -1,5 +1,5 @@
 import type { TableDescription } from './table.introspection';
-import { distributedTableName, onClusterClause, qualifiedTableName, quoteIdentifier, type TablePlan } from './table.plan';
+import { distributedTableName, distributedTableSql, onClusterClause, qualifiedTableName, quoteIdentifier, type TablePlan } from './table.plan';
 
 /** An Enum column of an existing table that gains the values its contract appended, nothing else. */
 export interface EnumWidening {
@@ -50,12 +50,16 @@ export function enumWidenings(plan: TablePlan, actual: TableDescription): EnumWi
 }
 
 /**
- * `ALTER TABLE … MODIFY COLUMN` for each widening, on the table and, on a cluster, on its Distributed table
- * too (whose columns are a copy of the table's, made by `CREATE … AS`).
+ * `ALTER TABLE … MODIFY COLUMN` for each widening. On a cluster the Distributed table (its columns a copy of
+ * the table's, made by `CREATE … AS`) is made again after it: 18.16 refuses an ALTER ON CLUSTER of a table
+ * that is not replicated on a cluster whose shards replicate internally ("isn't replicated, but shard #1 is
+ * replicated"), and the Distributed table holds no data (the sink writes the replicated table).
  */
 export function enumWideningSql(plan: TablePlan, widenings: EnumWidening[]): string[] {
   if (widenings.length === 0) return [];
   const modify = widenings.map((w) => `MODIFY COLUMN ${quoteIdentifier(w.column)} ${w.to}`).join(', ');
-  const tables = [qualifiedTableName(plan), ...(plan.cluster ? [qualifiedTableName({ database: plan.database, table: distributedTableName(plan) })] : [])];
-  return tables.map((table) => `ALTER TABLE ${table}${onClusterClause(plan.cluster)} ${modify}`);
+  const alter = `ALTER TABLE ${qualifiedTableName(plan)}${onClusterClause(plan.cluster)} ${modify}`;
+  if (!plan.cluster) return [alter];
+  const distributed = qualifiedTableName({ database: plan.database, table: distributedTableName(plan) });
+  return [alter, `DROP TABLE IF EXISTS ${distributed}${onClusterClause(plan.cluster)}`, distributedTableSql(plan)];
 }

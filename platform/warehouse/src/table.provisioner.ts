@@ -43,7 +43,7 @@ export async function provisionTable(client: ClickHouseClient, plan: TablePlan):
   if (plan.cluster && !(await describeTable(client, plan.database, distributedTableName(plan)))) {
     await run(client, `Creating the Distributed table ${plan.database}.${distributedTableName(plan)} over ${plan.table}`, distributedTableSql(plan));
   }
-  // After the Distributed table exists: it copied the table's columns and is widened with it.
+  // After the Distributed table exists: it copied the table's old columns and is made again with the new ones.
   const widened = existing ? enumWidenings(plan, existing) : [];
   if (widened.length > 0) {
     const columns = widened.map((w) => `${w.column} (+${w.added.join(', +')})`).join('; ');
