@@ -4,7 +4,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type DesiredStateConfig, type FleetRolloutEvent, type FleetTopics, type GatewayHeartbeat, type GatewayReply, type OperatorKey, runRollout } from '@fieldmesh/connect';
+import {
+  type DesiredStateConfig,
+  type FleetRolloutEvent,
+  type FleetTopics,
+  type GatewayHeartbeat,
+  type GatewayReply,
+  type OperatorKey,
+  runRollout,
+  signDesiredState,
+} from '@fieldmesh/connect';
 import { createKafka, type KafkaPort, readTopicToEnd } from '@fieldmesh/kafka';
 import { AvroSerde } from '@fieldmesh/serde';
 import { REPO_ROOT } from '@fieldmesh/testing';
@@ -65,6 +74,7 @@ describe('fleet rollout with three gateways', () => {
   let dir: string;
   let kafka: KafkaPort;
   let operator: OperatorKey;
+  let ca: SiteCa;
   let device: mqtt.MqttClient;
   const gateways: DesiredStateGateway[] = [];
   const published = new Map<string, number[]>(ids.map((id) => [id, []]));
@@ -75,7 +85,7 @@ describe('fleet rollout with three gateways', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fm-fleet-'));
     kafka = createKafka({ clientId: 'fleet-test', brokers: [inject('kafkaBrokers')], security });
-    const ca = await SiteCa.init(join(dir, 'ca'), { site: 'plant-1' });
+    ca = await SiteCa.init(join(dir, 'ca'), { site: 'plant-1' });
     const olga = await makeDeviceCsr('olga-operator');
     operator = { keyPem: olga.keyPem, certificatePem: (await ca.issue({ csrPem: olga.csrPem, type: 'operator' })).pem };
     for (const gatewayId of ids) {
@@ -193,6 +203,30 @@ describe('fleet rollout with three gateways', () => {
     });
     expect(shown.rollout.steps.filter((s) => s.step === 'rolled-back')).toHaveLength(3);
   }, 120_000);
+
+  it("refuses a state signed with a device's key though the site CA issued it, reports why, and keeps running what it ran", async () => {
+    const pump = await makeDeviceCsr('pump-7');
+    const deviceCertificate = (await ca.issue({ csrPem: pump.csrPem, type: 'device' })).pem;
+    const forged = signDesiredState(
+      {
+        gatewayId: canary,
+        version: 99,
+        issuedAt: new Date().toISOString(),
+        rolloutId: null,
+        config: { connectors: [{ ...fileConnector(canary), config: { ...fileConnector(canary).config, url: 'mqtt://127.0.0.1:2' } }] },
+      },
+      pump.keyPem,
+      deviceCertificate,
+    );
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([{ topic: topics.desiredState, key: canary, value: Buffer.from(JSON.stringify(forged)) }]);
+    await producer.disconnect();
+    await expect
+      .poll(async () => (await heartbeats()).get(canary)?.desiredState, { timeout: 30_000, interval: 500 })
+      .toMatchObject({ appliedVersion: 4, latest: { version: 99, outcome: 'rejected', reason: expect.stringContaining('no codeSigning usage') } });
+    expect(gateways[0]!.gateway.health().connectors).toEqual({ 'plant-mqtt': true });
+  }, 60_000);
 
   it('loses no reading a device sent through every change and rollback', async () => {
     stopPublishing = true;
