@@ -81,4 +81,30 @@ describe('fieldmesh products apply --clickhouse-config-dir', () => {
     await expect(analyst.query({ query: `SELECT operatorBadge FROM fieldmesh_analyst.${table}` })).rejects.toThrow(/Unknown identifier: operatorBadge/);
     await expect(analyst.query({ query: `SELECT count() FROM fieldmesh.${table}` })).rejects.toThrow(/Access denied to database fieldmesh for user fieldmesh_analyst/);
   });
+
+  it('gives a table made under raw 1.0.0 the SourceProtocol symbols raw 1.1.0 appended, and the analyst table with it', async () => {
+    const clickhouse = admin();
+    const sourceProtocolType = async (database: string) =>
+      (
+        await (
+          await clickhouse.query({
+            query: `SELECT type FROM system.columns WHERE database = '${database}' AND table = '${table}' AND name = 'sourceProtocol'`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ type: string }>()
+      )[0]?.type;
+    try {
+      // The table as raw 1.0.0 made it (it holds no row, so ClickHouse lets the values go).
+      await clickhouse.command({ query: `ALTER TABLE fieldmesh.${table} MODIFY COLUMN sourceProtocol Enum8('MQTT_JSON' = 1, 'SPARKPLUG_B' = 2, 'OPC_UA' = 3, 'REPLAY' = 4)` });
+      const applied = await fieldmesh('products', 'apply', '--root', productRoot(), '--clickhouse-config-dir', configDir);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(applied.stdout).toContain(`table fieldmesh.${table} widened`);
+      expect(applied.stdout).toContain(`column sourceProtocol gained ONEM2M, LWM2M`);
+      const widened = "Enum8('MQTT_JSON' = 1, 'SPARKPLUG_B' = 2, 'OPC_UA' = 3, 'REPLAY' = 4, 'ONEM2M' = 5, 'LWM2M' = 6)";
+      expect(await sourceProtocolType('fieldmesh')).toBe(widened);
+      expect(await sourceProtocolType('fieldmesh_analyst')).toBe(widened);
+    } finally {
+      await clickhouse.close();
+    }
+  });
 });
