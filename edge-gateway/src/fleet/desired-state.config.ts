@@ -8,6 +8,8 @@ export const healthGatesSchema = z.strictObject({
   maxDeadLetterRatio: z.number().min(0).max(1).default(0.05).describe("Share of the window's messages that may go to the DLQ"),
   maxPendingRecords: z.number().int().positive().default(100_000).describe('Records the disk buffer may hold unforwarded at the end of the window'),
   requireConnected: z.boolean().default(true).describe('Every connector must be connected at the end of the window'),
+  maxCpuShare: z.number().positive().optional().describe("The gateway process's CPU time over the window, as a share of one core (1 = a whole core); no bound when absent"),
+  maxMemoryMiB: z.number().int().positive().optional().describe("The gateway process's resident memory at the end of the window, in MiB; no bound when absent"),
 });
 export type HealthGates = z.output<typeof healthGatesSchema>;
 

@@ -15,7 +15,7 @@ import { type GatewayConfig, gatewayConfigSchema } from '../config/gateway.confi
 import { Gateway, gatewayKafka, type GatewayOptions } from '../gateway';
 import { backoffMs, sleep } from '../runtime/backoff';
 import { DesiredStateStore, type DesiredStateRecord } from './desired-state.store';
-import { failedGates } from './health.gates';
+import { failedGates, measureResources } from './health.gates';
 
 type FollowedConfig = GatewayConfig & { desiredState: NonNullable<GatewayConfig['desiredState']> };
 
@@ -182,11 +182,12 @@ export class DesiredStateGateway {
     let failures: string[];
     try {
       await this.swap(merged.value);
+      const used = measureResources();
       await sleep(gates.windowSeconds * 1000, this.stop.signal);
       // Stopped within the window: the next start runs the version before (see start).
       if (this.stop.signal.aborted) return;
       const gateway = this.running.gateway;
-      failures = failedGates(gates, gateway.stats(), gateway.state().connectors);
+      failures = failedGates(gates, gateway.stats(), gateway.state().connectors, used());
     } catch (error) {
       failures = [`it did not start: ${error instanceof Error ? error.message : String(error)}`];
     }
