@@ -244,12 +244,10 @@ async function readSiteCa(file: string): Promise<string> {
   }
 }
 
-/** A configuration that follows a desired state; its outcome travels in heartbeats, so commands must be on. */
+/** A configuration that follows a desired state (the config schema requires `commands` beside it: heartbeats carry the outcome). */
 function followed(config: GatewayConfig): FollowedConfig {
   const { desiredState } = config;
   if (!desiredState) throw new ConfigInvalid('gateway config', [{ path: 'desiredState', message: 'is required to follow a desired state' }]);
-  if (!config.commands)
-    throw new ConfigInvalid('gateway config', [{ path: 'commands', message: "is required with desiredState: the heartbeats on its replies topic carry each version's outcome" }]);
   return { ...config, desiredState };
 }
 
