@@ -3,7 +3,7 @@ import { AssignmentFence, type Membership } from './assignment.fence';
 import type { ConsumerSettings } from './config';
 import { KafkaNotConnected } from './errors';
 import { commitInGeneration, commitInTransaction, type CommitPosition, fetchStableCommits } from './platformatic.commit';
-import type { BaseOptions, KafkaMessage } from './platformatic.base';
+import { type BaseOptions, ignoreLateConnectionErrors, type KafkaMessage } from './platformatic.base';
 import { javaCompatiblePartitioner, toPlatformaticMessage } from './platformatic.records';
 import type { BatchCommit, BatchHandler, CommitOffset, ConsumedRecord, KafkaConsumerPort, OutgoingRecord } from './ports';
 import { sleep } from './records';
@@ -70,6 +70,10 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       maxWaitTime: s.maxWaitMs,
       protocolsMetadata: () => this.beforeJoin(),
     });
+    ignoreLateConnectionErrors(consumer);
+    // A rejoin that fails after a failed heartbeat is the client's 'error' event, which would end the process
+    // uncaught: the pump starts the stream again instead, and a consumer that lost its member id joins anew.
+    consumer.on('error', (error: unknown) => this.failStream(error));
     consumer.on('consumer:group:join', (joined) => this.joined(joined));
     try {
       await consumer.metadata({ topics: [] });
@@ -120,6 +124,7 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
         sessionTimeout: this.settings.sessionTimeoutMs,
         heartbeatInterval: Math.floor(this.settings.sessionTimeoutMs / 10),
       });
+      ignoreLateConnectionErrors(stream);
       this.stream = stream;
       this.streamGeneration = this.fence.membership?.generationId ?? NO_GENERATION;
       this.resumed = this.settings.transactionalId === undefined ? undefined : this.resumeFrom(consumer);
@@ -131,22 +136,24 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
         this.wake?.();
       });
       stream.on('error', (error: unknown) => {
-        if (this.stream !== stream) return;
-        this.streamError = error;
-        this.wake?.();
+        if (this.stream === stream) this.failStream(error);
       });
     } finally {
       await previous?.close().catch(() => undefined);
     }
   }
 
+  /** The pump starts the stream again from the committed offsets. */
+  private failStream(error: unknown): void {
+    this.streamError = error;
+    this.wake?.();
+  }
+
   /** The committed positions (with metadata) of the current share; a failure restarts the stream. */
   private resumeFrom(consumer: Client): Promise<CommitOffset[]> {
     const resumed = fetchStableCommits(consumer, this.fence.membership?.partitions ?? []);
     resumed.catch((error: unknown) => {
-      if (this.resumed !== resumed) return;
-      this.streamError = error;
-      this.wake?.();
+      if (this.resumed === resumed) this.failStream(error);
     });
     return resumed;
   }
