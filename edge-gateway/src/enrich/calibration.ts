@@ -24,6 +24,13 @@ export const calibrationRuleSchema = z.strictObject({
     .default(0)
     .describe('Added after scaling, in the signal unit')
     .meta({ examples: [-0.4] }),
+  version: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Version of this calibration, stamped on every reading it calibrates as the attribute calibration.version (fieldmesh calibration approve sets it)')
+    .meta({ examples: [2] }),
 });
 
 export type CalibrationRule = z.output<typeof calibrationRuleSchema>;
@@ -40,7 +47,16 @@ export class Calibration {
   }
 
   apply(assetPath: string, signal: string, value: number): number {
-    const rule = this.rules.get(`${assetPath}|${signal}`) ?? this.rules.get(`*|${signal}`);
+    const rule = this.ruleOf(assetPath, signal);
     return rule ? value * rule.scale + rule.offset : value;
+  }
+
+  /** The version of the rule that calibrates this signal, if that rule has one. */
+  versionOf(assetPath: string, signal: string): number | undefined {
+    return this.ruleOf(assetPath, signal)?.version;
+  }
+
+  private ruleOf(assetPath: string, signal: string): CalibrationRule | undefined {
+    return this.rules.get(`${assetPath}|${signal}`) ?? this.rules.get(`*|${signal}`);
   }
 }

@@ -48,6 +48,15 @@ describe('buildRawReading', () => {
     expect(validateRecord(raw, record as unknown as Record<string, unknown>)).toEqual([]);
   });
 
+  it('stamps the version of the calibration that touched a reading as calibration.version, and only on readings it touched', () => {
+    const calibration = new Calibration([{ signal: 'bearing_temperature', scale: 1.02, offset: -0.4, version: 3 }]);
+    const record = buildRawReading(reading, 1, 0, { ...context, calibration });
+    expect(record.attributes).toEqual({ 'calibration.version': '3' });
+    expect(validateRecord(raw, record as unknown as Record<string, unknown>)).toEqual([]);
+    expect(buildRawReading({ ...reading, signal: 'flow', unit: 'm3/h' }, 1, 0, { ...context, calibration }).attributes).toEqual({});
+    expect(buildRawReading({ ...reading, value: 'RUNNING' }, 1, 0, { ...context, calibration }).attributes).toEqual({});
+  });
+
   it('carries text and boolean values as text', () => {
     expect(buildRawReading({ ...reading, value: 'RUNNING' }, 1, 0, context)).toMatchObject({ value: null, valueText: 'RUNNING' });
     expect(buildRawReading({ ...reading, value: true }, 1, 0, context)).toMatchObject({ value: null, valueText: 'true' });

@@ -59,8 +59,16 @@ export function buildRawReading(reading: SourceReading, sequenceNumber: number, 
     sourceAddress: reading.sourceAddress,
     isHistorical: reading.isHistorical,
     operatorBadge: maskPersonal('operatorBadge', reading.personal?.operatorBadge, context),
-    attributes: context.assets?.enrich(reading.assetPath, reading.attributes) ?? reading.attributes,
+    attributes: withCalibrationVersion(
+      context.assets?.enrich(reading.assetPath, reading.attributes) ?? reading.attributes,
+      numeric === null ? undefined : context.calibration.versionOf(reading.assetPath, reading.signal),
+    ),
   };
+}
+
+/** Every reading a versioned calibration touched says which version did: lineage down to the reading. */
+function withCalibrationVersion(attributes: Record<string, string>, version: number | undefined): Record<string, string> {
+  return version === undefined ? attributes : { ...attributes, 'calibration.version': String(version) };
 }
 
 function maskPersonal(field: string, value: string | undefined, context: BuildContext): string | null {
