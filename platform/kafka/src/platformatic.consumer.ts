@@ -287,6 +287,7 @@ export class PlatformaticConsumer implements KafkaConsumerPort {
       partitioner: javaCompatiblePartitioner(),
     });
     clientAddPartitionsToTxn(producer);
+    ignoreLateConnectionErrors(producer);
     this.transactional = producer;
     return producer;
   }

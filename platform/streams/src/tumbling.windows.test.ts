@@ -68,6 +68,27 @@ describe('TumblingWindows', () => {
     expect(windows.partitionWatermark('in\u00001')).toBe(windows.watermark());
   });
 
+  it('restored with a partition of its share that no one committed (at the beginning of time), waits for it: its first windows are not late', () => {
+    const late: number[] = [];
+    const windows = sums({ allowedLatenessMs: 20_000, onLate: (r) => late.push(r.value.at) });
+    const at = (partition: number, offset: number, asset: string, time: number) => ({ ...reading(asset, time, 1, partition), offset: String(offset) });
+    // Partition 0 was checkpointed with its windows emitted up to 100 s; partition 1 was taken over before anyone committed it.
+    windows.restore({
+      watermark: Number.NEGATIVE_INFINITY,
+      readUntil: new Map([['in\u00000', 10n]]),
+      partitionWatermarks: new Map([
+        ['in\u00000', 100_000],
+        ['in\u00001', Number.NEGATIVE_INFINITY],
+      ]),
+    });
+    windows.progress(pendingOf(0, 1));
+    expect(windows.add(at(0, 11, 'a', 170_000))).toEqual([]);
+    // Partition 1's minute 0 arrives after partition 0 has moved on: still counted.
+    expect(windows.add(at(1, 0, 'b', 10_000))).toEqual([]);
+    expect(windows.add(at(1, 1, 'b', 190_000))).toEqual([{ key: 'b', start: 0, end: 60_000, value: { sum: 1, count: 1 } }]);
+    expect(late).toEqual([]);
+  });
+
   it('closes a window per key once event time passes its end, with every record of the window', () => {
     const windows = sums();
     expect(windows.add(reading('a', 1_000, 2))).toEqual([]);

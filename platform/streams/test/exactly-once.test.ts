@@ -72,6 +72,10 @@ describe('a windowed job scaled out to two instances, exactly once', () => {
 
       const expected = ASSETS.length * MINUTES;
       const records = await readTopic(kafka, output, expected, 3_000, 90_000);
+      if (records.length < expected)
+        console.error(
+          `exactly-once: ${records.length} of ${expected} windows read; every process in start order (killed ones too): ${jobs.map((job) => job.describe()).join(' | ')}`,
+        );
       const windows = await Promise.all(
         records.map(async (r) => (await serde.decode<{ asset: string; start: number; sum: number; count: number }>(r.value!, { topic: output })).value),
       );

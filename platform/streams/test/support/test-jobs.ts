@@ -17,6 +17,8 @@ export interface TestJobOptions {
   maxBatchRecords?: number;
   /** Called when a handler call starts, with its record count. */
   onBatch?: (records: number) => void;
+  /** Windowed only: called for a record whose window had closed (a late record, counted, not summed). */
+  onLate?: (asset: string, windowStart: number) => void;
 }
 
 /** Copies every reading to the output, value unchanged. */
@@ -53,6 +55,7 @@ export function windowedSumJob(options: TestJobOptions): Promise<StreamJob> {
     init: () => ({ sum: 0, count: 0 }),
     add: (acc, r) => ({ sum: acc.sum + r.value.v, count: acc.count + 1 }),
     result: (acc) => acc,
+    onLate: (_record, window) => options.onLate?.(window.key, window.start),
   });
   return runStreamJob({
     name: 'test-windowed-sum',
