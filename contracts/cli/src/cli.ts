@@ -6,6 +6,7 @@ import { LineageDatasetUnknown, LineageReadFailed } from '@fieldmesh/lineage';
 import { PredictionsInvalid } from '@fieldmesh/ml';
 import { RegistryError } from '@fieldmesh/registry';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from './cli.command';
+import { calibrationApproveCommand, calibrationProposeCommand } from './commands/calibration.command';
 import { contractsAsyncapiCommand } from './commands/contracts-asyncapi.command';
 import { contractsBaselineCommand } from './commands/contracts-baseline.command';
 import { contractsCheckCommand } from './commands/contracts-check.command';
@@ -24,7 +25,7 @@ import { modelsEvaluateCommand } from './commands/models-evaluate.command';
 import { productsApplyCommand } from './commands/products-apply.command';
 import { tokensCreateCommand, tokensListCommand, tokensRotateCommand } from './commands/tokens.command';
 import { warehouseRetentionCommand } from './commands/warehouse-retention.command';
-import { BaselineContractInvalid, BaselineRevisionUnknown, ContractSchemaNotFound, ContractsApiFailed, ImportInputInvalid } from './errors';
+import { BaselineContractInvalid, BaselineRevisionUnknown, CalibrationProposalRefused, ContractSchemaNotFound, ContractsApiFailed, ImportInputInvalid } from './errors';
 
 export const CLI_COMMANDS: readonly CliCommand[] = [
   productsApplyCommand,
@@ -51,6 +52,8 @@ export const CLI_COMMANDS: readonly CliCommand[] = [
   fleetRolloutCommand,
   fleetStatusCommand,
   fleetRollbackCommand,
+  calibrationProposeCommand,
+  calibrationApproveCommand,
 ];
 
 function usage(commands: readonly CliCommand[]): string {
@@ -76,6 +79,7 @@ function isExpected(error: unknown): error is Error {
     LineageReadFailed,
     ContractsApiFailed,
     ContractSchemaNotFound,
+    CalibrationProposalRefused,
     BaselineRevisionUnknown,
     BaselineContractInvalid,
     RegistryError,

@@ -71,3 +71,14 @@ export class ImportInputInvalid extends Error {
     super(`${file}${line > 0 ? ` line ${line}` : ''}: ${reason}. ${fix}`);
   }
 }
+
+/** A calibration proposal cannot take this step: already approved, approved by its own proposer, or not approved yet. */
+export class CalibrationProposalRefused extends Error {
+  override readonly name = 'CalibrationProposalRefused';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
