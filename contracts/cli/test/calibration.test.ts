@@ -37,16 +37,24 @@ describe('fieldmesh calibration propose and approve on readings in the clean tab
   beforeAll(async () => {
     admin = createClient({ url: inject('clickhouseUrl'), username: inject('clickhouseUser'), password: inject('clickhousePassword') });
     await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-    plan = planTable(loadContract(join(REPO_ROOT, 'contracts', 'plant-telemetry', 'clean.yaml'), REPO_ROOT), await probeCapabilities(admin), { database });
+    const capabilities = await probeCapabilities(admin);
+    plan = planTable(loadContract(join(REPO_ROOT, 'contracts', 'plant-telemetry', 'clean.yaml'), REPO_ROOT), capabilities, { database });
     await provisionTable(admin, plan);
-    const insert = (gateway: string, signal: string, value: string) =>
+    // The gateway stamps calibration.version; servers without Map keep attributes as key and value arrays.
+    const stamped = (version: string) =>
+      capabilities.map
+        ? { columns: 'attributes', values: `map('calibration.version', '${version}')` }
+        : { columns: '`attributes.key`, `attributes.value`', values: `['calibration.version'], ['${version}']` };
+    const insert = (gateway: string, signal: string, value: string, version = '1') =>
       admin.command({
-        query: `INSERT INTO ${database}.${plan.table} (readingTime, gatewayId, assetPath, signal, value, unit, sourceUnit)
-          SELECT toDateTime(${start} + number), '${gateway}', '${asset}', '${signal}', ${value}, 'Cel', 'Cel' FROM system.numbers LIMIT 120`,
+        query: `INSERT INTO ${database}.${plan.table} (readingTime, gatewayId, assetPath, signal, value, unit, sourceUnit, ${stamped(version).columns})
+          SELECT toDateTime(${start} + number), '${gateway}', '${asset}', '${signal}', ${value}, 'Cel', 'Cel', ${stamped(version).values} FROM system.numbers LIMIT 120`,
       });
     // The drifting sensor reads v; the reference sensor (another gateway) reads 1.04 * v - 0.8.
     const v = '(60 + 15 * sin(number / 9))';
     await insert('gw-cal', 'bearing_temperature', v);
+    // Readings from before version 1 was rolled out (an unversioned rule: no stamp) must not enter the fit either.
+    await insert('gw-cal', 'bearing_temperature', `${v} + 5`, '');
     await insert('gw-ref', 'bearing_temperature_ref', `1.04 * ${v} - 0.8`);
     // The same signal of the same asset from another gateway must not enter the fit.
     await insert('gw-other', 'bearing_temperature', '0');
@@ -90,6 +98,7 @@ describe('fieldmesh calibration propose and approve on readings in the clean tab
       '--out',
       'proposal.yaml',
     );
+    expect(proposed.err).toContain('left out 120 readings of bearing_temperature another calibration version than the one in --base touched');
     expect(proposed.err).toContain('120 readings of bearing_temperature, 120 of the reference, 120 paired');
     expect(proposed).toMatchObject({ code: 0 });
     expect(proposed.out).toMatch(/^drift: /);

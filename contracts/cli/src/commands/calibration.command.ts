@@ -5,7 +5,7 @@ import { desiredStatePayloadSchema } from '@fieldmesh/connect';
 import { quoteIdentifier } from '@fieldmesh/warehouse';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
-import { approveCalibration, calibrationProposalSchema, proposeCalibration, type CalibrationProposal } from '../calibration/calibration.proposal';
+import { approveCalibration, calibrationProposalSchema, currentCalibration, proposeCalibration, type CalibrationProposal } from '../calibration/calibration.proposal';
 import { assessDrift, pairByNearestTime, type TimedValue } from '../calibration/drift.fit';
 import { UsageError, type CliCommand, type CliIo, type ParsedArgs } from '../cli.command';
 import { CalibrationProposalRefused } from '../errors';
@@ -52,19 +52,31 @@ const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g
 
 interface SeriesRow {
   series: 'signal' | 'reference';
+  calibrationVersion: string;
   t: string | number;
   value: number;
   unit: string;
   sourceUnit: string;
 }
 
-/** Both series' readings over the range from the clean table (on 18.16 with whole seconds, on current servers milliseconds). */
-async function readSeries(warehouse: Warehouse, table: string, options: z.output<typeof proposeOptionsSchema>): Promise<{ signal: TimedValue[]; reference: TimedValue[] }> {
+/**
+ * Both series' readings over the range from the clean table (on 18.16 with whole seconds, on current servers
+ * milliseconds). Of the signal, only readings the calibration in force touched (their calibration.version
+ * attribute; none for an unversioned rule): a range across an earlier rollout mixes calibrations.
+ */
+async function readSeries(
+  warehouse: Warehouse,
+  table: string,
+  options: z.output<typeof proposeOptionsSchema>,
+  currentVersion: number,
+): Promise<{ signal: TimedValue[]; reference: TimedValue[]; otherVersions: number }> {
   const time = warehouse.capabilities.dateTime64 ? 'toUnixTimestamp64Milli(readingTime)' : 'toUnixTimestamp(readingTime) * 1000';
+  // Servers without Map keep the attributes as parallel key and value arrays; index 0 (absent) gives ''.
+  const version = warehouse.capabilities.map ? "attributes['calibration.version']" : "`attributes.value`[indexOf(`attributes.key`, 'calibration.version')]";
   const isSignal = `gatewayId = ${sqlString(options.gateway)} AND assetPath = ${sqlString(options.asset)} AND signal = ${sqlString(options.signal)}`;
   const isReference = `assetPath = ${sqlString(options.reference.assetPath)} AND signal = ${sqlString(options.reference.signal)}`;
   const sql = [
-    `SELECT if(${isSignal}, 'signal', 'reference') AS series, ${time} AS t, value, unit, sourceUnit`,
+    `SELECT if(${isSignal}, 'signal', 'reference') AS series, ${version} AS calibrationVersion, ${time} AS t, value, unit, sourceUnit`,
     `FROM ${quoteIdentifier(warehouse.database)}.${quoteIdentifier(table)}`,
     `WHERE ((${isSignal}) OR (${isReference}))`,
     `  AND toUnixTimestamp(readingTime) >= ${Math.floor(Date.parse(options.from) / 1000)} AND toUnixTimestamp(readingTime) < ${Math.ceil(Date.parse(options.to) / 1000)}`,
@@ -80,8 +92,10 @@ async function readSeries(warehouse: Warehouse, table: string, options: z.output
     throw new UsageError(
       `${options.signal} of ${options.asset} arrives in ${converted.sourceUnit} and is converted to ${converted.unit}: a proposal fits clean values, so only signals the gateway reads in their canonical unit can be recalibrated this way`,
     );
-  const of = (series: SeriesRow['series']) => rows.filter((row) => row.series === series).map((row) => ({ timeMs: Number(row.t), value: row.value }));
-  return { signal: of('signal'), reference: of('reference') };
+  const stamp = currentVersion === 0 ? '' : String(currentVersion);
+  const current = rows.filter((row) => row.series === 'reference' || row.calibrationVersion === stamp);
+  const of = (series: SeriesRow['series']) => current.filter((row) => row.series === series).map((row) => ({ timeMs: Number(row.t), value: row.value }));
+  return { signal: of('signal'), reference: of('reference'), otherVersions: rows.length - current.length };
 }
 
 async function readDesiredState(file: string) {
@@ -138,7 +152,7 @@ ${WAREHOUSE_HELP}`,
     if (!warehouse) throw new UsageError('--clickhouse (or FIELDMESH_CLICKHOUSE_URL) is required: the readings come from the clean table');
     let series: Awaited<ReturnType<typeof readSeries>>;
     try {
-      series = await readSeries(warehouse, options.table, options);
+      series = await readSeries(warehouse, options.table, options, currentCalibration(base, options.asset, options.signal).version);
     } finally {
       await warehouse.client.close();
     }
@@ -150,6 +164,7 @@ ${WAREHOUSE_HELP}`,
     };
     const pairs = pairByNearestTime(series.signal, series.reference, thresholds.pairWithinMs);
     const assessment = assessDrift(pairs, thresholds);
+    if (series.otherVersions > 0) io.err(`left out ${series.otherVersions} readings of ${options.signal} another calibration version than the one in --base touched`);
     io.err(`${series.signal.length} readings of ${options.signal}, ${series.reference.length} of the reference, ${pairs.length} paired`);
     for (const warning of assessment.warnings) io.err(`warning: ${warning}`);
     const evidence = assessment.evidence;
