@@ -82,7 +82,7 @@ export async function waitFor(what: string, predicate: () => boolean | Promise<b
 
 /** A test job in a child process (job.main.ts), its stdout events, and SIGKILL. */
 export class JobProcess {
-  readonly events: Array<{ event: string; records?: number }> = [];
+  readonly events: Array<{ event: string; records?: number; asset?: string; windowStart?: number }> = [];
   private readonly child: ChildProcess;
   private stderr = '';
   private exited = false;
@@ -103,11 +103,16 @@ export class JobProcess {
     this.child.on('exit', () => (this.exited = true));
   }
 
-  /** What a failure message needs: the events seen, by kind, and the tail of stderr. */
+  /** What a failure message needs: the events in order (runs of one kind counted), and the tail of stderr. */
   describe(): string {
-    const counts = new Map<string, number>();
-    for (const e of this.events) counts.set(e.event, (counts.get(e.event) ?? 0) + 1);
-    const seen = [...counts].map(([event, n]) => `${event} ${n}`).join(', ') || 'no events';
+    const runs: Array<{ event: string; n: number }> = [];
+    for (const e of this.events) {
+      const event = e.event === 'late' ? `late ${JSON.stringify(e).replace(/"/g, '')}` : e.event;
+      const last = runs.at(-1);
+      if (last?.event === event) last.n += 1;
+      else runs.push({ event, n: 1 });
+    }
+    const seen = runs.map(({ event, n }) => (n > 1 ? `${event} ×${n}` : event)).join(', ') || 'no events';
     return `${this.exited ? 'exited' : 'running'}; ${seen}; stderr: ${this.stderr.slice(-2_000) || '(empty)'}`;
   }
 
