@@ -401,6 +401,7 @@ describe('console api', () => {
       'get /api/fleet/gateways/{gatewayId}',
       'post /api/fleet/gateways/{gatewayId}/commands',
       'get /api/fleet/commands/{commandId}',
+      'get /api/fleet/rollouts',
       'get /api/kpis',
       'get /api/models',
       'get /api/slo',
